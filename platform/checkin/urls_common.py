@@ -1,0 +1,8 @@
+"""URL patterns every host type serves."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("shared_apps.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,28 @@
+"""Who may open a staff page: one decorator, used by every host type."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(*roles: str) -> Callable[[View], View]:
+    """Anonymous users go to this host's login page; signed-in users without one of `roles` get 404."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if user.role not in roles:  # type: ignore[union-attr]
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

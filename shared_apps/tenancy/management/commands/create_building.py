@@ -1,0 +1,25 @@
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from shared_apps.tenancy.management.commands._provisioning import run_or_explain
+from shared_apps.tenancy.services import building_create, host_for
+
+
+class Command(BaseCommand):
+    help = "Create a building with its reception schema and host <slug>.<root>."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("slug", help="lowercase letters, digits and hyphens; becomes <slug>.<root>")
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--address", default="")
+        parser.add_argument("--timezone", default="Europe/Brussels")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        building = run_or_explain(
+            lambda: building_create(
+                slug=options["slug"], name=options["name"], address=options["address"], timezone=options["timezone"]
+            )
+        )
+        self.stdout.write(f"Created building {building.slug}: {host_for(building.slug)}")

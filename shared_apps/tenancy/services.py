@@ -1,0 +1,101 @@
+"""Provisioning: buildings and companies, each created whole or not at all."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django_tenants.utils import get_public_schema_name, schema_exists
+
+from shared_apps.tenancy.models import Building, Domain, Tenant
+from shared_apps.tenancy.schema_clone import clone_schema
+from shared_apps.tenancy.slugs import schema_name_for, validate_new_slug, validate_slug_format
+
+
+def host_for(slug: str) -> str:
+    return f"{slug}.{settings.CHECKIN_ROOT_DOMAIN}"
+
+
+def tenant_url(tenant: Tenant) -> str:
+    """The address of a tenant's primary host, as users type it."""
+    # Iterating .all() uses a prefetch when the caller made one.
+    primary = [domain.domain for domain in tenant.domains.all() if domain.is_primary]
+    host = primary[0] if primary else settings.CHECKIN_ROOT_DOMAIN
+    port = f":{settings.CHECKIN_PUBLIC_PORT}" if settings.CHECKIN_PUBLIC_PORT else ""
+    return f"{settings.CHECKIN_URL_SCHEME}://{host}{port}"
+
+
+def platform_ensure() -> None:
+    """Create the public tenant, its root domain and the template schemas if missing. Idempotent.
+
+    Templates are migrated the slow, stock way once; afterwards `migrate_schemas`
+    keeps them current like any tenant, and provisioning clones them.
+    """
+    public, _ = Tenant.objects.get_or_create(
+        schema_name=get_public_schema_name(),
+        defaults={"type": Tenant.Type.PUBLIC, "name": "Check-in", "slug": "platform"},
+    )
+    Domain.objects.filter(tenant=public).exclude(domain=settings.CHECKIN_ROOT_DOMAIN).delete()
+    Domain.objects.get_or_create(domain=settings.CHECKIN_ROOT_DOMAIN, defaults={"tenant": public, "is_primary": True})
+    for tenant_type, schema in settings.CHECKIN_TEMPLATE_SCHEMAS.items():
+        template, _ = Tenant.objects.get_or_create(
+            schema_name=schema,
+            defaults={"type": tenant_type, "name": f"Template for {tenant_type}", "slug": schema,
+                      "status": Tenant.Status.TEMPLATE},
+        )  # fmt: skip
+        if not schema_exists(schema):
+            template.create_schema(check_if_exists=True, verbosity=0)
+    connection.set_schema_to_public()
+
+
+def _template_for(tenant_type: str) -> str:
+    schema: str = settings.CHECKIN_TEMPLATE_SCHEMAS[tenant_type]
+    if not schema_exists(schema):
+        raise RuntimeError(
+            f"Template schema {schema} is missing: run `manage.py migrate_schemas` then `manage.py ensure_platform`."
+        )
+    return schema
+
+
+def _tenant_create(*, tenant_type: str, slug: str, name: str, building: Building) -> Tenant:
+    tenant = Tenant.objects.create(
+        type=tenant_type, building=building, name=name, slug=slug, schema_name=schema_name_for(slug)
+    )
+    clone_schema(template=_template_for(tenant_type), target=tenant.schema_name)
+    Domain.objects.create(domain=host_for(slug), tenant=tenant, is_primary=True)
+    return tenant
+
+
+def _validate_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "A name is required."})
+    if len(name) > 120:
+        raise ValidationError({"name": "The name is longer than 120 characters."})
+    return name
+
+
+@transaction.atomic
+def building_create(*, slug: str, name: str, address: str = "", timezone: str = "Europe/Brussels") -> Building:
+    """Create a building with its reception schema and host `<slug>.<root>`, all or nothing."""
+    name = _validate_name(name)
+    validate_new_slug(slug, host=host_for(slug))
+    if timezone not in zoneinfo.available_timezones():
+        raise ValidationError({"timezone": f"'{timezone}' is not a known time zone (for example Europe/Brussels)."})
+    building = Building.objects.create(slug=slug, name=name, address=address, timezone=timezone)
+    _tenant_create(tenant_type=Tenant.Type.RECEPTION, slug=slug, name=name, building=building)
+    return building
+
+
+@transaction.atomic
+def company_create(*, building: Building | str, slug: str, name: str) -> Tenant:
+    """Create a company in a building with its own schema and host `<slug>.<root>`, all or nothing."""
+    validate_slug_format(slug)
+    if isinstance(building, str):
+        found = Building.objects.filter(slug=building).first()
+        if found is None:
+            raise ValidationError({"building": f"Unknown building '{building}'."})
+        building = found
+    name = _validate_name(name)
+    validate_new_slug(slug, host=host_for(slug))
+    return _tenant_create(tenant_type=Tenant.Type.COMPANY, slug=slug, name=name, building=building)

@@ -1,0 +1,109 @@
+"""A company's visitors, the people they come to see, and their visits.
+
+These tables exist only in company schemas: a visitor's personal data lives in
+the schema of the company visited and nowhere else.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CHOICES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English"), ("de", "Deutsch")]
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed on a kiosk
+CODE_LENGTH = 8
+
+
+def new_visit_code() -> str:
+    """A random, unguessable, single-visit code for the invitation QR and the badge."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class Host(models.Model):
+    """Someone in the company whom visitors come to see."""
+
+    class Notify(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        WEBHOOK = "webhook", _("webhook")
+
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    notify_by = models.CharField(_("notify by"), max_length=16, choices=Notify.choices, default=Notify.EMAIL)
+    is_active = models.BooleanField(_("active"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="host"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Visitor(models.Model):
+    """The person, reusable across visits; nothing beyond what a visit needs."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)  # E.164
+    company_name = models.CharField(_("company"), max_length=150, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="en")
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Visit(models.Model):
+    class State(models.TextChoices):
+        EXPECTED = "expected", _("expected")
+        ON_SITE = "on_site", _("on site")
+        LEFT = "left", _("left")
+        CANCELLED = "cancelled", _("cancelled")
+        NO_SHOW = "no_show", _("no-show")
+
+    class Channel(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        KIOSK = "kiosk", _("kiosk")
+        DESK = "desk", _("desk")
+        API = "api", _("API")
+
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="visits")
+    host = models.ForeignKey(Host, on_delete=models.PROTECT, null=True, blank=True, related_name="visits")
+    expected_start = models.DateTimeField(_("expected arrival"))
+    expected_end = models.DateTimeField(_("expected departure"))
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.EXPECTED)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    channel = models.CharField(_("registered through"), max_length=16, choices=Channel.choices)
+    code = models.CharField(max_length=16, unique=True, default=new_visit_code)
+    consent_notice_version = models.CharField(max_length=32, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["expected_start"]
+        indexes = [models.Index(fields=["expected_start"], name="visit_expected_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expected_end__gte=models.F("expected_start")), name="visit_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visitor} ({self.expected_start:%Y-%m-%d})"

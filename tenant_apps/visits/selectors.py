@@ -1,0 +1,15 @@
+"""Reads of a company's visits. They run in the schema of the current host."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tenant_apps.visits.models import Visit
+
+
+def visits_on_day(*, day: dt.date) -> QuerySet[Visit]:
+    """Visits expected, on site or ended on `day`, in the current company's schema."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    return Visit.objects.select_related("visitor", "host").filter(expected_start__lt=end, expected_end__gte=start)
