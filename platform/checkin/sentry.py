@@ -48,7 +48,8 @@ def scrub_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None = None) 
     return {key: value for key, value in crumb.items() if key in _SAFE_BREADCRUMB_KEYS}
 
 
-def init_sentry(dsn: str, *, environment: str) -> None:
+def init_sentry(dsn: str, *, environment: str, **options: Any) -> None:
+    """Initialise sentry-sdk; `options` lets tests plug in a transport that records events."""
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
 
@@ -59,6 +60,7 @@ def init_sentry(dsn: str, *, environment: str) -> None:
         include_local_variables=False,
         max_request_body_size="never",
         before_send=scrub_event,  # type: ignore[arg-type]
-        before_breadcrumb=scrub_breadcrumb,  # type: ignore[arg-type]
+        before_breadcrumb=scrub_breadcrumb,
         integrations=[DjangoIntegration(), CeleryIntegration()],
+        **options,
     )

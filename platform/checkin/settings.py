@@ -15,7 +15,7 @@ from checkin.env import env_bool, env_int, env_str
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BASE_DIR.parents[1]
 
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105 - refused by production settings
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", True)
 
@@ -81,7 +81,7 @@ TENANT_TYPES = {
 }
 INSTALLED_APPS: list[str] = []
 for _config in TENANT_TYPES.values():
-    INSTALLED_APPS += [app for app in _config["APPS"] if app not in INSTALLED_APPS]  # type: ignore[attr-defined]
+    INSTALLED_APPS += [app for app in _config["APPS"] if app not in INSTALLED_APPS]
 INSTALLED_APPS.append("checkin")  # templates and translations of the project itself
 
 # Schemas that new tenants are cloned from (see shared_apps/tenancy/schema_clone.py).

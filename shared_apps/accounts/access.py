@@ -19,7 +19,7 @@ def staff_required(*roles: str) -> Callable[[View], View]:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if user.role not in roles:  # type: ignore[union-attr]
+            if user.role not in roles:
                 raise Http404
             return view(request, *args, **kwargs)
 

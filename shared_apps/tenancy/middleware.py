@@ -1,10 +1,10 @@
 """Host routing: each host serves exactly one schema, unknown hosts get a plain 404."""
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Domain, Tenant
 
 
@@ -15,22 +15,26 @@ class TenantHostMiddleware(TenantMainMiddleware):
     suspended company answers with a page that says so, and nothing else.
     """
 
-    def get_tenant(self, domain_model: type[Domain], hostname: str) -> Tenant:  # type: ignore[override]
-        return domain_model.objects.select_related("tenant", "tenant__building").get(
-            domain=hostname,
-            tenant__status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED],
-        ).tenant
+    def get_tenant(self, domain_model: type[Domain], hostname: str) -> Tenant:
+        return (
+            domain_model.objects.select_related("tenant", "tenant__building")
+            .get(
+                domain=hostname,
+                tenant__status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED],
+            )
+            .tenant
+        )
 
     def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
         return HttpResponseNotFound("Not Found", content_type="text/plain")
 
-    def process_request(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         response: HttpResponse | None = super().process_request(request)
         if response is not None:
             return response
         tenant: Tenant = request.tenant  # type: ignore[attr-defined]
         if tenant.status == Tenant.Status.SUSPENDED:
-            connection.set_schema_to_public()
+            tenant_connection().set_schema_to_public()
             html = render_to_string("tenancy/suspended.html", {"tenant_name": tenant.name}, request=request)
             return HttpResponse(html, status=503)
         return None

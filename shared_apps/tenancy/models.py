@@ -1,11 +1,16 @@
 """Buildings, tenants (one schema each) and the host names that lead to them."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
-class Building(models.Model):
+
+class Building(models.Model):  # type: ignore[django-manager-missing]  # Tenant is untyped upstream
     """An office building: one lobby, one reception schema, any number of companies."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -13,6 +18,8 @@ class Building(models.Model):
     address = models.TextField(_("address"), blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Brussels")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    tenants: "RelatedManager[Tenant]"
 
     class Meta:
         ordering = ["name"]

@@ -14,8 +14,9 @@ a schema that differs from a migrated one.
 """
 
 from django.db import connection
-
 from django_tenants.utils import quote_schema_name
+
+from shared_apps.tenancy.connection import tenant_connection
 
 
 class UnsupportedTemplateObject(RuntimeError):
@@ -142,4 +143,4 @@ def clone_schema(*, template: str, target: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(";\n".join(statements))
     # The replay moved the search_path; make django-tenants set it again.
-    connection.search_path_set_schemas = None
+    tenant_connection().search_path_set_schemas = None

@@ -4,9 +4,10 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_exists
 
+from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.schema_clone import clone_schema
 from shared_apps.tenancy.slugs import schema_name_for, validate_new_slug, validate_slug_format
@@ -45,7 +46,7 @@ def platform_ensure() -> None:
         )  # fmt: skip
         if not schema_exists(schema):
             template.create_schema(check_if_exists=True, verbosity=0)
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
 
 
 def _template_for(tenant_type: str) -> str:

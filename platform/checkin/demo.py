@@ -1,0 +1,98 @@
+"""Demo data: building `tower`, companies `acme` and `globex`, one account per role, today's visits.
+
+Running it again changes nothing but what has gone stale: accounts get their
+demo password back, and a company with no visits today gets a fresh set.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context, tenant_context
+
+from shared_apps.accounts.models import User
+from shared_apps.accounts.services import user_ensure
+from shared_apps.tenancy.models import Building, Tenant
+from shared_apps.tenancy.services import building_create, company_create, platform_ensure, tenant_url
+from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.selectors import visits_on_day
+
+DEMO_PASSWORD = "checkin-demo-2026"  # noqa: S105 - printed for the demo on purpose
+
+
+@dataclass(frozen=True)
+class Login:
+    where: str
+    url: str
+    email: str
+
+
+_COMPANIES = {
+    "acme": ("Acme Logistics", ["Sophie Dubois", "Jan Peeters"]),
+    "globex": ("Globex Consulting", ["Lena Schmidt", "Tom Janssens"]),
+}
+_VISITORS = [
+    ("Marie", "Lambert", "Lambert & Fils", "fr", 9, "expected"),
+    ("Pieter", "De Smet", "Havenbedrijf", "nl", 10, "on_site"),
+    ("Anna", "Müller", "Kraftwerk AG", "de", 8, "left"),
+    ("James", "Carter", "Northwind", "en", 14, "expected"),
+]
+
+
+def load_demo() -> list[Login]:
+    platform_ensure()
+    logins = [Login("IT console", tenant_url(Tenant.objects.get(schema_name="public")), "it@checkin.example")]
+    with schema_context("public"):
+        user_ensure(email="it@checkin.example", full_name="Iris Tech", role=User.Role.IT, password=DEMO_PASSWORD)
+
+    building = Building.objects.filter(slug="tower").first() or building_create(
+        slug="tower", name="Tower", address="Rue de la Loi 200, 1040 Brussels"
+    )
+    reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
+    with tenant_context(reception):
+        user_ensure(email="desk@tower.example", full_name="Dries Desk", role=User.Role.DESK, password=DEMO_PASSWORD)
+    logins.append(Login("Front desk of Tower", tenant_url(reception), "desk@tower.example"))
+
+    for slug, (name, host_names) in _COMPANIES.items():
+        company = Tenant.objects.filter(slug=slug).first() or company_create(building=building, slug=slug, name=name)
+        with tenant_context(company):
+            email = f"admin@{slug}.example"
+            user_ensure(email=email, full_name=f"{name} Admin", role=User.Role.ADMIN, password=DEMO_PASSWORD)
+            _ensure_visits(slug, host_names)
+        logins.append(Login(name, tenant_url(company), email))
+    return logins
+
+
+@transaction.atomic
+def _ensure_visits(slug: str, host_names: list[str]) -> None:
+    hosts = [
+        Host.objects.get_or_create(name=host, defaults={"email": f"{host.split()[0].lower()}@{slug}.example"})[0]
+        for host in host_names
+    ]
+    today = timezone.localdate()
+    if visits_on_day(day=today).exists():
+        return
+    for index, (first, last, company, language, hour, state) in enumerate(_VISITORS):
+        visitor, _ = Visitor.objects.get_or_create(
+            first_name=first,
+            last_name=last,
+            defaults={"company_name": company, "language": language, "email": f"{first.lower()}@example.org"},
+        )
+        start = timezone.make_aware(dt.datetime.combine(today, dt.time(hour, 0)))
+        visit = Visit(
+            visitor=visitor,
+            host=hosts[index % len(hosts)],
+            expected_start=start,
+            expected_end=start + dt.timedelta(hours=2),
+            purpose="Meeting",
+            channel=Visit.Channel.INVITATION,
+            state=state,
+        )
+        if state in ("on_site", "left"):
+            visit.checked_in_at = start
+            visit.consent_at = start
+            visit.consent_channel = Visit.Channel.KIOSK
+        if state == "left":
+            visit.checked_out_at = start + dt.timedelta(hours=1, minutes=30)
+        visit.save()

@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from checkin.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo building, companies, accounts and today's visits (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = load_demo()
+        self.stdout.write("\nCheck-in demo is ready. Open these in a browser:\n")
+        for login in logins:
+            self.stdout.write(f"  {login.where:<24} {login.url:<34} {login.email}")
+        self.stdout.write(f"\n  Password for every demo login: {DEMO_PASSWORD}\n")

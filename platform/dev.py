@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""The two commands of the README, for a machine with nothing but Python 3.11+.
+
+    python3 platform/dev.py run     # install, migrate, load the demo, serve it
+    python3 platform/dev.py test    # install, then ruff, mypy and the whole pytest suite
+
+Both create `.venv` and install the project into it when needed, and use
+DATABASE_URL when set, else an embedded PostgreSQL under `.data/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv"
+PYTHON = VENV / "bin" / "python"
+STAMP = VENV / ".checkin-installed"
+MANAGE = [str(PYTHON), str(ROOT / "platform" / "manage.py")]
+
+
+def main() -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - the user may run an older python3
+        sys.exit(f"Check-in needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test"}:
+        sys.exit("usage: python3 platform/dev.py run | test [pytest arguments]")
+    ensure_installed()
+    env = os.environ.copy()
+    env.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "platform"), str(ROOT)])
+    if not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = subprocess.check_output(
+            [
+                str(PYTHON),
+                "-c",
+                "from checkin.embedded_db import embedded_database_url; print(embedded_database_url())",
+            ],
+            env=env,
+            text=True,
+        ).strip()
+    command, args = sys.argv[1], sys.argv[2:]
+    return run(env) if command == "run" else test(env, args)
+
+
+def ensure_installed() -> None:
+    """Create the virtual environment and install the project when pyproject.toml changed."""
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == digest:
+        return
+    if not PYTHON.exists():
+        print("Creating .venv ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    print("Installing Check-in and its dependencies into .venv ...", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
+    STAMP.write_text(digest)
+
+
+def run(env: dict[str, str]) -> int:
+    subprocess.run([*MANAGE, "migrate_schemas", "--noinput", "-v", "0"], env=env, check=True)
+    subprocess.run([*MANAGE, "load_demo"], env=env, check=True)
+    children: list[subprocess.Popen[bytes]] = []
+    if env.get("REDIS_URL"):
+        celery = [str(VENV / "bin" / "celery"), "-A", "checkin"]
+        children.append(subprocess.Popen([*celery, "worker", "-l", "INFO", "--max-tasks-per-child", "200"], env=env))
+        children.append(subprocess.Popen([*celery, "beat", "-l", "INFO"], env=env))
+    else:
+        print("REDIS_URL is unset: background tasks run inside the web process.", flush=True)
+    port = env.get("PORT", "8000")
+    server = subprocess.Popen([*MANAGE, "runserver", f"127.0.0.1:{port}"], env=env)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in [server, *children]:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in [server, *children]:
+            child.wait()
+
+
+def test(env: dict[str, str], pytest_args: list[str]) -> int:
+    bin_dir = VENV / "bin"
+    steps = [
+        [str(bin_dir / "ruff"), "check", "."],
+        [str(bin_dir / "ruff"), "format", "--check", "."],
+        [str(bin_dir / "mypy")],
+        [str(bin_dir / "pytest"), *pytest_args],
+    ]
+    for step in steps:
+        print(f"\n$ {' '.join(Path(step[0]).name if i == 0 else part for i, part in enumerate(step))}", flush=True)
+        result = subprocess.run(step, cwd=ROOT, env=env)
+        if result.returncode != 0:
+            return result.returncode
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Personas shared by the whole suite.
+
+The test database holds the demo (building `tower` with `acme` and `globex`)
+plus a second building `harbour` with `initech`, created once per session and
+committed. Each test then runs in a transaction that is rolled back,
+schema changes included, and starts on the public schema.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django_tenants.utils import schema_context, tenant_context
+
+from checkin.demo import DEMO_PASSWORD, load_demo
+from shared_apps.accounts.models import User
+from shared_apps.accounts.services import user_ensure
+from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.tenancy.models import Building, Tenant
+from shared_apps.tenancy.services import building_create, company_create
+
+PASSWORD = DEMO_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        load_demo()
+        harbour = building_create(slug="harbour", name="Harbour House", address="Quai 1, Antwerp")
+        initech = company_create(building=harbour, slug="initech", name="Initech")
+        with tenant_context(Tenant.objects.get(building=harbour, type=Tenant.Type.RECEPTION)):
+            user_ensure(email="desk@harbour.example", full_name="Harbour Desk", role=User.Role.DESK, password=PASSWORD)
+        with tenant_context(initech):
+            user_ensure(
+                email="admin@initech.example", full_name="Initech Admin", role=User.Role.ADMIN, password=PASSWORD
+            )
+        with tenant_context(Tenant.objects.get(slug="acme")):
+            user_ensure(email="member@acme.example", full_name="Acme Member", role=User.Role.MEMBER, password=PASSWORD)
+        tenant_connection().set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests() -> Iterator[None]:
+    tenant_connection().set_schema_to_public()
+    yield
+    tenant_connection().set_schema_to_public()
+
+
+def _tenant(slug: str) -> Tenant:
+    with schema_context("public"):
+        return Tenant.objects.get(slug=slug)
+
+
+@pytest.fixture
+def acme(db: None) -> Tenant:
+    return _tenant("acme")
+
+
+@pytest.fixture
+def globex(db: None) -> Tenant:
+    return _tenant("globex")
+
+
+@pytest.fixture
+def initech(db: None) -> Tenant:
+    return _tenant("initech")
+
+
+@pytest.fixture
+def tower(db: None) -> Building:
+    return Building.objects.get(slug="tower")
+
+
+@pytest.fixture
+def harbour(db: None) -> Building:
+    return Building.objects.get(slug="harbour")
+
+
+@pytest.fixture
+def tower_reception(db: None) -> Tenant:
+    return _tenant("tower")
+
+
+class HostClient(Client):
+    """A test client bound to one host, as a browser on that subdomain would be."""
+
+    def __init__(self, host: str, **kwargs: object) -> None:
+        super().__init__(HTTP_HOST=host, **kwargs)  # type: ignore[arg-type]
+        self.host = host
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> "HostClient":
+        response = self.post("/accounts/login/", {"username": email, "password": password})
+        assert response.status_code == 302, f"sign-in as {email} on {self.host} failed"
+        return self
+
+
+@pytest.fixture
+def client_for(db: None):
+    def make(host: str) -> HostClient:
+        return HostClient(host)
+
+    return make
+
+
+@pytest.fixture
+def acme_admin(client_for) -> HostClient:
+    return client_for("acme.localhost").sign_in("admin@acme.example")
+
+
+@pytest.fixture
+def acme_member(client_for) -> HostClient:
+    return client_for("acme.localhost").sign_in("member@acme.example")
+
+
+@pytest.fixture
+def globex_admin(client_for) -> HostClient:
+    return client_for("globex.localhost").sign_in("admin@globex.example")
+
+
+@pytest.fixture
+def tower_desk(client_for) -> HostClient:
+    return client_for("tower.localhost").sign_in("desk@tower.example")
+
+
+@pytest.fixture
+def harbour_desk(client_for) -> HostClient:
+    return client_for("harbour.localhost").sign_in("desk@harbour.example")
+
+
+@pytest.fixture
+def it_staff(client_for) -> HostClient:
+    return client_for("localhost").sign_in("it@checkin.example")

@@ -1,0 +1,26 @@
+"""The demo loads twice without change."""
+
+from django_tenants.utils import tenant_context
+
+from checkin.demo import load_demo
+from shared_apps.accounts.models import User
+from shared_apps.tenancy.models import Building, Domain, Tenant
+from tenant_apps.visits.models import Host, Visit, Visitor
+
+
+def _counts(acme) -> tuple[int, ...]:
+    public = (Building.objects.count(), Tenant.objects.count(), Domain.objects.count())
+    with tenant_context(acme):
+        return (*public, User.objects.count(), Host.objects.count(), Visitor.objects.count(), Visit.objects.count())
+
+
+def test_loading_the_demo_again_changes_nothing(acme):
+    before = _counts(acme)
+    logins = load_demo()
+    assert _counts(acme) == before
+    assert [login.url for login in logins] == [
+        "http://localhost:8000", "http://tower.localhost:8000", "http://acme.localhost:8000",
+        "http://globex.localhost:8000",
+    ]  # fmt: skip
+    with tenant_context(acme):
+        assert Visit.objects.count() >= 4
