@@ -64,6 +64,8 @@ def ensure_installed() -> None:
 
 
 def run(env: dict[str, str]) -> int:
+    port = env.get("PORT", "8000")
+    env.setdefault("CHECKIN_PUBLIC_PORT", port)  # the printed URLs use the port actually served
     subprocess.run([*MANAGE, "migrate_schemas", "--noinput", "-v", "0"], env=env, check=True)
     subprocess.run([*MANAGE, "load_demo"], env=env, check=True)
     children: list[subprocess.Popen[bytes]] = []
@@ -73,7 +75,6 @@ def run(env: dict[str, str]) -> int:
         children.append(subprocess.Popen([*celery, "beat", "-l", "INFO"], env=env))
     else:
         print("REDIS_URL is unset: background tasks run inside the web process.", flush=True)
-    port = env.get("PORT", "8000")
     server = subprocess.Popen([*MANAGE, "runserver", f"127.0.0.1:{port}"], env=env)
     try:
         return server.wait()

@@ -1,0 +1,16 @@
+"""gunicorn settings for the web process: `gunicorn -c deploy/gunicorn.conf.py checkin.wsgi`."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Recycle workers now and then: with thousands of schemas a long-lived
+# PostgreSQL connection caches metadata for every table it touched.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+accesslog = "-"
+# The access log line holds the path only, never query strings (they may carry search terms).
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss host=%({host}i)s'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
