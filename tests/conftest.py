@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
 
 from checkin.demo import DEMO_PASSWORD, load_demo
@@ -40,10 +41,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 
 
 @pytest.fixture(autouse=True)
-def _public_schema_between_tests() -> Iterator[None]:
+def _public_schema_and_english_between_tests() -> Iterator[None]:
+    # A request through the test client leaves its schema and language active in the thread.
     tenant_connection().set_schema_to_public()
+    translation.activate("en")
     yield
     tenant_connection().set_schema_to_public()
+    translation.activate("en")
 
 
 def _tenant(slug: str) -> Tenant:

@@ -61,6 +61,7 @@ TENANT_TYPES = {
         "APPS": [
             "django_tenants",
             "shared_apps.tenancy",
+            "shared_apps.audit",
             *_EVERY_SCHEMA,
             "django.contrib.admin",
             "django.contrib.messages",

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_exists
 
+from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.schema_clone import clone_schema
@@ -77,19 +78,25 @@ def _validate_name(name: str) -> str:
 
 
 @transaction.atomic
-def building_create(*, slug: str, name: str, address: str = "", timezone: str = "Europe/Brussels") -> Building:
+def building_create(
+    *, slug: str, name: str, address: str = "", timezone: str = "Europe/Brussels", actor: str = "system"
+) -> Building:
     """Create a building with its reception schema and host `<slug>.<root>`, all or nothing."""
     name = _validate_name(name)
     validate_new_slug(slug, host=host_for(slug))
     if timezone not in zoneinfo.available_timezones():
         raise ValidationError({"timezone": f"'{timezone}' is not a known time zone (for example Europe/Brussels)."})
     building = Building.objects.create(slug=slug, name=name, address=address, timezone=timezone)
-    _tenant_create(tenant_type=Tenant.Type.RECEPTION, slug=slug, name=name, building=building)
+    reception = _tenant_create(tenant_type=Tenant.Type.RECEPTION, slug=slug, name=name, building=building)
+    audit_record(
+        actor=actor, action="building.create", tenant_schema=reception.schema_name,
+        object_ids={"building": [building.pk], "tenant": [reception.pk]},
+    )  # fmt: skip
     return building
 
 
 @transaction.atomic
-def company_create(*, building: Building | str, slug: str, name: str) -> Tenant:
+def company_create(*, building: Building | str, slug: str, name: str, actor: str = "system") -> Tenant:
     """Create a company in a building with its own schema and host `<slug>.<root>`, all or nothing."""
     validate_slug_format(slug)
     if isinstance(building, str):
@@ -99,4 +106,9 @@ def company_create(*, building: Building | str, slug: str, name: str) -> Tenant:
         building = found
     name = _validate_name(name)
     validate_new_slug(slug, host=host_for(slug))
-    return _tenant_create(tenant_type=Tenant.Type.COMPANY, slug=slug, name=name, building=building)
+    company = _tenant_create(tenant_type=Tenant.Type.COMPANY, slug=slug, name=name, building=building)
+    audit_record(
+        actor=actor, action="company.create", tenant_schema=company.schema_name,
+        object_ids={"building": [building.pk], "tenant": [company.pk]},
+    )  # fmt: skip
+    return company

@@ -87,6 +87,8 @@ class Visit(models.Model):
     consent_notice_version = models.CharField(max_length=32, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
     consent_channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
+    rules_version = models.CharField(max_length=32, blank=True)  # visitor rules accepted with this visit
+    auto_checked_out = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -107,3 +109,29 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visitor} ({self.expected_start:%Y-%m-%d})"
+
+
+class VisitEvent(models.Model):
+    """One line of a visit's timeline: what happened, when, and who did it (staff, desk or kiosk)."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        RESCHEDULED = "rescheduled", _("rescheduled")
+        CHECKED_IN = "checked_in", _("checked in")
+        CHECKED_OUT = "checked_out", _("checked out")
+        AUTO_CHECKED_OUT = "auto_checked_out", _("checked out automatically")
+        CANCELLED = "cancelled", _("cancelled")
+        NO_SHOW = "no_show", _("marked as no-show")
+        NOTE = "note", _("note")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor}"

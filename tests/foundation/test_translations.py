@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-LOCALE = Path(__file__).resolve().parents[2] / "platform" / "checkin" / "locale"
+ROOT = Path(__file__).resolve().parents[2]
+# The project's catalogue, plus one per app that keeps its own locale/ folder.
+CATALOGUE_DIRS = sorted(
+    path.parent.parent.parent
+    for folder in ("platform", "shared_apps", "tenant_apps")
+    for path in (ROOT / folder).glob("**/locale/fr/LC_MESSAGES/django.po")
+)
 _ENTRY = re.compile(r'^(#, [^\n]*\n)?(?:msgctxt "(.*)"\n)?msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
 
 
@@ -15,14 +21,21 @@ def _unquote(lines: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
 
 
-def _entries(language: str) -> list[tuple[str, str, str]]:
-    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+def _entries(language: str, locale: Path) -> list[tuple[str, str, str]]:
+    text = (locale / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     return [(flags or "", _unquote(msgid), _unquote(msgstr)) for flags, _, msgid, msgstr in _ENTRY.findall(text)]
 
 
-@pytest.mark.parametrize("language", ["fr", "nl", "de"])
-def test_the_catalogue_has_no_untranslated_or_fuzzy_message(language):
-    entries = [entry for entry in _entries(language) if entry[1]]
+LANGUAGES_AND_CATALOGUES = [
+    pytest.param(language, locale, id=f"{language}-{locale.relative_to(ROOT)}")
+    for language in ("fr", "nl", "de")
+    for locale in CATALOGUE_DIRS
+]
+
+
+@pytest.mark.parametrize(("language", "locale"), LANGUAGES_AND_CATALOGUES)
+def test_the_catalogue_has_no_untranslated_or_fuzzy_message(language, locale):
+    entries = [entry for entry in _entries(language, locale) if entry[1]]
     assert entries, "empty catalogue"
     untranslated = [msgid for _, msgid, msgstr in entries if not msgstr]
     fuzzy = [msgid for flags, msgid, _ in entries if "fuzzy" in flags]
@@ -30,19 +43,19 @@ def test_the_catalogue_has_no_untranslated_or_fuzzy_message(language):
     assert not fuzzy, f"fuzzy in {language}: {fuzzy}"
 
 
-@pytest.mark.parametrize("language", ["fr", "nl", "de"])
-def test_the_compiled_catalogue_matches_the_source(language):
-    with (LOCALE / language / "LC_MESSAGES" / "django.mo").open("rb") as mo:
+@pytest.mark.parametrize(("language", "locale"), LANGUAGES_AND_CATALOGUES)
+def test_the_compiled_catalogue_matches_the_source(language, locale):
+    with (locale / language / "LC_MESSAGES" / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    for _, msgid, msgstr in _entries(language):
+    for _, msgid, msgstr in _entries(language, locale):
         if msgid:
             assert compiled.gettext(msgid) == msgstr, f"run compilemessages: {msgid!r} differs in django.mo"
 
 
 def test_every_template_string_is_in_the_catalogue():
     """A template's {% translate %} text that makemessages has not collected would show in English."""
-    known = {msgid for _, msgid, _ in _entries("fr")}
-    root = LOCALE.parents[2]
+    known = {msgid for locale in CATALOGUE_DIRS for _, msgid, _ in _entries("fr", locale)}
+    root = ROOT
     pattern = re.compile(r'{% (?:translate|trans) "([^"]+)"')
     missing = []
     for template in root.glob("*/**/templates/**/*.html"):

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shared_apps.tenancy.management.commands._provisioning import run_or_explain
+from shared_apps.tenancy.management.commands._provisioning import command_actor, run_or_explain
 from shared_apps.tenancy.services import building_create, host_for
 
 
@@ -19,7 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         building = run_or_explain(
             lambda: building_create(
-                slug=options["slug"], name=options["name"], address=options["address"], timezone=options["timezone"]
+                slug=options["slug"],
+                name=options["name"],
+                address=options["address"],
+                timezone=options["timezone"],
+                actor=command_actor(),
             )
         )
         self.stdout.write(f"Created building {building.slug}: {host_for(building.slug)}")

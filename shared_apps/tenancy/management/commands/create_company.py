@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shared_apps.tenancy.management.commands._provisioning import run_or_explain
+from shared_apps.tenancy.management.commands._provisioning import command_actor, run_or_explain
 from shared_apps.tenancy.services import company_create, host_for
 
 
@@ -17,6 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         company = run_or_explain(
-            lambda: company_create(building=options["building"], slug=options["slug"], name=options["name"])
+            lambda: company_create(
+                building=options["building"], slug=options["slug"], name=options["name"], actor=command_actor()
+            )
         )
         self.stdout.write(f"Created company {company.slug}: {host_for(company.slug)}")
