@@ -62,6 +62,7 @@ TENANT_TYPES = {
             "django_tenants",
             "shared_apps.tenancy",
             "shared_apps.audit",
+            "shared_apps.console",
             *_EVERY_SCHEMA,
             "django.contrib.admin",
             "django.contrib.messages",
@@ -72,11 +73,17 @@ TENANT_TYPES = {
         "URLCONF": "checkin.urls_public",
     },
     "reception": {
-        "APPS": [*_EVERY_SCHEMA, "tenant_apps.desk"],
+        "APPS": [*_EVERY_SCHEMA, "tenant_apps.desk", "tenant_apps.kiosk"],
         "URLCONF": "checkin.urls_reception",
     },
     "company": {
-        "APPS": [*_EVERY_SCHEMA, "tenant_apps.visits"],
+        "APPS": [
+            *_EVERY_SCHEMA,
+            "tenant_apps.visits",
+            "tenant_apps.notifications",
+            "tenant_apps.privacy",
+            "tenant_apps.api",
+        ],
         "URLCONF": "checkin.urls_company",
     },
 }

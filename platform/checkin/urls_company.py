@@ -1,11 +1,15 @@
-"""A company's host: its staff portal."""
+"""A company's host: its staff portal and its API."""
 
-from django.urls import path
+from django.urls import include, path
 
 from checkin.urls_common import urlpatterns as common
 from tenant_apps.visits.views import today
 
 urlpatterns = [
     path("", today, name="home"),
+    path("visits/", include("tenant_apps.visits.urls")),
+    path("notifications/", include("tenant_apps.notifications.urls")),
+    path("privacy/", include("tenant_apps.privacy.urls")),
+    path("api/v1/", include("tenant_apps.api.urls")),
     *common,
 ]

@@ -1,13 +1,15 @@
-"""The root host: the platform's IT console, API and the Django admin."""
+"""The root host: the platform's IT console, its API and the Django admin."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from checkin.urls_common import urlpatterns as common
 from shared_apps.tenancy.views import console_home
 
 urlpatterns = [
     path("", console_home, name="home"),
+    path("console/", include("shared_apps.console.urls")),
+    path("api/v1/", include("shared_apps.console.api_urls")),
     path("admin/", admin.site.urls),
     *common,
 ]

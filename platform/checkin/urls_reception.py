@@ -1,11 +1,13 @@
-"""A building's host: the front desk (and, later, the lobby kiosk)."""
+"""A building's host: the front desk and the lobby kiosk."""
 
-from django.urls import path
+from django.urls import include, path
 
 from checkin.urls_common import urlpatterns as common
 from tenant_apps.desk.views import desk_home
 
 urlpatterns = [
     path("", desk_home, name="home"),
+    path("desk/", include("tenant_apps.desk.urls")),
+    path("kiosk/", include("tenant_apps.kiosk.urls")),
     *common,
 ]

@@ -1,5 +1,6 @@
 """Buildings, tenants (one schema each) and the host names that lead to them."""
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -10,6 +11,10 @@ if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
 
 
+def default_kiosk_languages() -> list[str]:
+    return ["fr", "nl", "en", "de"]
+
+
 class Building(models.Model):  # type: ignore[django-manager-missing]  # Tenant is untyped upstream
     """An office building: one lobby, one reception schema, any number of companies."""
 
@@ -17,6 +22,12 @@ class Building(models.Model):  # type: ignore[django-manager-missing]  # Tenant 
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     address = models.TextField(_("address"), blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Brussels")
+    kiosk_languages = models.JSONField(_("kiosk languages"), default=default_kiosk_languages)
+    default_retention_days = models.PositiveIntegerField(_("default retention (days)"), default=365)
+    auto_checkout_time = models.TimeField(_("automatic check-out time"), default=datetime.time(20, 0))
+    kiosk_requires_email = models.BooleanField(_("kiosk asks for e-mail"), default=True)
+    kiosk_requires_phone = models.BooleanField(_("kiosk asks for phone"), default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     tenants: "RelatedManager[Tenant]"
@@ -70,3 +81,37 @@ class Tenant(TenantMixin):
 
 class Domain(DomainMixin):
     """A host name that routes to one tenant's schema."""
+
+
+class BuildingDocument(models.Model):
+    """A versioned text shown to visitors in one language: the privacy notice, or the visitor rules.
+
+    A new version is a new row; visits record the version they accepted.
+    Company-specific visitor rules set `company` (a company tenant of the building).
+    """
+
+    class Kind(models.TextChoices):
+        PRIVACY_NOTICE = "privacy_notice", _("privacy notice")
+        VISITOR_RULES = "visitor_rules", _("visitor rules")
+
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="documents")
+    company = models.ForeignKey(Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    language = models.CharField(max_length=2)
+    version = models.CharField(max_length=32)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building", "company", "kind", "language", "version"],
+                name="document_version_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.language} v{self.version}"

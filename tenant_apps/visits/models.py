@@ -20,6 +20,20 @@ def new_visit_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+class CompanySettings(models.Model):
+    """The company's own settings: one row per company schema (see `company_settings()`)."""
+
+    retention_days = models.PositiveIntegerField(_("retention period (days)"), default=365)
+    show_hosts_on_kiosk = models.BooleanField(_("show the host list on the kiosk"), default=False)
+    require_two_factor = models.BooleanField(_("require two-factor authentication"), default=False)
+    webhook_url = models.URLField(_("webhook URL"), blank=True)
+    webhook_secret = models.CharField(_("webhook secret"), max_length=128, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "Company settings"
+
+
 class Host(models.Model):
     """Someone in the company whom visitors come to see."""
 

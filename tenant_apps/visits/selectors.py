@@ -5,7 +5,13 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tenant_apps.visits.models import Visit
+from tenant_apps.visits.models import CompanySettings, Visit
+
+
+def company_settings() -> CompanySettings:
+    """The current company's settings row, created with defaults on first use."""
+    settings, _ = CompanySettings.objects.get_or_create(pk=1)
+    return settings
 
 
 def visits_on_day(*, day: dt.date) -> QuerySet[Visit]:
