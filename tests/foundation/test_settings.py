@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _import_production_settings(**env: str) -> subprocess.CompletedProcess[str]:
     environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "SENTRY_DSN"}}
+    environment.setdefault("DATABASE_URL", "postgresql://checkin@127.0.0.1:5432/checkin")
     environment.update(PYTHONPATH=f"{ROOT / 'platform'}:{ROOT}", **env)
     return subprocess.run(
         [sys.executable, "-c", "import checkin.settings_production"],
