@@ -83,6 +83,7 @@ TENANT_TYPES = {
             "tenant_apps.notifications",
             "tenant_apps.privacy",
             "tenant_apps.api",
+            "drf_spectacular_sidecar",  # Swagger UI's files for /api/v1/docs/, served locally (no CDN)
         ],
         "URLCONF": "checkin.urls_company",
     },
@@ -203,6 +204,16 @@ CELERY_TIMEZONE = TIME_ZONE
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Check-in company API",
+    "DESCRIPTION": "A company's visitors, visits and hosts, on the company's own host. "
+    "Authenticate with `Authorization: Bearer <token>` (tokens are made by company admins at /api/v1/tokens/).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging: one line per event with the schema, never personal data -----------

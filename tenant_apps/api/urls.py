@@ -1,1 +1,30 @@
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.routers import SimpleRouter
+
+from tenant_apps.api import views
+from tenant_apps.api.api import HostApi, VisitApi, VisitorApi
+from tenant_apps.api.authentication import ApiTokenAuthentication
+from tenant_apps.api.permissions import IsCompanyStaff
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("visitors", VisitorApi, basename="visitor")
+router.register("visits", VisitApi, basename="visit")
+router.register("hosts", HostApi, basename="host")
+
+schema = SpectacularAPIView.as_view(
+    urlconf="checkin.urls_company",
+    authentication_classes=[ApiTokenAuthentication, SessionAuthentication],
+    permission_classes=[IsCompanyStaff],
+)
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", schema, name="schema"),
+    path("docs/", views.api_docs, name="docs"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+]

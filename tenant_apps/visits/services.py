@@ -14,6 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
+from tenant_apps.notifications.services import (
+    delivery_queue_arrival,
+    delivery_queue_cancellation,
+    delivery_queue_invitation,
+)
+from tenant_apps.notifications.triggers import in_this_schema
 from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor
 
 
@@ -63,6 +69,7 @@ def visit_register(
         updated_by=actor.user,
     )
     _event(visit, VisitEvent.Kind.REGISTERED, actor)
+    transaction.on_commit(in_this_schema(delivery_queue_invitation, visit_id=visit.pk), robust=True)
     return visit
 
 
@@ -102,6 +109,7 @@ def visit_check_in(*, visit: Visit, actor: Actor, notice_version: str = "", rule
         fields.append("rules_version")
     _save(visit, actor, fields)
     _event(visit, VisitEvent.Kind.CHECKED_IN, actor)
+    transaction.on_commit(in_this_schema(delivery_queue_arrival, visit_id=visit.pk), robust=True)
     return visit
 
 
@@ -132,6 +140,7 @@ def visit_cancel(*, visit: Visit, actor: Actor) -> Visit:
     visit.state = Visit.State.CANCELLED
     _save(visit, actor, ["state"])
     _event(visit, VisitEvent.Kind.CANCELLED, actor)
+    transaction.on_commit(in_this_schema(delivery_queue_cancellation, visit_id=visit.pk), robust=True)
     return visit
 
 

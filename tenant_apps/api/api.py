@@ -1,0 +1,190 @@
+"""The company REST API: visitors, visits with their transitions, hosts. Thin: parse, call a service, render."""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from shared_apps.accounts.models import User
+from tenant_apps.api.authentication import ApiTokenAuthentication, actor_label
+from tenant_apps.api.permissions import IsCompanyStaff
+from tenant_apps.api.selectors import visits_filtered
+from tenant_apps.api.serializers import (
+    HostSerializer,
+    VisitCreateSerializer,
+    VisitFilterSerializer,
+    VisitorSerializer,
+    VisitSerializer,
+    VisitUpdateSerializer,
+)
+from tenant_apps.api.services import visit_update_details, visitor_create, visitor_update
+from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.services import (
+    Actor,
+    VisitStateError,
+    visit_cancel,
+    visit_check_in,
+    visit_check_out,
+    visit_mark_no_show,
+    visit_register,
+)
+
+
+class TransitionRefused(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("This change of state is not allowed.")
+    default_code = "transition_refused"
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class CompanyApi(viewsets.GenericViewSet):
+    """Token or portal session of this company's staff; everything else is 401, another company's ids 404."""
+
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
+    permission_classes = [IsCompanyStaff]
+    pagination_class = Pages
+
+    def actor(self) -> Actor:
+        return Actor(label=actor_label(self.request), channel=Visit.Channel.API, user=cast(User, self.request.user))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List visitors"),
+    retrieve=extend_schema(summary="Get a visitor"),
+    create=extend_schema(summary="Create a visitor"),
+    partial_update=extend_schema(summary="Correct a visitor's details"),
+    update=extend_schema(summary="Replace a visitor's details"),
+)
+class VisitorApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
+    serializer_class = VisitorSerializer
+    queryset = Visitor.objects.order_by("last_name", "first_name", "id")
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = {name: serializer.validated_data.get(name, "") for name in VisitorSerializer.Meta.fields[1:]}
+        data["language"] = data["language"] or "en"
+        visitor = visitor_create(**data)
+        return Response(VisitorSerializer(visitor).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str | None = None, partial: bool = False) -> Response:
+        visitor = self.get_object()
+        serializer = self.get_serializer(visitor, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        visitor = visitor_update(visitor=visitor, **serializer.validated_data)
+        return Response(VisitorSerializer(visitor).data)
+
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        return self.update(request, pk, partial=True)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List hosts"),
+    retrieve=extend_schema(summary="Get a host"),
+)
+class HostApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
+    serializer_class = HostSerializer
+    queryset = Host.objects.order_by("name", "id")
+
+
+_FILTERS = [
+    OpenApiParameter("date_from", str, description="Visits expected on or after this day (YYYY-MM-DD)."),
+    OpenApiParameter("date_to", str, description="Visits expected on or before this day (YYYY-MM-DD)."),
+    OpenApiParameter("state", str, enum=Visit.State.values, description="Only visits in this state."),
+    OpenApiParameter("host", int, description="Only visits to this host (its id)."),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List visits", parameters=_FILTERS),
+    retrieve=extend_schema(summary="Get a visit"),
+    create=extend_schema(summary="Register a visit", request=VisitCreateSerializer, responses={201: VisitSerializer}),
+    partial_update=extend_schema(
+        summary="Change a visit's host, purpose or times",
+        request=VisitUpdateSerializer,
+        responses={200: VisitSerializer},
+    ),
+    update=extend_schema(summary="Change a visit", request=VisitUpdateSerializer, responses={200: VisitSerializer}),
+)
+class VisitApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
+    serializer_class = VisitSerializer
+
+    def get_queryset(self) -> QuerySet[Visit]:
+        if self.action != "list":
+            return Visit.objects.select_related("visitor")
+        filters = VisitFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return visits_filtered(**filters.validated_data)
+
+    def create(self, request: Request) -> Response:
+        serializer = VisitCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        visit = self._transition(visit_register, **serializer.validated_data)
+        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str | None = None, partial: bool = False) -> Response:
+        visit = self.get_object()
+        serializer = VisitUpdateSerializer(visit, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        visit = self._transition(
+            visit_update_details,
+            visit=visit,
+            purpose=data.get("purpose"),
+            host=data.get("host"),
+            host_set="host" in data,
+            expected_start=data.get("expected_start"),
+            expected_end=data.get("expected_end"),
+        )
+        return Response(VisitSerializer(visit).data)
+
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        return self.update(request, pk, partial=True)
+
+    def _transition(self, service: Callable[..., Visit], **kwargs: Any) -> Visit:
+        try:
+            return service(actor=self.actor(), **kwargs)
+        except VisitStateError as exc:
+            raise TransitionRefused(str(exc)) from exc
+
+    def _act(self, service: Callable[..., Visit]) -> Response:
+        visit = self._transition(service, visit=self.get_object())
+        return Response(VisitSerializer(Visit.objects.select_related("visitor").get(pk=visit.pk)).data)
+
+    @extend_schema(summary="Check the visitor in", request=None, responses={200: VisitSerializer})
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(visit_check_in)
+
+    @extend_schema(summary="Check the visitor out", request=None, responses={200: VisitSerializer})
+    @action(detail=True, methods=["post"], url_path="check-out")
+    def check_out(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(visit_check_out)
+
+    @extend_schema(summary="Cancel the visit", request=None, responses={200: VisitSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(visit_cancel)
+
+    @extend_schema(summary="Mark the visitor as a no-show", request=None, responses={200: VisitSerializer})
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request: Request, pk: str | None = None) -> Response:
+        return self._act(visit_mark_no_show)
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return VisitSerializer

@@ -1,0 +1,35 @@
+"""Reads of the company API, in the schema of the current host."""
+
+import datetime as dt
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from tenant_apps.api.models import ApiToken
+from tenant_apps.visits.models import Visit
+
+
+def visits_filtered(
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    state: str | None = None,
+    host: int | None = None,
+) -> QuerySet[Visit]:
+    """The company's visits by expected arrival day (in the site's time zone), state and host, newest first."""
+    visits = Visit.objects.select_related("visitor").order_by("-expected_start", "-id")
+    if date_from:
+        visits = visits.filter(expected_start__gte=timezone.make_aware(dt.datetime.combine(date_from, dt.time.min)))
+    if date_to:
+        end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+        visits = visits.filter(expected_start__lt=end)
+    if state:
+        visits = visits.filter(state=state)
+    if host:
+        visits = visits.filter(host_id=host)
+    return visits
+
+
+def api_tokens() -> QuerySet[ApiToken]:
+    """The company's API tokens, active ones first."""
+    return ApiToken.objects.select_related("created_by").order_by(F("revoked_at").asc(nulls_first=True), "-created_at")

@@ -1,0 +1,99 @@
+"""Shapes of the company API. They validate input; the rules live in the services."""
+
+from typing import Any
+
+import phonenumbers
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from tenant_apps.visits.models import Host, Visit, Visitor
+
+
+class VisitorSerializer(serializers.ModelSerializer[Visitor]):
+    class Meta:
+        model = Visitor
+        fields = ["id", "first_name", "last_name", "email", "phone", "company_name", "language"]
+
+    def validate_phone(self, value: str) -> str:
+        """Phones are stored in E.164 (+3225551234); a national number is read as Belgian."""
+        if not value:
+            return value
+        try:
+            number = phonenumbers.parse(value, "BE")
+        except phonenumbers.NumberParseException as exc:
+            raise serializers.ValidationError(_("Enter a valid phone number, e.g. +32 2 555 12 34.")) from exc
+        if not phonenumbers.is_valid_number(number):
+            raise serializers.ValidationError(_("Enter a valid phone number, e.g. +32 2 555 12 34."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class VisitorSummarySerializer(serializers.ModelSerializer[Visitor]):
+    class Meta:
+        model = Visitor
+        fields = ["id", "first_name", "last_name", "company_name"]
+
+
+class HostSerializer(serializers.ModelSerializer[Host]):
+    class Meta:
+        model = Host
+        fields = ["id", "name", "email", "notify_by", "is_active"]
+
+
+class VisitSerializer(serializers.ModelSerializer[Visit]):
+    visitor = VisitorSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id", "visitor", "host", "expected_start", "expected_end", "purpose", "state",
+            "checked_in_at", "checked_out_at", "channel", "code", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+def _check_times(attrs: dict[str, Any], visit: Visit | None = None) -> None:
+    start = attrs.get("expected_start", visit.expected_start if visit else None)
+    end = attrs.get("expected_end", visit.expected_end if visit else None)
+    if start and end and end < start:
+        raise serializers.ValidationError({"expected_end": [_("The departure must be after the arrival.")]})
+
+
+class VisitCreateSerializer(serializers.Serializer[Visit]):
+    visitor = serializers.PrimaryKeyRelatedField(queryset=Visitor.objects.all())
+    host = serializers.PrimaryKeyRelatedField(
+        queryset=Host.objects.filter(is_active=True), allow_null=True, required=False
+    )
+    expected_start = serializers.DateTimeField()
+    expected_end = serializers.DateTimeField()
+    purpose = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _check_times(attrs)
+        return attrs
+
+
+class VisitUpdateSerializer(serializers.Serializer[Visit]):
+    host = serializers.PrimaryKeyRelatedField(
+        queryset=Host.objects.filter(is_active=True), allow_null=True, required=False
+    )
+    expected_start = serializers.DateTimeField(required=False)
+    expected_end = serializers.DateTimeField(required=False)
+    purpose = serializers.CharField(max_length=200, allow_blank=True, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _check_times(attrs, self.instance)
+        return attrs
+
+
+class VisitFilterSerializer(serializers.Serializer[None]):
+    """Query parameters of the visit list."""
+
+    date_from = serializers.DateField(required=False, help_text="Visits expected on or after this day (YYYY-MM-DD).")
+    date_to = serializers.DateField(required=False, help_text="Visits expected on or before this day (YYYY-MM-DD).")
+    state = serializers.ChoiceField(choices=Visit.State.choices, required=False)
+    host = serializers.IntegerField(required=False, min_value=1, help_text="Id of the host.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "date_from" in attrs and "date_to" in attrs and attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"date_to": [_("The end of the range must not be before its start.")]})
+        return attrs

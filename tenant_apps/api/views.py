@@ -1,0 +1,58 @@
+"""The admins' API token page and the API documentation page."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.authentication import SessionAuthentication
+
+from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.models import User
+from tenant_apps.api.forms import ApiTokenForm
+from tenant_apps.api.models import ApiToken
+from tenant_apps.api.permissions import IsCompanyStaff
+from tenant_apps.api.selectors import api_tokens
+from tenant_apps.api.services import api_token_create, api_token_revoke
+
+
+def _tokens_page(request: HttpRequest, form: ApiTokenForm, new_key: str | None = None) -> HttpResponse:
+    return render(request, "api/tokens.html", {"form": form, "tokens": api_tokens(), "new_key": new_key})
+
+
+@staff_required(User.Role.ADMIN)
+def tokens(request: HttpRequest) -> HttpResponse:
+    """List the company's tokens; a POST makes one and shows its key once, in the answer to that POST."""
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            _token, key = api_token_create(name=form.cleaned_data["name"], created_by=request.user)  # type: ignore[arg-type]
+            return _tokens_page(request, ApiTokenForm(), new_key=key)
+        return _tokens_page(request, form)
+    return _tokens_page(request, ApiTokenForm())
+
+
+def access_api_token(token_id: int) -> ApiToken:
+    """The token of this company's schema with that id, or 404."""
+    token = ApiToken.objects.filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+@staff_required(User.Role.ADMIN)
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = api_token_revoke(token=access_api_token(token_id), actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("api:tokens")
+
+
+api_docs = staff_required(User.Role.ADMIN, User.Role.MEMBER)(
+    SpectacularSwaggerSplitView.as_view(
+        url_name="api:schema",
+        authentication_classes=[SessionAuthentication],
+        permission_classes=[IsCompanyStaff],
+    )
+)

@@ -1,0 +1,143 @@
+"""The e-mails about a visit: the visitor's invitation and cancellation, and the host's arrival notice.
+
+Each is rendered in its reader's language and in the building's time zone, as
+multipart text and HTML. The invitation carries the kiosk code as a QR image
+(inline, Content-ID `qr`) and a calendar file.
+"""
+
+import io
+import zoneinfo
+from dataclasses import dataclass
+from email.mime.image import MIMEImage
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.tenancy.models import Tenant
+from tenant_apps.notifications.ics import visit_ics
+from tenant_apps.visits.models import Visit
+
+QR_CONTENT_ID = "qr"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the visit happens: the company of the current schema, in its building."""
+
+    company: str
+    building: str
+    address: str
+    time_zone: zoneinfo.ZoneInfo
+    schema: str
+
+
+def current_place() -> Place:
+    tenant: Tenant = tenant_connection().tenant
+    building = tenant.building
+    return Place(
+        company=tenant.name,
+        building=building.name if building else "",
+        address=building.address if building else "",
+        time_zone=zoneinfo.ZoneInfo(building.timezone if building else settings.TIME_ZONE),
+        schema=tenant.schema_name,
+    )
+
+
+def qr_png(code: str) -> bytes:
+    """The visit code as a PNG QR code, large enough for a kiosk camera to read from a phone screen."""
+    buffer = io.BytesIO()
+    segno.make(code, error="m").save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
+def _when(visit: Visit, place: Place) -> dict[str, str]:
+    start = timezone.localtime(visit.expected_start, place.time_zone)
+    end = timezone.localtime(visit.expected_end, place.time_zone)
+    return {
+        "date": formats.date_format(start, "l j F Y"),
+        "start": formats.time_format(start, "H:i"),
+        "end": formats.time_format(end, "H:i"),
+        "time_zone": str(place.time_zone),
+    }
+
+
+def _message(*, subject: str, template: str, context: dict[str, Any], to: str) -> EmailMultiAlternatives:
+    text = render_to_string(f"notifications/email/{template}.txt", context)
+    html = render_to_string(f"notifications/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _visit_context(visit: Visit, place: Place) -> dict[str, Any]:
+    return {"visit": visit, "visitor": visit.visitor, "host": visit.host, "place": place, **_when(visit, place)}
+
+
+def _calendar_uid(visit: Visit, place: Place) -> str:
+    return f"visit-{visit.pk}.{place.schema}@{settings.CHECKIN_ROOT_DOMAIN}"
+
+
+def _calendar_file(visit: Visit, place: Place, *, cancelled: bool) -> bytes:
+    return visit_ics(
+        visit=visit,
+        uid=_calendar_uid(visit, place),
+        summary=_("Visit to %(company)s") % {"company": place.company},
+        location=", ".join(part for part in (place.building, place.address) if part),
+        description=_("Your code for the kiosk: %(code)s") % {"code": visit.code},
+        cancelled=cancelled,
+    )
+
+
+def invitation_email(*, visit: Visit) -> EmailMultiAlternatives:
+    """The visitor's invitation, in their language: when, where, whom, the code, its QR and a calendar file."""
+    place = current_place()
+    with translation.override(visit.visitor.language):
+        context = {**_visit_context(visit, place), "qr_cid": QR_CONTENT_ID}
+        subject = _("Your visit to %(company)s on %(date)s") % {"company": place.company, "date": context["date"]}
+        message = _message(subject=subject, template="invitation", context=context, to=visit.visitor.email)
+        ics = _calendar_file(visit, place, cancelled=False)
+    image = MIMEImage(qr_png(visit.code), "png")
+    image.add_header("Content-ID", f"<{QR_CONTENT_ID}>")
+    image.add_header("Content-Disposition", "inline", filename="check-in-code.png")
+    message.mixed_subtype = "related"  # type: ignore[attr-defined]  # the QR is shown inline in the HTML
+    message.attach(image)
+    message.attach("visit.ics", ics, "text/calendar; method=PUBLISH")
+    return message
+
+
+def cancellation_email(*, visit: Visit) -> EmailMultiAlternatives:
+    """The visitor's notice that the visit is off, with a calendar file that removes it."""
+    place = current_place()
+    with translation.override(visit.visitor.language):
+        context = _visit_context(visit, place)
+        subject = _("Cancelled: your visit to %(company)s on %(date)s") % {
+            "company": place.company,
+            "date": context["date"],
+        }
+        message = _message(subject=subject, template="cancellation", context=context, to=visit.visitor.email)
+        ics = _calendar_file(visit, place, cancelled=True)
+    message.attach("cancel.ics", ics, "text/calendar; method=CANCEL")
+    return message
+
+
+def host_language(visit: Visit) -> str:
+    user = visit.host.user if visit.host else None
+    known = {code for code, _ in settings.LANGUAGES}
+    return user.language if user and user.language in known else settings.LANGUAGE_CODE
+
+
+def host_arrival_email(*, visit: Visit) -> EmailMultiAlternatives:
+    """The host's notice that their visitor is at reception, in the host's language."""
+    assert visit.host is not None
+    place = current_place()
+    with translation.override(host_language(visit)):
+        context = _visit_context(visit, place)
+        context["arrived"] = formats.time_format(timezone.localtime(visit.checked_in_at, place.time_zone), "H:i")
+        subject = _("Your visitor %(name)s has arrived") % {"name": str(visit.visitor)}
+        return _message(subject=subject, template="host_arrival", context=context, to=visit.host.email)

@@ -1,0 +1,65 @@
+"""What the company told whom, and whether it arrived: one Delivery per message, one WebhookAttempt per POST.
+
+Both live in the company schema beside the visit they concern, so a visit's
+purge or erasure takes its delivery log with it. Error texts hold an error
+class and a status code, never an address or a name.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tenant_apps.visits.models import Visit
+
+
+class Delivery(models.Model):
+    """One message about one visit: an e-mail to the visitor or the host, or the company's webhook."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("invitation e-mail")
+        CANCELLATION = "cancellation", _("cancellation e-mail")
+        HOST_EMAIL = "host_email", _("arrival e-mail to the host")
+        HOST_WEBHOOK = "host_webhook", _("arrival webhook")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at"], name="delivery_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for visit {self.visit_id}: {self.status}"
+
+
+class WebhookAttempt(models.Model):
+    """One POST to the company's webhook: a delivery's try, or a test sent from the settings page."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, null=True, blank=True, related_name="webhook_attempts"
+    )
+    event = models.CharField(_("event"), max_length=32)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    status_code = models.PositiveIntegerField(_("HTTP status"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event} -> {self.status_code or self.error}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

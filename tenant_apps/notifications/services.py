@@ -1,0 +1,195 @@
+"""Writes of the notifications app: queue a delivery, record its outcome, and the company's webhook settings.
+
+Every function runs in the schema of the company whose visit it concerns.
+Queuing creates a `pending` Delivery and hands its id to the Celery task;
+the task calls `delivery_send`, which either marks it `sent` or records the
+failure (the task retries with back-off and marks it `failed` after its last try).
+"""
+
+import smtplib
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from shared_apps.audit.services import audit_record
+from tenant_apps.notifications.emails import cancellation_email, host_arrival_email, invitation_email
+from tenant_apps.notifications.models import Delivery, WebhookAttempt
+from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
+from tenant_apps.visits.models import CompanySettings, Visit
+from tenant_apps.visits.selectors import company_settings
+
+INVITED_CHANNELS = (Visit.Channel.INVITATION, Visit.Channel.API)
+ARRIVAL_EVENT = "visit.checked_in"
+TEST_EVENT = "ping"
+
+
+class DeliveryError(Exception):
+    """A send that did not go through; the message is safe to store (no address, no name)."""
+
+
+def _queue(visit: Visit, kind: str) -> Delivery:
+    from tenant_apps.notifications.tasks import deliver  # the task module imports this one
+
+    delivery = Delivery.objects.create(visit=visit, kind=kind)
+    deliver.delay(delivery.pk)
+    return delivery
+
+
+def _visit(visit_id: int) -> Visit | None:
+    return Visit.objects.select_related("visitor", "host", "host__user").filter(pk=visit_id).first()
+
+
+def delivery_queue_invitation(*, visit_id: int) -> Delivery | None:
+    """Invite a visitor who was registered ahead (invitation or API) and has an e-mail address.
+
+    Walk-ins from the kiosk or the desk are checked in at once and get no invitation.
+    """
+    visit = _visit(visit_id)
+    if visit is None or visit.channel not in INVITED_CHANNELS or not visit.visitor.email:
+        return None
+    return _queue(visit, Delivery.Kind.INVITATION)
+
+
+def delivery_queue_cancellation(*, visit_id: int) -> Delivery | None:
+    """Tell an invited visitor that their visit is cancelled (only if an invitation went out or is on its way)."""
+    visit = _visit(visit_id)
+    if visit is None or not visit.visitor.email:
+        return None
+    if not visit.deliveries.filter(kind=Delivery.Kind.INVITATION).exclude(status=Delivery.Status.FAILED).exists():
+        return None
+    return _queue(visit, Delivery.Kind.CANCELLATION)
+
+
+def delivery_queue_arrival(*, visit_id: int) -> list[Delivery]:
+    """On check-in: e-mail the host if they want e-mail, and call the company's webhook if one is set.
+
+    The webhook fires for every arrival, so the company's own systems (chat,
+    access control) can tell hosts who chose `webhook`.
+    """
+    visit = _visit(visit_id)
+    if visit is None:
+        return []
+    deliveries = []
+    host = visit.host
+    if host and host.is_active and host.email and host.notify_by == host.Notify.EMAIL:
+        deliveries.append(_queue(visit, Delivery.Kind.HOST_EMAIL))
+    if company_settings().webhook_url:
+        deliveries.append(_queue(visit, Delivery.Kind.HOST_WEBHOOK))
+    return deliveries
+
+
+def arrival_payload(visit: Visit) -> dict[str, Any]:
+    """What the webhook tells about an arrival: ids, code, state and times; of the visitor only the first name."""
+    return {
+        "event": ARRIVAL_EVENT,
+        "visit": {
+            "id": visit.pk,
+            "code": visit.code,
+            "state": visit.state,
+            "expected_start": visit.expected_start,
+            "expected_end": visit.expected_end,
+            "checked_in_at": visit.checked_in_at,
+            "host_id": visit.host_id,
+            "visitor_first_name": visit.visitor.first_name,
+        },
+    }
+
+
+def _log_attempt(result: WebhookResult, *, event: str, delivery: Delivery | None) -> WebhookAttempt:
+    return WebhookAttempt.objects.create(
+        delivery=delivery,
+        event=event,
+        status_code=result.status_code,
+        duration_ms=result.duration_ms,
+        error=result.error[:200],
+    )
+
+
+def error_summary(exc: BaseException) -> str:
+    """An error worth showing an admin, without the addresses that SMTP errors quote."""
+    if isinstance(exc, DeliveryError):
+        return str(exc)[:200]
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{type(exc).__name__} {exc.smtp_code}"
+    return type(exc).__name__
+
+
+def _send(delivery: Delivery) -> None:
+    visit = delivery.visit
+    if delivery.kind == Delivery.Kind.HOST_WEBHOOK:
+        settings = company_settings()
+        if not settings.webhook_url:
+            raise DeliveryError("No webhook URL is set")
+        result = webhook_post(
+            url=settings.webhook_url,
+            secret=settings.webhook_secret,
+            event=ARRIVAL_EVENT,
+            payload=arrival_payload(visit),
+            delivery_id=delivery.pk,
+        )
+        _log_attempt(result, event=ARRIVAL_EVENT, delivery=delivery)
+        if not result.succeeded:
+            raise DeliveryError(result.error)
+        return
+    build = {
+        Delivery.Kind.INVITATION: invitation_email,
+        Delivery.Kind.CANCELLATION: cancellation_email,
+        Delivery.Kind.HOST_EMAIL: host_arrival_email,
+    }[Delivery.Kind(delivery.kind)]
+    build(visit=visit).send()
+
+
+def delivery_send(*, delivery: Delivery, final_try: bool) -> bool:
+    """One try at a delivery. Success marks it sent; a failure is recorded, and marks it failed on the final try.
+
+    Returns whether it was sent; the caller retries while it returns False and tries remain.
+    """
+    delivery.attempts += 1
+    try:
+        _send(delivery)
+    except Exception as exc:
+        delivery.last_error = error_summary(exc)
+        delivery.status = Delivery.Status.FAILED if final_try else Delivery.Status.PENDING
+        delivery.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+        return False
+    delivery.status = Delivery.Status.SENT
+    delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["attempts", "status", "sent_at", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def webhook_settings_update(*, url: str, actor: str) -> tuple[CompanySettings, str | None]:
+    """Set or clear the webhook URL. A first URL gets a fresh secret, returned once so the admin can copy it."""
+    settings = company_settings()
+    settings.webhook_url = url
+    new_secret = None
+    if url and not settings.webhook_secret:
+        new_secret = settings.webhook_secret = webhook_secret_new()
+    settings.save(update_fields=["webhook_url", "webhook_secret", "updated_at"])
+    audit_record(actor=actor, action="notifications.webhook_updated", details={"url_set": bool(url)})
+    return settings, new_secret
+
+
+@transaction.atomic
+def webhook_secret_regenerate(*, actor: str) -> str:
+    """Replace the signing secret; the old one stops verifying at once. Returns the new secret, shown once."""
+    settings = company_settings()
+    settings.webhook_secret = webhook_secret_new()
+    settings.save(update_fields=["webhook_secret", "updated_at"])
+    audit_record(actor=actor, action="notifications.webhook_secret_regenerated")
+    return settings.webhook_secret
+
+
+def webhook_send_test(*, actor: str) -> WebhookAttempt:
+    """POST a signed `ping` event to the company's webhook now, and log the attempt."""
+    settings = company_settings()
+    if not settings.webhook_url:
+        raise DeliveryError("No webhook URL is set")
+    payload = {"event": TEST_EVENT, "sent_at": timezone.now()}
+    result = webhook_post(
+        url=settings.webhook_url, secret=settings.webhook_secret, event=TEST_EVENT, payload=payload, delivery_id=None
+    )
+    audit_record(actor=actor, action="notifications.webhook_tested", details={"status": result.status_code})
+    return _log_attempt(result, event=TEST_EVENT, delivery=None)

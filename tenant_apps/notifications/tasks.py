@@ -1,0 +1,36 @@
+"""The one Celery task that sends a delivery, retried with exponential back-off.
+
+Sent from inside the company's schema, so tenant-schemas-celery runs it there.
+"""
+
+from celery import Task
+
+from checkin.celery import app
+from tenant_apps.notifications.models import Delivery
+from tenant_apps.notifications.services import DeliveryError, delivery_send
+
+MAX_RETRIES = 5  # six tries in all: after about 30 s, 1, 2, 4 and 8 minutes (with jitter)
+
+
+@app.task(
+    bind=True,
+    autoretry_for=(DeliveryError,),
+    max_retries=MAX_RETRIES,
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    acks_late=True,
+)
+def deliver(self: Task, delivery_id: int) -> str:
+    """Send one delivery; raise DeliveryError to be retried, until the last try marks it failed."""
+    delivery = Delivery.objects.select_related("visit__visitor", "visit__host__user").filter(pk=delivery_id).first()
+    if delivery is None:  # the visit was purged or erased meanwhile
+        return "gone"
+    if delivery.status == Delivery.Status.SENT:
+        return "sent"
+    final_try = self.request.retries >= MAX_RETRIES
+    if delivery_send(delivery=delivery, final_try=final_try):
+        return "sent"
+    if final_try:
+        return "failed"
+    raise DeliveryError(delivery.last_error)
