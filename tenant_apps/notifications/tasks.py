@@ -33,4 +33,8 @@ def deliver(self: Task, delivery_id: int) -> str:
         return "sent"
     if final_try:
         return "failed"
+    if self.request.is_eager:
+        # Without a broker (and with eager errors propagated) Celery would raise its Retry to the
+        # caller; try again in-process instead, without the back-off wait.
+        return str(self.apply((delivery_id,), retries=self.request.retries + 1).get())
     raise DeliveryError(delivery.last_error)

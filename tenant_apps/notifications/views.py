@@ -43,7 +43,9 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = WebhookForm(request.POST)
         if form.is_valid():
-            _saved, new_secret = webhook_settings_update(url=form.cleaned_data["url"], actor=request.user.get_username())
+            _saved, new_secret = webhook_settings_update(
+                url=form.cleaned_data["url"], actor=request.user.get_username()
+            )
             messages.success(request, _("The webhook settings are saved."))
             if new_secret:
                 return _settings_page(request, WebhookForm(initial={"url": form.cleaned_data["url"]}), new_secret)

@@ -1,0 +1,59 @@
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from checkin.celery import app
+from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.selectors import company_settings
+from tenant_apps.visits.services import Actor, visit_register
+from tests.notifications.receiver import Receiver, webhook_receiver
+
+ADMIN = Actor(label="admin@acme.example", channel=Visit.Channel.INVITATION)
+BRUSSELS = dt.timezone(dt.timedelta(hours=1))  # 26 November: CET
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """Tasks run in-process, as without REDIS_URL, whatever the environment says."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with webhook_receiver() as running:
+        yield running
+
+
+def register(
+    *, language: str = "fr", channel: str = Visit.Channel.INVITATION, email: str = "marie@example.org"
+) -> Visit:
+    """Register a visit to Sophie at 09:00 Brussels time on 2 March 2027, in the current schema."""
+    visitor = Visitor.objects.create(
+        first_name="Marie", last_name="Lambert", email=email, company_name="Lambert & Fils", language=language
+    )
+    start = dt.datetime(2027, 3, 2, 9, 0, tzinfo=BRUSSELS)
+    return visit_register(
+        visitor=visitor,
+        host=Host.objects.get(name="Sophie Dubois"),
+        expected_start=start,
+        expected_end=start + dt.timedelta(hours=2),
+        purpose="Contract review",
+        actor=Actor(label=ADMIN.label, channel=channel),
+    )
+
+
+def use_webhook(url: str, secret: str = "whsec_test-secret") -> None:  # noqa: S107
+    settings = company_settings()
+    settings.webhook_url, settings.webhook_secret = url, secret
+    settings.save()
+
+
+@pytest.fixture
+def in_acme(acme) -> Iterator[None]:
+    with tenant_context(acme):
+        yield

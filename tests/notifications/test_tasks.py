@@ -1,0 +1,196 @@
+"""The notification tasks, run eagerly (as without REDIS_URL): what they send, and how they retry."""
+
+import hashlib
+import hmac
+import json
+from email.mime.image import MIMEImage
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.test import override_settings
+from django_tenants.utils import tenant_context
+
+from tenant_apps.notifications.emails import qr_png
+from tenant_apps.notifications.models import Delivery, WebhookAttempt
+from tenant_apps.notifications.tasks import MAX_RETRIES
+from tenant_apps.visits.models import Host, Visit
+from tenant_apps.visits.services import visit_cancel, visit_check_in
+from tests.notifications.conftest import ADMIN, register, use_webhook
+
+pytestmark = pytest.mark.usefixtures("eager")
+DESK = ADMIN.__class__(label="desk:tower:desk@tower.example", channel=Visit.Channel.DESK)
+
+
+def _ics(message: mail.EmailMultiAlternatives) -> str:
+    [(_name, content, mimetype)] = [a for a in message.attachments if isinstance(a, tuple)]
+    assert mimetype.startswith("text/calendar")
+    return content if isinstance(content, str) else content.decode()
+
+
+def test_it_invites_the_visitor_in_their_language_with_qr_code_and_calendar_file(
+    in_acme, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = register(language="fr")
+    [message] = mail.outbox
+    assert message.to == ["marie@example.org"]
+    assert message.subject == "Votre visite chez Acme Logistics le mardi 2 mars 2027"
+    html = message.alternatives[0][0]
+    for body in (message.body, html):
+        assert visit.code in body
+        assert "09:00 \u2013 11:00" in body  # the building's time zone, not UTC
+        assert "Rue de la Loi 200, 1040 Brussels" in body
+        assert "Sophie Dubois" in body
+        assert "Bonjour Marie" in body
+    assert 'src="cid:qr"' in html
+    [image] = [a for a in message.attachments if isinstance(a, MIMEImage)]
+    assert image["Content-ID"] == "<qr>"
+    assert image.get_payload(decode=True) == qr_png(visit.code)
+    ics = _ics(message)
+    assert "METHOD:PUBLISH" in ics
+    assert "DTSTART:20270302T080000Z" in ics and "DTEND:20270302T100000Z" in ics
+    assert f"UID:visit-{visit.pk}.acme@" in ics
+    assert visit.code in ics and "Rue de la Loi 200" in ics
+    [delivery] = Delivery.objects.filter(visit=visit)
+    assert (delivery.kind, delivery.status, delivery.attempts) == ("invitation", "sent", 1)
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting"), [("nl", "Hallo Marie"), ("de", "Hallo Marie"), ("en", "Hello Marie")]
+)
+def test_the_invitation_follows_the_visitors_language(in_acme, django_capture_on_commit_callbacks, language, greeting):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(language=language)
+    subject_start = {"nl": "Uw bezoek aan", "de": "Ihr Besuch bei", "en": "Your visit to"}[language]
+    assert mail.outbox[0].subject.startswith(subject_start)
+    assert greeting in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("channel", [Visit.Channel.KIOSK, Visit.Channel.DESK])
+def test_a_walk_in_gets_no_invitation(in_acme, django_capture_on_commit_callbacks, channel):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = register(channel=channel)
+    assert mail.outbox == []
+    assert not Delivery.objects.filter(visit=visit).exists()
+
+
+def test_an_api_registration_is_invited_but_a_visitor_without_email_is_not(in_acme, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(channel=Visit.Channel.API)
+        register(email="")
+    assert len(mail.outbox) == 1
+
+
+def test_a_cancelled_visit_sends_a_cancellation_with_a_cancel_calendar_file(
+    in_acme, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = register(language="nl")
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_cancel(visit=visit, actor=ADMIN)
+    cancellation = mail.outbox[1]
+    assert cancellation.subject.startswith("Geannuleerd: uw bezoek aan Acme Logistics")
+    ics = _ics(cancellation)
+    assert "METHOD:CANCEL" in ics and "STATUS:CANCELLED" in ics and "SEQUENCE:1" in ics
+    assert f"UID:visit-{visit.pk}.acme@" in ics  # the same event as the invitation's
+    assert set(Delivery.objects.filter(visit=visit).values_list("kind", "status")) == {
+        ("invitation", "sent"),
+        ("cancellation", "sent"),
+    }
+
+
+def _verify(call, secret: str) -> dict:
+    timestamp = call.headers["X-Checkin-Timestamp"]
+    expected = "sha256=" + hmac.new(secret.encode(), f"{timestamp}.".encode() + call.body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(call.headers["X-Checkin-Signature"], expected)
+    return json.loads(call.body)
+
+
+def test_an_arrival_emails_the_host_and_calls_the_signed_webhook(in_acme, receiver, django_capture_on_commit_callbacks):
+    use_webhook(receiver.url)
+    visit = register()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_check_in(visit=visit, actor=DESK)
+    [host_email] = mail.outbox
+    assert host_email.to == ["sophie@acme.example"]
+    assert host_email.subject == "Your visitor Marie Lambert has arrived"
+    [call] = receiver.calls
+    assert call.headers["X-Checkin-Event"] == "visit.checked_in"
+    payload = _verify(call, "whsec_test-secret")
+    assert payload["event"] == "visit.checked_in"
+    assert payload["visit"]["id"] == visit.pk and payload["visit"]["code"] == visit.code
+    assert payload["visit"]["state"] == "on_site" and payload["visit"]["checked_in_at"]
+    assert payload["visit"]["host_id"] == visit.host_id
+    assert payload["visit"]["visitor_first_name"] == "Marie"
+    assert b"Lambert" not in call.body and b"example.org" not in call.body  # only the first name
+    webhook = Delivery.objects.get(visit=visit, kind="host_webhook")
+    assert (webhook.status, webhook.attempts) == ("sent", 1)
+    [attempt] = WebhookAttempt.objects.filter(delivery=webhook)
+    assert attempt.status_code == 200
+
+
+def test_a_host_who_wants_no_email_and_a_company_without_webhook_get_nothing(
+    in_acme, django_capture_on_commit_callbacks
+):
+    Host.objects.filter(name="Sophie Dubois").update(notify_by=Host.Notify.WEBHOOK)
+    visit = register()
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_check_in(visit=visit, actor=DESK)
+    assert not Delivery.objects.filter(visit=visit).exists()
+
+
+@override_settings(EMAIL_BACKEND="tests.notifications.failing_backend.RefusingBackend")
+def test_a_failed_email_is_retried_then_marked_failed_without_the_address(in_acme, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = register()
+    [delivery] = Delivery.objects.filter(visit=visit)
+    assert delivery.status == "failed"
+    assert delivery.attempts == MAX_RETRIES + 1
+    assert delivery.last_error == "SMTPDataError 451"
+    assert "example.org" not in delivery.last_error
+
+
+def test_a_failing_webhook_is_retried_and_every_attempt_is_logged(
+    in_acme, receiver, django_capture_on_commit_callbacks
+):
+    use_webhook(receiver.url)
+    receiver.answers = [500] * (MAX_RETRIES + 1)
+    visit = register(channel=Visit.Channel.DESK)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_check_in(visit=visit, actor=DESK)
+    webhook = Delivery.objects.get(visit=visit, kind="host_webhook")
+    assert (webhook.status, webhook.attempts, webhook.last_error) == ("failed", MAX_RETRIES + 1, "HTTP 500")
+    assert list(WebhookAttempt.objects.filter(delivery=webhook).values_list("status_code", flat=True)) == [500] * (
+        MAX_RETRIES + 1
+    )
+    assert len(receiver.calls) == MAX_RETRIES + 1
+
+
+def test_a_webhook_that_fails_once_is_sent_on_the_retry(in_acme, receiver, django_capture_on_commit_callbacks):
+    use_webhook(receiver.url)
+    receiver.answers = [503]
+    visit = register(channel=Visit.Channel.DESK)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_check_in(visit=visit, actor=DESK)
+    webhook = Delivery.objects.get(visit=visit, kind="host_webhook")
+    assert (webhook.status, webhook.attempts) == ("sent", 2)
+
+
+def test_a_refused_connection_is_a_failure_too(in_acme, django_capture_on_commit_callbacks):
+    use_webhook("http://127.0.0.1:9/nothing-listens-here")
+    visit = register(channel=Visit.Channel.DESK)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_check_in(visit=visit, actor=DESK)
+    webhook = Delivery.objects.get(visit=visit, kind="host_webhook")
+    assert webhook.status == "failed" and webhook.last_error == "ConnectionRefusedError"
+
+
+def test_the_company_schema_is_kept_when_the_transaction_commits_outside_it(acme, django_capture_on_commit_callbacks):
+    """The desk calls services inside tenant_context(company); the outer transaction commits after leaving it."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic(), tenant_context(acme):
+        visit = register()
+    assert len(mail.outbox) == 1
+    with tenant_context(acme):
+        assert Delivery.objects.get(visit=visit).status == "sent"
