@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("eager")
 DESK = ADMIN.__class__(label="desk:tower:desk@tower.example", channel=Visit.Channel.DESK)
 
 
-def _ics(message: mail.EmailMultiAlternatives) -> str:
+def _ics(message: mail.EmailMessage) -> str:
     [(_name, content, mimetype)] = [a for a in message.attachments if isinstance(a, tuple)]
     assert mimetype.startswith("text/calendar")
     return content if isinstance(content, str) else content.decode()
@@ -36,7 +36,8 @@ def test_it_invites_the_visitor_in_their_language_with_qr_code_and_calendar_file
     [message] = mail.outbox
     assert message.to == ["marie@example.org"]
     assert message.subject == "Votre visite chez Acme Logistics le mardi 2 mars 2027"
-    html = message.alternatives[0][0]
+    assert isinstance(message, mail.EmailMultiAlternatives)
+    html = str(message.alternatives[0][0])
     for body in (message.body, html):
         assert visit.code in body
         assert "09:00 \u2013 11:00" in body  # the building's time zone, not UTC

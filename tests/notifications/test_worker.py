@@ -84,7 +84,7 @@ def _emails(outbox: Path) -> list[EmailMessage]:
     separator = "\n" + "-" * 79 + "\n"
     raw = "".join(path.read_text() for path in sorted(outbox.iterdir()))
     return [
-        email.message_from_string(part.strip("\n") + "\n", policy=email.policy.default)  # type: ignore[misc]
+        email.message_from_string(part.strip("\n") + "\n", policy=email.policy.default)
         for part in raw.split(separator)
         if part.strip()
     ]

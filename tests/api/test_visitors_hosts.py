@@ -1,0 +1,47 @@
+"""Visitors (list, create, correct) and hosts (read) through the API."""
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from tenant_apps.visits.models import Visitor
+
+
+def test_it_creates_a_visitor_with_the_phone_in_e164(acme, acme_api):
+    response = acme_api.post(
+        "/api/v1/visitors/",
+        {"first_name": "Jef", "last_name": "Wouters", "phone": "02 555 12 34", "language": "nl"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["phone"] == "+3225551234"
+    with tenant_context(acme):
+        assert Visitor.objects.get(pk=response.json()["id"]).language == "nl"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"last_name": "Wouters"}, "first_name"),
+        ({"first_name": "Jef", "last_name": "Wouters", "email": "not-an-address"}, "email"),
+        ({"first_name": "Jef", "last_name": "Wouters", "phone": "12"}, "phone"),
+        ({"first_name": "Jef", "last_name": "Wouters", "language": "it"}, "language"),
+    ],
+)
+def test_bad_visitor_input_is_400_with_field_messages(acme_api, payload, field):
+    response = acme_api.post("/api/v1/visitors/", payload, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json() and response.json()[field][0]
+
+
+def test_it_corrects_a_visitor(acme, acme_api, acme_objects):
+    url = f"/api/v1/visitors/{acme_objects.visitor.pk}/"
+    assert acme_api.patch(url, {"company_name": "Vermeulen NV"}, content_type="application/json").status_code == 200
+    assert acme_api.get(url).json()["company_name"] == "Vermeulen NV"
+    assert acme_api.patch(url, {"phone": "nope"}, content_type="application/json").status_code == 400
+
+
+def test_hosts_are_read_only(acme_api, acme_objects):
+    url = f"/api/v1/hosts/{acme_objects.host.pk}/"
+    assert acme_api.get(url).json()["name"] == "Ines Claes"
+    assert acme_api.patch(url, {"name": "X"}, content_type="application/json").status_code == 405
+    assert acme_api.post("/api/v1/hosts/", {"name": "X"}, content_type="application/json").status_code == 405
