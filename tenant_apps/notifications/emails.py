@@ -17,7 +17,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
@@ -62,7 +61,7 @@ def _when(visit: Visit, place: Place) -> dict[str, str]:
     end = timezone.localtime(visit.expected_end, place.time_zone)
     return {
         # Translators: a date format (Django's `date` filter letters) with the weekday, e.g. "Tuesday 2 March 2027".
-        "date": formats.date_format(start, pgettext("date format in e-mails", "l j F Y")),
+        "date": formats.date_format(start, _("l j F Y")),
         "start": formats.time_format(start, "H:i"),
         "end": formats.time_format(end, "H:i"),
         "time_zone": str(place.time_zone),
