@@ -205,6 +205,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
+# Company webhooks may only reach public addresses, so an admin cannot make the server call its own network.
+CHECKIN_WEBHOOK_ALLOW_PRIVATE = env_bool("CHECKIN_WEBHOOK_ALLOW_PRIVATE", False)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Check-in company API",
     "DESCRIPTION": "A company's visitors, visits and hosts, on the company's own host. "

@@ -2,6 +2,8 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.notifications.webhooks import webhook_address_allowed
+
 
 class WebhookForm(forms.Form):
     """The company's webhook URL: http(s) only, empty to switch the webhook off."""
@@ -17,3 +19,9 @@ class WebhookForm(forms.Form):
         ),
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/hooks/check-in"}),
     )
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        if url and not webhook_address_allowed(url):
+            raise forms.ValidationError(_("Enter an address on the internet: private and local networks are refused."))
+        return url

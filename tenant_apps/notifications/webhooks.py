@@ -7,14 +7,18 @@ time with `X-Checkin-Signature`, and rejects timestamps older than a few minutes
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
 SIGNATURE_HEADER = "X-Checkin-Signature"
@@ -57,6 +61,23 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
+def webhook_address_allowed(url: str) -> bool:
+    """Whether every address the URL's host resolves to is public (unless private ones are allowed by settings).
+
+    A name that does not resolve is allowed here: the request then fails with its own error.
+    """
+    if settings.CHECKIN_WEBHOOK_ALLOW_PRIVATE:
+        return True
+    host = urllib.parse.urlsplit(url).hostname
+    if not host:
+        return False
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return True
+    return all(ipaddress.ip_address(str(address).split("%")[0]).is_global for address in addresses)
+
+
 def webhook_post(
     *, url: str, secret: str, event: str, payload: dict[str, Any], delivery_id: int | None
 ) -> WebhookResult:
@@ -73,6 +94,8 @@ def webhook_post(
     if delivery_id is not None:
         headers[DELIVERY_HEADER] = str(delivery_id)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s) only, see forms
+    if not webhook_address_allowed(url):
+        return WebhookResult(status_code=None, duration_ms=0, error="Blocked: not a public address")
     started = time.monotonic()
     status: int | None = None
     error = ""

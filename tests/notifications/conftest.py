@@ -14,6 +14,12 @@ ADMIN = Actor(label="admin@acme.example", channel=Visit.Channel.INVITATION)
 BRUSSELS = dt.timezone(dt.timedelta(hours=1))  # 26 November: CET
 
 
+@pytest.fixture(autouse=True)
+def _webhooks_may_call_loopback(settings) -> None:
+    """The test receiver listens on 127.0.0.1, which production refuses (see CHECKIN_WEBHOOK_ALLOW_PRIVATE)."""
+    settings.CHECKIN_WEBHOOK_ALLOW_PRIVATE = True
+
+
 @pytest.fixture
 def eager() -> Iterator[None]:
     """Tasks run in-process, as without REDIS_URL, whatever the environment says."""

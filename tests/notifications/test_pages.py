@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django_tenants.utils import tenant_context
 
@@ -115,3 +116,13 @@ def test_the_visit_include_lists_its_deliveries(in_acme):
     Delivery.objects.create(visit=visit, kind="invitation", status="pending", attempts=2, last_error="HTTP 503")
     html = render_to_string("notifications/_deliveries.html", {"deliveries": deliveries_for_visit(visit)})
     assert "Invitation e-mail" in html and "pending" in html and "2 tries" in html and "HTTP 503" in html
+    tag = Template("{% load notifications %}{% visit_deliveries visit %}").render(Context({"visit": visit}))
+    assert "Invitation e-mail" in tag and "2 tries" in tag
+
+
+def test_a_private_address_is_refused_when_saving(acme, acme_admin, settings):
+    settings.CHECKIN_WEBHOOK_ALLOW_PRIVATE = False
+    response = acme_admin.post("/notifications/settings/", {"url": "http://10.0.0.5/hook"})
+    assert "private and local networks are refused" in response.content.decode()
+    with tenant_context(acme):
+        assert company_settings().webhook_url == ""

@@ -195,3 +195,17 @@ def test_the_company_schema_is_kept_when_the_transaction_commits_outside_it(acme
     assert len(mail.outbox) == 1
     with tenant_context(acme):
         assert Delivery.objects.get(visit=visit).status == "sent"
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:{port}/", "http://localhost:{port}/", "http://[::1]:{port}/"])
+def test_a_webhook_to_a_private_address_is_blocked_in_production(
+    in_acme, receiver, settings, django_capture_on_commit_callbacks, url
+):
+    settings.CHECKIN_WEBHOOK_ALLOW_PRIVATE = False
+    use_webhook(url.format(port=receiver.url.split(":")[2].split("/")[0]))
+    visit = register(channel=Visit.Channel.DESK)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_check_in(visit=visit, actor=DESK)
+    webhook = Delivery.objects.get(visit=visit, kind="host_webhook")
+    assert (webhook.status, webhook.last_error) == ("failed", "Blocked: not a public address")
+    assert receiver.calls == []

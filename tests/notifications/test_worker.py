@@ -54,6 +54,7 @@ def worker_outbox(django_db_setup, django_db_blocker, tmp_path_factory) -> Itera
         "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
         "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
         "CHECKIN_TEST_OUTBOX": str(outbox),
+        "CHECKIN_WEBHOOK_ALLOW_PRIVATE": "1",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "checkin", "worker", "--pool", "solo", "--concurrency", "1",
