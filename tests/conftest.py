@@ -26,6 +26,10 @@ PASSWORD = DEMO_PASSWORD
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        # Never seed personas into a real database (pytest-django only swaps in the
+        # test database when a selected test uses the database).
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            return
         load_demo()
         harbour = building_create(slug="harbour", name="Harbour House", address="Quai 1, Antwerp")
         initech = company_create(building=harbour, slug="initech", name="Initech")
