@@ -40,7 +40,7 @@ ACTIONS = st.lists(
         st.tuples(st.just("check_out"), st.integers(0, 30), LANGUAGES),
         st.tuples(st.just("reset")),
         st.tuples(st.just("language"), LANGUAGES),
-        st.tuples(st.just("bad_code"), st.text(alphabet=CODE_ALPHABET, min_size=8, max_size=8)),
+        st.tuples(st.just("bad_code"), st.lists(st.sampled_from(CODE_ALPHABET), min_size=8, max_size=8).map("".join)),
         st.tuples(st.just("screen"), st.sampled_from(SCREENS)),
     ),
     min_size=1,
