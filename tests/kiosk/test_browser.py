@@ -20,8 +20,15 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 
@@ -36,22 +43,29 @@ def _free_port() -> int:
 def server(db: None) -> Iterator[str]:
     # `db` makes pytest-django create the test database; this test itself queries nothing, so its
     # open transaction holds no lock that the server's writes would wait for.
-    db = connection.settings_dict
-    host = quote(db["HOST"] or "", safe="")
-    port_part = f":{db['PORT']}" if db.get("PORT") else ""
+    database = connection.settings_dict
+    host = quote(database["HOST"] or "", safe="")
+    port_part = f":{database['PORT']}" if database.get("PORT") else ""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"postgresql://{db['USER']}@{host}{port_part}/{db['NAME']}",
-           "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}", "CONN_MAX_AGE": "0"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://{database['USER']}@{host}{port_part}/{database['NAME']}",
+        "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
+        "CONN_MAX_AGE": "0",
+    }
     env.pop("REDIS_URL", None)  # anything the services queue runs in-process
     process = subprocess.Popen(
         [sys.executable, "platform/manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
