@@ -123,3 +123,17 @@ def test_a_suspended_companys_codes_are_unknown(kiosk_tower, acme):
     visit = invite(acme, first="Sam", last="Suspended")
     Tenant.objects.filter(pk=acme.pk).update(status=Tenant.Status.SUSPENDED)
     assert UNKNOWN in _problem(invited_check_in(kiosk_tower, visit.code)[1])
+
+
+def test_throttle_keys_hold_the_schema_and_device_but_no_visitor_data(kiosk_tower, globex, tower_device):
+    from django.core.cache import cache
+
+    from tests.kiosk.conftest import walk_in
+
+    walk_in(kiosk_tower, globex, first_name="Keyser", last_name="Soze", email="keyser@example.org")
+    choose_language(kiosk_tower)
+    kiosk_tower.post("/kiosk/invitation/", {"code": "NOPE2345"})
+    keys = list(cache._cache.keys())  # type: ignore[attr-defined]  # LocMem's store
+    assert any(f"kiosk-throttle:tower:code-fail:{tower_device[0].pk}:" in key for key in keys)
+    assert any(f"kiosk-throttle:tower:walk-in:{tower_device[0].pk}:" in key for key in keys)
+    assert not [key for key in keys if "Keyser" in key or "keyser" in key or "NOPE2345" in key]

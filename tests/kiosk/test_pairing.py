@@ -137,3 +137,17 @@ def test_revoking_and_pairing_are_audited_without_personal_data(tower_desk, towe
     entry = AuditEntry.objects.filter(action="kiosk.revoke").first()
     assert entry is not None and entry.object_ids == {"kiosk": [tower_device[0].pk]}
     assert AuditEntry.objects.filter(action="kiosk.pair", object_ids__kiosk=[tower_device[0].pk]).exists()
+
+
+def test_a_desk_session_alone_is_not_a_kiosk(tower_desk):
+    assert tower_desk.get("/kiosk/menu/")["Location"] == "/kiosk/pair/"
+
+
+def test_the_reminder_switch_is_for_the_buildings_desk_only(client_for, harbour_desk, tower_reception):
+    from tenant_apps.kiosk.models import KioskSettings
+
+    anonymous = client_for("tower.localhost").post("/desk/kiosks/options/", {})
+    assert anonymous["Location"].startswith("/accounts/login/")
+    assert harbour_desk.post("/desk/kiosks/options/", {}).status_code == 302
+    with tenant_context(tower_reception):
+        assert not KioskSettings.objects.filter(remind_hosts_before_auto_checkout=False).exists()
