@@ -199,6 +199,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Each building closes its forgotten visits at its own local time; the task checks every 5 minutes.
+    "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
+}
 
 # --- REST framework ----------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -7,6 +7,7 @@ from tenant_apps.desk.views import desk_home
 
 urlpatterns = [
     path("", desk_home, name="home"),
+    path("desk/kiosks/", include("tenant_apps.kiosk.desk_urls")),
     path("desk/", include("tenant_apps.desk.urls")),
     path("kiosk/", include("tenant_apps.kiosk.urls")),
     *common,

@@ -1,0 +1,87 @@
+"""Desk pages for the building's kiosks: pair a tablet with a one-time code, list and revoke kiosks."""
+
+from typing import cast
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
+from shared_apps.tenancy.models import Building
+from tenant_apps.kiosk.device import reception_of
+from tenant_apps.kiosk.forms import PairingCodeForm
+from tenant_apps.kiosk.models import Kiosk
+from tenant_apps.kiosk.selectors import kiosk_settings, kiosks_of_building, pairing_codes_pending
+from tenant_apps.kiosk.services import desk_actor, kiosk_revoke, pairing_code_create
+
+
+def _building(request: HttpRequest) -> Building:
+    building = reception_of(request).building
+    if building is None:
+        raise Http404
+    return building
+
+
+def access_kiosk(*, kiosk_id: int) -> Kiosk:
+    """A kiosk of this building (the reception schema holds no other), else 404."""
+    kiosk = Kiosk.objects.filter(pk=kiosk_id).first()
+    if kiosk is None:
+        raise Http404
+    return kiosk
+
+
+@never_cache
+@staff_required(User.Role.DESK)
+def kiosk_list(request: HttpRequest) -> HttpResponse:
+    """The building's kiosks, the pairing codes still waiting, and a form for a new code."""
+    building = _building(request)
+    form = PairingCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pairing_code_create(
+            kiosk_name=form.cleaned_data["kiosk_name"], user=cast(User, request.user), building=building
+        )
+        messages.success(request, _("Pairing code created. Type it on the tablet at /kiosk/ within 10 minutes."))
+        return redirect("kiosk_desk:list")
+    return render(
+        request,
+        "kiosk/desk_kiosks.html",
+        {
+            "building": building,
+            "form": form,
+            "kiosks": kiosks_of_building(),
+            "pending": pairing_codes_pending(),
+            "options": kiosk_settings(),
+        },
+    )
+
+
+@require_POST
+@staff_required(User.Role.DESK)
+def kiosk_revoke_view(request: HttpRequest, kiosk_id: int) -> HttpResponse:
+    kiosk = access_kiosk(kiosk_id=kiosk_id)
+    kiosk_revoke(kiosk=kiosk, user=cast(User, request.user), building=_building(request))
+    messages.success(
+        request, _("The kiosk “%(name)s” is revoked. It shows the pairing screen from now on.") % {"name": kiosk.name}
+    )
+    return redirect("kiosk_desk:list")
+
+
+@require_POST
+@staff_required(User.Role.DESK)
+def kiosk_options(request: HttpRequest) -> HttpResponse:
+    """Turn the hosts' reminder before the automatic check-out on or off for this building."""
+    options = kiosk_settings()
+    options.remind_hosts_before_auto_checkout = request.POST.get("remind") == "on"
+    options.save(update_fields=["remind_hosts_before_auto_checkout"])
+    audit_record(
+        actor=desk_actor(cast(User, request.user), _building(request)),
+        action="kiosk.settings",
+        details={"remind_hosts_before_auto_checkout": options.remind_hosts_before_auto_checkout},
+    )
+    messages.success(request, _("Kiosk settings saved."))
+    return redirect("kiosk_desk:list")

@@ -1,0 +1,92 @@
+"""Which kiosk is asking: the device cookie, and the decorator every kiosk screen goes through."""
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+
+from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.kiosk.models import Kiosk
+from tenant_apps.kiosk.state import state_get
+from tenant_apps.kiosk.tokens import device_token_hash
+
+DEVICE_COOKIE = "checkin_kiosk"
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+LAST_SEEN_EVERY = dt.timedelta(minutes=1)
+
+View = Callable[..., HttpResponse]
+
+
+class KioskRequest(HttpRequest):
+    """A request that went through `kiosk_required`: it carries its device and building."""
+
+    kiosk: Kiosk
+    building: Building
+
+
+def reception_of(request: HttpRequest) -> Tenant:
+    return cast(Tenant, request.tenant)  # type: ignore[attr-defined]
+
+
+def kiosk_from_request(request: HttpRequest) -> Kiosk | None:
+    """The paired, unrevoked kiosk whose token the browser holds, in this building's schema."""
+    token = request.COOKIES.get(DEVICE_COOKIE, "")
+    if not token or len(token) > 200:
+        return None
+    return Kiosk.objects.filter(token_hash=device_token_hash(token), revoked_at__isnull=True).first()
+
+
+def device_cookie_set(response: HttpResponse, request: HttpRequest, token: str) -> None:
+    """Host-only, HttpOnly, SameSite=Strict: no script, no other host and no other site sends it."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=DEVICE_COOKIE_AGE,
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure() or not settings.DEBUG,
+    )
+
+
+def kiosk_language(request: HttpRequest, building: Building, state: dict[str, Any]) -> str:
+    chosen = state.get("lang")
+    if chosen in building.kiosk_languages:
+        return str(chosen)
+    return building.kiosk_languages[0] if building.kiosk_languages else settings.LANGUAGE_CODE
+
+
+def kiosk_required(view: View) -> View:
+    """Serve the screen only to a paired kiosk of this building; anything else goes to the pairing screen.
+
+    The response is never stored by the browser (`Cache-Control: no-store`), and
+    the screen speaks the language the visitor chose.
+    """
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        reception = reception_of(request)
+        kiosk = kiosk_from_request(request) if reception.building_id else None
+        if kiosk is None:
+            response = redirect("kiosk:pair")
+            if DEVICE_COOKIE in request.COOKIES:
+                response.delete_cookie(DEVICE_COOKIE, samesite="Strict")
+            return response
+        now = timezone.now()
+        if kiosk.last_seen_at is None or now - kiosk.last_seen_at > LAST_SEEN_EVERY:
+            Kiosk.objects.filter(pk=kiosk.pk).update(last_seen_at=now)
+        kiosk_request = cast(KioskRequest, request)
+        kiosk_request.kiosk = kiosk
+        kiosk_request.building = cast(Building, reception.building)
+        state = state_get(request, kiosk_id=kiosk.pk)
+        translation.activate(kiosk_language(request, kiosk_request.building, state))
+        request.LANGUAGE_CODE = translation.get_language()
+        return view(kiosk_request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,37 @@
+"""What a visitor reads and accepts before checking in: the privacy notice and the visitor rules."""
+
+from dataclasses import dataclass
+
+from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
+from tenant_apps.kiosk.selectors import building_document, company_retention_days
+
+# When the building has not written a notice, the kiosk shows its own (kiosk/_notice_default.html).
+DEFAULT_NOTICE_VERSION = "kiosk-default-1"
+
+
+@dataclass(frozen=True)
+class VisitorDocuments:
+    company: Tenant
+    notice: BuildingDocument | None
+    rules: BuildingDocument | None
+    retention_days: int
+
+    @property
+    def notice_version(self) -> str:
+        return f"{self.notice.language}:{self.notice.version}" if self.notice else DEFAULT_NOTICE_VERSION
+
+    @property
+    def rules_version(self) -> str:
+        return f"{self.rules.language}:{self.rules.version}" if self.rules else ""
+
+
+def visitor_documents(*, building: Building, company: Tenant, language: str) -> VisitorDocuments:
+    """The notice (building-wide) and the rules (the company's own, else the building's) in `language`."""
+    return VisitorDocuments(
+        company=company,
+        notice=building_document(building=building, kind=BuildingDocument.Kind.PRIVACY_NOTICE, language=language),
+        rules=building_document(
+            building=building, kind=BuildingDocument.Kind.VISITOR_RULES, language=language, company=company
+        ),
+        retention_days=company_retention_days(company=company),
+    )

@@ -1,0 +1,74 @@
+"""Lobby kiosks, their pairing codes and the building's auto check-out book-keeping.
+
+These tables live in the building's reception schema. They hold no visitor
+data: visits are written in the schema of the company visited.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kiosk(models.Model):
+    """A paired tablet. Its browser holds a long random token; only the token's SHA-256 is stored."""
+
+    name = models.CharField(_("name"), max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True)
+    paired_at = models.DateTimeField(auto_now_add=True)
+    paired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class PairingCode(models.Model):
+    """A short one-time code that desk staff create and a tablet types to become a kiosk."""
+
+    code = models.CharField(max_length=12, unique=True)
+    kiosk_name = models.CharField(_("kiosk name"), max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    kiosk = models.OneToOneField(Kiosk, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"pairing code for {self.kiosk_name}"
+
+
+class KioskSettings(models.Model):
+    """The building's kiosk options: one row per reception schema (see `kiosk_settings()`)."""
+
+    remind_hosts_before_auto_checkout = models.BooleanField(
+        _("e-mail hosts 30 minutes before the automatic check-out"), default=True
+    )
+
+    def __str__(self) -> str:
+        return "Kiosk settings"
+
+
+class AutoCheckoutReminder(models.Model):
+    """The day a reminder went out for, so a beat that runs every few minutes sends it once."""
+
+    day = models.DateField(unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    hosts = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"reminder {self.day}"

@@ -1,0 +1,234 @@
+"""Writes of the kiosk: pairing devices, and checking visitors in and out.
+
+Visits are written only through tenant_apps/visits/services.py, inside the
+schema of the company visited, with the kiosk as the actor.
+"""
+
+import datetime as dt
+import enum
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
+from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.kiosk.models import Kiosk, PairingCode
+from tenant_apps.kiosk.selectors import FoundVisit, visit_by_code
+from tenant_apps.kiosk.throttle import code_subject, throttle_exceeded, throttle_hit
+from tenant_apps.kiosk.tokens import device_token_hash, device_token_new, pairing_code_new
+from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.services import Actor, VisitStateError, visit_check_in, visit_check_out, visit_register
+
+PAIRING_CODE_MINUTES = 10
+# A device may get a code wrong this often per window; a code may be tried this often per window.
+DEVICE_CODE_FAILURES = (10, 600)
+CODE_ATTEMPTS = (5, 3600)
+DEVICE_CHECK_INS = (30, 600)
+PAIRING_ATTEMPTS = (10, 600)
+
+
+def desk_actor(user: User, building: Building) -> str:
+    return f"desk:{building.slug}:{user.email}"
+
+
+def kiosk_actor(kiosk: Kiosk, building: Building) -> Actor:
+    return Actor(label=f"kiosk:{building.slug}:{kiosk.pk}", channel=Visit.Channel.KIOSK)
+
+
+@transaction.atomic
+def pairing_code_create(*, kiosk_name: str, user: User, building: Building) -> PairingCode:
+    """A fresh one-time code, valid for a few minutes, that pairs one tablet named `kiosk_name`."""
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                pairing = PairingCode.objects.create(
+                    code=pairing_code_new(),
+                    kiosk_name=kiosk_name.strip(),
+                    created_by=user,
+                    expires_at=timezone.now() + dt.timedelta(minutes=PAIRING_CODE_MINUTES),
+                )
+            break
+        except IntegrityError:  # the same code is still pending: draw again
+            continue
+    else:
+        raise RuntimeError("Could not draw a free pairing code; delete old codes and try again.")
+    audit_record(
+        actor=desk_actor(user, building), action="kiosk.pairing_code", object_ids={"pairing_code": [pairing.pk]}
+    )
+    return pairing
+
+
+class PairingRefused(Exception):
+    """A wrong, used or expired pairing code, or too many attempts."""
+
+
+@transaction.atomic
+def kiosk_pair(*, code: str, client: str, building: Building) -> tuple[Kiosk, str]:
+    """Turn a valid, unused, unexpired pairing code into a kiosk; return it with its token (never stored)."""
+    if throttle_hit(scope="pair", subject=client, limit=PAIRING_ATTEMPTS[0], window=PAIRING_ATTEMPTS[1]):
+        raise PairingRefused("throttled")
+    pairing = (
+        PairingCode.objects.select_for_update()
+        .filter(code=code, used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if pairing is None:
+        raise PairingRefused("invalid")
+    token = device_token_new()
+    kiosk = Kiosk.objects.create(
+        name=pairing.kiosk_name, token_hash=device_token_hash(token), paired_by=pairing.created_by
+    )
+    pairing.used_at, pairing.kiosk = timezone.now(), kiosk
+    pairing.save(update_fields=["used_at", "kiosk"])
+    audit_record(
+        actor=f"kiosk:{building.slug}:{kiosk.pk}",
+        action="kiosk.pair",
+        object_ids={"kiosk": [kiosk.pk], "pairing_code": [pairing.pk]},
+    )
+    return kiosk, token
+
+
+@transaction.atomic
+def kiosk_revoke(*, kiosk: Kiosk, user: User, building: Building) -> Kiosk:
+    """Revoke a kiosk: its token stops working on its very next request."""
+    if kiosk.revoked_at is None:
+        kiosk.revoked_at = timezone.now()
+        kiosk.save(update_fields=["revoked_at"])
+        audit_record(actor=desk_actor(user, building), action="kiosk.revoke", object_ids={"kiosk": [kiosk.pk]})
+    return kiosk
+
+
+class CodeProblem(enum.Enum):
+    UNKNOWN = "unknown"  # also: a code of another building, a cancelled visit
+    EXPIRED = "expired"  # not valid today
+    USED = "used"
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class CodeLookup:
+    found: FoundVisit | None = None
+    problem: CodeProblem | None = None
+
+
+def _building_today(building: Building, when: dt.datetime) -> dt.date:
+    return timezone.localtime(when, zoneinfo.ZoneInfo(building.timezone)).date()
+
+
+def _code_lookup(*, kiosk: Kiosk, building: Building, code: str) -> CodeLookup | FoundVisit:
+    device = str(kiosk.pk)
+    if throttle_exceeded(
+        scope="code-fail", subject=device, limit=DEVICE_CODE_FAILURES[0], window=DEVICE_CODE_FAILURES[1]
+    ):
+        return CodeLookup(problem=CodeProblem.THROTTLED)
+    if throttle_hit(scope="code", subject=code_subject(code), limit=CODE_ATTEMPTS[0], window=CODE_ATTEMPTS[1]):
+        return CodeLookup(problem=CodeProblem.THROTTLED)
+    found = visit_by_code(building=building, code=code)
+    if found is None or found.visit.state in (Visit.State.CANCELLED, Visit.State.NO_SHOW):
+        throttle_hit(scope="code-fail", subject=device, limit=DEVICE_CODE_FAILURES[0], window=DEVICE_CODE_FAILURES[1])
+        return CodeLookup(problem=CodeProblem.UNKNOWN)
+    return found
+
+
+def invitation_find(*, kiosk: Kiosk, building: Building, code: str) -> CodeLookup:
+    """An expected visit of this building for today with this code; else why not (same for other buildings)."""
+    result = _code_lookup(kiosk=kiosk, building=building, code=code)
+    if isinstance(result, CodeLookup):
+        return result
+    visit = result.visit
+    if visit.state != Visit.State.EXPECTED:
+        return CodeLookup(problem=CodeProblem.USED)
+    if _building_today(building, visit.expected_start) != _building_today(building, timezone.now()):
+        return CodeLookup(problem=CodeProblem.EXPIRED)
+    return CodeLookup(found=result)
+
+
+def invitation_check_in(
+    *, kiosk: Kiosk, building: Building, company: Tenant, visit_id: int, notice_version: str, rules_version: str
+) -> Visit:
+    """Check in an invited visitor found by code, recording the notice and rules they accepted."""
+    with tenant_context(company):
+        visit = Visit.objects.get(pk=visit_id)
+        if _building_today(building, visit.expected_start) != _building_today(building, timezone.now()):
+            raise VisitStateError("expired")
+        return visit_check_in(
+            visit=visit, actor=kiosk_actor(kiosk, building), notice_version=notice_version, rules_version=rules_version
+        )
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    first_name: str
+    last_name: str
+    visitor_company: str
+    email: str
+    phone: str
+    language: str
+
+
+def walk_in_allowed(*, kiosk: Kiosk) -> bool:
+    """Counts one walk-in for the device; False past the per-device limit."""
+    return not throttle_hit(
+        scope="walk-in", subject=str(kiosk.pk), limit=DEVICE_CHECK_INS[0], window=DEVICE_CHECK_INS[1]
+    )
+
+
+def walk_in_check_in(
+    *,
+    kiosk: Kiosk,
+    building: Building,
+    company: Tenant,
+    host_id: int | None,
+    walk_in: WalkIn,
+    notice_version: str,
+    rules_version: str,
+) -> Visit:
+    """Register and check in a walk-in in the visited company's schema, all or nothing, with the accepted versions."""
+    actor = kiosk_actor(kiosk, building)
+    now = timezone.now()
+    with tenant_context(company), transaction.atomic():
+        host = Host.objects.filter(pk=host_id, is_active=True).first() if host_id else None
+        visitor = Visitor.objects.create(
+            first_name=walk_in.first_name,
+            last_name=walk_in.last_name,
+            company_name=walk_in.visitor_company,
+            email=walk_in.email,
+            phone=walk_in.phone,
+            language=walk_in.language,
+        )
+        visit = visit_register(
+            visitor=visitor,
+            host=host,
+            expected_start=now,
+            expected_end=max(now + dt.timedelta(hours=1), _cutoff_today(building, now)),
+            purpose="",
+            actor=actor,
+        )
+        return visit_check_in(visit=visit, actor=actor, notice_version=notice_version, rules_version=rules_version)
+
+
+def _cutoff_today(building: Building, now: dt.datetime) -> dt.datetime:
+    zone = zoneinfo.ZoneInfo(building.timezone)
+    local = timezone.localtime(now, zone)
+    return dt.datetime.combine(local.date(), building.auto_checkout_time, tzinfo=zone)
+
+
+def code_check_out(*, kiosk: Kiosk, building: Building, code: str) -> CodeLookup:
+    """Check out the on-site visit with this code (badge or invitation); otherwise why not."""
+    result = _code_lookup(kiosk=kiosk, building=building, code=code)
+    if isinstance(result, CodeLookup):
+        return result
+    if result.visit.state == Visit.State.LEFT:
+        return CodeLookup(problem=CodeProblem.USED)
+    if result.visit.state != Visit.State.ON_SITE:
+        return CodeLookup(problem=CodeProblem.UNKNOWN)
+    with tenant_context(result.company):
+        try:
+            visit = visit_check_out(visit=result.visit, actor=kiosk_actor(kiosk, building))
+        except VisitStateError:
+            return CodeLookup(problem=CodeProblem.USED)
+    return CodeLookup(found=FoundVisit(company=result.company, visit=visit))

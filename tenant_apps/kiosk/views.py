@@ -1,0 +1,337 @@
+"""The lobby kiosk's screens. Each one is tied to a paired device (`kiosk_required`).
+
+Screens carry no personal data in their URLs: visitors' input is POSTed, and the
+next screen is reached by a redirect to a fixed address whose state sits in the
+device's session (ids only) and is forgotten on reset.
+"""
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import segno
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from shared_apps.audit.services import client_ip
+from shared_apps.tenancy.models import Tenant
+from tenant_apps.kiosk.device import KioskRequest, device_cookie_set, kiosk_from_request, kiosk_required
+from tenant_apps.kiosk.documents import visitor_documents
+from tenant_apps.kiosk.forms import CodeForm, ConfirmForm, WalkInForm
+from tenant_apps.kiosk.selectors import access_kiosk_company, kiosk_companies, kiosk_hosts, kiosk_visit
+from tenant_apps.kiosk.services import (
+    CodeProblem,
+    PairingRefused,
+    WalkIn,
+    code_check_out,
+    invitation_check_in,
+    invitation_find,
+    kiosk_pair,
+    walk_in_allowed,
+    walk_in_check_in,
+)
+from tenant_apps.kiosk.state import (
+    PENDING_SECONDS,
+    RESULT_SECONDS,
+    SESSION_KEY,
+    fresh,
+    stamped,
+    state_get,
+    state_reset,
+    state_update,
+)
+from tenant_apps.visits.models import LANGUAGE_CHOICES
+from tenant_apps.visits.services import VisitStateError
+
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+
+
+def _problem_message(problem: CodeProblem) -> str:
+    return {
+        CodeProblem.UNKNOWN: _("We do not recognise this code. Check it and try again, or ask at the reception desk."),
+        CodeProblem.EXPIRED: _("This code is not valid today: a code is valid on the day of the visit only."),
+        CodeProblem.USED: _("This code has already been used."),
+        CodeProblem.THROTTLED: _("Too many attempts. Please ask at the reception desk."),
+    }[problem]
+
+
+def _render(
+    request: KioskRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, template, {"building": request.building, "kiosk": request.kiosk, **(context or {})}, status=status
+    )
+
+
+def _state(request: KioskRequest) -> dict[str, Any]:
+    return state_get(request, kiosk_id=request.kiosk.pk)
+
+
+def _chosen_company(request: KioskRequest) -> Tenant | None:
+    company_id = _state(request).get("company")
+    return access_kiosk_company(building=request.building, company_id=company_id) if company_id else None
+
+
+@never_cache
+def pair(request: HttpRequest) -> HttpResponse:
+    """The only screen an unpaired or revoked browser gets: type the code the desk shows."""
+    reception: Tenant = request.tenant  # type: ignore[attr-defined]
+    if reception.building is None:
+        return HttpResponse(status=404)
+    if kiosk_from_request(request) is not None:
+        return redirect("kiosk:start")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kiosk, token = kiosk_pair(
+                code=form.cleaned_data["code"], client=client_ip(request) or "unknown", building=reception.building
+            )
+        except PairingRefused as refused:
+            form.add_error(
+                "code",
+                _("Too many attempts. Wait a few minutes and try again.")
+                if str(refused) == "throttled"
+                else _("This pairing code is wrong, used or expired. Ask the desk for a new one."),
+            )
+        else:
+            request.session[SESSION_KEY] = {"device": kiosk.pk}
+            response = redirect("kiosk:start")
+            device_cookie_set(response, request, token)
+            return response
+    return render(request, "kiosk/pair.html", {"form": form, "building": reception.building}, status=200)
+
+
+@kiosk_required
+def start(request: KioskRequest) -> HttpResponse:
+    """Language first. Arriving here forgets everything the previous visitor did."""
+    state_reset(request, kiosk_id=request.kiosk.pk)
+    languages = [(code, LANGUAGE_NAMES.get(code, code)) for code in request.building.kiosk_languages]
+    return _render(request, "kiosk/start.html", {"languages": languages})
+
+
+@kiosk_required
+@require_POST
+def language(request: KioskRequest) -> HttpResponse:
+    chosen = request.POST.get("language", "")
+    if chosen not in request.building.kiosk_languages:
+        return redirect("kiosk:start")
+    state_reset(request, kiosk_id=request.kiosk.pk)
+    state_update(request, kiosk_id=request.kiosk.pk, lang=chosen)
+    return redirect("kiosk:menu")
+
+
+@kiosk_required
+@require_POST
+def reset(request: KioskRequest) -> HttpResponse:
+    state_reset(request, kiosk_id=request.kiosk.pk)
+    return redirect("kiosk:start")
+
+
+@kiosk_required
+def menu(request: KioskRequest) -> HttpResponse:
+    if "lang" not in _state(request):
+        return redirect("kiosk:start")
+    return _render(request, "kiosk/menu.html")
+
+
+@kiosk_required
+def walk_in_company(request: KioskRequest) -> HttpResponse:
+    """Choose the company visited among the building's active companies."""
+    if "lang" not in _state(request):
+        return redirect("kiosk:start")
+    if request.method == "POST":
+        company = access_kiosk_company(building=request.building, company_id=request.POST.get("company"))
+        if company is not None:
+            state_update(request, kiosk_id=request.kiosk.pk, company=company.pk, host=None)
+            return redirect("kiosk:walk_in_host" if kiosk_hosts(company=company) else "kiosk:walk_in_details")
+    companies = list(kiosk_companies(building=request.building))
+    return _render(request, "kiosk/companies.html", {"companies": companies})
+
+
+@kiosk_required
+def walk_in_host(request: KioskRequest) -> HttpResponse:
+    """Optionally choose the person visited, when the company shows its hosts on the kiosk."""
+    company = _chosen_company(request)
+    if company is None:
+        return redirect("kiosk:start")
+    hosts = kiosk_hosts(company=company)
+    if not hosts:
+        return redirect("kiosk:walk_in_details")
+    if request.method == "POST":
+        chosen = request.POST.get("host", "")
+        host_ids = {str(host.pk): host.pk for host in hosts}
+        if chosen in host_ids or chosen == "none":
+            state_update(request, kiosk_id=request.kiosk.pk, host=host_ids.get(chosen))
+            return redirect("kiosk:walk_in_details")
+    return _render(request, "kiosk/hosts.html", {"company": company, "hosts": hosts})
+
+
+@kiosk_required
+def walk_in_details(request: KioskRequest) -> HttpResponse:
+    """Name, company, e-mail and phone as the building asks; the notice and rules accepted; then checked in."""
+    company = _chosen_company(request)
+    if company is None:
+        return redirect("kiosk:start")
+    language = str(_state(request).get("lang", "en"))
+    documents = visitor_documents(building=request.building, company=company, language=language)
+    form = WalkInForm(
+        request.POST or None,
+        needs_email=request.building.kiosk_requires_email,
+        needs_phone=request.building.kiosk_requires_phone,
+        has_rules=documents.rules is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        if not walk_in_allowed(kiosk=request.kiosk):
+            form.add_error(None, _("Too many attempts. Please ask at the reception desk."))
+        else:
+            data = form.cleaned_data
+            visit = walk_in_check_in(
+                kiosk=request.kiosk,
+                building=request.building,
+                company=company,
+                host_id=_state(request).get("host"),
+                walk_in=WalkIn(
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    visitor_company=data["visitor_company"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    language=language,
+                ),
+                notice_version=documents.notice_version,
+                rules_version=documents.rules_version,
+            )
+            state_update(
+                request,
+                kiosk_id=request.kiosk.pk,
+                company=None,
+                host=None,
+                result=stamped(kind="in", company=company.pk, visit=visit.pk),
+            )
+            return redirect("kiosk:done")
+    return _render(request, "kiosk/details.html", {"form": form, "documents": documents, "company": company})
+
+
+def _code_screen(request: KioskRequest, *, purpose: str, form: CodeForm, message: str = "") -> HttpResponse:
+    return _render(request, "kiosk/code.html", {"form": form, "purpose": purpose, "problem": message})
+
+
+@kiosk_required
+def invitation(request: KioskRequest) -> HttpResponse:
+    """Scan or type the invitation's code."""
+    if "lang" not in _state(request):
+        return redirect("kiosk:start")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        lookup = invitation_find(kiosk=request.kiosk, building=request.building, code=form.cleaned_data["code"])
+        if lookup.found is not None:
+            pending = stamped(company=lookup.found.company.pk, visit=lookup.found.visit.pk)
+            state_update(request, kiosk_id=request.kiosk.pk, invite=pending)
+            return redirect("kiosk:invitation_confirm")
+        assert lookup.problem is not None
+        return _code_screen(request, purpose="in", form=CodeForm(), message=_problem_message(lookup.problem))
+    return _code_screen(request, purpose="in", form=form)
+
+
+@kiosk_required
+def invitation_confirm(request: KioskRequest) -> HttpResponse:
+    """The visitor sees only their first name and the company visited, and confirms."""
+    pending = fresh(_state(request).get("invite"), PENDING_SECONDS)
+    company = access_kiosk_company(building=request.building, company_id=pending["company"]) if pending else None
+    visit = kiosk_visit(company=company, visit_id=int(pending["visit"])) if company and pending else None
+    if company is None or visit is None or pending is None:
+        state_reset(request, kiosk_id=request.kiosk.pk)
+        return redirect("kiosk:start")
+    language = str(_state(request).get("lang", "en"))
+    documents = visitor_documents(building=request.building, company=company, language=language)
+    form = ConfirmForm(request.POST or None, has_rules=documents.rules is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_check_in(
+                kiosk=request.kiosk,
+                building=request.building,
+                company=company,
+                visit_id=visit.pk,
+                notice_version=documents.notice_version,
+                rules_version=documents.rules_version,
+            )
+        except VisitStateError:
+            state_update(request, kiosk_id=request.kiosk.pk, invite=None)
+            return _code_screen(request, purpose="in", form=CodeForm(), message=_problem_message(CodeProblem.USED))
+        state_update(
+            request,
+            kiosk_id=request.kiosk.pk,
+            invite=None,
+            result=stamped(kind="in", company=company.pk, visit=visit.pk),
+        )
+        return redirect("kiosk:done")
+    return _render(
+        request,
+        "kiosk/confirm.html",
+        {
+            "form": form,
+            "documents": documents,
+            "company": company,
+            "first_name": visit.visitor.first_name,
+        },
+    )
+
+
+@kiosk_required
+def check_out(request: KioskRequest) -> HttpResponse:
+    """Scan the badge or type its code; nothing else identifies a visit here."""
+    if "lang" not in _state(request):
+        return redirect("kiosk:start")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        lookup = code_check_out(kiosk=request.kiosk, building=request.building, code=form.cleaned_data["code"])
+        if lookup.found is not None:
+            state_update(request, kiosk_id=request.kiosk.pk, result=stamped(kind="out"))
+            return redirect("kiosk:done")
+        assert lookup.problem is not None
+        return _code_screen(request, purpose="out", form=CodeForm(), message=_problem_message(lookup.problem))
+    return _code_screen(request, purpose="out", form=form)
+
+
+def _result_visit(request: KioskRequest) -> tuple[dict[str, Any] | None, Tenant | None, Any]:
+    result = fresh(_state(request).get("result"), RESULT_SECONDS)
+    if result is None or result.get("kind") != "in":
+        return result, None, None
+    company = access_kiosk_company(building=request.building, company_id=result["company"])
+    visit = kiosk_visit(company=company, visit_id=int(result["visit"])) if company else None
+    return result, company, visit
+
+
+@kiosk_required
+def done(request: KioskRequest) -> HttpResponse:
+    """The confirmation; it goes back to the start after a few seconds or on the next touch."""
+    result, company, visit = _result_visit(request)
+    if result is None or (result.get("kind") == "in" and visit is None):
+        state_reset(request, kiosk_id=request.kiosk.pk)
+        return redirect("kiosk:start")
+    return _render(request, "kiosk/done.html", {"result": result, "company": company, "visit": visit})
+
+
+@kiosk_required
+def badge(request: KioskRequest) -> HttpResponse:
+    """The print view of the visitor's badge, with the QR code used to check out."""
+    _result, company, visit = _result_visit(request)
+    if company is None or visit is None:
+        state_reset(request, kiosk_id=request.kiosk.pk)
+        return redirect("kiosk:start")
+    qr = segno.make(visit.code, error="m").svg_inline(scale=4, border=0, omitsize=True)
+    return _render(
+        request,
+        "kiosk/badge.html",
+        {
+            "company": company,
+            "visit": visit,
+            "qr": qr,
+            "day": timezone.localtime(
+                visit.checked_in_at or timezone.now(), ZoneInfo(request.building.timezone)
+            ).date(),
+        },
+    )

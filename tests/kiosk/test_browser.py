@@ -1,0 +1,146 @@
+"""In headless Chromium, in Dutch: pair a tablet with a desk code, check a walk-in in, print the badge, check out.
+
+The server is a `runserver` subprocess on the test database; what it commits
+(the kiosk, the visit) stays there, under names unique to this run.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(db: None) -> Iterator[str]:
+    # `db` makes pytest-django create the test database; this test itself queries nothing, so its
+    # open transaction holds no lock that the server's writes would wait for.
+    database = connection.settings_dict
+    host = quote(database["HOST"] or "", safe="")
+    port_part = f":{database['PORT']}" if database.get("PORT") else ""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://{database['USER']}@{host}{port_part}/{database['NAME']}",
+        "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
+        "CONN_MAX_AGE": "0",
+    }
+    env.pop("REDIS_URL", None)  # anything the services queue runs in-process
+    process = subprocess.Popen(
+        [sys.executable, "platform/manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the test server did not start") from None
+                time.sleep(0.3)
+        yield f"http://tower.localhost:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_a_walk_in_checks_in_prints_a_badge_and_checks_out_in_dutch(server):
+    from playwright.sync_api import sync_playwright
+
+    run = uuid.uuid4().hex[:8]
+    first, last = f"Bram{run}", "Browser"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            desk = browser.new_context().new_page()
+            desk.goto(f"{server}/accounts/login/")
+            desk.fill("input[name=username]", "desk@tower.example")
+            desk.fill("input[name=password]", "checkin-demo-2026")
+            desk.click("button[type=submit]")
+            desk.goto(f"{server}/desk/kiosks/")
+            desk.fill("input[name=kiosk_name]", f"Browser kiosk {run}")
+            desk.click("form button.primary")
+            code = desk.locator("[data-pairing-code]").first.inner_text()
+
+            tablet = browser.new_context(locale="nl-BE", viewport={"width": 1024, "height": 768}).new_page()
+            tablet.goto(f"{server}/kiosk/")
+            assert tablet.url.endswith("/kiosk/pair/")
+            tablet.fill("input[name=code]", code)
+            tablet.click("button[type=submit]")
+            tablet.click("button[value=nl]")
+            assert tablet.locator("html").get_attribute("lang") == "nl"
+            assert "Wat wilt u doen?" in tablet.content()
+
+            tablet.click("a[href='/kiosk/walk-in/']")
+            tablet.click("button.kiosk-company:has-text('Globex Consulting')")
+            assert tablet.locator("input[name=first_name]").get_attribute("autocomplete") == "off"
+            tablet.fill("input[name=first_name]", first)
+            tablet.fill("input[name=last_name]", last)
+            tablet.fill("input[name=visitor_company]", "Testbedrijf")
+            tablet.fill("input[name=email]", f"{run}@example.org")
+            assert "Privacyverklaring" in tablet.content()
+            tablet.check("input[name=accept_notice]")
+            tablet.click("button.primary")
+            assert tablet.url.endswith("/kiosk/done/")
+            assert f"Welkom, {first}" in tablet.content()
+            assert first not in tablet.title()
+
+            tablet.click("a[href='/kiosk/badge/']")
+            assert tablet.url.endswith("/kiosk/badge/")
+            badge = tablet.locator(".badge-label")
+            assert first in badge.inner_text() and "Globex Consulting" in badge.inner_text()
+            assert "Scan aan de kiosk wanneer u vertrekt." in badge.inner_text() and badge.locator("svg").count() == 1
+            badge_code = tablet.locator(".badge-code").inner_text().strip()
+            tablet.emulate_media(media="print")
+            assert not tablet.locator(".kiosk-head").is_visible() and badge.is_visible()
+            width = badge.evaluate("el => el.getBoundingClientRect().width")
+            assert 225 < width < 240  # 62 mm at 96 dpi
+            tablet.emulate_media(media="screen")
+
+            tablet.click("button[form=kiosk-reset]")  # "Klaar": back to the start
+            assert tablet.url.endswith("/kiosk/") and "Bienvenue" in tablet.content()
+            tablet.go_back()
+            assert first not in tablet.content()
+
+            tablet.goto(f"{server}/kiosk/")
+            tablet.click("button[value=nl]")
+            tablet.click("a[href='/kiosk/check-out/']")
+            tablet.fill("input[name=code]", badge_code)
+            tablet.click("button.primary")
+            assert "U bent uitgecheckt" in tablet.content()
+            assert badge_code not in tablet.url and first not in tablet.content()
+        finally:
+            browser.close()
