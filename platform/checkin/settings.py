@@ -64,7 +64,7 @@ TENANT_TYPES = {
             "shared_apps.audit",
             "shared_apps.console",
             *_EVERY_SCHEMA,
-            "django.contrib.admin",
+            "shared_apps.console.admin_site.ITAdminConfig",  # django.contrib.admin, for IT only
             "django.contrib.messages",
             "django.contrib.staticfiles",
             "rest_framework",
@@ -94,6 +94,15 @@ INSTALLED_APPS.append("checkin")  # templates and translations of the project it
 
 # Schemas that new tenants are cloned from (see shared_apps/tenancy/schema_clone.py).
 CHECKIN_TEMPLATE_SCHEMAS = {"company": "_template_company", "reception": "_template_reception"}
+# A removed company's schema is dropped this many days later (`drop_removed_companies`).
+CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
+
+# migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/tenancy/migration_executor.py).
+GET_EXECUTOR_FUNCTION = "shared_apps.tenancy.migration_executor.migration_executor"
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 4)
+TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 10)
+TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD = env_int("TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD", 20)
+CHECKIN_MIGRATION_PARALLEL_MIN_SCHEMAS = env_int("CHECKIN_MIGRATION_PARALLEL_MIN_SCHEMAS", 20)
 
 ROOT_URLCONF = "checkin.urls_public"
 
@@ -198,12 +207,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "drop-removed-company-schemas": {"task": "tenancy.drop_removed_company_schemas", "schedule": 24 * 3600},
+}
 
 # --- REST framework ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
+SPECTACULAR_SETTINGS = {"TITLE": "Check-in provisioning API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
 
 # --- Logging: one line per event with the schema, never personal data -----------
 LOGGING = {
