@@ -204,6 +204,8 @@ def company_schemas_drop_due(*, actor: str, now: datetime.datetime | None = None
         with transaction.atomic():
             if schema_exists(company.schema_name):
                 with connection.cursor() as cursor:
+                    # Deferred foreign-key checks still pending in this transaction would block the drop.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute(f"DROP SCHEMA {quote_schema_name(company.schema_name)} CASCADE")
             company.domains.all().delete()
             if company.logo:
