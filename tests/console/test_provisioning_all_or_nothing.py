@@ -60,7 +60,9 @@ def test_a_failure_at_any_step_leaves_nothing(tower, monkeypatch, module, name):
     assert mail.outbox == []
 
 
-def test_it_provisions_a_company_with_hosts_logo_and_an_invited_admin(tower, client_for, django_capture_on_commit_callbacks):
+def test_it_provisions_a_company_with_hosts_logo_and_an_invited_admin(
+    tower, client_for, django_capture_on_commit_callbacks
+):
     logo = SimpleUploadedFile("logo.gif", b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01"
                               b"\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
                               content_type="image/gif")  # fmt: skip
