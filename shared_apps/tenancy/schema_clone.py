@@ -107,7 +107,7 @@ _body_cache: dict[tuple[str, str, tuple[int, int]], list[str]] = {}
 def _migration_state(template: str) -> tuple[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*), coalesce(max(id), 0) FROM {quote_schema_name(template)}.django_migrations")
-        count, last = cursor.fetchone()  # type: ignore[misc]
+        count, last = cursor.fetchone()
     return int(count), int(last)
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.console.models import SupportGrant
 from shared_apps.console.services import support_grant_start
@@ -51,7 +52,7 @@ def test_a_grant_shows_the_company_visits_and_audits_each_look(it_staff, zelda_v
     it_staff.get(response["Location"])
     looks = AuditEntry.objects.filter(action="support.view", tenant_schema="acme")
     assert looks.count() == 2
-    assert looks.first().details["reason"] == "Ticket 4711: missing visit"
+    assert looks.latest("id").details["reason"] == "Ticket 4711: missing visit"
     assert AuditEntry.objects.filter(action="support.start", tenant_schema="acme").exists()
     assert not any("Quixotic" in str(entry.details) for entry in AuditEntry.objects.all())
 
@@ -65,8 +66,6 @@ def test_a_grant_expires_after_30_minutes(it_staff, zelda_visit):
 def test_a_grant_can_be_ended_and_is_only_for_its_owner(it_staff, client_for, zelda_visit):
     url = it_staff.post("/console/support/", {"company": "acme", "reason": "Ticket 4713: wrong host"})["Location"]
     grant = SupportGrant.objects.get()
-    from shared_apps.accounts.models import User
-
     User.objects.create_user("it2@checkin.example", "checkin-demo-2026", full_name="IT 2", role=User.Role.IT)
     other = client_for("localhost").sign_in("it2@checkin.example")
     assert other.get(url).status_code == 404

@@ -33,6 +33,12 @@ class BuildingCreateSerializer(serializers.Serializer):
     timezone = serializers.CharField(max_length=64, required=False, default="Europe/Brussels")
 
 
+BUILDING_SETTINGS = [
+    "name", "address", "timezone", "kiosk_languages", "default_retention_days", "auto_checkout_time",
+    "kiosk_requires_email", "kiosk_requires_phone",
+]  # fmt: skip
+
+
 class BuildingUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False)
     address = serializers.CharField(allow_blank=True, required=False)

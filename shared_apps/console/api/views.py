@@ -15,6 +15,7 @@ from shared_apps.console.access import access_building, access_company
 from shared_apps.console.api.authentication import ApiTokenAuthentication, IsPlatformIT, api_actor
 from shared_apps.console.api.idempotent import existing_building, existing_company
 from shared_apps.console.api.serializers import (
+    BUILDING_SETTINGS,
     BuildingCreateSerializer,
     BuildingSerializer,
     BuildingUpdateSerializer,
@@ -80,7 +81,7 @@ class BuildingDetailView(ITOnlyView):
         building = access_building(slug=slug)
         payload = BuildingUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        fields: dict[str, Any] = {name: getattr(building, name) for name in BuildingUpdateSerializer().fields.keys()}
+        fields: dict[str, Any] = {name: getattr(building, name) for name in BUILDING_SETTINGS}
         fields.update(payload.validated_data)
         fields["timezone_name"] = fields.pop("timezone")
         building = run(lambda: building_update(building=building, actor=api_actor(request), **fields))
