@@ -16,7 +16,12 @@ def access_building(*, slug: str) -> Building:
 
 
 def access_company(*, slug: str) -> Tenant:
-    company = Tenant.objects.filter(type=Tenant.Type.COMPANY, slug=slug).select_related("building").first()
+    company = (
+        Tenant.objects.filter(type=Tenant.Type.COMPANY, slug=slug)
+        .exclude(status=Tenant.Status.TEMPLATE)
+        .select_related("building")
+        .first()
+    )
     if company is None:
         raise Http404
     return company

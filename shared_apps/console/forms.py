@@ -92,7 +92,9 @@ class CompanyEditForm(forms.Form):
 class SupportStartForm(forms.Form):
     company = forms.ModelChoiceField(
         label=_("Company"),
-        queryset=Tenant.objects.filter(type=Tenant.Type.COMPANY).exclude(status=Tenant.Status.REMOVED),
+        queryset=Tenant.objects.filter(
+            type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
+        ),
         to_field_name="slug",
     )
     reason = forms.CharField(label=_("Reason"), max_length=300, help_text=_("A ticket number and what you check."))

@@ -41,12 +41,18 @@ def audit_entries(
 
 
 def companies_all() -> QuerySet[Tenant]:
-    return Tenant.objects.filter(type=Tenant.Type.COMPANY).select_related("building").prefetch_related("domains")
+    """Every company that is or was on the platform (not the template schema)."""
+    return (
+        Tenant.objects.filter(type=Tenant.Type.COMPANY)
+        .exclude(status=Tenant.Status.TEMPLATE)
+        .select_related("building")
+        .prefetch_related("domains")
+    )
 
 
 def companies_live() -> QuerySet[Tenant]:
-    """Companies whose schema can be looked into: not removed."""
-    return companies_all().exclude(status=Tenant.Status.REMOVED)
+    """Companies whose schema can be looked into: active or suspended."""
+    return companies_all().filter(status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED])
 
 
 def buildings_all() -> QuerySet[Building]:
@@ -78,7 +84,7 @@ def support_grant_active(*, user: User, grant_id: int) -> SupportGrant | None:
     return (
         SupportGrant.objects.select_related("company")
         .filter(pk=grant_id, user=user, ended_at=None, expires_at__gt=timezone.now())
-        .exclude(company__status=Tenant.Status.REMOVED)
+        .filter(company__status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED])
         .first()
     )
 

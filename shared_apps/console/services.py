@@ -62,7 +62,7 @@ def support_grant_start(
     reason = reason.strip()
     if len(reason) < 10:
         raise ValidationError({"reason": _("Say why you need to look (at least 10 characters), e.g. a ticket number.")})
-    if company.type != Tenant.Type.COMPANY or company.status == Tenant.Status.REMOVED:
+    if company.type != Tenant.Type.COMPANY or company.status not in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
         raise ValidationError({"company": _("Choose an existing company.")})
     now = timezone.now()
     grant = SupportGrant.objects.create(
