@@ -6,6 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +58,7 @@ def building_update(
     actor: str,
     name: str,
     address: str,
+    request: HttpRequest | None = None,
     timezone_name: str,
     kiosk_languages: list[str],
     default_retention_days: int,
@@ -88,14 +90,14 @@ def building_update(
     if "name" in changed:
         Tenant.objects.filter(building=building, type=Tenant.Type.RECEPTION).update(name=name)
     audit_record(
-        actor=actor, action="building.update", tenant_schema="",
+        actor=actor, action="building.update", tenant_schema="", request=request,
         object_ids={"building": [building.pk]}, details={"changed": changed},
     )  # fmt: skip
     return building
 
 
 @transaction.atomic
-def building_archive(*, building: Building, actor: str) -> Building:
+def building_archive(*, building: Building, actor: str, request: HttpRequest | None = None) -> Building:
     """Archive a building that no longer holds an active or suspended company; its host stops answering."""
     live = building.tenants.filter(
         type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
@@ -108,13 +110,14 @@ def building_archive(*, building: Building, actor: str) -> Building:
         building.archived_at = timezone.now()
         building.save(update_fields=["archived_at"])
         building.tenants.filter(type=Tenant.Type.RECEPTION).update(status=Tenant.Status.SUSPENDED)
-        audit_record(actor=actor, action="building.archive", tenant_schema="", object_ids={"building": [building.pk]})
+        audit_record(actor=actor, action="building.archive", tenant_schema="", request=request,
+                     object_ids={"building": [building.pk]})  # fmt: skip
     return building
 
 
 @transaction.atomic
 def building_document_publish(
-    *, building: Building, kind: str, language: str, text: str, actor: str
+    *, building: Building, kind: str, language: str, text: str, actor: str, request: HttpRequest | None = None
 ) -> BuildingDocument:
     """Publish a new version of a visitor document; earlier versions stay, as visits point to them."""
     text = text.strip()
@@ -133,7 +136,7 @@ def building_document_publish(
         text=text, created_by=actor,
     )  # fmt: skip
     audit_record(
-        actor=actor, action="building.document_publish", tenant_schema="",
+        actor=actor, action="building.document_publish", tenant_schema="", request=request,
         object_ids={"building": [building.pk], "document": [document.pk]},
         details={"kind": kind, "language": language, "version": document.version},
     )  # fmt: skip

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import quote_schema_name, schema_exists, tenant_context
@@ -86,6 +87,7 @@ def company_provision(
     slug: str,
     name: str,
     actor: str,
+    request: HttpRequest | None = None,
     admin_email: str = "",
     custom_domain: str = "",
     logo: UploadedFile | None = None,
@@ -105,7 +107,7 @@ def company_provision(
     base_url = services.tenant_url(company)
     admins = [_first_admin_create(company=company, email=admin_email, base_url=base_url)] if admin_email else []
     audit_record(
-        actor=actor, action="company.provision", tenant_schema=company.schema_name,
+        actor=actor, action="company.provision", tenant_schema=company.schema_name, request=request,
         object_ids={"tenant": [company.pk], "user": [admin.pk for admin in admins]},
         details={"custom_domain": bool(custom_domain), "logo": logo is not None},
     )  # fmt: skip
@@ -119,6 +121,7 @@ def company_update(
     actor: str,
     name: str,
     custom_domain: str,
+    request: HttpRequest | None = None,
     logo: UploadedFile | None = None,
     logo_clear: bool = False,
 ) -> Tenant:
@@ -143,39 +146,44 @@ def company_update(
         changed.append("logo")
     company.save()
     audit_record(
-        actor=actor, action="company.update", tenant_schema=company.schema_name,
+        actor=actor, action="company.update", tenant_schema=company.schema_name, request=request,
         object_ids={"tenant": [company.pk]}, details={"changed": changed},
     )  # fmt: skip
     return company
 
 
-def _status_change(*, company: Tenant, actor: str, allowed_from: str, to: str, action: str) -> Tenant:
+def _status_change(
+    *, company: Tenant, actor: str, allowed_from: str, to: str, action: str, request: HttpRequest | None
+) -> Tenant:
     if company.status != allowed_from:
         raise ValidationError(
             _("This company is %(status)s: that is not possible now.") % {"status": company.get_status_display()}
         )
     company.status = to
     company.save(update_fields=["status"])
-    audit_record(actor=actor, action=action, tenant_schema=company.schema_name, object_ids={"tenant": [company.pk]})
+    audit_record(actor=actor, action=action, tenant_schema=company.schema_name, request=request,
+                 object_ids={"tenant": [company.pk]})  # fmt: skip
     return company
 
 
 @transaction.atomic
-def company_suspend(*, company: Tenant, actor: str) -> Tenant:
+def company_suspend(*, company: Tenant, actor: str, request: HttpRequest | None = None) -> Tenant:
     """Suspend an active company: its hosts show the suspended page, the kiosk stops offering it, data stays."""
     return _status_change(company=company, actor=actor, allowed_from=Tenant.Status.ACTIVE,
-                          to=Tenant.Status.SUSPENDED, action="company.suspend")  # fmt: skip
+                          to=Tenant.Status.SUSPENDED, action="company.suspend", request=request)  # fmt: skip
 
 
 @transaction.atomic
-def company_reactivate(*, company: Tenant, actor: str) -> Tenant:
+def company_reactivate(*, company: Tenant, actor: str, request: HttpRequest | None = None) -> Tenant:
     """Bring a suspended company back, as it was."""
     return _status_change(company=company, actor=actor, allowed_from=Tenant.Status.SUSPENDED,
-                          to=Tenant.Status.ACTIVE, action="company.reactivate")  # fmt: skip
+                          to=Tenant.Status.ACTIVE, action="company.reactivate", request=request)  # fmt: skip
 
 
 @transaction.atomic
-def company_remove(*, company: Tenant, actor: str, now: datetime.datetime | None = None) -> Tenant:
+def company_remove(
+    *, company: Tenant, actor: str, request: HttpRequest | None = None, now: datetime.datetime | None = None
+) -> Tenant:
     """Mark a company removed: its hosts 404 at once; its schema is dropped after the grace period."""
     if company.type != Tenant.Type.COMPANY or company.status not in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
         raise ValidationError(_("Only an active or suspended company can be removed."))
@@ -183,7 +191,7 @@ def company_remove(*, company: Tenant, actor: str, now: datetime.datetime | None
     company.schema_drop_after = (now or timezone.now()) + datetime.timedelta(days=settings.CHECKIN_REMOVAL_GRACE_DAYS)
     company.save(update_fields=["status", "schema_drop_after"])
     audit_record(
-        actor=actor, action="company.remove", tenant_schema=company.schema_name,
+        actor=actor, action="company.remove", tenant_schema=company.schema_name, request=request,
         object_ids={"tenant": [company.pk]},
         details={"schema_drop_after": company.schema_drop_after.isoformat()},
     )  # fmt: skip

@@ -85,9 +85,11 @@ def test_removal_needs_the_slug_typed(it_staff, acme):
     assert acme.status == Tenant.Status.ACTIVE
 
 
-def test_suspend_from_the_console(it_staff, acme, client_for):
-    it_staff.post("/console/companies/acme/suspend/")
+def test_suspend_from_the_console_is_audited_with_the_address(it_staff, acme, client_for):
+    it_staff.post("/console/companies/acme/suspend/", REMOTE_ADDR="203.0.113.9")
     assert client_for("acme.localhost").get("/accounts/login/").status_code == 503
+    entry = AuditEntry.objects.filter(action="company.suspend", tenant_schema="acme").latest("id")
+    assert (entry.actor, entry.ip) == ("it:it@checkin.example", "203.0.113.9")
 
 
 def test_a_token_secret_is_shown_once_and_stored_hashed(it_staff):

@@ -1,5 +1,6 @@
 """Who calls the provisioning API: an IT token (`Authorization: Token <secret>`), and only IT may pass."""
 
+from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -48,6 +49,11 @@ class IsPlatformIT(IsPlatformITUser):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return super().has_permission(request, view) and isinstance(request.auth, ApiToken)
+
+
+def http_request(request: Request) -> HttpRequest:
+    """The Django request under DRF's, for the audit log's client address."""
+    return request._request
 
 
 def api_actor(request: Request) -> str:

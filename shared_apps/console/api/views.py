@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.console.access import access_building, access_company
-from shared_apps.console.api.authentication import ApiTokenAuthentication, IsPlatformIT, api_actor
+from shared_apps.console.api.authentication import ApiTokenAuthentication, IsPlatformIT, api_actor, http_request
 from shared_apps.console.api.idempotent import existing_building, existing_company
 from shared_apps.console.api.serializers import (
     BUILDING_SETTINGS,
@@ -84,13 +84,21 @@ class BuildingDetailView(ITOnlyView):
         fields: dict[str, Any] = {name: getattr(building, name) for name in BUILDING_SETTINGS}
         fields.update(payload.validated_data)
         fields["timezone_name"] = fields.pop("timezone")
-        building = run(lambda: building_update(building=building, actor=api_actor(request), **fields))
+        building = run(
+            lambda: building_update(
+                building=building, actor=api_actor(request), request=http_request(request), **fields
+            )
+        )
         return Response(BuildingSerializer(building).data)
 
     @extend_schema(responses=BuildingSerializer)
     def delete(self, request: Request, slug: str) -> Response:
         """Archive the building (it must hold no active or suspended company)."""
-        building = run(lambda: building_archive(building=access_building(slug=slug), actor=api_actor(request)))
+        building = run(
+            lambda: building_archive(
+                building=access_building(slug=slug), actor=api_actor(request), request=http_request(request)
+            )
+        )
         return Response(BuildingSerializer(building).data)
 
 
@@ -108,7 +116,7 @@ class CompanyListView(ITOnlyView):
         company = existing_company(data)
         if company is not None:
             return Response(CompanySerializer(company).data, status=status.HTTP_200_OK)
-        company = run(lambda: company_provision(actor=api_actor(request), **data))
+        company = run(lambda: company_provision(actor=api_actor(request), request=http_request(request), **data))
         return Response(CompanySerializer(company).data, status=status.HTTP_201_CREATED)
 
 
@@ -131,23 +139,25 @@ class CompanyDetailView(ITOnlyView):
         payload = CompanyUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data: dict[str, Any] = payload.validated_data
-        actor = api_actor(request)
+        actor, http = api_actor(request), http_request(request)
         if {"name", "custom_domain", "logo"} & data.keys():
             current = next((d.domain for d in company.domains.all() if not d.is_primary), "")
             company = run(lambda: company_update(
                 company=company, actor=actor, name=data.get("name", company.name),
                 custom_domain=data.get("custom_domain", current), logo=data.get("logo"),
-                logo_clear="logo" in data and data["logo"] is None,
+                logo_clear="logo" in data and data["logo"] is None, request=http,
             ))  # fmt: skip
         wanted = data.get("status")
         if wanted == Tenant.Status.SUSPENDED and company.status == Tenant.Status.ACTIVE:
-            company = run(lambda: company_suspend(company=company, actor=actor))
+            company = run(lambda: company_suspend(company=company, actor=actor, request=http))
         elif wanted == Tenant.Status.ACTIVE and company.status == Tenant.Status.SUSPENDED:
-            company = run(lambda: company_reactivate(company=company, actor=actor))
+            company = run(lambda: company_reactivate(company=company, actor=actor, request=http))
         return Response(CompanySerializer(company).data)
 
     @extend_schema(responses=CompanySerializer)
     def delete(self, request: Request, slug: str) -> Response:
         """Remove the company: its hosts 404 at once, its schema is dropped after the grace period."""
-        company = run(lambda: company_remove(company=_company(slug), actor=api_actor(request)))
+        company = run(
+            lambda: company_remove(company=_company(slug), actor=api_actor(request), request=http_request(request))
+        )
         return Response(CompanySerializer(company).data)

@@ -52,6 +52,7 @@ def building_detail(request: HttpRequest, slug: str) -> HttpResponse:
             timezone_name=data["timezone"], kiosk_languages=data["kiosk_languages"],
             default_retention_days=data["default_retention_days"], auto_checkout_time=data["auto_checkout_time"],
             kiosk_requires_email=data["kiosk_requires_email"], kiosk_requires_phone=data["kiosk_requires_phone"],
+            request=request,
         ))  # fmt: skip
         if updated is not None:
             messages.success(request, _("Saved."))
@@ -70,7 +71,7 @@ def building_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def building_archive_view(request: HttpRequest, slug: str) -> HttpResponse:
     building = access_building(slug=slug)
     try:
-        building_archive(building=building, actor=it_actor(request.user))  # type: ignore[arg-type]
+        building_archive(building=building, actor=it_actor(request.user), request=request)  # type: ignore[arg-type]
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -91,7 +92,7 @@ def building_documents(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         document = run_service(form, lambda: building_document_publish(
             building=building, kind=data["kind"], language=data["language"], text=data["text"],
-            actor=it_actor(request.user),  # type: ignore[arg-type]
+            actor=it_actor(request.user), request=request,  # type: ignore[arg-type]
         ))  # fmt: skip
         if document is not None:
             messages.success(request, _("Version %(version)s published.") % {"version": document.version})

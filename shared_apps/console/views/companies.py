@@ -43,6 +43,7 @@ def company_new(request: HttpRequest) -> HttpResponse:
         company = run_service(form, lambda: company_provision(
             building=data["building"], slug=data["slug"], name=data["name"], admin_email=data["admin_email"],
             custom_domain=data["custom_domain"], logo=data["logo"], actor=it_actor(request.user),  # type: ignore[arg-type]
+            request=request,
         ))  # fmt: skip
         if company is not None:
             messages.success(request, _("%(name)s is live; its first admin has been invited.") % {"name": company.name})
@@ -58,7 +59,7 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         updated = run_service(form, lambda: company_update(
             company=company, actor=it_actor(request.user), name=data["name"],  # type: ignore[arg-type]
-            custom_domain=data["custom_domain"], logo=data["logo"], logo_clear=data["logo_clear"],
+            custom_domain=data["custom_domain"], logo=data["logo"], logo_clear=data["logo_clear"], request=request,
         ))  # fmt: skip
         if updated is not None:
             messages.success(request, _("Saved."))
@@ -69,7 +70,7 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _lifecycle_action(request: HttpRequest, slug: str, action: Callable[..., Tenant], done: str) -> HttpResponse:
     company = access_company(slug=slug)
     try:
-        action(company=company, actor=it_actor(request.user))  # type: ignore[arg-type]
+        action(company=company, actor=it_actor(request.user), request=request)  # type: ignore[arg-type]
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
