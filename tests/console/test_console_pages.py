@@ -1,11 +1,17 @@
 """Every console page: IT gets it; anonymous users go to sign in; anyone else gets 404."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from shared_apps.audit.models import AuditEntry
+from shared_apps.audit.services import audit_record
 from shared_apps.console.services import api_token_create
 from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.visits.models import Visit, Visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +131,21 @@ def test_the_admin_site_is_for_it_only(it_staff, public_member):
     assert it_staff.get("/admin/").status_code == 200
     response = public_member.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_fleet_overview_counts_each_company_and_shows_its_last_purge(it_staff, acme):
+    def visits_today():
+        fleet = it_staff.get("/console/maintenance/").context["fleet"]
+        return {row.company.slug: row for row in fleet.companies}
+
+    before = visits_today()
+    now = timezone.now()
+    with tenant_context(acme):
+        visitor = Visitor.objects.create(first_name="Fleet", last_name="Counter")
+        Visit.objects.create(visitor=visitor, expected_start=now, expected_end=now + datetime.timedelta(hours=1),
+                             channel=Visit.Channel.DESK)  # fmt: skip
+    audit_record(actor="task:purge", action="retention.purge", tenant_schema="acme", details={"visits": 3})
+    after = visits_today()
+    assert after["acme"].visits_today == before["acme"].visits_today + 1
+    assert after["globex"].visits_today == before["globex"].visits_today
+    assert after["acme"].last_purge.details == {"visits": 3} and after["globex"].last_purge is None
