@@ -64,7 +64,7 @@ TENANT_TYPES = {
             "shared_apps.audit",
             "shared_apps.console",
             *_EVERY_SCHEMA,
-            "django.contrib.admin",
+            "shared_apps.console.admin_site.ITAdminConfig",  # django.contrib.admin, for IT only
             "django.contrib.messages",
             "django.contrib.staticfiles",
             "rest_framework",
@@ -95,6 +95,15 @@ INSTALLED_APPS.append("checkin")  # templates and translations of the project it
 
 # Schemas that new tenants are cloned from (see shared_apps/tenancy/schema_clone.py).
 CHECKIN_TEMPLATE_SCHEMAS = {"company": "_template_company", "reception": "_template_reception"}
+# A removed company's schema is dropped this many days later (`drop_removed_companies`).
+CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
+
+# migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/tenancy/migration_executor.py).
+GET_EXECUTOR_FUNCTION = "shared_apps.tenancy.migration_executor.migration_executor"
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 4)
+TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 10)
+TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD = env_int("TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD", 20)
+CHECKIN_MIGRATION_PARALLEL_MIN_SCHEMAS = env_int("CHECKIN_MIGRATION_PARALLEL_MIN_SCHEMAS", 20)
 
 ROOT_URLCONF = "checkin.urls_public"
 
@@ -202,6 +211,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Each building closes its forgotten visits at its own local time; the task checks every 5 minutes.
     "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
+    "drop-removed-company-schemas": {"task": "tenancy.drop_removed_company_schemas", "schedule": 24 * 3600},
 }
 
 # --- REST framework ----------------------------------------------------------------

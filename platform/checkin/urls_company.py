@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from checkin.urls_common import urlpatterns as common
+from shared_apps.audit.views import company_audit
 from tenant_apps.visits.views import today
 
 urlpatterns = [
@@ -11,5 +12,6 @@ urlpatterns = [
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("privacy/", include("tenant_apps.privacy.urls")),
     path("api/v1/", include("tenant_apps.api.urls")),
+    path("audit/", company_audit, name="company_audit"),
     *common,
 ]

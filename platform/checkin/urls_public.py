@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from checkin.urls_common import urlpatterns as common
-from shared_apps.tenancy.views import console_home
+from shared_apps.console.views.buildings import building_list
 
 urlpatterns = [
-    path("", console_home, name="home"),
+    path("", building_list, name="home"),
     path("console/", include("shared_apps.console.urls")),
     path("api/v1/", include("shared_apps.console.api_urls")),
     path("admin/", admin.site.urls),

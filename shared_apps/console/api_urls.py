@@ -1,1 +1,29 @@
-urlpatterns: list = []
+"""The provisioning API on the root host, for IT automation with a token."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authentication import SessionAuthentication
+
+from shared_apps.console.api.authentication import ApiTokenAuthentication, IsPlatformITUser
+from shared_apps.console.api.views import BuildingDetailView, BuildingListView, CompanyDetailView, CompanyListView
+
+app_name = "api"
+
+urlpatterns = [
+    path("buildings/", BuildingListView.as_view(), name="buildings"),
+    path("buildings/<slug:slug>/", BuildingDetailView.as_view(), name="building"),
+    path("companies/", CompanyListView.as_view(), name="companies"),
+    path("companies/<slug:slug>/", CompanyDetailView.as_view(), name="company"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            custom_settings={
+                "TITLE": "Check-in provisioning API",
+                "DESCRIPTION": "Buildings and companies, for the platform's IT automation on the root host.",
+            },
+            authentication_classes=[ApiTokenAuthentication, SessionAuthentication],
+            permission_classes=[IsPlatformITUser],
+        ),
+        name="schema",
+    ),
+]

@@ -1,6 +1,7 @@
 """Buildings, tenants (one schema each) and the host names that lead to them."""
 
 import datetime
+import uuid
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -13,6 +14,12 @@ if TYPE_CHECKING:
 
 def default_kiosk_languages() -> list[str]:
     return ["fr", "nl", "en", "de"]
+
+
+def tenant_logo_path(tenant: "Tenant", filename: str) -> str:
+    """Logos live under a random name in a folder of their tenant: they are never listed or guessed."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"logos/{tenant.schema_name}/{uuid.uuid4().hex}.{suffix}"
 
 
 class Building(models.Model):  # type: ignore[django-manager-missing]  # Tenant is untyped upstream
@@ -58,7 +65,10 @@ class Tenant(TenantMixin):
     name = models.CharField(_("display name"), max_length=120)
     slug = models.SlugField(max_length=40, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    logo = models.ImageField(_("logo"), upload_to=tenant_logo_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A removed company's schema is dropped once this moment has passed (see company_lifecycle).
+    schema_drop_after = models.DateTimeField(null=True, blank=True)
 
     # Schemas are created by the provisioning service (cloned from a template),
     # never as a side effect of save().

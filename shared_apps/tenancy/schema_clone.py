@@ -87,8 +87,31 @@ def clone_statements(*, template: str, target: str) -> list[str]:
     """Return the SQL that recreates `template`'s tables, rows and indexes in `target`.
 
     The statements run with `search_path` set to `target`; references between
-    the template's own tables are emitted unqualified for that reason.
+    the template's own tables are emitted unqualified for that reason, so the
+    body does not depend on the target and is cached per template until its
+    migration history changes (`migrate_schemas` is the only thing that alters it).
     """
+    dst = quote_schema_name(target)
+    key = (str(connection.settings_dict["NAME"]), template, _migration_state(template))
+    body = _body_cache.get(key)
+    if body is None:
+        body = _template_body(template)
+        _body_cache.clear()  # only the current state of each template is worth keeping
+        _body_cache[key] = body
+    return [f"CREATE SCHEMA {dst}", f"SET LOCAL search_path = {dst}", *body]
+
+
+_body_cache: dict[tuple[str, str, tuple[int, int]], list[str]] = {}
+
+
+def _migration_state(template: str) -> tuple[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), coalesce(max(id), 0) FROM {quote_schema_name(template)}.django_migrations")
+        count, last = cursor.fetchone()
+    return int(count), int(last)
+
+
+def _template_body(template: str) -> list[str]:
     src = quote_schema_name(template)
     with connection.cursor() as cursor:
         # Read the catalog with the template first on the search path, so that
@@ -116,8 +139,7 @@ def clone_statements(*, template: str, target: str) -> list[str]:
         )
         filled = {row[0] for row in cursor.fetchall()}
 
-    dst = quote_schema_name(target)
-    statements = [f"CREATE SCHEMA {dst}", f"SET LOCAL search_path = {dst}"]
+    statements: list[str] = []
     # Fewer statements is faster: each table is created with its own keys and checks
     # inline, and gets its foreign keys in one ALTER once every table exists.
     own: dict[str, list[str]] = {table: [] for table in tables}

@@ -8,6 +8,7 @@ from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_exists
 
 from shared_apps.audit.services import audit_record
+from shared_apps.tenancy.building_lifecycle import building_documents_create_defaults
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.schema_clone import clone_schema
@@ -88,6 +89,7 @@ def building_create(
         raise ValidationError({"timezone": f"'{timezone}' is not a known time zone (for example Europe/Brussels)."})
     building = Building.objects.create(slug=slug, name=name, address=address, timezone=timezone)
     reception = _tenant_create(tenant_type=Tenant.Type.RECEPTION, slug=slug, name=name, building=building)
+    building_documents_create_defaults(building=building, actor=actor)
     audit_record(
         actor=actor, action="building.create", tenant_schema=reception.schema_name,
         object_ids={"building": [building.pk], "tenant": [reception.pk]},

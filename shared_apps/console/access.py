@@ -1,0 +1,42 @@
+"""What IT may open in the console: one helper per object type, 404 when missing."""
+
+from django.http import Http404
+
+from shared_apps.accounts.models import User
+from shared_apps.console.models import ApiToken, SupportGrant
+from shared_apps.console.selectors import support_grant_active
+from shared_apps.tenancy.models import Building, Tenant
+
+
+def access_building(*, slug: str) -> Building:
+    building = Building.objects.filter(slug=slug).first()
+    if building is None:
+        raise Http404
+    return building
+
+
+def access_company(*, slug: str) -> Tenant:
+    company = (
+        Tenant.objects.filter(type=Tenant.Type.COMPANY, slug=slug)
+        .exclude(status=Tenant.Status.TEMPLATE)
+        .select_related("building")
+        .first()
+    )
+    if company is None:
+        raise Http404
+    return company
+
+
+def access_api_token(*, token_id: int) -> ApiToken:
+    token = ApiToken.objects.filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    return token
+
+
+def access_support_grant(*, user: User, grant_id: int) -> SupportGrant:
+    """The user's own, still running grant; anything else (expired, ended, another IT user's) is 404."""
+    grant = support_grant_active(user=user, grant_id=grant_id)
+    if grant is None:
+        raise Http404
+    return grant

@@ -1,0 +1,163 @@
+"""The provisioning API: buildings and companies, for IT automation. Thin: parse, call a service, answer."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shared_apps.console.access import access_building, access_company
+from shared_apps.console.api.authentication import ApiTokenAuthentication, IsPlatformIT, api_actor, http_request
+from shared_apps.console.api.idempotent import existing_building, existing_company
+from shared_apps.console.api.serializers import (
+    BUILDING_SETTINGS,
+    BuildingCreateSerializer,
+    BuildingSerializer,
+    BuildingUpdateSerializer,
+    CompanyCreateSerializer,
+    CompanySerializer,
+    CompanyUpdateSerializer,
+)
+from shared_apps.console.selectors import buildings_all, companies_all
+from shared_apps.tenancy.building_lifecycle import building_archive, building_update
+from shared_apps.tenancy.company_lifecycle import (
+    company_provision,
+    company_reactivate,
+    company_remove,
+    company_suspend,
+    company_update,
+)
+from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.services import building_create
+
+T = TypeVar("T")
+
+
+def run(call: Callable[[], T]) -> T:
+    """A service's refusal becomes a 400 with the same field messages the console shows."""
+    try:
+        return call()
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise serializers.ValidationError(error.message_dict) from None
+        raise serializers.ValidationError({"non_field_errors": error.messages}) from None
+
+
+class ITOnlyView(APIView):
+    authentication_classes = [ApiTokenAuthentication]
+    permission_classes = [IsPlatformIT]
+
+
+class BuildingListView(ITOnlyView):
+    @extend_schema(responses=BuildingSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(BuildingSerializer(buildings_all(), many=True).data)
+
+    @extend_schema(request=BuildingCreateSerializer, responses={200: BuildingSerializer, 201: BuildingSerializer})
+    def post(self, request: Request) -> Response:
+        """Create a building; sending the same request again returns it with 200 and creates nothing."""
+        payload = BuildingCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data: dict[str, Any] = payload.validated_data
+        building = existing_building(data)
+        if building is not None:
+            return Response(BuildingSerializer(building).data, status=status.HTTP_200_OK)
+        building = run(lambda: building_create(actor=api_actor(request), **data))
+        return Response(BuildingSerializer(building).data, status=status.HTTP_201_CREATED)
+
+
+class BuildingDetailView(ITOnlyView):
+    @extend_schema(responses=BuildingSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(BuildingSerializer(access_building(slug=slug)).data)
+
+    @extend_schema(request=BuildingUpdateSerializer, responses=BuildingSerializer)
+    def patch(self, request: Request, slug: str) -> Response:
+        building = access_building(slug=slug)
+        payload = BuildingUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        fields: dict[str, Any] = {name: getattr(building, name) for name in BUILDING_SETTINGS}
+        fields.update(payload.validated_data)
+        fields["timezone_name"] = fields.pop("timezone")
+        building = run(
+            lambda: building_update(
+                building=building, actor=api_actor(request), request=http_request(request), **fields
+            )
+        )
+        return Response(BuildingSerializer(building).data)
+
+    @extend_schema(responses=BuildingSerializer)
+    def delete(self, request: Request, slug: str) -> Response:
+        """Archive the building (it must hold no active or suspended company)."""
+        building = run(
+            lambda: building_archive(
+                building=access_building(slug=slug), actor=api_actor(request), request=http_request(request)
+            )
+        )
+        return Response(BuildingSerializer(building).data)
+
+
+class CompanyListView(ITOnlyView):
+    @extend_schema(responses=CompanySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(CompanySerializer(companies_all(), many=True).data)
+
+    @extend_schema(request=CompanyCreateSerializer, responses={200: CompanySerializer, 201: CompanySerializer})
+    def post(self, request: Request) -> Response:
+        """Provision a company; sending the same request again returns it with 200 and creates nothing."""
+        payload = CompanyCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data: dict[str, Any] = payload.validated_data
+        company = existing_company(data)
+        if company is not None:
+            return Response(CompanySerializer(company).data, status=status.HTTP_200_OK)
+        company = run(lambda: company_provision(actor=api_actor(request), request=http_request(request), **data))
+        return Response(CompanySerializer(company).data, status=status.HTTP_201_CREATED)
+
+
+def _company(slug: str) -> Tenant:
+    company = access_company(slug=slug)
+    if company.status == Tenant.Status.REMOVED:
+        raise Http404
+    return company
+
+
+class CompanyDetailView(ITOnlyView):
+    @extend_schema(responses=CompanySerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(CompanySerializer(access_company(slug=slug)).data)
+
+    @extend_schema(request=CompanyUpdateSerializer, responses=CompanySerializer)
+    def patch(self, request: Request, slug: str) -> Response:
+        """Change the name, custom domain or logo; `status` suspends or reactivates."""
+        company = _company(slug)
+        payload = CompanyUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data: dict[str, Any] = payload.validated_data
+        actor, http = api_actor(request), http_request(request)
+        if {"name", "custom_domain", "logo"} & data.keys():
+            current = next((d.domain for d in company.domains.all() if not d.is_primary), "")
+            company = run(lambda: company_update(
+                company=company, actor=actor, name=data.get("name", company.name),
+                custom_domain=data.get("custom_domain", current), logo=data.get("logo"),
+                logo_clear="logo" in data and data["logo"] is None, request=http,
+            ))  # fmt: skip
+        wanted = data.get("status")
+        if wanted == Tenant.Status.SUSPENDED and company.status == Tenant.Status.ACTIVE:
+            company = run(lambda: company_suspend(company=company, actor=actor, request=http))
+        elif wanted == Tenant.Status.ACTIVE and company.status == Tenant.Status.SUSPENDED:
+            company = run(lambda: company_reactivate(company=company, actor=actor, request=http))
+        return Response(CompanySerializer(company).data)
+
+    @extend_schema(responses=CompanySerializer)
+    def delete(self, request: Request, slug: str) -> Response:
+        """Remove the company: its hosts 404 at once, its schema is dropped after the grace period."""
+        company = run(
+            lambda: company_remove(company=_company(slug), actor=api_actor(request), request=http_request(request))
+        )
+        return Response(CompanySerializer(company).data)

@@ -1,0 +1,112 @@
+"""Console forms: they check the shape of the input; the services decide what is allowed."""
+
+import zoneinfo
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
+from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
+
+T = TypeVar("T")
+
+TIMEZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+
+def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
+    """Run a service; a refusal becomes errors on the form's fields (or above them) instead of an exception."""
+    try:
+        return call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            form.add_error(None, error.messages)
+        return None
+
+
+class BuildingCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    slug = forms.SlugField(label=_("Slug"), max_length=40, help_text=_("Becomes the host name <slug>.<root>."))
+    address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="Europe/Brussels")
+
+
+class BuildingEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
+    kiosk_languages = forms.MultipleChoiceField(
+        label=_("Kiosk languages"), choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple
+    )
+    default_retention_days = forms.IntegerField(
+        label=_("Default retention (days)"), min_value=RETENTION_DAYS_MIN, max_value=RETENTION_DAYS_MAX
+    )
+    auto_checkout_time = forms.TimeField(label=_("Automatic check-out time"), widget=forms.TimeInput(
+        attrs={"type": "time"}, format="%H:%M"))  # fmt: skip
+    kiosk_requires_email = forms.BooleanField(label=_("The kiosk asks for an e-mail address"), required=False)
+    kiosk_requires_phone = forms.BooleanField(label=_("The kiosk asks for a phone number"), required=False)
+
+    @classmethod
+    def for_building(cls, building: Building, data: Any = None) -> "BuildingEditForm":
+        initial = {field: getattr(building, field) for field in cls.base_fields}
+        return cls(data=data, initial=initial)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=BuildingDocument.Kind.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}))
+
+
+class CompanyCreateForm(forms.Form):
+    building = forms.ModelChoiceField(
+        label=_("Building"), queryset=Building.objects.filter(archived_at=None), to_field_name="slug"
+    )
+    name = forms.CharField(label=_("Display name"), max_length=120)
+    slug = forms.SlugField(label=_("Slug"), max_length=40, help_text=_("Becomes the host name <slug>.<root>."))
+    custom_domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)
+    logo = forms.ImageField(label=_("Logo (optional)"), required=False)
+    admin_email = forms.EmailField(
+        label=_("First admin's e-mail"), help_text=_("Receives a link to choose a password.")
+    )
+
+
+class CompanyEditForm(forms.Form):
+    name = forms.CharField(label=_("Display name"), max_length=120)
+    custom_domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)
+    logo = forms.ImageField(label=_("Replace the logo"), required=False)
+    logo_clear = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    @classmethod
+    def for_company(cls, company: Tenant, data: Any = None, files: Any = None) -> "CompanyEditForm":
+        custom = company.domains.filter(is_primary=False).values_list("domain", flat=True).first() or ""
+        return cls(data=data, files=files, initial={"name": company.name, "custom_domain": custom})
+
+
+class SupportStartForm(forms.Form):
+    company = forms.ModelChoiceField(
+        label=_("Company"),
+        queryset=Tenant.objects.filter(
+            type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
+        ),
+        to_field_name="slug",
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, help_text=_("A ticket number and what you check."))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("What uses it, e.g. “provisioning CI”."))
+
+
+class AuditFilterForm(forms.Form):
+    tenant = forms.CharField(label=_("Tenant schema"), required=False)
+    action = forms.CharField(label=_("Action"), required=False)
+    actor = forms.CharField(label=_("Actor"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

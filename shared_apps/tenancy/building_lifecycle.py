@@ -1,0 +1,143 @@
+"""A building after its creation: its settings, its visitor documents, its archiving."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shared_apps.audit.services import audit_record
+from shared_apps.tenancy.default_notices import DEFAULT_NOTICE_VERSION, PRIVACY_NOTICES
+from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
+
+KIOSK_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+RETENTION_DAYS_MIN = 1
+RETENTION_DAYS_MAX = 3650
+
+
+def building_documents_create_defaults(*, building: Building, actor: str) -> list[BuildingDocument]:
+    """Give a new building version 1 of the privacy notice in every language the platform speaks."""
+    return BuildingDocument.objects.bulk_create(
+        BuildingDocument(
+            building=building,
+            kind=BuildingDocument.Kind.PRIVACY_NOTICE,
+            language=language,
+            version=DEFAULT_NOTICE_VERSION,
+            text=text.format(building=building.name),
+            created_by=actor,
+        )
+        for language, text in PRIVACY_NOTICES.items()
+    )
+
+
+def _validate_settings(*, timezone_name: str, kiosk_languages: list[str], default_retention_days: int) -> None:
+    errors: dict[str, str] = {}
+    if timezone_name not in zoneinfo.available_timezones():
+        errors["timezone"] = _("“%(tz)s” is not a known time zone (for example Europe/Brussels).") % {
+            "tz": timezone_name
+        }
+    if not kiosk_languages or any(language not in KIOSK_LANGUAGES for language in kiosk_languages):
+        errors["kiosk_languages"] = _("Choose at least one of the offered languages.")
+    if not RETENTION_DAYS_MIN <= default_retention_days <= RETENTION_DAYS_MAX:
+        errors["default_retention_days"] = _("The retention period must be between %(min)s and %(max)s days.") % {
+            "min": RETENTION_DAYS_MIN,
+            "max": RETENTION_DAYS_MAX,
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def building_update(
+    *,
+    building: Building,
+    actor: str,
+    name: str,
+    address: str,
+    request: HttpRequest | None = None,
+    timezone_name: str,
+    kiosk_languages: list[str],
+    default_retention_days: int,
+    auto_checkout_time: datetime.time,
+    kiosk_requires_email: bool,
+    kiosk_requires_phone: bool,
+) -> Building:
+    """Change a building's settings; its slug and host never change. The audit entry lists the fields changed."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("A name is required.")})
+    _validate_settings(
+        timezone_name=timezone_name, kiosk_languages=kiosk_languages, default_retention_days=default_retention_days
+    )
+    new = {
+        "name": name,
+        "address": address.strip(),
+        "timezone": timezone_name,
+        "kiosk_languages": [language for language in KIOSK_LANGUAGES if language in kiosk_languages],
+        "default_retention_days": default_retention_days,
+        "auto_checkout_time": auto_checkout_time,
+        "kiosk_requires_email": kiosk_requires_email,
+        "kiosk_requires_phone": kiosk_requires_phone,
+    }
+    changed = sorted(field for field, value in new.items() if getattr(building, field) != value)
+    for field, value in new.items():
+        setattr(building, field, value)
+    building.save()
+    if "name" in changed:
+        Tenant.objects.filter(building=building, type=Tenant.Type.RECEPTION).update(name=name)
+    audit_record(
+        actor=actor, action="building.update", tenant_schema="", request=request,
+        object_ids={"building": [building.pk]}, details={"changed": changed},
+    )  # fmt: skip
+    return building
+
+
+@transaction.atomic
+def building_archive(*, building: Building, actor: str, request: HttpRequest | None = None) -> Building:
+    """Archive a building that no longer holds an active or suspended company; its host stops answering."""
+    live = building.tenants.filter(
+        type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
+    ).count()
+    if live:
+        raise ValidationError(
+            _("This building still has %(count)s companies: remove them before archiving it.") % {"count": live}
+        )
+    if building.archived_at is None:
+        building.archived_at = timezone.now()
+        building.save(update_fields=["archived_at"])
+        building.tenants.filter(type=Tenant.Type.RECEPTION).update(status=Tenant.Status.SUSPENDED)
+        audit_record(actor=actor, action="building.archive", tenant_schema="", request=request,
+                     object_ids={"building": [building.pk]})  # fmt: skip
+    return building
+
+
+@transaction.atomic
+def building_document_publish(
+    *, building: Building, kind: str, language: str, text: str, actor: str, request: HttpRequest | None = None
+) -> BuildingDocument:
+    """Publish a new version of a visitor document; earlier versions stay, as visits point to them."""
+    text = text.strip()
+    if kind not in BuildingDocument.Kind.values:
+        raise ValidationError({"kind": _("Unknown document kind.")})
+    if language not in KIOSK_LANGUAGES:
+        raise ValidationError({"language": _("Choose one of the offered languages.")})
+    if not text:
+        raise ValidationError({"text": _("The text cannot be empty.")})
+    versions = BuildingDocument.objects.select_for_update().filter(
+        building=building, company=None, kind=kind, language=language
+    )
+    numbers = [int(version) for version in versions.values_list("version", flat=True) if version.isdigit()]
+    document = BuildingDocument.objects.create(
+        building=building, kind=kind, language=language, version=str(max(numbers, default=0) + 1),
+        text=text, created_by=actor,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="building.document_publish", tenant_schema="", request=request,
+        object_ids={"building": [building.pk], "document": [document.pk]},
+        details={"kind": kind, "language": language, "version": document.version},
+    )  # fmt: skip
+    return document
