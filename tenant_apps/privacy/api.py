@@ -59,11 +59,11 @@ class RetentionAPI(APIView):
         days, confirm = data.validated_data["retention_days"], data.validated_data["confirm"]
         if days < company_settings().retention_days and not confirm:
             forecast = purge_forecast(retention_days=days)
-            raise ValidationError({
-                "confirm": [f"Shortening to {days} days deletes {forecast.visits} visits at the next purge "
-                            f"({forecast.next_run_at.isoformat()}); send confirm=true to go ahead."],
-                "next_purge_visits": forecast.visits,
-            })  # fmt: skip
+            message = (
+                f"Shortening to {days} days deletes {forecast.visits} visits at the next purge "
+                f"({forecast.next_run_at.isoformat()}); send confirm=true to go ahead."
+            )
+            return Response({"confirm": [message], "next_purge_visits": forecast.visits}, status=400)
         try:
             retention_update(retention_days=days, user=request.user, request=request._request)  # type: ignore[arg-type]
         except DjangoValidationError as error:

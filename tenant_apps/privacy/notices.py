@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -14,11 +15,12 @@ from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import company_settings
 
 
-def _first_end() -> dt.datetime | None:
+def _first_end(*, after: dt.datetime | None) -> dt.datetime | None:
+    visits = Visit.objects.exclude(state=Visit.State.ON_SITE).annotate(ended_at=Coalesce("checked_out_at", "expected_end"))
+    if after is not None:
+        visits = visits.filter(ended_at__gt=after)
     return (
-        Visit.objects.exclude(state=Visit.State.ON_SITE)
-        .annotate(ended_at=Coalesce("checked_out_at", "expected_end"))
-        .order_by("ended_at")
+        visits.order_by("ended_at")
         .values_list("ended_at", flat=True)
         .first()
     )
@@ -28,26 +30,25 @@ def _first_end() -> dt.datetime | None:
 def purge_notice_send(*, now: dt.datetime | None = None) -> PurgeNotice | None:
     """E-mail the admins once when visits will fall due within CHECKIN_PURGE_WARNING_DAYS: how many, and when.
 
-    A notice covers every visit falling due up to its horizon; no second notice
-    goes out until a visit beyond that horizon comes within the warning window.
+    A notice covers every visit falling due up to its horizon; the next one goes
+    out only when a visit falling due after that horizon comes within the window.
     """
     now = now or timezone.now()
-    first_end = _first_end()
-    if first_end is None:
-        return None
-    retention = company_settings().retention_days
+    retention = dt.timedelta(days=company_settings().retention_days)
+    covered = PurgeNotice.objects.aggregate(until=Max("covers_until"))["until"]
+    first_end = _first_end(after=covered - retention if covered else None)
     horizon = now + dt.timedelta(days=settings.CHECKIN_PURGE_WARNING_DAYS)
-    first_due = first_end + dt.timedelta(days=retention)
-    if first_due > horizon or PurgeNotice.objects.filter(covers_until__gte=first_due).exists():
+    if first_end is None or first_end + retention > horizon:
         return None
+    first_due = first_end + retention
     if not company_admins():
         return None
-    count = visits_ending_before(horizon - dt.timedelta(days=retention)).count()
+    count = visits_ending_before(horizon - retention).count()
     deletion_at = next_purge_run(max(first_due, now))
     sent = admins_notify(
         template="purge_notice",
         context={
-            "count": count, "deletion_at": deletion_at, "horizon": horizon, "retention_days": retention,
+            "count": count, "deletion_at": deletion_at, "horizon": horizon, "retention_days": retention.days,
             "export_url": portal_link("privacy:exports"), "retention_url": portal_link("privacy:retention"),
         },
     )  # fmt: skip
