@@ -16,14 +16,12 @@ from tenant_apps.visits.selectors import company_settings
 
 
 def _first_end(*, after: dt.datetime | None) -> dt.datetime | None:
-    visits = Visit.objects.exclude(state=Visit.State.ON_SITE).annotate(ended_at=Coalesce("checked_out_at", "expected_end"))
+    visits = Visit.objects.exclude(state=Visit.State.ON_SITE).annotate(
+        ended_at=Coalesce("checked_out_at", "expected_end")
+    )
     if after is not None:
         visits = visits.filter(ended_at__gt=after)
-    return (
-        visits.order_by("ended_at")
-        .values_list("ended_at", flat=True)
-        .first()
-    )
+    return visits.order_by("ended_at").values_list("ended_at", flat=True).first()
 
 
 @transaction.atomic

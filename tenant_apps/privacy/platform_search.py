@@ -20,7 +20,9 @@ class PlatformMatch:
     visits: int
 
 
-def persons_find_across(*, query: str, building: Building | None, actor: str, request: HttpRequest) -> list[PlatformMatch]:
+def persons_find_across(
+    *, query: str, building: Building | None, actor: str, request: HttpRequest
+) -> list[PlatformMatch]:
     """Search every company of a building (or of the platform) for one person; the search itself is audited."""
     companies = companies_to_maintain()
     if building is not None:

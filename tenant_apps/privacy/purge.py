@@ -14,10 +14,10 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.connection import tenant_connection
@@ -75,7 +75,7 @@ def _dependents_sql(model: type[models.Model], batch: str) -> tuple[list[str], l
         fk = relation.field
         if not isinstance(related, type) or related._meta.proxy or fk.many_to_many:
             continue
-        table, column = _q(related._meta.db_table), _q(fk.column)
+        table, column = _q(related._meta.db_table), _q(str(fk.column))
         where = f"{column} IN (SELECT id FROM {batch})"
         if relation.on_delete is models.CASCADE:
             parts.append(f"dep{index} AS (DELETE FROM {table} WHERE {where} RETURNING 1)")
@@ -88,14 +88,15 @@ def _dependents_sql(model: type[models.Model], batch: str) -> tuple[list[str], l
     return parts, labels
 
 
-def _delete_in_batches(model: type[models.Model], selection: str, params: list[object]) -> dict[str, int]:
+def _delete_in_batches(model: type[models.Model], selection: str, params: list[Any]) -> dict[str, int]:
     """Delete `model` rows matched by `selection` (a WHERE over alias `x`), batch by batch in id order."""
     table = _q(model._meta.db_table)
     dependents, labels = _dependents_sql(model, "batch")
     names = [part.split(" AS ", 1)[0] for part in dependents]
     counts = ", ".join(f"(SELECT count(*) FROM {name})" for name in names)
     sql = (
-        f"WITH batch AS (SELECT x.id FROM {table} x WHERE x.id > %s AND ({selection}) ORDER BY x.id LIMIT %s FOR UPDATE)"
+        f"WITH batch AS (SELECT x.id FROM {table} x WHERE x.id > %s AND ({selection})"
+        " ORDER BY x.id LIMIT %s FOR UPDATE)"
         + "".join(f", {part}" for part in dependents)
         + f", gone AS (DELETE FROM {table} WHERE id IN (SELECT id FROM batch) RETURNING 1)"
         + f" SELECT (SELECT max(id) FROM batch), (SELECT count(*) FROM gone){', ' + counts if counts else ''}"
@@ -147,5 +148,3 @@ def company_purge(*, dry_run: bool = False, now: dt.datetime | None = None) -> P
         )  # fmt: skip
     logger.info("purge done: %s", {"deleted": result.deleted, "exports": result.exports})
     return result
-
-

@@ -120,5 +120,3 @@ def retention_default_apply(*, retention_days: int) -> CompanySettings:
 
 def is_shortening(*, retention_days: int) -> bool:
     return retention_days < company_settings().retention_days
-
-

@@ -17,7 +17,14 @@ from tenant_apps.privacy.exports.lifecycle import access_export, export_download
 from tenant_apps.privacy.forms import ExportRequestForm, PersonCorrectionForm, PersonSearchForm, RetentionForm
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.retention import purge_forecast, retention_bounds, retention_update
-from tenant_apps.privacy.subjects import access_visitor, person_correct, person_erase, person_object, person_record, persons_find
+from tenant_apps.privacy.subjects import (
+    access_visitor,
+    person_correct,
+    person_erase,
+    person_object,
+    person_record,
+    persons_find,
+)
 from tenant_apps.visits.selectors import company_settings
 
 ADMIN = User.Role.ADMIN
@@ -38,8 +45,13 @@ def retention(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["retention_days"]
         if days < current and not form.cleaned_data["confirmed"]:
-            context = {"form": RetentionForm(initial={"retention_days": days, "confirmed": True}), "days": days,
-                       "current": current, "forecast": purge_forecast(retention_days=days), "section": "retention"}  # fmt: skip
+            context = {
+                "form": RetentionForm(initial={"retention_days": days, "confirmed": True}),
+                "days": days,
+                "current": current,
+                "forecast": purge_forecast(retention_days=days),
+                "section": "retention",
+            }
             return render(request, "privacy/retention_confirm.html", context)
         retention_update(retention_days=days, user=request.user, request=request)  # type: ignore[arg-type]
         messages.success(request, _("Visits are now kept for %(days)d days.") % {"days": days})
@@ -67,13 +79,13 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(ADMIN)
-def export_file(request: HttpRequest, export_id: int) -> FileResponse:
+def export_file(request: HttpRequest, export_id: int) -> HttpResponse:
     """The export's ZIP, for this company's admins only, under a name the server chooses; audited."""
     export = access_export(user=request.user, export_id=export_id)  # type: ignore[arg-type]
     handle = export_download(export=export, user=request.user, request=request)  # type: ignore[arg-type]
     response = FileResponse(handle, as_attachment=True, filename=export_download_name(export))
     response["Cache-Control"] = "no-store"
-    return response
+    return response  # type: ignore[return-value]  # a streaming response; staff_required is typed for HttpResponse
 
 
 @staff_required(ADMIN)
@@ -81,7 +93,9 @@ def export_file(request: HttpRequest, export_id: int) -> FileResponse:
 def people(request: HttpRequest) -> HttpResponse:
     """Find one person by e-mail or name (by POST, so nothing personal ends up in a URL or an access log)."""
     form = PersonSearchForm(request.POST or None)
-    found = list(persons_find(query=form.cleaned_data["query"])) if request.method == "POST" and form.is_valid() else None
+    found = (
+        list(persons_find(query=form.cleaned_data["query"])) if request.method == "POST" and form.is_valid() else None
+    )
     return render(request, "privacy/people.html", {"form": form, "found": found, "section": "people"})
 
 
@@ -143,5 +157,3 @@ def person_erase_view(request: HttpRequest, visitor_id: int) -> HttpResponse:
         return redirect("privacy:people")
     record = person_record(visitor=visitor)
     return render(request, "privacy/person_erase.html", {"visitor": visitor, "record": record, "section": "people"})
-
-

@@ -36,7 +36,9 @@ def test_it_ends_a_visit_at_check_out_not_at_its_planned_end(acme, frozen):
     with tenant_context(acme):
         set_retention(10)
         stayed_late = visit(person(), ended=frozen.now - 10 * DAY + MINUTE)
-        Visit.objects.filter(pk=stayed_late.pk).update(expected_end=frozen.now - 20 * DAY, expected_start=frozen.now - 21 * DAY)
+        Visit.objects.filter(pk=stayed_late.pk).update(
+            expected_end=frozen.now - 20 * DAY, expected_start=frozen.now - 21 * DAY
+        )
         company_purge()
         assert Visit.objects.filter(pk=stayed_late.pk).exists()
 

@@ -32,7 +32,7 @@ def _csv_expression(table: ExportTable, column: str) -> str:
 
 
 def _copy(sql: str, params: Iterable[object]) -> Iterable[bytes]:
-    with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:  # type: ignore[attr-defined]
+    with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
         for chunk in copy:
             yield bytes(chunk)
 
@@ -64,7 +64,9 @@ def table_write(archive: zipfile.ZipFile, table: ExportTable, span: ExportRange)
     columns = ", ".join(_csv_expression(table, column) for column in table.columns())
     with archive.open(f"{table.name}.csv", "w", force_zip64=True) as member:
         member.write(b"\xef\xbb\xbf")  # UTF-8 byte-order mark, so spreadsheets read accents right
-        _write(member, _copy(f"COPY (SELECT {columns} FROM ({inner}) t) TO STDOUT WITH (FORMAT csv, HEADER true)", params))
+        _write(
+            member, _copy(f"COPY (SELECT {columns} FROM ({inner}) t) TO STDOUT WITH (FORMAT csv, HEADER true)", params)
+        )
     rows = 0
 
     def counted(chunks: Iterable[bytes]) -> Iterable[bytes]:
@@ -113,5 +115,7 @@ def archive_write(target: IO[bytes], *, company: str, span: ExportRange, generat
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1, allowZip64=True) as archive:
         for table in TABLES:
             counts[table.name] = table_write(archive, table, span)
-        archive.writestr("README.txt", readme_text(company=company, span=span, counts=counts, generated_at=generated_at))
+        archive.writestr(
+            "README.txt", readme_text(company=company, span=span, counts=counts, generated_at=generated_at)
+        )
     return counts

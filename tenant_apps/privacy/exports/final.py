@@ -27,6 +27,9 @@ def final_export_generate(*, export_id: int) -> Export:
     if export.status == Export.Status.READY:
         admins_notify(
             template="final_export",
-            context={"download_url": portal_link("privacy:export_download", export.pk), "expires_at": export.expires_at},
+            context={
+                "download_url": portal_link("privacy:export_download", export.pk),
+                "expires_at": export.expires_at,
+            },
         )
     return export

@@ -98,7 +98,9 @@ def export_generate(*, export_id: int, now: dt.datetime | None = None) -> Export
     try:
         with tempfile.NamedTemporaryFile(suffix=".zip") as handle:
             with _snapshot():
-                counts = archive_write(handle, company=tenant.name, span=export_range(export), generated_at=generated_at)
+                counts = archive_write(
+                    handle, company=tenant.name, span=export_range(export), generated_at=generated_at
+                )
             sha256, size = _sha256_and_size(handle)
             name = export_storage().save(f"{tenant.schema_name}/{export.pk}-{secrets.token_hex(16)}.zip", File(handle))
     except Exception as error:
