@@ -31,31 +31,26 @@ def _csv_expression(table: ExportTable, column: str) -> str:
     return ref
 
 
-def _copy(sql: str, params: Iterable[object]) -> Iterable[bytes]:
-    with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
-        for chunk in copy:
-            yield bytes(chunk)
+def _copy_into(member: IO[bytes], sql: str, params: Iterable[object]) -> int:
+    """Stream a COPY's output into a ZIP member in blocks of about FLUSH_BYTES; return the rows copied."""
+    buffer = bytearray()
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(sql, params) as copy:
+            for chunk in copy:
+                buffer += chunk
+                if len(buffer) >= FLUSH_BYTES:
+                    member.write(buffer)
+                    buffer.clear()
+        member.write(buffer)
+        return int(cursor.cursor.rowcount)
 
 
-def _write(member: IO[bytes], chunks: Iterable[bytes], *, prefix: bytes = b"", suffix: bytes = b"") -> None:
-    buffer = bytearray(prefix)
-    for chunk in chunks:
-        buffer += chunk
-        if len(buffer) >= FLUSH_BYTES:
-            member.write(buffer)
-            buffer.clear()
-    buffer += suffix
-    member.write(buffer)
-
-
-def _json_rows(chunks: Iterable[bytes]) -> Iterable[bytes]:
-    """COPY's text format doubles backslashes; JSON text has no raw tab or newline, so that is all to undo."""
-    first, pending = True, b""
-    for chunk in chunks:
-        *lines, pending = (pending + chunk).split(b"\n")
-        for line in lines:
-            yield (b"\n" if first else b",\n") + line.replace(b"\\\\", b"\\")
-            first = False
+# JSON text never holds a raw control character, so with these as delimiter and quote, COPY's CSV
+# output is each JSON object verbatim on its own line; the comma before each one but the first is SQL's.
+_JSON_COPY = (
+    "COPY (SELECT CASE WHEN row_number() OVER () = 1 THEN '' ELSE ',' END || row_to_json(t)::text FROM ({inner}) t)"
+    " TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
+)
 
 
 def table_write(archive: zipfile.ZipFile, table: ExportTable, span: ExportRange) -> int:
@@ -64,20 +59,12 @@ def table_write(archive: zipfile.ZipFile, table: ExportTable, span: ExportRange)
     columns = ", ".join(_csv_expression(table, column) for column in table.columns())
     with archive.open(f"{table.name}.csv", "w", force_zip64=True) as member:
         member.write(b"\xef\xbb\xbf")  # UTF-8 byte-order mark, so spreadsheets read accents right
-        _write(
-            member, _copy(f"COPY (SELECT {columns} FROM ({inner}) t) TO STDOUT WITH (FORMAT csv, HEADER true)", params)
-        )
-    rows = 0
-
-    def counted(chunks: Iterable[bytes]) -> Iterable[bytes]:
-        nonlocal rows
-        for chunk in chunks:
-            rows += 1
-            yield chunk
-
+        sql = f"COPY (SELECT {columns} FROM ({inner}) t) TO STDOUT WITH (FORMAT csv, HEADER true)"
+        rows = _copy_into(member, sql, params)
     with archive.open(f"{table.name}.json", "w", force_zip64=True) as member:
-        sql = f"COPY (SELECT row_to_json(t) FROM ({inner}) t) TO STDOUT"
-        _write(member, counted(_json_rows(_copy(sql, params))), prefix=b"[", suffix=b"\n]\n")
+        member.write(b"[\n")
+        _copy_into(member, _JSON_COPY.format(inner=inner), params)
+        member.write(b"]\n")
     return rows
 
 
