@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,8 +110,9 @@ def _load(cursor, visits: int, now: dt.datetime) -> None:  # type: ignore[no-unt
 def _report(label: str, rows: int, ours: Measure, raw: Measure, goal: float) -> None:
     ratio = ours.seconds / raw.seconds if raw.seconds else float("inf")
     print(f"\n{label}")
-    print(f"  Check-in : {ours.seconds:8.2f} s  {rows / ours.seconds:12,.0f} rows/s  peak +{ours.peak_bytes / 2**20:7.1f} MB")
-    print(f"  raw SQL  : {raw.seconds:8.2f} s  {rows / raw.seconds:12,.0f} rows/s  peak +{raw.peak_bytes / 2**20:7.1f} MB")
+    for name, step in (("Check-in", ours), ("raw SQL ", raw)):
+        rate = rows / step.seconds
+        print(f"  {name} : {step.seconds:8.2f} s  {rate:12,.0f} rows/s  peak +{step.peak_bytes / 2**20:7.1f} MB")
     print(f"  ratio    : {ratio:8.2f}x  (goal: within {goal:g}x) -> {'met' if ratio <= goal else 'NOT met'}")
 
 
@@ -156,7 +157,7 @@ def main() -> None:
 
             # (b) export against COPY ... TO STDOUT of the same rows
             span = ExportRange()
-            raw_copy, rows = Measure(), 0
+            rows = 0
             with measured() as raw_copy, connection.cursor() as cursor:
                 for table in TABLES:
                     inner, params = table.queryset(span).query.sql_with_params()
@@ -185,7 +186,8 @@ def main() -> None:
                 )  # fmt: skip
                 raw_rows = cursor.fetchone()[0]
                 cursor.execute(
-                    "DELETE FROM visits_visitor v WHERE NOT EXISTS (SELECT 1 FROM visits_visit x WHERE x.visitor_id = v.id)"
+                    "DELETE FROM visits_visitor v"
+                    " WHERE NOT EXISTS (SELECT 1 FROM visits_visit x WHERE x.visitor_id = v.id)"
                 )
                 cursor.execute("ROLLBACK")
             with measured() as ours_purge:
