@@ -69,7 +69,7 @@ def measured() -> Iterator[Measure]:
         result.peak_bytes = max(result.peak_bytes, _rss_bytes() - base)
 
 
-def _load(cursor, visits: int, now: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+def _load(cursor, visits: int, now: dt.datetime) -> None:
     """Bulk-load hosts, visitors, visits and events with COPY; the first half of the visits is past retention."""
     half, visitors = visits // 2, max(visits // VISITS_PER_VISITOR, 2)
     old, recent = now - dt.timedelta(days=800), now - dt.timedelta(days=30)
@@ -170,7 +170,7 @@ def main() -> None:
             with measured() as ours_export:
                 export = export_generate(export_id=export.pk)
             assert sum(export.row_counts.values()) == rows, (export.row_counts, rows)
-            _report(f"(b) full export: {rows:,} rows, ZIP of {export.size / 2**20:.1f} MB",
+            _report(f"(b) full export: {rows:,} rows, ZIP of {(export.size or 0) / 2**20:.1f} MB",
                     rows, ours_export, raw_copy, 3)  # fmt: skip
 
             # (a) purge against one DELETE statement of the same rows (rolled back)
