@@ -103,17 +103,17 @@ def people(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, visitor_id: int) -> HttpResponse:
     """Everything held about one person, with a form to correct their details."""
-    visitor = access_visitor(user=request.user, visitor_id=visitor_id)  # type: ignore[arg-type]
-    form = PersonCorrectionForm(request.POST or None, instance=visitor)
+    user: User = request.user  # type: ignore[assignment]
+    visitor = access_visitor(user=user, visitor_id=visitor_id)
+    # The form validates a copy: an invalid post must not show up as the person's details.
+    form = PersonCorrectionForm(request.POST or None, instance=access_visitor(user=user, visitor_id=visitor_id))
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        person_correct(visitor=access_visitor(user=request.user, visitor_id=visitor_id),  # type: ignore[arg-type]
-                       user=request.user, changes=changes, request=request)  # type: ignore[arg-type]  # fmt: skip
+        person_correct(visitor=visitor, user=user, changes=changes, request=request)
         messages.success(request, _("The details were corrected."))
         return redirect("privacy:person", visitor_id=visitor_id)
-    record = person_record(visitor=visitor)
-    return render(request, "privacy/person.html", {"visitor": visitor, "record": record, "form": form,
-                                                   "section": "people"})  # fmt: skip
+    context = {"visitor": visitor, "record": person_record(visitor=visitor), "form": form, "section": "people"}
+    return render(request, "privacy/person.html", context)
 
 
 def _record_download(request: HttpRequest, visitor_id: int, kind: str) -> tuple[dict[str, object], int]:
