@@ -6,8 +6,11 @@ without SENTRY_DSN. `checkin.settings_production` tightens these for real use.
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from checkin.env import env_bool, env_int, env_str
@@ -187,7 +190,7 @@ TIME_ZONE = "Europe/Brussels"
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_ROOT / ".data" / "static"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -212,6 +215,50 @@ CELERY_BEAT_SCHEDULE = {
     # Each building closes its forgotten visits at its own local time; the task checks every 5 minutes.
     "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
     "drop-removed-company-schemas": {"task": "tenancy.drop_removed_company_schemas", "schedule": 24 * 3600},
+}
+
+# --- Privacy: retention bounds, purge, exports (tenant_apps/privacy) ---------------
+CHECKIN_RETENTION_MIN_DAYS = env_int("CHECKIN_RETENTION_MIN_DAYS", 1)
+CHECKIN_RETENTION_MAX_DAYS = env_int("CHECKIN_RETENTION_MAX_DAYS", 3650)
+CHECKIN_PURGE_WARNING_DAYS = env_int("CHECKIN_PURGE_WARNING_DAYS", 14)
+CHECKIN_PURGE_BATCH_SIZE = env_int("CHECKIN_PURGE_BATCH_SIZE", 5000)
+CHECKIN_EXPORT_EXPIRY_DAYS = env_int("CHECKIN_EXPORT_EXPIRY_DAYS", 7)
+# Keyed hash of suppressed e-mails; keep it stable (rotating it forgets every objection).
+CHECKIN_SUPPRESSION_KEY = env_str("CHECKIN_SUPPRESSION_KEY", SECRET_KEY)
+# Exports never live under a public URL: a private folder by default, a private bucket with =s3.
+CHECKIN_EXPORT_STORAGE = env_str("CHECKIN_EXPORT_STORAGE", "filesystem")
+if CHECKIN_EXPORT_STORAGE == "s3":
+    STORAGES["exports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("CHECKIN_EXPORT_S3_BUCKET"),
+            "endpoint_url": env_str("CHECKIN_EXPORT_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("CHECKIN_EXPORT_S3_REGION") or None,
+            "access_key": env_str("CHECKIN_EXPORT_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("CHECKIN_EXPORT_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("CHECKIN_EXPORT_S3_PREFIX", "exports"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif CHECKIN_EXPORT_STORAGE == "filesystem":
+    STORAGES["exports"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("CHECKIN_EXPORT_ROOT", str(PROJECT_ROOT / ".data" / "exports")),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"CHECKIN_EXPORT_STORAGE={CHECKIN_EXPORT_STORAGE!r}: use 'filesystem' or 's3'.")
+
+CELERY_BEAT_SCHEDULE |= {
+    "privacy-purge-notices": {"task": "privacy.purge_notices_all", "schedule": crontab(hour=2, minute=30)},
+    "privacy-purge": {"task": "privacy.purge_all", "schedule": crontab(hour=3, minute=0)},
+    "privacy-expire-exports": {"task": "privacy.exports_expire_all", "schedule": crontab(minute=15)},
 }
 
 # --- REST framework ----------------------------------------------------------------

@@ -11,5 +11,6 @@ urlpatterns = [
     path("console/", include("shared_apps.console.urls")),
     path("api/v1/", include("shared_apps.console.api_urls")),
     path("admin/", admin.site.urls),
+    path("privacy/", include("tenant_apps.privacy.it_urls")),
     *common,
 ]

@@ -5,7 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django_tenants.utils import get_public_schema_name, schema_exists
+from django_tenants.utils import get_public_schema_name, schema_exists, tenant_context
 
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.building_lifecycle import building_documents_create_defaults
@@ -13,6 +13,7 @@ from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.schema_clone import clone_schema
 from shared_apps.tenancy.slugs import schema_name_for, validate_new_slug, validate_slug_format
+from tenant_apps.privacy.retention import retention_default_apply
 
 
 def host_for(slug: str) -> str:
@@ -99,7 +100,10 @@ def building_create(
 
 @transaction.atomic
 def company_create(*, building: Building | str, slug: str, name: str, actor: str = "system") -> Tenant:
-    """Create a company in a building with its own schema and host `<slug>.<root>`, all or nothing."""
+    """Create a company in a building with its own schema and host `<slug>.<root>`, all or nothing.
+
+    The company starts with its building's default retention period.
+    """
     validate_slug_format(slug)
     if isinstance(building, str):
         found = Building.objects.filter(slug=building).first()
@@ -109,6 +113,8 @@ def company_create(*, building: Building | str, slug: str, name: str, actor: str
     name = _validate_name(name)
     validate_new_slug(slug, host=host_for(slug))
     company = _tenant_create(tenant_type=Tenant.Type.COMPANY, slug=slug, name=name, building=building)
+    with tenant_context(company):
+        retention_default_apply(retention_days=building.default_retention_days)
     audit_record(
         actor=actor, action="company.create", tenant_schema=company.schema_name,
         object_ids={"building": [building.pk], "tenant": [company.pk]},

@@ -1,0 +1,8 @@
+"""The IT console's privacy pages, under /privacy/ on the root host."""
+
+from django.urls import path
+
+from tenant_apps.privacy.it_views import platform_people
+
+app_name = "privacy_it"
+urlpatterns = [path("people/", platform_people, name="people")]

@@ -1,0 +1,71 @@
+"""What the privacy features keep in a company schema: exports, purge notices, suppressed e-mails.
+
+None of these rows holds a visitor's personal data: an export row points at a
+file, a purge notice holds counts and dates, a suppression holds a salted hash.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Export(models.Model):
+    """One ZIP of the company's data, written by a Celery task and deleted when it expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("expired")
+
+    class Kind(models.TextChoices):
+        REQUESTED = "requested", _("requested by an admin")
+        FINAL = "final", _("final export on removal")
+
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.REQUESTED)
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_to = models.DateField(_("to"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    storage_name = models.CharField(max_length=255, blank=True)
+    size = models.BigIntegerField(_("size"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    row_counts = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} ({self.status})"
+
+
+class PurgeNotice(models.Model):
+    """A warning e-mail sent to the company's admins before visits fall due; kept so it goes out once."""
+
+    sent_at = models.DateTimeField(auto_now_add=True)
+    first_due_at = models.DateTimeField()  # when the first of the counted visits falls due
+    covers_until = models.DateTimeField()  # visits falling due up to here are announced by this notice
+    visit_count = models.PositiveIntegerField()
+    recipient_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"Purge notice of {self.sent_at:%Y-%m-%d}"
+
+
+class SuppressedEmail(models.Model):
+    """A person who objected or withdrew consent: only a salted hash of the e-mail address is kept."""
+
+    email_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Suppressed e-mail {self.email_hash[:8]}…"

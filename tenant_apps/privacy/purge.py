@@ -1,0 +1,150 @@
+"""The retention purge of one company schema.
+
+Rule: hard-delete every visit whose end (check-out, else the planned end of a
+visit that never happened) is older than the company's retention period, the
+rows that hang off those visits, then visitors left without any visit, then
+expired export files. It deletes in small keyset batches, each its own short
+transaction, and holds a per-schema advisory lock so only one purge runs on a
+schema at a time. Running it again deletes nothing more. The audit log gets
+counts, never who.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models, transaction
+
+from shared_apps.audit.services import audit_record
+from shared_apps.tenancy.connection import tenant_connection
+from tenant_apps.privacy.exports.lifecycle import exports_expire
+from tenant_apps.privacy.retention import retention_cutoff, visitors_left_without_visits, visits_ending_before
+from tenant_apps.visits.models import Visit, Visitor
+from tenant_apps.visits.selectors import company_settings
+
+logger = logging.getLogger(__name__)
+
+PURGE_LOCK_CLASS = 0x50524756  # first key of pg_advisory_lock(int, int); the second is hashtext(schema)
+
+
+@dataclass
+class PurgeResult:
+    schema: str
+    cutoff: dt.datetime
+    ran: bool = True  # False when another purge of this schema held the lock
+    dry_run: bool = False
+    deleted: dict[str, int] = field(default_factory=dict)  # model label -> rows
+    exports: int = 0
+
+    @property
+    def visits(self) -> int:
+        return self.deleted.get(Visit._meta.label_lower, 0)
+
+    @property
+    def visitors(self) -> int:
+        return self.deleted.get(Visitor._meta.label_lower, 0)
+
+
+@contextmanager
+def schema_purge_lock(schema: str) -> Iterator[bool]:
+    """Yield whether this session got the schema's purge lock; release it afterwards."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [PURGE_LOCK_CLASS, schema])
+        (acquired,) = cursor.fetchone()
+    try:
+        yield bool(acquired)
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [PURGE_LOCK_CLASS, schema])
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _dependents_sql(model: type[models.Model], batch: str) -> tuple[list[str], list[str]]:
+    """CTE parts that empty or detach the rows pointing at `model` rows in `batch`, with their labels."""
+    parts, labels = [], []
+    for index, relation in enumerate(model._meta.related_objects):
+        related = relation.related_model
+        fk = relation.field
+        if not isinstance(related, type) or related._meta.proxy or fk.many_to_many:
+            continue
+        table, column = _q(related._meta.db_table), _q(str(fk.column))
+        where = f"{column} IN (SELECT id FROM {batch})"
+        if relation.on_delete is models.CASCADE:
+            parts.append(f"dep{index} AS (DELETE FROM {table} WHERE {where} RETURNING 1)")
+            labels.append(related._meta.label_lower)
+        elif relation.on_delete is models.SET_NULL:
+            parts.append(f"dep{index} AS (UPDATE {table} SET {column} = NULL WHERE {where} RETURNING 1)")
+            labels.append("")
+        elif relation.on_delete is not models.DO_NOTHING:
+            raise RuntimeError(f"The purge cannot delete {model._meta.label} rows referenced by {related._meta.label}.")
+    return parts, labels
+
+
+def _delete_in_batches(model: type[models.Model], selection: str, params: list[Any]) -> dict[str, int]:
+    """Delete `model` rows matched by `selection` (a WHERE over alias `x`), batch by batch in id order."""
+    table = _q(model._meta.db_table)
+    dependents, labels = _dependents_sql(model, "batch")
+    names = [part.split(" AS ", 1)[0] for part in dependents]
+    counts = ", ".join(f"(SELECT count(*) FROM {name})" for name in names)
+    sql = (
+        f"WITH batch AS (SELECT x.id FROM {table} x WHERE x.id > %s AND ({selection})"
+        " ORDER BY x.id LIMIT %s FOR UPDATE)"
+        + "".join(f", {part}" for part in dependents)
+        + f", gone AS (DELETE FROM {table} WHERE id IN (SELECT id FROM batch) RETURNING 1)"
+        + f" SELECT (SELECT max(id) FROM batch), (SELECT count(*) FROM gone){', ' + counts if counts else ''}"
+    )
+    totals = {model._meta.label_lower: 0, **{label: 0 for label in labels if label}}
+    last_id = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [last_id, *params, settings.CHECKIN_PURGE_BATCH_SIZE])
+            row = cursor.fetchone()
+        if row is None or row[0] is None:
+            return totals
+        last_id = row[0]
+        totals[model._meta.label_lower] += row[1]
+        for label, count in zip(labels, row[2:], strict=True):
+            if label:
+                totals[label] += count
+
+
+def company_purge(*, dry_run: bool = False, now: dt.datetime | None = None) -> PurgeResult:
+    """Purge the current company schema (see the module docstring for the rule)."""
+    schema = tenant_connection().schema_name
+    retention_days = company_settings().retention_days
+    cutoff = retention_cutoff(retention_days=retention_days, now=now)
+    result = PurgeResult(schema=schema, cutoff=cutoff, dry_run=dry_run)
+    if dry_run:
+        result.deleted = {
+            Visit._meta.label_lower: visits_ending_before(cutoff).count(),
+            Visitor._meta.label_lower: visitors_left_without_visits(cutoff).count(),
+        }
+        return result
+    with schema_purge_lock(schema) as acquired:
+        if not acquired:
+            result.ran = False
+            logger.info("purge skipped: another purge holds the lock")
+            return result
+        result.deleted = _delete_in_batches(
+            Visit, "x.state <> %s AND COALESCE(x.checked_out_at, x.expected_end) < %s", [Visit.State.ON_SITE, cutoff]
+        )
+        orphans = f"NOT EXISTS (SELECT 1 FROM {_q(Visit._meta.db_table)} v WHERE v.visitor_id = x.id)"
+        for label, count in _delete_in_batches(Visitor, orphans, []).items():
+            result.deleted[label] = result.deleted.get(label, 0) + count
+        result.exports = exports_expire(now=now)
+    if any(result.deleted.values()) or result.exports:
+        audit_record(
+            actor="system:purge", action="retention.purge", tenant_schema=schema,
+            details={"retention_days": retention_days, "cutoff": cutoff.isoformat(),
+                     "deleted": result.deleted, "exports": result.exports},
+        )  # fmt: skip
+    logger.info("purge done: %s", {"deleted": result.deleted, "exports": result.exports})
+    return result

@@ -1,0 +1,158 @@
+"""Data-subject requests about one visitor: find, show, download, correct, erase, object.
+
+An objection (or withdrawn consent) erases the person and keeps only a keyed
+hash of their e-mail address in `SuppressedEmail`, so the kiosk and the portal
+can call `visitor_is_suppressed(email)` and refuse to re-create them until
+they give consent again (`suppression_lift`). Audit entries hold ids and
+counts, never the person's name or e-mail.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
+from django.http import Http404, HttpRequest
+
+from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
+from shared_apps.tenancy.connection import tenant_connection
+from tenant_apps.privacy.exports.lifecycle import exports_delete_all
+from tenant_apps.privacy.models import SuppressedEmail
+from tenant_apps.visits.models import Visit, VisitEvent, Visitor
+
+SEARCH_LIMIT = 50
+CORRECTABLE_FIELDS = ("first_name", "last_name", "email", "phone", "company_name", "language")
+
+
+def persons_find(*, query: str) -> QuerySet[Visitor]:
+    """Visitors of the current company matching an e-mail address exactly, or every word of a name."""
+    query = query.strip()
+    if not query:
+        return Visitor.objects.none()
+    if "@" in query:
+        return Visitor.objects.filter(email__iexact=query)[:SEARCH_LIMIT]
+    people = Visitor.objects.annotate(full_name=Concat("first_name", Value(" "), "last_name"))
+    for word in query.split():
+        people = people.filter(Q(full_name__icontains=word) | Q(company_name__icontains=word))
+    return people[:SEARCH_LIMIT]
+
+
+def access_visitor(*, user: User, visitor_id: int) -> Visitor:
+    """A visitor of this company for one of its admins; 404 when missing or not allowed."""
+    if not user.is_authenticated or user.role != User.Role.ADMIN:
+        raise Http404
+    visitor = Visitor.objects.filter(pk=visitor_id).first()
+    if visitor is None:
+        raise Http404
+    return visitor
+
+
+def _values(row: Any, names: list[str]) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in names}
+
+
+def person_record(*, visitor: Visitor) -> dict[str, Any]:
+    """Everything the company holds about one visitor: the person, their visits, and each visit's timeline."""
+    visit_fields = [f.attname for f in Visit._meta.concrete_fields]
+    event_fields = [f.attname for f in VisitEvent._meta.concrete_fields if f.attname != "visit_id"]
+    visits = Visit.objects.filter(visitor=visitor).select_related("host").prefetch_related("events").order_by("pk")
+    return {
+        "visitor": _values(visitor, [f.attname for f in Visitor._meta.concrete_fields]),
+        "visits": [
+            {
+                **_values(visit, visit_fields),
+                "host_name": visit.host.name if visit.host else None,
+                "events": [_values(event, event_fields) for event in visit.events.all()],
+            }
+            for visit in visits
+        ],
+    }
+
+
+@transaction.atomic
+def person_correct(
+    *, visitor: Visitor, user: User, changes: dict[str, str], request: HttpRequest | None = None
+) -> Visitor:
+    """Correct a visitor's details; the audit entry names the fields changed, never their values."""
+    changed = [name for name in CORRECTABLE_FIELDS if name in changes and getattr(visitor, name) != changes[name]]
+    if not changed:
+        return visitor
+    for name in changed:
+        setattr(visitor, name, changes[name])
+    visitor.full_clean()
+    visitor.save(update_fields=changed)
+    audit_record(
+        actor=user.email, action="subject.correct", request=request,
+        object_ids={"visitor": [visitor.pk]}, details={"fields": changed},
+    )  # fmt: skip
+    return visitor
+
+
+@dataclass(frozen=True)
+class Erasure:
+    visits: int
+    visit_events: int
+    exports: int
+
+
+def _erase(visitor: Visitor) -> Erasure:
+    visits = Visit.objects.filter(visitor=visitor)
+    events = VisitEvent.objects.filter(visit__in=visits).delete()[0]
+    visit_count = visits.delete()[0]
+    visitor.delete()
+    # Exports made before may hold the person: they go too, and the admin can export again.
+    return Erasure(visits=visit_count, visit_events=events, exports=exports_delete_all(reason="erasure"))
+
+
+@transaction.atomic
+def person_erase(*, visitor: Visitor, user: User, request: HttpRequest | None = None) -> Erasure:
+    """Hard-delete the visitor, their visits and timelines, and every earlier export; audited by counts."""
+    visitor_id = visitor.pk
+    erasure = _erase(visitor)
+    audit_record(
+        actor=user.email, action="subject.erase", request=request, object_ids={"visitor": [visitor_id]},
+        details={"visits": erasure.visits, "visit_events": erasure.visit_events, "exports": erasure.exports},
+    )  # fmt: skip
+    return erasure
+
+
+def _email_hash(email: str) -> str:
+    message = f"{tenant_connection().schema_name}:{email.strip().lower()}".encode()
+    return hmac.new(settings.CHECKIN_SUPPRESSION_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def person_object(*, visitor: Visitor, user: User, request: HttpRequest | None = None) -> Erasure:
+    """Record an objection or withdrawn consent: suppress the e-mail address (hashed), then erase the person."""
+    visitor_id, suppressed = visitor.pk, bool(visitor.email)
+    if visitor.email:
+        SuppressedEmail.objects.get_or_create(email_hash=_email_hash(visitor.email))
+    erasure = _erase(visitor)
+    audit_record(
+        actor=user.email, action="subject.object", request=request, object_ids={"visitor": [visitor_id]},
+        details={"visits": erasure.visits, "visit_events": erasure.visit_events, "exports": erasure.exports,
+                 "email_suppressed": suppressed},
+    )  # fmt: skip
+    return erasure
+
+
+def visitor_is_suppressed(email: str) -> bool:
+    """Whether this e-mail belongs to someone who objected in the current company: do not re-create them.
+
+    The kiosk and the portal call it before creating a visitor; only a fresh,
+    recorded consent may proceed, followed by `suppression_lift`.
+    """
+    return bool(email.strip()) and SuppressedEmail.objects.filter(email_hash=_email_hash(email)).exists()
+
+
+def suppression_lift(*, email: str, actor: str) -> bool:
+    """The person gave consent again (e.g. accepted the notice at the kiosk): stop suppressing them; audited."""
+    deleted, _ = SuppressedEmail.objects.filter(email_hash=_email_hash(email)).delete()
+    if deleted:
+        audit_record(actor=actor, action="subject.consent_renewed", details={"suppressions": deleted})
+    return bool(deleted)

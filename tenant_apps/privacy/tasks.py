@@ -1,0 +1,61 @@
+"""Celery tasks: the daily purge and purge warnings, export writing and expiry.
+
+The `*_all` tasks run from beat in the public schema and send one task per
+company schema (tenant-schemas-celery carries the schema in the headers).
+"""
+
+from celery import Task
+
+from checkin.celery import app
+from tenant_apps.privacy.exports.final import final_export_generate
+from tenant_apps.privacy.exports.lifecycle import export_generate, exports_expire
+from tenant_apps.privacy.models import Export
+from tenant_apps.privacy.notices import purge_notice_send
+from tenant_apps.privacy.purge import company_purge
+from tenant_apps.privacy.schemas import companies_in_batches
+
+
+def _for_each_company(task: Task) -> int:
+    sent = 0
+    for batch in companies_in_batches():
+        for company in batch:
+            task.apply_async(headers={"_schema_name": company.schema_name})
+            sent += 1
+    return sent
+
+
+@app.task(name="privacy.purge_company")
+def purge_company_task() -> dict[str, int]:
+    return company_purge().deleted
+
+
+@app.task(name="privacy.purge_all")
+def purge_all_task() -> int:
+    return _for_each_company(purge_company_task)
+
+
+@app.task(name="privacy.purge_notice_company")
+def purge_notice_company_task() -> bool:
+    return purge_notice_send() is not None
+
+
+@app.task(name="privacy.purge_notices_all")
+def purge_notices_all_task() -> int:
+    return _for_each_company(purge_notice_company_task)
+
+
+@app.task(name="privacy.exports_expire_company")
+def exports_expire_company_task() -> int:
+    return exports_expire()
+
+
+@app.task(name="privacy.exports_expire_all")
+def exports_expire_all_task() -> int:
+    return _for_each_company(exports_expire_company_task)
+
+
+@app.task(name="privacy.export_generate")
+def export_generate_task(export_id: int) -> str:
+    if Export.objects.filter(pk=export_id, kind=Export.Kind.FINAL).exists():
+        return final_export_generate(export_id=export_id).status
+    return export_generate(export_id=export_id).status

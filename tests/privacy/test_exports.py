@@ -1,0 +1,201 @@
+"""Exports: the ZIP holds exactly what the database holds, only this company's admins download it, and it expires."""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+
+import time_machine
+from django.core import mail
+from django.core.files.storage import storages
+from django.core.management import call_command
+from django_tenants.utils import tenant_context
+
+from shared_apps.accounts.models import User
+from shared_apps.audit.models import AuditEntry
+from tenant_apps.privacy.exports.final import company_final_export
+from tenant_apps.privacy.exports.lifecycle import export_request, exports_expire
+from tenant_apps.privacy.exports.tables import TABLES, ExportRange
+from tenant_apps.privacy.models import Export
+from tenant_apps.visits.models import Host, Visit
+from tests.privacy.conftest import person, visit
+
+DAY = dt.timedelta(days=1)
+
+
+def _seed(now: dt.datetime) -> None:
+    someone = person(first='=HYPERLINK("x")', last='D\'Été, "quoted"', email="ete@example.org", company_name="+32 Ltd")
+    visit(someone, ended=now - 3 * DAY, purpose="-2+3\nsecond line \\ backslash")
+    visit(person(first="Ann", last="Smith", email="ann@example.org"), ended=now - DAY, state=Visit.State.NO_SHOW)
+    Host.objects.create(name="@host Person", email="h@acme.example")
+
+
+def _make_export(company, django_capture_on_commit_callbacks, **dates) -> Export:
+    with tenant_context(company), django_capture_on_commit_callbacks(execute=True):
+        export = export_request(user=User.objects.get(email=f"admin@{company.slug}.example"), **dates)
+    with tenant_context(company):
+        export.refresh_from_db()
+    return export
+
+
+def _archive(export: Export) -> zipfile.ZipFile:
+    with storages["exports"].open(export.storage_name, "rb") as handle:
+        return zipfile.ZipFile(io.BytesIO(handle.read()))
+
+
+def _csv_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(sep=" ").replace("+00:00", "+00")
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(", ", ": "))
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return value
+
+
+def test_the_zip_holds_exactly_what_the_database_holds(acme, eager_celery, django_capture_on_commit_callbacks):
+    with tenant_context(acme):
+        _seed(dt.datetime.now(dt.UTC))
+    export = _make_export(acme, django_capture_on_commit_callbacks)
+    assert export.status == Export.Status.READY
+    with storages["exports"].open(export.storage_name, "rb") as handle:
+        raw = handle.read()
+    assert (export.size, export.sha256) == (len(raw), hashlib.sha256(raw).hexdigest())
+    archive = _archive(export)
+    assert sorted(archive.namelist()) == sorted(
+        ["README.txt", *[f"{t.name}.{ext}" for t in TABLES for ext in ("csv", "json")]]
+    )
+    readme = archive.read("README.txt").decode()
+    with tenant_context(acme):
+        for table in TABLES:
+            rows = list(table.queryset(ExportRange()))
+            columns = table.columns()
+            assert export.row_counts[table.name] == len(rows)
+            parsed = list(csv.reader(io.StringIO(archive.read(f"{table.name}.csv").decode("utf-8-sig"), newline="")))
+            assert parsed[0] == columns
+            assert [[_normal(cell) for cell in line] for line in parsed[1:]] == [
+                [_normal(_csv_value(value)) for value in row] for row in rows
+            ], table.name
+            as_json = json.loads(archive.read(f"{table.name}.json"))
+            assert [{key: _json_normal(value) for key, value in item.items()} for item in as_json] == [
+                {column: _json_normal(_json_value(value)) for column, value in zip(columns, row, strict=True)}
+                for row in rows
+            ], table.name
+            for column in columns:
+                assert f"  {column}: " in readme
+    assert '"purpose":"-2+3\\nsecond line \\\\ backslash"' in archive.read("visits.json").decode()
+
+
+def _normal(cell: str) -> str:
+    """'2026-01-01 10:00:00.120000+00' and '2026-01-01 10:00:00.12+00' are the same instant."""
+    if len(cell) > 19 and cell[4] == "-" and cell[10] == " " and cell.endswith("+00"):
+        return dt.datetime.fromisoformat(cell[:-3] + "+00:00").isoformat()
+    return cell
+
+
+def _json_normal(value: object) -> object:
+    if isinstance(value, str) and len(value) > 19 and value[4] == "-" and value[10] == "T":
+        try:
+            return dt.datetime.fromisoformat(value).isoformat()
+        except ValueError:
+            return value
+    return value
+
+
+def test_a_date_range_holds_only_the_visits_that_started_in_it(acme, eager_celery, django_capture_on_commit_callbacks):
+    today = dt.datetime.now(dt.UTC)
+    with tenant_context(acme):
+        inside = visit(person(email="in@example.org"), ended=today - 10 * DAY)
+        visit(person(email="out@example.org"), ended=today - 40 * DAY)
+        day = inside.expected_start.astimezone().date()
+    export = _make_export(acme, django_capture_on_commit_callbacks, date_from=day, date_to=day)
+    archive = _archive(export)
+    visits = json.loads(archive.read("visits.json"))
+    visitors = json.loads(archive.read("visitors.json"))
+    assert [v["id"] for v in visits] == [inside.pk]
+    assert [v["email"] for v in visitors] == ["in@example.org"]
+    assert {e["visit_id"] for e in json.loads(archive.read("visit_events.json"))} == {inside.pk}
+
+
+def test_an_admin_downloads_it_under_a_server_chosen_name_and_it_is_audited(
+    acme, acme_admin, eager_celery, django_capture_on_commit_callbacks
+):
+    export = _make_export(acme, django_capture_on_commit_callbacks)
+    response = acme_admin.get(f"/privacy/exports/{export.pk}/download/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(f'attachment; filename="checkin-acme-export-{export.pk}-')
+    assert response["Cache-Control"] == "no-store"
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == export.sha256
+    assert AuditEntry.objects.filter(
+        action="export.download", tenant_schema="acme", object_ids={"export": [export.pk]}
+    ).exists()
+
+
+def test_nobody_else_downloads_it(
+    acme, acme_member, globex_admin, tower_desk, client_for, eager_celery, django_capture_on_commit_callbacks
+):
+    export = _make_export(acme, django_capture_on_commit_callbacks)
+    url = f"/privacy/exports/{export.pk}/download/"
+    for intruder in (acme_member, globex_admin, tower_desk):
+        assert intruder.get(url).status_code == 404, intruder.host
+    anonymous = client_for("acme.localhost").get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert not AuditEntry.objects.filter(action="export.download").exists()
+
+
+def test_the_exports_page_lists_status_size_hash_and_expiry(
+    acme, acme_admin, eager_celery, django_capture_on_commit_callbacks
+):
+    response = acme_admin.post("/privacy/exports/", {"date_from": "", "date_to": ""})
+    assert response.status_code == 302
+    with tenant_context(acme):
+        assert Export.objects.count() == 1  # the task runs on commit; the test transaction never commits
+    bad = acme_admin.post("/privacy/exports/", {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert "The end date must be on or after the start date." in bad.content.decode()
+    export = _make_export(acme, django_capture_on_commit_callbacks)
+    page = acme_admin.get("/privacy/exports/").content.decode()
+    assert export.sha256[:14] in page and f"/privacy/exports/{export.pk}/download/" in page
+    assert acme_admin.get("/privacy/exports/").status_code == 200
+
+
+def test_members_do_not_see_the_exports_page(acme_member, tower_desk):
+    assert acme_member.get("/privacy/exports/").status_code == 404
+    assert tower_desk.get("/privacy/exports/").status_code == 404
+
+
+def test_expired_exports_are_gone_from_storage(acme, acme_admin, eager_celery, django_capture_on_commit_callbacks):
+    export = _make_export(acme, django_capture_on_commit_callbacks)
+    name, expires_at = export.storage_name, export.expires_at
+    assert storages["exports"].exists(name) and expires_at is not None
+    with time_machine.travel(expires_at - dt.timedelta(minutes=1)), tenant_context(acme):
+        assert exports_expire() == 0
+    with time_machine.travel(expires_at + dt.timedelta(minutes=1)):
+        call_command("expire_exports", "--company", "acme", stdout=io.StringIO())
+    assert not storages["exports"].exists(name)
+    with tenant_context(acme):
+        export.refresh_from_db()
+    assert export.status == Export.Status.EXPIRED
+    assert acme_admin.get(f"/privacy/exports/{export.pk}/download/").status_code == 404
+
+
+def test_a_final_export_emails_the_admins_a_download_link(acme, eager_celery, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        export = company_final_export(acme)
+    with tenant_context(acme):
+        export.refresh_from_db()
+    assert export.status == Export.Status.READY and export.kind == Export.Kind.FINAL
+    [message] = mail.outbox
+    assert message.to == ["admin@acme.example"]
+    assert f"http://acme.localhost:8000/privacy/exports/{export.pk}/download/" in message.body
+    assert AuditEntry.objects.filter(action="export.final", tenant_schema="acme").exists()
