@@ -94,6 +94,8 @@ INSTALLED_APPS.append("checkin")  # templates and translations of the project it
 
 # Schemas that new tenants are cloned from (see shared_apps/tenancy/schema_clone.py).
 CHECKIN_TEMPLATE_SCHEMAS = {"company": "_template_company", "reception": "_template_reception"}
+# migrate_schemas drops the buildings' desk views before tenant migrations and rebuilds them after.
+GET_EXECUTOR_FUNCTION = "tenant_apps.desk.migration_executor.executor_rebuilding_reception_views"
 
 ROOT_URLCONF = "checkin.urls_public"
 

@@ -12,6 +12,7 @@ from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.schema_clone import clone_schema
 from shared_apps.tenancy.slugs import schema_name_for, validate_new_slug, validate_slug_format
+from tenant_apps.desk.reception_views import reception_views_rebuild
 
 
 def host_for(slug: str) -> str:
@@ -88,6 +89,7 @@ def building_create(
         raise ValidationError({"timezone": f"'{timezone}' is not a known time zone (for example Europe/Brussels)."})
     building = Building.objects.create(slug=slug, name=name, address=address, timezone=timezone)
     reception = _tenant_create(tenant_type=Tenant.Type.RECEPTION, slug=slug, name=name, building=building)
+    reception_views_rebuild(building=building)
     audit_record(
         actor=actor, action="building.create", tenant_schema=reception.schema_name,
         object_ids={"building": [building.pk], "tenant": [reception.pk]},
@@ -107,6 +109,7 @@ def company_create(*, building: Building | str, slug: str, name: str, actor: str
     name = _validate_name(name)
     validate_new_slug(slug, host=host_for(slug))
     company = _tenant_create(tenant_type=Tenant.Type.COMPANY, slug=slug, name=name, building=building)
+    reception_views_rebuild(building=building)
     audit_record(
         actor=actor, action="company.create", tenant_schema=company.schema_name,
         object_ids={"building": [building.pk], "tenant": [company.pk]},
