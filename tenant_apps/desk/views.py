@@ -108,7 +108,7 @@ def visit_check_in(request: HttpRequest, company: str, visit_id: int) -> HttpRes
     reception = _reception(request)
     tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
     notice = privacy_notice_for(building=_building(request), language=visit.visitor.language)
-    form = CheckInForm(request.POST or None)
+    form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.desk_visit_check_in(reception=reception, company=tenant, visit=visit, user=_user(request),
@@ -163,7 +163,7 @@ def visit_note(request: HttpRequest, company: str, visit_id: int) -> HttpRespons
     """Add a desk note to a visit's timeline."""
     reception = _reception(request)
     tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
-    form = NoteForm(request.POST or None)
+    form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.desk_visit_note_add(reception=reception, company=tenant, visit=visit, user=_user(request),
                                      note=form.cleaned_data["note"], request=request)
@@ -193,7 +193,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
     """Register a walk-in visitor for any company of the building and check them in at once."""
     reception = _reception(request)
     building = _building(request)
-    form = WalkInForm(request.POST or None, building=building, companies=_companies(request),
+    form = WalkInForm(request.POST if request.method == "POST" else None, building=building, companies=_companies(request),
                       hosts=desk_hosts(reception=reception))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
