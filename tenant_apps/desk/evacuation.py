@@ -26,12 +26,28 @@ def evacuation_csv(*, building: Building, visits: list[DeskVisit]) -> str:
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(
-        [_("Company"), _("Last name"), _("First name"), _("Organisation"), _("Host"), _("Checked in"), _("Code"),
-         _("Safe")]
+        [
+            _("Company"),
+            _("Last name"),
+            _("First name"),
+            _("Organisation"),
+            _("Host"),
+            _("Checked in"),
+            _("Code"),
+            _("Safe"),
+        ]
     )
     for visit in visits:
         arrived = timezone.localtime(visit.checked_in_at, zone).strftime("%H:%M") if visit.checked_in_at else ""
-        row = [visit.company_name, visit.last_name, visit.first_name, visit.visitor_company, visit.host_name or "",
-               arrived, visit.code, ""]
+        row = [
+            visit.company_name,
+            visit.last_name,
+            visit.first_name,
+            visit.visitor_company,
+            visit.host_name or "",
+            arrived,
+            visit.code,
+            "",
+        ]
         writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue()

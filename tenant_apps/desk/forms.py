@@ -35,7 +35,9 @@ class BoardFilterForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    notice_accepted = forms.BooleanField(label=_("The visitor has read and accepted the privacy notice"), required=False)
+    notice_accepted = forms.BooleanField(
+        label=_("The visitor has read and accepted the privacy notice"), required=False
+    )
 
 
 class NoteForm(forms.Form):
@@ -56,10 +58,13 @@ class WalkInForm(forms.Form):
     visitor_company = forms.CharField(label=_("Visitor's organisation"), max_length=150, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="en")
     expected_end = forms.TimeField(label=_("Expected departure"), widget=forms.TimeInput(attrs={"type": "time"}))
-    notice_accepted = forms.BooleanField(label=_("The visitor has read and accepted the privacy notice"), required=False)
+    notice_accepted = forms.BooleanField(
+        label=_("The visitor has read and accepted the privacy notice"), required=False
+    )
 
-    def __init__(self, *args: object, building: Building, companies: list[Tenant], hosts: list[DeskHost],
-                 **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, building: Building, companies: list[Tenant], hosts: list[DeskHost], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.building = building
         company = self.fields["company"]

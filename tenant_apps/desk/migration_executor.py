@@ -23,7 +23,7 @@ def executor_rebuilding_reception_views(codename: str | None = None) -> type[Mig
     """The executor django-tenants would pick, wrapped to drop and rebuild the reception views."""
     base: type[MigrationExecutor] = get_executor(codename=codename)
 
-    class ReceptionViewsExecutor(base):  # type: ignore[valid-type,misc]
+    class ReceptionViewsExecutor(base):
         def run_multi_type_migrations(self, tenants: Any) -> None:
             reception_views_drop_all()
             try:

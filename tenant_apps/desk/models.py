@@ -26,7 +26,7 @@ class DeskVisit(models.Model):
     visitor_company = models.TextField()
     language = models.TextField()
     host_id = models.BigIntegerField(null=True)
-    host_name = models.TextField(null=True)
+    host_name = models.TextField()  # empty when the visit has no host
 
     class Meta:
         managed = False

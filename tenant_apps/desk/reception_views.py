@@ -57,7 +57,7 @@ _VISIT_COLUMNS = [
     Column("visitor_company", "text", "p.company_name"),
     Column("language", "text", "p.language"),
     Column("host_id", "bigint", "h.id"),
-    Column("host_name", "text", "h.name"),
+    Column("host_name", "text", "coalesce(h.name, '')"),
 ]
 
 _HOST_COLUMNS = [
@@ -78,7 +78,9 @@ def _literal(value: str) -> str:
 
 def _select_list(columns: list[Column], company: Tenant) -> str:
     values = {"tenant_id": f"{int(company.pk)}::bigint", "slug": _literal(company.slug), "name": _literal(company.name)}
-    return ", ".join(f"({column.expression.format(**values)})::{column.sql_type} AS {column.name}" for column in columns)
+    return ", ".join(
+        f"({column.expression.format(**values)})::{column.sql_type} AS {column.name}" for column in columns
+    )
 
 
 def _empty_select(columns: list[Column]) -> str:

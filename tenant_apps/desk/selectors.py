@@ -84,8 +84,10 @@ def desk_board_visits(*, reception: Tenant, filters: BoardFilters) -> list[DeskV
         visits = _search(_today(reception), filters.q)
         if filters.company:
             visits = visits.filter(company_slug=filters.company)
-        visits = visits.filter(state=filters.state) if filters.state in BOARD_STATES else visits.filter(
-            state__in=BOARD_STATES
+        visits = (
+            visits.filter(state=filters.state)
+            if filters.state in BOARD_STATES
+            else visits.filter(state__in=BOARD_STATES)
         )
         return list(visits.order_by("expected_start", "row_key")[:BOARD_LIMIT])
 

@@ -38,8 +38,16 @@ def desk_actor(*, reception: Tenant, user: User) -> Actor:
     return Actor(label=f"desk:{_building(reception).slug}:{user.email}", channel=Visit.Channel.DESK)
 
 
-def _audit(*, action: str, reception: Tenant, user: User, schema: str, request: HttpRequest | None,
-           object_ids: dict[str, list[int | str]], details: dict[str, object] | None = None) -> None:
+def _audit(
+    *,
+    action: str,
+    reception: Tenant,
+    user: User,
+    schema: str,
+    request: HttpRequest | None,
+    object_ids: dict[str, list[int | str]],
+    details: dict[str, object] | None = None,
+) -> None:
     audit_record(
         actor=desk_actor(reception=reception, user=user).label,
         action=action,
@@ -50,10 +58,17 @@ def _audit(*, action: str, reception: Tenant, user: User, schema: str, request: 
     )
 
 
-def _visit_audit(action: str, *, reception: Tenant, company: Tenant, visit: Visit, user: User,
-                 request: HttpRequest | None) -> None:
-    _audit(action=action, reception=reception, user=user, schema=company.schema_name, request=request,
-           object_ids={"tenant": [company.pk], "visit": [visit.pk]})
+def _visit_audit(
+    action: str, *, reception: Tenant, company: Tenant, visit: Visit, user: User, request: HttpRequest | None
+) -> None:
+    _audit(
+        action=action,
+        reception=reception,
+        user=user,
+        schema=company.schema_name,
+        request=request,
+        object_ids={"tenant": [company.pk], "visit": [visit.pk]},
+    )
 
 
 def _notice_version(*, reception: Tenant, language: str, accepted: bool) -> str:
@@ -66,8 +81,15 @@ def _notice_version(*, reception: Tenant, language: str, accepted: bool) -> str:
 
 
 @transaction.atomic
-def desk_visit_check_in(*, reception: Tenant, company: Tenant, visit: Visit, user: User, notice_accepted: bool,
-                        request: HttpRequest | None = None) -> Visit:
+def desk_visit_check_in(
+    *,
+    reception: Tenant,
+    company: Tenant,
+    visit: Visit,
+    user: User,
+    notice_accepted: bool,
+    request: HttpRequest | None = None,
+) -> Visit:
     """Check a visitor in at the desk; when the building has a privacy notice, the visitor must have accepted it,
     and its latest version in their language (English otherwise) is recorded on the visit."""
     version = _notice_version(reception=reception, language=visit.visitor.language, accepted=notice_accepted)
@@ -78,8 +100,9 @@ def desk_visit_check_in(*, reception: Tenant, company: Tenant, visit: Visit, use
 
 
 @transaction.atomic
-def desk_visit_check_out(*, reception: Tenant, company: Tenant, visit: Visit, user: User,
-                         request: HttpRequest | None = None) -> Visit:
+def desk_visit_check_out(
+    *, reception: Tenant, company: Tenant, visit: Visit, user: User, request: HttpRequest | None = None
+) -> Visit:
     """Check a visitor out at the desk (on site -> left)."""
     with tenant_context(company):
         visit = visit_check_out(visit=visit, actor=desk_actor(reception=reception, user=user))
@@ -88,8 +111,9 @@ def desk_visit_check_out(*, reception: Tenant, company: Tenant, visit: Visit, us
 
 
 @transaction.atomic
-def desk_visit_cancel(*, reception: Tenant, company: Tenant, visit: Visit, user: User,
-                      request: HttpRequest | None = None) -> Visit:
+def desk_visit_cancel(
+    *, reception: Tenant, company: Tenant, visit: Visit, user: User, request: HttpRequest | None = None
+) -> Visit:
     """Cancel an expected visit from the desk."""
     with tenant_context(company):
         visit = visit_cancel(visit=visit, actor=desk_actor(reception=reception, user=user))
@@ -98,25 +122,35 @@ def desk_visit_cancel(*, reception: Tenant, company: Tenant, visit: Visit, user:
 
 
 @transaction.atomic
-def desk_visit_note_add(*, reception: Tenant, company: Tenant, visit: Visit, user: User, note: str,
-                        request: HttpRequest | None = None) -> None:
+def desk_visit_note_add(
+    *, reception: Tenant, company: Tenant, visit: Visit, user: User, note: str, request: HttpRequest | None = None
+) -> None:
     """Add a desk note to the visit's timeline, in the company's schema; the audit log records only that it happened."""
     with tenant_context(company):
         visit_note_add(visit=visit, note=note, actor=desk_actor(reception=reception, user=user))
     _visit_audit("desk.visit.note", reception=reception, company=company, visit=visit, user=user, request=request)
 
 
-def desk_badge_printed(*, reception: Tenant, company: Tenant, visit: Visit, user: User,
-                       request: HttpRequest | None = None) -> None:
+def desk_badge_printed(
+    *, reception: Tenant, company: Tenant, visit: Visit, user: User, request: HttpRequest | None = None
+) -> None:
     """Record that the desk (re)printed a visit's badge."""
     _visit_audit("desk.badge.print", reception=reception, company=company, visit=visit, user=user, request=request)
 
 
-def desk_evacuation_viewed(*, reception: Tenant, user: User, count: int, as_csv: bool,
-                           request: HttpRequest | None = None) -> None:
+def desk_evacuation_viewed(
+    *, reception: Tenant, user: User, count: int, as_csv: bool, request: HttpRequest | None = None
+) -> None:
     """Record that the desk opened or downloaded the evacuation list, and how many people were on it."""
-    _audit(action="desk.evacuation.csv" if as_csv else "desk.evacuation.view", reception=reception, user=user,
-           schema=reception.schema_name, request=request, object_ids={}, details={"on_site": count})
+    _audit(
+        action="desk.evacuation.csv" if as_csv else "desk.evacuation.view",
+        reception=reception,
+        user=user,
+        schema=reception.schema_name,
+        request=request,
+        object_ids={},
+        details={"on_site": count},
+    )
 
 
 @transaction.atomic

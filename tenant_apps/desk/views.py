@@ -73,7 +73,9 @@ def _board_context(request: HttpRequest) -> dict[str, object]:
     form = BoardFilterForm(request.GET, companies=companies)
     filters = form.filters()
     reception = _reception(request)
-    query = urlencode({k: v for k, v in (("q", filters.q), ("company", filters.company), ("state", filters.state)) if v})
+    query = urlencode(
+        {k: v for k, v in (("q", filters.q), ("company", filters.company), ("state", filters.state)) if v}
+    )
     return {
         "building": _building(request),
         "form": form,
@@ -111,8 +113,14 @@ def visit_check_in(request: HttpRequest, company: str, visit_id: int) -> HttpRes
     form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.desk_visit_check_in(reception=reception, company=tenant, visit=visit, user=_user(request),
-                                         notice_accepted=form.cleaned_data["notice_accepted"], request=request)
+            services.desk_visit_check_in(
+                reception=reception,
+                company=tenant,
+                visit=visit,
+                user=_user(request),
+                notice_accepted=form.cleaned_data["notice_accepted"],
+                request=request,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         except VisitStateError as error:
@@ -131,12 +139,14 @@ def _state_action(request: HttpRequest, company: str, visit_id: int, action: str
     tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
     try:
         if action == "check_out":
-            services.desk_visit_check_out(reception=reception, company=tenant, visit=visit, user=_user(request),
-                                          request=request)
+            services.desk_visit_check_out(
+                reception=reception, company=tenant, visit=visit, user=_user(request), request=request
+            )
             messages.success(request, _("Checked out."))
         else:
-            services.desk_visit_cancel(reception=reception, company=tenant, visit=visit, user=_user(request),
-                                       request=request)
+            services.desk_visit_cancel(
+                reception=reception, company=tenant, visit=visit, user=_user(request), request=request
+            )
             messages.success(request, _("Visit cancelled."))
     except VisitStateError as error:
         messages.error(request, str(error))
@@ -165,8 +175,14 @@ def visit_note(request: HttpRequest, company: str, visit_id: int) -> HttpRespons
     tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.desk_visit_note_add(reception=reception, company=tenant, visit=visit, user=_user(request),
-                                     note=form.cleaned_data["note"], request=request)
+        services.desk_visit_note_add(
+            reception=reception,
+            company=tenant,
+            visit=visit,
+            user=_user(request),
+            note=form.cleaned_data["note"],
+            request=request,
+        )
         messages.success(request, _("Note added."))
         return _back(request)
     status = 400 if form.errors else 200
@@ -193,17 +209,28 @@ def walk_in(request: HttpRequest) -> HttpResponse:
     """Register a walk-in visitor for any company of the building and check them in at once."""
     reception = _reception(request)
     building = _building(request)
-    form = WalkInForm(request.POST if request.method == "POST" else None, building=building, companies=_companies(request),
-                      hosts=desk_hosts(reception=reception))
+    form = WalkInForm(
+        request.POST if request.method == "POST" else None,
+        building=building,
+        companies=_companies(request),
+        hosts=desk_hosts(reception=reception),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         company = access_desk_company(reception=reception, slug=data["company"])
         try:
             visit = services.desk_walk_in_register(
-                reception=reception, company=company, user=_user(request), first_name=data["first_name"],
-                last_name=data["last_name"], visitor_company=data["visitor_company"], language=data["language"],
-                host_id=form.host_id(), expected_end=form.expected_end_at(),
-                notice_accepted=data["notice_accepted"], request=request,
+                reception=reception,
+                company=company,
+                user=_user(request),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                visitor_company=data["visitor_company"],
+                language=data["language"],
+                host_id=form.host_id(),
+                expected_end=form.expected_end_at(),
+                notice_accepted=data["notice_accepted"],
+                request=request,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -223,8 +250,9 @@ def evacuation(request: HttpRequest) -> HttpResponse:
     """Everyone on site now, one printed page per company, with a roll-call mode to tick people as safe."""
     reception = _reception(request)
     people = desk_on_site(reception=reception)
-    services.desk_evacuation_viewed(reception=reception, user=_user(request), count=len(people), as_csv=False,
-                                    request=request)
+    services.desk_evacuation_viewed(
+        reception=reception, user=_user(request), count=len(people), as_csv=False, request=request
+    )
     groups = [(name, list(rows)) for name, rows in groupby(people, key=lambda visit: visit.company_name)]
     context = {"building": _building(request), "groups": groups, "total": len(people), "now": timezone.now()}
     return render(request, "desk/evacuation.html", context)
@@ -237,10 +265,12 @@ def evacuation_download(request: HttpRequest) -> HttpResponse:
     """The evacuation list as CSV (UTF-8, formula-injection safe)."""
     reception = _reception(request)
     people = desk_on_site(reception=reception)
-    services.desk_evacuation_viewed(reception=reception, user=_user(request), count=len(people), as_csv=True,
-                                    request=request)
-    response = HttpResponse(evacuation_csv(building=_building(request), visits=people),
-                            content_type="text/csv; charset=utf-8")
+    services.desk_evacuation_viewed(
+        reception=reception, user=_user(request), count=len(people), as_csv=True, request=request
+    )
+    response = HttpResponse(
+        evacuation_csv(building=_building(request), visits=people), content_type="text/csv; charset=utf-8"
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="evacuation-{_building(request).slug}-{stamp}.csv"'
     return response

@@ -80,7 +80,13 @@ def main() -> None:
 
     from shared_apps.tenancy.models import Tenant
     from shared_apps.tenancy.services import building_create, company_create, platform_ensure
-    from tenant_apps.desk.selectors import BoardFilters, building_day, desk_board_counts, desk_board_visits, desk_on_site
+    from tenant_apps.desk.selectors import (
+        BoardFilters,
+        building_day,
+        desk_board_counts,
+        desk_board_visits,
+        desk_on_site,
+    )
 
     with connection._nodb_cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{bench_db}"')
@@ -90,7 +96,8 @@ def main() -> None:
         building = building_create(slug="bench", name="Bench")
         started = time.perf_counter()
         companies = [
-            company_create(building=building, slug=f"co-{i:03d}", name=f"Company {i:03d}") for i in range(args.companies)
+            company_create(building=building, slug=f"co-{i:03d}", name=f"Company {i:03d}")
+            for i in range(args.companies)
         ]
         print(f"provisioned {len(companies)} companies in {time.perf_counter() - started:.1f} s")
 
@@ -160,7 +167,7 @@ _SHARED_EVACUATION = f"""SELECT {_SHARED_COLUMNS}
 WHERE v.state = 'on_site' ORDER BY t.name, p.last_name, p.first_name"""
 
 
-def _load(connection, companies, building, total: int, today: int) -> None:  # type: ignore[no-untyped-def]
+def _load(connection, companies, building, total: int, today: int) -> None:
     """COPY hosts, visitors and visits into each company schema, and the same rows into the shared tables."""
     from tenant_apps.desk.selectors import building_day
 
@@ -175,11 +182,16 @@ def _load(connection, companies, building, total: int, today: int) -> None:  # t
         cursor.execute("SET search_path = public")
         for company in companies:
             schema = f'"{company.schema_name}"'
-            hosts = [(n, f"Host {n} {company.slug}", True) for n in range(1, HOSTS_PER_COMPANY + 1)]
-            visitors, visits = [], []
+            hosts: list[tuple[object, ...]] = [
+                (n, f"Host {n} {company.slug}", True) for n in range(1, HOSTS_PER_COMPANY + 1)
+            ]
+            visitors: list[tuple[object, ...]] = []
+            visits: list[tuple[object, ...]] = []
             for n in range(1, per_company + 1):
                 first, last = rng.choice(FIRST), rng.choice(LAST)
-                visitors.append((n, first, last, f"{first.lower()}@example.org", "", "Org", rng.choice(["fr", "nl", "en", "de"])))
+                visitors.append(
+                    (n, first, last, f"{first.lower()}@example.org", "", "Org", rng.choice(["fr", "nl", "en", "de"]))
+                )
                 if n <= today_per_company:
                     start = day_start + dt.timedelta(hours=8, minutes=rng.randrange(0, 600))
                     state = rng.choice(["expected", "on_site", "left"])
@@ -191,7 +203,9 @@ def _load(connection, companies, building, total: int, today: int) -> None:  # t
                 checked_out = end if state == "left" else None
                 visits.append((n, n, rng.randrange(1, HOSTS_PER_COMPANY + 1), start, end, state, checked_in,
                                checked_out, f"{company.pk:03d}{n:05d}"))  # fmt: skip
-            with cursor.copy(f"COPY {schema}.visits_host (id, name, is_active, email, phone, notify_by) FROM STDIN") as copy:
+            with cursor.copy(
+                f"COPY {schema}.visits_host (id, name, is_active, email, phone, notify_by) FROM STDIN"
+            ) as copy:
                 for row in hosts:
                     copy.write_row((*row, "", "", "email"))
             with cursor.copy(f"COPY {schema}.visits_visitor (id, first_name, last_name, email, phone, company_name, "

@@ -1,5 +1,7 @@
 """The today board: one building's companies, nobody else's; search, filters, live fragment."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -63,7 +65,7 @@ def test_it_filters_by_company_and_state(tower_desk, acme, globex, make_visit):
 
 def test_cancelled_visits_and_other_days_are_not_on_the_board(tower_desk, acme, make_visit):
     make_visit(acme, first_name="Gideon", state=Visit.State.CANCELLED)
-    make_visit(acme, first_name="Gideon", start=timezone.now() - timezone.timedelta(days=3))
+    make_visit(acme, first_name="Gideon", start=timezone.now() - dt.timedelta(days=3))
     assert "Gideon" not in tower_desk.get("/desk/").content.decode()
 
 

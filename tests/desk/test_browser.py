@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]  # fmt: skip
-PASSWORD = "checkin-demo-2026"  # noqa: S105 - the demo password
+PASSWORD = "checkin-demo-2026"
 
 
 def _free_port() -> int:
@@ -51,7 +51,7 @@ def live_desk(db: None) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310 - local
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
@@ -63,7 +63,7 @@ def live_desk(db: None) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def _sign_in(page, url: str) -> None:  # type: ignore[no-untyped-def]
+def _sign_in(page, url: str) -> None:
     page.goto(f"{url}/accounts/login/")
     page.fill("input[name=username]", "desk@tower.example")
     page.fill("input[name=password]", PASSWORD)
