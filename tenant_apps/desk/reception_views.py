@@ -92,7 +92,7 @@ def _visits_branch(company: Tenant) -> str:
     return (
         f"SELECT {_select_list(_VISIT_COLUMNS, company)} "
         f"FROM {schema}.visits_visit v "
-        f"JOIN {schema}.visits_visitor p ON p.id = v.visitor_id "
+        f"LEFT JOIN {schema}.visits_visitor p ON p.id = v.visitor_id "
         f"LEFT JOIN {schema}.visits_host h ON h.id = v.host_id"
     )
 
