@@ -6,8 +6,11 @@ schema, whatever schema the caller is in.
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -61,6 +64,16 @@ def building_day(*, building: Building, day: dt.date | None = None) -> tuple[dt.
     return start, start + dt.timedelta(days=1)
 
 
+@contextmanager
+def _in_reception(reception: Tenant) -> Iterator[None]:
+    """Read in the reception schema, without parallel workers or JIT: a desk query touches one small
+    index range in each of many company schemas, where starting workers or compiling costs more than it saves."""
+    with tenant_context(reception), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def _today(reception: Tenant) -> QuerySet[DeskVisit]:
     assert reception.building is not None
     start, end = building_day(building=reception.building)
@@ -80,7 +93,7 @@ def _search(queryset: QuerySet[DeskVisit], q: str) -> QuerySet[DeskVisit]:
 
 def desk_board_visits(*, reception: Tenant, filters: BoardFilters) -> list[DeskVisit]:
     """Today's visits of the building (expected, on site, left), searched and filtered, earliest first."""
-    with tenant_context(reception):
+    with _in_reception(reception):
         visits = _search(_today(reception), filters.q)
         if filters.company:
             visits = visits.filter(company_slug=filters.company)
@@ -96,7 +109,7 @@ def desk_board_counts(*, reception: Tenant, companies: list[Tenant]) -> BoardCou
     """Today's expected, on-site and left counts per company of the building and overall."""
     per_company = {company.slug: CompanyCounts(slug=company.slug, name=company.name) for company in companies}
     overall = StateCounts()
-    with tenant_context(reception):
+    with _in_reception(reception):
         rows = (
             _today(reception)
             .filter(state__in=BOARD_STATES)
@@ -114,7 +127,7 @@ def desk_board_counts(*, reception: Tenant, companies: list[Tenant]) -> BoardCou
 
 def desk_on_site(*, reception: Tenant) -> list[DeskVisit]:
     """Everyone on site now, whatever day they arrived, grouped by company: the evacuation list."""
-    with tenant_context(reception):
+    with _in_reception(reception):
         return list(
             DeskVisit.objects.filter(state=Visit.State.ON_SITE).order_by("company_name", "last_name", "first_name")
         )
@@ -122,7 +135,7 @@ def desk_on_site(*, reception: Tenant) -> list[DeskVisit]:
 
 def desk_hosts(*, reception: Tenant) -> list[DeskHost]:
     """Active hosts of every company of the building, for the walk-in form."""
-    with tenant_context(reception):
+    with _in_reception(reception):
         return list(DeskHost.objects.order_by("company_name", "name"))
 
 

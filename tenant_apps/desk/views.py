@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
@@ -69,13 +69,12 @@ def desk_home(request: HttpRequest) -> HttpResponse:
 
 
 def _board_context(request: HttpRequest) -> dict[str, object]:
+    """The board's data. The search text comes only in a POST body: a visitor's name never goes in a URL."""
     companies = _companies(request)
-    form = BoardFilterForm(request.GET, companies=companies)
+    form = BoardFilterForm(request.POST if request.method == "POST" else request.GET, companies=companies)
     filters = form.filters()
     reception = _reception(request)
-    query = urlencode(
-        {k: v for k, v in (("q", filters.q), ("company", filters.company), ("state", filters.state)) if v}
-    )
+    query = urlencode({k: v for k, v in (("company", filters.company), ("state", filters.state)) if v})
     return {
         "building": _building(request),
         "form": form,
@@ -87,7 +86,7 @@ def _board_context(request: HttpRequest) -> dict[str, object]:
     }
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @desk_only
 @never_cache
 def board(request: HttpRequest) -> HttpResponse:
@@ -95,7 +94,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "desk/board.html", _board_context(request))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @desk_only
 @never_cache
 def board_fragment(request: HttpRequest) -> HttpResponse:

@@ -75,7 +75,7 @@ def main() -> None:
     settings.DATABASES["default"]["NAME"] = bench_db
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection, connections, transaction
     from django_tenants.utils import schema_context
 
     from shared_apps.tenancy.models import Tenant
@@ -119,14 +119,16 @@ def main() -> None:
             desk_on_site(reception=reception)
 
         def board_shared() -> None:
-            with connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_SAME_SETTINGS)
                 cursor.execute(_SHARED_BOARD, {"start": start, "end": end})
                 cursor.fetchall()
                 cursor.execute(_SHARED_COUNTS, {"start": start, "end": end})
                 cursor.fetchall()
 
         def evacuation_shared() -> None:
-            with connection.cursor() as cursor:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_SAME_SETTINGS)
                 cursor.execute(_SHARED_EVACUATION)
                 cursor.fetchall()
 
@@ -151,6 +153,7 @@ def main() -> None:
             cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
 
 
+_SAME_SETTINGS = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off"  # as the desk's selectors
 _SHARED_COLUMNS = """v.company_id, t.slug, t.name, v.id, v.code, v.state, v.expected_start, v.expected_end,
     v.checked_in_at, v.checked_out_at, v.consent_notice_version, p.id, p.first_name, p.last_name, p.company_name,
     p.language, h.id, h.name

@@ -4,12 +4,21 @@
 
   var REFRESH_MS = 5000;
 
+  var SEARCH_KEY = "desk-board-search";
+
+  // Company and state go in the address (bookmarkable); the search text, a visitor's name,
+  // never does: it is POSTed, and kept in this tab's sessionStorage across the desk's actions.
   function boardQuery(form) {
-    var params = new URLSearchParams(new FormData(form));
-    ["q", "company", "state"].forEach(function (name) {
-      if (!params.get(name)) { params.delete(name); }
+    var params = new URLSearchParams();
+    ["company", "state"].forEach(function (name) {
+      var value = form.elements[name] && form.elements[name].value;
+      if (value) { params.set(name, value); }
     });
     return params.toString();
+  }
+
+  function rememberSearch(value) {
+    try { sessionStorage.setItem(SEARCH_KEY, value); } catch (e) { /* private mode: the search lasts this page */ }
   }
 
   function setupBoard() {
@@ -24,15 +33,14 @@
     function refresh() {
       if (inFlight) { return; }
       inFlight = true;
-      var query = boardQuery(form);
-      fetch(url + (query ? "?" + query : ""), { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) {
           if (response.redirected || !response.ok) { throw new Error("board " + response.status); }
           return response.text();
         })
         .then(function (html) {
           // Compare without the "updated at" stamp so an unchanged board keeps its DOM and focus.
-          var stable = html.replace(/<time[^>]*>[^<]*<\/time>/, "");
+          var stable = html.replace(/<time[^>]*>[^<]*<\/time>/, "").replace(/name="csrfmiddlewaretoken" value="[^"]*"/g, "");
           var focused = document.activeElement && document.activeElement.getAttribute("data-focus-key");
           var scrollers = Array.prototype.map.call(live.querySelectorAll(".desk-table-wrap"), function (el) { return el.scrollLeft; });
           if (stable !== lastHtml) {
@@ -56,6 +64,7 @@
 
     function applyFilters() {
       var query = boardQuery(form);
+      rememberSearch(form.elements.q.value);
       history.replaceState(null, "", form.getAttribute("action") + (query ? "?" + query : ""));
       lastHtml = null;
       refresh();
@@ -68,6 +77,13 @@
       clearTimeout(typingTimer);
       typingTimer = setTimeout(applyFilters, 300);
     });
+    var remembered = "";
+    try { remembered = sessionStorage.getItem(SEARCH_KEY) || ""; } catch (e) { remembered = ""; }
+    if (remembered && !form.elements.q.value) {
+      form.elements.q.value = remembered;
+      lastHtml = null;
+      refresh();
+    }
     setInterval(function () { if (!document.hidden) { refresh(); } }, REFRESH_MS);
     document.addEventListener("visibilitychange", function () { if (!document.hidden) { refresh(); } });
   }
