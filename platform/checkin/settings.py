@@ -101,8 +101,9 @@ CHECKIN_TEMPLATE_SCHEMAS = {"company": "_template_company", "reception": "_templ
 # A removed company's schema is dropped this many days later (`drop_removed_companies`).
 CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
 
-# migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/tenancy/migration_executor.py).
-GET_EXECUTOR_FUNCTION = "shared_apps.tenancy.migration_executor.migration_executor"
+# migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/tenancy/migration_executor.py),
+# wrapped so that the buildings' desk views are dropped before tenant migrations and rebuilt after.
+GET_EXECUTOR_FUNCTION = "tenant_apps.desk.migration_executor.executor_rebuilding_reception_views"
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 4)
 TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 10)
 TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD = env_int("TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD", 20)

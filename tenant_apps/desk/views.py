@@ -1,17 +1,275 @@
-from typing import cast
+"""The reception desk: thin views over the desk's selectors, services and access helpers."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from itertools import groupby
+from typing import cast
+from urllib.parse import urlencode
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
-from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.selectors import companies_in_building
+from tenant_apps.desk import services
+from tenant_apps.desk.access import access_desk_company, access_desk_visit
+from tenant_apps.desk.evacuation import evacuation_csv
+from tenant_apps.desk.forms import BoardFilterForm, CheckInForm, NoteForm, WalkInForm
+from tenant_apps.desk.selectors import (
+    desk_board_counts,
+    desk_board_visits,
+    desk_hosts,
+    desk_on_site,
+    privacy_notice_for,
+)
+from tenant_apps.visits.services import VisitStateError
+
+desk_only = staff_required(User.Role.DESK)
 
 
-@staff_required(User.Role.DESK)
+def _reception(request: HttpRequest) -> Tenant:
+    return cast(Tenant, request.tenant)  # type: ignore[attr-defined]
+
+
+def _building(request: HttpRequest) -> Building:
+    building = _reception(request).building
+    assert building is not None  # a reception schema always belongs to a building
+    return building
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _companies(request: HttpRequest) -> list[Tenant]:
+    return list(companies_in_building(building_id=_building(request).pk))
+
+
+def _back(request: HttpRequest) -> HttpResponseRedirect:
+    """Back to the board as the desk left it (search, filters), never to another site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not (target.startswith("/desk/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None)):
+        target = reverse("desk:board")
+    return HttpResponseRedirect(target)
+
+
+@desk_only
 def desk_home(request: HttpRequest) -> HttpResponse:
-    """The reception's start page: the building and the companies it serves."""
-    reception = cast(Tenant, request.tenant)  # type: ignore[attr-defined]
-    companies = companies_in_building(building_id=reception.building_id) if reception.building_id else []
-    return render(request, "desk/home.html", {"building": reception.building, "companies": companies})
+    """The reception host's start page is the desk's board."""
+    return redirect("desk:board")
+
+
+def _board_context(request: HttpRequest) -> dict[str, object]:
+    """The board's data. The search text comes only in a POST body: a visitor's name never goes in a URL."""
+    companies = _companies(request)
+    form = BoardFilterForm(request.POST if request.method == "POST" else request.GET, companies=companies)
+    filters = form.filters()
+    reception = _reception(request)
+    query = urlencode({k: v for k, v in (("company", filters.company), ("state", filters.state)) if v})
+    return {
+        "building": _building(request),
+        "form": form,
+        "filters": filters,
+        "counts": desk_board_counts(reception=reception, companies=companies),
+        "visits": desk_board_visits(reception=reception, filters=filters),
+        "here": reverse("desk:board") + (f"?{query}" if query else ""),
+        "updated_at": timezone.now(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@desk_only
+@never_cache
+def board(request: HttpRequest) -> HttpResponse:
+    """Today across every company of the building: counts, search, filters; it refreshes itself."""
+    return render(request, "desk/board.html", _board_context(request))
+
+
+@require_http_methods(["GET", "POST"])
+@desk_only
+@never_cache
+def board_fragment(request: HttpRequest) -> HttpResponse:
+    """The live part of the board, polled by desk.js with the desk's current search and filters."""
+    return render(request, "desk/_board.html", _board_context(request))
+
+
+@desk_only
+@never_cache
+def visit_check_in(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
+    """Check a visitor in, with the privacy notice accepted at the desk."""
+    reception = _reception(request)
+    tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
+    notice = privacy_notice_for(building=_building(request), language=visit.visitor.language)
+    form = CheckInForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.desk_visit_check_in(
+                reception=reception,
+                company=tenant,
+                visit=visit,
+                user=_user(request),
+                notice_accepted=form.cleaned_data["notice_accepted"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except VisitStateError as error:
+            messages.error(request, str(error))
+            return _back(request)
+        else:
+            messages.success(request, _("Checked in."))
+            return _back(request)
+    status = 400 if form.errors else 200
+    context = {"company": tenant, "visit": visit, "notice": notice, "form": form, "next": _back(request).url}
+    return render(request, "desk/check_in.html", context, status=status)
+
+
+def _state_action(request: HttpRequest, company: str, visit_id: int, action: str) -> HttpResponse:
+    reception = _reception(request)
+    tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
+    try:
+        if action == "check_out":
+            services.desk_visit_check_out(
+                reception=reception, company=tenant, visit=visit, user=_user(request), request=request
+            )
+            messages.success(request, _("Checked out."))
+        else:
+            services.desk_visit_cancel(
+                reception=reception, company=tenant, visit=visit, user=_user(request), request=request
+            )
+            messages.success(request, _("Visit cancelled."))
+    except VisitStateError as error:
+        messages.error(request, str(error))
+    return _back(request)
+
+
+@require_POST
+@desk_only
+def visit_check_out(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
+    """Check a visitor out."""
+    return _state_action(request, company, visit_id, "check_out")
+
+
+@require_POST
+@desk_only
+def visit_cancel(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
+    """Cancel an expected visit."""
+    return _state_action(request, company, visit_id, "cancel")
+
+
+@desk_only
+@never_cache
+def visit_note(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
+    """Add a desk note to a visit's timeline."""
+    reception = _reception(request)
+    tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
+    form = NoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.desk_visit_note_add(
+            reception=reception,
+            company=tenant,
+            visit=visit,
+            user=_user(request),
+            note=form.cleaned_data["note"],
+            request=request,
+        )
+        messages.success(request, _("Note added."))
+        return _back(request)
+    status = 400 if form.errors else 200
+    context = {"company": tenant, "visit": visit, "form": form, "next": _back(request).url}
+    return render(request, "desk/note.html", context, status=status)
+
+
+@require_GET
+@desk_only
+@never_cache
+def visit_badge(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
+    """A print-ready badge (101 x 54 mm label) with the visit code as a QR code."""
+    reception = _reception(request)
+    tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
+    services.desk_badge_printed(reception=reception, company=tenant, visit=visit, user=_user(request), request=request)
+    qr = segno.make(visit.code, error="m").svg_inline(scale=3, border=0, omitsize=True)
+    context = {"company": tenant, "visit": visit, "qr": qr, "building": _building(request), "next": _back(request).url}
+    return render(request, "desk/badge.html", context)
+
+
+@desk_only
+@never_cache
+def walk_in(request: HttpRequest) -> HttpResponse:
+    """Register a walk-in visitor for any company of the building and check them in at once."""
+    reception = _reception(request)
+    building = _building(request)
+    form = WalkInForm(
+        request.POST if request.method == "POST" else None,
+        building=building,
+        companies=_companies(request),
+        hosts=desk_hosts(reception=reception),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        company = access_desk_company(reception=reception, slug=data["company"])
+        try:
+            visit = services.desk_walk_in_register(
+                reception=reception,
+                company=company,
+                user=_user(request),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                visitor_company=data["visitor_company"],
+                language=data["language"],
+                host_id=form.host_id(),
+                expected_end=form.expected_end_at(),
+                notice_accepted=data["notice_accepted"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Walk-in registered and checked in."))
+            return redirect("desk:visit_badge", company=company.slug, visit_id=visit.pk)
+    status = 400 if form.errors else 200
+    notices = {code: privacy_notice_for(building=building, language=code) for code in ("fr", "nl", "en", "de")}
+    context = {"form": form, "building": building, "notices": notices}
+    return render(request, "desk/walk_in.html", context, status=status)
+
+
+@require_GET
+@desk_only
+@never_cache
+def evacuation(request: HttpRequest) -> HttpResponse:
+    """Everyone on site now, one printed page per company, with a roll-call mode to tick people as safe."""
+    reception = _reception(request)
+    people = desk_on_site(reception=reception)
+    services.desk_evacuation_viewed(
+        reception=reception, user=_user(request), count=len(people), as_csv=False, request=request
+    )
+    groups = [(name, list(rows)) for name, rows in groupby(people, key=lambda visit: visit.company_name)]
+    context = {"building": _building(request), "groups": groups, "total": len(people), "now": timezone.now()}
+    return render(request, "desk/evacuation.html", context)
+
+
+@require_GET
+@desk_only
+@never_cache
+def evacuation_download(request: HttpRequest) -> HttpResponse:
+    """The evacuation list as CSV (UTF-8, formula-injection safe)."""
+    reception = _reception(request)
+    people = desk_on_site(reception=reception)
+    services.desk_evacuation_viewed(
+        reception=reception, user=_user(request), count=len(people), as_csv=True, request=request
+    )
+    response = HttpResponse(
+        evacuation_csv(building=_building(request), visits=people), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="evacuation-{_building(request).slug}-{stamp}.csv"'
+    return response

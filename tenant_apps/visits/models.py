@@ -114,7 +114,13 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["expected_start"]
-        indexes = [models.Index(fields=["expected_start"], name="visit_expected_start_idx")]
+        indexes = [
+            models.Index(fields=["expected_start"], name="visit_expected_start_idx"),
+            # The desk's today board (expected_end >= start of day) and evacuation list (on site now)
+            # read these through the building's views, one company schema per branch.
+            models.Index(fields=["expected_end"], name="visit_expected_end_idx"),
+            models.Index(fields=["state"], condition=models.Q(state="on_site"), name="visit_on_site_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(expected_end__gte=models.F("expected_start")), name="visit_end_after_start"

@@ -159,3 +159,12 @@ def visit_mark_no_show(*, visit: Visit, actor: Actor) -> Visit:
 def _locked(visit: Visit) -> Visit:
     """Re-read the visit under a row lock, so two check-ins at once cannot both succeed."""
     return Visit.objects.select_for_update().get(pk=visit.pk)
+
+
+@transaction.atomic
+def visit_note_add(*, visit: Visit, note: str, actor: Actor) -> VisitEvent:
+    """Add a free-text note to a visit's timeline, in any state; the visit itself does not change."""
+    note = note.strip()
+    if not note:
+        raise ValueError("A note needs some text; forms check this before calling.")
+    return VisitEvent.objects.create(visit=visit, kind=VisitEvent.Kind.NOTE, actor=actor.label, note=note)

@@ -1,0 +1,96 @@
+"""Input of the desk's pages: board filters, check-in, note and walk-in."""
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.desk.models import DeskHost
+from tenant_apps.desk.selectors import BOARD_STATES, BoardFilters
+from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
+
+
+class BoardFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or code"), required=False, max_length=100)
+    company = forms.ChoiceField(label=_("Company"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+
+    def __init__(self, *args: object, companies: list[Tenant], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        company = self.fields["company"]
+        state = self.fields["state"]
+        assert isinstance(company, forms.ChoiceField) and isinstance(state, forms.ChoiceField)
+        company.choices = [("", _("All companies")), *[(c.slug, c.name) for c in companies]]
+        labels = dict(Visit.State.choices)
+        state.choices = [("", _("All states")), *[(s.value, labels[s.value]) for s in BOARD_STATES]]
+
+    def filters(self) -> BoardFilters:
+        if not self.is_valid():
+            return BoardFilters()
+        data = self.cleaned_data
+        return BoardFilters(q=data["q"].strip(), company=data["company"], state=data["state"])
+
+
+class CheckInForm(forms.Form):
+    notice_accepted = forms.BooleanField(
+        label=_("The visitor has read and accepted the privacy notice"), required=False
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_note(self) -> str:
+        note: str = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError(_("Write a note first."))
+        return note
+
+
+class WalkInForm(forms.Form):
+    company = forms.ChoiceField(label=_("Company visited"))
+    host = forms.ChoiceField(label=_("Host"), required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    visitor_company = forms.CharField(label=_("Visitor's organisation"), max_length=150, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="en")
+    expected_end = forms.TimeField(label=_("Expected departure"), widget=forms.TimeInput(attrs={"type": "time"}))
+    notice_accepted = forms.BooleanField(
+        label=_("The visitor has read and accepted the privacy notice"), required=False
+    )
+
+    def __init__(
+        self, *args: object, building: Building, companies: list[Tenant], hosts: list[DeskHost], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.building = building
+        company = self.fields["company"]
+        host = self.fields["host"]
+        assert isinstance(company, forms.ChoiceField) and isinstance(host, forms.ChoiceField)
+        company.choices = [("", _("Choose a company")), *[(c.slug, c.name) for c in companies]]
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for entry in hosts:
+            grouped.setdefault(entry.company_name, []).append((f"{entry.company_slug}:{entry.host_id}", entry.name))
+        host.choices = [("", _("No host / ask at the desk")), *grouped.items()]
+        zone = zoneinfo.ZoneInfo(building.timezone)
+        later = timezone.localtime(timezone=zone) + dt.timedelta(hours=2)
+        self.fields["expected_end"].initial = later.time().replace(second=0, microsecond=0)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        chosen = data.get("host") or ""
+        if chosen and isinstance(chosen, str) and chosen.split(":")[0] != data.get("company"):
+            self.add_error("host", _("This host works for another company."))
+        return data
+
+    def host_id(self) -> int | None:
+        chosen = self.cleaned_data.get("host") or ""
+        return int(chosen.split(":")[1]) if chosen else None
+
+    def expected_end_at(self) -> dt.datetime:
+        zone = zoneinfo.ZoneInfo(self.building.timezone)
+        today = timezone.localtime(timezone=zone).date()
+        return dt.datetime.combine(today, self.cleaned_data["expected_end"], tzinfo=zone)

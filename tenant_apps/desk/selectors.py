@@ -1,0 +1,147 @@
+"""Reads for the desk, through the building's views in its reception schema.
+
+Each selector takes the building's reception tenant explicitly and reads in its
+schema, whatever schema the caller is in.
+"""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
+from tenant_apps.desk.models import DeskHost, DeskVisit
+from tenant_apps.visits.models import CODE_LENGTH, Visit
+
+BOARD_STATES = [Visit.State.EXPECTED, Visit.State.ON_SITE, Visit.State.LEFT]
+BOARD_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the desk typed and chose: a name or code, a company slug, a visit state."""
+
+    q: str = ""
+    company: str = ""
+    state: str = ""
+
+
+@dataclass
+class StateCounts:
+    expected: int = 0
+    on_site: int = 0
+    left: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.expected + self.on_site + self.left
+
+
+@dataclass
+class CompanyCounts:
+    slug: str
+    name: str
+    counts: StateCounts = field(default_factory=StateCounts)
+
+
+@dataclass
+class BoardCounts:
+    overall: StateCounts
+    companies: list[CompanyCounts]
+
+
+def building_day(*, building: Building, day: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end of `day` (today by default) in the building's own time zone."""
+    zone = zoneinfo.ZoneInfo(building.timezone)
+    day = day or timezone.localtime(timezone=zone).date()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    return start, start + dt.timedelta(days=1)
+
+
+@contextmanager
+def _in_reception(reception: Tenant) -> Iterator[None]:
+    """Read in the reception schema, without parallel workers or JIT: a desk query touches one small
+    index range in each of many company schemas, where starting workers or compiling costs more than it saves."""
+    with tenant_context(reception), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def _today(reception: Tenant) -> QuerySet[DeskVisit]:
+    assert reception.building is not None
+    start, end = building_day(building=reception.building)
+    return DeskVisit.objects.filter(expected_start__lt=end, expected_end__gte=start)
+
+
+def _search(queryset: QuerySet[DeskVisit], q: str) -> QuerySet[DeskVisit]:
+    words = q.split()
+    if not words:
+        return queryset
+    by_code = Q(code=q.strip().upper()) if len(q.strip()) == CODE_LENGTH else Q(pk__in=[])
+    by_name = Q()
+    for word in words:
+        by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return queryset.filter(by_code | by_name)
+
+
+def desk_board_visits(*, reception: Tenant, filters: BoardFilters) -> list[DeskVisit]:
+    """Today's visits of the building (expected, on site, left), searched and filtered, earliest first."""
+    with _in_reception(reception):
+        visits = _search(_today(reception), filters.q)
+        if filters.company:
+            visits = visits.filter(company_slug=filters.company)
+        visits = (
+            visits.filter(state=filters.state)
+            if filters.state in BOARD_STATES
+            else visits.filter(state__in=BOARD_STATES)
+        )
+        return list(visits.order_by("expected_start", "row_key")[:BOARD_LIMIT])
+
+
+def desk_board_counts(*, reception: Tenant, companies: list[Tenant]) -> BoardCounts:
+    """Today's expected, on-site and left counts per company of the building and overall."""
+    per_company = {company.slug: CompanyCounts(slug=company.slug, name=company.name) for company in companies}
+    overall = StateCounts()
+    with _in_reception(reception):
+        rows = (
+            _today(reception)
+            .filter(state__in=BOARD_STATES)
+            .values("company_slug", "state")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        for row in rows:
+            entry = per_company.get(row["company_slug"])
+            if entry is not None:
+                setattr(entry.counts, row["state"], row["n"])
+            setattr(overall, row["state"], getattr(overall, row["state"]) + row["n"])
+    return BoardCounts(overall=overall, companies=list(per_company.values()))
+
+
+def desk_on_site(*, reception: Tenant) -> list[DeskVisit]:
+    """Everyone on site now, whatever day they arrived, grouped by company: the evacuation list."""
+    with _in_reception(reception):
+        return list(
+            DeskVisit.objects.filter(state=Visit.State.ON_SITE).order_by("company_name", "last_name", "first_name")
+        )
+
+
+def desk_hosts(*, reception: Tenant) -> list[DeskHost]:
+    """Active hosts of every company of the building, for the walk-in form."""
+    with _in_reception(reception):
+        return list(DeskHost.objects.order_by("company_name", "name"))
+
+
+def privacy_notice_for(*, building: Building, language: str) -> BuildingDocument | None:
+    """The building's latest privacy notice in `language`, or in English when there is none in it."""
+    notices = BuildingDocument.objects.filter(
+        building=building, company=None, kind=BuildingDocument.Kind.PRIVACY_NOTICE
+    ).order_by("-created_at", "-pk")
+    return notices.filter(language=language).first() or notices.filter(language="en").first()

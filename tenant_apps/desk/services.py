@@ -1,0 +1,192 @@
+"""The desk's writes. Each enters the visit's company schema and calls that company's own
+visit services, so the rules and the timeline are the portal's; each is audited with the
+desk user who acted (ids only, never a visitor's name).
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
+from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.desk.selectors import privacy_notice_for
+from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.services import (
+    Actor,
+    visit_cancel,
+    visit_check_in,
+    visit_check_out,
+    visit_note_add,
+    visit_register,
+)
+
+
+def _building(reception: Tenant) -> Building:
+    if reception.building is None:
+        raise ValueError("A desk action needs the reception schema of a building.")
+    return reception.building
+
+
+def desk_actor(*, reception: Tenant, user: User) -> Actor:
+    """Who acts at the desk, as written on the visit's timeline: `desk:<building>:<email>`."""
+    return Actor(label=f"desk:{_building(reception).slug}:{user.email}", channel=Visit.Channel.DESK)
+
+
+def _audit(
+    *,
+    action: str,
+    reception: Tenant,
+    user: User,
+    schema: str,
+    request: HttpRequest | None,
+    object_ids: dict[str, list[int | str]],
+    details: dict[str, object] | None = None,
+) -> None:
+    audit_record(
+        actor=desk_actor(reception=reception, user=user).label,
+        action=action,
+        tenant_schema=schema,
+        request=request,
+        object_ids=object_ids,
+        details=details,
+    )
+
+
+def _visit_audit(
+    action: str, *, reception: Tenant, company: Tenant, visit: Visit, user: User, request: HttpRequest | None
+) -> None:
+    _audit(
+        action=action,
+        reception=reception,
+        user=user,
+        schema=company.schema_name,
+        request=request,
+        object_ids={"tenant": [company.pk], "visit": [visit.pk]},
+    )
+
+
+def _notice_version(*, reception: Tenant, language: str, accepted: bool) -> str:
+    notice = privacy_notice_for(building=_building(reception), language=language)
+    if notice is None:
+        return ""
+    if not accepted:
+        raise ValidationError({"notice_accepted": _("The visitor must accept the privacy notice first.")})
+    return notice.version
+
+
+@transaction.atomic
+def desk_visit_check_in(
+    *,
+    reception: Tenant,
+    company: Tenant,
+    visit: Visit,
+    user: User,
+    notice_accepted: bool,
+    request: HttpRequest | None = None,
+) -> Visit:
+    """Check a visitor in at the desk; when the building has a privacy notice, the visitor must have accepted it,
+    and its latest version in their language (English otherwise) is recorded on the visit."""
+    version = _notice_version(reception=reception, language=visit.visitor.language, accepted=notice_accepted)
+    with tenant_context(company):
+        visit = visit_check_in(visit=visit, actor=desk_actor(reception=reception, user=user), notice_version=version)
+    _visit_audit("desk.visit.check_in", reception=reception, company=company, visit=visit, user=user, request=request)
+    return visit
+
+
+@transaction.atomic
+def desk_visit_check_out(
+    *, reception: Tenant, company: Tenant, visit: Visit, user: User, request: HttpRequest | None = None
+) -> Visit:
+    """Check a visitor out at the desk (on site -> left)."""
+    with tenant_context(company):
+        visit = visit_check_out(visit=visit, actor=desk_actor(reception=reception, user=user))
+    _visit_audit("desk.visit.check_out", reception=reception, company=company, visit=visit, user=user, request=request)
+    return visit
+
+
+@transaction.atomic
+def desk_visit_cancel(
+    *, reception: Tenant, company: Tenant, visit: Visit, user: User, request: HttpRequest | None = None
+) -> Visit:
+    """Cancel an expected visit from the desk."""
+    with tenant_context(company):
+        visit = visit_cancel(visit=visit, actor=desk_actor(reception=reception, user=user))
+    _visit_audit("desk.visit.cancel", reception=reception, company=company, visit=visit, user=user, request=request)
+    return visit
+
+
+@transaction.atomic
+def desk_visit_note_add(
+    *, reception: Tenant, company: Tenant, visit: Visit, user: User, note: str, request: HttpRequest | None = None
+) -> None:
+    """Add a desk note to the visit's timeline, in the company's schema; the audit log records only that it happened."""
+    with tenant_context(company):
+        visit_note_add(visit=visit, note=note, actor=desk_actor(reception=reception, user=user))
+    _visit_audit("desk.visit.note", reception=reception, company=company, visit=visit, user=user, request=request)
+
+
+def desk_badge_printed(
+    *, reception: Tenant, company: Tenant, visit: Visit, user: User, request: HttpRequest | None = None
+) -> None:
+    """Record that the desk (re)printed a visit's badge."""
+    _visit_audit("desk.badge.print", reception=reception, company=company, visit=visit, user=user, request=request)
+
+
+def desk_evacuation_viewed(
+    *, reception: Tenant, user: User, count: int, as_csv: bool, request: HttpRequest | None = None
+) -> None:
+    """Record that the desk opened or downloaded the evacuation list, and how many people were on it."""
+    _audit(
+        action="desk.evacuation.csv" if as_csv else "desk.evacuation.view",
+        reception=reception,
+        user=user,
+        schema=reception.schema_name,
+        request=request,
+        object_ids={},
+        details={"on_site": count},
+    )
+
+
+@transaction.atomic
+def desk_walk_in_register(
+    *,
+    reception: Tenant,
+    company: Tenant,
+    user: User,
+    first_name: str,
+    last_name: str,
+    visitor_company: str,
+    language: str,
+    host_id: int | None,
+    expected_end: dt.datetime,
+    notice_accepted: bool,
+    request: HttpRequest | None = None,
+) -> Visit:
+    """Register a visitor who walked in for a company of the building and check them in at once,
+    through that company's services, with the privacy notice accepted at the desk."""
+    version = _notice_version(reception=reception, language=language, accepted=notice_accepted)
+    now = timezone.now()
+    if expected_end <= now:
+        raise ValidationError({"expected_end": _("The expected departure must be later than now.")})
+    actor = desk_actor(reception=reception, user=user)
+    with tenant_context(company):
+        host = None
+        if host_id is not None:
+            host = Host.objects.filter(pk=host_id, is_active=True).first()
+            if host is None:
+                raise ValidationError({"host": _("Choose a host of the company the visitor came to see.")})
+        visitor = Visitor.objects.create(
+            first_name=first_name, last_name=last_name, company_name=visitor_company, language=language
+        )
+        visit = visit_register(
+            visitor=visitor, host=host, expected_start=now, expected_end=expected_end, purpose="", actor=actor
+        )
+        visit = visit_check_in(visit=visit, actor=actor, notice_version=version)
+    _visit_audit("desk.walk_in", reception=reception, company=company, visit=visit, user=user, request=request)
+    return visit

@@ -1,0 +1,108 @@
+"""The today board: one building's companies, nobody else's; search, filters, live fragment."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from tenant_apps.visits.models import Visit, Visitor
+
+
+def test_the_reception_root_redirects_to_the_board(tower_desk):
+    response = tower_desk.get("/")
+    assert response.status_code == 302 and response["Location"] == "/desk/"
+
+
+def test_it_shows_acme_and_globex_visits_with_counts_to_the_tower_desk(tower_desk, acme, globex, make_visit):
+    make_visit(acme, first_name="Ariadne")
+    make_visit(globex, first_name="Bertrand", state=Visit.State.ON_SITE)
+    response = tower_desk.get("/desk/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ariadne" in page and "Bertrand" in page
+    assert "Acme Logistics" in page and "Globex Consulting" in page
+    counts = response.context["counts"]
+    by_slug = {entry.slug: entry.counts for entry in counts.companies}
+    assert by_slug["globex"].on_site >= 1 and by_slug["acme"].expected >= 1
+    assert counts.overall.total == sum(c.total for c in by_slug.values())
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_the_harbour_desk_sees_none_of_them_by_board_search_or_id(harbour_desk, acme, make_visit):
+    visit = make_visit(acme, first_name="Cressida")
+    assert "Cressida" not in harbour_desk.get("/desk/").content.decode()
+    assert harbour_desk.post("/desk/", {"q": "Cressida"}).context["visits"] == []
+    assert harbour_desk.post("/desk/board/", {"q": visit.code}).context["visits"] == []
+    for action in ["check-in", "note", "badge"]:
+        assert harbour_desk.get(f"/desk/visits/acme/{visit.pk}/{action}/").status_code == 404
+    for action in ["check-in", "check-out", "cancel", "note"]:
+        assert harbour_desk.post(f"/desk/visits/acme/{visit.pk}/{action}/").status_code == 404
+    with tenant_context(acme):
+        assert Visit.objects.get(pk=visit.pk).state == Visit.State.EXPECTED
+
+
+def test_it_searches_by_name_and_code_across_companies(tower_desk, acme, globex, make_visit):
+    first = make_visit(acme, first_name="Dorothea", last_name="Quist")
+    make_visit(globex, first_name="Dorothea", last_name="Quist")
+    make_visit(globex, first_name="Evander")
+    found = tower_desk.post("/desk/", {"q": "dorothea quist"}).context["visits"]
+    assert {v.company_slug for v in found} == {"acme", "globex"} and all(v.first_name == "Dorothea" for v in found)
+    by_code = tower_desk.post("/desk/", {"q": first.code.lower()}).context["visits"]
+    assert [(v.company_slug, v.visit_id) for v in by_code] == [("acme", first.pk)]
+    assert "No visitor today matches" in tower_desk.post("/desk/", {"q": "nobody-such"}).content.decode()
+
+
+def test_it_filters_by_company_and_state(tower_desk, acme, globex, make_visit):
+    make_visit(acme, first_name="Fenella", state=Visit.State.ON_SITE)
+    make_visit(globex, first_name="Fenella", state=Visit.State.ON_SITE)
+    make_visit(acme, first_name="Fenella", state=Visit.State.LEFT)
+    rows = tower_desk.post("/desk/", {"q": "Fenella", "company": "acme", "state": "on_site"}).context["visits"]
+    assert [(v.company_slug, v.state) for v in rows] == [("acme", "on_site")]
+    # An unknown company or state is ignored rather than an error.
+    assert tower_desk.get("/desk/?company=initech&state=bogus").status_code == 200
+
+
+def test_cancelled_visits_and_other_days_are_not_on_the_board(tower_desk, acme, make_visit):
+    make_visit(acme, first_name="Gideon", state=Visit.State.CANCELLED)
+    make_visit(acme, first_name="Gideon", start=timezone.now() - dt.timedelta(days=3))
+    assert "Gideon" not in tower_desk.get("/desk/").content.decode()
+
+
+def test_the_live_fragment_carries_the_same_search(tower_desk, acme, make_visit):
+    make_visit(acme, first_name="Honoria")
+    make_visit(acme, first_name="Ignatius")
+    fragment = tower_desk.post("/desk/board/", {"q": "Honoria"})
+    page = fragment.content.decode()
+    assert fragment.status_code == 200 and "Honoria" in page and "Ignatius" not in page
+    assert "<html" not in page
+
+
+def test_an_erased_or_purged_visit_is_gone_from_the_desk_at_once(tower_desk, acme, make_visit):
+    erased = make_visit(acme, first_name="Jocasta")
+    purged = make_visit(acme, first_name="Kasimir", state=Visit.State.LEFT)
+    assert "Jocasta" in tower_desk.get("/desk/").content.decode()
+    with tenant_context(acme):
+        Visitor.objects.filter(pk=erased.visitor_id).delete()  # erasure: the person and their visits
+        Visit.objects.filter(pk=purged.pk).delete()  # retention purge: the visit
+    page = tower_desk.get("/desk/").content.decode()
+    assert "Jocasta" not in page and "Kasimir" not in page
+
+
+def test_a_company_user_gets_nothing_on_the_desk_host(acme_admin, client_for):
+    stolen = acme_admin.cookies[settings.SESSION_COOKIE_NAME].value
+    desk_host = client_for("tower.localhost")
+    desk_host.cookies[settings.SESSION_COOKIE_NAME] = stolen
+    for path in ["/", "/desk/", "/desk/board/", "/desk/evacuation/", "/desk/evacuation.csv"]:
+        response = desk_host.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    signed_in = desk_host.post("/accounts/login/", {"username": "admin@acme.example", "password": "checkin-demo-2026"})
+    assert signed_in.status_code == 200  # the company account does not exist on the desk host
+
+
+def test_the_search_text_never_goes_in_a_url(tower_desk, acme, make_visit):
+    make_visit(acme, first_name="Leontyne")
+    response = tower_desk.post("/desk/", {"q": "Leontyne", "company": "acme"})
+    assert response.context["here"] == "/desk/?company=acme"
+    assert "q=" not in response.content.decode() and "Leontyne" not in response.context["here"]
+    assert 'method="post"' in response.content.decode()

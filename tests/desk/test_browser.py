@@ -1,0 +1,104 @@
+"""In headless Chromium: the board picks up a check-in made elsewhere, by itself, without a reload."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+PASSWORD = "checkin-demo-2026"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_desk(db: None) -> Iterator[str]:
+    """A dev server on the test database (it sees only committed rows: the session's demo)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's Chromium is not installed")
+    settings_dict = connection.settings_dict
+    host = quote(settings_dict["HOST"] or "", safe="")
+    port_part = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://{settings_dict['USER']}@{host}{port_part}/{settings_dict['NAME']}",
+        "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
+        "DEBUG": "true",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "platform/manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://tower.localhost:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the dev server did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _sign_in(page, url: str) -> None:
+    page.goto(f"{url}/accounts/login/")
+    page.fill("input[name=username]", "desk@tower.example")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/desk/")
+
+
+def test_the_board_shows_a_check_in_made_elsewhere_without_a_reload(live_desk):
+    from playwright.sync_api import expect, sync_playwright
+
+    surname = f"Kiosk{uuid.uuid4().hex[:8]}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            board = browser.new_context().new_page()
+            _sign_in(board, live_desk)
+            board.goto(f"{live_desk}/desk/?company=globex")
+            board.fill("input[name=q]", surname[:6])  # a search the refresh must keep
+            board.evaluate("window.deskMarker = 'not reloaded'")
+            expect(board.locator("#board-live")).not_to_contain_text(surname)
+
+            # Another client checks someone in: a walk-in goes through visit_register and visit_check_in.
+            other = browser.new_context().new_page()
+            _sign_in(other, live_desk)
+            other.goto(f"{live_desk}/desk/walk-in/")
+            other.select_option("select[name=company]", "globex")
+            other.fill("input[name=first_name]", "Ulrike")
+            other.fill("input[name=last_name]", surname)
+            other.fill("input[name=expected_end]", "23:59")
+            other.click("main button[type=submit]")
+            expect(other.locator(".visitor-badge")).to_contain_text(surname)
+
+            expect(board.locator("#board-live")).to_contain_text(surname, timeout=15000)
+            assert board.evaluate("window.deskMarker") == "not reloaded"
+            assert board.input_value("input[name=q]") == surname[:6]
+            assert board.input_value("select[name=company]") == "globex"
+        finally:
+            browser.close()
