@@ -5,6 +5,9 @@ from django.urls import include, path
 from checkin.urls_common import urlpatterns as common
 from tenant_apps.visits.views import today
 
+handler400 = "shared_apps.operations.errors.bad_request"
+handler500 = "shared_apps.operations.errors.server_error"
+
 urlpatterns = [
     path("", today, name="home"),
     path("visits/", include("tenant_apps.visits.urls")),
