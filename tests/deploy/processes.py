@@ -7,6 +7,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +30,16 @@ def free_port() -> int:
     raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}: stop what holds them")
 
 
-def production_env(*, database_url: str, port: int, **extra: str) -> dict[str, str]:
+def current_test_database_url() -> str:
+    """The URL of pytest's test database, for a process started by a test."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgresql://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def production_env(*, database_url: str, port: int | None = None, **extra: str) -> dict[str, str]:
     """The container's environment, on loopback: production settings, DEBUG off, a long secret."""
     env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SENTRY_DSN", "SECRET_KEY"}}
     env.update(
@@ -38,11 +48,12 @@ def production_env(*, database_url: str, port: int, **extra: str) -> dict[str, s
         SECRET_KEY=LONG_SECRET_KEY,
         DATABASE_URL=database_url,
         CHECKIN_ROOT_DOMAIN="localhost",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
         LOG_LEVEL="WARNING",
-        **extra,
     )
+    if port is not None:
+        env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+    env.update(extra)
     return env
 
 

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import yaml
 
@@ -85,7 +84,9 @@ def test_the_entrypoint_runs_each_process_with_its_documented_command():
     assert "exec gunicorn -c deploy/gunicorn.conf.py checkin.wsgi" in entrypoint
     assert re.search(r"celery -A checkin worker .*--max-tasks-per-child", entrypoint)
     assert "celery -A checkin beat" in entrypoint
-    assert re.search(r"manage.py migrate_schemas --noinput.*\n\s*exec python platform/manage.py ensure_platform", entrypoint)
+    assert re.search(
+        r"manage.py migrate_schemas --noinput.*\n\s*exec python platform/manage.py ensure_platform", entrypoint
+    )
     assert os.access(DEPLOY / "entrypoint.sh", os.X_OK)
 
 
@@ -157,7 +158,9 @@ def test_beat_is_one_replica_replaced_not_rolled():
     beat = _of_kind("Deployment")["checkin-beat"]["spec"]
     assert beat["replicas"] == 1
     assert beat["strategy"] == {"type": "Recreate"}
-    assert not any(hpa["spec"]["scaleTargetRef"]["name"] == "checkin-beat" for hpa in _of_kind("HorizontalPodAutoscaler").values())
+    assert not any(
+        hpa["spec"]["scaleTargetRef"]["name"] == "checkin-beat" for hpa in _of_kind("HorizontalPodAutoscaler").values()
+    )
 
 
 def test_web_and_worker_scale_horizontally():

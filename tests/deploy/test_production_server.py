@@ -7,31 +7,25 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
-from django.db import connection
 
-from tests.deploy.processes import LONG_SECRET_KEY, ROOT, free_port, gunicorn, production_env
+from tests.deploy.processes import LONG_SECRET_KEY, ROOT, current_test_database_url, free_port, gunicorn, production_env
 
 PASSWORD = "checkin-demo-2026"
 pytestmark = pytest.mark.django_db
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgresql://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture(scope="module")
-def production_server(django_db_setup, django_db_blocker) -> str:  # type: ignore[no-untyped-def]
+def production_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     port = free_port()
-    with gunicorn(production_env(database_url=_test_database_url(), port=port), port) as base:
+    with gunicorn(production_env(database_url=current_test_database_url(), port=port), port) as base:
         yield base
 
 
@@ -39,7 +33,7 @@ def _opener(jar: http.cookiejar.CookieJar) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(_NoRedirect, urllib.request.HTTPCookieProcessor(jar))
 
 
-def _get(opener, url: str, **headers: str):  # type: ignore[no-untyped-def]
+def _get(opener, url: str, **headers: str):
     request = urllib.request.Request(url, headers={"Host": "acme.localhost", **headers})  # noqa: S310
     try:
         return opener.open(request, timeout=10)
@@ -48,9 +42,9 @@ def _get(opener, url: str, **headers: str):  # type: ignore[no-untyped-def]
 
 
 def test_it_answers_a_company_host_with_the_security_headers(production_server):
-    response = _get(_opener(http.cookiejar.CookieJar()), f"{production_server}/accounts/login/", **{
-        "X-Forwarded-Proto": "https"
-    })
+    response = _get(
+        _opener(http.cookiejar.CookieJar()), f"{production_server}/accounts/login/", **{"X-Forwarded-Proto": "https"}
+    )
     assert response.status == 200
     headers = response.headers
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"

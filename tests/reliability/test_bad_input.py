@@ -45,13 +45,17 @@ def test_malformed_json_is_never_a_500(anonymous, path, body):
 
 
 def test_malformed_json_on_the_login_page_shows_the_form_errors(anonymous):
-    response = anonymous().post("/accounts/login/", '{"username": "admin@acme.example"', content_type="application/json")
+    response = anonymous().post(
+        "/accounts/login/", '{"username": "admin@acme.example"', content_type="application/json"
+    )
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert "_auth_user_id" not in anonymous().session
 
 
-@pytest.mark.parametrize("body", [b"username=\xff\xfe&password=\xc3\x28", b"\xff=\xff", b"username=%FF%FE&password=%C3%28"])
+@pytest.mark.parametrize(
+    "body", [b"username=\xff\xfe&password=\xc3\x28", b"\xff=\xff", b"username=%FF%FE&password=%C3%28"]
+)
 def test_invalid_utf8_in_a_form_is_refused_by_the_form(anonymous, body):
     response = anonymous().post("/accounts/login/", body, content_type=FORM)
     assert response.status_code == 200
@@ -64,7 +68,8 @@ def test_invalid_utf8_in_urls_is_never_a_500(anonymous, path):
 
 
 @pytest.mark.parametrize(
-    "username", ["admin@acme.example\x00", "adm\x07in@acme.example", "\x1b[31madmin@acme.example", "a\u202eb@acme.example"]
+    "username",
+    ["admin@acme.example\x00", "adm\x07in@acme.example", "\x1b[31madmin@acme.example", "a\u202eb@acme.example"],
 )
 def test_control_characters_in_the_login_form_are_refused(anonymous, username):
     client = anonymous()
@@ -84,7 +89,7 @@ def test_control_characters_in_the_password_reset_form_are_refused_and_no_mail_i
     assert mailoutbox == []
 
 
-def _raised(exception: Exception):  # type: ignore[no-untyped-def]
+def _raised(exception: Exception):
     request = RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE="nl")
     try:
         raise exception
