@@ -187,3 +187,9 @@ def test_the_ingress_routes_the_root_and_every_subdomain_to_the_web_service():
     assert hosts == {"checkin.example", "*.checkin.example"}
     for rule in ingress["spec"]["rules"]:
         assert rule["http"]["paths"][0]["backend"]["service"]["name"] == "checkin-web"
+
+
+def test_the_example_environment_names_every_variable_compose_requires():
+    required = set(re.findall(r"\$\{(\w+):\?", (DEPLOY / "compose.yaml").read_text()))
+    example = {line.split("=", 1)[0] for line in (DEPLOY / ".env.example").read_text().splitlines() if "=" in line}
+    assert required and required <= example
