@@ -18,8 +18,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
 # Behind the proxy, keep its connections open a little longer than it does.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# Worker heartbeats in memory: the image's root filesystem is read-only and /tmp may be on disk.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Worker heartbeats in memory (the image sets /dev/shm): its root filesystem is read-only.
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
 # Requests with absurd lines or headers are refused before Django sees them (400).
 limit_request_line = 8190
 limit_request_fields = 100

@@ -109,9 +109,10 @@ ROOT_URLCONF = "checkin.urls_public"
 MIDDLEWARE = [
     "checkin.health.HealthMiddleware",
     "shared_apps.operations.tls_ask.TlsAskMiddleware",
-    "shared_apps.tenancy.middleware.TenantHostMiddleware",
+    # Static files are the same on every host and must load without the database (the 503 page uses them).
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shared_apps.tenancy.middleware.TenantHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -15,7 +15,8 @@ NEW_KEY = "new-production-key-" + "n" * 50
 
 def _production_settings(**env: str) -> subprocess.CompletedProcess[str]:
     code = "from django.conf import settings; settings.SECRET_KEY; print(settings.SECRET_KEY_FALLBACKS)"
-    environment = production_env(database_url="postgresql://checkin@127.0.0.1:5432/checkin", **env)
+    environment = production_env(database_url="postgresql://checkin@127.0.0.1:5432/checkin")
+    environment.update(env)
     return subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
                           env=environment, cwd=ROOT, capture_output=True, text=True)  # fmt: skip
 
