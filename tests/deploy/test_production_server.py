@@ -94,9 +94,13 @@ def test_signing_in_sets_a_host_only_secure_session_cookie(production_server):
 
 
 def test_an_unknown_host_is_refused(production_server):
-    response = _get(_opener(http.cookiejar.CookieJar()), f"{production_server}/", Host="evil.example")
-    assert response.status == 404  # no schema is chosen for a host that is not in the Domain table
-    assert response.headers.get_all("Set-Cookie") is None
+    opener = _opener(http.cookiejar.CookieJar())
+    over_https = _get(opener, f"{production_server}/", Host="evil.example", **{"X-Forwarded-Proto": "https"})
+    assert over_https.status == 404  # no schema is chosen for a host that is not in the Domain table
+    plain = _get(opener, f"{production_server}/", Host="evil.example")
+    assert plain.status == 400  # not in ALLOWED_HOSTS: not even redirected to HTTPS
+    for response in (over_https, plain):
+        assert response.headers.get_all("Set-Cookie") is None
 
 
 def test_the_deploy_checks_pass_with_the_production_settings():
