@@ -140,9 +140,9 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "checkin.wsgi.application"
+ASGI_APPLICATION = "checkin.asgi.application"
 # Bodies past this answer 413 (shared_apps.operations.errors.bad_request) before a view reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
-ASGI_APPLICATION = "checkin.asgi.application"
 
 # --- Accounts and sessions ---------------------------------------------------
 # Each schema has its own users and sessions; cookies are host-only (no

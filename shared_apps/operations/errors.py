@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 RETRY_AFTER_SECONDS = 15
 
 
-def _page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
+def _page(*, status: int, title: str, message: str) -> HttpResponse:
     # Rendered without a request context: its processors would read the session and the user from the database.
     html = render_to_string("operations/error.html", {"title": title, "message": message, "status": status})
     response = HttpResponse(html, status=status)
@@ -34,7 +34,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     with translation.override(translation.get_language_from_request(request)):
         if isinstance(exception, OperationalError | InterfaceError):
             response = _page(
-                request,
                 status=503,
                 title=_("Temporarily unavailable"),
                 message=_("Check-in cannot reach its database right now. Nothing was saved. Try again in a moment."),
@@ -42,7 +41,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
         return _page(
-            request,
             status=500,
             title=_("Something went wrong"),
             message=_("The error has been recorded. Try again, or contact your administrator if it persists."),
@@ -54,13 +52,11 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     with translation.override(translation.get_language_from_request(request)):
         if isinstance(exception, RequestDataTooBig):
             return _page(
-                request,
                 status=413,
                 title=_("Request too large"),
                 message=_("What you sent is larger than Check-in accepts. Send less at a time."),
             )
         return _page(
-            request,
             status=400,
             title=_("Bad request"),
             message=_("Check-in could not read what you sent. Go back and try again."),

@@ -1,5 +1,8 @@
 """Error pages: a lost database is a translated 503, other errors say nothing of the internals."""
 
+import importlib
+
+import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import RequestFactory
 
@@ -41,3 +44,10 @@ def test_static_files_are_served_before_tenant_routing(client_for, django_assert
         response = client_for("unknown.localhost").get("/static/checkin/app.css")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/css")
+
+
+@pytest.mark.parametrize("urlconf", ["checkin.urls_public", "checkin.urls_company", "checkin.urls_reception"])
+def test_every_host_type_uses_these_pages(urlconf):
+    module = importlib.import_module(urlconf)
+    assert module.handler400 == "shared_apps.operations.errors.bad_request"
+    assert module.handler500 == "shared_apps.operations.errors.server_error"
