@@ -19,8 +19,11 @@ PORTS = range(8107, 8118)
 LONG_SECRET_KEY = "test-production-secret-" + "k" * 60
 
 
-def free_port() -> int:
+def free_port(*, after: int = 0) -> int:
+    """The first port of deploy's range (above `after`) that nothing listens on."""
     for port in PORTS:
+        if port <= after:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))

@@ -7,11 +7,10 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 
-from tests.deploy.processes import LONG_SECRET_KEY, ROOT, current_test_database_url, free_port, gunicorn, production_env
+from tests.deploy.processes import LONG_SECRET_KEY, ROOT
 
 PASSWORD = "checkin-demo-2026"
 pytestmark = pytest.mark.django_db
@@ -20,13 +19,6 @@ pytestmark = pytest.mark.django_db
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
-
-
-@pytest.fixture(scope="module")
-def production_server(django_db_setup, django_db_blocker) -> Iterator[str]:
-    port = free_port()
-    with gunicorn(production_env(database_url=current_test_database_url(), port=port), port) as base:
-        yield base
 
 
 def _opener(jar: http.cookiejar.CookieJar) -> urllib.request.OpenerDirector:
