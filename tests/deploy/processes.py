@@ -25,6 +25,8 @@ def free_port(*, after: int = 0) -> int:
         if port <= after:
             continue
         with socket.socket() as probe:
+            # As the servers do: a port whose old connections linger in TIME_WAIT is free to listen on.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
