@@ -93,4 +93,7 @@ class EmbeddedPostgres:
         self._pg_ctl("-w", "-o", '-h ""', "-o", f"-k {self.socket_dir}", "-l", str(self.server.log), "start")
 
     def remove(self) -> None:
+        # The package would stop only the postmaster it started itself, not the one start() put in its place.
+        if (self.server.pgdata / "postmaster.pid").exists():
+            self._pg_ctl("-w", "-m", "immediate", "stop")
         self.server.cleanup()
