@@ -14,3 +14,13 @@ accesslog = "-"
 # The access log line holds the path only, never query strings (they may carry search terms).
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss host=%({host}i)s'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Time for a request in progress to finish on SIGTERM (a rollout), within Kubernetes' grace period.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
+# Behind the proxy, keep its connections open a little longer than it does.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Worker heartbeats in memory (the image sets /dev/shm): its root filesystem is read-only.
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
+# Requests with absurd lines or headers are refused before Django sees them (400).
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190

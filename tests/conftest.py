@@ -28,7 +28,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         # Never seed personas into a real database (pytest-django only swaps in the
         # test database when a selected test uses the database).
-        if not connection.settings_dict["NAME"].startswith("test_"):
+        if not tenant_connection().settings_dict["NAME"].startswith("test_"):
             return
         load_demo()
         harbour = building_create(slug="harbour", name="Harbour House", address="Quai 1, Antwerp")

@@ -20,6 +20,8 @@ PROJECT_ROOT = BASE_DIR.parents[1]
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105 - refused by production settings
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# Rotation: the previous keys, comma-separated; sessions and links signed with them stay valid.
+SECRET_KEY_FALLBACKS = [key for key in env_str("SECRET_KEY_FALLBACKS").split(",") if key]
 DEBUG = env_bool("DEBUG", True)
 
 # --- Hosts -----------------------------------------------------------------
@@ -28,6 +30,10 @@ DEBUG = env_bool("DEBUG", True)
 CHECKIN_ROOT_DOMAIN = env_str("CHECKIN_ROOT_DOMAIN", "localhost").strip().lower()
 CHECKIN_EXTRA_HOSTS = [h for h in env_str("CHECKIN_EXTRA_HOSTS").split(",") if h]  # custom company domains
 ALLOWED_HOSTS = [CHECKIN_ROOT_DOMAIN, f".{CHECKIN_ROOT_DOMAIN}", *CHECKIN_EXTRA_HOSTS]
+# Who may ask /internal/tls-allowed (the TLS proxy): comma-separated networks.
+CHECKIN_INTERNAL_NETWORKS = [
+    net.strip() for net in env_str("CHECKIN_INTERNAL_NETWORKS", "127.0.0.0/8,::1/128").split(",") if net.strip()
+]
 CHECKIN_PUBLIC_PORT = env_str("CHECKIN_PUBLIC_PORT", "8000" if DEBUG else "")
 CHECKIN_URL_SCHEME = env_str("CHECKIN_URL_SCHEME", "http" if DEBUG else "https")
 
@@ -42,6 +48,8 @@ DATABASES = {
         **dj_database_url.parse(_database_url, conn_max_age=env_int("CONN_MAX_AGE", 60)),
         # django-tenants' backend switches the search_path per request.
         "ENGINE": "django_tenants.postgresql_backend",
+        # A connection broken by a database restart is replaced at the next request instead of failing it.
+        "CONN_HEALTH_CHECKS": True,
     }
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
@@ -66,6 +74,7 @@ TENANT_TYPES = {
             "shared_apps.tenancy",
             "shared_apps.audit",
             "shared_apps.console",
+            "shared_apps.operations",
             *_EVERY_SCHEMA,
             "shared_apps.console.admin_site.ITAdminConfig",  # django.contrib.admin, for IT only
             "django.contrib.messages",
@@ -113,9 +122,11 @@ ROOT_URLCONF = "checkin.urls_public"
 
 MIDDLEWARE = [
     "checkin.health.HealthMiddleware",
-    "shared_apps.tenancy.middleware.TenantHostMiddleware",
+    "shared_apps.operations.tls_ask.TlsAskMiddleware",
+    # Static files are the same on every host and must load without the database (the 503 page uses them).
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shared_apps.tenancy.middleware.TenantHostMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,6 +155,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "checkin.wsgi.application"
 ASGI_APPLICATION = "checkin.asgi.application"
+# Bodies past this answer 413 (shared_apps.operations.errors.bad_request) before a view reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
 # --- Accounts and sessions ---------------------------------------------------
 # Each schema has its own users and sessions; cookies are host-only (no
@@ -190,7 +203,7 @@ TIME_ZONE = "Europe/Brussels"
 
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_ROOT / ".data" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(PROJECT_ROOT / ".data" / "static")))
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

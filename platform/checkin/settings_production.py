@@ -15,6 +15,11 @@ if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 5
         "SECRET_KEY is unset, the development default or shorter than 50 characters: "
         "set SECRET_KEY to a long random value (python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
+if any(len(key) < 50 or key == DEVELOPMENT_SECRET_KEY for key in SECRET_KEY_FALLBACKS):  # noqa: F405
+    raise ImproperlyConfigured(
+        "SECRET_KEY_FALLBACKS holds a key shorter than 50 characters or the development key: "
+        "list only previous production keys, comma-separated."
+    )
 if not env_str("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL is unset: production never starts the embedded PostgreSQL.")
 

@@ -6,6 +6,9 @@ from checkin.urls_common import urlpatterns as common
 from shared_apps.audit.views import company_audit
 from tenant_apps.visits.views import today
 
+handler400 = "shared_apps.operations.errors.bad_request"
+handler500 = "shared_apps.operations.errors.server_error"
+
 urlpatterns = [
     path("", today, name="home"),
     path("visits/", include("tenant_apps.visits.urls")),

@@ -6,6 +6,9 @@ from django.urls import include, path
 from checkin.urls_common import urlpatterns as common
 from shared_apps.console.views.buildings import building_list
 
+handler400 = "shared_apps.operations.errors.bad_request"
+handler500 = "shared_apps.operations.errors.server_error"
+
 urlpatterns = [
     path("", building_list, name="home"),
     path("console/", include("shared_apps.console.urls")),

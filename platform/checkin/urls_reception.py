@@ -5,6 +5,9 @@ from django.urls import include, path
 from checkin.urls_common import urlpatterns as common
 from tenant_apps.desk.views import desk_home
 
+handler400 = "shared_apps.operations.errors.bad_request"
+handler500 = "shared_apps.operations.errors.server_error"
+
 urlpatterns = [
     path("", desk_home, name="home"),
     path("desk/kiosks/", include("tenant_apps.kiosk.desk_urls")),

@@ -1,0 +1,20 @@
+#!/bin/sh
+# One image, four processes: web | worker | beat | migrate; anything else runs as given.
+set -eu
+cd /app
+case "${1:-web}" in
+  web)
+    exec gunicorn -c deploy/gunicorn.conf.py checkin.wsgi ;;
+  worker)
+    # Recycled now and then: a connection caches metadata of every schema it touched (DESIGN.md, many schemas).
+    exec celery -A checkin worker --loglevel "${LOG_LEVEL:-INFO}" \
+      --concurrency "${CELERY_CONCURRENCY:-2}" --max-tasks-per-child "${CELERY_MAX_TASKS_PER_CHILD:-200}" ;;
+  beat)
+    # Exactly one beat may run; its schedule state lives in /tmp (nothing else is writable).
+    exec celery -A checkin beat --loglevel "${LOG_LEVEL:-INFO}" --schedule /tmp/celerybeat-schedule ;;
+  migrate)
+    python platform/manage.py migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-multiprocessing}"
+    exec python platform/manage.py ensure_platform ;;
+  *)
+    exec "$@" ;;
+esac

@@ -1,0 +1,15 @@
+"""The production web process, shared by the tests that talk to it directly or through the proxy."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.deploy.processes import current_test_database_url, free_port, gunicorn, production_env
+
+
+@pytest.fixture(scope="module")
+def production_server(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """`gunicorn -c deploy/gunicorn.conf.py checkin.wsgi` with production settings on the test database."""
+    port = free_port()
+    with gunicorn(production_env(database_url=current_test_database_url(), port=port), port) as base:
+        yield base

@@ -1,0 +1,150 @@
+"""deploy/Caddyfile passes Caddy's own validation (Debian's `caddy` package; CI installs it)."""
+
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.deploy.processes import ROOT, free_port
+
+CADDY = shutil.which("caddy")
+pytestmark = [
+    pytest.mark.skipif(CADDY is None, reason="no `caddy` binary: apt-get install caddy (as .ci/run does)"),
+    pytest.mark.django_db,
+]
+ENV = {
+    **os.environ,
+    "CHECKIN_ROOT_DOMAIN": "checkin.example",
+    "ACME_EMAIL": "ops@checkin.example",
+    "CHECKIN_UPSTREAM": "web:8000",
+    "DNS_API_TOKEN": "token",
+    "HOME": "/tmp",  # caddy writes its state under $HOME; the test must not touch the user's
+}
+
+
+def _adapt(folder):
+    assert CADDY is not None
+    return subprocess.run(
+        [CADDY, "adapt", "--config", str(folder / "Caddyfile"), "--adapter", "caddyfile", "--validate"],
+        cwd=folder, env=ENV, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def caddy_folder(tmp_path):
+    shutil.copy(ROOT / "deploy" / "Caddyfile", tmp_path / "Caddyfile")
+    return tmp_path
+
+
+def test_the_caddyfile_validates(caddy_folder):
+    # The wildcard snippet needs a DNS provider module that Debian's build lacks: stand in `tls internal`.
+    (caddy_folder / "wildcard_tls.caddy").write_text("tls internal\n")
+    result = _adapt(caddy_folder)
+    assert result.returncode == 0, result.stderr
+    config = result.stdout
+    assert '"host":["checkin.example","*.checkin.example"]' in config
+    assert '"ask":"http://web:8000/internal/tls-allowed"' in config
+    assert '"on_demand":true' in config
+    assert '"dial":"web:8000"' in config
+
+
+def test_the_wildcard_snippet_is_valid_up_to_its_dns_module(caddy_folder):
+    shutil.copy(ROOT / "deploy" / "caddy" / "wildcard_tls.caddy", caddy_folder / "wildcard_tls.caddy")
+    result = _adapt(caddy_folder)
+    if result.returncode == 0:  # a caddy built with the module (deploy/caddy/Dockerfile)
+        return
+    assert "module not registered: dns.providers.cloudflare" in result.stderr, result.stderr
+
+
+def _https_get(port: int, server_name: str, path: str) -> str:
+    """One HTTPS request to the proxy on loopback, with `server_name` as SNI and Host."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # Caddy's internal CA stands in for the public one
+    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+    with raw, context.wrap_socket(raw, server_hostname=server_name) as tls:
+        tls.sendall(f"GET {path} HTTP/1.1\r\nHost: {server_name}\r\nConnection: close\r\n\r\n".encode())
+        chunks = []
+        while chunk := tls.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks).decode(errors="replace")
+
+
+@dataclass
+class RunningProxy:
+    https_port: int
+    log: Path
+
+    def wait_for_log(self, text: str) -> bool:
+        deadline = time.monotonic() + 5
+        while text not in self.log.read_text(errors="replace"):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+
+@pytest.fixture
+def running_proxy(caddy_folder, production_server):
+    """deploy/Caddyfile run by Caddy in front of the production web process, on spare loopback ports.
+
+    Only what cannot run here is changed: certificates come from Caddy's internal CA
+    (no ACME, no DNS), the ports are spare ones, the admin API is off and the CA is
+    not installed into the system's trust store.
+    """
+    assert CADDY is not None
+    web_port = int(production_server.rsplit(":", 1)[1])
+    http_port = free_port(after=web_port)
+    https_port = free_port(after=http_port)
+    caddyfile = (caddy_folder / "Caddyfile").read_text()
+    options = ["debug", "admin off", "skip_install_trust", "local_certs", "default_bind 127.0.0.1",
+               f"http_port {http_port}", f"https_port {https_port}"]  # fmt: skip
+    local = "".join(f"\t{option}\n" for option in options)
+    (caddy_folder / "Caddyfile").write_text(caddyfile.replace("{\n", "{\n" + local, 1))
+    (caddy_folder / "wildcard_tls.caddy").write_text("tls internal\n")
+    env = {**ENV, "CHECKIN_ROOT_DOMAIN": "localhost", "CHECKIN_UPSTREAM": f"127.0.0.1:{web_port}",
+           "XDG_DATA_HOME": str(caddy_folder / "data"), "XDG_CONFIG_HOME": str(caddy_folder / "config")}  # fmt: skip
+    with (caddy_folder / "caddy.log").open("wb") as log:
+        process = subprocess.Popen([CADDY, "run", "--config", "Caddyfile", "--adapter", "caddyfile"],
+                                   cwd=caddy_folder, env=env, stdout=log, stderr=log)  # fmt: skip
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", https_port), timeout=1).close()
+                    break
+                except OSError:
+                    assert process.poll() is None, (caddy_folder / "caddy.log").read_text()[-3000:]
+                    assert time.monotonic() < deadline, "caddy did not start"
+                    time.sleep(0.1)
+            yield RunningProxy(https_port=https_port, log=caddy_folder / "caddy.log")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_the_proxy_serves_a_company_host_over_https(running_proxy):
+    response = _https_get(running_proxy.https_port, "acme.localhost", "/accounts/login/")
+    status_line, headers = response.split("\r\n", 1)[0], response.lower()
+    assert status_line == "HTTP/1.1 200 OK"
+    # Django saw https (X-Forwarded-Proto from Caddy): no redirect, HSTS and the __Host- cookie.
+    assert "strict-transport-security: max-age=31536000" in headers
+    assert "set-cookie: __host-checkin_csrf=" in headers
+
+
+def test_the_proxy_refuses_a_certificate_for_an_unknown_host(running_proxy):
+    # Caddy asks /internal/tls-allowed, gets 404, and fails the handshake: Check-in never sees the request.
+    with pytest.raises(ssl.SSLError):
+        _https_get(running_proxy.https_port, "evil.example", "/")
+    assert running_proxy.wait_for_log("evil.example: certificate not allowed by ask endpoint")
+
+
+def test_the_proxy_hides_the_internal_endpoint(running_proxy):
+    response = _https_get(running_proxy.https_port, "acme.localhost", "/internal/tls-allowed?domain=acme.localhost")
+    assert response.startswith("HTTP/1.1 404")
