@@ -7,6 +7,8 @@ number of visits the next purge would delete at the new value.
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
@@ -42,6 +44,11 @@ def _body(forecast: PurgeForecast) -> dict[str, Any]:
     }
 
 
+@extend_schema_view(
+    get=extend_schema(responses=OpenApiTypes.OBJECT),
+    put=extend_schema(request=RetentionInput, responses=OpenApiTypes.OBJECT),
+    patch=extend_schema(request=RetentionInput, responses=OpenApiTypes.OBJECT),
+)
 class RetentionAPI(APIView):
     authentication_classes = [SessionAuthentication]
 

@@ -24,6 +24,7 @@ def _audited(action, visit_id):
 
 @pytest.fixture
 def tower_notices(tower):
+    BuildingDocument.objects.filter(building=tower).delete()  # the defaults every building gets
     BuildingDocument.objects.create(building=tower, kind="privacy_notice", language="en", version="en-1", text="Old")
     BuildingDocument.objects.create(building=tower, kind="privacy_notice", language="en", version="en-2", text="We")
     BuildingDocument.objects.create(building=tower, kind="privacy_notice", language="fr", version="fr-7", text="Nous")
@@ -60,7 +61,7 @@ def test_check_in_is_refused_without_the_notice_accepted(tower_desk, acme, make_
 
 def test_check_in_of_a_visit_already_on_site_is_refused(tower_desk, globex, make_visit):
     visit = make_visit(globex, state=Visit.State.ON_SITE)
-    response = tower_desk.post(f"/desk/visits/globex/{visit.pk}/check-in/", {}, follow=True)
+    response = tower_desk.post(f"/desk/visits/globex/{visit.pk}/check-in/", {"notice_accepted": "on"}, follow=True)
     assert "already checked in" in response.content.decode()
     assert _audited("desk.visit.check_in", visit.pk) == 0
 

@@ -93,6 +93,7 @@ def test_the_board_shows_a_check_in_made_elsewhere_without_a_reload(live_desk):
             other.fill("input[name=first_name]", "Ulrike")
             other.fill("input[name=last_name]", surname)
             other.fill("input[name=expected_end]", "23:59")
+            other.check("input[name=notice_accepted]")
             other.click("main button[type=submit]")
             expect(other.locator(".visitor-badge")).to_contain_text(surname)
 

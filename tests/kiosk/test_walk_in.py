@@ -83,6 +83,7 @@ def test_the_notice_shows_the_companys_retention_and_the_latest_version_in_the_l
         settings, _ = CompanySettings.objects.get_or_create(pk=1)
         settings.retention_days = 123
         settings.save()
+    BuildingDocument.objects.filter(building=tower).delete()  # the defaults every building gets
     BuildingDocument.objects.create(building=tower, kind="privacy_notice", language="en", version="1", text="Old EN")
     BuildingDocument.objects.create(building=tower, kind="privacy_notice", language="en", version="2", text="New EN")
     BuildingDocument.objects.create(building=tower, kind="privacy_notice", language="nl", version="7", text="NL tekst")
