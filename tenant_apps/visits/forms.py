@@ -88,6 +88,10 @@ class PreRegistrationForm(VisitorFieldsForm, _HostChoiceMixin, _ScheduleMixin):
 class VisitEditForm(VisitorFieldsForm, _HostChoiceMixin):
     """The details of a visit that is not over: the visitor, the host and the purpose."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False  # a walk-in registered at the kiosk may have given none
+
 
 class RescheduleForm(_ScheduleMixin):
     """New expected arrival and departure."""

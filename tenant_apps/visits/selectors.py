@@ -27,13 +27,20 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _personal(user: User) -> Q:
+    return Q(host__user=user) | Q(created_by=user)
+
+
+def visits_personal(*, user: User) -> QuerySet[Visit]:
+    """Visits for the host linked to `user`, or that `user` registered, whatever their role."""
+    return Visit.objects.select_related("visitor", "host").filter(_personal(user))
+
+
 def visits_of(*, user: User) -> QuerySet[Visit]:
-    """The visits that are `user`'s own: an admin owns every visit; a member those whose host is
-    linked to their account or that they registered."""
-    visits = Visit.objects.select_related("visitor", "host")
+    """The visits `user` may change: an admin every visit; a member their personal ones."""
     if user.role == User.Role.ADMIN:
-        return visits
-    return visits.filter(Q(host__user=user) | Q(created_by=user))
+        return Visit.objects.select_related("visitor", "host")
+    return visits_personal(user=user)
 
 
 def visits_visible_to(*, user: User) -> QuerySet[Visit]:
@@ -41,9 +48,7 @@ def visits_visible_to(*, user: User) -> QuerySet[Visit]:
     if user.role == User.Role.ADMIN:
         return visits_of(user=user)
     today = visits_on_day(day=timezone.localdate()).values("pk")
-    return Visit.objects.select_related("visitor", "host").filter(
-        Q(host__user=user) | Q(created_by=user) | Q(pk__in=today)
-    )
+    return Visit.objects.select_related("visitor", "host").filter(_personal(user) | Q(pk__in=today))
 
 
 def visits_upcoming(*, user: User) -> QuerySet[Visit]:

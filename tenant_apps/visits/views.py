@@ -25,7 +25,7 @@ from tenant_apps.visits.forms import (
     VisitorFieldsForm,
 )
 from tenant_apps.visits.models import Host, Visit
-from tenant_apps.visits.selectors import visits_history, visits_of, visits_on_day, visits_upcoming
+from tenant_apps.visits.selectors import visits_history, visits_of, visits_on_day, visits_personal, visits_upcoming
 from tenant_apps.visits.services import (
     Actor,
     VisitStateError,
@@ -61,7 +61,7 @@ def today(request: HttpRequest) -> HttpResponse:
     """Today's visits of the whole company, shared by every staff member: expected, on site, gone."""
     user: User = request.user  # type: ignore[assignment]
     visits = list(visits_on_day(day=timezone.localdate()))
-    own = set(visits_of(user=user).filter(pk__in=[v.pk for v in visits]).values_list("pk", flat=True))
+    own = set(visits_personal(user=user).filter(pk__in=[v.pk for v in visits]).values_list("pk", flat=True))
     groups = [
         (state, label, [v for v in visits if v.state == state])
         for state, label in [

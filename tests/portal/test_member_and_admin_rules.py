@@ -75,3 +75,9 @@ def test_an_admin_sees_and_changes_everything(world, acme_admin):
     assert acme_admin.get(f"/visits/{world.other_future.pk}/edit/").status_code == 200
     for path in ("/hosts/", "/users/", "/settings/"):
         assert acme_admin.get(path).status_code == 200
+
+
+def test_today_tags_the_member_s_own_visits(world, acme_member):
+    own = acme_member.get("/").context["own"]
+    assert world.own_today.pk in own
+    assert world.other_today.pk not in own

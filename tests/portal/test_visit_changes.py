@@ -68,3 +68,12 @@ def test_a_refused_transition_is_explained(world, acme_admin):
     assert "This visit is already cancelled." in page
     page = acme_admin.post(f"/visits/{world.other_past.pk}/no-show/", follow=True).content.decode()
     assert "Only an expected visit can be marked as a no-show." in page
+
+
+def test_a_visitor_without_an_e_mail_can_be_edited(acme, world, acme_admin):
+    response = acme_admin.post(f"/visits/{world.other_today.pk}/edit/", {
+        "first_name": "Bob", "last_name": "Bakker", "email": "", "language": "en", "purpose": "Walk-in",
+    })  # fmt: skip
+    assert response.status_code == 302
+    with tenant_context(acme):
+        assert Visit.objects.get(pk=world.other_today.pk).visitor.email == ""
