@@ -39,6 +39,7 @@ from tenant_apps.visits.services import (
 
 STAFF = (User.Role.ADMIN, User.Role.MEMBER)
 PAGE_SIZE = 25
+HISTORY_FILTER_KEY = "visits.history_filter"
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -48,12 +49,6 @@ def _actor(request: HttpRequest) -> Actor:
 
 def _page(request: HttpRequest, visits: QuerySet[Visit]) -> Page:
     return Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @staff_required(*STAFF)
@@ -76,16 +71,24 @@ def today(request: HttpRequest) -> HttpResponse:
 def upcoming(request: HttpRequest) -> HttpResponse:
     """Visits still expected after today: all of them for an admin, a member's own otherwise."""
     page = _page(request, visits_upcoming(user=request.user))  # type: ignore[arg-type]
-    return render(request, "visits/upcoming.html", {"page": page, "query": _query_without_page(request)})
+    return render(request, "visits/upcoming.html", {"page": page})
 
 
 @staff_required(*STAFF)
 def history(request: HttpRequest) -> HttpResponse:
-    """Every visit, newest first, searchable by name, e-mail or code and filtered by date, host and state."""
-    form = HistoryFilterForm(request.GET or None)
+    """Every visit, newest first, searchable by name, e-mail or code and filtered by date, host and state.
+
+    The search is POSTed and kept in the session, so names and e-mail addresses never appear in URLs.
+    """
+    if request.method == "POST":
+        fields = HistoryFilterForm.base_fields
+        typed = {name: request.POST.get(name, "")[:100] for name in fields if "clear" not in request.POST}
+        request.session[HISTORY_FILTER_KEY] = {name: value for name, value in typed.items() if value}
+        return redirect("visits:history")
+    form = HistoryFilterForm(request.session.get(HISTORY_FILTER_KEY) or None)
     visits = visits_history(user=request.user, filters=form.history_filter())  # type: ignore[arg-type]
     page = _page(request, visits)
-    return render(request, "visits/history.html", {"form": form, "page": page, "query": _query_without_page(request)})
+    return render(request, "visits/history.html", {"form": form, "page": page})
 
 
 @staff_required(*STAFF)
