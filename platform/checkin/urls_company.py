@@ -3,15 +3,25 @@
 from django.urls import include, path
 
 from checkin.urls_common import urlpatterns as common
+from shared_apps.accounts.models import User
 from shared_apps.audit.views import company_audit
 from tenant_apps.visits.views import today
 
 handler400 = "shared_apps.operations.errors.bad_request"
 handler500 = "shared_apps.operations.errors.server_error"
 
+COMPANY_STAFF = {
+    "roles": (User.Role.ADMIN, User.Role.MEMBER),
+    "manager_roles": (User.Role.ADMIN,),
+    "nav_template": "visits/_nav.html",
+}
+
 urlpatterns = [
     path("", today, name="home"),
     path("visits/", include("tenant_apps.visits.urls")),
+    path("hosts/", include("tenant_apps.visits.host_urls")),
+    path("users/", include("tenant_apps.visits.staff_urls"), COMPANY_STAFF),
+    path("settings/", include("tenant_apps.visits.settings_urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("privacy/", include("tenant_apps.privacy.urls")),
     path("api/v1/", include("tenant_apps.api.urls")),

@@ -137,6 +137,7 @@ class VisitEvent(models.Model):
     class Kind(models.TextChoices):
         REGISTERED = "registered", _("registered")
         RESCHEDULED = "rescheduled", _("rescheduled")
+        UPDATED = "updated", _("details changed")
         CHECKED_IN = "checked_in", _("checked in")
         CHECKED_OUT = "checked_out", _("checked out")
         AUTO_CHECKED_OUT = "auto_checked_out", _("checked out automatically")

@@ -1,11 +1,13 @@
 """Reads of a company's visits. They run in the schema of the current host."""
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from tenant_apps.visits.models import CompanySettings, Visit
+from shared_apps.accounts.models import User
+from tenant_apps.visits.models import CompanySettings, Host, Visit
 
 
 def company_settings() -> CompanySettings:
@@ -19,3 +21,80 @@ def visits_on_day(*, day: dt.date) -> QuerySet[Visit]:
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     end = start + dt.timedelta(days=1)
     return Visit.objects.select_related("visitor", "host").filter(expected_start__lt=end, expected_end__gte=start)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _personal(user: User) -> Q:
+    return Q(host__user=user) | Q(created_by=user)
+
+
+def visits_personal(*, user: User) -> QuerySet[Visit]:
+    """Visits for the host linked to `user`, or that `user` registered, whatever their role."""
+    return Visit.objects.select_related("visitor", "host").filter(_personal(user))
+
+
+def visits_of(*, user: User) -> QuerySet[Visit]:
+    """The visits `user` may change: an admin every visit; a member their personal ones."""
+    if user.role == User.Role.ADMIN:
+        return Visit.objects.select_related("visitor", "host")
+    return visits_personal(user=user)
+
+
+def visits_visible_to(*, user: User) -> QuerySet[Visit]:
+    """What `user` may open: their own visits, plus every visit of today (the shared view of the lobby)."""
+    if user.role == User.Role.ADMIN:
+        return visits_of(user=user)
+    today = visits_on_day(day=timezone.localdate()).values("pk")
+    return Visit.objects.select_related("visitor", "host").filter(_personal(user) | Q(pk__in=today))
+
+
+def visits_upcoming(*, user: User) -> QuerySet[Visit]:
+    """`user`'s own visits still expected after today, soonest first."""
+    tomorrow = _start_of(timezone.localdate() + dt.timedelta(days=1))
+    return visits_of(user=user).filter(state=Visit.State.EXPECTED, expected_start__gte=tomorrow)
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    query: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    host: Host | None = None
+    state: str = ""
+
+
+def visits_history(*, user: User, filters: HistoryFilter) -> QuerySet[Visit]:
+    """`user`'s own visits, newest first, matching a name, e-mail or code and the filters."""
+    visits = visits_of(user=user)
+    query = filters.query.strip()
+    if query:
+        for word in query.split():
+            visits = visits.filter(
+                Q(visitor__first_name__icontains=word)
+                | Q(visitor__last_name__icontains=word)
+                | Q(visitor__email__icontains=word)
+                | Q(visitor__company_name__icontains=word)
+                | Q(code__iexact=word)
+            )
+    if filters.date_from:
+        visits = visits.filter(expected_start__gte=_start_of(filters.date_from))
+    if filters.date_to:
+        visits = visits.filter(expected_start__lt=_start_of(filters.date_to + dt.timedelta(days=1)))
+    if filters.host:
+        visits = visits.filter(host=filters.host)
+    if filters.state:
+        visits = visits.filter(state=filters.state)
+    return visits.order_by("-expected_start", "-pk")
+
+
+def hosts_all() -> QuerySet[Host]:
+    """Every host of the company, active first, with the staff account linked to each."""
+    return Host.objects.select_related("user").order_by("-is_active", "name")
+
+
+def hosts_active() -> QuerySet[Host]:
+    """The hosts a new visit may be for."""
+    return Host.objects.filter(is_active=True).order_by("name")

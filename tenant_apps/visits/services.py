@@ -20,7 +20,7 @@ from tenant_apps.notifications.services import (
     delivery_queue_invitation,
 )
 from tenant_apps.notifications.triggers import in_this_schema
-from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor
+from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor
 
 
 class VisitStateError(Exception):
@@ -168,3 +168,138 @@ def visit_note_add(*, visit: Visit, note: str, actor: Actor) -> VisitEvent:
     if not note:
         raise ValueError("A note needs some text; forms check this before calling.")
     return VisitEvent.objects.create(visit=visit, kind=VisitEvent.Kind.NOTE, actor=actor.label, note=note)
+
+
+# --- Visitors, visit details and hosts (portal writes) -------------------------------
+
+
+@dataclass(frozen=True)
+class VisitorDetails:
+    """What a company may know about a visitor: no field beyond what a visit needs."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    company_name: str
+    language: str
+
+
+def _apply_visitor_details(visitor: Visitor, details: VisitorDetails) -> None:
+    visitor.first_name, visitor.last_name = details.first_name, details.last_name
+    visitor.email, visitor.phone = details.email.strip().lower(), details.phone
+    visitor.company_name, visitor.language = details.company_name, details.language
+
+
+@transaction.atomic
+def visitor_find_or_create(*, details: VisitorDetails) -> Visitor:
+    """The company's visitor with this e-mail address, refreshed with `details`; a new one otherwise.
+
+    A visitor without an e-mail address cannot be recognised and is always created.
+    """
+    email = details.email.strip().lower()
+    visitor = Visitor.objects.select_for_update().filter(email__iexact=email).order_by("pk").first() if email else None
+    visitor = visitor or Visitor()
+    _apply_visitor_details(visitor, details)
+    visitor.full_clean()
+    visitor.save()
+    return visitor
+
+
+@transaction.atomic
+def visitor_update(*, visitor: Visitor, details: VisitorDetails) -> Visitor:
+    """Correct a visitor's details; they are the same person on every visit."""
+    _apply_visitor_details(visitor, details)
+    visitor.full_clean()
+    visitor.save()
+    return visitor
+
+
+@transaction.atomic
+def visit_update_details(
+    *, visit: Visit, visitor: VisitorDetails, host: Host | None, purpose: str, actor: Actor
+) -> Visit:
+    """Correct the visitor, the host and the purpose of a visit that has not ended; the timeline records it."""
+    visit = _locked(visit)
+    if visit.state not in (Visit.State.EXPECTED, Visit.State.ON_SITE):
+        raise VisitStateError(_("This visit has ended and can no longer be changed."))
+    visitor_update(visitor=visit.visitor, details=visitor)
+    visit.host, visit.purpose = host, purpose
+    _save(visit, actor, ["host", "purpose"])
+    _event(visit, VisitEvent.Kind.UPDATED, actor)
+    return visit
+
+
+@dataclass(frozen=True)
+class HostDetails:
+    name: str
+    email: str
+    phone: str
+    notify_by: str
+    user: User | None
+
+
+@transaction.atomic
+def host_create(*, details: HostDetails) -> Host:
+    """Add someone visitors can come to see; a staff account is linked to at most one host."""
+    host = Host(
+        name=details.name, email=details.email.strip().lower(), phone=details.phone,
+        notify_by=details.notify_by, user=details.user,
+    )  # fmt: skip
+    host.full_clean()
+    host.save()
+    return host
+
+
+@transaction.atomic
+def host_update(*, host: Host, details: HostDetails) -> Host:
+    """Change a host's contact details, how they are told, and the staff account linked to them."""
+    host.name, host.email, host.phone = details.name, details.email.strip().lower(), details.phone
+    host.notify_by, host.user = details.notify_by, details.user
+    host.full_clean()
+    host.save()
+    return host
+
+
+@transaction.atomic
+def host_set_active(*, host: Host, active: bool) -> Host:
+    """Deactivate a host (kept for the history of past visits, offered for no new visit) or bring one back."""
+    host.is_active = active
+    host.save(update_fields=["is_active"])
+    return host
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One pre-registration as typed: the visitor's details and the visit's."""
+
+    visitor: VisitorDetails
+    host: Host | None
+    expected_start: dt.datetime
+    expected_end: dt.datetime
+    purpose: str
+
+
+@transaction.atomic
+def visit_preregister(*, registration: Registration, actor: Actor) -> Visit:
+    """Register a visit for the visitor with this e-mail address, created or refreshed first."""
+    visitor = visitor_find_or_create(details=registration.visitor)
+    return visit_register(
+        visitor=visitor, host=registration.host, expected_start=registration.expected_start,
+        expected_end=registration.expected_end, purpose=registration.purpose, actor=actor,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def visits_preregister_many(*, registrations: list[Registration], actor: Actor) -> list[Visit]:
+    """Register every visit of a bulk import, or none: one failure rolls back the whole batch."""
+    return [visit_preregister(registration=registration, actor=actor) for registration in registrations]
+
+
+@transaction.atomic
+def company_settings_update(*, show_hosts_on_kiosk: bool) -> CompanySettings:
+    """Choose whether the kiosk lets walk-in visitors pick their host from a list."""
+    settings = CompanySettings.objects.select_for_update().get_or_create(pk=1)[0]
+    settings.show_hosts_on_kiosk = show_hosts_on_kiosk
+    settings.save(update_fields=["show_hosts_on_kiosk", "updated_at"])
+    return settings

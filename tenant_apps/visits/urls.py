@@ -1,1 +1,17 @@
-urlpatterns: list = []
+from django.urls import path
+
+from tenant_apps.visits import views
+
+app_name = "visits"
+
+urlpatterns = [
+    path("upcoming/", views.upcoming, name="upcoming"),
+    path("history/", views.history, name="history"),
+    path("new/", views.visit_new, name="new"),
+    path("import/", views.visit_import, name="import"),
+    path("<int:visit_id>/", views.visit_detail, name="detail"),
+    path("<int:visit_id>/edit/", views.visit_edit, name="edit"),
+    path("<int:visit_id>/reschedule/", views.visit_reschedule_view, name="reschedule"),
+    path("<int:visit_id>/cancel/", views.visit_cancel_view, name="cancel"),
+    path("<int:visit_id>/no-show/", views.visit_no_show_view, name="no_show"),
+]

@@ -1,16 +1,217 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The company portal's visit pages: today, upcoming, history, one visit, and the forms that change visits."""
+
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
-from tenant_apps.visits.models import Visit
-from tenant_apps.visits.selectors import visits_on_day
+from shared_apps.audit.services import audit_record
+from tenant_apps.visits.access import access_visit
+from tenant_apps.visits.bulk_import import COLUMNS, read_rows, registration_from
+from tenant_apps.visits.forms import (
+    BULK_MAX_BYTES,
+    BULK_MAX_ROWS,
+    BulkImportForm,
+    HistoryFilterForm,
+    PreRegistrationForm,
+    RescheduleForm,
+    VisitEditForm,
+    VisitorFieldsForm,
+)
+from tenant_apps.visits.models import Host, Visit
+from tenant_apps.visits.selectors import visits_history, visits_of, visits_on_day, visits_personal, visits_upcoming
+from tenant_apps.visits.services import (
+    Actor,
+    VisitStateError,
+    visit_cancel,
+    visit_mark_no_show,
+    visit_preregister,
+    visit_reschedule,
+    visit_update_details,
+    visits_preregister_many,
+)
+
+STAFF = (User.Role.ADMIN, User.Role.MEMBER)
+PAGE_SIZE = 25
+HISTORY_FILTER_KEY = "visits.history_filter"
 
 
-@staff_required(User.Role.ADMIN, User.Role.MEMBER)
+def _actor(request: HttpRequest) -> Actor:
+    user: User = request.user  # type: ignore[assignment]
+    return Actor(label=user.email, channel=Visit.Channel.INVITATION, user=user)
+
+
+def _page(request: HttpRequest, visits: QuerySet[Visit]) -> Page:
+    return Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@staff_required(*STAFF)
 def today(request: HttpRequest) -> HttpResponse:
-    """Today's visits of this company: who is expected, on site, or gone."""
+    """Today's visits of the whole company, shared by every staff member: expected, on site, gone."""
+    user: User = request.user  # type: ignore[assignment]
     visits = list(visits_on_day(day=timezone.localdate()))
+    own = set(visits_personal(user=user).filter(pk__in=[v.pk for v in visits]).values_list("pk", flat=True))
+    groups = [
+        (state, label, [v for v in visits if v.state == state])
+        for state, label in [
+            (Visit.State.EXPECTED, _("Expected")), (Visit.State.ON_SITE, _("On site")), (Visit.State.LEFT, _("Left")),
+        ]
+    ]  # fmt: skip
     counts = {state: sum(1 for v in visits if v.state == state) for state in Visit.State.values}
-    return render(request, "visits/today.html", {"visits": visits, "counts": counts})
+    return render(request, "visits/today.html", {"groups": groups, "counts": counts, "own": own})
+
+
+@staff_required(*STAFF)
+def upcoming(request: HttpRequest) -> HttpResponse:
+    """Visits still expected after today: all of them for an admin, a member's own otherwise."""
+    page = _page(request, visits_upcoming(user=request.user))  # type: ignore[arg-type]
+    return render(request, "visits/upcoming.html", {"page": page})
+
+
+@staff_required(*STAFF)
+def history(request: HttpRequest) -> HttpResponse:
+    """Every visit, newest first, searchable by name, e-mail or code and filtered by date, host and state.
+
+    The search is POSTed and kept in the session, so names and e-mail addresses never appear in URLs.
+    """
+    if request.method == "POST":
+        fields = HistoryFilterForm.base_fields
+        typed = {name: request.POST.get(name, "")[:100] for name in fields if "clear" not in request.POST}
+        request.session[HISTORY_FILTER_KEY] = {name: value for name, value in typed.items() if value}
+        return redirect("visits:history")
+    form = HistoryFilterForm(request.session.get(HISTORY_FILTER_KEY) or None)
+    visits = visits_history(user=request.user, filters=form.history_filter())  # type: ignore[arg-type]
+    page = _page(request, visits)
+    return render(request, "visits/history.html", {"form": form, "page": page})
+
+
+@staff_required(*STAFF)
+def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """One visit with its timeline; the actions are offered to whoever may change it."""
+    user: User = request.user  # type: ignore[assignment]
+    visit = access_visit(user, visit_id)
+    can_manage = visits_of(user=user).filter(pk=visit.pk).exists()
+    return render(
+        request,
+        "visits/detail.html",
+        {"visit": visit, "events": visit.events.all(), "can_manage": can_manage,
+         "is_expected": visit.state == Visit.State.EXPECTED},
+    )  # fmt: skip
+
+
+@staff_required(*STAFF)
+def visit_new(request: HttpRequest) -> HttpResponse:
+    """Pre-register one visitor."""
+    user: User = request.user  # type: ignore[assignment]
+    own_host = Host.objects.filter(user=user, is_active=True).first()
+    form = PreRegistrationForm(request.POST or None, initial={"host": own_host})
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = visit_preregister(registration=registration_from(form), actor=_actor(request))
+        except VisitStateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The visit is registered."))
+            return redirect("visits:detail", visit_id=visit.pk)
+    return render(request, "visits/visit_form.html", {"form": form, "title": _("Register a visitor")})
+
+
+@staff_required(*STAFF)
+def visit_import(request: HttpRequest) -> HttpResponse:
+    """Pre-register many visitors from CSV; any bad row means nothing is stored."""
+    form = BulkImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = read_rows(form.cleaned_data["csv_text"])
+        if report.ok:
+            try:
+                visits = visits_preregister_many(registrations=report.registrations, actor=_actor(request))
+            except VisitStateError as error:
+                form.add_error(None, str(error))
+            else:
+                audit_record(actor=request.user.email, action="visits.imported", request=request,  # type: ignore[union-attr]
+                             details={"count": len(visits)})  # fmt: skip
+                messages.success(
+                    request,
+                    ngettext("%(count)d visit is registered.", "%(count)d visits are registered.", len(visits))
+                    % {"count": len(visits)},
+                )
+                return redirect("visits:upcoming")
+    return render(
+        request,
+        "visits/import.html",
+        {"form": form, "report": report, "columns": COLUMNS, "max_rows": BULK_MAX_ROWS,
+         "max_kb": BULK_MAX_BYTES // 1000},
+    )  # fmt: skip
+
+
+@staff_required(*STAFF)
+def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Correct the visitor's details, the host or the purpose of a visit that is not over."""
+    visit = access_visit(request.user, visit_id, manage=True)  # type: ignore[arg-type]
+    initial = {**VisitorFieldsForm.initial_for(visit.visitor), "host": visit.host, "purpose": visit.purpose}
+    form = VisitEditForm(request.POST or None, initial=initial, current_host=visit.host)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_update_details(visit=visit, visitor=form.visitor_details(), host=form.cleaned_data["host"],
+                                 purpose=form.cleaned_data["purpose"].strip(), actor=_actor(request))  # fmt: skip
+        except VisitStateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The visit is updated."))
+            return redirect("visits:detail", visit_id=visit.pk)
+    return render(request, "visits/visit_form.html", {"form": form, "visit": visit, "title": _("Edit the visit")})
+
+
+@staff_required(*STAFF)
+def visit_reschedule_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Move an expected visit to another time."""
+    visit = access_visit(request.user, visit_id, manage=True)  # type: ignore[arg-type]
+    initial = {"expected_start": timezone.localtime(visit.expected_start),
+               "expected_end": timezone.localtime(visit.expected_end)}  # fmt: skip
+    form = RescheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_reschedule(visit=visit, expected_start=form.cleaned_data["expected_start"],
+                             expected_end=form.cleaned_data["expected_end"], actor=_actor(request))  # fmt: skip
+        except VisitStateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The visit is rescheduled."))
+            return redirect("visits:detail", visit_id=visit.pk)
+    return render(request, "visits/visit_form.html", {"form": form, "visit": visit, "title": _("Reschedule")})
+
+
+def _transition(request: HttpRequest, visit_id: int, action: str) -> HttpResponse:
+    visit = access_visit(request.user, visit_id, manage=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    service, done = {
+        "cancel": (visit_cancel, _("The visit is cancelled.")),
+        "no_show": (visit_mark_no_show, _("The visit is marked as a no-show.")),
+    }[action]
+    try:
+        service(visit=visit, actor=_actor(request))
+    except VisitStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect("visits:detail", visit_id=visit.pk)
+
+
+@staff_required(*STAFF)
+def visit_cancel_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Cancel an expected visit (POST)."""
+    return _transition(request, visit_id, "cancel")
+
+
+@staff_required(*STAFF)
+def visit_no_show_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Record that an expected visitor never came (POST)."""
+    return _transition(request, visit_id, "no_show")

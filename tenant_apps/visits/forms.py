@@ -1,0 +1,223 @@
+"""Forms of the company portal: they validate input and hand typed values to the services."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from shared_apps.accounts.models import User
+from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visit, Visitor
+from tenant_apps.visits.phone import phone_to_e164
+from tenant_apps.visits.selectors import HistoryFilter, hosts_active, hosts_all
+from tenant_apps.visits.services import HostDetails, VisitorDetails
+
+DATETIME_WIDGET = {"attrs": {"type": "datetime-local"}, "format": "%Y-%m-%dT%H:%M"}
+
+
+def _datetime_field(label: str | Promise) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, widget=forms.DateTimeInput(**DATETIME_WIDGET))  # type: ignore[arg-type]
+
+
+class VisitorFieldsForm(forms.Form):
+    """The visitor's details, shared by the pre-registration, the edit form and every imported row."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, help_text=_("For example +32 470 12 34 56.")
+    )
+    company_name = forms.CharField(label=_("Company"), max_length=150, required=False)
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES, initial="en")
+
+    def clean_phone(self) -> str:
+        return phone_to_e164(self.cleaned_data["phone"])
+
+    def visitor_details(self) -> VisitorDetails:
+        data = self.cleaned_data
+        return VisitorDetails(
+            first_name=data["first_name"].strip(), last_name=data["last_name"].strip(), email=data["email"],
+            phone=data["phone"], company_name=data["company_name"].strip(), language=data["language"],
+        )  # fmt: skip
+
+    @staticmethod
+    def initial_for(visitor: Visitor) -> dict[str, Any]:
+        return {
+            "first_name": visitor.first_name, "last_name": visitor.last_name, "email": visitor.email,
+            "phone": visitor.phone, "company_name": visitor.company_name, "language": visitor.language,
+        }  # fmt: skip
+
+
+class _HostChoiceMixin(forms.Form):
+    host = forms.ModelChoiceField(
+        label=_("Host"), queryset=Host.objects.none(), required=False, empty_label=_("No particular host")
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, current_host: Host | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hosts = hosts_active()
+        if current_host is not None:  # keep a deactivated host on a visit that already has them
+            hosts = Host.objects.filter(Q(is_active=True) | Q(pk=current_host.pk)).order_by("name")
+        self.fields["host"].queryset = hosts  # type: ignore[attr-defined]
+
+
+class _ScheduleMixin(forms.Form):
+    expected_start = _datetime_field(_("Expected arrival"))
+    expected_end = _datetime_field(_("Expected departure"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("expected_start"), data.get("expected_end")
+        if start and end and end <= start:
+            self.add_error("expected_end", _("The departure must be after the arrival."))
+        return data
+
+
+class PreRegistrationForm(VisitorFieldsForm, _HostChoiceMixin, _ScheduleMixin):
+    """One visit: who comes, to see whom, when and why."""
+
+    field_order = [
+        "first_name", "last_name", "email", "phone", "company_name", "language",
+        "host", "expected_start", "expected_end", "purpose",
+    ]  # fmt: skip
+
+
+class VisitEditForm(VisitorFieldsForm, _HostChoiceMixin):
+    """The details of a visit that is not over: the visitor, the host and the purpose."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False  # a walk-in registered at the kiosk may have given none
+
+
+class RescheduleForm(_ScheduleMixin):
+    """New expected arrival and departure."""
+
+
+BULK_MAX_ROWS = 200
+BULK_MAX_BYTES = 200_000
+
+
+class BulkImportForm(forms.Form):
+    """Pasted CSV text or an uploaded CSV file; the rows are read by `bulk_import.read_rows`."""
+
+    text = forms.CharField(label=_("Paste rows"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    file = forms.FileField(label=_("Or upload a CSV file"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload, text = data.get("file"), data.get("text") or ""
+        if upload is not None:
+            if upload.size > BULK_MAX_BYTES:
+                raise forms.ValidationError(
+                    _("The file is larger than %(size)d kB. Split it into smaller files.")
+                    % {"size": BULK_MAX_BYTES // 1000}
+                )
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise forms.ValidationError(_("The file is not UTF-8 text. Save it as “CSV UTF-8”.")) from error
+        if not text.strip():
+            raise forms.ValidationError(_("Paste some rows or choose a file."))
+        if len(text.encode()) > BULK_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The text is larger than %(size)d kB. Split it into smaller batches.")
+                % {"size": BULK_MAX_BYTES // 1000}
+            )
+        data["csv_text"] = text
+        return data
+
+
+class HistoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    host = forms.ModelChoiceField(label=_("Host"), queryset=Host.objects.none(), required=False,
+                                  empty_label=_("All hosts"))  # fmt: skip
+    state = forms.ChoiceField(label=_("State"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = hosts_all()  # type: ignore[attr-defined]
+        self.fields["state"].choices = [("", _("All states")), *Visit.State.choices]  # type: ignore[attr-defined]
+
+    def history_filter(self) -> HistoryFilter:
+        if not self.is_valid():
+            return HistoryFilter()
+        data = self.cleaned_data
+        return HistoryFilter(
+            query=data["q"], date_from=data["date_from"], date_to=data["date_to"], host=data["host"],
+            state=data["state"],
+        )  # fmt: skip
+
+
+class HostForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    notify_by = forms.ChoiceField(label=_("Notify by"), choices=Host.Notify.choices, initial=Host.Notify.EMAIL)
+    user = forms.ModelChoiceField(
+        label=_("Staff account"), queryset=User.objects.none(), required=False, empty_label=_("None"),
+        help_text=_("A member linked to a host sees that host's visits."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, host: Host | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        taken = Host.objects.exclude(user=None)
+        if host is not None:
+            taken = taken.exclude(pk=host.pk)
+        accounts = User.objects.filter(role__in=[User.Role.ADMIN, User.Role.MEMBER], is_active=True)
+        self.fields["user"].queryset = accounts.exclude(pk__in=taken.values("user"))  # type: ignore[attr-defined]
+
+    def clean_phone(self) -> str:
+        return phone_to_e164(self.cleaned_data["phone"])
+
+    def host_details(self) -> HostDetails:
+        data = self.cleaned_data
+        return HostDetails(
+            name=data["name"].strip(), email=data["email"], phone=data["phone"], notify_by=data["notify_by"],
+            user=data["user"],
+        )  # fmt: skip
+
+    @staticmethod
+    def initial_for(host: Host) -> dict[str, Any]:
+        return {"name": host.name, "email": host.email, "phone": host.phone, "notify_by": host.notify_by,
+                "user": host.user}  # fmt: skip
+
+
+class CompanySettingsForm(forms.Form):
+    show_hosts_on_kiosk = forms.BooleanField(
+        label=_("Show the host list on the kiosk"), required=False,
+        help_text=_("Visitors who arrive without an invitation can then pick the person they visit by name."),
+    )  # fmt: skip
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, roles: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(roles)  # type: ignore[attr-defined]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email, is_active=False).exists():
+            raise forms.ValidationError(_("This account is deactivated. Reactivate it from the list instead."))
+        return email
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, roles: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(roles)  # type: ignore[attr-defined]
+
+
+def role_choices(roles: tuple[str, ...]) -> list[tuple[str, str | Promise]]:
+    return [(value, label) for value, label in User.Role.choices if value in roles]

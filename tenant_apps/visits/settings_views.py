@@ -1,0 +1,28 @@
+"""The company's settings page. Company admins only; other areas add their own settings pages."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
+from tenant_apps.visits.forms import CompanySettingsForm
+from tenant_apps.visits.selectors import company_settings
+from tenant_apps.visits.services import company_settings_update
+
+
+@staff_required(User.Role.ADMIN)
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    """Show and change the kiosk setting."""
+    current = company_settings()
+    form = CompanySettingsForm(request.POST or None, initial={"show_hosts_on_kiosk": current.show_hosts_on_kiosk})
+    if request.method == "POST" and form.is_valid():
+        show = form.cleaned_data["show_hosts_on_kiosk"]
+        company_settings_update(show_hosts_on_kiosk=show)
+        audit_record(actor=request.user.email, action="settings.updated", request=request,  # type: ignore[union-attr]
+                     details={"show_hosts_on_kiosk": show})  # fmt: skip
+        messages.success(request, _("The settings are saved."))
+        return redirect("company_settings:edit")
+    return render(request, "visits/settings.html", {"form": form})

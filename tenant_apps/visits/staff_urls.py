@@ -1,0 +1,16 @@
+"""Mount with the kwargs the views need, e.g. `path("users/", include("tenant_apps.visits.staff_urls"),
+{"roles": (...), "manager_roles": (...), "nav_template": "..."})`.
+"""
+
+from django.urls import path
+
+from tenant_apps.visits import staff_views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", staff_views.user_list, name="list"),
+    path("invite/", staff_views.user_invite_view, name="invite"),
+    path("<int:user_id>/role/", staff_views.user_role, name="role"),
+    path("<int:user_id>/active/", staff_views.user_active, name="active"),
+]

@@ -1,0 +1,126 @@
+"""Bulk pre-registration: every row checked, per-row errors, nothing stored unless every row is good."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import tenant_context
+
+from shared_apps.audit.models import AuditEntry
+from tenant_apps.visits.forms import BULK_MAX_BYTES, BULK_MAX_ROWS
+from tenant_apps.visits.models import Visit, Visitor
+from tenant_apps.visits.services import (
+    Actor,
+    Registration,
+    VisitorDetails,
+    VisitStateError,
+    visits_preregister_many,
+)
+
+HEADER = "first_name;last_name;email;phone;company;language;host;start;end;purpose"
+GOOD = [
+    "Ada;Lovelace;ada@example.org;+44 20 7946 0958;Engines;en;otto@acme.example;2031-06-01 09:00;2031-06-01 10:00;Demo",
+    "Jef;Claes;jef@example.org;;;nl;Otto Other;2031-06-02 14:00;2031-06-02 15:00;",
+]
+
+
+def _counts(acme):
+    with tenant_context(acme):
+        return Visit.objects.count(), Visitor.objects.count()
+
+
+def test_good_rows_are_all_registered(acme, world, acme_admin):
+    response = acme_admin.post("/visits/import/", {"text": "\n".join([HEADER, *GOOD])})
+    assert response.status_code == 302
+    with tenant_context(acme):
+        ada = Visit.objects.get(visitor__email="ada@example.org")
+        assert (ada.host, ada.visitor.phone, ada.purpose) == (world.other_host, "+442079460958", "Demo")
+        assert Visit.objects.get(visitor__email="jef@example.org").visitor.language == "nl"
+    assert AuditEntry.objects.filter(action="visits.imported", details__count=2).exists()
+
+
+def test_an_uploaded_file_with_commas_and_a_bom_works(acme, world, acme_admin):
+    text = "\ufeff" + "\n".join(line.replace(";", ",") for line in [HEADER, *GOOD])
+    upload = SimpleUploadedFile("visitors.csv", text.encode("utf-8"), content_type="text/csv")
+    assert acme_admin.post("/visits/import/", {"file": upload}).status_code == 302
+    with tenant_context(acme):
+        assert Visit.objects.filter(visitor__email__in=["ada@example.org", "jef@example.org"]).count() == 2
+
+
+def test_malformed_rows_are_reported_per_line_and_nothing_is_stored(acme, world, acme_admin):
+    before = _counts(acme)
+    rows = [
+        HEADER,
+        GOOD[0],
+        ";Nameless;bad-address;123;;en;;2031-06-01 09:00;2031-06-01 10:00;",
+        "Tim;Late;tim@example.org;;;en;Nobody Here;2031-06-01 11:00;2031-06-01 10:00;",
+        "Ann;Odd;ann@example.org;;;en;;someday;2031-06-01 10:00;;extra cell",
+        GOOD[1],
+    ]
+    page = acme_admin.post("/visits/import/", {"text": "\n".join(rows)})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "3 rows have mistakes; nothing was stored." in text
+    for line, message in [
+        ("3", "First name (first_name): This field is required."),
+        ("3", "E-mail address (email): Enter a valid email address."),
+        ("3", "Phone (phone): Enter a valid phone number"),
+        ("4", "Host: no active host has this name or e-mail address."),
+        ("4", "Expected departure (end): The departure must be after the arrival."),
+        ("5", "This row has more cells than the header."),
+        ("5", "Expected arrival (start): Enter a valid date/time."),
+    ]:
+        assert f'<td class="nowrap">{line}</td>' in text
+        assert message in text
+    assert '<td class="nowrap">2</td>' not in text
+    assert _counts(acme) == before
+
+
+def test_a_missing_column_is_explained(acme, world, acme_admin):
+    page = acme_admin.post("/visits/import/", {"text": "name;email\nAda;ada@example.org"}).content.decode()
+    assert "Missing: first_name, last_name, start, end." in page
+
+
+def test_too_many_rows_are_refused_with_the_limit(acme, world, acme_admin):
+    before = _counts(acme)
+    rows = [HEADER] + [GOOD[1].replace("jef@", f"jef{n}@") for n in range(BULK_MAX_ROWS + 1)]
+    page = acme_admin.post("/visits/import/", {"text": "\n".join(rows)}).content.decode()
+    assert f"{BULK_MAX_ROWS + 1} rows is more than the {BULK_MAX_ROWS} allowed at once." in page
+    assert _counts(acme) == before
+
+
+def test_a_file_too_large_is_refused(world, acme_admin):
+    upload = SimpleUploadedFile("big.csv", b"x" * (BULK_MAX_BYTES + 1), content_type="text/csv")
+    page = acme_admin.post("/visits/import/", {"file": upload}).content.decode()
+    assert "The file is larger than 200 kB." in page
+
+
+def test_nothing_and_non_utf8_are_refused(world, acme_admin):
+    assert "Paste some rows or choose a file." in acme_admin.post("/visits/import/", {"text": " "}).content.decode()
+    upload = SimpleUploadedFile("latin.csv", "é;ü".encode("latin-1"), content_type="text/csv")
+    assert "not UTF-8" in acme_admin.post("/visits/import/", {"file": upload}).content.decode()
+
+
+def test_the_report_is_in_the_user_s_language(world, acme_admin):
+    acme_admin.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    rows = [HEADER, "Tim;Late;tim@example.org;;;en;Nobody Here;2031-06-01 11:00;2031-06-01 12:00;"]
+    page = acme_admin.post("/visits/import/", {"text": "\n".join(rows)}).content.decode()
+    assert "1 Zeile enthält einen Fehler; es wurde nichts gespeichert." in page
+    assert "Kein aktiver Gastgeber hat diesen Namen" in page
+    assert "Alles oder nichts." in page
+
+
+def test_a_failure_in_the_middle_of_a_batch_rolls_back_the_rows_before_it(acme, world):
+    start = dt.datetime(2031, 1, 1, 9, tzinfo=dt.UTC)
+
+    def registration(email: str, hours: int) -> Registration:
+        details = VisitorDetails("A", "B", email, "", "", "en")
+        return Registration(details, None, start, start + dt.timedelta(hours=hours), "")
+
+    with tenant_context(acme):
+        before = Visit.objects.count(), Visitor.objects.count()
+        actor = Actor(label="admin@acme.example", channel=Visit.Channel.INVITATION, user=world.admin)
+        with pytest.raises(VisitStateError):
+            visits_preregister_many(registrations=[registration("one@example.org", 1),
+                                                   registration("two@example.org", -1)], actor=actor)  # fmt: skip
+        assert (Visit.objects.count(), Visitor.objects.count()) == before

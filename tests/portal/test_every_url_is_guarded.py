@@ -1,0 +1,94 @@
+"""Every route of the company host, found from the URL resolver, refuses outsiders.
+
+A new route is covered automatically; one whose URL kwargs this file cannot
+build fails loudly until a builder is added to KWARGS.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.portal.conftest import AcmeWorld
+
+# Routes every host serves for signing in; they are public on purpose.
+PUBLIC_ROUTES = {
+    "accounts/login/",
+    "accounts/logout/",
+    "accounts/password-reset/",
+    "accounts/set-password/<uidb64>/<token>/",
+    "i18n/setlang/",
+}
+KWARGS = {
+    "visit_id": lambda world: world.own_future.pk,
+    "host_id": lambda world: world.member_host.pk,
+    "user_id": lambda world: world.colleague.pk,
+}
+_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def _routes(patterns: list, prefix: str = "") -> list[str]:
+    found: list[str] = []
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found += _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            found.append(route)
+    return found
+
+
+ROUTES = [route for route in _routes(get_resolver("checkin.urls_company").url_patterns) if route not in PUBLIC_ROUTES]
+
+
+def _path(route: str, world: AcmeWorld) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in KWARGS:
+            pytest.fail(f"add a builder for the URL kwarg {name!r} of {route!r} to KWARGS")
+        return str(KWARGS[name](world))
+
+    return "/" + _PARAM.sub(value, route)
+
+
+def _is_sent_to_login(response, path: str) -> bool:
+    if path.startswith("/api/"):
+        return response.status_code == 401
+    return response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_resolver_lists_the_portal_pages():
+    assert {"", "visits/<int:visit_id>/", "hosts/<int:host_id>/edit/", "users/<int:user_id>/active/"} <= set(ROUTES)
+
+
+def _failures(client, path: str, expected) -> list[tuple[str, str, int]]:
+    """GET and POST `path`; the answers that `expected(response, path)` rejects."""
+    answers = [("GET", client.get(path)), ("POST", client.post(path))]
+    return [(method, path, response.status_code) for method, response in answers if not expected(response, path)]
+
+
+def _not_found(response, path: str) -> bool:
+    return response.status_code == 404
+
+
+def test_anonymous_is_sent_to_the_login_page(world, client_for):
+    client = client_for("acme.localhost")
+    assert [failure for route in ROUTES for failure in _failures(client, _path(route, world), _is_sent_to_login)] == []
+
+
+def test_a_globex_session_is_worthless_on_acme(world, globex_admin, client_for):
+    intruder = client_for("acme.localhost")
+    intruder.cookies["checkin_session"] = globex_admin.cookies["checkin_session"].value
+    assert intruder.get("/").status_code == 302
+    assert [
+        failure for route in ROUTES for failure in _failures(intruder, _path(route, world), _is_sent_to_login)
+    ] == []
+
+
+def test_an_acme_id_is_not_found_on_globex(world, acme_admin, globex_admin):
+    routes_with_ids = [route for route in ROUTES if _PARAM.search(route)]
+    assert len(routes_with_ids) >= 8
+    paths = [_path(route, world) for route in routes_with_ids]
+    # Each id opens something on acme, so a 404 on globex means "not here", not "no such object anywhere".
+    assert [path for path in paths if acme_admin.get(path).status_code == 404] == []
+    assert [failure for path in paths for failure in _failures(globex_admin, path, _not_found)] == []
