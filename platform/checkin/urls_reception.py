@@ -3,14 +3,19 @@
 from django.urls import include, path
 
 from checkin.urls_common import urlpatterns as common
+from shared_apps.accounts.models import User
 from tenant_apps.desk.views import desk_home
 
 handler400 = "shared_apps.operations.errors.bad_request"
 handler500 = "shared_apps.operations.errors.server_error"
 
+# Desk staff accounts: the portal's user pages, for the roles of a reception schema.
+DESK_STAFF = {"roles": (User.Role.DESK,), "manager_roles": (User.Role.DESK,), "nav_template": "desk/_nav.html"}
+
 urlpatterns = [
     path("", desk_home, name="home"),
     path("desk/kiosks/", include("tenant_apps.kiosk.desk_urls")),
+    path("desk/staff/", include("tenant_apps.visits.staff_urls"), DESK_STAFF),
     path("desk/", include("tenant_apps.desk.urls")),
     path("kiosk/", include("tenant_apps.kiosk.urls")),
     *common,

@@ -23,6 +23,9 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy import services
 from shared_apps.tenancy.models import Building, Domain, Tenant
+from tenant_apps.desk.reception_views import reception_views_rebuild
+from tenant_apps.privacy.exports.final import company_final_export
+from tenant_apps.privacy.exports.lifecycle import exports_delete_all
 
 _HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -145,6 +148,8 @@ def company_update(
             company.logo.save(logo.name or "logo.png", logo, save=False)
         changed.append("logo")
     company.save()
+    if "name" in changed and company.building is not None and company.status == Tenant.Status.ACTIVE:
+        reception_views_rebuild(building=company.building)  # the desk views carry the company's name
     audit_record(
         actor=actor, action="company.update", tenant_schema=company.schema_name, request=request,
         object_ids={"tenant": [company.pk]}, details={"changed": changed},
@@ -161,6 +166,8 @@ def _status_change(
         )
     company.status = to
     company.save(update_fields=["status"])
+    if company.building is not None:
+        reception_views_rebuild(building=company.building)  # the desk shows active companies only
     audit_record(actor=actor, action=action, tenant_schema=company.schema_name, request=request,
                  object_ids={"tenant": [company.pk]})  # fmt: skip
     return company
@@ -190,6 +197,10 @@ def company_remove(
     company.status = Tenant.Status.REMOVED
     company.schema_drop_after = (now or timezone.now()) + datetime.timedelta(days=settings.CHECKIN_REMOVAL_GRACE_DAYS)
     company.save(update_fields=["status", "schema_drop_after"])
+    if company.building is not None:
+        reception_views_rebuild(building=company.building)
+    # Its admins get everything the company had, by a link that outlives the company's host.
+    transaction.on_commit(lambda: company_final_export(company, actor=actor), robust=True)
     audit_record(
         actor=actor, action="company.remove", tenant_schema=company.schema_name, request=request,
         object_ids={"tenant": [company.pk]},
@@ -211,6 +222,8 @@ def company_schemas_drop_due(*, actor: str, now: datetime.datetime | None = None
     for company in due:
         with transaction.atomic():
             if schema_exists(company.schema_name):
+                with tenant_context(company):
+                    exports_delete_all(reason="company_removed")  # files in storage go with the schema
                 with connection.cursor() as cursor:
                     # Deferred foreign-key checks still pending in this transaction would block the drop.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

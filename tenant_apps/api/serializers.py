@@ -7,12 +7,18 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.services import OBJECTED_MESSAGE, visitor_objected
 
 
 class VisitorSerializer(serializers.ModelSerializer[Visitor]):
     class Meta:
         model = Visitor
         fields = ["id", "first_name", "last_name", "email", "phone", "company_name", "language"]
+
+    def validate_email(self, value: str) -> str:
+        if visitor_objected(value):
+            raise serializers.ValidationError(str(OBJECTED_MESSAGE))
+        return value
 
     def validate_phone(self, value: str) -> str:
         """Phones are stored in E.164 (+3225551234); a national number is read as Belgian."""

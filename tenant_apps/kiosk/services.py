@@ -20,6 +20,7 @@ from tenant_apps.kiosk.models import Kiosk, PairingCode
 from tenant_apps.kiosk.selectors import FoundVisit, visit_by_code
 from tenant_apps.kiosk.throttle import code_subject, throttle_exceeded, throttle_hit
 from tenant_apps.kiosk.tokens import device_token_hash, device_token_new, pairing_code_new
+from tenant_apps.privacy.subjects import suppression_lift
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.services import Actor, VisitStateError, visit_check_in, visit_check_out, visit_register
 
@@ -200,6 +201,9 @@ def walk_in_check_in(
             phone=walk_in.phone,
             language=walk_in.language,
         )
+        if walk_in.email:
+            # The visitor has just accepted the notice: a consent given again lifts an earlier objection.
+            suppression_lift(email=walk_in.email, actor=actor.label)
         visit = visit_register(
             visitor=visitor,
             host=host,

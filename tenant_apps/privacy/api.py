@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.accounts.models import User
+from tenant_apps.api.authentication import ApiTokenAuthentication
 from tenant_apps.privacy.retention import PurgeForecast, purge_forecast, retention_bounds, retention_update
 from tenant_apps.visits.selectors import company_settings
 
@@ -50,7 +51,8 @@ def _body(forecast: PurgeForecast) -> dict[str, Any]:
     patch=extend_schema(request=RetentionInput, responses=OpenApiTypes.OBJECT),
 )
 class RetentionAPI(APIView):
-    authentication_classes = [SessionAuthentication]
+    # The company API's tokens work here too; without credentials the answer is 401, not 403.
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from tenant_apps.privacy.it_views import platform_people
+from tenant_apps.privacy.it_views import final_export_file, platform_people
 
 app_name = "privacy_it"
-urlpatterns = [path("people/", platform_people, name="people")]
+urlpatterns = [
+    path("people/", platform_people, name="people"),
+    path("final-export/<str:token>/", final_export_file, name="final_export"),
+]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import User
 from tenant_apps.notifications.services import (
@@ -21,6 +22,18 @@ from tenant_apps.notifications.services import (
 )
 from tenant_apps.notifications.triggers import in_this_schema
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor
+
+OBJECTED_MESSAGE = gettext_lazy(
+    "This person objected to the processing of their data and cannot be registered again by staff. "
+    "They can register themselves at the kiosk, which asks for their consent."
+)
+
+
+def visitor_objected(email: str) -> bool:
+    """Whether an objection is on record for this e-mail in the current company (see tenant_apps/privacy)."""
+    from tenant_apps.privacy.subjects import visitor_is_suppressed  # privacy builds on visits, not the reverse
+
+    return visitor_is_suppressed(email)
 
 
 class VisitStateError(Exception):
@@ -196,8 +209,11 @@ def visitor_find_or_create(*, details: VisitorDetails) -> Visitor:
     """The company's visitor with this e-mail address, refreshed with `details`; a new one otherwise.
 
     A visitor without an e-mail address cannot be recognised and is always created.
+    Someone who objected is not registered again by staff: only their own consent at the kiosk lifts it.
     """
     email = details.email.strip().lower()
+    if visitor_objected(email):
+        raise VisitStateError(str(OBJECTED_MESSAGE))
     visitor = Visitor.objects.select_for_update().filter(email__iexact=email).order_by("pk").first() if email else None
     visitor = visitor or Visitor()
     _apply_visitor_details(visitor, details)

@@ -129,3 +129,25 @@ def test_every_building_gets_its_views_rebuilt_after_migrations(db):
     for building in Building.objects.all():
         with schema_context(building.slug):
             DeskVisit.objects.count()
+
+
+def test_the_console_services_keep_the_views_current(tower, make_visit):
+    from shared_apps.tenancy.company_lifecycle import (
+        company_reactivate,
+        company_remove,
+        company_suspend,
+        company_update,
+    )
+
+    hooli = company_create(building=tower, slug="hooli-two", name="Hooli")
+    make_visit(hooli)
+    company_suspend(company=hooli, actor="it:test")
+    assert "hooli-two" not in _companies_in_view("tower")
+    company_reactivate(company=hooli, actor="it:test")
+    assert "hooli-two" in _companies_in_view("tower")
+    company_update(company=hooli, actor="it:test", name="Hooli Renamed", custom_domain="")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT company_name FROM tower.desk_visits WHERE company_slug = 'hooli-two'")
+        assert cursor.fetchall() == [("Hooli Renamed",)]
+    company_remove(company=hooli, actor="it:test")
+    assert "hooli-two" not in _companies_in_view("tower")

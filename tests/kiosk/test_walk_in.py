@@ -149,3 +149,17 @@ def test_the_kiosk_speaks_the_chosen_language_only_among_the_buildings(kiosk_tow
     assert "Nederlands" not in start and "Français" in start
     response = kiosk_tower.post("/kiosk/language/", {"language": "nl"})
     assert response["Location"] == "/kiosk/"
+
+
+def test_a_walk_in_who_accepts_the_notice_lifts_an_earlier_objection(kiosk_tower, acme):
+    from tenant_apps.privacy.models import SuppressedEmail
+    from tenant_apps.privacy.subjects import _email_hash as email_hash
+    from tenant_apps.privacy.subjects import visitor_is_suppressed
+
+    with tenant_context(acme):
+        SuppressedEmail.objects.create(email_hash=email_hash("objector@example.org"))
+        assert visitor_is_suppressed("objector@example.org")
+    walk_in(kiosk_tower, acme, first_name="Otto", last_name="Objector", email="objector@example.org")
+    with tenant_context(acme):
+        assert not visitor_is_suppressed("objector@example.org")
+        assert _last_visit(acme).consent_notice_version

@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import zipfile
 
 import time_machine
@@ -197,5 +198,24 @@ def test_a_final_export_emails_the_admins_a_download_link(acme, eager_celery, dj
     assert export.status == Export.Status.READY and export.kind == Export.Kind.FINAL
     [message] = mail.outbox
     assert message.to == ["admin@acme.example"]
-    assert f"http://acme.localhost:8000/privacy/exports/{export.pk}/download/" in message.body
+    assert "http://localhost:8000/privacy/final-export/" in message.body
     assert AuditEntry.objects.filter(action="export.final", tenant_schema="acme").exists()
+
+
+def test_removing_a_company_sends_its_admins_a_final_export_that_outlives_its_host(
+    acme, eager_celery, django_capture_on_commit_callbacks, client_for
+):
+    from shared_apps.tenancy.company_lifecycle import company_remove
+
+    with django_capture_on_commit_callbacks(execute=True):
+        company_remove(company=acme, actor="it:iris@checkin.example")
+    [message] = mail.outbox
+    link = re.search(r"http://localhost:8000(/privacy/final-export/\S+/)", str(message.body))
+    assert link, message.body
+    assert client_for("acme.localhost").get("/accounts/login/").status_code == 404  # the host is gone at once
+    response = client_for("localhost").get(link.group(1))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="checkin-acme-export-')
+    assert AuditEntry.objects.filter(action="export.download", tenant_schema="acme", actor="link:final-export").exists()
+    forged = link.group(1).replace("final-export/", "final-export/x")
+    assert client_for("localhost").get(forged).status_code == 404

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import logging
 
+import pytest
 from django.core.files.storage import storages
 from django_tenants.utils import tenant_context
 
@@ -158,3 +159,22 @@ def test_only_it_reaches_the_platform_search(acme_admin, tower_desk, client_for)
     assert client_for("localhost").get("/privacy/people/").status_code == 302
     assert acme_admin.post("/privacy/people/", {"query": "x"}).status_code == 200  # the company's own search
     assert tower_desk.get("/privacy/people/").status_code == 404
+
+
+def test_after_an_objection_staff_cannot_register_the_person_again(acme, acme_admin):
+    from tenant_apps.visits.services import VisitorDetails, VisitStateError, visitor_find_or_create
+
+    who = _someone(acme)
+    acme_admin.post(f"/privacy/people/{who.pk}/erase/", {"objection": "1"})
+    with tenant_context(acme), pytest.raises(VisitStateError, match="objected"):
+        visitor_find_or_create(
+            details=VisitorDetails(first_name="A", last_name="B", email=SECRET_MAIL, phone="", company_name="",
+                                   language="en")
+        )  # fmt: skip
+    response = acme_admin.post(
+        "/api/v1/visitors/", {"first_name": "A", "last_name": "B", "email": SECRET_MAIL, "language": "en"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 400 and "objected" in response.json()["email"][0]
+    with tenant_context(acme):
+        assert not Visitor.objects.filter(email=SECRET_MAIL).exists()

@@ -5,8 +5,9 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Tenant
+from tenant_apps.privacy.exports.final_link import final_export_url
 from tenant_apps.privacy.exports.lifecycle import export_generate, schedule_generation
-from tenant_apps.privacy.mail import admins_notify, portal_link
+from tenant_apps.privacy.mail import admins_notify
 from tenant_apps.privacy.models import Export
 
 
@@ -28,7 +29,8 @@ def final_export_generate(*, export_id: int) -> Export:
         admins_notify(
             template="final_export",
             context={
-                "download_url": portal_link("privacy:export_download", export.pk),
+                # The company's own host answers 404 once it is removed: the link goes to the root host.
+                "download_url": final_export_url(export_id=export.pk),
                 "expires_at": export.expires_at,
             },
         )

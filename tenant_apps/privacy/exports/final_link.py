@@ -1,0 +1,38 @@
+"""The download link of a removed company's final export.
+
+A removed company's hosts answer 404 at once, so its admins fetch the final
+export from the root host through a signed link e-mailed to them: the link
+names the schema and the export, expires with the grace period, and works for
+nothing else. Every download is audited.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404
+from django.urls import reverse
+
+from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.services import tenant_url
+
+_SALT = "checkin.final-export"
+
+
+def final_export_url(*, export_id: int) -> str:
+    """An absolute link on the root host to the current company's final export."""
+    token = signing.dumps({"schema": tenant_connection().schema_name, "export": export_id}, salt=_SALT)
+    public = Tenant.objects.get(schema_name="public")
+    return tenant_url(public) + reverse("privacy_it:final_export", args=[token], urlconf="checkin.urls_public")
+
+
+def final_export_from_token(token: str) -> tuple[Tenant, int]:
+    """The company and export a link names; 404 for a forged, expired or foreign link."""
+    max_age = (settings.CHECKIN_REMOVAL_GRACE_DAYS + 1) * 24 * 3600
+    try:
+        data = signing.loads(token, salt=_SALT, max_age=max_age)
+    except signing.BadSignature:
+        raise Http404 from None
+    company = Tenant.objects.filter(schema_name=data.get("schema"), type=Tenant.Type.COMPANY).first()
+    if company is None:
+        raise Http404
+    return company, int(data["export"])
