@@ -20,4 +20,5 @@ urlpatterns = [
     path("check-out/", views.check_out, name="check_out"),
     path("done/", views.done, name="done"),
     path("badge/", views.badge, name="badge"),
+    path("logos/<int:company_id>/", views.company_logo, name="company_logo"),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import segno
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -335,3 +335,19 @@ def badge(request: KioskRequest) -> HttpResponse:
             ).date(),
         },
     )
+
+
+@kiosk_required
+def company_logo(request: KioskRequest, company_id: int) -> HttpResponse:
+    """The logo of an active company of this building, for the company tiles; 404 for any other."""
+    company = access_kiosk_company(building=request.building, company_id=company_id)
+    if company is None or not company.logo:
+        raise Http404
+    extension = (company.logo.name or "").rsplit(".", 1)[-1].lower()
+    content_type = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp",
+                    "gif": "image/gif"}.get(extension)  # fmt: skip
+    if content_type is None:
+        raise Http404
+    response = FileResponse(company.logo.open("rb"), content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response  # type: ignore[return-value]
