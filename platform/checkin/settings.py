@@ -122,6 +122,7 @@ ROOT_URLCONF = "checkin.urls_public"
 
 MIDDLEWARE = [
     "checkin.health.HealthMiddleware",
+    "checkin.security_headers.SecurityHeadersMiddleware",
     "shared_apps.operations.tls_ask.TlsAskMiddleware",
     # Static files are the same on every host and must load without the database (the 503 page uses them).
     "django.middleware.security.SecurityMiddleware",
