@@ -230,6 +230,8 @@ CELERY_BEAT_SCHEDULE = {
     # Each building closes its forgotten visits at its own local time; the task checks every 5 minutes.
     "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
     "drop-removed-company-schemas": {"task": "tenancy.drop_removed_company_schemas", "schedule": 24 * 3600},
+    # Notifications the broker could not take (Redis down) are handed over again once it is back.
+    "notifications-outbox": {"task": "notifications.outbox_sweep_all", "schedule": 60.0},
 }
 
 # --- Privacy: retention bounds, purge, exports (tenant_apps/privacy) ---------------

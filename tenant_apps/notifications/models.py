@@ -33,10 +33,15 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Set once the broker has taken the task: a pending delivery without it waits for the outbox sweep.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at"], name="delivery_created_idx")]
+        indexes = [
+            models.Index(fields=["-created_at"], name="delivery_created_idx"),
+            models.Index(fields=["created_at"], condition=models.Q(enqueued_at=None), name="delivery_outbox_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} for visit {self.visit_id}: {self.status}"

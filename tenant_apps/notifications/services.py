@@ -6,6 +6,8 @@ the task calls `delivery_send`, which either marks it `sent` or records the
 failure (the task retries with back-off and marks it `failed` after its last try).
 """
 
+import datetime as dt
+import logging
 import smtplib
 from typing import Any
 
@@ -19,6 +21,8 @@ from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webh
 from tenant_apps.visits.models import CompanySettings, Visit
 from tenant_apps.visits.selectors import company_settings
 
+logger = logging.getLogger(__name__)
+
 INVITED_CHANNELS = (Visit.Channel.INVITATION, Visit.Channel.API)
 ARRIVAL_EVENT = "visit.checked_in"
 TEST_EVENT = "ping"
@@ -29,11 +33,31 @@ class DeliveryError(Exception):
 
 
 def _queue(visit: Visit, kind: str) -> Delivery:
+    delivery = Delivery.objects.create(visit=visit, kind=kind)
+    delivery_enqueue(delivery=delivery)
+    return delivery
+
+
+def delivery_enqueue(*, delivery: Delivery) -> bool:
+    """Hand the delivery to the broker. When it cannot take it, the row stays pending without
+    `enqueued_at`, and the outbox sweep hands it over again once the broker is back."""
     from tenant_apps.notifications.tasks import deliver  # the task module imports this one
 
-    delivery = Delivery.objects.create(visit=visit, kind=kind)
-    deliver.delay(delivery.pk)
-    return delivery
+    try:
+        deliver.delay(delivery.pk)
+    except Exception:
+        logger.warning("broker unavailable: delivery %s waits in the outbox", delivery.pk)
+        return False
+    Delivery.objects.filter(pk=delivery.pk).update(enqueued_at=timezone.now())
+    return True
+
+
+def outbox_sweep(*, older_than: dt.timedelta = dt.timedelta(seconds=30)) -> int:
+    """Enqueue the pending deliveries the broker never took (current schema); how many went."""
+    waiting = Delivery.objects.filter(
+        status=Delivery.Status.PENDING, enqueued_at=None, created_at__lt=timezone.now() - older_than
+    ).order_by("created_at")[:500]
+    return sum(delivery_enqueue(delivery=delivery) for delivery in waiting)
 
 
 def _visit(visit_id: int) -> Visit | None:

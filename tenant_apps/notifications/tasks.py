@@ -4,10 +4,12 @@ Sent from inside the company's schema, so tenant-schemas-celery runs it there.
 """
 
 from celery import Task
+from django_tenants.utils import tenant_context
 
 from checkin.celery import app
+from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.models import Delivery
-from tenant_apps.notifications.services import DeliveryError, delivery_send
+from tenant_apps.notifications.services import DeliveryError, delivery_send, outbox_sweep
 
 MAX_RETRIES = 5  # six tries in all: after about 30 s, 1, 2, 4 and 8 minutes (with jitter)
 
@@ -38,3 +40,16 @@ def deliver(self: Task, delivery_id: int) -> str:
         # caller; try again in-process instead, without the back-off wait.
         return str(self.apply((delivery_id,), retries=self.request.retries + 1).get())
     raise DeliveryError(delivery.last_error)
+
+
+@app.task(name="notifications.outbox_sweep_all")
+def outbox_sweep_all() -> int:
+    """Every minute (beat): hand the broker what it could not take when it was down, company by company."""
+    companies = Tenant.objects.filter(
+        type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
+    ).order_by("pk")
+    total = 0
+    for company in companies.iterator(chunk_size=200):
+        with tenant_context(company):
+            total += outbox_sweep()
+    return total
