@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shared_apps.accounts.session_timeout.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -172,8 +173,14 @@ SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_COOKIE_AGE = env_int("CHECKIN_SESSION_MAX_HOURS", 12) * 3600
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # invitation and reset links
+# A session ends after this much inactivity (the desk is a shared counter) or after its absolute lifetime.
+CHECKIN_SESSION_IDLE_SECONDS = {
+    "reception": env_int("CHECKIN_DESK_IDLE_MINUTES", 30) * 60,
+    "default": env_int("CHECKIN_IDLE_MINUTES", 120) * 60,
+}
+CHECKIN_SESSION_MAX_SECONDS = SESSION_COOKIE_AGE
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
