@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any, cast
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -27,17 +28,22 @@ from tenant_apps.api.serializers import (
     VisitSerializer,
     VisitUpdateSerializer,
 )
-from tenant_apps.api.services import visit_update_details, visitor_create, visitor_update
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.selectors import visits_of, visits_visible_to
 from tenant_apps.visits.services import (
     Actor,
+    VisitorDetails,
     VisitStateError,
     visit_cancel,
     visit_check_in,
     visit_check_out,
     visit_mark_no_show,
     visit_register,
+    visit_reschedule,
+    visit_update_details,
+    visitor_create,
+    visitor_details_of,
+    visitor_update,
 )
 
 
@@ -80,14 +86,14 @@ class VisitorApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
         serializer.is_valid(raise_exception=True)
         data = {name: serializer.validated_data.get(name, "") for name in VisitorSerializer.Meta.fields[1:]}
         data["language"] = data["language"] or "en"
-        visitor = visitor_create(**data)
+        visitor = visitor_create(details=VisitorDetails(**data))
         return Response(VisitorSerializer(visitor).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: str | None = None, partial: bool = False) -> Response:
         visitor = self.get_object()
         serializer = self.get_serializer(visitor, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        visitor = visitor_update(visitor=visitor, **serializer.validated_data)
+        visitor = visitor_update(visitor=visitor, details=visitor_details_of(visitor, **serializer.validated_data))
         return Response(VisitorSerializer(visitor).data)
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
@@ -149,19 +155,28 @@ class VisitApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
         serializer = VisitUpdateSerializer(visit, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        visit = self._transition(
-            visit_update_details,
-            visit=visit,
-            purpose=data.get("purpose"),
-            host=data.get("host"),
-            host_set="host" in data,
-            expected_start=data.get("expected_start"),
-            expected_end=data.get("expected_end"),
-        )
+        visit = self._transition(self._change, visit=visit, data=data)
         return Response(VisitSerializer(visit).data)
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         return self.update(request, pk, partial=True)
+
+    @staticmethod
+    @transaction.atomic
+    def _change(*, visit: Visit, data: dict[str, Any], actor: Actor) -> Visit:
+        """Times move by `visit_reschedule`, host and purpose by `visit_update_details`: the portal's rules."""
+        if "expected_start" in data or "expected_end" in data:
+            visit = visit_reschedule(
+                visit=visit, actor=actor,
+                expected_start=data.get("expected_start", visit.expected_start),
+                expected_end=data.get("expected_end", visit.expected_end),
+            )  # fmt: skip
+        if "host" in data or "purpose" in data:
+            visit = visit_update_details(
+                visit=visit, actor=actor, visitor=visitor_details_of(visit.visitor),
+                host=data.get("host", visit.host), purpose=data.get("purpose", visit.purpose),
+            )  # fmt: skip
+        return visit
 
     def _transition(self, service: Callable[..., Visit], **kwargs: Any) -> Visit:
         try:

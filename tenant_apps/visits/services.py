@@ -209,17 +209,31 @@ def visitor_find_or_create(*, details: VisitorDetails) -> Visitor:
     """The company's visitor with this e-mail address, refreshed with `details`; a new one otherwise.
 
     A visitor without an e-mail address cannot be recognised and is always created.
-    Someone who objected is not registered again by staff: only their own consent at the kiosk lifts it.
     """
     email = details.email.strip().lower()
-    if visitor_objected(email):
-        raise VisitStateError(str(OBJECTED_MESSAGE))
     visitor = Visitor.objects.select_for_update().filter(email__iexact=email).order_by("pk").first() if email else None
-    visitor = visitor or Visitor()
+    if visitor is None:
+        return visitor_create(details=details)
+    return visitor_update(visitor=visitor, details=details)
+
+
+@transaction.atomic
+def visitor_create(*, details: VisitorDetails) -> Visitor:
+    """A new visitor. Someone who objected is not registered again by staff: only their own consent
+    at the kiosk lifts it."""
+    if visitor_objected(details.email.strip().lower()):
+        raise VisitStateError(str(OBJECTED_MESSAGE))
+    visitor = Visitor()
     _apply_visitor_details(visitor, details)
     visitor.full_clean()
     visitor.save()
     return visitor
+
+
+def visitor_details_of(visitor: Visitor, **changes: str) -> VisitorDetails:
+    """A visitor's current details with `changes` applied, for a partial correction."""
+    names = VisitorDetails.__dataclass_fields__
+    return VisitorDetails(**{name: changes.get(name, getattr(visitor, name)) for name in names})
 
 
 @transaction.atomic
