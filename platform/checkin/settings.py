@@ -46,13 +46,19 @@ if not _database_url:
 DATABASES = {
     "default": {
         **dj_database_url.parse(_database_url, conn_max_age=env_int("CONN_MAX_AGE", 60)),
-        # django-tenants' backend switches the search_path per request.
-        "ENGINE": "django_tenants.postgresql_backend",
+        # django-tenants' backend, with the schema's role and search_path set per transaction.
+        "ENGINE": "shared_apps.tenancy.db_backend",
+        # Server-side cursors cannot carry that per-transaction preamble (nor survive PgBouncer's transaction mode).
+        "DISABLE_SERVER_SIDE_CURSORS": True,
         # A connection broken by a database restart is replaced at the next request instead of failing it.
         "CONN_HEALTH_CHECKS": True,
     }
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Per-schema PostgreSQL roles (shared_apps/tenancy/db_roles.py): names start with this prefix (default: the
+# database name); migrations and provisioning run as the owner role (default: the login of DATABASE_URL).
+CHECKIN_DB_ROLE_PREFIX = env_str("CHECKIN_DB_ROLE_PREFIX")
+CHECKIN_DB_OWNER_ROLE = env_str("CHECKIN_DB_OWNER_ROLE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Tenancy (django-tenants, multi-type) -----------------------------------

@@ -11,6 +11,7 @@ from django_tenants.utils import quote_schema_name
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.console.models import ApiToken, SupportGrant
+from shared_apps.tenancy.db_roles import owner_privileges
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 
 SCHEMA_BATCH = 50
@@ -109,6 +110,7 @@ class FleetOverview:
     companies: list[CompanyFigures]
 
 
+@owner_privileges  # one query across company schemas, which the root host's own role cannot read
 def _visits_today(schemas: list[str], day: datetime.date) -> dict[str, int]:
     """Count today's visits of each schema, SCHEMA_BATCH schemas per query; counts only, never a row."""
     counts: dict[str, int] = {}

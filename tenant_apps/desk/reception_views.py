@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
+from shared_apps.tenancy.db_roles import owner_privileges, views_grant_statements
 from shared_apps.tenancy.models import Building, Tenant
 
 VISITS_VIEW = "desk_visits"
@@ -123,6 +124,7 @@ def _reception_of(building: Building) -> Tenant | None:
     return Tenant.objects.filter(building=building, type=Tenant.Type.RECEPTION).first()
 
 
+@owner_privileges
 @transaction.atomic
 def reception_views_rebuild(*, building: Building) -> int:
     """(Re)create the building's views over its ACTIVE company schemas; returns how many companies they cover.
@@ -146,9 +148,13 @@ def reception_views_rebuild(*, building: Building) -> int:
         companies = [company for company in active if company.schema_name in existing]
         for statement in view_statements(reception_schema=reception.schema_name, companies=companies):
             cursor.execute(statement)
+        # Recreated views lost their grants: the building's desk role may read them, and nothing else.
+        for statement in views_grant_statements(reception.schema_name, [VISITS_VIEW, HOSTS_VIEW]):
+            cursor.execute(statement)
     return len(companies)
 
 
+@owner_privileges
 @transaction.atomic
 def reception_views_drop_all() -> None:
     """Drop every building's views, so that company migrations may alter what they select."""

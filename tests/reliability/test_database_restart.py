@@ -29,6 +29,9 @@ def own_postgres(tmp_path: Path) -> Iterator[EmbeddedPostgres]:
     try:
         # The platform and the one company the test uses; a building's views would need all its companies.
         server.clone(current_test_database_url(), schemas=("public", "acme"))
+        # Roles belong to the cluster, not to the dump: give the restored schemas theirs, as after any restore.
+        manage = [sys.executable, str(ROOT / "platform" / "manage.py"), "sync_db_roles"]
+        subprocess.run(manage, env=production_env(database_url=server.url()), check=True, capture_output=True)
         yield server
     finally:
         server.remove()
