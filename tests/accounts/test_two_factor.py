@@ -137,6 +137,7 @@ def test_a_recovery_code_signs_in_once(client_for):
 
 
 def test_a_company_account_signs_in_with_its_password_alone_until_it_turns_two_factor_on(acme, acme_member, client_for):
+    assert 'href="/accounts/security/"' in acme_member.get("/").content.decode()  # the name in the top bar
     page = acme_member.get("/accounts/security/").content.decode()
     assert "Off" in page and "/accounts/two-factor/setup/" in page
     codes = _enrol(acme_member, "acme", "member@acme.example")
