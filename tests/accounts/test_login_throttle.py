@@ -202,3 +202,22 @@ def test_no_api_view_takes_a_password():
             assert BasicAuthentication not in classes, view
             checked += 1
     assert checked >= 5
+
+
+def test_an_unknown_e_mail_costs_a_password_hash_like_a_known_one(client_for):
+    """So that the time of the answer does not tell either."""
+    from unittest import mock
+
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    def counted(name: str):
+        return mock.patch.object(
+            Argon2PasswordHasher, name, autospec=True, side_effect=getattr(Argon2PasswordHasher, name)
+        )
+
+    calls = {}
+    for email in ("admin@acme.example", "nobody@acme.example"):
+        with counted("encode") as encode, counted("verify") as verify:
+            _try(client_for("acme.localhost"), email)
+        calls[email] = encode.call_count + verify.call_count
+    assert calls == {"admin@acme.example": 1, "nobody@acme.example": 1}

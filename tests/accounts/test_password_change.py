@@ -49,7 +49,9 @@ def test_a_wrong_current_password_counts_as_a_failed_sign_in(acme_member, client
 
 def test_a_reset_by_link_signs_out_every_session(acme, acme_member, client_for):
     client_for("acme.localhost").post("/accounts/password-reset/", {"email": "member@acme.example"})
-    link = re.search(r"http://acme\.localhost(\S+)", mail.outbox[-1].body).group(1)
+    found = re.search(r"http://acme\.localhost(\S+)", str(mail.outbox[-1].body))
+    assert found is not None
+    link = found.group(1)
     browser = client_for("acme.localhost")
     form = browser.get(link, follow=True)
     response = browser.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
