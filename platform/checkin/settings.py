@@ -81,6 +81,7 @@ TENANT_TYPES = {
             "shared_apps.audit",
             "shared_apps.console",
             "shared_apps.operations",
+            "shared_apps.login_throttle",
             *_EVERY_SCHEMA,
             "shared_apps.console.admin_site.ITAdminConfig",  # django.contrib.admin, for IT only
             "django.contrib.messages",
@@ -140,6 +141,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shared_apps.accounts.session_timeout.SessionTimeoutMiddleware",
+    "shared_apps.accounts.two_factor_gate.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -190,6 +192,17 @@ CHECKIN_SESSION_MAX_SECONDS = SESSION_COOKIE_AGE
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Failed sign-ins (passwords and second-factor codes), counted for the whole platform in public.login_throttle:
+# an e-mail address is locked after this many failures on any host within the window, a client address after more.
+CHECKIN_LOGIN_ACCOUNT_FAILURES = env_int("CHECKIN_LOGIN_ACCOUNT_FAILURES", 5)
+CHECKIN_LOGIN_IP_FAILURES = env_int("CHECKIN_LOGIN_IP_FAILURES", 50)
+CHECKIN_LOGIN_WINDOW_SECONDS = env_int("CHECKIN_LOGIN_WINDOW_MINUTES", 15) * 60
+CHECKIN_LOGIN_LOCKOUT_SECONDS = env_int("CHECKIN_LOGIN_LOCKOUT_MINUTES", 15) * 60
+# The client's address is taken from X-Forwarded-For only when the request comes from one of these networks
+# (the TLS proxy); otherwise every client would share the proxy's address.
+CHECKIN_TRUSTED_PROXIES = [
+    net.strip() for net in env_str("CHECKIN_TRUSTED_PROXIES", "127.0.0.0/8,::1/128").split(",") if net.strip()
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -295,6 +308,8 @@ CELERY_BEAT_SCHEDULE |= {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Never HTTP Basic: a password sent to the API would skip the login throttle and the second factor.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
 }
 # Company webhooks may only reach public addresses, so an admin cannot make the server call its own network.
 CHECKIN_WEBHOOK_ALLOW_PRIVATE = env_bool("CHECKIN_WEBHOOK_ALLOW_PRIVATE", False)

@@ -39,6 +39,8 @@ _MAX_PREFIX = 21  # prefix + "_" + a 40-character schema name fits PostgreSQL's 
 PUBLIC_SCHEMA = "public"
 SHARED_TABLES_READ = ["tenancy_building", "tenancy_buildingdocument", "tenancy_domain", "tenancy_tenant"]
 AUDIT_TABLE = "audit_auditentry"
+# Written from every host: failed sign-ins count across subdomains (shared_apps/login_throttle).
+SHARED_TABLES_WRITE = ["login_throttle"]
 
 
 def role_prefix() -> str:
@@ -220,6 +222,7 @@ def roles_bootstrap_statements() -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {ident(shared)}",
         f"GRANT SELECT ON {tables} TO {ident(shared)}",
         f"GRANT SELECT, INSERT ON public.{AUDIT_TABLE} TO {ident(shared)}",
+        *(f"GRANT SELECT, INSERT, UPDATE, DELETE ON public.{ident(t)} TO {ident(shared)}" for t in SHARED_TABLES_WRITE),
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {ident(shared)}",
         # The root host's role: every public table, but the audit log stays append-only.
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ident(public)}",

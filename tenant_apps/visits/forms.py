@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.two_factor import device_confirmed
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visit, Visitor
 from tenant_apps.visits.phone import phone_to_e164
 from tenant_apps.visits.selectors import HistoryFilter, hosts_active, hosts_all
@@ -193,6 +194,25 @@ class CompanySettingsForm(forms.Form):
         label=_("Show the host list on the kiosk"), required=False,
         help_text=_("Visitors who arrive without an invitation can then pick the person they visit by name."),
     )  # fmt: skip
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor authentication for every user"), required=False,
+        help_text=_("Everyone then signs in with their password and a code from an app on their phone; "
+                    "users without one set it up at their next page."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, admin: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.admin = admin
+
+    def clean_require_two_factor(self) -> bool:
+        # The admin who turns it on shows it works first, rather than meet it on the next page.
+        required: bool = self.cleaned_data["require_two_factor"]
+        if required and device_confirmed(self.admin) is None:
+            raise forms.ValidationError(
+                _("Set up two-factor authentication for your own account first, on your Security page."),
+                code="admin_without_two_factor",
+            )
+        return required
 
 
 class InviteForm(forms.Form):
