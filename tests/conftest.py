@@ -46,7 +46,9 @@ def _seed() -> None:
     harbour = building_create(slug="harbour", name="Harbour House", address="Quai 1, Antwerp")
     initech = company_create(building=harbour, slug="initech", name="Initech")
     with tenant_context(Tenant.objects.get(building=harbour, type=Tenant.Type.RECEPTION)):
-        desk = user_ensure(email="desk@harbour.example", full_name="Harbour Desk", role=User.Role.DESK, password=PASSWORD)
+        desk = user_ensure(
+            email="desk@harbour.example", full_name="Harbour Desk", role=User.Role.DESK, password=PASSWORD
+        )
         device_set(user=desk, secret=DEMO_TOTP_SECRET)
     with tenant_context(initech):
         user_ensure(email="admin@initech.example", full_name="Initech Admin", role=User.Role.ADMIN, password=PASSWORD)
