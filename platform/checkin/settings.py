@@ -247,6 +247,10 @@ CHECKIN_RETENTION_MAX_DAYS = env_int("CHECKIN_RETENTION_MAX_DAYS", 3650)
 CHECKIN_PURGE_WARNING_DAYS = env_int("CHECKIN_PURGE_WARNING_DAYS", 14)
 CHECKIN_PURGE_BATCH_SIZE = env_int("CHECKIN_PURGE_BATCH_SIZE", 5000)
 CHECKIN_EXPORT_EXPIRY_DAYS = env_int("CHECKIN_EXPORT_EXPIRY_DAYS", 7)
+# An export whose worker was killed is written again, this many attempts in all, then marked failed; one left
+# running this long with nobody writing it (its worker gone for good) is marked failed by the hourly clean-up.
+CHECKIN_EXPORT_MAX_ATTEMPTS = env_int("CHECKIN_EXPORT_MAX_ATTEMPTS", 3)
+CHECKIN_EXPORT_STALE_MINUTES = env_int("CHECKIN_EXPORT_STALE_MINUTES", 30)
 # Keyed hash of suppressed e-mails; keep it stable (rotating it forgets every objection).
 CHECKIN_SUPPRESSION_KEY = env_str("CHECKIN_SUPPRESSION_KEY", SECRET_KEY)
 # Exports never live under a public URL: a private folder by default, a private bucket with =s3.
