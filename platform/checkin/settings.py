@@ -159,6 +159,13 @@ WSGI_APPLICATION = "checkin.wsgi.application"
 ASGI_APPLICATION = "checkin.asgi.application"
 # Bodies past this answer 413 (shared_apps.operations.errors.bad_request) before a view reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Files are not counted above: bodies with files past this answer 413 before they are read (uploads.py).
+CHECKIN_UPLOAD_MAX_BYTES = env_int("CHECKIN_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "shared_apps.operations.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Accounts and sessions ---------------------------------------------------
 # Each schema has its own users and sessions; cookies are host-only (no
