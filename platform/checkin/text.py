@@ -51,6 +51,8 @@ class NameField(models.CharField):
     """A CharField whose value is cleaned by `text_clean` on every way in.
 
     It deconstructs as a plain CharField: the column is the same, so no migration follows from using it.
+    An expression that mixes it with a plain CharField (say Concat with a Value) needs its output_field
+    set, as Django asks for any two field classes.
     """
 
     def to_python(self, value: Any) -> Any:
