@@ -145,30 +145,32 @@ class KioskClient:
         assert status == 200, f"kiosk start screen answered {status}"
         return browser
 
-    def _step(self, kind: str, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
-        if self.screens and form is not None:
-            status, _, elapsed = self.browser.request("GET", path)  # the screen with the form
+    def _step(self, kind: str, path: str, form: dict[str, str], screen: str = "") -> tuple[int, str]:
+        """POST a form. With --screens, first GET the screen it is on unless a redirect just showed it,
+        and follow the redirect that answers it, as the tablet's browser does."""
+        if self.screens and screen:
+            status, _, elapsed = self.browser.request("GET", screen)
             self.timings.add("screen", status, elapsed)
-        status, location, elapsed = self.browser.request(method, path, form)
+        status, location, elapsed = self.browser.request("POST", path, form)
         self.timings.add(kind, status, elapsed)
         if self.screens and status == 302:
-            follow, _, elapsed = self.browser.request("GET", location)
-            self.timings.add("screen", follow, elapsed)
+            shown, _, elapsed = self.browser.request("GET", location)
+            self.timings.add("screen", shown, elapsed)
         return status, location
 
     def _walk_in(self, name: str) -> bool:
         company = str(self.companies[self.walk_ins % len(self.companies)])
-        self._step("step", "POST", "/kiosk/language/", {"language": "en"})
-        self._step("step", "POST", "/kiosk/walk-in/", {"company": company})
+        self._step("step", "/kiosk/language/", {"language": "en"}, screen="/kiosk/")
+        self._step("step", "/kiosk/walk-in/", {"company": company}, screen="/kiosk/walk-in/")
         details = {"first_name": "Load", "last_name": name, "visitor_company": "Bench", "phone": "",
                    "email": f"{name.lower()}@load.example", "accept_notice": "on", "accept_rules": "on"}  # fmt: skip
-        status, location = self._step("check-in", "POST", "/kiosk/walk-in/details/", details)
+        status, location = self._step("check-in", "/kiosk/walk-in/details/", details)
         return status == 302 and location.endswith("/kiosk/done/")
 
     def _invited(self, code: str) -> bool:
-        self._step("step", "POST", "/kiosk/language/", {"language": "en"})
-        self._step("step", "POST", "/kiosk/invitation/", {"code": code})
-        status, location = self._step("check-in", "POST", "/kiosk/invitation/confirm/",
+        self._step("step", "/kiosk/language/", {"language": "en"}, screen="/kiosk/")
+        self._step("step", "/kiosk/invitation/", {"code": code}, screen="/kiosk/invitation/")
+        status, location = self._step("check-in", "/kiosk/invitation/confirm/",
                                       {"accept_notice": "on", "accept_rules": "on"})  # fmt: skip
         return status == 302 and location.endswith("/kiosk/done/")
 
