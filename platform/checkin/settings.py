@@ -167,6 +167,13 @@ WSGI_APPLICATION = "checkin.wsgi.application"
 ASGI_APPLICATION = "checkin.asgi.application"
 # Bodies past this answer 413 (shared_apps.operations.errors.bad_request) before a view reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Files are not counted above: bodies with files past this answer 413 before they are read (uploads.py).
+CHECKIN_UPLOAD_MAX_BYTES = env_int("CHECKIN_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "shared_apps.operations.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Accounts and sessions ---------------------------------------------------
 # Each schema has its own users and sessions; cookies are host-only (no
@@ -266,6 +273,10 @@ CHECKIN_RETENTION_MAX_DAYS = env_int("CHECKIN_RETENTION_MAX_DAYS", 3650)
 CHECKIN_PURGE_WARNING_DAYS = env_int("CHECKIN_PURGE_WARNING_DAYS", 14)
 CHECKIN_PURGE_BATCH_SIZE = env_int("CHECKIN_PURGE_BATCH_SIZE", 5000)
 CHECKIN_EXPORT_EXPIRY_DAYS = env_int("CHECKIN_EXPORT_EXPIRY_DAYS", 7)
+# An export whose worker was killed is written again, this many attempts in all, then marked failed; one left
+# running this long with nobody writing it (its worker gone for good) is marked failed by the hourly clean-up.
+CHECKIN_EXPORT_MAX_ATTEMPTS = env_int("CHECKIN_EXPORT_MAX_ATTEMPTS", 3)
+CHECKIN_EXPORT_STALE_MINUTES = env_int("CHECKIN_EXPORT_STALE_MINUTES", 30)
 # Keyed hash of suppressed e-mails; keep it stable (rotating it forgets every objection).
 CHECKIN_SUPPRESSION_KEY = env_str("CHECKIN_SUPPRESSION_KEY", SECRET_KEY)
 # Exports never live under a public URL: a private folder by default, a private bucket with =s3.

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import quote_schema_name, schema_exists, tenant_context
 
+from checkin.text import text_clean
 from shared_apps.accounts.invitations import user_invite
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
@@ -130,7 +131,7 @@ def company_update(
     logo_clear: bool = False,
 ) -> Tenant:
     """Change a company's display name, custom domain or logo; its slug, schema and primary host never change."""
-    name = name.strip()
+    name = text_clean(name)
     if not name:
         raise ValidationError({"name": _("A name is required.")})
     custom_domain = validate_custom_domain(custom_domain, company=company) if custom_domain.strip() else ""

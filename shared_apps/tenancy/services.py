@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_exists, tenant_context
 
+from checkin.text import text_clean
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy import db_roles
 from shared_apps.tenancy.building_lifecycle import building_documents_create_defaults
@@ -76,7 +77,7 @@ def _tenant_create(*, tenant_type: str, slug: str, name: str, building: Building
 
 
 def _validate_name(name: str) -> str:
-    name = name.strip()
+    name = text_clean(name)
     if not name:
         raise ValidationError({"name": "A name is required."})
     if len(name) > 120:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from checkin.text import NameFormField
 from shared_apps.accounts.models import User
 from shared_apps.accounts.two_factor import device_confirmed
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visit, Visitor
@@ -24,13 +25,13 @@ def _datetime_field(label: str | Promise) -> forms.DateTimeField:
 class VisitorFieldsForm(forms.Form):
     """The visitor's details, shared by the pre-registration, the edit form and every imported row."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = NameFormField(label=_("First name"), max_length=100)
+    last_name = NameFormField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     phone = forms.CharField(
         label=_("Phone"), max_length=32, required=False, help_text=_("For example +32 470 12 34 56.")
     )
-    company_name = forms.CharField(label=_("Company"), max_length=150, required=False)
+    company_name = NameFormField(label=_("Company"), max_length=150, required=False)
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES, initial="en")
 
     def clean_phone(self) -> str:
@@ -156,7 +157,7 @@ class HistoryFilterForm(forms.Form):
 
 
 class HostForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = NameFormField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     notify_by = forms.ChoiceField(label=_("Notify by"), choices=Host.Notify.choices, initial=Host.Notify.EMAIL)

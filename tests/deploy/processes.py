@@ -36,12 +36,16 @@ def free_port(*, after: int = 0) -> int:
 
 
 def current_test_database_url(*, user: str | None = None) -> str:
-    """The URL of pytest's test database, for a process started by a test (as another login if given)."""
+    """The URL of the database Django is connected to (pytest's test database in a test), for a child process.
+
+    As another login when `user` is given.
+    """
     from django.db import connection
 
     db = connection.settings_dict
     password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] and user is None else ""
-    return f"postgresql://{user or db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    host = urllib.parse.quote(db["HOST"] or "127.0.0.1", safe="")  # a socket folder, for the embedded PostgreSQL
+    return f"postgresql://{user or db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def production_env(*, database_url: str, port: int | None = None, **extra: str) -> dict[str, str]:
