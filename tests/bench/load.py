@@ -49,7 +49,8 @@ os.environ.pop("REDIS_URL", None)  # eager tasks in the web process, as the docs
 
 BUILDING = "loadbench"
 DESK_EMAIL = "desk@loadbench.example"
-PASSWORD = "load-bench-password-2026"  # a throw-away account in a throw-away database
+PASSWORD = "load-bench-password-2026"  # throw-away accounts in a throw-away database
+DESK_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # their authenticator secret (desk staff must use two factors)
 CSRF_COOKIE = "__Host-checkin_csrf"  # production settings' cookie names
 
 
@@ -203,12 +204,20 @@ class KioskClient:
             self.timings.add("whole check-in", 302 if ok else 0, time.perf_counter() - start)
 
 
-def desk_poll(port: int, interval: float, deadline: float, timings: Timings) -> None:
-    """A desk signed in through the login form, reading the board's live part as desk.js does."""
+def desk_email(number: int) -> str:
+    return DESK_EMAIL.replace("@", f"{number}@")
+
+
+def desk_poll(number: int, port: int, interval: float, deadline: float, timings: Timings) -> None:
+    """A desk signed in through the login form and the code step, reading the board's live part as desk.js does."""
+    from shared_apps.accounts import totp
+
     desk = Browser(port, f"{BUILDING}.localhost")
     desk.request("GET", "/accounts/login/")
-    status, _, _ = desk.request("POST", "/accounts/login/", {"username": DESK_EMAIL, "password": PASSWORD})
+    status, _, _ = desk.request("POST", "/accounts/login/", {"username": desk_email(number), "password": PASSWORD})
     assert status == 302, f"the desk could not sign in ({status})"
+    status, _, _ = desk.request("POST", "/accounts/two-factor/", {"code": totp.code_at(DESK_SECRET, totp.step_at())})
+    assert status == 302, f"the desk's second factor was refused ({status})"
     while time.perf_counter() < deadline:
         status, _, elapsed = desk.request("GET", "/desk/board/")
         timings.add("board", status, elapsed)
@@ -242,7 +251,7 @@ class Fixture:
     codes: list[str]
 
 
-def provision(*, companies: int, kiosks: int, invitations: int) -> Fixture:
+def provision(*, companies: int, kiosks: int, invitations: int, desks: int) -> Fixture:
     import datetime as dt
 
     from django.db import transaction
@@ -251,6 +260,7 @@ def provision(*, companies: int, kiosks: int, invitations: int) -> Fixture:
 
     from shared_apps.accounts.models import User
     from shared_apps.accounts.services import user_ensure
+    from shared_apps.accounts.two_factor import device_set
     from shared_apps.tenancy.models import Tenant
     from shared_apps.tenancy.services import building_create, company_create, platform_ensure
     from tenant_apps.kiosk.services import kiosk_pair, pairing_code_create
@@ -262,6 +272,11 @@ def provision(*, companies: int, kiosks: int, invitations: int) -> Fixture:
     made = [company_create(building=building, slug=f"load-{i}", name=f"Load {i}") for i in range(companies)]
     tokens = []
     with tenant_context(Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)):
+        for number in range(desks):
+            staff_member = user_ensure(
+                email=desk_email(number), full_name=f"Load Desk {number}", role=User.Role.DESK, password=PASSWORD
+            )
+            device_set(user=staff_member, secret=DESK_SECRET)
         desk = user_ensure(email=DESK_EMAIL, full_name="Load Desk", role=User.Role.DESK, password=PASSWORD)
         for i in range(kiosks):
             pairing = pairing_code_create(kiosk_name=f"Kiosk {i}", user=desk, building=building)
@@ -360,7 +375,7 @@ def main() -> None:
         expected = int(args.rate * args.seconds)  # check-ins to prepare for; half walk-ins, half invitations
         kiosks = math.ceil(expected / 2 / DEVICE_CHECK_INS[0]) + args.concurrency
         started = time.perf_counter()
-        fixture = provision(companies=args.companies, kiosks=kiosks, invitations=expected)
+        fixture = provision(companies=args.companies, kiosks=kiosks, invitations=expected, desks=args.desks)
         print(f"database {bench_db}: {args.companies} companies, {kiosks} kiosks paired, "
               f"{len(fixture.codes)} invitations, in {time.perf_counter() - started:.1f} s")  # fmt: skip
         connections.close_all()
@@ -405,7 +420,7 @@ def serve_and_load(args: argparse.Namespace, bench_db: str, fixture: Fixture) ->
         desks = [Timings() for _ in range(args.desks)]
         deadline = time.perf_counter() + args.seconds
         targets: list[Callable[[], None]] = [partial(c.run, deadline) for c in clients]
-        targets += [partial(desk_poll, port, args.board_interval, deadline, t) for t in desks]
+        targets += [partial(desk_poll, n, port, args.board_interval, deadline, t) for n, t in enumerate(desks)]
         elapsed = run_threads(targets)
 
     baseline, load, outcomes = Timings(), Timings(), Outcomes()

@@ -27,6 +27,9 @@ def throwaway_database(prefix: str = "checkin_bench") -> Iterator[str]:
         call_command("migrate_schemas", interactive=False, verbosity=0)
         yield name
     finally:
+        from shared_apps.tenancy import db_roles
+
+        db_roles.roles_drop_with_prefix(db_roles.role_prefix())  # roles are per cluster: they would outlive it
         connections.close_all()
         settings.DATABASES["default"]["NAME"] = real
         with connection._nodb_cursor() as cursor:
