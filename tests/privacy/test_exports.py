@@ -12,10 +12,12 @@ import time_machine
 from django.core import mail
 from django.core.files.storage import storages
 from django.core.management import call_command
+from django.db import connection
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
+from tenant_apps.privacy.exports.archive import csv_neutralised
 from tenant_apps.privacy.exports.final import company_final_export
 from tenant_apps.privacy.exports.lifecycle import export_request, exports_expire
 from tenant_apps.privacy.exports.tables import TABLES, ExportRange
@@ -112,6 +114,19 @@ def _json_normal(value: object) -> object:
         except ValueError:
             return value
     return value
+
+
+def test_every_text_cell_a_spreadsheet_would_run_gets_an_apostrophe_and_nothing_else_changes(db):
+    """Also a first cell on its line, and look-alikes inside quoted cells, on PostgreSQL's own CSV output."""
+    values = ["=1+2", "+32 470", "-2", "@SUM(A1)", "\tx", "\rx", 'a\n"=b', 'x,"=y', '"=x', "x\n-y", "", None, "ok"]
+    sql = (
+        "COPY (SELECT v, -5 AS n, v AS w FROM unnest(%s::text[]) WITH ORDINALITY u(v, i) ORDER BY i)"
+        " TO STDOUT WITH (FORMAT csv, FORCE_QUOTE (v, w))"
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(sql, [values]) as copy:
+        block = b"".join(bytes(row) for row in copy)
+    parsed = list(csv.reader(io.StringIO(csv_neutralised(block).decode(), newline="")))
+    assert parsed == [[_csv_value(value), "-5", _csv_value(value)] for value in values]
 
 
 def test_a_date_range_holds_only_the_visits_that_started_in_it(acme, eager_celery, django_capture_on_commit_callbacks):

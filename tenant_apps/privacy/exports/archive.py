@@ -6,8 +6,9 @@ values unchanged.
 """
 
 import datetime as dt
+import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO
 
 from django.db import connection, models
@@ -16,54 +17,75 @@ from tenant_apps.privacy.exports.tables import TABLES, ExportRange, ExportTable
 
 FLUSH_BYTES = 1 << 20
 _TEXT_FIELDS = (models.CharField, models.TextField)
-_FORMULA_START = r"'^[-=+@\t\r]'"
+Transform = Callable[[bytes], bytes]
+
+# Text cells are always quoted (FORCE_QUOTE), so one starts with `,"` or, first on its line, `\n"`. Inside a
+# quoted cell a quote is always doubled, so these patterns only ever match the start of a cell. Other cells are
+# quoted only when they hold a comma, a quote or a line break (JSON), and then start with {, [ or a quote.
+# Neutralising here rather than in SQL keeps PostgreSQL's side of the CSV as cheap as a plain COPY.
+_FORMULA_AFTER_COMMA = re.compile(rb',"(?=[-=+@\t\r])')
+_FORMULA_AT_LINE_START = re.compile(rb'\n"(?=[-=+@\t\r])')
 
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _csv_expression(table: ExportTable, column: str) -> str:
-    field = next(f for f in table.model._meta.concrete_fields if f.attname == column)
-    ref = f"t.{_q(column)}"
-    if isinstance(field, _TEXT_FIELDS):
-        return f"CASE WHEN {ref} ~ {_FORMULA_START} THEN '''' || {ref} ELSE {ref} END AS {_q(column)}"
-    return ref
+def _text_columns(table: ExportTable) -> list[str]:
+    text = {f.attname for f in table.model._meta.concrete_fields if isinstance(f, _TEXT_FIELDS)}
+    return [column for column in table.columns() if column in text]
 
 
-def _copy_into(member: IO[bytes], sql: str, params: Iterable[object]) -> int:
-    """Stream a COPY's output into a ZIP member in blocks of about FLUSH_BYTES; return the rows copied."""
-    buffer = bytearray()
+def csv_neutralised(block: bytes) -> bytes:
+    """Give each text cell of these whole lines of COPY's CSV (text quoted) that a spreadsheet would run a leading '."""
+    block = _FORMULA_AFTER_COMMA.sub(b',"\'', block)
+    # The block starts a line: a newline in front lets the line-start pattern see its first cell too.
+    return _FORMULA_AT_LINE_START.sub(b'\n"\'', b"\n" + block)[1:]
+
+
+def _copy_into(
+    member: IO[bytes], sql: str, params: Iterable[object], *, between: bytes = b"", transform: Transform | None = None
+) -> int:
+    """Stream a COPY's output into a ZIP member in blocks of whole lines of about FLUSH_BYTES; return the rows.
+
+    `between` goes between two rows; `transform` rewrites each block before it is written.
+    """
+    buffer, separator = bytearray(), b""
+
+    def flush() -> None:
+        member.write(transform(bytes(buffer)) if transform else buffer)
+        buffer.clear()
+
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql, params) as copy:
-            for chunk in copy:
-                buffer += chunk
+            for row in copy:  # psycopg hands over one whole row at a time
+                buffer += separator
+                buffer += row
+                separator = between
                 if len(buffer) >= FLUSH_BYTES:
-                    member.write(buffer)
-                    buffer.clear()
-        member.write(buffer)
+                    flush()
+        flush()
         return int(cursor.cursor.rowcount)
 
 
-# JSON text never holds a raw control character, so with these as delimiter and quote, COPY's CSV
-# output is each JSON object verbatim on its own line; the comma before each one but the first is SQL's.
+# With these as delimiter and quote, COPY's CSV output is each JSON object verbatim on its own line.
 _JSON_COPY = (
-    "COPY (SELECT CASE WHEN row_number() OVER () = 1 THEN '' ELSE ',' END || row_to_json(t)::text FROM ({inner}) t)"
-    " TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
+    "COPY (SELECT row_to_json(t)::text FROM ({inner}) t) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
 )
 
 
 def table_write(archive: zipfile.ZipFile, table: ExportTable, span: ExportRange) -> int:
     """Add `<name>.csv` and `<name>.json` for one table; return its number of rows."""
     inner, params = table.queryset(span).query.sql_with_params()
-    columns = ", ".join(_csv_expression(table, column) for column in table.columns())
+    text = ", ".join(_q(column) for column in _text_columns(table))
+    force_quote = f", FORCE_QUOTE ({text})" if text else ""
     with archive.open(f"{table.name}.csv", "w", force_zip64=True) as member:
         member.write(b"\xef\xbb\xbf")  # UTF-8 byte-order mark, so spreadsheets read accents right
-        sql = f"COPY (SELECT {columns} FROM ({inner}) t) TO STDOUT WITH (FORMAT csv, HEADER true)"
-        rows = _copy_into(member, sql, params)
+        sql = f"COPY ({inner}) TO STDOUT WITH (FORMAT csv, HEADER true{force_quote})"
+        rows = _copy_into(member, sql, params, transform=csv_neutralised)
     with archive.open(f"{table.name}.json", "w", force_zip64=True) as member:
         member.write(b"[\n")
-        _copy_into(member, _JSON_COPY.format(inner=inner), params)
+        _copy_into(member, _JSON_COPY.format(inner=inner), params, between=b",")
         member.write(b"]\n")
     return rows
 
@@ -82,7 +104,7 @@ def readme_text(*, company: str, span: ExportRange, counts: dict[str, int], gene
         f"Generated at {generated_at.isoformat()} (UTC). Period: {period}.",
         "",
         "Every table comes twice, with the same rows:",
-        "- <table>.csv: UTF-8 with a byte-order mark, comma-separated, a header line, quotes where needed.",
+        "- <table>.csv: UTF-8 with a byte-order mark, comma-separated, a header line, text cells in double quotes.",
         '  An empty cell is no value, "" is empty text, t and f are true and false. A cell starting with',
         "  = + - @, a tab or a carriage return gets a leading apostrophe (') so that spreadsheets do not",
         "  run it as a formula.",
