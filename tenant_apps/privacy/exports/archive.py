@@ -38,9 +38,9 @@ def _text_columns(table: ExportTable) -> list[str]:
 
 def csv_neutralised(block: bytes) -> bytes:
     """Give each text cell of these whole lines of COPY's CSV (text quoted) that a spreadsheet would run a leading '."""
-    block = _FORMULA_AFTER_COMMA.sub(b',"\'', block)
+    block = _FORMULA_AFTER_COMMA.sub(b",\"'", block)
     # The block starts a line: a newline in front lets the line-start pattern see its first cell too.
-    return _FORMULA_AT_LINE_START.sub(b'\n"\'', b"\n" + block)[1:]
+    return _FORMULA_AT_LINE_START.sub(b"\n\"'", b"\n" + block)[1:]
 
 
 def _copy_into(
@@ -70,7 +70,8 @@ def _copy_into(
 
 # With these as delimiter and quote, COPY's CSV output is each JSON object verbatim on its own line.
 _JSON_COPY = (
-    "COPY (SELECT row_to_json(t)::text FROM ({inner}) t) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
+    "COPY (SELECT row_to_json(t)::text FROM ({inner}) t)"
+    " TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
 )
 
 
