@@ -43,15 +43,21 @@ if not _database_url:
     from checkin.embedded_db import embedded_database_url
 
     _database_url = embedded_database_url()
+_database = dj_database_url.parse(_database_url, conn_max_age=env_int("CONN_MAX_AGE", 60))
 DATABASES = {
     "default": {
-        **dj_database_url.parse(_database_url, conn_max_age=env_int("CONN_MAX_AGE", 60)),
+        **_database,
         # django-tenants' backend, with the schema's role and search_path set per transaction.
         "ENGINE": "shared_apps.tenancy.db_backend",
         # Server-side cursors cannot carry that per-transaction preamble (nor survive PgBouncer's transaction mode).
         "DISABLE_SERVER_SIDE_CURSORS": True,
         # A connection broken by a database restart is replaced at the next request instead of failing it.
         "CONN_HEALTH_CHECKS": True,
+        # Server-side prepared statements for the cursors that bind server-side, which only the desk's selectors
+        # open (tenant_apps/desk/selectors.py): a statement run twice on a connection is prepared, and its plan
+        # kept. Django's own cursors bind client-side and are never prepared. PgBouncer >= 1.21 tracks them
+        # (deploy/pgbouncer.ini: max_prepared_statements).
+        "OPTIONS": {**_database.get("OPTIONS", {}), "prepare_threshold": 1},
     }
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]

@@ -158,7 +158,8 @@ def main() -> None:
             cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
 
 
-_SAME_SETTINGS = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off"  # as the desk's selectors
+# The same planner settings as the desk's selectors.
+_SAME_SETTINGS = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1"
 _SHARED_COLUMNS = """v.company_id, t.slug, t.name, v.id, v.code, v.state, v.expected_start, v.expected_end,
     v.checked_in_at, v.checked_out_at, v.consent_notice_version, p.id, p.first_name, p.last_name, p.company_name,
     p.language, h.id, h.name

@@ -3,9 +3,13 @@
 import datetime as dt
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.services import company_create
+from tenant_apps.desk.selectors import BoardFilters, desk_board_counts, desk_board_visits
 from tenant_apps.visits.models import Visit, Visitor
 
 
@@ -106,3 +110,34 @@ def test_the_search_text_never_goes_in_a_url(tower_desk, acme, make_visit):
     assert response.context["here"] == "/desk/?company=acme"
     assert "q=" not in response.content.decode() and "Leontyne" not in response.context["here"]
     assert 'method="post"' in response.content.decode()
+
+
+def _board_statement_runs() -> int:
+    """How many times this connection ran the board's query from a plan it kept (0 when never prepared)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(generic_plans), 0) FROM pg_prepared_statements "
+            "WHERE statement LIKE 'SELECT%%FROM \"desk_visits\"%%ORDER BY%%LIMIT 500'"
+        )
+        return int(cursor.fetchone()[0])
+
+
+def test_the_board_is_planned_once_per_connection_and_its_plan_reused(tower, acme, make_visit):
+    reception = Tenant.objects.get(building=tower, type=Tenant.Type.RECEPTION)
+    make_visit(acme, first_name="Philippa")
+    before = _board_statement_runs()
+    for _ in range(3):
+        assert "Philippa" in [v.first_name for v in desk_board_visits(reception=reception, filters=BoardFilters())]
+    assert _board_statement_runs() >= before + 2
+
+
+def test_a_company_provisioned_after_the_board_was_planned_is_on_it_at_once(tower, acme, make_visit):
+    reception = Tenant.objects.get(building=tower, type=Tenant.Type.RECEPTION)
+    for _ in range(2):
+        desk_board_visits(reception=reception, filters=BoardFilters())  # prepared and planned
+    hooli = company_create(building=tower, slug="hooli", name="Hooli")
+    visit = make_visit(hooli, first_name="Horatio")
+    board = desk_board_visits(reception=reception, filters=BoardFilters())
+    assert ("hooli", visit.pk, "Horatio") in {(v.company_slug, v.visit_id, v.first_name) for v in board}
+    counts = desk_board_counts(reception=reception, companies=[hooli])
+    assert counts.companies[0].counts.expected == 1
