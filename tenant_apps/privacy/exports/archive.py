@@ -68,7 +68,8 @@ def _copy_into(
         return int(cursor.cursor.rowcount)
 
 
-# With these as delimiter and quote, COPY's CSV output is each JSON object verbatim on its own line.
+# JSON text never holds a raw control character, so with these as delimiter and quote, COPY's CSV output is
+# each JSON object verbatim on its own line; _copy_into puts the commas between them.
 _JSON_COPY = (
     "COPY (SELECT row_to_json(t)::text FROM ({inner}) t)"
     " TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
