@@ -39,8 +39,11 @@ def _text_columns(table: ExportTable) -> list[str]:
 def csv_neutralised(block: bytes) -> bytes:
     """Give each text cell of these whole lines of COPY's CSV (text quoted) that a spreadsheet would run a leading '."""
     block = _FORMULA_AFTER_COMMA.sub(b",\"'", block)
-    # The block starts a line: a newline in front lets the line-start pattern see its first cell too.
-    return _FORMULA_AT_LINE_START.sub(b"\n\"'", b"\n" + block)[1:]
+    # A line rarely starts with a quoted cell (ids come first): look for one only when there may be one. The block
+    # starts a line, so a newline in front lets the pattern see its first cell too.
+    if block.startswith(b'"') or b'\n"' in block:
+        block = _FORMULA_AT_LINE_START.sub(b"\n\"'", b"\n" + block)[1:]
+    return block
 
 
 def _copy_into(
