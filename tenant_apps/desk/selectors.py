@@ -123,37 +123,44 @@ def _search(queryset: QuerySet[DeskVisit], q: str) -> QuerySet[DeskVisit]:
     return queryset.filter(by_code | by_name)
 
 
-def desk_board_visits(*, reception: Tenant, filters: BoardFilters) -> list[DeskVisit]:
-    """Today's visits of the building (expected, on site, left), searched and filtered, earliest first."""
+@dataclass
+class Board:
+    counts: BoardCounts
+    visits: list[DeskVisit]
+
+
+def desk_board(*, reception: Tenant, filters: BoardFilters, companies: list[Tenant]) -> Board:
+    """Today's board, read in one transaction: the expected, on-site and left counts per company of the building
+    and overall, and today's visits (those states), searched and filtered, earliest first."""
     with _in_reception(reception):
-        visits = _search(_today(reception), filters.q)
-        if filters.company:
-            visits = visits.filter(company_slug=filters.company)
-        visits = (
-            visits.filter(state=filters.state)
-            if filters.state in BOARD_STATES
-            else visits.filter(state__in=BOARD_STATES)
-        )
-        return _prepared_models(visits.order_by("expected_start", "row_key")[:BOARD_LIMIT])
+        return Board(counts=_board_counts(reception, companies), visits=_board_visits(reception, filters))
 
 
-def desk_board_counts(*, reception: Tenant, companies: list[Tenant]) -> BoardCounts:
-    """Today's expected, on-site and left counts per company of the building and overall."""
+def _board_visits(reception: Tenant, filters: BoardFilters) -> list[DeskVisit]:
+    visits = _search(_today(reception), filters.q)
+    if filters.company:
+        visits = visits.filter(company_slug=filters.company)
+    visits = (
+        visits.filter(state=filters.state) if filters.state in BOARD_STATES else visits.filter(state__in=BOARD_STATES)
+    )
+    return _prepared_models(visits.order_by("expected_start", "row_key")[:BOARD_LIMIT])
+
+
+def _board_counts(reception: Tenant, companies: list[Tenant]) -> BoardCounts:
     per_company = {company.slug: CompanyCounts(slug=company.slug, name=company.name) for company in companies}
     overall = StateCounts()
-    with _in_reception(reception):
-        _, rows = _prepared_rows(
-            _today(reception)
-            .filter(state__in=BOARD_STATES)
-            .values("company_slug", "state")
-            .annotate(n=Count("*"))
-            .order_by()
-        )
-        for slug, state, n in rows:
-            entry = per_company.get(slug)
-            if entry is not None:
-                setattr(entry.counts, state, n)
-            setattr(overall, state, getattr(overall, state) + n)
+    _, rows = _prepared_rows(
+        _today(reception)
+        .filter(state__in=BOARD_STATES)
+        .values("company_slug", "state")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for slug, state, n in rows:
+        entry = per_company.get(slug)
+        if entry is not None:
+            setattr(entry.counts, state, n)
+        setattr(overall, state, getattr(overall, state) + n)
     return BoardCounts(overall=overall, companies=list(per_company.values()))
 
 

@@ -25,8 +25,7 @@ from tenant_apps.desk.access import access_desk_company, access_desk_visit
 from tenant_apps.desk.evacuation import evacuation_csv
 from tenant_apps.desk.forms import BoardFilterForm, CheckInForm, NoteForm, WalkInForm
 from tenant_apps.desk.selectors import (
-    desk_board_counts,
-    desk_board_visits,
+    desk_board,
     desk_hosts,
     desk_on_site,
     privacy_notice_for,
@@ -75,12 +74,13 @@ def _board_context(request: HttpRequest) -> dict[str, object]:
     filters = form.filters()
     reception = _reception(request)
     query = urlencode({k: v for k, v in (("company", filters.company), ("state", filters.state)) if v})
+    board = desk_board(reception=reception, filters=filters, companies=companies)
     return {
         "building": _building(request),
         "form": form,
         "filters": filters,
-        "counts": desk_board_counts(reception=reception, companies=companies),
-        "visits": desk_board_visits(reception=reception, filters=filters),
+        "counts": board.counts,
+        "visits": board.visits,
         "here": reverse("desk:board") + (f"?{query}" if query else ""),
         "updated_at": timezone.now(),
     }

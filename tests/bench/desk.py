@@ -81,13 +81,7 @@ def main() -> None:
     from shared_apps.tenancy.models import Tenant
     from shared_apps.tenancy.services import building_create, company_create, platform_ensure
     from tenant_apps.desk.reception_views import reception_views_rebuild
-    from tenant_apps.desk.selectors import (
-        BoardFilters,
-        building_day,
-        desk_board_counts,
-        desk_board_visits,
-        desk_on_site,
-    )
+    from tenant_apps.desk.selectors import BoardFilters, building_day, desk_board, desk_on_site
 
     with connection._nodb_cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{bench_db}"')
@@ -117,8 +111,7 @@ def main() -> None:
         everyone = BoardFilters()
 
         def board_views() -> None:
-            desk_board_visits(reception=reception, filters=everyone)
-            desk_board_counts(reception=reception, companies=companies)
+            desk_board(reception=reception, filters=everyone, companies=companies)
 
         def evacuation_views() -> None:
             desk_on_site(reception=reception)
@@ -143,7 +136,7 @@ def main() -> None:
                 "evacuation list": (_timed(evacuation_views, args.runs), _timed(evacuation_shared, args.runs)),
             }
             on_site = len(desk_on_site(reception=reception))
-            today = len(desk_board_visits(reception=reception, filters=everyone))
+            today = len(desk_board(reception=reception, filters=everyone, companies=companies).visits)
         print(f"{args.companies} companies, {args.visits} visits, {today} on today's board, {on_site} on site; "
               f"{args.runs} runs each, milliseconds")  # fmt: skip
         print(f"  {'query':30} {'views med':>9} {'p95':>7} {'shared med':>10} {'p95':>7} {'ratio':>6}")

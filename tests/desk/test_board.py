@@ -9,7 +9,7 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.tenancy.models import Tenant
 from shared_apps.tenancy.services import company_create
-from tenant_apps.desk.selectors import BoardFilters, desk_board_counts, desk_board_visits
+from tenant_apps.desk.selectors import BoardFilters, desk_board
 from tenant_apps.visits.models import Visit, Visitor
 
 
@@ -127,17 +127,17 @@ def test_the_board_is_planned_once_per_connection_and_its_plan_reused(tower, acm
     make_visit(acme, first_name="Philippa")
     before = _board_statement_runs()
     for _ in range(3):
-        assert "Philippa" in [v.first_name for v in desk_board_visits(reception=reception, filters=BoardFilters())]
+        board = desk_board(reception=reception, filters=BoardFilters(), companies=[acme])
+        assert "Philippa" in [v.first_name for v in board.visits]
     assert _board_statement_runs() >= before + 2
 
 
 def test_a_company_provisioned_after_the_board_was_planned_is_on_it_at_once(tower, acme, make_visit):
     reception = Tenant.objects.get(building=tower, type=Tenant.Type.RECEPTION)
     for _ in range(2):
-        desk_board_visits(reception=reception, filters=BoardFilters())  # prepared and planned
+        desk_board(reception=reception, filters=BoardFilters(), companies=[])  # prepared and planned
     hooli = company_create(building=tower, slug="hooli", name="Hooli")
     visit = make_visit(hooli, first_name="Horatio")
-    board = desk_board_visits(reception=reception, filters=BoardFilters())
-    assert ("hooli", visit.pk, "Horatio") in {(v.company_slug, v.visit_id, v.first_name) for v in board}
-    counts = desk_board_counts(reception=reception, companies=[hooli])
-    assert counts.companies[0].counts.expected == 1
+    board = desk_board(reception=reception, filters=BoardFilters(), companies=[hooli])
+    assert ("hooli", visit.pk, "Horatio") in {(v.company_slug, v.visit_id, v.first_name) for v in board.visits}
+    assert board.counts.companies[0].counts.expected == 1
