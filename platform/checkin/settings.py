@@ -55,9 +55,12 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
         # Server-side prepared statements for the cursors that bind server-side, which only the desk's selectors
         # open (tenant_apps/desk/selectors.py): a statement run twice on a connection is prepared, and its plan
-        # kept. Django's own cursors bind client-side and are never prepared. PgBouncer >= 1.21 tracks them
-        # (deploy/pgbouncer.ini: max_prepared_statements).
-        "OPTIONS": {**_database.get("OPTIONS", {}), "prepare_threshold": 1},
+        # kept. Django's own cursors bind client-side and are never prepared. Behind PgBouncer in transaction
+        # mode they need PgBouncer 1.21+ with max_prepared_statements; CHECKIN_DB_PREPARE=0 turns them off.
+        "OPTIONS": {
+            **_database.get("OPTIONS", {}),
+            "prepare_threshold": 1 if env_bool("CHECKIN_DB_PREPARE", True) else None,
+        },
     }
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]

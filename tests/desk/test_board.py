@@ -141,3 +141,19 @@ def test_a_company_provisioned_after_the_board_was_planned_is_on_it_at_once(towe
     board = desk_board(reception=reception, filters=BoardFilters(), companies=[hooli])
     assert ("hooli", visit.pk, "Horatio") in {(v.company_slug, v.visit_id, v.first_name) for v in board.visits}
     assert board.counts.companies[0].counts.expected == 1
+
+
+def test_the_board_reads_the_same_with_prepared_statements_turned_off(tower, acme, make_visit):
+    """CHECKIN_DB_PREPARE=0 (an old PgBouncer in transaction mode): same board, nothing prepared."""
+    reception = Tenant.objects.get(building=tower, type=Tenant.Type.RECEPTION)
+    make_visit(acme, first_name="Quentin")
+    connection.ensure_connection()
+    raw, before = connection.connection, _board_statement_runs()
+    saved, raw.prepare_threshold = raw.prepare_threshold, None
+    try:
+        for _ in range(3):
+            board = desk_board(reception=reception, filters=BoardFilters(), companies=[acme])
+            assert "Quentin" in [v.first_name for v in board.visits]
+    finally:
+        raw.prepare_threshold = saved
+    assert _board_statement_runs() == before
