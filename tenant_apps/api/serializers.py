@@ -71,7 +71,7 @@ def _check_times(attrs: dict[str, Any], visit: Visit | None = None) -> None:
 class VisitCreateSerializer(serializers.Serializer[Visit]):
     visitor = serializers.PrimaryKeyRelatedField(queryset=Visitor.objects.all())
     host = serializers.PrimaryKeyRelatedField(
-        queryset=Host.objects.filter(is_active=True), allow_null=True, required=False
+        queryset=Host.objects.filter(is_active=True), allow_null=True, required=False, default=None
     )
     expected_start = serializers.DateTimeField()
     expected_end = serializers.DateTimeField()

@@ -40,6 +40,14 @@ def test_it_registers_a_visit_with_a_token_and_invites_the_visitor(
 TIMES = {"expected_start": "2027-06-01T09:00:00Z", "expected_end": "2027-06-01T10:00:00Z"}
 
 
+def test_a_visit_without_a_host_is_registered_with_none(acme_api, acme_objects):
+    """`host` is optional: leaving it out is a visit with no host, not a 500 (found by the fuzz run)."""
+    response = acme_api.post("/api/v1/visits/", {**TIMES, "visitor": acme_objects.visitor.pk},
+                             content_type="application/json")  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert response.json()["host"] is None and response.json()["purpose"] == ""
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
