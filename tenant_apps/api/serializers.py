@@ -100,8 +100,8 @@ class VisitFilterSerializer(serializers.Serializer[None]):
 
     date_from = serializers.DateField(required=False, help_text="Visits expected on or after this day (YYYY-MM-DD).")
     date_to = serializers.DateField(required=False, help_text="Visits expected on or before this day (YYYY-MM-DD).")
-    state = serializers.ChoiceField(choices=Visit.State.choices, required=False)
-    host = serializers.IntegerField(required=False, min_value=1, help_text="Id of the host.")
+    state = serializers.ChoiceField(choices=Visit.State.choices, required=False, help_text="Only visits in this state.")
+    host = serializers.IntegerField(required=False, min_value=1, help_text="Only visits to this host (its id).")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "date_from" in attrs and "date_to" in attrs and attrs["date_to"] < attrs["date_from"]:

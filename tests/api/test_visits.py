@@ -93,10 +93,24 @@ def test_the_list_filters_by_date_state_and_host_and_pages(acme, acme_api, acme_
     assert len(page["results"]) == 1 and page["count"] >= 5 and page["next"]
 
 
+def test_the_date_filter_takes_the_first_and_the_last_day_of_the_calendar(acme_api, acme_objects):
+    """9999-12-31 has no next day to compare with: the list answers instead of a 500 (found by the fuzz run)."""
+    ids = [v["id"] for v in acme_api.get("/api/v1/visits/?date_from=0001-01-01&date_to=9999-12-31&page_size=200")
+           .json()["results"]]  # fmt: skip
+    assert acme_objects.visit.pk in ids
+    late = acme_api.post("/api/v1/visits/", {"visitor": acme_objects.visitor.pk, "expected_start":
+                         "2027-05-04T23:59:59+02:00", "expected_end": "2027-05-05T00:30:00+02:00"},
+                         content_type="application/json").json()["id"]  # fmt: skip
+    on_the_day = acme_api.get("/api/v1/visits/?date_from=2027-05-04&date_to=2027-05-04").json()["results"]
+    assert [v["id"] for v in on_the_day] == [late, acme_objects.visit.pk]  # the day ends at its own midnight
+    assert late not in [v["id"] for v in acme_api.get("/api/v1/visits/?date_to=2027-05-03").json()["results"]]
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [("date_from=yesterday", "date_from"), ("state=gone", "state"), ("host=abc", "host"),
-     ("date_from=2027-05-05&date_to=2027-05-04", "date_to")],
+     ("date_from=2027-05-05&date_to=2027-05-04", "date_to"), ("page_size=abc", "page_size"),
+     ("page_size=0", "page_size"), ("page_size=201", "page_size")],
 )  # fmt: skip
 def test_a_bad_filter_is_400_with_the_field(acme_api, acme_objects, query, field):
     response = acme_api.get(f"/api/v1/visits/?{query}")
