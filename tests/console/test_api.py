@@ -72,6 +72,18 @@ def test_list_and_read(api, acme):
                      content_type="application/json").json()["default_retention_days"] == 200  # fmt: skip
 
 
+def test_the_auto_checkout_time_is_a_time_on_the_buildings_clock(api):
+    """"HH:MM" or "HH:MM:SS" and nothing else: the schema gives that pattern, not `format: time` (which would
+    promise an offset, and an offset given would be dropped without a word)."""
+    response = api.patch("/api/v1/buildings/tower/", {"auto_checkout_time": "19:30"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["auto_checkout_time"] == "19:30:00"
+    for bad in ("19:30+02:00", "1930", "25:00", 1930):
+        response = api.patch("/api/v1/buildings/tower/", {"auto_checkout_time": bad}, content_type="application/json")
+        assert response.status_code == 400 and "HH:MM" in response.json()["auto_checkout_time"][0]
+    schema = api.get("/api/v1/schema/?format=json").json()["components"]["schemas"]["Building"]
+    assert "format" not in schema["properties"]["auto_checkout_time"]
+
+
 def test_the_openapi_schema_is_served_to_it(api, it_staff):
     response = api.get("/api/v1/schema/")
     assert response.status_code == 200 and b"/api/v1/companies/" in response.content
