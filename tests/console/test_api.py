@@ -84,6 +84,16 @@ def test_the_auto_checkout_time_is_a_time_on_the_buildings_clock(api):
     assert "format" not in schema["properties"]["auto_checkout_time"]
 
 
+def test_the_openapi_schema_says_which_slugs_are_routes(api):
+    """`<slug:slug>` takes letters, digits, "-" and "_" only; any other string is no route, so no object (404)."""
+    paths = api.get("/api/v1/schema/?format=json").json()["paths"]
+    for path in ("/api/v1/buildings/{slug}/", "/api/v1/companies/{slug}/"):
+        for operation in paths[path].values():
+            [slug] = operation["parameters"]
+            assert slug["schema"] == {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
+    assert api.get("/api/v1/buildings/tower.x/").status_code == 404
+
+
 def test_the_openapi_schema_is_served_to_it(api, it_staff):
     response = api.get("/api/v1/schema/")
     assert response.status_code == 200 and b"/api/v1/companies/" in response.content

@@ -5,7 +5,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -53,6 +54,10 @@ class ITOnlyView(APIView):
     permission_classes = [IsPlatformIT]
 
 
+# What `<slug:slug>` in the URL accepts; anything else is not a route (404).
+SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$")
+
+
 class BuildingListView(ITOnlyView):
     @extend_schema(responses=BuildingSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -71,6 +76,7 @@ class BuildingListView(ITOnlyView):
         return Response(BuildingSerializer(building).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(parameters=[SLUG])
 class BuildingDetailView(ITOnlyView):
     @extend_schema(responses=BuildingSerializer)
     def get(self, request: Request, slug: str) -> Response:
@@ -127,6 +133,7 @@ def _company(slug: str) -> Tenant:
     return company
 
 
+@extend_schema(parameters=[SLUG])
 class CompanyDetailView(ITOnlyView):
     @extend_schema(responses=CompanySerializer)
     def get(self, request: Request, slug: str) -> Response:
