@@ -59,8 +59,9 @@ class Pages(PageNumberPagination):
     max_page_size = 200
 
     def get_page_size(self, request: Request) -> int:
-        """A page size that is not a number from 1 to 200 is a 400 on `page_size`, not silently another size."""
-        if self.page_size_query_param not in request.query_params:
+        """A page size that is not a number from 1 to 200 is a 400 on `page_size`, not silently another size;
+        an empty one is the default, as an empty `page` is the first page."""
+        if not request.query_params.get(self.page_size_query_param):
             return self.page_size
         size = serializers.IntegerField(min_value=1, max_value=self.max_page_size)
         try:

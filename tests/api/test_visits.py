@@ -118,6 +118,21 @@ def test_the_date_filter_takes_the_first_and_the_last_day_of_the_calendar(acme_a
     assert late not in [v["id"] for v in acme_api.get("/api/v1/visits/?date_to=2027-05-03").json()["results"]]
 
 
+def test_an_empty_filter_or_page_is_read_as_not_given(acme_api, acme_objects):
+    """As DRF reads HTML forms, and as the schema says with `allowEmptyValue`."""
+    everything = acme_api.get("/api/v1/visits/").json()
+    assert acme_api.get("/api/v1/visits/?date_from=&date_to=&state=&host=&page=&page_size=").json() == everything
+
+
+def test_bodies_are_json_only(acme, acme_api, acme_objects):
+    """A cross-site HTML form cannot post to the API, even with a session; a form body is a 415."""
+    response = acme_api.post("/api/v1/visits/", {**TIMES, "visitor": acme_objects.visitor.pk})  # multipart
+    assert response.status_code == 415
+    form = acme_api.patch(f"/api/v1/visitors/{acme_objects.visitor.pk}/", "first_name=Eve",
+                          content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert form.status_code == 415
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [("date_from=yesterday", "date_from"), ("state=gone", "state"), ("host=abc", "host"),

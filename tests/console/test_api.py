@@ -1,6 +1,8 @@
 """The provisioning API: token auth for IT only, idempotent create by slug, the console's validation."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from shared_apps.accounts.models import User
 from shared_apps.console.services import api_token_create, api_token_revoke
@@ -82,6 +84,24 @@ def test_the_auto_checkout_time_is_a_time_on_the_buildings_clock(api):
         assert response.status_code == 400 and "HH:MM" in response.json()["auto_checkout_time"][0]
     schema = api.get("/api/v1/schema/?format=json").json()["components"]["schemas"]["Building"]
     assert "format" not in schema["properties"]["auto_checkout_time"]
+
+
+GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00"
+       b"\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+
+def test_bodies_are_json_or_multipart_for_a_logo_and_an_empty_field_is_a_value(api):
+    """A cross-site form cannot post here; in multipart an empty name is refused as in JSON (DRF would read
+    it as left out, the way of HTML forms, and answer 200 with nothing changed)."""
+    created = api.post("/api/v1/companies/", {**COMPANY, "logo": SimpleUploadedFile("logo.gif", GIF, "image/gif")})
+    assert created.status_code == 201 and created.json()["has_logo"]
+    Tenant.objects.get(slug="umbrella").logo.delete(save=False)
+    empty = api.patch("/api/v1/companies/umbrella/", encode_multipart(BOUNDARY, {"name": ""}),
+                      content_type=MULTIPART_CONTENT)  # fmt: skip
+    assert empty.status_code == 400 and empty.json()["name"] == ["This field may not be blank."]
+    form = api.patch("/api/v1/buildings/tower/", "name=Tower+2", content_type="application/x-www-form-urlencoded")
+    assert form.status_code == 415
+    assert api.post("/api/v1/companies/", COMPANY, content_type="application/x-www-form-urlencoded").status_code == 415
 
 
 def test_the_openapi_schema_says_which_slugs_are_routes(api):
