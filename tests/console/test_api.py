@@ -75,7 +75,7 @@ def test_list_and_read(api, acme):
 
 
 def test_the_auto_checkout_time_is_a_time_on_the_buildings_clock(api):
-    """"HH:MM" or "HH:MM:SS" and nothing else: the schema gives that pattern, not `format: time` (which would
+    """HH:MM or HH:MM:SS and nothing else: the schema gives that pattern, not `format: time` (which would
     promise an offset, and an offset given would be dropped without a word)."""
     response = api.patch("/api/v1/buildings/tower/", {"auto_checkout_time": "19:30"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["auto_checkout_time"] == "19:30:00"
@@ -86,8 +86,10 @@ def test_the_auto_checkout_time_is_a_time_on_the_buildings_clock(api):
     assert "format" not in schema["properties"]["auto_checkout_time"]
 
 
-GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00"
-       b"\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00"
+    b"\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
 
 
 def test_bodies_are_json_or_multipart_for_a_logo_and_an_empty_field_is_a_value(api):
