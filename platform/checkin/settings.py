@@ -324,6 +324,7 @@ REST_FRAMEWORK = {
     # The APIs take JSON bodies only (multipart where a file is uploaded, see the provisioning API): a
     # cross-site HTML form cannot post to them at all, and an empty field is never read as a missing one.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "checkin.api_errors.exception_handler",
 }
 # Company webhooks may only reach public addresses, so an admin cannot make the server call its own network.
 CHECKIN_WEBHOOK_ALLOW_PRIVATE = env_bool("CHECKIN_WEBHOOK_ALLOW_PRIVATE", False)

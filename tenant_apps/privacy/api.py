@@ -6,11 +6,10 @@ number of visits the next purge would delete at the new value.
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -93,8 +92,5 @@ class RetentionAPI(APIView):
                 f"({forecast.next_run_at.isoformat()}); send confirm=true to go ahead."
             )
             return Response({"confirm": [message], "next_purge_visits": forecast.visits}, status=400)
-        try:
-            retention_update(retention_days=days, user=request.user, request=request._request)  # type: ignore[arg-type]
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
+        retention_update(retention_days=days, user=request.user, request=request._request)  # type: ignore[arg-type]
         return Response(_body(purge_forecast()))

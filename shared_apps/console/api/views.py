@@ -1,9 +1,7 @@
 """The provisioning API: buildings and companies, for IT automation. Thin: parse, call a service, answer."""
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -37,17 +35,8 @@ from shared_apps.tenancy.company_lifecycle import (
 from shared_apps.tenancy.models import Tenant
 from shared_apps.tenancy.services import building_create
 
-T = TypeVar("T")
-
-
-def run(call: Callable[[], T]) -> T:
-    """A service's refusal becomes a 400 with the same field messages the console shows."""
-    try:
-        return call()
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise serializers.ValidationError(error.message_dict) from None
-        raise serializers.ValidationError({"non_field_errors": error.messages}) from None
+# A service's refusal (django.core.exceptions.ValidationError) is a 400 with its field messages: see
+# checkin.api_errors, the APIs' exception handler.
 
 
 class ITOnlyView(APIView):
@@ -86,7 +75,7 @@ class BuildingListView(ITOnlyView):
         building = existing_building(data)
         if building is not None:
             return Response(BuildingSerializer(building).data, status=status.HTTP_200_OK)
-        building = run(lambda: building_create(actor=api_actor(request), **data))
+        building = building_create(actor=api_actor(request), **data)
         return Response(BuildingSerializer(building).data, status=status.HTTP_201_CREATED)
 
 
@@ -104,20 +93,14 @@ class BuildingDetailView(ITOnlyView):
         fields: dict[str, Any] = {name: getattr(building, name) for name in BUILDING_SETTINGS}
         fields.update(payload.validated_data)
         fields["timezone_name"] = fields.pop("timezone")
-        building = run(
-            lambda: building_update(
-                building=building, actor=api_actor(request), request=http_request(request), **fields
-            )
-        )
+        building = building_update(building=building, actor=api_actor(request), request=http_request(request), **fields)
         return Response(BuildingSerializer(building).data)
 
     @extend_schema(responses=BuildingSerializer)
     def delete(self, request: Request, slug: str) -> Response:
         """Archive the building (it must hold no active or suspended company)."""
-        building = run(
-            lambda: building_archive(
-                building=access_building(slug=slug), actor=api_actor(request), request=http_request(request)
-            )
+        building = building_archive(
+            building=access_building(slug=slug), actor=api_actor(request), request=http_request(request)
         )
         return Response(BuildingSerializer(building).data)
 
@@ -134,7 +117,7 @@ class CompanyListView(CompanyView):
         company = existing_company(data)
         if company is not None:
             return Response(CompanySerializer(company).data, status=status.HTTP_200_OK)
-        company = run(lambda: company_provision(actor=api_actor(request), request=http_request(request), **data))
+        company = company_provision(actor=api_actor(request), request=http_request(request), **data)
         return Response(CompanySerializer(company).data, status=status.HTTP_201_CREATED)
 
 
@@ -159,22 +142,20 @@ class CompanyDetailView(CompanyView):
         actor, http = api_actor(request), http_request(request)
         if {"name", "custom_domain", "logo"} & data.keys():
             current = next((d.domain for d in company.domains.all() if not d.is_primary), "")
-            company = run(lambda: company_update(
+            company = company_update(
                 company=company, actor=actor, name=data.get("name", company.name),
                 custom_domain=data.get("custom_domain", current), logo=data.get("logo"),
                 logo_clear="logo" in data and data["logo"] is None, request=http,
-            ))  # fmt: skip
+            )  # fmt: skip
         wanted = data.get("status")
         if wanted == Tenant.Status.SUSPENDED and company.status == Tenant.Status.ACTIVE:
-            company = run(lambda: company_suspend(company=company, actor=actor, request=http))
+            company = company_suspend(company=company, actor=actor, request=http)
         elif wanted == Tenant.Status.ACTIVE and company.status == Tenant.Status.SUSPENDED:
-            company = run(lambda: company_reactivate(company=company, actor=actor, request=http))
+            company = company_reactivate(company=company, actor=actor, request=http)
         return Response(CompanySerializer(company).data)
 
     @extend_schema(responses=CompanySerializer)
     def delete(self, request: Request, slug: str) -> Response:
         """Remove the company: its hosts 404 at once, its schema is dropped after the grace period."""
-        company = run(
-            lambda: company_remove(company=_company(slug), actor=api_actor(request), request=http_request(request))
-        )
+        company = company_remove(company=_company(slug), actor=api_actor(request), request=http_request(request))
         return Response(CompanySerializer(company).data)
