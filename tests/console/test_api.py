@@ -55,6 +55,24 @@ def test_bad_input_is_a_400_with_field_messages(api):
     assert response.status_code == 400 and "timezone" in response.json()
 
 
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [("a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".com", "Ensure this field has no more than 254 characters."),
+     # 133 characters as sent, 257 once lower-cased ("İ" becomes "i" and a combining dot), as the account keeps it
+     ("a@" + ".".join(["İ" * 31] * 4) + ".com", "Ensure this value has at most 254 characters (it has 257).")],
+)  # fmt: skip
+def test_an_admin_email_too_long_for_the_account_is_a_400(api, email, message):
+    """It was a database error, a 500 (found by the fuzz run)."""
+    response = api.post("/api/v1/companies/", {**COMPANY, "admin_email": email}, content_type="application/json")
+    assert response.status_code == 400 and response.json() == {"admin_email": [message]}
+    assert not Tenant.objects.filter(slug="umbrella").exists()
+
+
+def test_the_template_slug_is_taken_for_good(api):
+    response = api.post("/api/v1/companies/", {**COMPANY, "slug": "_template_company"}, content_type="application/json")
+    assert response.status_code == 409 and "cannot be reused" in response.json()["slug"][0]
+
+
 def test_update_suspend_and_remove_a_company(api, client_for):
     api.post("/api/v1/companies/", COMPANY, content_type="application/json")
     response = api.patch("/api/v1/companies/umbrella/", {"name": "Umbrella Corp", "status": "suspended"},

@@ -100,7 +100,7 @@ class CompanyCreateSerializer(serializers.Serializer):
     building = serializers.CharField(max_length=40)
     slug = serializers.CharField(max_length=40)
     name = NameSerializerField(max_length=120)
-    admin_email = serializers.EmailField()
+    admin_email = serializers.EmailField(max_length=254)  # the account's e-mail column
     custom_domain = serializers.CharField(max_length=253, allow_blank=True, required=False, default="")
     logo = serializers.ImageField(required=False, allow_null=True, default=None)
 
