@@ -59,22 +59,27 @@ class Pages(PageNumberPagination):
     max_page_size = 200
 
     def get_page_size(self, request: Request) -> int:
-        """A page size that is not a number from 1 to 200 is a 400 on `page_size`, not silently another size;
-        an empty one is the default, as an empty `page` is the first page."""
+        """A page size that is no whole number of at least 1 is a 400 on `page_size`, not silently the default;
+        more than 200 gives pages of 200 (the answer's `next` says there is more); empty is the default, as an
+        empty `page` is the first page."""
         if not request.query_params.get(self.page_size_query_param):
             return self.page_size
-        size = serializers.IntegerField(min_value=1, max_value=self.max_page_size)
         try:
-            return int(size.run_validation(request.query_params[self.page_size_query_param]))
+            size = serializers.IntegerField(min_value=1).run_validation(
+                request.query_params[self.page_size_query_param]
+            )
         except ValidationError as error:
             raise ValidationError({self.page_size_query_param: error.detail}) from None
+        return min(int(size), self.max_page_size)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
-        size = {"minimum": 1, "maximum": self.max_page_size}
-        bounds = {self.page_query_param: {"minimum": 1}, self.page_size_query_param: size}
         for parameter in parameters:
-            parameter["schema"].update(bounds.get(parameter["name"], {}))
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Results per page, {self.page_size} if not given; at most {self.max_page_size}."
+                )
         return parameters
 
 
