@@ -330,6 +330,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Never HTTP Basic: a password sent to the API would skip the login throttle and the second factor.
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # The APIs take JSON bodies only (multipart where a file is uploaded, see the provisioning API): a
+    # cross-site HTML form cannot post to them at all, and an empty field is never read as a missing one.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "checkin.api_errors.exception_handler",
 }
 # Company webhooks may only reach public addresses, so an admin cannot make the server call its own network.
 CHECKIN_WEBHOOK_ALLOW_PRIVATE = env_bool("CHECKIN_WEBHOOK_ALLOW_PRIVATE", False)
@@ -340,6 +344,10 @@ SPECTACULAR_SETTINGS = {
     "Authenticate with `Authorization: Bearer <token>` (tokens are made by company admins at /api/v1/tokens/).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components, so they say what a write needs (no read-only fields,
+    # no empty string where a value is required).
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "checkin.openapi.empty_query_values"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -11,7 +11,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
+from django.core.validators import MaxLengthValidator, validate_email
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -54,11 +54,17 @@ def validate_custom_domain(domain: str, *, company: Tenant | None = None) -> str
 
 
 def validate_admin_email(email: str) -> str:
+    """The address as the account stores it: lower-cased, then checked, length included (lower-casing can
+    lengthen it, and a column too short for it is a database error)."""
     email = email.strip().lower()
     try:
         validate_email(email)
     except ValidationError:
         raise ValidationError({"admin_email": _("Enter a valid e-mail address.")}) from None
+    try:
+        MaxLengthValidator(User._meta.get_field("email").max_length)(email)
+    except ValidationError as error:
+        raise ValidationError({"admin_email": error.messages}) from None
     return email
 
 

@@ -6,11 +6,11 @@ from typing import Any, cast
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,6 +57,30 @@ class Pages(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        """A page size that is no whole number of at least 1 is a 400 on `page_size`, not silently the default;
+        more than 200 gives pages of 200 (the answer's `next` says there is more); empty is the default, as an
+        empty `page` is the first page."""
+        if not request.query_params.get(self.page_size_query_param):
+            return self.page_size
+        try:
+            size = serializers.IntegerField(min_value=1).run_validation(
+                request.query_params[self.page_size_query_param]
+            )
+        except ValidationError as error:
+            raise ValidationError({self.page_size_query_param: error.detail}) from None
+        return min(int(size), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Results per page, {self.page_size} if not given; at most {self.max_page_size}."
+                )
+        return parameters
 
 
 class CompanyApi(viewsets.GenericViewSet):
@@ -109,16 +133,8 @@ class HostApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
     queryset = Host.objects.order_by("name", "id")
 
 
-_FILTERS = [
-    OpenApiParameter("date_from", str, description="Visits expected on or after this day (YYYY-MM-DD)."),
-    OpenApiParameter("date_to", str, description="Visits expected on or before this day (YYYY-MM-DD)."),
-    OpenApiParameter("state", str, enum=Visit.State.values, description="Only visits in this state."),
-    OpenApiParameter("host", int, description="Only visits to this host (its id)."),
-]
-
-
 @extend_schema_view(
-    list=extend_schema(summary="List visits", parameters=_FILTERS),
+    list=extend_schema(summary="List visits", parameters=[VisitFilterSerializer]),  # the filters as they are read
     retrieve=extend_schema(summary="Get a visit"),
     create=extend_schema(summary="Register a visit", request=VisitCreateSerializer, responses={201: VisitSerializer}),
     partial_update=extend_schema(

@@ -20,9 +20,8 @@ def visits_filtered(
     visits = Visit.objects.select_related("visitor").order_by("-expected_start", "-id")
     if date_from:
         visits = visits.filter(expected_start__gte=timezone.make_aware(dt.datetime.combine(date_from, dt.time.min)))
-    if date_to:
-        end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
-        visits = visits.filter(expected_start__lt=end)
+    if date_to:  # up to the day's last instant, not the next midnight: 9999-12-31 has no next day
+        visits = visits.filter(expected_start__lte=timezone.make_aware(dt.datetime.combine(date_to, dt.time.max)))
     if state:
         visits = visits.filter(state=state)
     if host:

@@ -1,5 +1,6 @@
 """Shapes of the company API. They validate input; the rules live in the services."""
 
+import datetime as dt
 from typing import Any
 
 import phonenumbers
@@ -61,6 +62,23 @@ class VisitSerializer(serializers.ModelSerializer[Visit]):
         read_only_fields = fields
 
 
+class VisitTimeField(serializers.DateTimeField):
+    """When a visit starts or ends: from 2000 to 2099. Other years are typing errors, and before 1892 Brussels'
+    offset has seconds, which an RFC 3339 date-time (what the API answers) cannot carry."""
+
+    EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(help_text="ISO 8601, in the years 2000 to 2099.", **kwargs)
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        moment = super().to_internal_value(value)
+        if not self.EARLIEST <= moment < self.LATEST:
+            raise serializers.ValidationError(_("Enter a time in the years 2000 to 2099."))
+        return moment
+
+
 def _check_times(attrs: dict[str, Any], visit: Visit | None = None) -> None:
     start = attrs.get("expected_start", visit.expected_start if visit else None)
     end = attrs.get("expected_end", visit.expected_end if visit else None)
@@ -71,10 +89,10 @@ def _check_times(attrs: dict[str, Any], visit: Visit | None = None) -> None:
 class VisitCreateSerializer(serializers.Serializer[Visit]):
     visitor = serializers.PrimaryKeyRelatedField(queryset=Visitor.objects.all())
     host = serializers.PrimaryKeyRelatedField(
-        queryset=Host.objects.filter(is_active=True), allow_null=True, required=False
+        queryset=Host.objects.filter(is_active=True), allow_null=True, required=False, default=None
     )
-    expected_start = serializers.DateTimeField()
-    expected_end = serializers.DateTimeField()
+    expected_start = VisitTimeField()
+    expected_end = VisitTimeField()
     purpose = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -86,8 +104,8 @@ class VisitUpdateSerializer(serializers.Serializer[Visit]):
     host = serializers.PrimaryKeyRelatedField(
         queryset=Host.objects.filter(is_active=True), allow_null=True, required=False
     )
-    expected_start = serializers.DateTimeField(required=False)
-    expected_end = serializers.DateTimeField(required=False)
+    expected_start = VisitTimeField(required=False)
+    expected_end = VisitTimeField(required=False)
     purpose = serializers.CharField(max_length=200, allow_blank=True, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -100,8 +118,8 @@ class VisitFilterSerializer(serializers.Serializer[None]):
 
     date_from = serializers.DateField(required=False, help_text="Visits expected on or after this day (YYYY-MM-DD).")
     date_to = serializers.DateField(required=False, help_text="Visits expected on or before this day (YYYY-MM-DD).")
-    state = serializers.ChoiceField(choices=Visit.State.choices, required=False)
-    host = serializers.IntegerField(required=False, min_value=1, help_text="Id of the host.")
+    state = serializers.ChoiceField(choices=Visit.State.choices, required=False, help_text="Only visits in this state.")
+    host = serializers.IntegerField(required=False, min_value=1, help_text="Only visits to this host (its id).")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "date_from" in attrs and "date_to" in attrs and attrs["date_to"] < attrs["date_from"]:

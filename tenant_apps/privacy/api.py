@@ -6,12 +6,10 @@ number of visits the next purge would delete at the new value.
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,14 +21,27 @@ from tenant_apps.visits.selectors import company_settings
 
 
 class RetentionInput(serializers.Serializer):
-    retention_days = serializers.IntegerField()
-    confirm = serializers.BooleanField(default=False)
+    retention_days = serializers.IntegerField(
+        min_value=1, help_text="Days a visit is kept after it ends, between `min_days` and `max_days`."
+    )
+    confirm = serializers.BooleanField(default=False, help_text="Needed to shorten the period.")
 
     def validate_retention_days(self, value: int) -> int:
         low, high = retention_bounds()
         if not low <= value <= high:
             raise serializers.ValidationError(f"Choose between {low} and {high} days.")
         return value
+
+
+class RetentionOutput(serializers.Serializer):
+    """What GET, PUT and PATCH answer (documentation of `_body`)."""
+
+    retention_days = serializers.IntegerField()
+    min_days = serializers.IntegerField()
+    max_days = serializers.IntegerField()
+    next_purge_at = serializers.DateTimeField()
+    next_purge_visits = serializers.IntegerField(help_text="Visits the next purge deletes.")
+    next_purge_visitors = serializers.IntegerField(help_text="Visitors the next purge deletes.")
 
 
 def _body(forecast: PurgeForecast) -> dict[str, Any]:
@@ -46,9 +57,9 @@ def _body(forecast: PurgeForecast) -> dict[str, Any]:
 
 
 @extend_schema_view(
-    get=extend_schema(responses=OpenApiTypes.OBJECT),
-    put=extend_schema(request=RetentionInput, responses=OpenApiTypes.OBJECT),
-    patch=extend_schema(request=RetentionInput, responses=OpenApiTypes.OBJECT),
+    get=extend_schema(responses=RetentionOutput),
+    put=extend_schema(request=RetentionInput, responses=RetentionOutput),
+    patch=extend_schema(request=RetentionInput, responses=RetentionOutput),
 )
 class RetentionAPI(APIView):
     # The company API's tokens work here too; without credentials the answer is 401, not 403.
@@ -63,9 +74,17 @@ class RetentionAPI(APIView):
         return Response(_body(purge_forecast()))
 
     def put(self, request: Request) -> Response:
-        data = RetentionInput(data=request.data)
+        return self._change(request, partial=False)
+
+    def patch(self, request: Request) -> Response:
+        """Like PUT, but only the fields sent change: without `retention_days` the period stays as it is."""
+        return self._change(request, partial=True)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        data = RetentionInput(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        days, confirm = data.validated_data["retention_days"], data.validated_data["confirm"]
+        days = data.validated_data.get("retention_days", company_settings().retention_days)
+        confirm = data.validated_data.get("confirm", False)
         if days < company_settings().retention_days and not confirm:
             forecast = purge_forecast(retention_days=days)
             message = (
@@ -73,10 +92,5 @@ class RetentionAPI(APIView):
                 f"({forecast.next_run_at.isoformat()}); send confirm=true to go ahead."
             )
             return Response({"confirm": [message], "next_purge_visits": forecast.visits}, status=400)
-        try:
-            retention_update(retention_days=days, user=request.user, request=request._request)  # type: ignore[arg-type]
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
+        retention_update(retention_days=days, user=request.user, request=request._request)  # type: ignore[arg-type]
         return Response(_body(purge_forecast()))
-
-    patch = put

@@ -16,6 +16,23 @@ def test_the_schema_generates_without_warnings_and_validates():
     assert schema["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
 
 
+def test_the_schema_says_what_the_api_accepts():
+    """Filters, page sizes and request bodies are documented as they are checked, so clients and the fuzz run
+    (tests/security/test_api_fuzz.py) send what the API really takes."""
+    schema = SchemaGenerator(urlconf="checkin.urls_company").get_schema(request=None, public=True)
+    query = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/visits/"]["get"]["parameters"]}
+    assert query["date_from"]["format"] == query["date_to"]["format"] == "date"
+    assert query["host"]["minimum"] == 1 and query["page_size"] == {"type": "integer", "minimum": 1}
+    assert all(p["allowEmptyValue"] for p in schema["paths"]["/api/v1/visits/"]["get"]["parameters"])
+    assert list(schema["paths"]["/api/v1/visits/"]["post"]["requestBody"]["content"]) == ["application/json"]
+    visitor = schema["components"]["schemas"]["VisitorRequest"]
+    assert "id" not in visitor["properties"] and visitor["properties"]["first_name"]["minLength"] == 1
+    retention = schema["paths"]["/privacy/api/retention/"]
+    assert retention["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/RetentionOutput"
+    )
+
+
 def test_the_schema_is_served_to_a_token(acme_api):
     response = acme_api.get("/api/v1/schema/?format=json")
     assert response.status_code == 200

@@ -1,6 +1,8 @@
 """The provisioning API: token auth for IT only, idempotent create by slug, the console's validation."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from shared_apps.accounts.models import User
 from shared_apps.console.services import api_token_create, api_token_revoke
@@ -53,6 +55,24 @@ def test_bad_input_is_a_400_with_field_messages(api):
     assert response.status_code == 400 and "timezone" in response.json()
 
 
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [("a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".com", "Ensure this field has no more than 254 characters."),
+     # 133 characters as sent, 257 once lower-cased ("İ" becomes "i" and a combining dot), as the account keeps it
+     ("a@" + ".".join(["İ" * 31] * 4) + ".com", "Ensure this value has at most 254 characters (it has 257).")],
+)  # fmt: skip
+def test_an_admin_email_too_long_for_the_account_is_a_400(api, email, message):
+    """It was a database error, a 500 (found by the fuzz run)."""
+    response = api.post("/api/v1/companies/", {**COMPANY, "admin_email": email}, content_type="application/json")
+    assert response.status_code == 400 and response.json() == {"admin_email": [message]}
+    assert not Tenant.objects.filter(slug="umbrella").exists()
+
+
+def test_the_template_slug_is_taken_for_good(api):
+    response = api.post("/api/v1/companies/", {**COMPANY, "slug": "_template_company"}, content_type="application/json")
+    assert response.status_code == 409 and "cannot be reused" in response.json()["slug"][0]
+
+
 def test_update_suspend_and_remove_a_company(api, client_for):
     api.post("/api/v1/companies/", COMPANY, content_type="application/json")
     response = api.patch("/api/v1/companies/umbrella/", {"name": "Umbrella Corp", "status": "suspended"},
@@ -70,6 +90,48 @@ def test_list_and_read(api, acme):
     assert api.get("/api/v1/buildings/nowhere/").status_code == 404
     assert api.patch("/api/v1/buildings/tower/", {"default_retention_days": 200},
                      content_type="application/json").json()["default_retention_days"] == 200  # fmt: skip
+
+
+def test_the_auto_checkout_time_is_a_time_on_the_buildings_clock(api):
+    """HH:MM or HH:MM:SS and nothing else: the schema gives that pattern, not `format: time` (which would
+    promise an offset, and an offset given would be dropped without a word)."""
+    response = api.patch("/api/v1/buildings/tower/", {"auto_checkout_time": "19:30"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["auto_checkout_time"] == "19:30:00"
+    for bad in ("19:30+02:00", "1930", "25:00", 1930):
+        response = api.patch("/api/v1/buildings/tower/", {"auto_checkout_time": bad}, content_type="application/json")
+        assert response.status_code == 400 and "HH:MM" in response.json()["auto_checkout_time"][0]
+    schema = api.get("/api/v1/schema/?format=json").json()["components"]["schemas"]["Building"]
+    assert "format" not in schema["properties"]["auto_checkout_time"]
+
+
+GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00"
+    b"\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
+
+def test_bodies_are_json_or_multipart_for_a_logo_and_an_empty_field_is_a_value(api):
+    """A cross-site form cannot post here; in multipart an empty name is refused as in JSON (DRF would read
+    it as left out, the way of HTML forms, and answer 200 with nothing changed)."""
+    created = api.post("/api/v1/companies/", {**COMPANY, "logo": SimpleUploadedFile("logo.gif", GIF, "image/gif")})
+    assert created.status_code == 201 and created.json()["has_logo"]
+    Tenant.objects.get(slug="umbrella").logo.delete(save=False)
+    empty = api.patch("/api/v1/companies/umbrella/", encode_multipart(BOUNDARY, {"name": ""}),
+                      content_type=MULTIPART_CONTENT)  # fmt: skip
+    assert empty.status_code == 400 and empty.json()["name"] == ["This field may not be blank."]
+    form = api.patch("/api/v1/buildings/tower/", "name=Tower+2", content_type="application/x-www-form-urlencoded")
+    assert form.status_code == 415
+    assert api.post("/api/v1/companies/", COMPANY, content_type="application/x-www-form-urlencoded").status_code == 415
+
+
+def test_the_openapi_schema_says_which_slugs_are_routes(api):
+    """`<slug:slug>` takes letters, digits, "-" and "_" only; any other string is no route, so no object (404)."""
+    paths = api.get("/api/v1/schema/?format=json").json()["paths"]
+    for path in ("/api/v1/buildings/{slug}/", "/api/v1/companies/{slug}/"):
+        for operation in paths[path].values():
+            [slug] = operation["parameters"]
+            assert slug["schema"] == {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
+    assert api.get("/api/v1/buildings/tower.x/").status_code == 404
 
 
 def test_the_openapi_schema_is_served_to_it(api, it_staff):

@@ -77,6 +77,16 @@ def test_the_api_reads_and_changes_it_with_confirmation(acme, acme_admin):
     assert AuditEntry.objects.get(action="retention.update").details == {"old": 365, "new": 30}
 
 
+def test_a_patch_changes_only_what_it_sends(acme, acme_admin):
+    """PATCH is partial, as its OpenAPI schema says: no `retention_days` leaves the period as it is."""
+    for body in ({}, {"confirm": True}):
+        response = acme_admin.patch("/privacy/api/retention/", body, content_type="application/json")
+        assert response.status_code == 200 and response.json()["retention_days"] == 365
+    assert acme_admin.put("/privacy/api/retention/", {}, content_type="application/json").status_code == 400
+    response = acme_admin.patch("/privacy/api/retention/", {"retention_days": 400}, content_type="application/json")
+    assert response.status_code == 200 and _retention(acme) == 400
+
+
 def test_the_api_is_for_admins_only(acme_member, globex_admin, client_for):
     assert acme_member.get("/privacy/api/retention/").status_code == 404
     assert (

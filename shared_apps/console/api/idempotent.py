@@ -48,7 +48,7 @@ def existing_company(data: dict[str, Any]) -> Tenant | None:
         ):
             raise SlugConflict({"slug": [f"'{data['slug']}' is already taken by a building."]})
         return None
-    if company.type != Tenant.Type.COMPANY or company.status == Tenant.Status.REMOVED:
+    if company.type != Tenant.Type.COMPANY or company.status in (Tenant.Status.REMOVED, Tenant.Status.TEMPLATE):
         raise SlugConflict({"slug": [f"'{company.slug}' is taken and cannot be reused."]})
     current = {
         "building": company.building.slug if company.building else "",

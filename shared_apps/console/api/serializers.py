@@ -1,6 +1,11 @@
 """The provisioning API's payloads. They check types and shapes; the services decide what is allowed."""
 
+import datetime as dt
+import re
+from typing import Any
+
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from checkin.text import NameSerializerField
@@ -9,9 +14,25 @@ from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import host_for, tenant_url
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+WALL_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+@extend_schema_field({"type": "string", "pattern": WALL_CLOCK, "example": "20:00"})
+class WallClockTimeField(serializers.TimeField):
+    """A time of day on the building's clock: "HH:MM" or "HH:MM:SS", never with an offset.
+
+    OpenAPI's `format: time` means an RFC 3339 time with an offset, which these times do not have; a time
+    given with an offset would lose it silently, so it is refused.
+    """
+
+    def to_internal_value(self, value: Any) -> dt.time:
+        if not isinstance(value, str) or not re.fullmatch(WALL_CLOCK, value):
+            self.fail("invalid", format="HH:MM[:SS]")
+        return super().to_internal_value(value)
 
 
 class BuildingSerializer(serializers.ModelSerializer):
+    auto_checkout_time = WallClockTimeField(read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -48,7 +69,7 @@ class BuildingUpdateSerializer(serializers.Serializer):
     default_retention_days = serializers.IntegerField(
         min_value=RETENTION_DAYS_MIN, max_value=RETENTION_DAYS_MAX, required=False
     )
-    auto_checkout_time = serializers.TimeField(required=False)
+    auto_checkout_time = WallClockTimeField(required=False)
     kiosk_requires_email = serializers.BooleanField(required=False)
     kiosk_requires_phone = serializers.BooleanField(required=False)
 
@@ -79,7 +100,7 @@ class CompanyCreateSerializer(serializers.Serializer):
     building = serializers.CharField(max_length=40)
     slug = serializers.CharField(max_length=40)
     name = NameSerializerField(max_length=120)
-    admin_email = serializers.EmailField()
+    admin_email = serializers.EmailField(max_length=254)  # the account's e-mail column
     custom_domain = serializers.CharField(max_length=253, allow_blank=True, required=False, default="")
     logo = serializers.ImageField(required=False, allow_null=True, default=None)
 

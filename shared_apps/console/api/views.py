@@ -1,12 +1,12 @@
 """The provisioning API: buildings and companies, for IT automation. Thin: parse, call a service, answer."""
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.http import Http404, QueryDict
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,22 +35,30 @@ from shared_apps.tenancy.company_lifecycle import (
 from shared_apps.tenancy.models import Tenant
 from shared_apps.tenancy.services import building_create
 
-T = TypeVar("T")
-
-
-def run(call: Callable[[], T]) -> T:
-    """A service's refusal becomes a 400 with the same field messages the console shows."""
-    try:
-        return call()
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise serializers.ValidationError(error.message_dict) from None
-        raise serializers.ValidationError({"non_field_errors": error.messages}) from None
+# A service's refusal (django.core.exceptions.ValidationError) is a 400 with its field messages: see
+# checkin.api_errors, the APIs' exception handler.
 
 
 class ITOnlyView(APIView):
     authentication_classes = [ApiTokenAuthentication]
     permission_classes = [IsPlatformIT]
+
+
+class CompanyView(ITOnlyView):
+    """Company writes also take multipart, to upload a logo. Its fields are read as JSON ones are: an empty
+    value is checked like any other, where DRF would read it as left out (the way of HTML forms)."""
+
+    parser_classes = [JSONParser, MultiPartParser]
+
+    def payload(self, request: Request, serializer: type[serializers.Serializer]) -> dict[str, Any]:
+        data = request.data.dict() if isinstance(request.data, QueryDict) else request.data
+        payload = serializer(data=data)
+        payload.is_valid(raise_exception=True)
+        return payload.validated_data
+
+
+# What `<slug:slug>` in the URL accepts; anything else is not a route (404).
+SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$")
 
 
 class BuildingListView(ITOnlyView):
@@ -67,10 +75,11 @@ class BuildingListView(ITOnlyView):
         building = existing_building(data)
         if building is not None:
             return Response(BuildingSerializer(building).data, status=status.HTTP_200_OK)
-        building = run(lambda: building_create(actor=api_actor(request), **data))
+        building = building_create(actor=api_actor(request), **data)
         return Response(BuildingSerializer(building).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(parameters=[SLUG])
 class BuildingDetailView(ITOnlyView):
     @extend_schema(responses=BuildingSerializer)
     def get(self, request: Request, slug: str) -> Response:
@@ -84,25 +93,19 @@ class BuildingDetailView(ITOnlyView):
         fields: dict[str, Any] = {name: getattr(building, name) for name in BUILDING_SETTINGS}
         fields.update(payload.validated_data)
         fields["timezone_name"] = fields.pop("timezone")
-        building = run(
-            lambda: building_update(
-                building=building, actor=api_actor(request), request=http_request(request), **fields
-            )
-        )
+        building = building_update(building=building, actor=api_actor(request), request=http_request(request), **fields)
         return Response(BuildingSerializer(building).data)
 
     @extend_schema(responses=BuildingSerializer)
     def delete(self, request: Request, slug: str) -> Response:
         """Archive the building (it must hold no active or suspended company)."""
-        building = run(
-            lambda: building_archive(
-                building=access_building(slug=slug), actor=api_actor(request), request=http_request(request)
-            )
+        building = building_archive(
+            building=access_building(slug=slug), actor=api_actor(request), request=http_request(request)
         )
         return Response(BuildingSerializer(building).data)
 
 
-class CompanyListView(ITOnlyView):
+class CompanyListView(CompanyView):
     @extend_schema(responses=CompanySerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(CompanySerializer(companies_all(), many=True).data)
@@ -110,13 +113,11 @@ class CompanyListView(ITOnlyView):
     @extend_schema(request=CompanyCreateSerializer, responses={200: CompanySerializer, 201: CompanySerializer})
     def post(self, request: Request) -> Response:
         """Provision a company; sending the same request again returns it with 200 and creates nothing."""
-        payload = CompanyCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data: dict[str, Any] = payload.validated_data
+        data = self.payload(request, CompanyCreateSerializer)
         company = existing_company(data)
         if company is not None:
             return Response(CompanySerializer(company).data, status=status.HTTP_200_OK)
-        company = run(lambda: company_provision(actor=api_actor(request), request=http_request(request), **data))
+        company = company_provision(actor=api_actor(request), request=http_request(request), **data)
         return Response(CompanySerializer(company).data, status=status.HTTP_201_CREATED)
 
 
@@ -127,7 +128,8 @@ def _company(slug: str) -> Tenant:
     return company
 
 
-class CompanyDetailView(ITOnlyView):
+@extend_schema(parameters=[SLUG])
+class CompanyDetailView(CompanyView):
     @extend_schema(responses=CompanySerializer)
     def get(self, request: Request, slug: str) -> Response:
         return Response(CompanySerializer(access_company(slug=slug)).data)
@@ -136,28 +138,24 @@ class CompanyDetailView(ITOnlyView):
     def patch(self, request: Request, slug: str) -> Response:
         """Change the name, custom domain or logo; `status` suspends or reactivates."""
         company = _company(slug)
-        payload = CompanyUpdateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data: dict[str, Any] = payload.validated_data
+        data = self.payload(request, CompanyUpdateSerializer)
         actor, http = api_actor(request), http_request(request)
         if {"name", "custom_domain", "logo"} & data.keys():
             current = next((d.domain for d in company.domains.all() if not d.is_primary), "")
-            company = run(lambda: company_update(
+            company = company_update(
                 company=company, actor=actor, name=data.get("name", company.name),
                 custom_domain=data.get("custom_domain", current), logo=data.get("logo"),
                 logo_clear="logo" in data and data["logo"] is None, request=http,
-            ))  # fmt: skip
+            )  # fmt: skip
         wanted = data.get("status")
         if wanted == Tenant.Status.SUSPENDED and company.status == Tenant.Status.ACTIVE:
-            company = run(lambda: company_suspend(company=company, actor=actor, request=http))
+            company = company_suspend(company=company, actor=actor, request=http)
         elif wanted == Tenant.Status.ACTIVE and company.status == Tenant.Status.SUSPENDED:
-            company = run(lambda: company_reactivate(company=company, actor=actor, request=http))
+            company = company_reactivate(company=company, actor=actor, request=http)
         return Response(CompanySerializer(company).data)
 
     @extend_schema(responses=CompanySerializer)
     def delete(self, request: Request, slug: str) -> Response:
         """Remove the company: its hosts 404 at once, its schema is dropped after the grace period."""
-        company = run(
-            lambda: company_remove(company=_company(slug), actor=api_actor(request), request=http_request(request))
-        )
+        company = company_remove(company=_company(slug), actor=api_actor(request), request=http_request(request))
         return Response(CompanySerializer(company).data)
