@@ -2,8 +2,9 @@
 
 from typing import Any
 
+import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.utils import DatabaseError
 from django_tenants.management.commands import migrate_schemas
 from django_tenants.migration_executors.base import MigrationExecutor
@@ -13,7 +14,7 @@ from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import building_create, company_create
 from tenant_apps.desk.migration_executor import executor_rebuilding_reception_views
 from tenant_apps.desk.models import DeskHost, DeskVisit
-from tenant_apps.desk.reception_views import reception_views_rebuild
+from tenant_apps.desk.reception_views import _LOCK_KEY, DESK_VIEWS, group_of, reception_views_rebuild
 from tenant_apps.visits.models import Visit
 
 
@@ -28,8 +29,8 @@ def test_tower_views_hold_acme_and_globex_and_harbour_views_hold_only_initech(ac
     acme_visit = make_visit(acme)
     globex_visit = make_visit(globex)
     with schema_context("tower"):
-        keys = set(DeskVisit.objects.values_list("tenant_id", "visit_id"))
-    assert (acme.pk, acme_visit.pk) in keys and (globex.pk, globex_visit.pk) in keys
+        keys = set(DeskVisit.objects.values_list("company_slug", "visit_id"))
+    assert ("acme", acme_visit.pk) in keys and ("globex", globex_visit.pk) in keys
     assert _companies_in_view("tower") == {"acme", "globex"}
     assert _companies_in_view("harbour") <= {"initech"}
 
@@ -45,14 +46,85 @@ def test_a_building_without_companies_has_empty_views_with_every_column(db):
     assert columns == [field.column for field in DeskVisit._meta.fields]
 
 
-def test_views_select_no_email_or_phone(db):
+def _view_columns(schema: str, view: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'tower' "
-            "AND table_name IN ('desk_visits', 'desk_hosts')"
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
+            "ORDER BY ordinal_position",
+            [schema, view],
         )
-        columns = {row[0] for row in cursor.fetchall()}
-    assert columns and not {"email", "phone"} & columns
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_views_expose_only_what_the_desk_shows(db):
+    # The board, the evacuation list and CSV, and the walk-in form's hosts: no e-mail, phone, purpose,
+    # consent, language or internal ids of visitors and hosts.
+    assert _view_columns("tower", "desk_visits") == [
+        "row_key", "company_slug", "company_name", "visit_id", "code", "state", "expected_start", "expected_end",
+        "checked_in_at", "checked_out_at", "first_name", "last_name", "visitor_company", "host_name",
+    ]  # fmt: skip
+    assert _view_columns("tower", "desk_hosts") == ["row_key", "company_slug", "company_name", "host_id", "name"]
+
+
+def _oid(relation: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::regclass::oid", [relation])
+        return int(cursor.fetchone()[0])
+
+
+def _group_definition(company: Tenant) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_viewdef(%s::regclass)", [f"tower.desk_visits__g{group_of(company.pk):02d}"])
+        return str(cursor.fetchone()[0])
+
+
+def test_provisioning_rewrites_only_the_group_of_the_new_company(tower, acme, globex, make_visit):
+    top = _oid("tower.desk_visits")
+    hooli = company_create(building=tower, slug="hooli-group", name="Hooli")
+    make_visit(hooli)
+    # desk_visits itself is left as it is (a grant on it stays); the new company is in its group only.
+    assert _oid("tower.desk_visits") == top
+    assert "hooli_group." in _group_definition(hooli)
+    others = {group_of(acme.pk), group_of(globex.pk)} - {group_of(hooli.pk)}
+    for other in others:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_viewdef(%s::regclass)", [f"tower.desk_visits__g{other:02d}"])
+            assert "hooli_group." not in cursor.fetchone()[0]
+    assert {"acme", "globex", "hooli-group"} <= _companies_in_view("tower")
+
+
+def test_a_building_with_views_of_another_layout_is_rebuilt_whole(tower, acme, globex, make_visit):
+    make_visit(acme)
+    make_visit(globex)
+    # As built by an earlier version: one flat view each, no layout comment.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP VIEW {', '.join(f'tower.{v.name}' for v in DESK_VIEWS)}")
+        cursor.execute(
+            "CREATE VIEW tower.desk_visits AS SELECT 1 AS row_key; CREATE VIEW tower.desk_hosts AS SELECT 1 AS row_key"
+        )
+    hooli = company_create(building=tower, slug="hooli-layout", name="Hooli")
+    make_visit(hooli)
+    assert _view_columns("tower", "desk_visits")[:2] == ["row_key", "company_slug"]
+    assert {"acme", "globex", "hooli-layout"} <= _companies_in_view("tower")
+    assert "hooli_layout." in _group_definition(hooli)
+
+
+def test_a_rebuild_waits_for_another_rebuild_of_the_same_building(tower):
+    # Two provisionings in one building queue on this lock, so the second one sees the first one's company.
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+        password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=True,
+    )  # fmt: skip
+    try:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_KEY, tower.pk])
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            reception_views_rebuild(building=tower)
+    finally:
+        other.close()
+    assert reception_views_rebuild(building=tower) == 2
 
 
 def test_provisioning_a_company_adds_it_and_removing_it_takes_it_out(tower, make_visit):
@@ -118,7 +190,7 @@ def test_a_migration_altering_the_visit_table_leaves_the_views_working(acme, glo
     with tenant_context(acme):
         Visit.objects.filter(pk=visit.pk).update(state=Visit.State.ON_SITE)
     with schema_context("tower"):
-        row = DeskVisit.objects.get(tenant_id=acme.pk, visit_id=visit.pk)
+        row = DeskVisit.objects.get(company_slug="acme", visit_id=visit.pk)
     assert row.state == Visit.State.ON_SITE
     assert _companies_in_view("tower") == {"acme", "globex"}
 
