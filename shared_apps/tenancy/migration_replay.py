@@ -109,8 +109,8 @@ def _replay_one(schema: str, tenant_type: str, executor: MigrationExecutor, plan
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("\n".join(sql))
-            for migration, _backwards in plan:
-                executor.record_migration(migration)
+            for migration, _backwards in plan:  # never a squashed migration: see replayable()
+                executor.recorder.record_applied(migration.app_label, migration.name)
     except DatabaseError:
         logger.warning("Replaying migrations failed in schema %s; it runs them with migrate.", schema, exc_info=True)
         return False

@@ -75,11 +75,8 @@ def test_a_schema_where_the_replay_fails_is_left_to_migrate(acme, globex):
 
 
 def _plan(*operations: migrations.operations.base.Operation, **attributes: object) -> list:
-    migration = migrations.Migration("0099_test", "visits")
-    migration.operations = list(operations)
-    for name, value in attributes.items():
-        setattr(migration, name, value)
-    return [(migration, False)]
+    migration = type("Migration", (migrations.Migration,), {"operations": list(operations), **attributes})
+    return [(migration("0099_test", "visits"), False)]
 
 
 def test_only_atomic_schema_changes_are_replayed():
