@@ -149,7 +149,7 @@ def company_update(
         changed.append("logo")
     company.save()
     if "name" in changed and company.building is not None and company.status == Tenant.Status.ACTIVE:
-        reception_views_rebuild(building=company.building, company=company)  # the desk views carry the company's name
+        reception_views_rebuild(building=company.building)  # the desk views carry the company's name
     audit_record(
         actor=actor, action="company.update", tenant_schema=company.schema_name, request=request,
         object_ids={"tenant": [company.pk]}, details={"changed": changed},
@@ -167,7 +167,7 @@ def _status_change(
     company.status = to
     company.save(update_fields=["status"])
     if company.building is not None:
-        reception_views_rebuild(building=company.building, company=company)  # the desk shows active companies only
+        reception_views_rebuild(building=company.building)  # the desk shows active companies only
     audit_record(actor=actor, action=action, tenant_schema=company.schema_name, request=request,
                  object_ids={"tenant": [company.pk]})  # fmt: skip
     return company
@@ -198,7 +198,7 @@ def company_remove(
     company.schema_drop_after = (now or timezone.now()) + datetime.timedelta(days=settings.CHECKIN_REMOVAL_GRACE_DAYS)
     company.save(update_fields=["status", "schema_drop_after"])
     if company.building is not None:
-        reception_views_rebuild(building=company.building, company=company)
+        reception_views_rebuild(building=company.building)
     # Its admins get everything the company had, by a link that outlives the company's host.
     transaction.on_commit(lambda: company_final_export(company, actor=actor), robust=True)
     audit_record(

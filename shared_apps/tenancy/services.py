@@ -117,7 +117,7 @@ def company_create(*, building: Building | str, slug: str, name: str, actor: str
     company = _tenant_create(tenant_type=Tenant.Type.COMPANY, slug=slug, name=name, building=building)
     with tenant_context(company):
         retention_default_apply(retention_days=building.default_retention_days)
-    reception_views_rebuild(building=building, company=company)
+    reception_views_rebuild(building=building)
     audit_record(
         actor=actor, action="company.create", tenant_schema=company.schema_name,
         object_ids={"building": [building.pk], "tenant": [company.pk]},

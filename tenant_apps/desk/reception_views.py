@@ -13,42 +13,39 @@ consent details, languages and internal ids stay in the company schema: the
 desk greets, badges and counts people, it does not contact them, and its
 actions read the visit itself in the company's schema (`access.py`).
 
-Layout. PostgreSQL stores a view as its parsed query tree, about 20 kB per
-company branch here, compressed on write and parsed again on read: writing a
-100-company view takes ~100 ms, too much to redo whenever one company is
-provisioned. So the companies are spread over `GROUPS` group views by tenant id
-(`desk_visits__g07` holds the companies whose id % GROUPS == 7), and
-`desk_visits` is the `UNION ALL` of the groups. A change to one company rewrites
-its group only, with `CREATE OR REPLACE VIEW` and the same columns, so
-`desk_visits` itself (and any grant on it) stays. The planner flattens the
-nesting: desk queries plan as over one flat `UNION ALL`. Privileges on the
-groups and the company tables are checked as the views' owner, so a desk role
-needs `SELECT` on `desk_visits` and `desk_hosts` only.
+Why flat, rebuilt whole: PostgreSQL stores a view as its parsed query tree,
+about 13 kB per company branch here, so rewriting a 100-company view costs tens
+of milliseconds inside the provisioning transaction. Nesting (per-company or
+per-group views under a top view) would let a change rewrite a small view only,
+but every desk query would then plan 30 to 50% slower (measured at 171
+companies), and the desk polls every few seconds while companies come and go
+rarely. The rebuild is made cheap instead: one round trip, and the stored tree
+compressed with lz4 rather than pglz where the server has it (faster to write,
+and to read back into each connection's cache).
 
 Every rebuild takes a transaction-level advisory lock on the building, then
 reads the building's companies: two provisionings in one building queue there,
-and the second sees the first's company.
+and the second one's views include the first one's company.
 
 Views block `ALTER COLUMN TYPE` and `DROP COLUMN` on what they select, so
 `migrate_schemas` drops them before company migrations and rebuilds them after
 (see `tenant_apps/desk/migration_executor.py`), and a company's removal
-rewrites its group (without it) before its schema is dropped.
+rebuilds its building's views (without it) before its schema is dropped. The
+views are new objects after each rebuild: anything granted on them must be
+granted again in the same transaction.
 """
 
-import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.backends.utils import CursorWrapper
 
 from shared_apps.tenancy.models import Building, Tenant
 
 VISITS_VIEW = "desk_visits"
 HOSTS_VIEW = "desk_hosts"
-# Companies per group view is about N / GROUPS; a full rebuild creates 2 x GROUPS group views.
-GROUPS = 16
 # First key of the rebuild's pg_advisory_xact_lock(key, building id): "desk" in ASCII.
 _LOCK_KEY = 0x6465736B
 
@@ -56,7 +53,7 @@ _LOCK_KEY = 0x6465736B
 @dataclass(frozen=True)
 class Column:
     name: str
-    sql_type: str  # every branch casts to it, so that a group's columns never change with its members
+    sql_type: str  # every branch casts to it, so the empty view and any set of companies agree on types
     expression: str  # over aliases v (visit), p (visitor), h (host) of one company schema
 
 
@@ -65,9 +62,6 @@ class DeskView:
     name: str
     columns: list[Column]
     source: Callable[[str], str]  # FROM ... [WHERE ...] over one company schema, given its quoted name
-
-    def group(self, number: int) -> str:
-        return f"{self.name}__g{number:02d}"
 
 
 _COMPANY_COLUMNS = [
@@ -123,26 +117,12 @@ class ViewCompany(NamedTuple):
     name: str
 
 
-def _layout_signature() -> str:
-    """Changes whenever this module would build different views: stored as the comment of each top view,
-    so that a building built by other code is rebuilt whole rather than patched group by group."""
-    described = [(view.name, view.columns, view.source('"s"')) for view in DESK_VIEWS]
-    return "checkin desk views " + hashlib.sha256(repr((GROUPS, described)).encode()).hexdigest()[:16]
-
-
-LAYOUT = _layout_signature()
-
-
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
 def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
-
-
-def group_of(company_pk: int) -> int:
-    return company_pk % GROUPS
 
 
 def _branch(view: DeskView, company: ViewCompany) -> str:
@@ -159,68 +139,41 @@ def _empty_select(view: DeskView) -> str:
     )
 
 
-def group_statement(*, reception_schema: str, view: DeskView, number: int, companies: list[ViewCompany]) -> str:
-    """(Re)write group `number` of `view` over those of `companies` that belong to it."""
-    members = [company for company in companies if group_of(company.pk) == number]
-    body = " UNION ALL ".join(_branch(view, company) for company in members) or _empty_select(view)
-    return f"CREATE OR REPLACE VIEW {_ident(reception_schema)}.{_ident(view.group(number))} AS {body}"
-
-
-def view_statements(*, reception_schema: str, companies: list[ViewCompany], existing: Sequence[str] = ()) -> list[str]:
-    """The SQL that drops the views named in `existing` and builds the whole layout over `companies`."""
+def view_statements(*, reception_schema: str, companies: list[ViewCompany]) -> list[str]:
+    """The SQL that drops and recreates the building's views over `companies`."""
     schema = _ident(reception_schema)
-    statements = (
-        [f"DROP VIEW IF EXISTS {', '.join(f'{schema}.{_ident(name)}' for name in existing)}"] if existing else []
-    )
+    statements = reception_views_drop_statements(reception_schema=reception_schema)
+    if _lz4_available():
+        # Until the commit: other large values of this transaction get lz4 too, which is harmless.
+        statements.append("SET LOCAL default_toast_compression = lz4")
     for view in DESK_VIEWS:
-        statements += [
-            group_statement(reception_schema=reception_schema, view=view, number=number, companies=companies)
-            for number in range(GROUPS)
-        ]
-        groups = " UNION ALL ".join(f"SELECT * FROM {schema}.{_ident(view.group(number))}" for number in range(GROUPS))
-        statements += [
-            f"CREATE VIEW {schema}.{_ident(view.name)} AS {groups}",
-            f"COMMENT ON VIEW {schema}.{_ident(view.name)} IS {_literal(LAYOUT)}",
-        ]
+        body = " UNION ALL ".join(_branch(view, company) for company in companies) or _empty_select(view)
+        statements.append(f"CREATE VIEW {schema}.{_ident(view.name)} AS {body}")
     return statements
 
 
-def _is_ours(name: str) -> bool:
-    return any(name == view.name or name.startswith(f"{view.name}__g") for view in DESK_VIEWS)
+def reception_views_drop_statements(*, reception_schema: str) -> list[str]:
+    schema = _ident(reception_schema)
+    return [f"DROP VIEW IF EXISTS {', '.join(f'{schema}.{_ident(view.name)}' for view in DESK_VIEWS)}"]
 
 
-def _desk_views_in(cursor: CursorWrapper, schemas: list[str]) -> dict[str, dict[str, str]]:
-    """The desk's views in each of `schemas`, with their comments: {schema: {view: comment}}."""
-    cursor.execute(
-        "SELECT n.nspname, c.relname, coalesce(obj_description(c.oid, 'pg_class'), '') "
-        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = ANY(%s) AND c.relkind = 'v' AND c.relname LIKE 'desk\\_%%'",
-        [schemas],
-    )
-    found: dict[str, dict[str, str]] = {schema: {} for schema in schemas}
-    for schema, name, comment in cursor.fetchall():
-        if _is_ours(name):
-            found[schema][name] = comment
-    return found
-
-
-def _layout_is_current(views: dict[str, str]) -> bool:
-    return all(
-        views.get(view.name) == LAYOUT and all(view.group(number) in views for number in range(GROUPS))
-        for view in DESK_VIEWS
-    )
+@cache
+def _lz4_available() -> bool:
+    """Whether the server was built with lz4 (PostgreSQL 14+ with --with-lz4, as Debian's packages are)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 @transaction.atomic
-def reception_views_rebuild(*, building: Building, company: Tenant | None = None) -> int:
-    """Bring the building's views in line with its ACTIVE company schemas; returns how many companies they cover.
+def reception_views_rebuild(*, building: Building) -> int:
+    """(Re)create the building's views over its ACTIVE company schemas; returns how many companies they cover.
 
     Call it in the same transaction as any change to the building's set of
-    active companies or to a company's name, passing that `company`: only its
-    group is rewritten. Without `company`, or when the reception schema does
-    not hold this code's layout, every view of the building is dropped and
-    built again. A building without companies gets empty views with the same
-    columns.
+    active companies or to a company's name: provisioning, rename, suspension,
+    removal (before the schema is dropped), and after company migrations. A
+    building without companies gets empty views with the same columns.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, building.pk])
@@ -240,38 +193,25 @@ def reception_views_rebuild(*, building: Building, company: Tenant | None = None
         cursor.execute(
             "SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [[reception, *(c.schema_name for c in active)]]
         )
-        existing_schemas = {row[0] for row in cursor.fetchall()}
-        if reception not in existing_schemas:
+        existing = {row[0] for row in cursor.fetchall()}
+        if reception not in existing:
             return 0
-        companies = [company for company in active if company.schema_name in existing_schemas]
-        views = _desk_views_in(cursor, [reception])[reception]
-        if company is not None and _layout_is_current(views):
-            number = group_of(company.pk)
-            statements = [
-                group_statement(reception_schema=reception, view=view, number=number, companies=companies)
-                for view in DESK_VIEWS
-            ]
-        else:
-            statements = view_statements(reception_schema=reception, companies=companies, existing=sorted(views))
-        cursor.execute(";\n".join(statements))
+        companies = [company for company in active if company.schema_name in existing]
+        cursor.execute(";\n".join(view_statements(reception_schema=reception, companies=companies)))
     return len(companies)
 
 
 @transaction.atomic
 def reception_views_drop_all() -> None:
     """Drop every building's views, so that company migrations may alter what they select."""
-    receptions = list(
-        Tenant.objects.filter(type=Tenant.Type.RECEPTION).exclude(building=None).values_list("schema_name", flat=True)
-    )
+    receptions = Tenant.objects.filter(type=Tenant.Type.RECEPTION).exclude(building=None)
     with connection.cursor() as cursor:
-        for schema, views in _desk_views_in(cursor, receptions).items():
-            if views:
-                names = ", ".join(f"{_ident(schema)}.{_ident(name)}" for name in sorted(views))
-                cursor.execute(f"DROP VIEW IF EXISTS {names}")
+        for schema in receptions.values_list("schema_name", flat=True):
+            cursor.execute(";\n".join(reception_views_drop_statements(reception_schema=schema)))
 
 
 def reception_views_rebuild_all() -> int:
-    """Rebuild every building's views whole; returns how many buildings."""
+    """Rebuild every building's views; returns how many buildings."""
     buildings = Building.objects.filter(tenants__type=Tenant.Type.RECEPTION).distinct()
     count = 0
     for building in buildings:
