@@ -14,7 +14,8 @@ type and applied set, and for each group:
   `sqlmigrate` does, against the group's first schema; each schema of the group
   then runs it and records the migrations in a transaction of its own.
   post_migrate is not sent: content types and permissions change only with
-  models, which these operations leave alone;
+  models, which these operations leave alone. (A field's callable default is
+  thus evaluated once for the group, not once per schema.)
 - anything else (RunPython, models created, deleted or renamed...), or a schema
   where the replay fails: Django's `migrate` for each schema, as before.
 """
