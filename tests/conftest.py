@@ -13,41 +13,55 @@ from django.test import Client
 from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
 
-from checkin.demo import DEMO_PASSWORD, load_demo
+from checkin.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
+from shared_apps.accounts.two_factor import device_set
+from shared_apps.tenancy import db_roles
 from shared_apps.tenancy.connection import tenant_connection
-from shared_apps.tenancy.models import Building, Tenant
+from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.services import building_create, company_create
+from tests.two_factor import code_for
 
 PASSWORD = DEMO_PASSWORD
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+    # Never seed personas into a real database (pytest-django only swaps in the
+    # test database when a selected test uses the database).
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        # Never seed personas into a real database (pytest-django only swaps in the
-        # test database when a selected test uses the database).
-        if not tenant_connection().settings_dict["NAME"].startswith("test_"):
-            return
-        load_demo()
-        harbour = building_create(slug="harbour", name="Harbour House", address="Quai 1, Antwerp")
-        initech = company_create(building=harbour, slug="initech", name="Initech")
-        with tenant_context(Tenant.objects.get(building=harbour, type=Tenant.Type.RECEPTION)):
-            user_ensure(email="desk@harbour.example", full_name="Harbour Desk", role=User.Role.DESK, password=PASSWORD)
-        with tenant_context(initech):
-            user_ensure(
-                email="admin@initech.example", full_name="Initech Admin", role=User.Role.ADMIN, password=PASSWORD
-            )
-        with tenant_context(Tenant.objects.get(slug="acme")):
-            user_ensure(email="member@acme.example", full_name="Acme Member", role=User.Role.MEMBER, password=PASSWORD)
-        tenant_connection().set_schema_to_public()
+        seeding = tenant_connection().settings_dict["NAME"].startswith("test_")
+        if seeding:
+            _seed()
+    yield
+    if seeding:
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            # Roles belong to the cluster and would outlive the test database.
+            db_roles.roles_drop_with_prefix(db_roles.role_prefix())
+
+
+def _seed() -> None:
+    load_demo()
+    harbour = building_create(slug="harbour", name="Harbour House", address="Quai 1, Antwerp")
+    initech = company_create(building=harbour, slug="initech", name="Initech")
+    with tenant_context(Tenant.objects.get(building=harbour, type=Tenant.Type.RECEPTION)):
+        desk = user_ensure(
+            email="desk@harbour.example", full_name="Harbour Desk", role=User.Role.DESK, password=PASSWORD
+        )
+        device_set(user=desk, secret=DEMO_TOTP_SECRET)
+    with tenant_context(initech):
+        user_ensure(email="admin@initech.example", full_name="Initech Admin", role=User.Role.ADMIN, password=PASSWORD)
+    with tenant_context(Tenant.objects.get(slug="acme")):
+        user_ensure(email="member@acme.example", full_name="Acme Member", role=User.Role.MEMBER, password=PASSWORD)
+    tenant_connection().set_schema_to_public()
 
 
 @pytest.fixture(autouse=True)
 def _public_schema_and_english_between_tests() -> Iterator[None]:
     # A request through the test client leaves its schema and language active in the thread.
     tenant_connection().set_schema_to_public()
+    db_roles.scope_reset(None)
     translation.activate("en")
     yield
     tenant_connection().set_schema_to_public()
@@ -97,9 +111,23 @@ class HostClient(Client):
         self.host = host
 
     def sign_in(self, email: str, password: str = PASSWORD) -> "HostClient":
+        """Sign in as a person would: the password, then a code from the account's app (set up first if the host
+        requires one and the account has none yet)."""
         response = self.post("/accounts/login/", {"username": email, "password": password})
         assert response.status_code == 302, f"sign-in as {email} on {self.host} failed"
+        if response["Location"] == "/accounts/two-factor/setup/":
+            self.get(response["Location"])
+            response = self.post(response["Location"], {"code": code_for(self.schema, email)})
+            assert response.status_code == 200 and response.context["codes"], f"set-up for {email} failed"
+        elif response["Location"] == "/accounts/two-factor/":
+            response = self.post(response["Location"], {"code": code_for(self.schema, email)})
+            assert response.status_code == 302, f"second factor of {email} on {self.host} failed"
         return self
+
+    @property
+    def schema(self) -> str:
+        with schema_context("public"):
+            return Domain.objects.select_related("tenant").get(domain=self.host).tenant.schema_name
 
 
 @pytest.fixture

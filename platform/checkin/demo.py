@@ -2,6 +2,9 @@
 
 Running it again changes nothing but what has gone stale: accounts get their
 demo password back, and a company with no visits today gets a fresh set.
+IT and desk accounts must sign in with a second factor: the demo gives them an
+authenticator app with a published secret (`DEMO_TOTP_SECRET`), whose current
+code `manage.py demo_code` prints.
 """
 
 import datetime as dt
@@ -13,12 +16,14 @@ from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
+from shared_apps.accounts.two_factor import device_set
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import building_create, company_create, platform_ensure, tenant_url
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.selectors import visits_on_day
 
 DEMO_PASSWORD = "checkin-demo-2026"  # noqa: S105 - printed for the demo on purpose
+DEMO_TOTP_SECRET = "CHECKINDEMOCHECKINDEMOCHECKINDEM"  # noqa: S105 - the demo's authenticator app, published
 
 
 @dataclass(frozen=True)
@@ -44,14 +49,18 @@ def load_demo() -> list[Login]:
     platform_ensure()
     logins = [Login("IT console", tenant_url(Tenant.objects.get(schema_name="public")), "it@checkin.example")]
     with schema_context("public"):
-        user_ensure(email="it@checkin.example", full_name="Iris Tech", role=User.Role.IT, password=DEMO_PASSWORD)
+        it = user_ensure(email="it@checkin.example", full_name="Iris Tech", role=User.Role.IT, password=DEMO_PASSWORD)
+        device_set(user=it, secret=DEMO_TOTP_SECRET)
 
     building = Building.objects.filter(slug="tower").first() or building_create(
         slug="tower", name="Tower", address="Rue de la Loi 200, 1040 Brussels"
     )
     reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
     with tenant_context(reception):
-        user_ensure(email="desk@tower.example", full_name="Dries Desk", role=User.Role.DESK, password=DEMO_PASSWORD)
+        desk = user_ensure(
+            email="desk@tower.example", full_name="Dries Desk", role=User.Role.DESK, password=DEMO_PASSWORD
+        )
+        device_set(user=desk, secret=DEMO_TOTP_SECRET)
     logins.append(Login("Front desk of Tower", tenant_url(reception), "desk@tower.example"))
 
     for slug, (name, host_names) in _COMPANIES.items():

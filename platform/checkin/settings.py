@@ -46,13 +46,19 @@ if not _database_url:
 DATABASES = {
     "default": {
         **dj_database_url.parse(_database_url, conn_max_age=env_int("CONN_MAX_AGE", 60)),
-        # django-tenants' backend switches the search_path per request.
-        "ENGINE": "django_tenants.postgresql_backend",
+        # django-tenants' backend, with the schema's role and search_path set per transaction.
+        "ENGINE": "shared_apps.tenancy.db_backend",
+        # Server-side cursors cannot carry that per-transaction preamble (nor survive PgBouncer's transaction mode).
+        "DISABLE_SERVER_SIDE_CURSORS": True,
         # A connection broken by a database restart is replaced at the next request instead of failing it.
         "CONN_HEALTH_CHECKS": True,
     }
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Per-schema PostgreSQL roles (shared_apps/tenancy/db_roles.py): names start with this prefix (default: the
+# database name); migrations and provisioning run as the owner role (default: the login of DATABASE_URL).
+CHECKIN_DB_ROLE_PREFIX = env_str("CHECKIN_DB_ROLE_PREFIX")
+CHECKIN_DB_OWNER_ROLE = env_str("CHECKIN_DB_OWNER_ROLE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Tenancy (django-tenants, multi-type) -----------------------------------
@@ -75,6 +81,7 @@ TENANT_TYPES = {
             "shared_apps.audit",
             "shared_apps.console",
             "shared_apps.operations",
+            "shared_apps.login_throttle",
             *_EVERY_SCHEMA,
             "shared_apps.console.admin_site.ITAdminConfig",  # django.contrib.admin, for IT only
             "django.contrib.messages",
@@ -134,6 +141,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shared_apps.accounts.session_timeout.SessionTimeoutMiddleware",
+    "shared_apps.accounts.two_factor_gate.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -159,6 +167,13 @@ WSGI_APPLICATION = "checkin.wsgi.application"
 ASGI_APPLICATION = "checkin.asgi.application"
 # Bodies past this answer 413 (shared_apps.operations.errors.bad_request) before a view reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Files are not counted above: bodies with files past this answer 413 before they are read (uploads.py).
+CHECKIN_UPLOAD_MAX_BYTES = env_int("CHECKIN_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "shared_apps.operations.uploads.UploadSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Accounts and sessions ---------------------------------------------------
 # Each schema has its own users and sessions; cookies are host-only (no
@@ -184,6 +199,17 @@ CHECKIN_SESSION_MAX_SECONDS = SESSION_COOKIE_AGE
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Failed sign-ins (passwords and second-factor codes), counted for the whole platform in public.login_throttle:
+# an e-mail address is locked after this many failures on any host within the window, a client address after more.
+CHECKIN_LOGIN_ACCOUNT_FAILURES = env_int("CHECKIN_LOGIN_ACCOUNT_FAILURES", 5)
+CHECKIN_LOGIN_IP_FAILURES = env_int("CHECKIN_LOGIN_IP_FAILURES", 50)
+CHECKIN_LOGIN_WINDOW_SECONDS = env_int("CHECKIN_LOGIN_WINDOW_MINUTES", 15) * 60
+CHECKIN_LOGIN_LOCKOUT_SECONDS = env_int("CHECKIN_LOGIN_LOCKOUT_MINUTES", 15) * 60
+# The client's address is taken from X-Forwarded-For only when the request comes from one of these networks
+# (the TLS proxy); otherwise every client would share the proxy's address.
+CHECKIN_TRUSTED_PROXIES = [
+    net.strip() for net in env_str("CHECKIN_TRUSTED_PROXIES", "127.0.0.0/8,::1/128").split(",") if net.strip()
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -247,6 +273,10 @@ CHECKIN_RETENTION_MAX_DAYS = env_int("CHECKIN_RETENTION_MAX_DAYS", 3650)
 CHECKIN_PURGE_WARNING_DAYS = env_int("CHECKIN_PURGE_WARNING_DAYS", 14)
 CHECKIN_PURGE_BATCH_SIZE = env_int("CHECKIN_PURGE_BATCH_SIZE", 5000)
 CHECKIN_EXPORT_EXPIRY_DAYS = env_int("CHECKIN_EXPORT_EXPIRY_DAYS", 7)
+# An export whose worker was killed is written again, this many attempts in all, then marked failed; one left
+# running this long with nobody writing it (its worker gone for good) is marked failed by the hourly clean-up.
+CHECKIN_EXPORT_MAX_ATTEMPTS = env_int("CHECKIN_EXPORT_MAX_ATTEMPTS", 3)
+CHECKIN_EXPORT_STALE_MINUTES = env_int("CHECKIN_EXPORT_STALE_MINUTES", 30)
 # Keyed hash of suppressed e-mails; keep it stable (rotating it forgets every objection).
 CHECKIN_SUPPRESSION_KEY = env_str("CHECKIN_SUPPRESSION_KEY", SECRET_KEY)
 # Exports never live under a public URL: a private folder by default, a private bucket with =s3.
@@ -289,6 +319,8 @@ CELERY_BEAT_SCHEDULE |= {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Never HTTP Basic: a password sent to the API would skip the login throttle and the second factor.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
 }
 # Company webhooks may only reach public addresses, so an admin cannot make the server call its own network.
 CHECKIN_WEBHOOK_ALLOW_PRIVATE = env_bool("CHECKIN_WEBHOOK_ALLOW_PRIVATE", False)

@@ -50,3 +50,33 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+
+class TwoFactorDevice(models.Model):
+    """An account's authenticator app (TOTP, RFC 6238). Unconfirmed while its owner has not typed a first code.
+
+    The secret never leaves this row except on the set-up page; it is kept out of repr(), logs and the audit log.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor_device")
+    secret = models.CharField(max_length=64)  # base32
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)  # a code's 30-second step is accepted once, never again
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Two-factor device of user {self.user_id}"
+
+    def __repr__(self) -> str:
+        return f"<TwoFactorDevice user={self.user_id} confirmed={self.confirmed_at is not None}>"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code to sign in without the app; only its salted hash is stored, and using it deletes it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Recovery code of user {self.user_id}"

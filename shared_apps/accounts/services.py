@@ -1,5 +1,9 @@
 """Writes on staff accounts. They act on the users table of the current schema."""
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
 from shared_apps.accounts.models import User
 
 
@@ -14,3 +18,15 @@ def user_ensure(*, email: str, full_name: str, role: str, password: str) -> User
     user.set_password(password)
     user.save()
     return user
+
+
+def sessions_end(*, user: User, keep: str | None = None) -> int:
+    """Delete every live session of `user` in this schema but `keep` (a session key), so their next request is
+    signed out. Returns how many were ended."""
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(pk=keep).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

@@ -1,18 +1,39 @@
 """Writing to the audit log: the one way every privileged action is recorded."""
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from shared_apps.audit.models import AuditEntry
 from shared_apps.tenancy.connection import tenant_connection
 
 
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted_proxy(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return any(ip in ipaddress.ip_network(network) for network in settings.CHECKIN_TRUSTED_PROXIES)
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The caller's address as the web server saw it (the proxy sets REMOTE_ADDR via gunicorn's forwarded IPs)."""
+    """The caller's address: REMOTE_ADDR, or, when that is a trusted proxy, the last hop of X-Forwarded-For
+    that no trusted proxy added (a client can write anything on the left of that header, never on the right)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    ip = _ip(request.META.get("REMOTE_ADDR") or "")
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    while ip is not None and _trusted_proxy(ip) and hops:
+        hop = _ip(hops.pop())
+        if hop is None:
+            break
+        ip = hop
+    return str(ip) if ip is not None else None
 
 
 def audit_record(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from checkin.text import NameFormField
 from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 
@@ -31,14 +32,14 @@ def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
 
 
 class BuildingCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = NameFormField(label=_("Name"), max_length=120)
     slug = forms.SlugField(label=_("Slug"), max_length=40, help_text=_("Becomes the host name <slug>.<root>."))
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="Europe/Brussels")
 
 
 class BuildingEditForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = NameFormField(label=_("Name"), max_length=120)
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
     kiosk_languages = forms.MultipleChoiceField(
@@ -68,7 +69,7 @@ class CompanyCreateForm(forms.Form):
     building = forms.ModelChoiceField(
         label=_("Building"), queryset=Building.objects.filter(archived_at=None), to_field_name="slug"
     )
-    name = forms.CharField(label=_("Display name"), max_length=120)
+    name = NameFormField(label=_("Display name"), max_length=120)
     slug = forms.SlugField(label=_("Slug"), max_length=40, help_text=_("Becomes the host name <slug>.<root>."))
     custom_domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)
     logo = forms.ImageField(label=_("Logo (optional)"), required=False)
@@ -78,7 +79,7 @@ class CompanyCreateForm(forms.Form):
 
 
 class CompanyEditForm(forms.Form):
-    name = forms.CharField(label=_("Display name"), max_length=120)
+    name = NameFormField(label=_("Display name"), max_length=120)
     custom_domain = forms.CharField(label=_("Custom domain (optional)"), max_length=253, required=False)
     logo = forms.ImageField(label=_("Replace the logo"), required=False)
     logo_clear = forms.BooleanField(label=_("Remove the logo"), required=False)

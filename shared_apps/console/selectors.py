@@ -12,6 +12,7 @@ from django_tenants.utils import quote_schema_name
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.console.models import ApiToken, SupportGrant
+from shared_apps.tenancy.db_roles import owner_privileges
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 
 SCHEMA_BATCH = 50
@@ -110,6 +111,7 @@ class FleetOverview:
     companies: list[CompanyFigures]
 
 
+@owner_privileges  # one query across company schemas, which the root host's own role cannot read
 def rows_in_each_schema(
     schemas: list[str], *, table: str, select: str, params: list[object]
 ) -> dict[str, tuple[Any, ...]]:

@@ -5,17 +5,22 @@ connection broke mid-request (OperationalError, InterfaceError), the user gets
 a translated 503 "temporarily unavailable" page with Retry-After instead of a
 500, and the broken connection is replaced on the next request
 (CONN_HEALTH_CHECKS). `bad_request` is handler400: a body over
-DATA_UPLOAD_MAX_MEMORY_SIZE answers 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE, or with files over CHECKIN_UPLOAD_MAX_BYTES,
+answers 413.
 """
 
 import sys
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from shared_apps.operations.uploads import UploadTooBig
 
 RETRY_AFTER_SECONDS = 15
 
@@ -50,6 +55,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400: an oversized body is a 413, any other unreadable request a 400, both explained."""
     with translation.override(translation.get_language_from_request(request)):
+        if isinstance(exception, UploadTooBig):
+            return _page(
+                status=413,
+                title=_("File too large"),
+                message=_("The file is larger than Check-in accepts (%(size)s at most). Choose a smaller file.")
+                % {"size": filesizeformat(settings.CHECKIN_UPLOAD_MAX_BYTES)},
+            )
         if isinstance(exception, RequestDataTooBig):
             return _page(
                 status=413,

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from checkin.text import text_clean
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.default_notices import DEFAULT_NOTICE_VERSION, PRIVACY_NOTICES
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
@@ -67,7 +68,7 @@ def building_update(
     kiosk_requires_phone: bool,
 ) -> Building:
     """Change a building's settings; its slug and host never change. The audit entry lists the fields changed."""
-    name = name.strip()
+    name = text_clean(name)
     if not name:
         raise ValidationError({"name": _("A name is required.")})
     _validate_settings(

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import quote_schema_name, schema_exists, tenant_context
 
+from checkin.text import text_clean
 from shared_apps.accounts.invitations import user_invite
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
-from shared_apps.tenancy import services
+from shared_apps.tenancy import db_roles, services
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from tenant_apps.desk.reception_views import reception_views_rebuild
 from tenant_apps.privacy.exports.final import company_final_export
@@ -83,6 +84,7 @@ def _first_admin_create(*, company: Tenant, email: str, base_url: str) -> User:
     return admin
 
 
+@db_roles.owner_privileges
 @transaction.atomic
 def company_provision(
     *,
@@ -129,7 +131,7 @@ def company_update(
     logo_clear: bool = False,
 ) -> Tenant:
     """Change a company's display name, custom domain or logo; its slug, schema and primary host never change."""
-    name = name.strip()
+    name = text_clean(name)
     if not name:
         raise ValidationError({"name": _("A name is required.")})
     custom_domain = validate_custom_domain(custom_domain, company=company) if custom_domain.strip() else ""
@@ -209,6 +211,7 @@ def company_remove(
     return company
 
 
+@db_roles.owner_privileges
 def company_schemas_drop_due(*, actor: str, now: datetime.datetime | None = None) -> list[str]:
     """DROP SCHEMA ... CASCADE for every removed company whose grace period is over, one transaction each.
 
@@ -228,6 +231,8 @@ def company_schemas_drop_due(*, actor: str, now: datetime.datetime | None = None
                     # Deferred foreign-key checks still pending in this transaction would block the drop.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute(f"DROP SCHEMA {quote_schema_name(company.schema_name)} CASCADE")
+                    for statement in db_roles.schema_role_drop_statements(company.schema_name):
+                        cursor.execute(statement)
             company.domains.all().delete()
             if company.logo:
                 company.logo.delete(save=False)

@@ -1,9 +1,10 @@
-"""The database connection as django-tenants' wrapper, typed, so schema switches type-check."""
+"""The database connection as our django-tenants wrapper, typed, so schema switches type-check."""
 
 from typing import cast
 
 from django.db import connection
-from django_tenants.postgresql_backend.base import DatabaseWrapper
+
+from shared_apps.tenancy.db_backend.base import DatabaseWrapper
 
 
 def tenant_connection() -> DatabaseWrapper:

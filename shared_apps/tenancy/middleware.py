@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from shared_apps.tenancy import db_roles
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Domain, Tenant
 
@@ -33,6 +34,7 @@ class TenantHostMiddleware(TenantMainMiddleware):
         if response is not None:
             return response
         tenant: Tenant = request.tenant  # type: ignore[attr-defined]
+        db_roles.scope_replace(db_roles.scope_for_schema(tenant.schema_name))
         if tenant.status == Tenant.Status.SUSPENDED:
             tenant_connection().set_schema_to_public()
             html = render_to_string("tenancy/suspended.html", {"tenant_name": tenant.name}, request=request)

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from checkin.text import NameField
+
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
 
@@ -25,7 +27,7 @@ def tenant_logo_path(tenant: "Tenant", filename: str) -> str:
 class Building(models.Model):  # type: ignore[django-manager-missing]  # Tenant is untyped upstream
     """An office building: one lobby, one reception schema, any number of companies."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = NameField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     address = models.TextField(_("address"), blank=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Brussels")
@@ -62,7 +64,7 @@ class Tenant(TenantMixin):
 
     type = models.CharField(max_length=16, choices=Type.choices)
     building = models.ForeignKey(Building, on_delete=models.PROTECT, null=True, blank=True, related_name="tenants")
-    name = models.CharField(_("display name"), max_length=120)
+    name = NameField(_("display name"), max_length=120)
     slug = models.SlugField(max_length=40, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     logo = models.ImageField(_("logo"), upload_to=tenant_logo_path, blank=True)

@@ -206,4 +206,4 @@ def clone_schema(*, template: str, target: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(";\n".join(statements))
     # The replay moved the search_path; make django-tenants set it again.
-    tenant_connection().search_path_set_schemas = None
+    tenant_connection().preamble_forget()

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_exists, tenant_context
 
+from checkin.text import text_clean
 from shared_apps.audit.services import audit_record
+from shared_apps.tenancy import db_roles
 from shared_apps.tenancy.building_lifecycle import building_documents_create_defaults
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
@@ -30,12 +32,14 @@ def tenant_url(tenant: Tenant) -> str:
     return f"{settings.CHECKIN_URL_SCHEME}://{host}{port}"
 
 
+@db_roles.owner_privileges
 def platform_ensure() -> None:
     """Create the public tenant, its root domain and the template schemas if missing. Idempotent.
 
     Templates are migrated the slow, stock way once; afterwards `migrate_schemas`
     keeps them current like any tenant, and provisioning clones them.
     """
+    db_roles.roles_bootstrap()
     public, _ = Tenant.objects.get_or_create(
         schema_name=get_public_schema_name(),
         defaults={"type": Tenant.Type.PUBLIC, "name": "Check-in", "slug": "platform"},
@@ -67,12 +71,13 @@ def _tenant_create(*, tenant_type: str, slug: str, name: str, building: Building
         type=tenant_type, building=building, name=name, slug=slug, schema_name=schema_name_for(slug)
     )
     clone_schema(template=_template_for(tenant_type), target=tenant.schema_name)
+    db_roles.schema_role_ensure(tenant.schema_name)
     Domain.objects.create(domain=host_for(slug), tenant=tenant, is_primary=True)
     return tenant
 
 
 def _validate_name(name: str) -> str:
-    name = name.strip()
+    name = text_clean(name)
     if not name:
         raise ValidationError({"name": "A name is required."})
     if len(name) > 120:
@@ -80,6 +85,7 @@ def _validate_name(name: str) -> str:
     return name
 
 
+@db_roles.owner_privileges
 @transaction.atomic
 def building_create(
     *, slug: str, name: str, address: str = "", timezone: str = "Europe/Brussels", actor: str = "system"
@@ -100,6 +106,7 @@ def building_create(
     return building
 
 
+@db_roles.owner_privileges
 @transaction.atomic
 def company_create(*, building: Building | str, slug: str, name: str, actor: str = "system") -> Tenant:
     """Create a company in a building with its own schema and host `<slug>.<root>`, all or nothing.

@@ -6,11 +6,15 @@ import phonenumbers
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from checkin.text import NameField, NameSerializerField
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.services import OBJECTED_MESSAGE, visitor_objected
 
 
 class VisitorSerializer(serializers.ModelSerializer[Visitor]):
+    # Names are cleaned of control characters before "required" and the length are checked (checkin.text).
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, NameField: NameSerializerField}
+
     class Meta:
         model = Visitor
         fields = ["id", "first_name", "last_name", "email", "phone", "company_name", "language"]

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from checkin.text import NameFormField
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.desk.models import DeskHost
 from tenant_apps.desk.selectors import BOARD_STATES, BoardFilters
@@ -53,9 +54,9 @@ class NoteForm(forms.Form):
 class WalkInForm(forms.Form):
     company = forms.ChoiceField(label=_("Company visited"))
     host = forms.ChoiceField(label=_("Host"), required=False)
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
-    visitor_company = forms.CharField(label=_("Visitor's organisation"), max_length=150, required=False)
+    first_name = NameFormField(label=_("First name"), max_length=100)
+    last_name = NameFormField(label=_("Last name"), max_length=100)
+    visitor_company = NameFormField(label=_("Visitor's organisation"), max_length=150, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="en")
     expected_end = forms.TimeField(label=_("Expected departure"), widget=forms.TimeInput(attrs={"type": "time"}))
     notice_accepted = forms.BooleanField(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django_tenants.migration_executors.base import MigrationExecutor
 
+from shared_apps.tenancy.db_roles import roles_sync_all
 from shared_apps.tenancy.migration_executor import migration_executor
 from tenant_apps.desk.reception_views import reception_views_drop_all, reception_views_rebuild_all
 
@@ -37,6 +38,7 @@ def executor_rebuilding_reception_views(codename: str | None = None) -> type[Mig
                     logger.exception("Reception views could not be rebuilt: run `manage.py reception_views_rebuild`.")
                 raise
             reception_views_rebuild_all()
+            roles_sync_all()  # new tables and tenants get their schema's role and grants
 
     ReceptionViewsExecutor.__name__ = f"ReceptionViews{base.__name__}"
     return ReceptionViewsExecutor

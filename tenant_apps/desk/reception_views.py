@@ -31,8 +31,8 @@ Views block `ALTER COLUMN TYPE` and `DROP COLUMN` on what they select, so
 `migrate_schemas` drops them before company migrations and rebuilds them after
 (see `tenant_apps/desk/migration_executor.py`), and a company's removal
 rebuilds its building's views (without it) before its schema is dropped. The
-views are new objects after each rebuild: anything granted on them must be
-granted again in the same transaction.
+views are new objects after each rebuild, so the rebuild grants them again to
+the building's desk role (shared_apps/tenancy/db_roles.py), in the same round trip.
 """
 
 from collections.abc import Callable
@@ -42,6 +42,7 @@ from typing import NamedTuple
 
 from django.db import connection, transaction
 
+from shared_apps.tenancy.db_roles import owner_privileges, views_grant_statements
 from shared_apps.tenancy.models import Building, Tenant
 
 VISITS_VIEW = "desk_visits"
@@ -166,6 +167,7 @@ def _lz4_available() -> bool:
     return bool(row and row[0])
 
 
+@owner_privileges
 @transaction.atomic
 def reception_views_rebuild(*, building: Building) -> int:
     """(Re)create the building's views over its ACTIVE company schemas; returns how many companies they cover.
@@ -197,10 +199,14 @@ def reception_views_rebuild(*, building: Building) -> int:
         if reception not in existing:
             return 0
         companies = [company for company in active if company.schema_name in existing]
-        cursor.execute(";\n".join(view_statements(reception_schema=reception, companies=companies)))
+        statements = view_statements(reception_schema=reception, companies=companies)
+        # Recreated views lost their grants: the building's desk role may read them, and nothing else.
+        statements += views_grant_statements(reception, [view.name for view in DESK_VIEWS])
+        cursor.execute(";\n".join(statements))
     return len(companies)
 
 
+@owner_privileges
 @transaction.atomic
 def reception_views_drop_all() -> None:
     """Drop every building's views, so that company migrations may alter what they select."""

@@ -6,13 +6,21 @@ import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from checkin.text import NameFormField
 from tenant_apps.kiosk.tokens import code_normalise
 
 NO_AUTOCOMPLETE = {"autocomplete": "off", "autocorrect": "off", "autocapitalize": "off", "spellcheck": "false"}
 
 
-def _text(label: Any, *, required: bool = True, max_length: int = 100, **attrs: str) -> forms.CharField:
-    return forms.CharField(
+def _text(
+    label: Any,
+    *,
+    required: bool = True,
+    max_length: int = 100,
+    field: type[forms.CharField] = NameFormField,
+    **attrs: str,
+) -> forms.CharField:
+    return field(
         label=label,
         required=required,
         max_length=max_length,
@@ -53,7 +61,7 @@ class WalkInForm(forms.Form):
         required=False,
         widget=forms.EmailInput(attrs={**NO_AUTOCOMPLETE, "inputmode": "email"}),
     )
-    phone = _text(_("Phone"), required=False, max_length=30, inputmode="tel")
+    phone = _text(_("Phone"), required=False, max_length=30, field=forms.CharField, inputmode="tel")
     accept_notice = forms.BooleanField(label=_("I have read the privacy notice."), required=True)
     accept_rules = forms.BooleanField(label=_("I accept the visitor rules."), required=False)
 

@@ -5,23 +5,24 @@ visit that never happened) is older than the company's retention period, the
 rows that hang off those visits, then visitors left without any visit, then
 expired export files. It deletes in small keyset batches, each its own short
 transaction, and holds a per-schema advisory lock so only one purge runs on a
-schema at a time. Running it again deletes nothing more. The audit log gets
-counts, never who.
+schema at a time. Running it again deletes nothing more; a run cut off midway
+keeps what its finished batches deleted, and the next run deletes the rest.
+The audit log gets counts, never who.
 """
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import exports_expire
+from tenant_apps.privacy.locks import advisory_lock
 from tenant_apps.privacy.retention import retention_cutoff, visitors_left_without_visits, visits_ending_before
 from tenant_apps.visits.models import Visit, Visitor
 from tenant_apps.visits.selectors import company_settings
@@ -49,20 +50,6 @@ class PurgeResult:
         return self.deleted.get(Visitor._meta.label_lower, 0)
 
 
-@contextmanager
-def schema_purge_lock(schema: str) -> Iterator[bool]:
-    """Yield whether this session got the schema's purge lock; release it afterwards."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", [PURGE_LOCK_CLASS, schema])
-        (acquired,) = cursor.fetchone()
-    try:
-        yield bool(acquired)
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [PURGE_LOCK_CLASS, schema])
-
-
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
@@ -88,8 +75,12 @@ def _dependents_sql(model: type[models.Model], batch: str) -> tuple[list[str], l
     return parts, labels
 
 
-def _delete_in_batches(model: type[models.Model], selection: str, params: list[Any]) -> dict[str, int]:
-    """Delete `model` rows matched by `selection` (a WHERE over alias `x`), batch by batch in id order."""
+def _delete_in_batches(model: type[models.Model], selection: str, params: list[Any], totals: dict[str, int]) -> None:
+    """Delete `model` rows matched by `selection` (a WHERE over alias `x`), batch by batch in id order.
+
+    Each batch commits on its own and adds its counts to `totals` at once, so an interrupted
+    purge still knows what it deleted.
+    """
     table = _q(model._meta.db_table)
     dependents, labels = _dependents_sql(model, "batch")
     names = [part.split(" AS ", 1)[0] for part in dependents]
@@ -101,19 +92,17 @@ def _delete_in_batches(model: type[models.Model], selection: str, params: list[A
         + f", gone AS (DELETE FROM {table} WHERE id IN (SELECT id FROM batch) RETURNING 1)"
         + f" SELECT (SELECT max(id) FROM batch), (SELECT count(*) FROM gone){', ' + counts if counts else ''}"
     )
-    totals = {model._meta.label_lower: 0, **{label: 0 for label in labels if label}}
     last_id = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [last_id, *params, settings.CHECKIN_PURGE_BATCH_SIZE])
             row = cursor.fetchone()
         if row is None or row[0] is None:
-            return totals
+            return
         last_id = row[0]
-        totals[model._meta.label_lower] += row[1]
-        for label, count in zip(labels, row[2:], strict=True):
-            if label:
-                totals[label] += count
+        for label, count in zip([model._meta.label_lower, *labels], row[1:], strict=True):
+            if label and count:
+                totals[label] = totals.get(label, 0) + count
 
 
 def company_purge(*, dry_run: bool = False, now: dt.datetime | None = None) -> PurgeResult:
@@ -128,25 +117,36 @@ def company_purge(*, dry_run: bool = False, now: dt.datetime | None = None) -> P
             Visitor._meta.label_lower: visitors_left_without_visits(cutoff).count(),
         }
         return result
-    with schema_purge_lock(schema) as acquired:
+    with advisory_lock(PURGE_LOCK_CLASS, schema) as acquired:
         if not acquired:
             result.ran = False
             logger.info("purge skipped: another purge holds the lock")
             return result
-        result.deleted = _delete_in_batches(
-            Visit, "x.state <> %s AND COALESCE(x.checked_out_at, x.expected_end) < %s", [Visit.State.ON_SITE, cutoff]
-        )
-        orphans = f"NOT EXISTS (SELECT 1 FROM {_q(Visit._meta.db_table)} v WHERE v.visitor_id = x.id)"
-        for label, count in _delete_in_batches(Visitor, orphans, []).items():
-            result.deleted[label] = result.deleted.get(label, 0) + count
-        result.exports = exports_expire(now=now)
-        # Tables that lost no row (e.g. deliveries of old visits) say nothing in the record.
-        result.deleted = {label: count for label, count in result.deleted.items() if count}
-    if any(result.deleted.values()) or result.exports:
-        audit_record(
-            actor="system:purge", action="retention.purge", tenant_schema=schema,
-            details={"retention_days": retention_days, "cutoff": cutoff.isoformat(),
-                     "deleted": result.deleted, "exports": result.exports},
-        )  # fmt: skip
+        try:
+            _delete_in_batches(
+                Visit, "x.state <> %s AND COALESCE(x.checked_out_at, x.expected_end) < %s",
+                [Visit.State.ON_SITE, cutoff], result.deleted,
+            )  # fmt: skip
+            orphans = f"NOT EXISTS (SELECT 1 FROM {_q(Visit._meta.db_table)} v WHERE v.visitor_id = x.id)"
+            _delete_in_batches(Visitor, orphans, [], result.deleted)
+            result.exports = exports_expire(now=now)
+        except Exception:
+            # The batches done so far are gone for good: record them; the next run deletes the rest.
+            logger.warning("purge interrupted after deleting %s", result.deleted)
+            with suppress(DatabaseError):  # with the database away, the log line above is all there can be
+                _audit(result, retention_days, interrupted=True)
+            raise
+    _audit(result, retention_days)
     logger.info("purge done: %s", {"deleted": result.deleted, "exports": result.exports})
     return result
+
+
+def _audit(result: PurgeResult, retention_days: int, *, interrupted: bool = False) -> None:
+    """Counts only, never who; tables that lost no row (e.g. deliveries of old visits) are left out."""
+    if not any(result.deleted.values()) and not result.exports:
+        return
+    details: dict[str, Any] = {"retention_days": retention_days, "cutoff": result.cutoff.isoformat(),
+                               "deleted": result.deleted, "exports": result.exports}  # fmt: skip
+    if interrupted:
+        details["interrupted"] = True
+    audit_record(actor="system:purge", action="retention.purge", tenant_schema=result.schema, details=details)

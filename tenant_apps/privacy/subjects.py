@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet, Value
+from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import Http404, HttpRequest
 
@@ -36,7 +36,8 @@ def persons_find(*, query: str) -> QuerySet[Visitor]:
         return Visitor.objects.none()
     if "@" in query:
         return Visitor.objects.filter(email__iexact=query)[:SEARCH_LIMIT]
-    people = Visitor.objects.annotate(full_name=Concat("first_name", Value(" "), "last_name"))
+    full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())  # see checkin.text.NameField
+    people = Visitor.objects.annotate(full_name=full_name)
     for word in query.split():
         people = people.filter(Q(full_name__icontains=word) | Q(company_name__icontains=word))
     return people[:SEARCH_LIMIT]

@@ -54,7 +54,10 @@ def exports_expire_all_task() -> int:
     return _for_each_company(exports_expire_company_task)
 
 
-@app.task(name="privacy.export_generate")
+# Acknowledged late and given back to the queue if its worker process dies (OOM, SIGKILL, a node lost): by
+# default Celery acknowledges such a message, and the export would stay "being prepared" forever. A message
+# that kills every worker does not loop: export_generate gives up after CHECKIN_EXPORT_MAX_ATTEMPTS runs.
+@app.task(name="privacy.export_generate", acks_late=True, reject_on_worker_lost=True)
 def export_generate_task(export_id: int) -> str:
     if Export.objects.filter(pk=export_id, kind=Export.Kind.FINAL).exists():
         return final_export_generate(export_id=export_id).status

@@ -42,22 +42,28 @@ def read_rows(text: str) -> ImportReport:
     lines = text.lstrip("\ufeff").splitlines()
     delimiter = ";" if lines and lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter=delimiter)
-    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
-    missing = [name for name in COLUMNS if name in REQUIRED_COLUMNS and name not in header]
-    if missing:
-        report.problem = _("The first line must name the columns. Missing: %(columns)s.") % {
-            "columns": ", ".join(missing)
-        }
+    try:
+        header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+        missing = [name for name in COLUMNS if name in REQUIRED_COLUMNS and name not in header]
+        if missing:
+            report.problem = _("The first line must name the columns. Missing: %(columns)s.") % {
+                "columns": ", ".join(missing)
+            }
+            return report
+        reader.fieldnames = header
+        rows = [(reader.line_num, row) for row in reader if any((value or "").strip() for value in row.values())]
+    except csv.Error:  # the one error left with these settings: a cell past csv.field_size_limit()
+        report.problem = _(
+            'Line %(line)d cannot be read: a cell is too long. Check that every quotation mark (") is closed.'
+        ) % {"line": reader.line_num + 1}  # line_num counts the lines read before the one that failed
         return report
-    reader.fieldnames = header
-    hosts = _hosts_by_name_and_email()
-    rows = [(reader.line_num, row) for row in reader if any((value or "").strip() for value in row.values())]
     if len(rows) > BULK_MAX_ROWS:
         report.problem = _("%(count)d rows is more than the %(max)d allowed at once. Split the list.") % {
             "count": len(rows),
             "max": BULK_MAX_ROWS,
         }
         return report
+    hosts = _hosts_by_name_and_email()
     for line, row in rows:
         registration, messages = _read_row(row, hosts)
         if messages:

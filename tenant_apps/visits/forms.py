@@ -7,7 +7,9 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from checkin.text import NameFormField
 from shared_apps.accounts.models import User
+from shared_apps.accounts.two_factor import device_confirmed
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visit, Visitor
 from tenant_apps.visits.phone import phone_to_e164
 from tenant_apps.visits.selectors import HistoryFilter, hosts_active, hosts_all
@@ -23,13 +25,13 @@ def _datetime_field(label: str | Promise) -> forms.DateTimeField:
 class VisitorFieldsForm(forms.Form):
     """The visitor's details, shared by the pre-registration, the edit form and every imported row."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = NameFormField(label=_("First name"), max_length=100)
+    last_name = NameFormField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     phone = forms.CharField(
         label=_("Phone"), max_length=32, required=False, help_text=_("For example +32 470 12 34 56.")
     )
-    company_name = forms.CharField(label=_("Company"), max_length=150, required=False)
+    company_name = NameFormField(label=_("Company"), max_length=150, required=False)
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES, initial="en")
 
     def clean_phone(self) -> str:
@@ -155,7 +157,7 @@ class HistoryFilterForm(forms.Form):
 
 
 class HostForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = NameFormField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     notify_by = forms.ChoiceField(label=_("Notify by"), choices=Host.Notify.choices, initial=Host.Notify.EMAIL)
@@ -193,6 +195,25 @@ class CompanySettingsForm(forms.Form):
         label=_("Show the host list on the kiosk"), required=False,
         help_text=_("Visitors who arrive without an invitation can then pick the person they visit by name."),
     )  # fmt: skip
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor authentication for every user"), required=False,
+        help_text=_("Everyone then signs in with their password and a code from an app on their phone; "
+                    "users without one set it up at their next page."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, admin: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.admin = admin
+
+    def clean_require_two_factor(self) -> bool:
+        # The admin who turns it on shows it works first, rather than meet it on the next page.
+        required: bool = self.cleaned_data["require_two_factor"]
+        if required and device_confirmed(self.admin) is None:
+            raise forms.ValidationError(
+                _("Set up two-factor authentication for your own account first, on your Security page."),
+                code="admin_without_two_factor",
+            )
+        return required
 
 
 class InviteForm(forms.Form):

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from checkin.text import NameField
+
 LANGUAGE_CHOICES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English"), ("de", "Deutsch")]
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed on a kiosk
 CODE_LENGTH = 8
@@ -41,7 +43,7 @@ class Host(models.Model):
         EMAIL = "email", _("e-mail")
         WEBHOOK = "webhook", _("webhook")
 
-    name = models.CharField(_("name"), max_length=150)
+    name = NameField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     notify_by = models.CharField(_("notify by"), max_length=16, choices=Notify.choices, default=Notify.EMAIL)
@@ -60,11 +62,11 @@ class Host(models.Model):
 class Visitor(models.Model):
     """The person, reusable across visits; nothing beyond what a visit needs."""
 
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = NameField(_("first name"), max_length=100)
+    last_name = NameField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)  # E.164
-    company_name = models.CharField(_("company"), max_length=150, blank=True)
+    company_name = NameField(_("company"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="en")
 
     class Meta:

@@ -16,6 +16,11 @@ def company_settings() -> CompanySettings:
     return settings
 
 
+def company_requires_two_factor() -> bool:
+    """Whether the current company's admins require two-factor authentication of every account (no row: no)."""
+    return bool(CompanySettings.objects.filter(pk=1).values_list("require_two_factor", flat=True).first())
+
+
 def visits_on_day(*, day: dt.date) -> QuerySet[Visit]:
     """Visits expected, on site or ended on `day`, in the current company's schema."""
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -327,9 +327,11 @@ def visits_preregister_many(*, registrations: list[Registration], actor: Actor) 
 
 
 @transaction.atomic
-def company_settings_update(*, show_hosts_on_kiosk: bool) -> CompanySettings:
-    """Choose whether the kiosk lets walk-in visitors pick their host from a list."""
+def company_settings_update(*, show_hosts_on_kiosk: bool, require_two_factor: bool) -> CompanySettings:
+    """Choose whether the kiosk lets walk-in visitors pick their host from a list, and whether every account of the
+    company must sign in with a second factor."""
     settings = CompanySettings.objects.select_for_update().get_or_create(pk=1)[0]
     settings.show_hosts_on_kiosk = show_hosts_on_kiosk
-    settings.save(update_fields=["show_hosts_on_kiosk", "updated_at"])
+    settings.require_two_factor = require_two_factor
+    settings.save(update_fields=["show_hosts_on_kiosk", "require_two_factor", "updated_at"])
     return settings

@@ -15,14 +15,14 @@ from tenant_apps.visits.services import company_settings_update
 
 @staff_required(User.Role.ADMIN)
 def settings_edit(request: HttpRequest) -> HttpResponse:
-    """Show and change the kiosk setting."""
+    """Show and change the kiosk setting and the two-factor requirement."""
     current = company_settings()
-    form = CompanySettingsForm(request.POST or None, initial={"show_hosts_on_kiosk": current.show_hosts_on_kiosk})
+    initial = {"show_hosts_on_kiosk": current.show_hosts_on_kiosk, "require_two_factor": current.require_two_factor}
+    form = CompanySettingsForm(request.POST or None, initial=initial, admin=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
-        show = form.cleaned_data["show_hosts_on_kiosk"]
-        company_settings_update(show_hosts_on_kiosk=show)
+        company_settings_update(**form.cleaned_data)
         audit_record(actor=request.user.email, action="settings.updated", request=request,  # type: ignore[union-attr]
-                     details={"show_hosts_on_kiosk": show})  # fmt: skip
+                     details=form.cleaned_data)  # fmt: skip
         messages.success(request, _("The settings are saved."))
         return redirect("company_settings:edit")
     return render(request, "visits/settings.html", {"form": form})

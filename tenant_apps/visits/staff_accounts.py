@@ -3,13 +3,11 @@
 Host-agnostic: the company portal and the desk both manage their own users table.
 """
 
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.services import sessions_end
 
 
 class StaffAccountError(Exception):
@@ -40,14 +38,3 @@ def user_set_active(*, user: User, active: bool, by: User) -> int:
     user.is_active = active
     user.save(update_fields=["is_active"])
     return 0 if active else sessions_end(user=user)
-
-
-def sessions_end(*, user: User) -> int:
-    """Delete every live session of `user` in this schema, so the next request is signed out."""
-    ended = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
-    ]
-    Session.objects.filter(pk__in=ended).delete()
-    return len(ended)

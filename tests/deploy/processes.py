@@ -35,13 +35,17 @@ def free_port(*, after: int = 0) -> int:
     raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}: stop what holds them")
 
 
-def current_test_database_url() -> str:
-    """The URL of pytest's test database, for a process started by a test."""
+def current_test_database_url(*, user: str | None = None) -> str:
+    """The URL of the database Django is connected to (pytest's test database in a test), for a child process.
+
+    As another login when `user` is given.
+    """
     from django.db import connection
 
     db = connection.settings_dict
-    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgresql://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db["PASSWORD"] and user is None else ""
+    host = urllib.parse.quote(db["HOST"] or "127.0.0.1", safe="")  # a socket folder, for the embedded PostgreSQL
+    return f"postgresql://{user or db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def production_env(*, database_url: str, port: int | None = None, **extra: str) -> dict[str, str]:

@@ -109,3 +109,19 @@ def test_the_deploy_checks_pass_with_the_production_settings():
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_web_process_logs_in_as_a_role_that_owns_nothing_and_is_no_superuser(production_server, web_login):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper, rolinherit, rolcreaterole FROM pg_roles WHERE rolname = %s", [web_login])
+        assert cursor.fetchone() == (False, False, False)
+        cursor.execute(
+            "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = %s", [web_login]
+        )
+        assert cursor.fetchone() == (0,)
+    # ...and yet it serves a company's page, which reads that company's schema (the test above signs in).
+    response = _get(_opener(http.cookiejar.CookieJar()), f"{production_server}/accounts/login/",
+                    **{"X-Forwarded-Proto": "https"})  # fmt: skip
+    assert response.status == 200

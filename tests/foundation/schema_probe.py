@@ -8,3 +8,20 @@ from shared_apps.tenancy.connection import tenant_connection
 @app.task
 def schema_probe() -> tuple[str, list[str]]:
     return tenant_connection().schema_name, sorted(User.objects.values_list("email", flat=True))
+
+
+@app.task
+def role_probe() -> tuple[str, str]:
+    """The role the task's statements run as, and what reading another company's table gives."""
+    from django.db import DatabaseError, connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        role = cursor.fetchone()[0]
+        try:
+            with transaction.atomic():
+                cursor.execute("SELECT count(*) FROM globex.visits_visit")
+            other = "readable"
+        except DatabaseError as error:
+            other = str(error).splitlines()[0]
+    return role, other

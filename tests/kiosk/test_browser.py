@@ -18,6 +18,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from tests.two_factor import code_for_browser
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -90,6 +92,10 @@ def test_a_walk_in_checks_in_prints_a_badge_and_checks_out_in_dutch(server):
             desk.fill("input[name=username]", "desk@tower.example")
             desk.fill("input[name=password]", "checkin-demo-2026")
             desk.click("button[type=submit]")
+            desk.wait_for_url("**/accounts/two-factor/")
+            desk.fill("input[name=code]", code_for_browser("tower", "desk@tower.example"))
+            desk.click("main button[type=submit]")
+            desk.wait_for_url("**/desk/")
             desk.goto(f"{server}/desk/kiosks/")
             desk.fill("input[name=kiosk_name]", f"Browser kiosk {run}")
             desk.click("form button.primary")

@@ -1,14 +1,28 @@
 """Services of a test's own that it may stop and start: never the machine's shared ones."""
 
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import redis
+
+from tests.deploy.processes import ROOT
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
 
 
 @dataclass
@@ -45,6 +59,53 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+        self.process = None
+
+
+@dataclass
+class CeleryWorker:
+    """`celery -A checkin worker` of the test's own: prefork with one pool child, its log in a file."""
+
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30.0) -> None:
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "checkin", "worker", "--pool", "prefork", "--concurrency", "1",
+                 "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while " ready." not in self.output():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Celery worker did not start:\n{self.output()[-3000:]}")
+            time.sleep(0.1)  # waiting for a process we started
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def pool_children(self) -> list[int]:
+        """The pool processes that run the tasks (children of the main process)."""
+        assert self.process is not None
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def kill_pool_child(self) -> int:
+        """SIGKILL the pool process running the task, as the kernel's OOM killer would; return its pid."""
+        (child,) = self.pool_children()
+        os.kill(child, signal.SIGKILL)
+        return child
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # a cold shutdown: no task of the test's is left to finish
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self.process = None
 
 

@@ -8,17 +8,16 @@ through the visit services; then stops and starts that PostgreSQL.
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests.deploy.processes import ROOT, current_test_database_url, free_port, gunicorn, production_env
-from tests.reliability.services import EmbeddedPostgres
+from tests.reliability.services import EmbeddedPostgres, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +28,9 @@ def own_postgres(tmp_path: Path) -> Iterator[EmbeddedPostgres]:
     try:
         # The platform and the one company the test uses; a building's views would need all its companies.
         server.clone(current_test_database_url(), schemas=("public", "acme"))
+        # Roles belong to the cluster, not to the dump: give the restored schemas theirs, as after any restore.
+        manage = [sys.executable, str(ROOT / "platform" / "manage.py"), "sync_db_roles"]
+        subprocess.run(manage, env=production_env(database_url=server.url()), check=True, capture_output=True)
         yield server
     finally:
         server.remove()
@@ -41,14 +43,6 @@ def _fetch(url: str) -> tuple[int, str, dict[str, str]]:
             return response.status, response.read().decode(), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode(), dict(error.headers)
-
-
-def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 class PageLoad:
@@ -113,19 +107,19 @@ def test_a_database_restart_gives_a_clear_503_loses_nothing_and_recovers(own_pos
         checkins = CheckIns(own_postgres.url(), tmp_path / "stop")
         try:
             with PageLoad(page) as load:
-                _wait_for(lambda: checkins.count("checked_in") >= 5 and len(load.statuses) >= 5, "load before")
+                wait_for(lambda: checkins.count("checked_in") >= 5 and len(load.statuses) >= 5, "load before")
 
                 own_postgres.stop()
                 status, body, headers = _fetch(page)
                 assert status == 503
                 assert "Temporairement indisponible" in body
                 assert headers["Retry-After"] == "15"
-                _wait_for(lambda: checkins.count("failed") >= 1, "a check-in to fail while the database is down")
+                wait_for(lambda: checkins.count("failed") >= 1, "a check-in to fail while the database is down")
                 done_before_start = checkins.count("checked_in")
 
                 own_postgres.start()
-                _wait_for(lambda: _fetch(page)[0] == 200, "the web process to serve again, without a restart")
-                _wait_for(lambda: checkins.count("checked_in") >= done_before_start + 5, "check-ins to resume")
+                wait_for(lambda: _fetch(page)[0] == 200, "the web process to serve again, without a restart")
+                wait_for(lambda: checkins.count("checked_in") >= done_before_start + 5, "check-ins to resume")
         finally:
             checkins.finish()
 

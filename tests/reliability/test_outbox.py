@@ -2,41 +2,19 @@
 and is handed to the broker once it is back, exactly once."""
 
 import datetime as dt
-from collections.abc import Iterator
 
-import pytest
 import redis
 from django.core import mail
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from checkin.celery import app
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.notifications.services import outbox_sweep
 from tenant_apps.notifications.tasks import deliver
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.services import Actor, visit_check_in, visit_register
-from tests.reliability.services import RedisServer
 
 KIOSK = Actor(label="kiosk:tower:1", channel=Visit.Channel.KIOSK)
-
-
-def _use_broker(url: str, *, eager: bool) -> None:
-    app.conf.broker_url = url
-    app.conf.task_always_eager = eager
-    # Producers keep connections to the broker they first used: let the next send pick the new one.
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker(own_redis: RedisServer) -> Iterator[RedisServer]:
-    before = (app.conf.broker_url, app.conf.task_always_eager)
-    _use_broker(own_redis.url, eager=False)
-    try:
-        yield own_redis
-    finally:
-        _use_broker(before[0], eager=before[1])
 
 
 def test_a_check_in_with_the_broker_down_is_notified_once_it_is_back(acme, broker, django_capture_on_commit_callbacks):

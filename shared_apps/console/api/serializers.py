@@ -3,6 +3,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from checkin.text import NameSerializerField
 from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import host_for, tenant_url
@@ -28,7 +29,7 @@ class BuildingSerializer(serializers.ModelSerializer):
 
 class BuildingCreateSerializer(serializers.Serializer):
     slug = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=120)
+    name = NameSerializerField(max_length=120)
     address = serializers.CharField(allow_blank=True, required=False, default="")
     timezone = serializers.CharField(max_length=64, required=False, default="Europe/Brussels")
 
@@ -40,7 +41,7 @@ BUILDING_SETTINGS = [
 
 
 class BuildingUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120, required=False)
+    name = NameSerializerField(max_length=120, required=False)
     address = serializers.CharField(allow_blank=True, required=False)
     timezone = serializers.CharField(max_length=64, required=False)
     kiosk_languages = serializers.ListField(child=serializers.ChoiceField(choices=LANGUAGE_CODES), required=False)
@@ -77,14 +78,14 @@ class CompanySerializer(serializers.ModelSerializer):
 class CompanyCreateSerializer(serializers.Serializer):
     building = serializers.CharField(max_length=40)
     slug = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=120)
+    name = NameSerializerField(max_length=120)
     admin_email = serializers.EmailField()
     custom_domain = serializers.CharField(max_length=253, allow_blank=True, required=False, default="")
     logo = serializers.ImageField(required=False, allow_null=True, default=None)
 
 
 class CompanyUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120, required=False)
+    name = NameSerializerField(max_length=120, required=False)
     custom_domain = serializers.CharField(max_length=253, allow_blank=True, required=False)
     status = serializers.ChoiceField(choices=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED], required=False)
     logo = serializers.ImageField(required=False, allow_null=True)

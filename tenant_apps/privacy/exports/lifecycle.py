@@ -7,6 +7,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,9 +23,13 @@ from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.archive import archive_write
 from tenant_apps.privacy.exports.tables import ExportRange
+from tenant_apps.privacy.locks import advisory_lock
 from tenant_apps.privacy.models import Export
 
 logger = logging.getLogger(__name__)
+
+EXPORT_LOCK_CLASS = 0x45585054  # first key of the export's advisory lock; the second is hashtext(schema:id)
+EXPORT_LOCK_WAIT = 30.0  # seconds a run waits for a lock that a killed worker's connection may still hold
 
 
 def export_storage() -> Storage:
@@ -76,7 +81,7 @@ def _snapshot() -> Iterator[None]:
         yield
 
 
-def _sha256_and_size(handle: tempfile._TemporaryFileWrapper) -> tuple[str, int]:
+def _sha256_and_size(handle: IO[bytes]) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     handle.seek(0)
     while block := handle.read(1 << 20):
@@ -86,28 +91,53 @@ def _sha256_and_size(handle: tempfile._TemporaryFileWrapper) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def export_generate(*, export_id: int, now: dt.datetime | None = None) -> Export:
-    """Write the export's ZIP to a temporary file, then to export storage; record size, SHA-256 and expiry."""
-    export = Export.objects.get(pk=export_id)
+def _lock_name(export_id: int) -> str:
+    return f"{tenant_connection().schema_name}:{export_id}"
+
+
+def _file_forget(export: Export) -> None:
+    """Delete the export's file, complete or not, if there is one, and forget its name."""
+    if export.storage_name:
+        export_storage().delete(export.storage_name)
+        export.storage_name = ""
+
+
+def _fail(export: Export) -> Export:
+    _file_forget(export)
+    export.status = Export.Status.FAILED
+    export.save(update_fields=["status", "storage_name"])
+    return export
+
+
+@transaction.atomic
+def _attempt_begin(export_id: int, now: dt.datetime) -> Export:
+    """Start the next attempt (RUNNING, a fresh file name) or, past the last one, give up (FAILED).
+
+    The file name is recorded before anything is written, so a file left by an attempt
+    that died is found and deleted, by the next attempt or by the stale-export sweep.
+    """
+    export = Export.objects.select_for_update().get(pk=export_id)
     if export.status not in (Export.Status.PENDING, Export.Status.RUNNING):
         return export
-    export.status = Export.Status.RUNNING
-    export.save(update_fields=["status"])
+    if export.attempts >= settings.CHECKIN_EXPORT_MAX_ATTEMPTS:
+        logger.error("export %s failed: given up after %s attempts", export.pk, export.attempts)
+        return _fail(export)
+    _file_forget(export)
+    export.attempts += 1
+    export.status, export.started_at = Export.Status.RUNNING, now
+    export.storage_name = f"{tenant_connection().schema_name}/{export.pk}-{secrets.token_hex(16)}.zip"
+    export.save(update_fields=["attempts", "status", "started_at", "storage_name"])
+    return export
+
+
+def _write(export: Export, generated_at: dt.datetime) -> Export:
+    """Write the ZIP to an unnamed temporary file (gone with the process, whatever kills it), then store it."""
     tenant = tenant_connection().tenant
-    generated_at = now or timezone.now()
-    try:
-        with tempfile.NamedTemporaryFile(suffix=".zip") as handle:
-            with _snapshot():
-                counts = archive_write(
-                    handle, company=tenant.name, span=export_range(export), generated_at=generated_at
-                )
-            sha256, size = _sha256_and_size(handle)
-            name = export_storage().save(f"{tenant.schema_name}/{export.pk}-{secrets.token_hex(16)}.zip", File(handle))
-    except Exception as error:
-        export.status = Export.Status.FAILED
-        export.save(update_fields=["status"])
-        logger.error("export %s failed: %s", export.pk, type(error).__name__)
-        raise
+    with tempfile.TemporaryFile() as handle:
+        with _snapshot():
+            counts = archive_write(handle, company=tenant.name, span=export_range(export), generated_at=generated_at)
+        sha256, size = _sha256_and_size(handle)
+        name = export_storage().save(export.storage_name, File(handle, name=export.storage_name))
     export.status = Export.Status.READY
     export.storage_name, export.size, export.sha256, export.row_counts = name, size, sha256, counts
     export.finished_at = generated_at
@@ -116,17 +146,62 @@ def export_generate(*, export_id: int, now: dt.datetime | None = None) -> Export
     return export
 
 
+def export_generate(*, export_id: int, now: dt.datetime | None = None) -> Export:
+    """Write the export's ZIP to export storage; record size, SHA-256 and expiry. Safe to run again.
+
+    Only the holder of the export's lock writes it; a run that finds it taken waits a little (the
+    connection of a worker killed a moment ago may still hold it) and leaves it to the holder. An
+    export is downloadable only once READY, so a file cut short by a killed worker is never served.
+    """
+    with advisory_lock(EXPORT_LOCK_CLASS, _lock_name(export_id), wait_seconds=EXPORT_LOCK_WAIT) as acquired:
+        if not acquired:
+            return Export.objects.get(pk=export_id)
+        generated_at = now or timezone.now()
+        export = _attempt_begin(export_id, generated_at)
+        if export.status != Export.Status.RUNNING:
+            return export
+        try:
+            return _write(export, generated_at)
+        except Exception as error:
+            _fail(export)
+            logger.error("export %s failed: %s", export.pk, type(error).__name__)
+            raise
+
+
+def exports_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Mark failed every export left RUNNING by a worker that died, and delete its file; return how many.
+
+    An export is stale when it started more than CHECKIN_EXPORT_STALE_MINUTES ago and nobody holds its lock.
+    """
+    started_before = (now or timezone.now()) - dt.timedelta(minutes=settings.CHECKIN_EXPORT_STALE_MINUTES)
+    stale = Export.objects.filter(status=Export.Status.RUNNING, started_at__lt=started_before)
+    failed = 0
+    for export_id in stale.values_list("pk", flat=True):
+        with advisory_lock(EXPORT_LOCK_CLASS, _lock_name(export_id)) as nobody_writes_it:
+            if not nobody_writes_it:
+                continue
+            with transaction.atomic():
+                export = Export.objects.select_for_update().get(pk=export_id)
+                if export.status == Export.Status.RUNNING:
+                    logger.error("export %s failed: its worker stopped during attempt %s", export.pk, export.attempts)
+                    _fail(export)
+                    failed += 1
+    return failed
+
+
 def export_file_delete(export: Export) -> None:
     """Remove the export's file from storage (if it is still there) and mark the export expired."""
-    if export.storage_name:
-        export_storage().delete(export.storage_name)
+    _file_forget(export)
     export.status = Export.Status.EXPIRED
-    export.storage_name = ""
     export.save(update_fields=["status", "storage_name"])
 
 
 def exports_expire(*, now: dt.datetime | None = None) -> int:
-    """Delete the files of every export past its expiry (and of failed ones); return how many went."""
+    """Delete the files of every export past its expiry (and of failed ones); return how many went.
+
+    Exports a dead worker left running are marked failed first, so their files go too.
+    """
+    exports_fail_stale(now=now)
     due = Export.objects.filter(expires_at__lte=now or timezone.now()).exclude(status=Export.Status.EXPIRED)
     failed = Export.objects.filter(status=Export.Status.FAILED).exclude(storage_name="")
     gone = 0

@@ -2,7 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from checkin.demo import DEMO_PASSWORD, load_demo
+from checkin.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
+from shared_apps.accounts import totp
 
 
 class Command(BaseCommand):
@@ -13,4 +14,10 @@ class Command(BaseCommand):
         self.stdout.write("\nCheck-in demo is ready. Open these in a browser:\n")
         for login in logins:
             self.stdout.write(f"  {login.where:<24} {login.url:<34} {login.email}")
-        self.stdout.write(f"\n  Password for every demo login: {DEMO_PASSWORD}\n")
+        self.stdout.write(f"\n  Password for every demo login: {DEMO_PASSWORD}")
+        secret = totp.secret_for_reading(DEMO_TOTP_SECRET)
+        self.stdout.write(
+            "  IT and the front desk also ask for a two-factor code. Print the current one with\n"
+            "      .venv/bin/python platform/manage.py demo_code\n"
+            f"  or add the key {secret} to an authenticator app.\n"
+        )

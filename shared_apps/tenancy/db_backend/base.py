@@ -1,0 +1,159 @@
+"""django-tenants' PostgreSQL backend, with the schema's role set at the start of every transaction.
+
+django-tenants sets `search_path` once per connection with a session-level `SET`. Behind
+a pooler in transaction mode (PgBouncer) a session-level setting stays on the server
+connection and follows it into another client's transaction, and the next statement of
+this client may land on a server connection that never saw it. So this backend sets
+nothing per session: the first statement of every transaction (every statement, outside
+`transaction.atomic`) is sent as one simple-protocol query that starts with
+
+    SET LOCAL search_path = <schema>, public; SET LOCAL ROLE <role of the schema>;
+
+which PostgreSQL scopes to that transaction and undoes at its end, rollback included.
+The role follows `shared_apps.tenancy.db_roles`: the schema's own role within a request
+or task, the owner outside them.
+
+Limits: statements must go through Django's cursors (not the raw psycopg connection);
+`COPY` needs `transaction.atomic` so the preamble can be sent first; server-side cursors
+(`DISABLE_SERVER_SIDE_CURSORS`) and `server_side_binding` cannot be used, since a
+`DECLARE` or a server-bound query cannot carry other statements.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.backends.postgresql import base as django_postgresql
+from django_tenants.postgresql_backend import base as tenants_base
+from psycopg import sql
+from psycopg.pq import TransactionStatus
+
+from shared_apps.tenancy import db_roles
+
+_PREAMBLE_RESULTS = 2  # SET LOCAL search_path; SET LOCAL ROLE
+_NO_TRANSACTION_BLOCK = re.compile(
+    r"\s*((CREATE|DROP|ALTER)\s+DATABASE|VACUUM|(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|REINDEX|ALTER\s+SYSTEM"
+    r"|(CREATE|DROP)\s+TABLESPACE)\b",
+    re.IGNORECASE,
+)
+
+
+DjangoCursor: Any = django_postgresql.Cursor  # psycopg's ClientCursor with Django's callproc; untyped in the stubs
+
+
+class RoleCursor(DjangoCursor):
+    """A client-side-binding cursor that prefixes the transaction's first statement with the preamble."""
+
+    wrapper: DatabaseWrapper | None = None
+
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        preamble = self.wrapper.preamble_pending() if self.wrapper is not None else None
+        if preamble is None:
+            return super().execute(query, params, **kwargs)
+        if isinstance(query, str) and _NO_TRANSACTION_BLOCK.match(query):
+            # CREATE DATABASE, VACUUM, CREATE INDEX CONCURRENTLY...: owner maintenance that cannot share a
+            # transaction; they get the same settings for the session. Every later statement sets its own.
+            super().execute(preamble.replace("SET LOCAL ", "SET "))
+            return super().execute(query, params, **kwargs)
+        super().execute(_prefixed(preamble, query), params, **kwargs)
+        for _ in range(_PREAMBLE_RESULTS):
+            self.nextset()  # leave the cursor on the caller's own result
+        self.wrapper.preamble_sent(preamble)  # type: ignore[union-attr]
+        return self
+
+    def executemany(self, query: Any, params_seq: Any, **kwargs: Any) -> None:
+        for params in params_seq:
+            self.execute(query, params)
+
+    def copy(self, statement: Any, params: Any = None, **kwargs: Any) -> Any:
+        if self.wrapper is not None:
+            self.wrapper.preamble_send_alone(self)
+        return super().copy(statement, params, **kwargs)
+
+
+def _prefixed(preamble: str, query: Any) -> Any:
+    if isinstance(query, sql.Composable):
+        return sql.SQL(preamble) + query
+    if isinstance(query, bytes):
+        return preamble.encode() + query
+    return preamble + query
+
+
+class DatabaseWrapper(tenants_base.DatabaseWrapper):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.settings_dict["OPTIONS"].get("server_side_binding"):
+            raise ImproperlyConfigured("server_side_binding cannot carry the per-transaction role preamble.")
+        self.role_scopes: list[db_roles.RoleScope | None] = []
+        self._preamble_applied: str | None = None
+
+    def get_connection_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = super().get_connection_params()
+        params["cursor_factory"] = RoleCursor
+        return params
+
+    def create_cursor(self, name: str | None = None) -> Any:
+        if name:
+            raise ImproperlyConfigured("Server-side cursors are off (DISABLE_SERVER_SIDE_CURSORS): see this module.")
+        cursor = super().create_cursor(name)
+        if isinstance(cursor, RoleCursor):
+            cursor.wrapper = self
+        return cursor
+
+    def _handle_search_path(self, cursor: Any = None) -> None:
+        """Nothing per session: the preamble sets schema and role per transaction."""
+
+    def role_current(self) -> str | None:
+        """The role statements of this connection run as now; None means the login itself."""
+        scope = self.role_scopes[-1] if self.role_scopes else None
+        if scope is None:
+            return db_roles.owner_role()
+        return scope.role_for(self.schema_name)
+
+    def preamble(self) -> str:
+        paths = ", ".join(tenants_base.quote_schema_name(s) for s in self._get_cursor_search_paths())
+        role = self.role_current()
+        # RESET: a login running as itself must not keep a role set earlier in the transaction.
+        role_sql = f"SET LOCAL ROLE {db_roles.ident(role)}" if role else "SET LOCAL ROLE NONE"
+        return f"SET LOCAL search_path = {paths}; {role_sql}; "
+
+    def preamble_pending(self) -> str | None:
+        """The preamble to send before the next statement, or None when this transaction already has it."""
+        if self.connection is not None and self.connection.info.transaction_status == TransactionStatus.INERROR:
+            return None  # only a rollback can run now, and it must not carry anything else
+        wanted = self.preamble()  # may itself run a query (a scope's reachable schemas): compare after
+        if self._in_transaction() and self._preamble_applied == wanted:
+            return None
+        return wanted
+
+    def preamble_sent(self, preamble: str) -> None:
+        self._preamble_applied = preamble if self._in_transaction() else None
+
+    def preamble_send_alone(self, cursor: Any) -> None:
+        """Send the preamble as a statement of its own (before a COPY), inside a transaction."""
+        preamble = self.preamble_pending()
+        if preamble is None:
+            return
+        if self.connection.autocommit:
+            raise RuntimeError("COPY must run inside transaction.atomic(), after the schema's role is set.")
+        DjangoCursor.execute(cursor, preamble)
+        self.preamble_sent(preamble)
+
+    def preamble_forget(self) -> None:
+        """Call after running SQL that changes search_path or role itself."""
+        self._preamble_applied = None
+
+    def _in_transaction(self) -> bool:
+        return self.connection is not None and self.connection.info.transaction_status == TransactionStatus.INTRANS
+
+    def savepoint_rollback(self, sid: str) -> None:
+        try:
+            super().savepoint_rollback(sid)
+        finally:
+            self._preamble_applied = None  # ROLLBACK TO SAVEPOINT undoes a SET LOCAL sent after it
+
+    def close(self) -> None:
+        self._preamble_applied = None
+        super().close()

@@ -1,0 +1,333 @@
+"""PostgreSQL roles that make the database itself keep companies and buildings apart.
+
+Every schema gets its own `NOLOGIN` role:
+
+- a company schema's role may use that schema's tables and nothing of any other company;
+- a building's reception schema's role may use its own tables (desk accounts, kiosks) and
+  `SELECT` the building's desk views, but no company table;
+- the public schema's role (the root host: IT and provisioning API) may use the public tables.
+
+All of them inherit `<prefix>_shared`: read access to the tenancy tables (hosts, buildings)
+and insert-only access to the audit log. The login the application uses is a member of
+`<prefix>_app`, which may `SET ROLE` to each of them but inherits none of their rights.
+
+Which role a statement runs as is chosen by the connection (see
+`shared_apps/tenancy/db_backend/base.py`) from the schema it serves and the *scope* of the
+work: a request is scoped to its host, a Celery task to the schema it was sent from. Inside a
+scope, switching to a schema the scope may not reach keeps the scope's own role, so a bug
+that points the search path at another company's schema gets permission errors, not rows.
+Outside any scope (migrations, management commands, provisioning) statements run as the
+owner: `CHECKIN_DB_OWNER_ROLE` when set, else the login itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from django.conf import settings
+from django.db import connection
+
+_NAME = re.compile(r"^[a-z0-9_]+$")
+_MAX_PREFIX = 21  # prefix + "_" + a 40-character schema name fits PostgreSQL's 63-byte identifiers
+
+PUBLIC_SCHEMA = "public"
+SHARED_TABLES_READ = ["tenancy_building", "tenancy_buildingdocument", "tenancy_domain", "tenancy_tenant"]
+AUDIT_TABLE = "audit_auditentry"
+# Written from every host: failed sign-ins count across subdomains (shared_apps/login_throttle).
+SHARED_TABLES_WRITE = ["login_throttle"]
+
+
+def role_prefix() -> str:
+    """`CHECKIN_DB_ROLE_PREFIX`, else the database name: roles are per cluster, schemas per database."""
+    configured = getattr(settings, "CHECKIN_DB_ROLE_PREFIX", "") or str(connection.settings_dict["NAME"])
+    prefix = configured.lower()
+    if len(prefix) > _MAX_PREFIX or not _NAME.match(prefix):
+        prefix = "ck_" + hashlib.sha256(configured.encode()).hexdigest()[:12]
+    return prefix
+
+
+def schema_role(schema: str) -> str:
+    if not _NAME.match(schema):
+        raise ValueError(f"{schema!r} is not a schema name this application creates.")
+    return f"{role_prefix()}_{schema}"
+
+
+def shared_role() -> str:
+    return f"{role_prefix()}__shared"
+
+
+def app_role() -> str:
+    return f"{role_prefix()}__app"
+
+
+def owner_role() -> str | None:
+    return getattr(settings, "CHECKIN_DB_OWNER_ROLE", "") or None
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# --- Scopes: what a request or task may reach ---------------------------------
+
+
+@dataclass
+class RoleScope:
+    """The schema a request or task serves, and which other schemas' roles it may take.
+
+    `reachable` is None for the platform (root host, platform-wide tasks: IT has full
+    access), else a callable giving the other schemas this scope may switch to (for a
+    building's reception: its companies, where the desk and kiosk write through the
+    companies' own services). It is evaluated once, when first needed. Any other schema
+    keeps the home role, whose rights stop at its own schema.
+    """
+
+    home: str
+    reachable: Callable[[], frozenset[str]] | None = None
+    home_role: str = ""
+    _reachable: frozenset[str] | None = field(default=None, init=False, repr=False)
+
+    def role_for(self, schema: str) -> str:
+        home_role = self.home_role or schema_role(self.home)
+        if schema == self.home:
+            return home_role
+        if self.reachable is None:
+            return schema_role(schema)
+        if self._reachable is None:
+            self._reachable = frozenset()  # the lookup below runs a query as the home role: no recursion
+            self._reachable = self.reachable()
+        return schema_role(schema) if schema in self._reachable else home_role
+
+
+def routing_scope() -> RoleScope:
+    """Before the host is known: only the shared tables (the host lookup) are readable."""
+    return RoleScope(home=PUBLIC_SCHEMA, reachable=frozenset, home_role=shared_role())
+
+
+def scope_for_schema(schema: str) -> RoleScope:
+    """The scope of work that serves `schema`: a host's request or a task sent from it."""
+    if schema == PUBLIC_SCHEMA:
+        return RoleScope(home=schema)
+    return RoleScope(home=schema, reachable=functools.partial(_building_companies, schema))
+
+
+def _building_companies(reception_schema: str) -> frozenset[str]:
+    """The company schemas of the building whose reception schema this is (none for a company)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.schema_name FROM public.tenancy_tenant c JOIN public.tenancy_tenant r "
+            "ON r.building_id = c.building_id WHERE r.schema_name = %s AND r.type = 'reception' "
+            "AND c.type = 'company'",
+            [reception_schema],
+        )
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
+def _scopes() -> list[RoleScope | None]:
+    stack: list[RoleScope | None] = connection.role_scopes  # type: ignore[attr-defined]
+    return stack
+
+
+def scope_current() -> RoleScope | None:
+    stack = _scopes()
+    return stack[-1] if stack else None
+
+
+def scope_reset(scope: RoleScope | None) -> None:
+    """Start a request: forget whatever the previous one left, begin with `scope`."""
+    stack = _scopes()
+    stack.clear()
+    if scope is not None:
+        stack.append(scope)
+
+
+def scope_replace(scope: RoleScope) -> None:
+    """The host is known: the request's scope becomes the host's."""
+    stack = _scopes()
+    if stack:
+        stack[-1] = scope
+    else:
+        stack.append(scope)
+
+
+def scope_push(scope: RoleScope | None) -> None:
+    _scopes().append(scope)
+
+
+def scope_pop() -> None:
+    stack = _scopes()
+    if stack:
+        stack.pop()
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@contextmanager
+def _owner() -> Iterator[None]:
+    scope_push(None)
+    try:
+        yield
+    finally:
+        scope_pop()
+
+
+def owner_privileges(func: F | None = None) -> Any:
+    """Run as the owner role: for provisioning and schema changes started from a request.
+
+    Usable as `with owner_privileges():` or as a decorator. Only code that creates or
+    drops schemas, roles or views needs it.
+    """
+    if func is None:
+        return _owner()
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _owner():
+            return func(*args, **kwargs)
+
+    return cast(F, wrapper)
+
+
+# --- Roles and grants (run as the owner) -----------------------------------
+
+
+def _role_create_sql(role: str, *, inherit: bool = True) -> str:
+    attributes = "NOLOGIN" + ("" if inherit else " NOINHERIT")
+    return f"DO $$ BEGIN CREATE ROLE {ident(role)} {attributes}; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+
+
+def _execute(statements: Iterable[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(statements))
+
+
+def roles_bootstrap_statements() -> list[str]:
+    shared, app = shared_role(), app_role()
+    public = schema_role(PUBLIC_SCHEMA)
+    tables = ", ".join(f"public.{ident(t)}" for t in SHARED_TABLES_READ)
+    return [
+        _role_create_sql(shared),
+        _role_create_sql(app, inherit=False),
+        _role_create_sql(public),
+        f"GRANT {ident(shared)} TO {ident(public)}",
+        f"GRANT {ident(public)}, {ident(shared)} TO {ident(app)}",
+        f"GRANT {ident(app)} TO SESSION_USER",
+        f"GRANT USAGE ON SCHEMA public TO {ident(shared)}",
+        f"GRANT SELECT ON {tables} TO {ident(shared)}",
+        f"GRANT SELECT, INSERT ON public.{AUDIT_TABLE} TO {ident(shared)}",
+        *(f"GRANT SELECT, INSERT, UPDATE, DELETE ON public.{ident(t)} TO {ident(shared)}" for t in SHARED_TABLES_WRITE),
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {ident(shared)}",
+        # The root host's role: every public table, but the audit log stays append-only.
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ident(public)}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON public.{AUDIT_TABLE} FROM {ident(public)}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {ident(public)}",
+    ]
+
+
+def schema_role_statements(schema: str, *, extra_grants: Iterable[str] = ()) -> list[str]:
+    """Create the schema's role if missing and give it every table and sequence of its schema."""
+    role = ident(schema_role(schema))
+    target = ident(schema)
+    return [
+        _role_create_sql(schema_role(schema)),
+        f"GRANT {ident(shared_role())} TO {role}",
+        f"GRANT {role} TO {ident(app_role())}",
+        f"GRANT USAGE ON SCHEMA {target} TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {target} TO {role}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {target} TO {role}",
+        # Tables that later migrations add (created by the owner) get the same rights.
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {target} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {target} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {role}",
+        *extra_grants,
+    ]
+
+
+def roles_bootstrap() -> None:
+    """The group roles and the public schema's grants. Idempotent."""
+    _execute(roles_bootstrap_statements())
+
+
+def schema_role_ensure(schema: str) -> None:
+    """Give a new (or newly migrated) schema its role. Idempotent; part of provisioning's transaction."""
+    _execute(schema_role_statements(schema))
+
+
+def views_grant_statements(reception_schema: str, views: Iterable[str]) -> list[str]:
+    role = ident(schema_role(reception_schema))
+    # The views read the companies' tables with their owner's rights; the desk's role sees only the views.
+    return [f"GRANT SELECT ON {ident(reception_schema)}.{ident(view)} TO {role}" for view in views]
+
+
+def schema_role_drop_statements(schema: str) -> list[str]:
+    """Drop the role of a dropped schema (its grants went with the schema)."""
+    role = ident(schema_role(schema))
+    return [
+        f"DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {_literal(schema_role(schema))}) THEN "
+        f"DROP OWNED BY {role}; DROP ROLE {role}; END IF; END $$"
+    ]
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def roles_sync_all() -> int:
+    """Bootstrap, then ensure every tenant schema has its role and grants; returns how many schemas.
+
+    Run at the end of `migrate_schemas`, so a deploy that adds tables or tenants leaves no
+    schema without its role.
+    """
+    from shared_apps.tenancy.models import Tenant
+
+    roles_bootstrap()
+    schemas = list(
+        Tenant.objects.filter(type__in=[Tenant.Type.COMPANY, Tenant.Type.RECEPTION])
+        .exclude(status=Tenant.Status.REMOVED)
+        .values_list("schema_name", flat=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [schemas])
+        existing = [row[0] for row in cursor.fetchall()]
+    for schema in existing:
+        schema_role_ensure(schema)
+    return len(existing)
+
+
+def roles_drop_with_prefix(prefix: str) -> None:
+    """Drop every role named for a database about to be dropped (test and benchmark databases).
+
+    Run on that database: `DROP OWNED BY` takes the roles' grants in it with them.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", [prefix.replace("_", r"\_") + r"\_%"])
+        roles = [row[0] for row in cursor.fetchall()]
+        for role in roles:
+            cursor.execute(f"DROP OWNED BY {ident(role)}")
+            cursor.execute(f"DROP ROLE {ident(role)}")
+
+
+# --- Where scopes begin and end ------------------------------------------------
+
+
+def on_request_started(**kwargs: Any) -> None:
+    scope_reset(routing_scope())
+
+
+def on_request_finished(**kwargs: Any) -> None:
+    scope_reset(None)
+
+
+def on_task_prerun(**kwargs: Any) -> None:
+    # Connected after tenant-schemas-celery's receiver, which has already moved to the task's schema.
+    scope_push(scope_for_schema(connection.schema_name))  # type: ignore[attr-defined]
+
+
+def on_task_postrun(**kwargs: Any) -> None:
+    scope_pop()

@@ -1,0 +1,33 @@
+"""A throw-away database for a benchmark: made on DATABASE_URL's server, migrated, dropped on the way out.
+
+The other scripts here repeat these lines inline; new ones use this.
+"""
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def throwaway_database(prefix: str = "checkin_bench") -> Iterator[str]:
+    """Set Django up on a new database `<prefix>_<random>`, run migrate_schemas, yield its name, then drop it."""
+    import django
+    from django.conf import settings
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    real = settings.DATABASES["default"]["NAME"]
+    settings.DATABASES["default"]["NAME"] = name
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        call_command("migrate_schemas", interactive=False, verbosity=0)
+        yield name
+    finally:
+        connections.close_all()
+        settings.DATABASES["default"]["NAME"] = real
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
