@@ -19,7 +19,6 @@ import importlib
 import os
 import sys
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,15 +45,24 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip django-tenants' executor (minutes at 500)")
     args = parser.parse_args()
 
-    import django
     from django.conf import settings
 
-    bench_db = f"checkin_bench_{uuid.uuid4().hex[:8]}"
-    real_db = settings.DATABASES["default"]["NAME"]
-    settings.DATABASES["default"]["NAME"] = bench_db
+    from tests.bench.throwaway import throwaway_database
+
     if args.processes:
         settings.TENANT_MULTIPROCESSING_MAX_PROCESSES = args.processes
-    django.setup()
+    try:
+        with throwaway_database():
+            _run(args)
+    finally:
+        for name in NAMES:
+            (MIGRATIONS / f"{name}.py").unlink(missing_ok=True)
+            for cached in (MIGRATIONS / "__pycache__").glob(f"{name}.*"):
+                cached.unlink()
+
+
+def _run(args: argparse.Namespace) -> None:
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, connections
     from django.db.migrations.loader import MigrationLoader
@@ -62,58 +70,45 @@ def main() -> None:
     from shared_apps.tenancy.models import Tenant
     from shared_apps.tenancy.services import building_create, company_create, platform_ensure
 
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{bench_db}"')
-    try:
-        call_command("migrate_schemas", interactive=False, verbosity=0)
-        platform_ensure()
-        building = building_create(slug="fleet", name="Fleet")
-        start = time.perf_counter()
-        for i in range(args.count):
-            company_create(building=building, slug=f"fleet-{i}", name=f"Fleet {i}")
-        provisioned = time.perf_counter() - start
-        schemas = Tenant.objects.exclude(schema_name="public").count()
-        print(f"provisioned {args.count} companies in {provisioned:.1f} s ({schemas} tenant schemas in all)")
+    platform_ensure()
+    building = building_create(slug="fleet", name="Fleet")
+    start = time.perf_counter()
+    for i in range(args.count):
+        company_create(building=building, slug=f"fleet-{i}", name=f"Fleet {i}")
+    provisioned = time.perf_counter() - start
+    schemas = Tenant.objects.exclude(schema_name="public").count()
+    print(f"provisioned {args.count} companies in {provisioned:.1f} s ({schemas} tenant schemas in all)")
 
-        (leaf,) = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("visits")
-        runs = [("django-tenants multiprocessing (baseline)", "multiprocessing"), ("fleet executor", None)]
-        if args.no_baseline:
-            runs = runs[1:]
-        walls = {}
-        for (label, executor), name, parent in zip(runs, NAMES[-len(runs) :], [leaf[1], *NAMES], strict=False):
-            (MIGRATIONS / f"{name}.py").write_text(MIGRATION.format(parent=parent, field=f"bench_{name[-1]}"))
-            importlib.invalidate_caches()
-            connections.close_all()
-            options = {"executor": executor} if executor else {}
-            start = time.perf_counter()
-            call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0, **options)
-            walls[label] = time.perf_counter() - start
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM information_schema.columns WHERE table_name = 'visits_visit' "
-                    "AND column_name = %s",
-                    [f"bench_{name[-1]}"],
-                )
-                migrated = cursor.fetchone()[0]
-            print(
-                f"{label}: one AddField on visits over {schemas} schemas: {walls[label]:.1f} s wall "
-                f"({1000 * walls[label] / schemas:.0f} ms per schema); {migrated} visits tables have the new column"
-            )
-        if len(walls) == 2:
-            baseline, fleet = walls.values()
-            print(
-                f"ratio baseline/fleet: {baseline / fleet:.1f}x faster "
-                f"({settings.TENANT_MULTIPROCESSING_MAX_PROCESSES} processes for the baseline)"
-            )
-    finally:
-        for name in NAMES:
-            (MIGRATIONS / f"{name}.py").unlink(missing_ok=True)
-            for cached in (MIGRATIONS / "__pycache__").glob(f"{name}.*"):
-                cached.unlink()
+    (leaf,) = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("visits")
+    runs = [("django-tenants multiprocessing (baseline)", "multiprocessing"), ("fleet executor", None)]
+    if args.no_baseline:
+        runs = runs[1:]
+    walls = {}
+    for (label, executor), name, parent in zip(runs, NAMES[-len(runs) :], [leaf[1], *NAMES], strict=False):
+        (MIGRATIONS / f"{name}.py").write_text(MIGRATION.format(parent=parent, field=f"bench_{name[-1]}"))
+        importlib.invalidate_caches()
         connections.close_all()
-        settings.DATABASES["default"]["NAME"] = real_db
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+        options = {"executor": executor} if executor else {}
+        start = time.perf_counter()
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0, **options)
+        walls[label] = time.perf_counter() - start
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'visits_visit' "
+                "AND column_name = %s",
+                [f"bench_{name[-1]}"],
+            )
+            migrated = cursor.fetchone()[0]
+        print(
+            f"{label}: one AddField on visits over {schemas} schemas: {walls[label]:.1f} s wall "
+            f"({1000 * walls[label] / schemas:.0f} ms per schema); {migrated} visits tables have the new column"
+        )
+    if len(walls) == 2:
+        baseline, fleet = walls.values()
+        print(
+            f"ratio baseline/fleet: {baseline / fleet:.1f}x faster "
+            f"({settings.TENANT_MULTIPROCESSING_MAX_PROCESSES} processes for the baseline)"
+        )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,25 +36,15 @@ def main() -> None:
     parser.add_argument("--existing", type=int, default=0, help="companies in the building before the runs")
     args = parser.parse_args()
 
-    import django
-    from django.conf import settings
+    from tests.bench.throwaway import throwaway_database
 
-    bench_db = f"checkin_bench_{uuid.uuid4().hex[:8]}"
-    real_db = settings.DATABASES["default"]["NAME"]
-    settings.DATABASES["default"]["NAME"] = bench_db
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, connections
-    from django_tenants.management.commands import migrate_schemas
-    from django_tenants.migration_executors import get_executor
+    with throwaway_database():
+        from django_tenants.management.commands import migrate_schemas
+        from django_tenants.migration_executors import get_executor
 
-    from shared_apps.tenancy.models import Tenant
-    from shared_apps.tenancy.services import building_create, company_create, platform_ensure
+        from shared_apps.tenancy.models import Tenant
+        from shared_apps.tenancy.services import building_create, company_create, platform_ensure
 
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{bench_db}"')
-    try:
-        call_command("migrate_schemas", interactive=False, verbosity=0)
         platform_ensure()
         building = building_create(slug="bench", name="Bench")
         for i in range(args.existing):
@@ -88,11 +77,6 @@ def main() -> None:
         print(f"  company_create (clone)        : {clone_median:7.1f} ms   (p95 {_p95(cloned):.1f} ms)")
         print(f"  stock django-tenants (baseline): {stock_median:6.1f} ms   (p95 {_p95(stock):.1f} ms)")
         print(f"  ratio stock/clone             : {stock_median / clone_median:7.1f}x faster")
-    finally:
-        connections.close_all()
-        settings.DATABASES["default"]["NAME"] = real_db
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
 
 
 def _p95(values: list[float]) -> float:
