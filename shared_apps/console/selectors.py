@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -111,31 +112,37 @@ class FleetOverview:
 
 
 @owner_privileges  # one query across company schemas, which the root host's own role cannot read
-def _visits_today(schemas: list[str], day: datetime.date) -> dict[str, int]:
-    """Count today's visits of each schema, SCHEMA_BATCH schemas per query; counts only, never a row."""
-    counts: dict[str, int] = {}
+def rows_in_each_schema(
+    schemas: list[str], *, table: str, select: str, params: list[object]
+) -> dict[str, tuple[Any, ...]]:
+    """One row per schema of `schemas` that has `table`: `SELECT <select>` with `{schema}` standing for the
+    quoted schema name and `params` for its placeholders, SCHEMA_BATCH schemas per query."""
+    rows: dict[str, tuple[Any, ...]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT table_schema FROM information_schema.tables WHERE table_name = 'visits_visit' "
-            "AND table_schema = ANY(%s)",
-            [schemas],
+            "SELECT table_schema FROM information_schema.tables WHERE table_name = %s AND table_schema = ANY(%s)",
+            [table, schemas],
         )
         present = [row[0] for row in cursor.fetchall()]
-        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-        end = start + datetime.timedelta(days=1)
         for offset in range(0, len(present), SCHEMA_BATCH):
             batch = present[offset : offset + SCHEMA_BATCH]
-            sql = " UNION ALL ".join(
-                f"SELECT %s, count(*) FROM {quote_schema_name(schema)}.visits_visit "
-                "WHERE expected_start < %s AND expected_end >= %s"
-                for schema in batch
-            )
-            params: list[str | datetime.datetime] = []
-            for schema in batch:
-                params += [schema, end, start]
-            cursor.execute(sql, params)
-            counts.update({schema: count for schema, count in cursor.fetchall()})
-    return counts
+            sql = " UNION ALL ".join(f"SELECT %s, {select.format(schema=quote_schema_name(s))}" for s in batch)
+            cursor.execute(sql, [value for schema in batch for value in (schema, *params)])
+            rows.update({row[0]: tuple(row[1:]) for row in cursor.fetchall()})
+    return rows
+
+
+def _visits_today(schemas: list[str], day: datetime.date) -> dict[str, int]:
+    """Count today's visits of each schema; counts only, never a row."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    rows = rows_in_each_schema(
+        schemas,
+        table="visits_visit",
+        select="count(*) FROM {schema}.visits_visit WHERE expected_start < %s AND expected_end >= %s",
+        params=[end, start],
+    )
+    return {schema: int(row[0]) for schema, row in rows.items()}
 
 
 def fleet_overview(*, day: datetime.date | None = None) -> FleetOverview:

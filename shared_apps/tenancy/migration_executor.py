@@ -1,11 +1,14 @@
-"""`migrate_schemas` over a fleet: schemas migrate in parallel worker processes.
+"""`migrate_schemas` over a fleet: replayed where schemas are alike, else in parallel worker processes.
 
-django-tenants' multiprocessing executor forks TENANT_MULTIPROCESSING_MAX_PROCESSES
-workers, each recycled after TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD schemas so
-that the per-connection catalog cache of thousands of schemas never piles up.
-A handful of schemas, or a call inside a transaction (a test, `create_schema()`),
-migrates in-process: forking would cost more than it saves, and a transaction
-cannot span processes.
+First, every schema whose pending migrations only change fields, indexes and
+constraints gets them by replaying SQL planned once for all the schemas alike
+(`migration_replay.py`); schemas already up to date are skipped. The rest run
+Django's `migrate` each: django-tenants' multiprocessing executor forks
+TENANT_MULTIPROCESSING_MAX_PROCESSES workers, each recycled after
+TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD schemas so that the per-connection
+catalog cache of thousands of schemas never piles up. A handful of schemas, or
+a call inside a transaction (a test, `create_schema()`), migrates in-process:
+forking would cost more than it saves, and a transaction cannot span processes.
 """
 
 import os
@@ -17,9 +20,15 @@ from django_tenants.migration_executors import MigrationExecutor, get_executor
 from django_tenants.migration_executors.multiproc import MultiprocessingExecutor
 from django_tenants.migration_executors.standard import StandardExecutor
 
+from shared_apps.tenancy.migration_replay import migrate_alike_schemas, replay_allowed
+
 
 class FleetExecutor(MultiprocessingExecutor):
     codename = "fleet"
+
+    def __init__(self, args: Any, options: dict[str, Any]) -> None:
+        # System checks ran once when migrate_schemas started: not again for each schema.
+        super().__init__(args, {**options, "skip_checks": True})
 
     def _in_process(self, tenants: Any) -> bool:
         return connection.in_atomic_block or len(list(tenants)) < settings.CHECKIN_MIGRATION_PARALLEL_MIN_SCHEMAS
@@ -33,6 +42,10 @@ class FleetExecutor(MultiprocessingExecutor):
 
     def run_multi_type_migrations(self, tenants: Any) -> None:
         tenants = list(tenants or [])
+        if replay_allowed(self.options):
+            tenants = migrate_alike_schemas(tenants, verbosity=int(self.options.get("verbosity", 1)))
+        if not tenants:
+            return
         if self._in_process(tenants):
             StandardExecutor(self.args, self.options).run_multi_type_migrations(tenants=tenants)
         else:

@@ -1,4 +1,8 @@
-"""Read-only models over the building's views (see `reception_views.py`); nothing is stored here."""
+"""Read-only models over the building's views (see `reception_views.py`); nothing is stored here.
+
+Their fields are the views' columns, which are only what the desk's pages and the evacuation CSV
+use: a new column goes into both places (a test compares them).
+"""
 
 from django.db import models
 
@@ -9,7 +13,6 @@ class DeskVisit(models.Model):
     """One visit of one company of the building, with its visitor's name and its host's."""
 
     row_key = models.TextField(primary_key=True)  # "<tenant_id>:<visit_id>", unique across the building
-    tenant_id = models.BigIntegerField()
     company_slug = models.TextField()
     company_name = models.TextField()
     visit_id = models.BigIntegerField()
@@ -19,13 +22,9 @@ class DeskVisit(models.Model):
     expected_end = models.DateTimeField()
     checked_in_at = models.DateTimeField(null=True)
     checked_out_at = models.DateTimeField(null=True)
-    consent_notice_version = models.TextField()
-    visitor_id = models.BigIntegerField()
     first_name = models.TextField()
     last_name = models.TextField()
     visitor_company = models.TextField()
-    language = models.TextField()
-    host_id = models.BigIntegerField(null=True)
     host_name = models.TextField()  # empty when the visit has no host
 
     class Meta:
@@ -41,7 +40,6 @@ class DeskHost(models.Model):
     """An active host of one company of the building, for the walk-in form."""
 
     row_key = models.TextField(primary_key=True)
-    tenant_id = models.BigIntegerField()
     company_slug = models.TextField()
     company_name = models.TextField()
     host_id = models.BigIntegerField()

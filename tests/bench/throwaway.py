@@ -1,6 +1,8 @@
 """A throw-away database for a benchmark: made on DATABASE_URL's server, migrated, dropped on the way out.
 
-The other scripts here repeat these lines inline; new ones use this.
+Provisioning gives each schema a PostgreSQL role, and roles belong to the cluster, not the
+database: they are dropped first, from inside the database, or every run would leave
+hundreds behind. Scripts that still repeat these lines inline should use this.
 """
 
 import uuid
@@ -27,10 +29,12 @@ def throwaway_database(prefix: str = "checkin_bench") -> Iterator[str]:
         call_command("migrate_schemas", interactive=False, verbosity=0)
         yield name
     finally:
-        from shared_apps.tenancy import db_roles
+        from shared_apps.tenancy.db_roles import role_prefix, roles_drop_with_prefix
 
-        db_roles.roles_drop_with_prefix(db_roles.role_prefix())  # roles are per cluster: they would outlive it
-        connections.close_all()
-        settings.DATABASES["default"]["NAME"] = real
+        try:
+            roles_drop_with_prefix(role_prefix())
+        finally:
+            connections.close_all()
+            settings.DATABASES["default"]["NAME"] = real
         with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
