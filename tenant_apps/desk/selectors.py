@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from tenant_apps.desk.models import DeskHost, DeskVisit
 from tenant_apps.visits.models import CODE_LENGTH, Visit
@@ -90,7 +91,10 @@ def _prepared_rows(queryset: QuerySet) -> tuple[list[str], list[tuple[Any, ...]]
     same text all day. PostgreSQL plans it again by itself after a view is rebuilt or under another search_path.
     """
     sql, params = queryset.query.sql_with_params()
+    connection.ensure_connection()
     raw = connection.connection
+    # This cursor is not one of the backend's: set the transaction's schema and role first (db_backend/base.py).
+    tenant_connection().preamble_send_alone(raw.cursor())
     with psycopg.ClientCursor(raw) as client:
         text = client.mogrify(sql, params)  # the values inlined, quoted by psycopg
     # A server-binding cursor, which psycopg prepares (settings: prepare_threshold); Django's own cursors bind

@@ -132,7 +132,7 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         self._preamble_applied = preamble if self._in_transaction() else None
 
     def preamble_send_alone(self, cursor: Any) -> None:
-        """Send the preamble as a statement of its own (before a COPY), inside a transaction."""
+        """Send the preamble as a statement of its own (before a COPY or a raw psycopg cursor), in a transaction."""
         preamble = self.preamble_pending()
         if preamble is None:
             return
