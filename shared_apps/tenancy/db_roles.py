@@ -134,11 +134,6 @@ def _scopes() -> list[RoleScope | None]:
     return stack
 
 
-def scope_current() -> RoleScope | None:
-    stack = _scopes()
-    return stack[-1] if stack else None
-
-
 def scope_reset(scope: RoleScope | None) -> None:
     """Start a request: forget whatever the previous one left, begin with `scope`."""
     stack = _scopes()
