@@ -22,6 +22,8 @@ from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.desk import services
 from tenant_apps.desk.access import access_desk_company, access_desk_visit
+from tenant_apps.desk.board_rows import FORM_ID as ROW_FORM_ID
+from tenant_apps.desk.board_rows import board_rows_html
 from tenant_apps.desk.evacuation import evacuation_csv
 from tenant_apps.desk.forms import BoardFilterForm, CheckInForm, NoteForm, WalkInForm
 from tenant_apps.desk.selectors import (
@@ -75,13 +77,16 @@ def _board_context(request: HttpRequest) -> dict[str, object]:
     reception = _reception(request)
     query = urlencode({k: v for k, v in (("company", filters.company), ("state", filters.state)) if v})
     board = desk_board(reception=reception, filters=filters, companies=companies)
+    here = reverse("desk:board") + (f"?{query}" if query else "")
     return {
         "building": _building(request),
         "form": form,
         "filters": filters,
         "counts": board.counts,
         "visits": board.visits,
-        "here": reverse("desk:board") + (f"?{query}" if query else ""),
+        "rows": board_rows_html(board.visits, here=here),
+        "row_form": ROW_FORM_ID,
+        "here": here,
         "updated_at": timezone.now(),
     }
 

@@ -104,6 +104,22 @@ def test_a_company_user_gets_nothing_on_the_desk_host(acme_admin, client_for):
     assert signed_in.status_code == 200  # the company account does not exist on the desk host
 
 
+def test_rows_escape_what_people_typed_and_post_through_one_shared_form(tower_desk, acme, make_visit):
+    on_site = make_visit(acme, first_name="<script>x</script>", last_name='"Quote', state=Visit.State.ON_SITE)
+    expected = make_visit(acme, first_name="Rosalind")
+    page = tower_desk.get("/desk/?company=acme").content.decode()
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt; &quot;Quote" in page
+    rows = page[page.index('<table class="desk-visits">') :]
+    assert "csrfmiddlewaretoken" not in rows and "<form" not in rows  # the rows post through one shared form
+    shared_form = '<form id="desk-row-action" method="post" hidden><input type="hidden" name="csrfmiddlewaretoken"'
+    assert shared_form in page and 'name="next" value="/desk/?company=acme"' in page
+    out = f'form="desk-row-action" formaction="/desk/visits/acme/{on_site.pk}/check-out/"'
+    cancel = f'form="desk-row-action" formaction="/desk/visits/acme/{expected.pk}/cancel/"'
+    check_in = f'href="/desk/visits/acme/{expected.pk}/check-in/?next=%2Fdesk%2F%3Fcompany%3Dacme"'
+    assert out in page and cancel in page and check_in in page
+    assert f"/desk/visits/acme/{on_site.pk}/check-in/" not in page  # only the actions its state allows
+
+
 def test_the_search_text_never_goes_in_a_url(tower_desk, acme, make_visit):
     make_visit(acme, first_name="Leontyne")
     response = tower_desk.post("/desk/", {"q": "Leontyne", "company": "acme"})

@@ -1,4 +1,5 @@
-"""In headless Chromium: the board picks up a check-in made elsewhere, by itself, without a reload."""
+"""In headless Chromium: the board picks up a check-in made elsewhere, by itself, without a reload, and its row's
+buttons act on that visit."""
 
 import os
 import socket
@@ -106,5 +107,11 @@ def test_the_board_shows_a_check_in_made_elsewhere_without_a_reload(live_desk):
             assert board.evaluate("window.deskMarker") == "not reloaded"
             assert board.input_value("input[name=q]") == surname[:6]
             assert board.input_value("select[name=company]") == "globex"
+
+            # The row's "Check out" posts through the board's one shared form, and comes back to the same board.
+            row = board.locator("tr[data-visit]", has_text=surname)
+            row.get_by_role("button", name="Check out").click()
+            expect(board.locator("tr[data-visit]", has_text=surname)).to_have_attribute("data-state", "left")
+            assert board.url.endswith("/desk/?company=globex")
         finally:
             browser.close()
