@@ -22,7 +22,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -121,18 +120,24 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=1_000_000, help="visits in the company (default 1,000,000)")
     args = parser.parse_args()
 
-    import django
     from django.conf import settings
 
-    bench_db = f"checkin_bench_{uuid.uuid4().hex[:8]}"
-    real_db = settings.DATABASES["default"]["NAME"]
-    settings.DATABASES["default"]["NAME"] = bench_db
+    from tests.bench.throwaway import throwaway_database
+
     export_root = tempfile.mkdtemp(prefix="checkin-bench-exports-")
     settings.STORAGES = {**settings.STORAGES, "exports": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": export_root}}}  # fmt: skip
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, connections
+    try:
+        with throwaway_database():
+            _run(args.visits)
+    finally:
+        for path in Path(export_root).rglob("*"):
+            if path.is_file():
+                path.unlink()
+
+
+def _run(visits: int) -> None:
+    from django.db import connection, transaction
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
@@ -142,72 +147,59 @@ def main() -> None:
     from tenant_apps.privacy.models import Export
     from tenant_apps.privacy.purge import company_purge
 
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{bench_db}"')
-    try:
-        call_command("migrate_schemas", interactive=False, verbosity=0)
-        platform_ensure()
-        company = company_create(building=building_create(slug="bench", name="Bench"), slug="big", name="Big")
-        now = timezone.now()
-        with tenant_context(company):
-            start = time.perf_counter()
-            with connection.cursor() as cursor:
-                _load(cursor.cursor, args.visits, now)
-            print(f"Loaded {args.visits:,} visits with COPY in {time.perf_counter() - start:.1f} s")
+    platform_ensure()
+    company = company_create(building=building_create(slug="bench", name="Bench"), slug="big", name="Big")
+    now = timezone.now()
+    with tenant_context(company):
+        start = time.perf_counter()
+        # COPY runs inside a transaction, where the backend has set the schema's search_path and role.
+        with transaction.atomic(), connection.cursor() as cursor:
+            _load(cursor.cursor, visits, now)
+        print(f"Loaded {visits:,} visits with COPY in {time.perf_counter() - start:.1f} s")
 
-            # (b) export against COPY ... TO STDOUT of the same rows
-            span = ExportRange()
-            rows = 0
-            with measured() as raw_copy, connection.cursor() as cursor:
-                for table in TABLES:
-                    inner, params = table.queryset(span).query.sql_with_params()
-                    sql = f"COPY ({inner}) TO STDOUT WITH (FORMAT csv, HEADER true)"
-                    with cursor.cursor.copy(sql, params) as copy:
-                        for _chunk in copy:
-                            rows += 1
-            rows -= len(TABLES)  # header lines
-            export = Export.objects.create()
-            with measured() as ours_export:
-                export = export_generate(export_id=export.pk)
-            assert sum(export.row_counts.values()) == rows, (export.row_counts, rows)
-            _report(f"(b) full export: {rows:,} rows, ZIP of {(export.size or 0) / 2**20:.1f} MB",
-                    rows, ours_export, raw_copy, 3)  # fmt: skip
+        # (b) export against COPY ... TO STDOUT of the same rows
+        span = ExportRange()
+        rows = 0
+        with measured() as raw_copy, transaction.atomic(), connection.cursor() as cursor:
+            for table in TABLES:
+                inner, params = table.queryset(span).query.sql_with_params()
+                sql = f"COPY ({inner}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+                with cursor.cursor.copy(sql, params) as copy:
+                    for _chunk in copy:
+                        rows += 1
+        rows -= len(TABLES)  # header lines
+        export = Export.objects.create()
+        with measured() as ours_export:
+            export = export_generate(export_id=export.pk)
+        assert sum(export.row_counts.values()) == rows, (export.row_counts, rows)
+        _report(f"(b) full export: {rows:,} rows, ZIP of {(export.size or 0) / 2**20:.1f} MB",
+                rows, ours_export, raw_copy, 3)  # fmt: skip
 
-            # (a) purge against one DELETE statement of the same rows (rolled back)
-            cutoff = now - dt.timedelta(days=365)
-            due = "state <> 'on_site' AND COALESCE(checked_out_at, expected_end) < %s"
-            with measured() as raw_delete, connection.cursor() as cursor:
-                cursor.execute("BEGIN")
-                cursor.execute(
-                    f"WITH due AS (SELECT id FROM visits_visit WHERE {due}),"
-                    " events AS (DELETE FROM visits_visitevent WHERE visit_id IN (SELECT id FROM due)),"
-                    " visits AS (DELETE FROM visits_visit WHERE id IN (SELECT id FROM due) RETURNING id)"
-                    " SELECT count(*) FROM visits", [cutoff],
-                )  # fmt: skip
-                raw_rows = cursor.fetchone()[0]
-                cursor.execute(
-                    "DELETE FROM visits_visitor v"
-                    " WHERE NOT EXISTS (SELECT 1 FROM visits_visit x WHERE x.visitor_id = v.id)"
-                )
-                cursor.execute("ROLLBACK")
-            with measured() as ours_purge:
-                result = company_purge(now=now)
-            assert result.visits == raw_rows == args.visits // 2, (result.deleted, raw_rows)
-            _report(
-                f"(a) purge: {result.visits:,} visits, {result.deleted.get('visits.visitevent', 0):,} events and "
-                f"{result.visitors:,} visitors deleted (raw: one DELETE of visits + events, one of orphan visitors)",
-                result.visits, ours_purge, raw_delete, 3,
+        # (a) purge against one DELETE statement of the same rows (rolled back)
+        cutoff = now - dt.timedelta(days=365)
+        due = "state <> 'on_site' AND COALESCE(checked_out_at, expected_end) < %s"
+        with measured() as raw_delete, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH due AS (SELECT id FROM visits_visit WHERE {due}),"
+                " events AS (DELETE FROM visits_visitevent WHERE visit_id IN (SELECT id FROM due)),"
+                " visits AS (DELETE FROM visits_visit WHERE id IN (SELECT id FROM due) RETURNING id)"
+                " SELECT count(*) FROM visits", [cutoff],
             )  # fmt: skip
-            print(f"\nExport peak memory: {ours_export.peak_bytes / 2**20:.1f} MB (goal: under 150 MB) -> "
-                  f"{'met' if ours_export.peak_bytes < 150 * 2**20 else 'NOT met'}")  # fmt: skip
-    finally:
-        connections.close_all()
-        settings.DATABASES["default"]["NAME"] = real_db
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
-        for path in Path(export_root).rglob("*"):
-            if path.is_file():
-                path.unlink()
+            raw_rows = cursor.fetchone()[0]
+            cursor.execute(
+                "DELETE FROM visits_visitor v WHERE NOT EXISTS (SELECT 1 FROM visits_visit x WHERE x.visitor_id = v.id)"
+            )
+            transaction.set_rollback(True)
+        with measured() as ours_purge:
+            result = company_purge(now=now)
+        assert result.visits == raw_rows == visits // 2, (result.deleted, raw_rows)
+        _report(
+            f"(a) purge: {result.visits:,} visits, {result.deleted.get('visits.visitevent', 0):,} events and "
+            f"{result.visitors:,} visitors deleted (raw: one DELETE of visits + events, one of orphan visitors)",
+            result.visits, ours_purge, raw_delete, 3,
+        )  # fmt: skip
+        print(f"\nExport peak memory: {ours_export.peak_bytes / 2**20:.1f} MB (goal: under 150 MB) -> "
+              f"{'met' if ours_export.peak_bytes < 150 * 2**20 else 'NOT met'}")  # fmt: skip
 
 
 if __name__ == "__main__":
