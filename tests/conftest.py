@@ -9,6 +9,7 @@ schema changes included, and starts on the public schema.
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
@@ -30,6 +31,9 @@ PASSWORD = DEMO_PASSWORD
 def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
     # Never seed personas into a real database (pytest-django only swaps in the
     # test database when a selected test uses the database).
+    # No spare schemas: provisioning clones its template, as it does when the pool is empty.
+    # tests/foundation/test_spare_schemas.py turns them on where it needs them.
+    settings.CHECKIN_SPARE_SCHEMAS = 0
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         seeding = tenant_connection().settings_dict["NAME"].startswith("test_")
         if seeding:

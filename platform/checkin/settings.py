@@ -123,6 +123,8 @@ INSTALLED_APPS.append("checkin")  # templates and translations of the project it
 
 # Schemas that new tenants are cloned from (see shared_apps/tenancy/schema_clone.py).
 CHECKIN_TEMPLATE_SCHEMAS = {"company": "_template_company", "reception": "_template_reception"}
+# Clones of each template made ahead of time; provisioning renames one (shared_apps/tenancy/spare_schemas.py).
+CHECKIN_SPARE_SCHEMAS = env_int("CHECKIN_SPARE_SCHEMAS", 3)
 # A removed company's schema is dropped this many days later (`drop_removed_companies`).
 CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
 
@@ -272,6 +274,7 @@ CELERY_BEAT_SCHEDULE = {
     # Each building closes its forgotten visits at its own local time; the task checks every 5 minutes.
     "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
     "drop-removed-company-schemas": {"task": "tenancy.drop_removed_company_schemas", "schedule": 24 * 3600},
+    "spare-schemas-refill": {"task": "tenancy.spare_schemas_refill", "schedule": 3600},
     # Notifications the broker could not take (Redis down) are handed over again once it is back.
     "notifications-outbox": {"task": "notifications.outbox_sweep_all", "schedule": 60.0},
 }

@@ -92,8 +92,12 @@ def clone_statements(*, template: str, target: str) -> list[str]:
     body does not depend on the target and is cached per template until its
     migration history changes (`migrate_schemas` is the only thing that alters it).
     """
+    if not connection.in_atomic_block:
+        # In autocommit each statement resets the search_path, and the catalog would name the template's own
+        # tables with their schema: the clone's foreign keys would point into the template.
+        raise RuntimeError("clone_statements() must run inside transaction.atomic().")
     dst = quote_schema_name(target)
-    key = (str(connection.settings_dict["NAME"]), template, _migration_state(template))
+    key = (str(connection.settings_dict["NAME"]), template, migration_state(template))
     body = _body_cache.get(key)
     if body is None:
         body = _template_body(template)
@@ -105,9 +109,10 @@ def clone_statements(*, template: str, target: str) -> list[str]:
 _body_cache: dict[tuple[str, str, tuple[int, int]], list[str]] = {}
 
 
-def _migration_state(template: str) -> tuple[int, int]:
+def migration_state(schema: str) -> tuple[int, int]:
+    """How many migrations `schema` has recorded, and the last one's id: equal for a template and its clones."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), coalesce(max(id), 0) FROM {quote_schema_name(template)}.django_migrations")
+        cursor.execute(f"SELECT count(*), coalesce(max(id), 0) FROM {quote_schema_name(schema)}.django_migrations")
         count, last = cursor.fetchone()
     return int(count), int(last)
 
@@ -139,6 +144,7 @@ def _template_body(template: str) -> list[str]:
             tables,
         )
         filled = {row[0] for row in cursor.fetchall()}
+    tenant_connection().preamble_forget()  # the search_path moved: have the backend set it again
 
     statements: list[str] = []
     # Fewer statements is faster, and a foreign key declared in CREATE TABLE skips the

@@ -15,6 +15,7 @@ from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.schema_clone import clone_schema
 from shared_apps.tenancy.slugs import schema_name_for, validate_new_slug, validate_slug_format
+from shared_apps.tenancy.spare_schemas import spare_take, spares_refill, spares_refill_after_commit
 from tenant_apps.desk.reception_views import reception_views_rebuild
 from tenant_apps.privacy.retention import retention_default_apply
 
@@ -55,6 +56,7 @@ def platform_ensure() -> None:
         if not schema_exists(schema):
             template.create_schema(check_if_exists=True, verbosity=0)
     tenant_connection().set_schema_to_public()
+    spares_refill()
 
 
 def _template_for(tenant_type: str) -> str:
@@ -70,7 +72,11 @@ def _tenant_create(*, tenant_type: str, slug: str, name: str, building: Building
     tenant = Tenant.objects.create(
         type=tenant_type, building=building, name=name, slug=slug, schema_name=schema_name_for(slug)
     )
-    clone_schema(template=_template_for(tenant_type), target=tenant.schema_name)
+    template = _template_for(tenant_type)
+    if not spare_take(tenant_type=tenant_type, template=template, target=tenant.schema_name):
+        clone_schema(template=template, target=tenant.schema_name)
+    if settings.CHECKIN_SPARE_SCHEMAS:
+        spares_refill_after_commit()
     db_roles.schema_role_ensure(tenant.schema_name)
     Domain.objects.create(domain=host_for(slug), tenant=tenant, is_primary=True)
     return tenant

@@ -16,6 +16,7 @@ from django_tenants.migration_executors.base import MigrationExecutor
 
 from shared_apps.tenancy.db_roles import roles_sync_all
 from shared_apps.tenancy.migration_executor import migration_executor
+from shared_apps.tenancy.spare_schemas import spares_refill
 from tenant_apps.desk.reception_views import reception_views_drop_all, reception_views_rebuild_all
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def executor_rebuilding_reception_views(codename: str | None = None) -> type[Mig
                 raise
             reception_views_rebuild_all()
             roles_sync_all()  # new tables and tenants get their schema's role and grants
+            spares_refill()  # spares made before these migrations are stale: dropped, and made again
 
     ReceptionViewsExecutor.__name__ = f"ReceptionViews{base.__name__}"
     return ReceptionViewsExecutor
