@@ -14,6 +14,7 @@ from shared_apps.audit.models import AuditEntry
 from shared_apps.console.models import ApiToken, SupportGrant
 from shared_apps.tenancy.db_roles import owner_privileges
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
+from shared_apps.tenancy.spare_schemas import spares_ready
 
 SCHEMA_BATCH = 50
 KIOSK_LANGUAGE_ORDER = ["fr", "nl", "en", "de"]
@@ -108,6 +109,7 @@ class FleetOverview:
     buildings_archived: int
     companies_by_status: dict[str, int]
     schemas: int
+    spare_schemas: int
     companies: list[CompanyFigures]
 
 
@@ -173,6 +175,7 @@ def fleet_overview(*, day: datetime.date | None = None) -> FleetOverview:
         buildings_archived=Building.objects.exclude(archived_at=None).count(),
         companies_by_status=by_status,
         schemas=schemas,
+        spare_schemas=spares_ready(),
         companies=[
             CompanyFigures(company=c, visits_today=counts.get(c.schema_name), last_purge=purges.get(c.schema_name))
             for c in companies

@@ -50,6 +50,11 @@ def _spares(tenant_type: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def spares_ready() -> int:
+    """How many spares of every type there are (stale ones included, until the next refill drops them)."""
+    return sum(len(_spares(tenant_type)) for tenant_type in settings.CHECKIN_TEMPLATE_SCHEMAS)
+
+
 def _lock(spare: str) -> bool:
     """Hold `spare` until this transaction ends, if nobody else does; False when another transaction holds it."""
     with connection.cursor() as cursor:

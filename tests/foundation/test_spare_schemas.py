@@ -104,3 +104,10 @@ def test_provisioning_asks_a_worker_for_a_new_spare_after_the_commit(
     with django_capture_on_commit_callbacks() as callbacks:
         company_create(building=tower, slug="later-co", name="Later Co")
     assert spare_schemas._refill_later in callbacks
+
+
+def test_the_maintenance_page_counts_the_spares_ready(spares_on, it_staff):
+    assert it_staff.get("/console/maintenance/").context["fleet"].spare_schemas == 0
+    spares_refill()
+    response = it_staff.get("/console/maintenance/")
+    assert response.context["fleet"].spare_schemas == 2 and "spare schemas ready" in response.content.decode()
