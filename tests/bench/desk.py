@@ -19,7 +19,6 @@ import random
 import statistics
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,15 +66,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
 
-    import django
-    from django.conf import settings
+    from tests.bench.throwaway import throwaway_database
 
-    bench_db = f"checkin_bench_{uuid.uuid4().hex[:8]}"
-    real_db = settings.DATABASES["default"]["NAME"]
-    settings.DATABASES["default"]["NAME"] = bench_db
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, connections, transaction
+    with throwaway_database():
+        _run(args)
+
+
+def _run(args: argparse.Namespace) -> None:
+    from django.db import connection, transaction
     from django_tenants.utils import schema_context
 
     from shared_apps.tenancy.models import Tenant
@@ -83,72 +81,60 @@ def main() -> None:
     from tenant_apps.desk.reception_views import reception_views_rebuild
     from tenant_apps.desk.selectors import BoardFilters, building_day, desk_board, desk_on_site
 
-    with connection._nodb_cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{bench_db}"')
-    try:
-        call_command("migrate_schemas", interactive=False, verbosity=0)
-        platform_ensure()
-        building = building_create(slug="bench", name="Bench")
-        started = time.perf_counter()
-        companies = [
-            company_create(building=building, slug=f"co-{i:03d}", name=f"Company {i:03d}")
-            for i in range(args.companies)
-        ]
-        print(f"provisioned {len(companies)} companies in {time.perf_counter() - started:.1f} s")
-        rebuilds = _timed(lambda: reception_views_rebuild(building=building), 10)
-        print(
-            f"rebuild the building's views over {len(companies)} companies: median {statistics.median(rebuilds):.1f} ms"
-        )
+    platform_ensure()
+    building = building_create(slug="bench", name="Bench")
+    started = time.perf_counter()
+    companies = [
+        company_create(building=building, slug=f"co-{i:03d}", name=f"Company {i:03d}") for i in range(args.companies)
+    ]
+    print(f"provisioned {len(companies)} companies in {time.perf_counter() - started:.1f} s")
+    rebuilds = _timed(lambda: reception_views_rebuild(building=building), 10)
+    print(f"rebuild the building's views over {len(companies)} companies: median {statistics.median(rebuilds):.1f} ms")
 
-        started = time.perf_counter()
-        _load(connection, companies, building, args.visits, args.today)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"loaded {args.visits} visits ({args.today} today) in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    _load(connection, companies, building, args.visits, args.today)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"loaded {args.visits} visits ({args.today} today) in {time.perf_counter() - started:.1f} s")
 
-        reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
-        start, end = building_day(building=building)
-        everyone = BoardFilters()
+    reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
+    start, end = building_day(building=building)
+    everyone = BoardFilters()
 
-        def board_views() -> None:
-            desk_board(reception=reception, filters=everyone, companies=companies)
+    def board_views() -> None:
+        desk_board(reception=reception, filters=everyone, companies=companies)
 
-        def evacuation_views() -> None:
-            desk_on_site(reception=reception)
+    def evacuation_views() -> None:
+        desk_on_site(reception=reception)
 
-        def board_shared() -> None:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(_SAME_SETTINGS)
-                cursor.execute(_SHARED_BOARD, {"start": start, "end": end})
-                cursor.fetchall()
-                cursor.execute(_SHARED_COUNTS, {"start": start, "end": end})
-                cursor.fetchall()
+    def board_shared() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_SAME_SETTINGS)
+            cursor.execute(_SHARED_BOARD, {"start": start, "end": end})
+            cursor.fetchall()
+            cursor.execute(_SHARED_COUNTS, {"start": start, "end": end})
+            cursor.fetchall()
 
-        def evacuation_shared() -> None:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(_SAME_SETTINGS)
-                cursor.execute(_SHARED_EVACUATION)
-                cursor.fetchall()
+    def evacuation_shared() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_SAME_SETTINGS)
+            cursor.execute(_SHARED_EVACUATION)
+            cursor.fetchall()
 
-        with schema_context(reception.schema_name):
-            rows = {
-                "today board (rows + counts)": (_timed(board_views, args.runs), _timed(board_shared, args.runs)),
-                "evacuation list": (_timed(evacuation_views, args.runs), _timed(evacuation_shared, args.runs)),
-            }
-            on_site = len(desk_on_site(reception=reception))
-            today = len(desk_board(reception=reception, filters=everyone, companies=companies).visits)
-        print(f"{args.companies} companies, {args.visits} visits, {today} on today's board, {on_site} on site; "
-              f"{args.runs} runs each, milliseconds")  # fmt: skip
-        print(f"  {'query':30} {'views med':>9} {'p95':>7} {'shared med':>10} {'p95':>7} {'ratio':>6}")
-        for name, (views, shared) in rows.items():
-            ratio = statistics.median(views) / statistics.median(shared)
-            print(f"  {name:30} {statistics.median(views):9.1f} {_p95(views):7.1f} "
-                  f"{statistics.median(shared):10.1f} {_p95(shared):7.1f} {ratio:5.2f}x")  # fmt: skip
-    finally:
-        connections.close_all()
-        settings.DATABASES["default"]["NAME"] = real_db
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+    with schema_context(reception.schema_name):
+        rows = {
+            "today board (rows + counts)": (_timed(board_views, args.runs), _timed(board_shared, args.runs)),
+            "evacuation list": (_timed(evacuation_views, args.runs), _timed(evacuation_shared, args.runs)),
+        }
+        on_site = len(desk_on_site(reception=reception))
+        today = len(desk_board(reception=reception, filters=everyone, companies=companies).visits)
+    print(f"{args.companies} companies, {args.visits} visits, {today} on today's board, {on_site} on site; "
+          f"{args.runs} runs each, milliseconds")  # fmt: skip
+    print(f"  {'query':30} {'views med':>9} {'p95':>7} {'shared med':>10} {'p95':>7} {'ratio':>6}")
+    for name, (views, shared) in rows.items():
+        ratio = statistics.median(views) / statistics.median(shared)
+        print(f"  {name:30} {statistics.median(views):9.1f} {_p95(views):7.1f} "
+              f"{statistics.median(shared):10.1f} {_p95(shared):7.1f} {ratio:5.2f}x")  # fmt: skip
 
 
 # The same planner settings as the desk's selectors.

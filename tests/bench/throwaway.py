@@ -2,7 +2,7 @@
 
 Provisioning gives each schema a PostgreSQL role, and roles belong to the cluster, not the
 database: they are dropped first, from inside the database, or every run would leave
-hundreds behind. Scripts that still repeat these lines inline should use this.
+hundreds behind. Every script under tests/bench/ that needs a database uses this.
 """
 
 import uuid
