@@ -8,7 +8,7 @@ from django_tenants.utils import schema_exists
 
 from shared_apps.tenancy import spare_schemas
 from shared_apps.tenancy.schema_clone import clone_statements
-from shared_apps.tenancy.services import company_create
+from shared_apps.tenancy.services import building_create, company_create
 from shared_apps.tenancy.spare_schemas import spare_prefix, spares_refill
 from tests.security.test_database_roles import refused, request_on
 
@@ -49,6 +49,16 @@ def test_provisioning_renames_a_spare_and_the_company_works_on_its_own_role(spar
     assert client_for("spare-co.localhost").get("/accounts/login/").status_code == 200
     with request_on("spare-co.localhost"):
         assert "permission denied" in refused("SELECT count(*) FROM acme.visits_visit")
+
+
+def test_a_building_gets_its_reception_schema_from_a_spare_too(spares_on, client_for):
+    spares_refill()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT oid FROM pg_namespace WHERE nspname LIKE '\\_spare\\_reception\\_%%'")
+        [(oid,)] = cursor.fetchall()
+    building_create(slug="spare-house", name="Spare House")
+    assert _oid("spare_house") == oid
+    assert client_for("spare-house.localhost").get("/accounts/login/").status_code == 200
 
 
 def test_no_role_of_the_application_can_read_a_spare(spares_on, acme):
