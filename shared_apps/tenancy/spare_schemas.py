@@ -95,6 +95,8 @@ def spares_refill() -> int:
                 for spare in _spares(tenant_type):
                     if not _lock(spare):
                         current += 1  # being taken or checked by someone else: count it as there
+                    elif not schema_exists(spare):
+                        continue  # taken by a provisioning that committed since it was listed
                     elif migration_state(spare) != state:
                         with connection.cursor() as cursor:
                             cursor.execute(f"DROP SCHEMA {ident(spare)} CASCADE")
