@@ -1,5 +1,6 @@
 """Services of a test's own that it may stop and start: never the machine's shared ones."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil
 import redis
 
 from tests.deploy.processes import ROOT
@@ -157,4 +159,6 @@ class EmbeddedPostgres:
         # The package would stop only the postmaster it started itself, not the one start() put in its place.
         if (self.server.pgdata / "postmaster.pid").exists():
             self._pg_ctl("-w", "-m", "immediate", "stop")
-        self.server.cleanup()
+        # Its first postmaster, stopped by stop(), may vanish while it signals it: its exit hook deletes the folder.
+        with contextlib.suppress(psutil.NoSuchProcess):
+            self.server.cleanup()
