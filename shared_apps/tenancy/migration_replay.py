@@ -157,4 +157,4 @@ def migrate_alike_schemas(tenants: Iterable[tuple[str, str]], *, verbosity: int 
 
 def _say(verbosity: int, message: str) -> None:
     if verbosity >= 1:
-        print(f"[fleet] {message}", flush=True)  # migrate_schemas reports on stdout, as django-tenants does
+        logger.info("[fleet] %s", message)  # counts and migration names only: no personal data

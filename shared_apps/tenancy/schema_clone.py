@@ -95,7 +95,7 @@ def clone_statements(*, template: str, target: str) -> list[str]:
     if not connection.in_atomic_block:
         # In autocommit each statement resets the search_path, and the catalog would name the template's own
         # tables with their schema: the clone's foreign keys would point into the template.
-        raise RuntimeError("clone_statements() must run inside transaction.atomic().")
+        raise RuntimeError("A schema clone must run inside transaction.atomic(): it is all or nothing.")
     dst = quote_schema_name(target)
     key = (str(connection.settings_dict["NAME"]), template, migration_state(template))
     body = _body_cache.get(key)
@@ -205,9 +205,7 @@ def _literal(value: str) -> str:
 
 
 def clone_schema(*, template: str, target: str) -> None:
-    """Create schema `target` as a copy of `template`, inside the caller's transaction."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("clone_schema() must run inside transaction.atomic(): it is all or nothing.")
+    """Create schema `target` as a copy of `template`, inside the caller's transaction (all or nothing)."""
     statements = clone_statements(template=template, target=target)
     with connection.cursor() as cursor:
         cursor.execute(";\n".join(statements))

@@ -1,6 +1,9 @@
 """The clone creates tables in an order that lets every foreign key be declared in CREATE TABLE."""
 
-from shared_apps.tenancy.schema_clone import _creation_order
+import pytest
+from django.db import connection
+
+from shared_apps.tenancy.schema_clone import _creation_order, clone_schema, clone_statements
 
 
 def test_tables_come_after_the_tables_they_reference():
@@ -14,3 +17,11 @@ def test_a_cycle_of_references_is_closed_once_both_tables_exist():
     order, closing = _creation_order({"a": {"b"}, "b": {"a"}, "c": {"a"}})
     assert order == ["a", "b", "c"]
     assert closing == {("a", "b")}  # a is created first; its key to b is added after b exists
+
+
+def test_a_clone_outside_a_transaction_is_refused(monkeypatch):
+    # In autocommit the catalog would name the template's tables with their schema: foreign keys into the template.
+    monkeypatch.setattr(connection, "in_atomic_block", False)
+    for clone in (clone_statements, clone_schema):
+        with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
+            clone(template="_template_company", target="never_made")
