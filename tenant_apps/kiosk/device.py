@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.kiosk.models import Kiosk
-from tenant_apps.kiosk.state import state_get
+from tenant_apps.kiosk.state import state_get, state_store
 from tenant_apps.kiosk.tokens import device_token_hash
 
 DEVICE_COOKIE = "checkin_kiosk"
@@ -74,10 +74,10 @@ def kiosk_required(view: View) -> View:
         reception = reception_of(request)
         kiosk = kiosk_from_request(request) if reception.building_id else None
         if kiosk is None:
-            response = redirect("kiosk:pair")
+            unpaired = redirect("kiosk:pair")
             if DEVICE_COOKIE in request.COOKIES:
-                response.delete_cookie(DEVICE_COOKIE, samesite="Strict")
-            return response
+                unpaired.delete_cookie(DEVICE_COOKIE, samesite="Strict")
+            return unpaired
         now = timezone.now()
         if kiosk.last_seen_at is None or now - kiosk.last_seen_at > LAST_SEEN_EVERY:
             Kiosk.objects.filter(pk=kiosk.pk).update(last_seen_at=now)
@@ -87,6 +87,8 @@ def kiosk_required(view: View) -> View:
         state = state_get(request, kiosk_id=kiosk.pk)
         translation.activate(kiosk_language(request, kiosk_request.building, state))
         request.LANGUAGE_CODE = translation.get_language()
-        return view(kiosk_request, *args, **kwargs)
+        response = view(kiosk_request, *args, **kwargs)
+        state_store(request, response)
+        return response
 
     return wrapper

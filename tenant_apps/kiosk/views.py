@@ -2,7 +2,7 @@
 
 Screens carry no personal data in their URLs: visitors' input is POSTed, and the
 next screen is reached by a redirect to a fixed address whose state sits in the
-device's session (ids only) and is forgotten on reset.
+device's signed state cookie (ids only, `state.py`) and is forgotten on reset.
 """
 
 from typing import Any
@@ -36,14 +36,14 @@ from tenant_apps.kiosk.services import (
 from tenant_apps.kiosk.state import (
     PENDING_SECONDS,
     RESULT_SECONDS,
-    SESSION_KEY,
     fresh,
     stamped,
     state_get,
     state_reset,
+    state_store,
     state_update,
 )
-from tenant_apps.visits.models import LANGUAGE_CHOICES
+from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
 from tenant_apps.visits.services import VisitStateError
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
@@ -97,8 +97,9 @@ def pair(request: HttpRequest) -> HttpResponse:
                 else _("This pairing code is wrong, used or expired. Ask the desk for a new one."),
             )
         else:
-            request.session[SESSION_KEY] = {"device": kiosk.pk}
             response = redirect("kiosk:start")
+            state_reset(request, kiosk_id=kiosk.pk)
+            state_store(request, response)
             device_cookie_set(response, request, token)
             return response
     return render(request, "kiosk/pair.html", {"form": form, "building": reception.building}, status=200)
@@ -241,8 +242,7 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
     """The visitor sees only their first name and the company visited, and confirms."""
     pending = fresh(_state(request).get("invite"), PENDING_SECONDS)
     company = access_kiosk_company(building=request.building, company_id=pending["company"]) if pending else None
-    visit = kiosk_visit(company=company, visit_id=int(pending["visit"])) if company and pending else None
-    if company is None or visit is None or pending is None:
+    if company is None or pending is None:
         state_reset(request, kiosk_id=request.kiosk.pk)
         return redirect("kiosk:start")
     language = str(_state(request).get("lang", "en"))
@@ -250,14 +250,17 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
     form = ConfirmForm(request.POST or None, has_rules=documents.rules is not None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation_check_in(
+            visit = invitation_check_in(
                 kiosk=request.kiosk,
                 building=request.building,
                 company=company,
-                visit_id=visit.pk,
+                visit_id=int(pending["visit"]),
                 notice_version=documents.notice_version,
                 rules_version=documents.rules_version,
             )
+        except Visit.DoesNotExist:  # erased since the code was typed
+            state_reset(request, kiosk_id=request.kiosk.pk)
+            return redirect("kiosk:start")
         except VisitStateError:
             state_update(request, kiosk_id=request.kiosk.pk, invite=None)
             return _code_screen(request, purpose="in", form=CodeForm(), message=_problem_message(CodeProblem.USED))
@@ -268,6 +271,10 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
             result=stamped(kind="in", company=company.pk, visit=visit.pk),
         )
         return redirect("kiosk:done")
+    shown = kiosk_visit(company=company, visit_id=int(pending["visit"]))
+    if shown is None:
+        state_reset(request, kiosk_id=request.kiosk.pk)
+        return redirect("kiosk:start")
     return _render(
         request,
         "kiosk/confirm.html",
@@ -275,7 +282,7 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
             "form": form,
             "documents": documents,
             "company": company,
-            "first_name": visit.visitor.first_name,
+            "first_name": shown.visitor.first_name,
         },
     )
 

@@ -1,10 +1,18 @@
 """Kiosk screens keep nothing: no-store, no personal data in URLs or titles, reset means reset, badge print view."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
+import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core import signing
+from django.utils import timezone
+from django_tenants.utils import tenant_context
 
+from shared_apps.tenancy.models import Tenant
+from tenant_apps.kiosk.state import STATE_COOKIE, STATE_MAX_SECONDS
 from tests.kiosk.conftest import invite, invited_check_in, kiosk_client, pair_device, walk_in
 
 SECRET_DETAILS = {
@@ -82,9 +90,34 @@ def test_opening_the_start_screen_forgets_the_previous_visitor(kiosk_tower, glob
 def test_the_state_of_one_device_is_not_readable_by_another(kiosk_tower, globex, client_for, tower):
     walk_in(kiosk_tower, globex, **SECRET_DETAILS)
     other = kiosk_client(client_for, tower, pair_device(tower, "Other")[1])
-    other.cookies[settings.SESSION_COOKIE_NAME] = kiosk_tower.cookies[settings.SESSION_COOKIE_NAME].value
+    other.cookies[STATE_COOKIE] = kiosk_tower.cookies[STATE_COOKIE].value
     response = other.get("/kiosk/badge/", follow=True)
     assert "Quentin" not in response.content.decode() and response.redirect_chain[-1][0] == "/kiosk/"
+
+
+def test_a_changed_or_expired_state_cookie_counts_for_nothing(kiosk_tower, globex):
+    walk_in(kiosk_tower, globex, **SECRET_DETAILS)
+    assert kiosk_tower.get("/kiosk/badge/").status_code == 200
+    signed = kiosk_tower.cookies[STATE_COOKIE].value
+    kiosk_tower.cookies[STATE_COOKIE] = signed[:-2] + ("AA" if not signed.endswith("AA") else "BB")
+    assert kiosk_tower.get("/kiosk/badge/")["Location"] == "/kiosk/"
+    kiosk_tower.cookies[STATE_COOKIE] = signed
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=STATE_MAX_SECONDS + 1)):
+        assert kiosk_tower.get("/kiosk/badge/")["Location"] == "/kiosk/"
+
+
+def test_the_kiosk_keeps_no_session_in_the_database(kiosk_tower, globex, tower):
+    """Its screen-to-screen state rides in a signed cookie: a check-in costs no session reads or writes."""
+    reception = Tenant.objects.get(building=tower, type=Tenant.Type.RECEPTION)
+    with tenant_context(reception):
+        sessions = set(Session.objects.values_list("session_key", flat=True))
+    walk_in(kiosk_tower, globex, **SECRET_DETAILS)
+    assert settings.SESSION_COOKIE_NAME not in kiosk_tower.cookies
+    state = kiosk_tower.cookies[STATE_COOKIE]
+    assert state["httponly"] and state["samesite"] == "Strict"
+    assert "Quentin" not in str(signing.loads(state.value, salt="tenant_apps.kiosk.state"))  # ids only
+    with tenant_context(reception):
+        assert set(Session.objects.values_list("session_key", flat=True)) == sessions
 
 
 def test_the_badge_has_name_companies_date_and_a_check_out_qr_sized_for_a_label(kiosk_tower, globex):
