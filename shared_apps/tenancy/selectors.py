@@ -13,6 +13,4 @@ def buildings_with_companies() -> QuerySet[Building]:
 
 
 def companies_in_building(*, building_id: int) -> QuerySet[Tenant]:
-    return Tenant.objects.filter(
-        type=Tenant.Type.COMPANY, building_id=building_id, status=Tenant.Status.ACTIVE
-    ).prefetch_related("domains")
+    return Tenant.objects.filter(type=Tenant.Type.COMPANY, building_id=building_id, status=Tenant.Status.ACTIVE)

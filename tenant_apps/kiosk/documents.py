@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
-from tenant_apps.kiosk.selectors import building_document, company_retention_days
+from tenant_apps.kiosk.selectors import building_documents, company_retention_days
 
 # When the building has not written a notice, the kiosk shows its own (kiosk/_notice_default.html).
 DEFAULT_NOTICE_VERSION = "kiosk-default-1"
@@ -27,11 +27,7 @@ class VisitorDocuments:
 
 def visitor_documents(*, building: Building, company: Tenant, language: str) -> VisitorDocuments:
     """The notice (building-wide) and the rules (the company's own, else the building's) in `language`."""
+    notice, rules = building_documents(building=building, language=language, company=company)
     return VisitorDocuments(
-        company=company,
-        notice=building_document(building=building, kind=BuildingDocument.Kind.PRIVACY_NOTICE, language=language),
-        rules=building_document(
-            building=building, kind=BuildingDocument.Kind.VISITOR_RULES, language=language, company=company
-        ),
-        retention_days=company_retention_days(company=company),
+        company=company, notice=notice, rules=rules, retention_days=company_retention_days(company=company)
     )

@@ -5,12 +5,13 @@ Company data is read inside that company's schema only (`tenant_context`).
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.selectors import companies_in_building
+from tenant_apps.desk.models import DeskVisit
 from tenant_apps.kiosk.models import Kiosk, KioskSettings, PairingCode
 from tenant_apps.visits.models import Host, Visit
 from tenant_apps.visits.selectors import company_settings
@@ -45,19 +46,37 @@ def company_retention_days(*, company: Tenant) -> int:
         return company_settings().retention_days
 
 
-def building_document(
-    *, building: Building, kind: str, language: str, company: Tenant | None = None
-) -> BuildingDocument | None:
-    """The latest version of a document in `language`, else in English; company-specific rules first."""
-    owners: list[Tenant | None] = [company, None] if company is not None else [None]
-    for owner in owners:
-        for lang in dict.fromkeys([language, FALLBACK_LANGUAGE]):
-            documents = BuildingDocument.objects.filter(building=building, kind=kind, language=lang)
-            documents = documents.filter(company=owner) if owner is not None else documents.filter(company__isnull=True)
-            found = documents.order_by("-created_at", "-id").first()
-            if found is not None:
-                return found
-    return None
+def building_documents(
+    *, building: Building, language: str, company: Tenant
+) -> tuple[BuildingDocument | None, BuildingDocument | None]:
+    """The privacy notice (building-wide) and the visitor rules (the company's own first) to show, in one query.
+
+    Each is the latest version in `language`, else in English.
+    """
+    languages = list(dict.fromkeys([language, FALLBACK_LANGUAGE]))
+    candidates = list(
+        BuildingDocument.objects.filter(
+            Q(company=company) | Q(company__isnull=True),
+            building=building,
+            kind__in=[BuildingDocument.Kind.PRIVACY_NOTICE, BuildingDocument.Kind.VISITOR_RULES],
+            language__in=languages,
+        ).order_by("-created_at", "-id")
+    )
+
+    def best(kind: str, owners: list[int | None]) -> BuildingDocument | None:
+        for owner in owners:
+            for lang in languages:
+                found = next(
+                    (d for d in candidates if d.kind == kind and d.company_id == owner and d.language == lang), None
+                )
+                if found is not None:
+                    return found
+        return None
+
+    return (
+        best(BuildingDocument.Kind.PRIVACY_NOTICE, [None]),
+        best(BuildingDocument.Kind.VISITOR_RULES, [company.pk, None]),
+    )
 
 
 @dataclass(frozen=True)
@@ -67,18 +86,23 @@ class FoundVisit:
 
 
 def visit_by_code(*, building: Building, code: str) -> FoundVisit | None:
-    """The visit with this code among the building's active companies: one indexed query per company schema.
+    """The visit with this code among the building's active companies.
 
+    The building's desk view (a `UNION ALL` over exactly those company schemas) says which company holds the
+    code, in one query that probes each schema's unique index; the visit is then read in that company's schema.
     Codes of other buildings are never looked at, so they answer like unknown codes.
     """
     if not code:
         return None
-    for company in kiosk_companies(building=building):
-        with tenant_context(company):
-            visit = Visit.objects.select_related("visitor", "host").filter(code=code).first()
-        if visit is not None:
-            return FoundVisit(company=company, visit=visit)
-    return None
+    hits = list(DeskVisit.objects.filter(code=code).order_by().values_list("row_key", flat=True)[:1])
+    if not hits:
+        return None
+    company_id, visit_id = hits[0].split(":")
+    company = access_kiosk_company(building=building, company_id=company_id)
+    visit = kiosk_visit(company=company, visit_id=int(visit_id)) if company is not None else None
+    if company is None or visit is None:  # the company left, or the visit was erased, since the view was read
+        return None
+    return FoundVisit(company=company, visit=visit)
 
 
 def kiosk_visit(*, company: Tenant, visit_id: int) -> Visit | None:

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.visits.models import Visit
@@ -137,3 +138,19 @@ def test_throttle_keys_hold_the_schema_and_device_but_no_visitor_data(kiosk_towe
     assert any(f"kiosk-throttle:tower:code-fail:{tower_device[0].pk}:" in key for key in keys)
     assert any(f"kiosk-throttle:tower:walk-in:{tower_device[0].pk}:" in key for key in keys)
     assert not [key for key in keys if "Keyser" in key or "keyser" in key or "NOPE2345" in key]
+
+
+def test_finding_a_code_costs_the_same_few_queries_however_many_companies_the_building_has(
+    tower, globex, django_assert_max_num_queries
+):
+    """The desk view says which company holds the code in one query; only that company's schema is then read."""
+    from tenant_apps.kiosk.selectors import visit_by_code
+
+    visit = invite(globex, first="Ivy", last="Invitee")  # Globex comes after Acme: Acme's schema is not read
+    reception = Tenant.objects.get(building=tower, type=Tenant.Type.RECEPTION)
+    with tenant_context(reception):
+        with django_assert_max_num_queries(4):  # the view, the company, its reachability, the visit
+            found = visit_by_code(building=tower, code=visit.code)
+        assert found is not None and (found.company.pk, found.visit.pk) == (globex.pk, visit.pk)
+        with django_assert_max_num_queries(1):
+            assert visit_by_code(building=tower, code="NOSUCHCODE") is None

@@ -3,6 +3,7 @@
 from django_tenants.utils import tenant_context
 
 from shared_apps.tenancy.models import BuildingDocument, Tenant
+from tenant_apps.kiosk.selectors import building_documents
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent
 from tests.kiosk.conftest import choose_language, walk_in
 
@@ -163,3 +164,18 @@ def test_a_walk_in_who_accepts_the_notice_lifts_an_earlier_objection(kiosk_tower
     with tenant_context(acme):
         assert not visitor_is_suppressed("objector@example.org")
         assert _last_visit(acme).consent_notice_version
+
+
+def test_the_companys_rules_in_english_come_before_the_buildings_in_the_visitors_language(tower, globex, acme):
+    BuildingDocument.objects.create(building=tower, kind="visitor_rules", language="de", version="b2", text="Regeln")
+    BuildingDocument.objects.create(
+        building=tower, company=globex, kind="visitor_rules", language="en", version="g1", text="Globex NDA"
+    )
+    BuildingDocument.objects.create(
+        building=tower, company=globex, kind="visitor_rules", language="en", version="g2", text="Globex NDA 2"
+    )
+    notice, rules = building_documents(building=tower, language="de", company=globex)
+    assert rules is not None and rules.version == "g2"  # the company's own, latest, in English
+    assert notice is not None and notice.company_id is None and notice.kind == "privacy_notice"
+    _notice, rules = building_documents(building=tower, language="de", company=acme)
+    assert rules is not None and rules.version == "b2"  # acme has none: the building's, in German
