@@ -34,6 +34,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
     # No spare schemas: provisioning clones its template, as it does when the pool is empty.
     # tests/foundation/test_spare_schemas.py turns them on where it needs them.
     settings.CHECKIN_SPARE_SCHEMAS = 0
+    # Tests change tenants with queryset updates (no signal) and roll them back: hosts are looked up every time.
+    # tests/foundation/test_host_cache.py turns the cache on where it tests it.
+    settings.CHECKIN_HOST_CACHE_SECONDS = 0
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         seeding = tenant_connection().settings_dict["NAME"].startswith("test_")
         if seeding:

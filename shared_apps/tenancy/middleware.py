@@ -6,6 +6,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 
 from shared_apps.tenancy import db_roles
 from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.tenancy.host_cache import host_tenant
 from shared_apps.tenancy.models import Domain, Tenant
 
 
@@ -17,14 +18,14 @@ class TenantHostMiddleware(TenantMainMiddleware):
     """
 
     def get_tenant(self, domain_model: type[Domain], hostname: str) -> Tenant:
-        return (
-            domain_model.objects.select_related("tenant", "tenant__building")
-            .get(
-                domain=hostname,
-                tenant__status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED],
+        def lookup(host: str) -> Tenant:
+            return (
+                domain_model.objects.select_related("tenant", "tenant__building")
+                .get(domain=host, tenant__status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED])
+                .tenant
             )
-            .tenant
-        )
+
+        return host_tenant(hostname, lookup)
 
     def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
         return HttpResponseNotFound("Not Found", content_type="text/plain")

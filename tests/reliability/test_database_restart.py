@@ -100,7 +100,14 @@ class CheckIns:
 
 def test_a_database_restart_gives_a_clear_503_loses_nothing_and_recovers(own_postgres, tmp_path):
     port = free_port()
-    env = production_env(database_url=own_postgres.url(), port=port, SECURE_SSL_REDIRECT="0", CONN_MAX_AGE="60")
+    # Every page load reads its host's tenant from the database (no host cache), so every load needs it.
+    env = production_env(
+        database_url=own_postgres.url(),
+        port=port,
+        SECURE_SSL_REDIRECT="0",
+        CONN_MAX_AGE="60",
+        CHECKIN_HOST_CACHE_SECONDS="0",
+    )
     with gunicorn(env, port) as base:
         page = f"{base}/accounts/login/"
         assert _fetch(page)[0] == 200
