@@ -6,6 +6,8 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Import and warm the application once, before forking (checkin/wsgi.py): workers start ready to serve.
+preload_app = True
 # Recycle workers now and then: with thousands of schemas a long-lived
 # PostgreSQL connection caches metadata for every table it touched.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))

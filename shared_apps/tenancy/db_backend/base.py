@@ -22,6 +22,7 @@ Limits: statements must go through Django's cursors (not the raw psycopg connect
 from __future__ import annotations
 
 import re
+import select
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -101,6 +102,21 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         if isinstance(cursor, RoleCursor):
             cursor.wrapper = self
         return cursor
+
+    def is_usable(self) -> bool:
+        """Whether the kept connection still works, asked without a round trip when it can be.
+
+        CONN_HEALTH_CHECKS asks this before each request reuses the connection. An idle connection has nothing
+        to read unless the server closed it or is closing it (a restart first sends every session a FATAL
+        message; a killed server leaves end-of-file): only then is it probed with a query, which says for sure.
+        """
+        if self.connection is None or self.connection.closed:
+            return False
+        if self.connection.info.transaction_status != TransactionStatus.IDLE:
+            return bool(super().is_usable())
+        poller = select.poll()
+        poller.register(self.connection.fileno(), select.POLLIN)
+        return bool(super().is_usable()) if poller.poll(0) else True
 
     def _handle_search_path(self, cursor: Any = None) -> None:
         """Nothing per session: the preamble sets schema and role per transaction."""

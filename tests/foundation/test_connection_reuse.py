@@ -1,0 +1,45 @@
+"""Kept connections (CONN_MAX_AGE) are checked before reuse without a round trip, and workers start warm."""
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from checkin.warm import warm_up
+
+
+@pytest.fixture
+def kept(db) -> Iterator[object]:
+    """A second connection to the test database, as a worker keeps between requests."""
+    wrapper = connections.create_connection("default")
+    wrapper.ensure_connection()
+    yield wrapper
+    wrapper.close()
+
+
+def test_a_live_idle_connection_is_usable_without_a_query(kept):
+    with CaptureQueriesContext(kept) as queries:
+        assert kept.is_usable()
+    assert queries.captured_queries == []
+
+
+def test_a_connection_the_server_ended_is_not_usable(kept):
+    with kept.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    deadline = time.monotonic() + 5
+    while kept.is_usable() and time.monotonic() < deadline:  # the server's goodbye takes a moment to arrive
+        time.sleep(0.05)
+    assert not kept.is_usable()
+
+
+def test_workers_start_warm_without_touching_the_database():
+    """No `db` fixture: a query here would fail the test (pytest-django blocks the database)."""
+    warm_up()
+    import sys
+
+    assert "tenant_apps.kiosk.views" in sys.modules and "tenant_apps.desk.views" in sys.modules
