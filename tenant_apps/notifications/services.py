@@ -85,12 +85,16 @@ def delivery_queue_cancellation(*, visit_id: int) -> Delivery | None:
     return _queue(visit, Delivery.Kind.CANCELLATION)
 
 
-def delivery_queue_arrival(*, visit_id: int) -> list[Delivery]:
+def delivery_queue_arrival(*, visit_id: int, has_host: bool = True) -> list[Delivery]:
     """On check-in: e-mail the host if they want e-mail, and call the company's webhook if one is set.
 
     The webhook fires for every arrival, so the company's own systems (chat,
-    access control) can tell hosts who chose `webhook`.
+    access control) can tell hosts who chose `webhook`. `has_host=False` (the
+    visit has no host) skips reading the visit when there is no webhook either.
     """
+    webhook = bool(company_settings().webhook_url)
+    if not webhook and not has_host:
+        return []
     visit = _visit(visit_id)
     if visit is None:
         return []
@@ -98,7 +102,7 @@ def delivery_queue_arrival(*, visit_id: int) -> list[Delivery]:
     host = visit.host
     if host and host.is_active and host.email and host.notify_by == host.Notify.EMAIL:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_EMAIL))
-    if company_settings().webhook_url:
+    if webhook:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_WEBHOOK))
     return deliveries
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import User
 from tenant_apps.notifications.services import (
+    INVITED_CHANNELS,
     delivery_queue_arrival,
     delivery_queue_cancellation,
     delivery_queue_invitation,
@@ -82,7 +83,8 @@ def visit_register(
         updated_by=actor.user,
     )
     _event(visit, VisitEvent.Kind.REGISTERED, actor)
-    transaction.on_commit(in_this_schema(delivery_queue_invitation, visit_id=visit.pk), robust=True)
+    if visit.channel in INVITED_CHANNELS:  # a walk-in is checked in at once and gets no invitation
+        transaction.on_commit(in_this_schema(delivery_queue_invitation, visit_id=visit.pk), robust=True)
     return visit
 
 
@@ -122,7 +124,8 @@ def visit_check_in(*, visit: Visit, actor: Actor, notice_version: str = "", rule
         fields.append("rules_version")
     _save(visit, actor, fields)
     _event(visit, VisitEvent.Kind.CHECKED_IN, actor)
-    transaction.on_commit(in_this_schema(delivery_queue_arrival, visit_id=visit.pk), robust=True)
+    arrival = in_this_schema(delivery_queue_arrival, visit_id=visit.pk, has_host=visit.host_id is not None)
+    transaction.on_commit(arrival, robust=True)
     return visit
 
 

@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 
 from tenant_apps.notifications.emails import qr_png
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
+from tenant_apps.notifications.services import delivery_queue_arrival
 from tenant_apps.notifications.tasks import MAX_RETRIES
 from tenant_apps.visits.models import Host, Visit
 from tenant_apps.visits.services import visit_cancel, visit_check_in
@@ -70,8 +71,9 @@ def test_the_invitation_follows_the_visitors_language(in_acme, django_capture_on
 
 @pytest.mark.parametrize("channel", [Visit.Channel.KIOSK, Visit.Channel.DESK])
 def test_a_walk_in_gets_no_invitation(in_acme, django_capture_on_commit_callbacks, channel):
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         visit = register(channel=channel)
+    assert callbacks == []  # not even asked for: a walk-in is checked in at once
     assert mail.outbox == []
     assert not Delivery.objects.filter(visit=visit).exists()
 
@@ -140,6 +142,24 @@ def test_a_host_who_wants_no_email_and_a_company_without_webhook_get_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         visit_check_in(visit=visit, actor=DESK)
     assert not Delivery.objects.filter(visit=visit).exists()
+
+
+def test_an_arrival_without_a_host_calls_the_webhook_only(in_acme, receiver, django_capture_on_commit_callbacks):
+    use_webhook(receiver.url)
+    visit = register()
+    Visit.objects.filter(pk=visit.pk).update(host=None)
+    visit.refresh_from_db()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_check_in(visit=visit, actor=DESK)
+    assert mail.outbox == []
+    assert [_verify(call, "whsec_test-secret")["visit"]["id"] for call in receiver.calls] == [visit.pk]
+
+
+def test_an_arrival_without_a_host_or_a_webhook_does_not_even_read_the_visit(in_acme, django_assert_num_queries):
+    visit = register()
+    with django_assert_num_queries(1):  # the company's settings: no webhook, so nothing to send
+        assert delivery_queue_arrival(visit_id=visit.pk, has_host=False) == []
 
 
 @override_settings(EMAIL_BACKEND="tests.notifications.failing_backend.RefusingBackend")
