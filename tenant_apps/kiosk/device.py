@@ -39,7 +39,8 @@ def kiosk_from_request(request: HttpRequest) -> Kiosk | None:
     token = request.COOKIES.get(DEVICE_COOKIE, "")
     if not token or len(token) > 200:
         return None
-    return Kiosk.objects.filter(token_hash=device_token_hash(token), revoked_at__isnull=True).first()
+    found = Kiosk.objects.filter(token_hash=device_token_hash(token), revoked_at__isnull=True)[:1]  # unique hash
+    return found[0] if found else None
 
 
 def device_cookie_set(response: HttpResponse, request: HttpRequest, token: str) -> None:
