@@ -7,6 +7,7 @@ bulk-loaded with COPY, then measures:
   (a) the retention purge deleting half of the visits  vs  one raw DELETE statement of the same rows
       (its deferred foreign-key checks run, as at a commit, then rolled back)
   (b) a full export (ZIP of CSV + JSON)                  vs  COPY ... TO STDOUT of the same rows
+      (in a transaction of its own, as in a Celery worker, so on two database sessions sharing one snapshot)
 
 and prints rows per second, peak memory (resident set growth during the step,
 sampled every 5 ms) and the ratios. Goals: purge within 3x of the raw DELETE,

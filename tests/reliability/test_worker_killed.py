@@ -2,8 +2,9 @@
 
 In the first test a real Celery worker (prefork, one pool process) of the test's own takes the
 export from a redis-server of the test's own. The test holds a lock on the
-visitors table, so the export stops after writing the visits, and kills the
-pool process there with SIGKILL, as the kernel's OOM killer would.
+visitors table, so the export stops there (on one or both of its database
+sessions), and kills the pool process there with SIGKILL, as the kernel's OOM
+killer would.
 """
 
 import datetime as dt
@@ -92,7 +93,7 @@ def _copy_waits_for_a_lock() -> bool:
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
             " AND wait_event_type = 'Lock' AND query LIKE 'COPY%%'"
         ).fetchone()
-    return row == (1,)
+    return row is not None and row[0] >= 1  # the export's two sessions may both reach the visitors
 
 
 def test_an_export_whose_worker_is_killed_is_written_again_and_never_served_half_written(
@@ -103,7 +104,7 @@ def test_an_export_whose_worker_is_killed_is_written_again_and_never_served_half
     with _database(autocommit=False) as blocker:
         blocker.execute("LOCK TABLE acme.visits_visitor IN ACCESS EXCLUSIVE MODE")
         export_generate_task.apply_async((committed_export,), headers={"_schema_name": "acme"})
-        wait_for(_copy_waits_for_a_lock, "the export to have written the visits and wait for the visitors")
+        wait_for(_copy_waits_for_a_lock, "the export to wait for the visitors")
 
         # Half-way: being prepared, nothing in export storage, nothing to download.
         assert (_export(committed_export)["status"], _export(committed_export)["attempts"]) == ("running", 1)

@@ -71,14 +71,19 @@ def export_request(
 
 
 @contextmanager
-def _snapshot() -> Iterator[None]:
-    """One consistent snapshot for every table of the export (REPEATABLE READ when we own the transaction)."""
+def _snapshot() -> Iterator[bool]:
+    """One consistent snapshot for every table of the export (REPEATABLE READ when we own the transaction).
+
+    Yields whether a second database session may share it: only when the transaction is ours. An outer
+    transaction (a caller's, or a test's) may hold rows it has not committed, which another session cannot
+    see: the export would silently miss them, so it then runs on this connection alone.
+    """
     owned = not connection.in_atomic_block
     with transaction.atomic():
         if owned:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
+        yield owned
 
 
 def _sha256_and_size(handle: IO[bytes]) -> tuple[str, int]:
@@ -134,8 +139,10 @@ def _write(export: Export, generated_at: dt.datetime) -> Export:
     """Write the ZIP to an unnamed temporary file (gone with the process, whatever kills it), then store it."""
     tenant = tenant_connection().tenant
     with tempfile.TemporaryFile() as handle:
-        with _snapshot():
-            counts = archive_write(handle, company=tenant.name, span=export_range(export), generated_at=generated_at)
+        with _snapshot() as shareable:
+            counts = archive_write(
+                handle, company=tenant.name, span=export_range(export), generated_at=generated_at, parallel=shareable
+            )
         sha256, size = _sha256_and_size(handle)
         name = export_storage().save(export.storage_name, File(handle, name=export.storage_name))
     export.status = Export.Status.READY
