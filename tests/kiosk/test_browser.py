@@ -125,6 +125,7 @@ def test_a_walk_in_checks_in_prints_a_badge_and_checks_out_in_dutch(server):
             assert first not in tablet.title()
 
             tablet.click("a[href='/kiosk/badge/']")
+            tablet.wait_for_load_state("load")  # badge.css too: its print rules are checked below
             assert tablet.url.endswith("/kiosk/badge/")
             badge = tablet.locator(".badge-label")
             assert first in badge.inner_text() and "Globex Consulting" in badge.inner_text()
