@@ -12,6 +12,7 @@ class TenancyConfig(AppConfig):
         from celery.signals import task_postrun, task_prerun
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
+        from django_tenants.signals import tenant_delete_callback
 
         from shared_apps.tenancy import db_roles
         from shared_apps.tenancy.host_cache import host_cache_clear
@@ -25,3 +26,7 @@ class TenancyConfig(AppConfig):
         for model in (Tenant, Domain, Building):
             post_save.connect(host_cache_clear, sender=model, dispatch_uid=f"checkin_host_cache_save_{model.__name__}")
             post_delete.connect(host_cache_clear, sender=model, dispatch_uid=f"checkin_host_cache_del_{model.__name__}")
+        # django-tenants listens to every model's deletions to drop a deleted tenant's schema. A listener for
+        # all models makes every `QuerySet.delete()` read its rows before deleting them; listen for tenants only.
+        post_delete.disconnect(tenant_delete_callback)
+        post_delete.connect(tenant_delete_callback, sender=Tenant, dispatch_uid="checkin_tenant_delete_schema")

@@ -23,7 +23,7 @@ from tenant_apps.visits.services import (
     visit_check_in,
     visit_check_out,
     visit_note_add,
-    visit_register,
+    visit_walk_in,
 )
 
 
@@ -184,9 +184,8 @@ def desk_walk_in_register(
         visitor = Visitor.objects.create(
             first_name=first_name, last_name=last_name, company_name=visitor_company, language=language
         )
-        visit = visit_register(
-            visitor=visitor, host=host, expected_start=now, expected_end=expected_end, purpose="", actor=actor
+        visit = visit_walk_in(
+            visitor=visitor, host=host, expected_end=expected_end, actor=actor, notice_version=version
         )
-        visit = visit_check_in(visit=visit, actor=actor, notice_version=version)
     _visit_audit("desk.walk_in", reception=reception, company=company, visit=visit, user=user, request=request)
     return visit

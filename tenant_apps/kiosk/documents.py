@@ -1,6 +1,7 @@
 """What a visitor reads and accepts before checking in: the privacy notice and the visitor rules."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from tenant_apps.kiosk.selectors import building_documents, company_retention_days
@@ -14,7 +15,11 @@ class VisitorDocuments:
     company: Tenant
     notice: BuildingDocument | None
     rules: BuildingDocument | None
-    retention_days: int
+
+    @cached_property
+    def retention_days(self) -> int:
+        """Read only when the notice is shown: storing a check-in needs the versions, not this."""
+        return company_retention_days(company=self.company)
 
     @property
     def notice_version(self) -> str:
@@ -28,6 +33,4 @@ class VisitorDocuments:
 def visitor_documents(*, building: Building, company: Tenant, language: str) -> VisitorDocuments:
     """The notice (building-wide) and the rules (the company's own, else the building's) in `language`."""
     notice, rules = building_documents(building=building, language=language, company=company)
-    return VisitorDocuments(
-        company=company, notice=notice, rules=rules, retention_days=company_retention_days(company=company)
-    )
+    return VisitorDocuments(company=company, notice=notice, rules=rules)

@@ -30,7 +30,8 @@ def access_kiosk_company(*, building: Building, company_id: object) -> Tenant | 
         pk = int(str(company_id))
     except ValueError:
         return None
-    return kiosk_companies(building=building).filter(pk=pk).first()
+    found = companies_in_building(building_id=building.pk).filter(pk=pk).order_by()[:1]  # by key: no ORDER BY
+    return found[0] if found else None
 
 
 def kiosk_hosts(*, company: Tenant) -> list[Host]:
@@ -107,7 +108,8 @@ def visit_by_code(*, building: Building, code: str) -> FoundVisit | None:
 
 def kiosk_visit(*, company: Tenant, visit_id: int) -> Visit | None:
     with tenant_context(company):
-        return Visit.objects.select_related("visitor", "host").filter(pk=visit_id).first()
+        found = Visit.objects.select_related("visitor", "host").filter(pk=visit_id).order_by()[:1]
+        return found[0] if found else None
 
 
 def kiosk_settings() -> KioskSettings:

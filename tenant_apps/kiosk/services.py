@@ -22,7 +22,7 @@ from tenant_apps.kiosk.throttle import code_subject, throttle_exceeded, throttle
 from tenant_apps.kiosk.tokens import device_token_hash, device_token_new, pairing_code_new
 from tenant_apps.privacy.subjects import suppression_lift
 from tenant_apps.visits.models import Host, Visit, Visitor
-from tenant_apps.visits.services import Actor, VisitStateError, visit_check_in, visit_check_out, visit_register
+from tenant_apps.visits.services import Actor, VisitStateError, visit_check_in, visit_check_out, visit_walk_in
 
 PAIRING_CODE_MINUTES = 10
 # A device may get a code wrong this often per window; a code may be tried this often per window.
@@ -152,12 +152,18 @@ def invitation_check_in(
     *, kiosk: Kiosk, building: Building, company: Tenant, visit_id: int, notice_version: str, rules_version: str
 ) -> Visit:
     """Check in an invited visitor found by code, recording the notice and rules they accepted."""
-    with tenant_context(company):
-        visit = Visit.objects.get(pk=visit_id)
+
+    def expected_today(visit: Visit) -> None:
         if _building_today(building, visit.expected_start) != _building_today(building, timezone.now()):
             raise VisitStateError("expired")
+
+    with tenant_context(company):
         return visit_check_in(
-            visit=visit, actor=kiosk_actor(kiosk, building), notice_version=notice_version, rules_version=rules_version
+            visit=Visit(pk=visit_id),
+            actor=kiosk_actor(kiosk, building),
+            notice_version=notice_version,
+            rules_version=rules_version,
+            check=expected_today,
         )
 
 
@@ -204,15 +210,14 @@ def walk_in_check_in(
         if walk_in.email:
             # The visitor has just accepted the notice: a consent given again lifts an earlier objection.
             suppression_lift(email=walk_in.email, actor=actor.label)
-        visit = visit_register(
+        return visit_walk_in(
             visitor=visitor,
             host=host,
-            expected_start=now,
             expected_end=max(now + dt.timedelta(hours=1), _cutoff_today(building, now)),
-            purpose="",
             actor=actor,
+            notice_version=notice_version,
+            rules_version=rules_version,
         )
-        return visit_check_in(visit=visit, actor=actor, notice_version=notice_version, rules_version=rules_version)
 
 
 def _cutoff_today(building: Building, now: dt.datetime) -> dt.datetime:

@@ -7,6 +7,7 @@ visit's timeline and the audit log.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -103,15 +104,76 @@ def visit_reschedule(*, visit: Visit, expected_start: dt.datetime, expected_end:
 
 
 @transaction.atomic
-def visit_check_in(*, visit: Visit, actor: Actor, notice_version: str = "", rules_version: str = "") -> Visit:
-    """expected -> on_site, recording the privacy-notice acceptance that came with it."""
+def visit_check_in(
+    *,
+    visit: Visit,
+    actor: Actor,
+    notice_version: str = "",
+    rules_version: str = "",
+    check: Callable[[Visit], None] | None = None,
+) -> Visit:
+    """expected -> on_site, recording the privacy-notice acceptance that came with it.
+
+    `visit` may be an unsaved `Visit(pk=...)`: the row is read here, under a lock. `check` is the
+    caller's own condition on that row; it raises VisitStateError to refuse.
+    """
     visit = _locked(visit)
+    if check is not None:
+        check(visit)
     if visit.state == Visit.State.ON_SITE:
         raise VisitStateError(_("This visitor is already checked in."))
     if visit.state == Visit.State.CANCELLED:
         raise VisitStateError(_("This visit was cancelled and cannot be checked in."))
     if visit.state != Visit.State.EXPECTED:
         raise VisitStateError(_("This visit has ended and cannot be checked in again."))
+    fields = _arrive(visit, actor, notice_version=notice_version, rules_version=rules_version)
+    _save(visit, actor, fields)
+    _event(visit, VisitEvent.Kind.CHECKED_IN, actor)
+    _queue_arrival(visit)
+    return visit
+
+
+def visit_walk_in(
+    *,
+    visitor: Visitor,
+    host: Host | None,
+    expected_end: dt.datetime,
+    actor: Actor,
+    notice_version: str = "",
+    rules_version: str = "",
+) -> Visit:
+    """A visitor who came unannounced: registered and on site at once, from now until `expected_end`.
+
+    The same end state and timeline as `visit_register` then `visit_check_in`, in one INSERT per table:
+    a walk-in is the kiosk's busiest write. Inside the caller's transaction it takes no savepoint of its
+    own: whatever fails after the first INSERT fails the caller's whole transaction, as it should.
+    """
+    visit = Visit(
+        visitor=visitor,
+        host=host,
+        expected_start=timezone.now(),
+        expected_end=expected_end,
+        channel=actor.channel,
+        created_by=actor.user,
+        updated_by=actor.user,
+    )
+    if visit.expected_end < visit.expected_start:
+        raise VisitStateError(_("The departure must be after the arrival."))
+    _arrive(visit, actor, notice_version=notice_version, rules_version=rules_version)
+    with transaction.atomic(savepoint=False):
+        visit.save(force_insert=True)
+        VisitEvent.objects.bulk_create(
+            [
+                VisitEvent(visit=visit, kind=VisitEvent.Kind.REGISTERED, actor=actor.label),
+                VisitEvent(visit=visit, kind=VisitEvent.Kind.CHECKED_IN, actor=actor.label),
+            ]
+        )
+        _queue_arrival(visit)
+    return visit
+
+
+def _arrive(visit: Visit, actor: Actor, *, notice_version: str, rules_version: str) -> list[str]:
+    """Mark the visit on site now, with the notice and rules accepted on arrival; the fields it changed."""
     now = timezone.now()
     visit.state = Visit.State.ON_SITE
     visit.checked_in_at = now
@@ -122,11 +184,12 @@ def visit_check_in(*, visit: Visit, actor: Actor, notice_version: str = "", rule
     if rules_version:
         visit.rules_version = rules_version
         fields.append("rules_version")
-    _save(visit, actor, fields)
-    _event(visit, VisitEvent.Kind.CHECKED_IN, actor)
+    return fields
+
+
+def _queue_arrival(visit: Visit) -> None:
     arrival = in_this_schema(delivery_queue_arrival, visit_id=visit.pk, has_host=visit.host_id is not None)
     transaction.on_commit(arrival, robust=True)
-    return visit
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from tenant_apps.visits.services import (
     visit_mark_no_show,
     visit_register,
     visit_reschedule,
+    visit_walk_in,
 )
 
 DESK = Actor(label="desk:tower:desk@tower.example", channel=Visit.Channel.DESK)
@@ -124,3 +125,48 @@ def test_refusals_are_translated(expected_visit):
         with pytest.raises(VisitStateError) as error:
             visit_check_in(visit=expected_visit, actor=DESK)
     assert str(error.value) != "This visitor is already checked in."
+
+
+def test_a_walk_in_ends_as_register_then_check_in_would(acme, django_capture_on_commit_callbacks):
+    """One INSERT per table, the same state, consent and timeline; the arrival is still announced."""
+    with tenant_context(acme):
+        visitor = Visitor.objects.create(first_name="Wim", last_name="Walker")
+        end = timezone.now() + dt.timedelta(hours=2)
+        with django_capture_on_commit_callbacks() as announced:
+            visit = visit_walk_in(visitor=visitor, host=None, expected_end=end, actor=DESK, notice_version="en:3",
+                                  rules_version="en:1")  # fmt: skip
+        stored = Visit.objects.get(pk=visit.pk)
+        assert (stored.state, stored.channel, stored.expected_end) == (Visit.State.ON_SITE, "desk", end)
+        assert stored.checked_in_at is not None and stored.checked_in_at == stored.consent_at
+        assert stored.expected_start <= stored.checked_in_at
+        assert (stored.consent_notice_version, stored.consent_channel, stored.rules_version) == ("en:3", "desk", "en:1")
+        assert list(stored.events.values_list("kind", "actor")) == [
+            ("registered", DESK.label),
+            ("checked_in", DESK.label),
+        ]
+        assert len(announced) == 1
+        with pytest.raises(VisitStateError, match="already checked in"):
+            visit_check_in(visit=stored, actor=DESK)
+
+
+def test_a_walk_in_refuses_a_departure_before_now_and_stores_nothing(acme):
+    with tenant_context(acme):
+        visitor = Visitor.objects.create(first_name="A", last_name="B")
+        with pytest.raises(VisitStateError, match="departure must be after"):
+            visit_walk_in(visitor=visitor, host=None, expected_end=timezone.now() - dt.timedelta(minutes=1), actor=DESK)
+        assert not Visit.objects.filter(visitor=visitor).exists()
+
+
+def test_check_in_by_key_reads_the_row_under_lock_and_applies_the_callers_condition(expected_visit):
+    def only_audits(visit: Visit) -> None:
+        if visit.purpose != "Audit":
+            raise VisitStateError("not an audit")
+
+    def never(visit: Visit) -> None:
+        raise VisitStateError("refused by the caller")
+
+    with pytest.raises(VisitStateError, match="refused by the caller"):
+        visit_check_in(visit=Visit(pk=expected_visit.pk), actor=DESK, check=never)
+    assert Visit.objects.get(pk=expected_visit.pk).state == Visit.State.EXPECTED
+    visit = visit_check_in(visit=Visit(pk=expected_visit.pk), actor=DESK, check=only_audits)
+    assert visit.state == Visit.State.ON_SITE and visit.visitor.first_name == "Eva"

@@ -1,0 +1,56 @@
+"""The POST that stores a check-in is the kiosk's busiest request: it runs a fixed, small number of queries.
+
+The counts include the host's lookup (the tests do not cache hosts) and the device's; a query added to these
+paths shows here first, so it is added knowingly (see tests/bench/load.py for what each costs).
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from tenant_apps.visits.models import Visit, VisitEvent
+from tests.kiosk.conftest import choose_language, invite, visit_in
+
+DETAILS = {"first_name": "Wim", "last_name": "Walker", "visitor_company": "", "email": "wim@example.org",
+           "phone": "", "accept_notice": "on"}  # fmt: skip
+
+
+def test_storing_a_walk_in_takes_eleven_queries(kiosk_tower, globex, django_assert_max_num_queries):
+    """Host, device, company, documents, role scope, savepoint, visitor, objection lifted, visit, events, release."""
+    choose_language(kiosk_tower)
+    kiosk_tower.post("/kiosk/walk-in/", {"company": globex.pk})
+    with django_assert_max_num_queries(11):
+        done = kiosk_tower.post("/kiosk/walk-in/details/", DETAILS)
+    assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")
+    with tenant_context(globex):
+        visit = Visit.objects.get(visitor__last_name="Walker")
+        assert visit.state == Visit.State.ON_SITE
+        assert list(VisitEvent.objects.filter(visit=visit).values_list("kind", flat=True)) == [
+            "registered",
+            "checked_in",
+        ]
+
+
+def test_confirming_an_invitation_takes_ten_queries(kiosk_tower, acme, django_assert_max_num_queries):
+    """Host, device, company, documents, role scope, savepoint, the visit under lock, its update, its event, release."""
+    visit = invite(acme, first="Ivy", last="Invitee")
+    choose_language(kiosk_tower)
+    kiosk_tower.post("/kiosk/invitation/", {"code": visit.code})
+    with django_assert_max_num_queries(10):
+        done = kiosk_tower.post("/kiosk/invitation/confirm/", {"accept_notice": "on"})
+    assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")
+    assert visit_in(acme, visit.pk).state == Visit.State.ON_SITE
+
+
+def test_an_invitation_moved_to_another_day_between_code_and_confirmation_is_not_checked_in(kiosk_tower, acme):
+    """The day is checked again on the row read under lock, not only when the code was typed."""
+    visit = invite(acme, first="Ivy", last="Invitee")
+    choose_language(kiosk_tower)
+    kiosk_tower.post("/kiosk/invitation/", {"code": visit.code})
+    with tenant_context(acme):
+        tomorrow = timezone.now() + dt.timedelta(days=1)
+        Visit.objects.filter(pk=visit.pk).update(expected_start=tomorrow, expected_end=tomorrow)
+    refused = kiosk_tower.post("/kiosk/invitation/confirm/", {"accept_notice": "on"})
+    assert refused.status_code == 200
+    assert visit_in(acme, visit.pk).state == Visit.State.EXPECTED
