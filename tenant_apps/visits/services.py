@@ -71,8 +71,7 @@ def visit_register(
     actor: Actor,
 ) -> Visit:
     """Pre-register a visit: it starts `expected`, with a fresh single-visit code."""
-    if expected_end < expected_start:
-        raise VisitStateError(_("The departure must be after the arrival."))
+    _refuse_departure_before_arrival(expected_start, expected_end)
     visit = Visit.objects.create(
         visitor=visitor,
         host=host,
@@ -95,8 +94,7 @@ def visit_reschedule(*, visit: Visit, expected_start: dt.datetime, expected_end:
     visit = _locked(visit)
     if visit.state != Visit.State.EXPECTED:
         raise VisitStateError(_("Only an expected visit can be rescheduled."))
-    if expected_end < expected_start:
-        raise VisitStateError(_("The departure must be after the arrival."))
+    _refuse_departure_before_arrival(expected_start, expected_end)
     visit.expected_start, visit.expected_end = expected_start, expected_end
     _save(visit, actor, ["expected_start", "expected_end"])
     _event(visit, VisitEvent.Kind.RESCHEDULED, actor)
@@ -157,8 +155,7 @@ def visit_walk_in(
         created_by=actor.user,
         updated_by=actor.user,
     )
-    if visit.expected_end < visit.expected_start:
-        raise VisitStateError(_("The departure must be after the arrival."))
+    _refuse_departure_before_arrival(visit.expected_start, expected_end)
     _arrive(visit, actor, notice_version=notice_version, rules_version=rules_version)
     with transaction.atomic(savepoint=False):
         visit.save(force_insert=True)
@@ -170,6 +167,11 @@ def visit_walk_in(
         )
         _queue_arrival(visit)
     return visit
+
+
+def _refuse_departure_before_arrival(start: dt.datetime, end: dt.datetime) -> None:
+    if end < start:
+        raise VisitStateError(_("The departure must be after the arrival."))
 
 
 def _arrive(visit: Visit, actor: Actor, *, notice_version: str, rules_version: str) -> list[str]:
