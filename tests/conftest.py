@@ -7,6 +7,7 @@ schema changes included, and starts on the public schema.
 """
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -19,6 +20,7 @@ from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
 from shared_apps.accounts.two_factor import device_set
 from shared_apps.tenancy import db_roles
+from shared_apps.tenancy.brief_memory import brief_memories_forget
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.services import building_create, company_create
@@ -34,8 +36,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
     # No spare schemas: provisioning clones its template, as it does when the pool is empty.
     # tests/foundation/test_spare_schemas.py turns them on where it needs them.
     settings.CHECKIN_SPARE_SCHEMAS = 0
-    # Tests change tenants with queryset updates (no signal) and roll them back: hosts are looked up every time.
-    # tests/foundation/test_host_cache.py turns the cache on where it tests it.
+    # Tests change tenants with queryset updates (no signal) and roll them back: nothing is remembered.
+    # tests/foundation/test_brief_memory.py turns the memories on where it tests them.
     settings.CHECKIN_HOST_CACHE_SECONDS = 0
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         seeding = tenant_connection().settings_dict["NAME"].startswith("test_")
@@ -78,6 +80,15 @@ def _public_schema_and_english_between_tests() -> Iterator[None]:
 def _tenant(slug: str) -> Tenant:
     with schema_context("public"):
         return Tenant.objects.get(slug=slug)
+
+
+@pytest.fixture
+def remembering(settings: Any) -> Iterator[None]:
+    """The web process's brief memories on, as in production (the suite runs with them off), empty at both ends."""
+    settings.CHECKIN_HOST_CACHE_SECONDS = 5
+    brief_memories_forget()
+    yield
+    brief_memories_forget()
 
 
 @pytest.fixture

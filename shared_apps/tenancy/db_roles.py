@@ -33,6 +33,8 @@ from typing import Any, TypeVar, cast
 from django.conf import settings
 from django.db import connection
 
+from shared_apps.tenancy.brief_memory import BriefMemory
+
 _NAME = re.compile(r"^[a-z0-9_]+$")
 _MAX_PREFIX = 21  # prefix + "_" + a 40-character schema name fits PostgreSQL's 63-byte identifiers
 
@@ -82,16 +84,16 @@ class RoleScope:
     """The schema a request or task serves, and which other schemas' roles it may take.
 
     `reachable` is None for the platform (root host, platform-wide tasks: IT has full
-    access), else a callable giving the other schemas this scope may switch to (for a
-    building's reception: its companies, where the desk and kiosk write through the
-    companies' own services). It is evaluated once, when first needed. Any other schema
-    keeps the home role, whose rights stop at its own schema.
+    access), else a callable saying whether this scope may switch to another schema
+    (for a building's reception: its companies, where the desk and kiosk write through
+    the companies' own services). It is asked once per schema, when first needed. Any
+    other schema keeps the home role, whose rights stop at its own schema.
     """
 
     home: str
-    reachable: Callable[[], frozenset[str]] | None = None
+    reachable: Callable[[str], bool] | None = None
     home_role: str = ""
-    _reachable: frozenset[str] | None = field(default=None, init=False, repr=False)
+    _answers: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
 
     def role_for(self, schema: str) -> str:
         home_role = self.home_role or schema_role(self.home)
@@ -99,22 +101,38 @@ class RoleScope:
             return home_role
         if self.reachable is None:
             return schema_role(schema)
-        if self._reachable is None:
-            self._reachable = frozenset()  # the lookup below runs a query as the home role: no recursion
-            self._reachable = self.reachable()
-        return schema_role(schema) if schema in self._reachable else home_role
+        allowed = self._answers.get(schema)
+        if allowed is None:
+            self._answers[schema] = False  # the lookup below runs a query as the home role: no recursion
+            allowed = self._answers[schema] = self.reachable(schema)
+        return schema_role(schema) if allowed else home_role
 
 
 def routing_scope() -> RoleScope:
     """Before the host is known: only the shared tables (the host lookup) are readable."""
-    return RoleScope(home=PUBLIC_SCHEMA, reachable=frozenset, home_role=shared_role())
+    return RoleScope(home=PUBLIC_SCHEMA, reachable=_nothing, home_role=shared_role())
 
 
 def scope_for_schema(schema: str) -> RoleScope:
     """The scope of work that serves `schema`: a host's request or a task sent from it."""
     if schema == PUBLIC_SCHEMA:
         return RoleScope(home=schema)
-    return RoleScope(home=schema, reachable=functools.partial(_building_companies, schema))
+    return RoleScope(home=schema, reachable=functools.partial(_building_company, schema))
+
+
+def _nothing(schema: str) -> bool:
+    return False
+
+
+# A building's company schemas only ever grow: tenant rows are never deleted, a company never changes building and
+# a schema name is never reused. A remembered set that holds a schema is right; one that lacks it is read again.
+_companies_of: BriefMemory[frozenset[str]] = BriefMemory(forget_on=("tenancy.Tenant",))
+
+
+def _building_company(reception_schema: str, schema: str) -> bool:
+    """Whether `schema` is a company of the building whose reception schema this is (never, for a company)."""
+    load = functools.partial(_building_companies, reception_schema)
+    return schema in _companies_of.recall(reception_schema, load, unless=lambda companies: schema not in companies)
 
 
 def _building_companies(reception_schema: str) -> frozenset[str]:

@@ -5,9 +5,12 @@ from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from shared_apps.tenancy import db_roles
+from shared_apps.tenancy.brief_memory import BriefMemory
 from shared_apps.tenancy.connection import tenant_connection
-from shared_apps.tenancy.host_cache import host_tenant
 from shared_apps.tenancy.models import Domain, Tenant
+
+# Which tenant serves a host: looked up on every request, so remembered briefly (unknown hosts never are).
+_hosts: BriefMemory[Tenant] = BriefMemory(forget_on=("tenancy.Tenant", "tenancy.Domain", "tenancy.Building"))
 
 
 class TenantHostMiddleware(TenantMainMiddleware):
@@ -18,14 +21,14 @@ class TenantHostMiddleware(TenantMainMiddleware):
     """
 
     def get_tenant(self, domain_model: type[Domain], hostname: str) -> Tenant:
-        def lookup(host: str) -> Tenant:
+        def lookup() -> Tenant:
             return (
                 domain_model.objects.select_related("tenant", "tenant__building")
-                .get(domain=host, tenant__status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED])
+                .get(domain=hostname, tenant__status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED])
                 .tenant
             )
 
-        return host_tenant(hostname, lookup)
+        return _hosts.recall(hostname, lookup)
 
     def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
         return HttpResponseNotFound("Not Found", content_type="text/plain")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
+from shared_apps.tenancy.brief_memory import BriefMemory
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.kiosk.models import Kiosk
 from tenant_apps.kiosk.state import state_get, state_store
@@ -34,14 +35,25 @@ def reception_of(request: HttpRequest) -> Tenant:
     return cast(Tenant, request.tenant)  # type: ignore[attr-defined]
 
 
+# Every kiosk screen asks which device is calling: remembered briefly, by schema and token (shared_apps/tenancy/
+# brief_memory.py). Pairing or revoking saves the kiosk, which this process sees at once; others within seconds.
+_devices: BriefMemory[Kiosk] = BriefMemory(forget_on=("kiosk.Kiosk",))
+
+
 def kiosk_from_request(request: HttpRequest) -> Kiosk | None:
     """The paired, unrevoked kiosk whose token the browser holds, in this building's schema."""
     token = request.COOKIES.get(DEVICE_COOKIE, "")
     if not token or len(token) > 200:
         return None
-    # The hash is unique: no ORDER BY (the model's ordering would cost more to build than the query to run).
-    found = Kiosk.objects.filter(token_hash=device_token_hash(token), revoked_at__isnull=True).order_by()[:1]
-    return found[0] if found else None
+    token_hash = device_token_hash(token)
+
+    def lookup() -> Kiosk:
+        return Kiosk.objects.get(token_hash=token_hash, revoked_at__isnull=True)
+
+    try:
+        return _devices.recall((reception_of(request).schema_name, token_hash), lookup)
+    except Kiosk.DoesNotExist:
+        return None
 
 
 def device_cookie_set(response: HttpResponse, request: HttpRequest, token: str) -> None:

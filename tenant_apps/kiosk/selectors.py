@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.tenancy.brief_memory import BriefMemory
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.desk.models import DeskVisit
@@ -24,14 +25,25 @@ def kiosk_companies(*, building: Building) -> QuerySet[Tenant]:
     return companies_in_building(building_id=building.pk).order_by("name")
 
 
+# Each kiosk step after the company's choice reads it again: remembered briefly (shared_apps/tenancy/brief_memory.py).
+# A suspension is seen at once by this process, by others within seconds, as for the company's own host.
+_companies: BriefMemory[Tenant] = BriefMemory(forget_on=("tenancy.Tenant", "tenancy.Building"))
+
+
 def access_kiosk_company(*, building: Building, company_id: object) -> Tenant | None:
     """An active company of this building, or None for a missing, suspended, removed or foreign one."""
     try:
         pk = int(str(company_id))
     except ValueError:
         return None
-    found = companies_in_building(building_id=building.pk).filter(pk=pk).order_by()[:1]  # by key: no ORDER BY
-    return found[0] if found else None
+
+    def lookup() -> Tenant:
+        return companies_in_building(building_id=building.pk).get(pk=pk)
+
+    try:
+        return _companies.recall((building.pk, pk), lookup)
+    except Tenant.DoesNotExist:
+        return None
 
 
 def kiosk_hosts(*, company: Tenant) -> list[Host]:

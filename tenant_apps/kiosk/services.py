@@ -95,7 +95,7 @@ def kiosk_pair(*, code: str, client: str, building: Building) -> tuple[Kiosk, st
 
 @transaction.atomic
 def kiosk_revoke(*, kiosk: Kiosk, user: User, building: Building) -> Kiosk:
-    """Revoke a kiosk: its token stops working on its very next request."""
+    """Revoke a kiosk: its token stops working on its next request (within CHECKIN_HOST_CACHE_SECONDS elsewhere)."""
     if kiosk.revoked_at is None:
         kiosk.revoked_at = timezone.now()
         kiosk.save(update_fields=["revoked_at"])

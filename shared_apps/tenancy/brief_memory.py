@@ -1,0 +1,78 @@
+"""Brief, per-process memories of what every request reads and what rarely changes.
+
+DESIGN.md allows it for the host lookup ("keep them one indexed query or cache
+them briefly"); the kiosk's device and the building's companies are read on
+nearly every kiosk request too. An entry lives CHECKIN_HOST_CACHE_SECONDS (0
+turns every memory off). Saving or deleting one of the models a memory names
+forgets all of its entries in this process at once; other processes notice within
+those seconds (a suspension, a revoked kiosk). What a loader does not find is
+never remembered: the loader raises, so a new host or a new kiosk answers at once.
+"""
+
+import copy
+import itertools
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+
+V = TypeVar("V")
+
+MAX_ENTRIES = 10_000  # past this many, start again rather than grow without bound
+
+_numbers = itertools.count()
+_memories: list["BriefMemory[Any]"] = []
+
+
+class BriefMemory(Generic[V]):
+    """Values by key, each for CHECKIN_HOST_CACHE_SECONDS; forgotten whenever a model in `forget_on` changes here.
+
+    `forget_on` holds model labels ("tenancy.Tenant"). Every caller gets its own deep
+    copy: a request that changes what it was given changes nothing for the next one.
+    """
+
+    def __init__(self, *, forget_on: Iterable[str]) -> None:
+        self._entries: dict[Hashable, tuple[float, V]] = {}
+        self._lock = threading.Lock()  # gunicorn may run threads
+        number = next(_numbers)
+        for label in forget_on:
+            for signal in (post_save, post_delete):
+                signal.connect(self.forget, sender=label, weak=False, dispatch_uid=f"checkin_memory_{number}_{label}")
+        _memories.append(self)
+
+    def recall(self, key: Hashable, load: Callable[[], V], *, unless: Callable[[V], bool] | None = None) -> V:
+        """The value for `key`, from memory while fresh, else from `load()` (which raises for what does not exist).
+
+        A remembered value for which `unless` is true is loaded again (it may be out of date for this question).
+        """
+        seconds = settings.CHECKIN_HOST_CACHE_SECONDS
+        if seconds <= 0:
+            return load()
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= time.monotonic() or (unless is not None and unless(entry[1])):
+            value = load()
+            self.remember(key, value)
+            return value
+        return copy.deepcopy(entry[1])
+
+    def remember(self, key: Hashable, value: V) -> None:
+        if settings.CHECKIN_HOST_CACHE_SECONDS <= 0:
+            return
+        entry = (time.monotonic() + settings.CHECKIN_HOST_CACHE_SECONDS, copy.deepcopy(value))
+        with self._lock:
+            if len(self._entries) >= MAX_ENTRIES:
+                self._entries.clear()
+            self._entries[key] = entry
+
+    def forget(self, **_signal: Any) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def brief_memories_forget() -> None:
+    """Forget everything every memory holds (tests start from here)."""
+    for memory in _memories:
+        memory.forget()

@@ -1,0 +1,59 @@
+"""The kiosk's device and chosen company, remembered briefly by the web process (shared_apps/tenancy/brief_memory.py).
+
+The suite runs with the memories off; here they are on, as in production: each lookup runs once within its time,
+a revocation or a suspension is seen at once, and nothing remembered for one building answers for another.
+"""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+
+from shared_apps.tenancy.company_lifecycle import company_suspend
+from tests.kiosk.conftest import choose_language, kiosk_client, pair_device
+
+
+def _lookups(client, method: str, path: str, table: str, data: dict[str, object] | None = None) -> tuple[int, int]:
+    """(status, how many queries read `table`) of one request."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(path, data or {}) if method == "POST" else client.get(path)
+    return response.status_code, sum(f'FROM "{table}"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_device_is_looked_up_once_within_the_time(remembering, kiosk_tower):
+    choose_language(kiosk_tower)
+    assert _lookups(kiosk_tower, "GET", "/kiosk/menu/", "kiosk_kiosk") == (200, 0)
+    assert _lookups(kiosk_tower, "GET", "/kiosk/walk-in/", "kiosk_kiosk") == (200, 0)
+
+
+def test_a_revoked_kiosk_is_refused_at_once_although_remembered(remembering, kiosk_tower, tower_desk, tower_device):
+    choose_language(kiosk_tower)
+    assert kiosk_tower.get("/kiosk/menu/").status_code == 200
+    assert tower_desk.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/").status_code == 302
+    assert kiosk_tower.get("/kiosk/menu/")["Location"] == "/kiosk/pair/"
+
+
+def test_a_device_remembered_in_one_building_is_worthless_in_another(remembering, client_for, tower, harbour):
+    _, token = pair_device(harbour)
+    harbour_tablet = kiosk_client(client_for, harbour, token)
+    assert harbour_tablet.get("/kiosk/").status_code == 200
+    assert harbour_tablet.get("/kiosk/").status_code == 200  # now from memory
+    assert kiosk_client(client_for, tower, token).get("/kiosk/")["Location"] == "/kiosk/pair/"
+
+
+def test_the_chosen_company_is_read_once_and_a_suspension_is_seen_at_once(remembering, kiosk_tower, globex):
+    choose_language(kiosk_tower)
+    assert _lookups(kiosk_tower, "POST", "/kiosk/walk-in/", "tenancy_tenant", {"company": globex.pk}) == (302, 1)
+    assert _lookups(kiosk_tower, "GET", "/kiosk/walk-in/details/", "tenancy_tenant") == (200, 0)
+    with schema_context("public"):  # as the console does it
+        company_suspend(company=globex, actor="it:test")
+    assert kiosk_tower.get("/kiosk/walk-in/details/")["Location"] == "/kiosk/"  # back to the start
+
+
+def test_a_company_remembered_for_one_building_is_refused_in_another(remembering, client_for, harbour, kiosk_tower,
+                                                                     initech):  # fmt: skip
+    harbour_tablet = kiosk_client(client_for, harbour, pair_device(harbour)[1])
+    choose_language(harbour_tablet)
+    assert harbour_tablet.post("/kiosk/walk-in/", {"company": initech.pk})["Location"] == "/kiosk/walk-in/details/"
+    choose_language(kiosk_tower)
+    refused = kiosk_tower.post("/kiosk/walk-in/", {"company": initech.pk})
+    assert refused.status_code == 200 and "Initech" not in refused.content.decode()
