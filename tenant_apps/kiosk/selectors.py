@@ -4,6 +4,7 @@ Company data is read inside that company's schema only (`tenant_context`).
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -15,7 +16,7 @@ from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.desk.models import DeskVisit
 from tenant_apps.kiosk.models import Kiosk, KioskSettings, PairingCode
 from tenant_apps.visits.models import Host, Visit
-from tenant_apps.visits.selectors import company_settings
+from tenant_apps.visits.selectors import company_settings, company_settings_remembered
 
 FALLBACK_LANGUAGE = "en"
 
@@ -49,7 +50,7 @@ def access_kiosk_company(*, building: Building, company_id: object) -> Tenant | 
 def kiosk_hosts(*, company: Tenant) -> list[Host]:
     """The company's active hosts, only if the company lets the kiosk show them."""
     with tenant_context(company):
-        if not company_settings().show_hosts_on_kiosk:
+        if not company_settings_remembered().show_hosts_on_kiosk:
             return []
         return list(Host.objects.filter(is_active=True).order_by("name"))
 
@@ -59,13 +60,24 @@ def company_retention_days(*, company: Tenant) -> int:
         return company_settings().retention_days
 
 
-def building_documents(
-    *, building: Building, language: str, company: Tenant
-) -> tuple[BuildingDocument | None, BuildingDocument | None]:
-    """The privacy notice (building-wide) and the visitor rules (the company's own first) to show, in one query.
+Documents = tuple[BuildingDocument | None, BuildingDocument | None]
+
+# Every screen that shows them and every check-in that records their versions reads them: remembered briefly.
+# Publishing a version saves it, which this process sees at once and others within seconds.
+_documents: BriefMemory[Documents] = BriefMemory(forget_on=("tenancy.BuildingDocument", "tenancy.Building"))
+
+
+def building_documents(*, building: Building, language: str, company: Tenant) -> Documents:
+    """The privacy notice (building-wide) and the visitor rules (the company's own first) to show.
 
     Each is the latest version in `language`, else in English.
     """
+    load = partial(_building_documents_read, building=building, language=language, company=company)
+    return _documents.recall((building.pk, company.pk, language), load)
+
+
+def _building_documents_read(*, building: Building, language: str, company: Tenant) -> Documents:
+    """building_documents, in one query."""
     languages = list(dict.fromkeys([language, FALLBACK_LANGUAGE]))
     candidates = list(
         BuildingDocument.objects.filter(

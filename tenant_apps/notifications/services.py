@@ -19,7 +19,7 @@ from tenant_apps.notifications.emails import cancellation_email, host_arrival_em
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
 from tenant_apps.visits.models import CompanySettings, Visit
-from tenant_apps.visits.selectors import company_settings
+from tenant_apps.visits.selectors import company_settings, company_settings_remembered
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def delivery_queue_arrival(*, visit_id: int, has_host: bool = True) -> list[Deli
     access control) can tell hosts who chose `webhook`. `has_host=False` (the
     visit has no host) skips reading the visit when there is no webhook either.
     """
-    webhook = bool(company_settings().webhook_url)
+    webhook = bool(company_settings_remembered().webhook_url)
     if not webhook and not has_host:
         return []
     visit = _visit(visit_id)

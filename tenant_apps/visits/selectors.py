@@ -7,6 +7,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
+from shared_apps.tenancy.brief_memory import BriefMemory
+from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.visits.models import CompanySettings, Host, Visit
 
 
@@ -14,6 +16,18 @@ def company_settings() -> CompanySettings:
     """The current company's settings row, created with defaults on first use."""
     settings, _ = CompanySettings.objects.get_or_create(pk=1)
     return settings
+
+
+# The kiosk's host list and every arrival's webhook check read the settings: remembered briefly, by schema.
+_remembered_settings: BriefMemory[CompanySettings] = BriefMemory(forget_on=("visits.CompanySettings",))
+
+
+def company_settings_remembered() -> CompanySettings:
+    """company_settings(), remembered briefly (a change shows in other processes within CHECKIN_HOST_CACHE_SECONDS).
+
+    For busy reads only; a page that edits the settings or a rule that acts on them (retention) reads them fresh.
+    """
+    return _remembered_settings.recall(tenant_connection().schema_name, company_settings)
 
 
 def company_requires_two_factor() -> bool:

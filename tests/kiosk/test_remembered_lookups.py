@@ -1,4 +1,5 @@
-"""The kiosk's device and chosen company, remembered briefly by the web process (shared_apps/tenancy/brief_memory.py).
+"""What every kiosk request reads, remembered briefly by the web process (shared_apps/tenancy/brief_memory.py):
+the device, the chosen company, the documents and the company's settings.
 
 The suite runs with the memories off; here they are on, as in production: each lookup runs once within its time,
 a revocation or a suspension is seen at once, and nothing remembered for one building answers for another.
@@ -6,9 +7,12 @@ a revocation or a suspension is seen at once, and nothing remembered for one bui
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
 
+from shared_apps.tenancy.building_lifecycle import building_document_publish
 from shared_apps.tenancy.company_lifecycle import company_suspend
+from shared_apps.tenancy.models import BuildingDocument
+from tenant_apps.visits.models import CompanySettings
 from tests.kiosk.conftest import choose_language, kiosk_client, pair_device
 
 
@@ -57,3 +61,48 @@ def test_a_company_remembered_for_one_building_is_refused_in_another(remembering
     choose_language(kiosk_tower)
     refused = kiosk_tower.post("/kiosk/walk-in/", {"company": initech.pk})
     assert refused.status_code == 200 and "Initech" not in refused.content.decode()
+
+
+def _details_screen(client, company) -> tuple[str, int]:
+    """The details screen after choosing `company`: its text, and how many queries read the documents."""
+    choose_language(client)
+    client.post("/kiosk/walk-in/", {"company": company.pk})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/kiosk/walk-in/details/").content.decode()
+    return page, sum('FROM "tenancy_buildingdocument"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_documents_are_read_once_and_a_new_version_is_shown_at_once(remembering, kiosk_tower, tower, globex):
+    assert _details_screen(kiosk_tower, globex)[1] == 1
+    assert _details_screen(kiosk_tower, globex)[1] == 0
+    with schema_context("public"):
+        building_document_publish(building=tower, kind="privacy_notice", language="en",
+                                  text="Our brand new notice", actor="it:test")  # fmt: skip
+    assert "Our brand new notice" in _details_screen(kiosk_tower, globex)[0]
+
+
+def test_a_companys_own_rules_are_remembered_for_that_company_only(remembering, kiosk_tower, tower, acme, globex):
+    BuildingDocument.objects.create(building=tower, company=globex, kind="visitor_rules", language="en",
+                                    version="g1", text="Globex NDA")  # fmt: skip
+    assert "Globex NDA" in _details_screen(kiosk_tower, globex)[0]
+    assert "Globex NDA" not in _details_screen(kiosk_tower, acme)[0]
+
+
+def _settings_reads(client, company) -> tuple[str, int]:
+    """Where choosing `company` leads (the host list when it shows hosts), and how many queries read its settings."""
+    choose_language(client)
+    with CaptureQueriesContext(connection) as queries:
+        location = client.post("/kiosk/walk-in/", {"company": company.pk})["Location"]
+    return location, sum('FROM "visits_companysettings"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_company_settings_are_read_once_per_company_and_a_change_is_seen_at_once(remembering, kiosk_tower, acme,
+                                                                                 globex):  # fmt: skip
+    assert _settings_reads(kiosk_tower, globex) == ("/kiosk/walk-in/details/", 1)
+    assert _settings_reads(kiosk_tower, globex) == ("/kiosk/walk-in/details/", 0)
+    with tenant_context(globex):
+        settings = CompanySettings.objects.get(pk=1)
+        settings.show_hosts_on_kiosk = True
+        settings.save()
+    assert _settings_reads(kiosk_tower, globex) == ("/kiosk/walk-in/host/", 1)
+    assert _settings_reads(kiosk_tower, acme) == ("/kiosk/walk-in/details/", 1)  # globex's answer is globex's only
