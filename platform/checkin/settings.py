@@ -125,8 +125,9 @@ INSTALLED_APPS.append("checkin")  # templates and translations of the project it
 CHECKIN_TEMPLATE_SCHEMAS = {"company": "_template_company", "reception": "_template_reception"}
 # Clones of each template made ahead of time; provisioning renames one (shared_apps/tenancy/spare_schemas.py).
 CHECKIN_SPARE_SCHEMAS = env_int("CHECKIN_SPARE_SCHEMAS", 3)
-# Seconds a web process remembers which tenant serves a host, a building's companies and a kiosk's device
-# (shared_apps/tenancy/brief_memory.py); 0 turns it off.
+# Seconds a web process remembers what nearly every request reads and rarely changes: which tenant serves a host,
+# a kiosk's device and documents, a building's companies, a company's settings (shared_apps/tenancy/brief_memory.py);
+# 0 turns it off.
 CHECKIN_HOST_CACHE_SECONDS = env_int("CHECKIN_HOST_CACHE_SECONDS", 5)
 # A removed company's schema is dropped this many days later (`drop_removed_companies`).
 CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)

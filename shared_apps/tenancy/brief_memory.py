@@ -1,8 +1,9 @@
 """Brief, per-process memories of what every request reads and what rarely changes.
 
 DESIGN.md allows it for the host lookup ("keep them one indexed query or cache
-them briefly"); the kiosk's device and the building's companies are read on
-nearly every kiosk request too. An entry lives CHECKIN_HOST_CACHE_SECONDS (0
+them briefly"); the kiosk's device, the company a visitor chose, the schemas a
+building's requests may switch to, the visitor documents and a company's
+settings are read on nearly every kiosk request too. An entry lives CHECKIN_HOST_CACHE_SECONDS (0
 turns every memory off). Saving or deleting one of the models a memory names
 forgets all of its entries in this process at once; other processes notice within
 those seconds (a suspension, a revoked kiosk). What a loader does not find is
@@ -21,7 +22,6 @@ from django.db.models.signals import post_delete, post_save
 
 V = TypeVar("V")
 
-MAX_ENTRIES = 10_000  # past this many, start again rather than grow without bound
 
 _numbers = itertools.count()
 _memories: list["BriefMemory[Any]"] = []
@@ -36,8 +36,9 @@ class BriefMemory(Generic[V]):
     `copy.deepcopy`.
     """
 
-    def __init__(self, *, forget_on: Iterable[str]) -> None:
+    def __init__(self, *, forget_on: Iterable[str], max_entries: int = 10_000) -> None:
         self._entries: dict[Hashable, tuple[float, bytes]] = {}
+        self._max_entries = max_entries  # past this many, start again rather than grow without bound
         self._lock = threading.Lock()  # gunicorn may run threads
         number = next(_numbers)
         for label in forget_on:
@@ -67,7 +68,7 @@ class BriefMemory(Generic[V]):
             return
         entry = (time.monotonic() + settings.CHECKIN_HOST_CACHE_SECONDS, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
         with self._lock:
-            if len(self._entries) >= MAX_ENTRIES:
+            if len(self._entries) >= self._max_entries:
                 self._entries.clear()
             self._entries[key] = entry
 

@@ -51,9 +51,23 @@ def kiosk_from_request(request: HttpRequest) -> Kiosk | None:
         return Kiosk.objects.get(token_hash=token_hash, revoked_at__isnull=True)
 
     try:
-        return _devices.recall((reception_of(request).schema_name, token_hash), lookup)
+        return _devices.recall(_device_key(request, token_hash), lookup)
     except Kiosk.DoesNotExist:
         return None
+
+
+def _device_key(request: HttpRequest, token_hash: str) -> tuple[str, str]:
+    return reception_of(request).schema_name, token_hash
+
+
+def kiosk_seen(request: HttpRequest, kiosk: Kiosk) -> None:
+    """Note the device alive for the desk's kiosk list, at most once a LAST_SEEN_EVERY (and remember that too)."""
+    now = timezone.now()
+    if kiosk.last_seen_at is not None and now - kiosk.last_seen_at <= LAST_SEEN_EVERY:
+        return
+    Kiosk.objects.filter(pk=kiosk.pk).update(last_seen_at=now)
+    kiosk.last_seen_at = now
+    _devices.remember(_device_key(request, kiosk.token_hash), kiosk)
 
 
 def device_cookie_set(response: HttpResponse, request: HttpRequest, token: str) -> None:
@@ -92,9 +106,7 @@ def kiosk_required(view: View) -> View:
             if DEVICE_COOKIE in request.COOKIES:
                 unpaired.delete_cookie(DEVICE_COOKIE, samesite="Strict")
             return unpaired
-        now = timezone.now()
-        if kiosk.last_seen_at is None or now - kiosk.last_seen_at > LAST_SEEN_EVERY:
-            Kiosk.objects.filter(pk=kiosk.pk).update(last_seen_at=now)
+        kiosk_seen(request, kiosk)
         kiosk_request = cast(KioskRequest, request)
         kiosk_request.kiosk = kiosk
         kiosk_request.building = cast(Building, reception.building)

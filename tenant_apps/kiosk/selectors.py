@@ -64,7 +64,10 @@ Documents = tuple[BuildingDocument | None, BuildingDocument | None]
 
 # Every screen that shows them and every check-in that records their versions reads them: remembered briefly.
 # Publishing a version saves it, which this process sees at once and others within seconds.
-_documents: BriefMemory[Documents] = BriefMemory(forget_on=("tenancy.BuildingDocument", "tenancy.Building"))
+# Texts of a few kB each: at most a thousand sets (building, company, language) per process.
+_documents: BriefMemory[Documents] = BriefMemory(
+    forget_on=("tenancy.BuildingDocument", "tenancy.Building"), max_entries=1_000
+)
 
 
 def building_documents(*, building: Building, language: str, company: Tenant) -> Documents:
