@@ -16,7 +16,7 @@ from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.desk.models import DeskVisit
 from tenant_apps.kiosk.models import Kiosk, KioskSettings, PairingCode
 from tenant_apps.visits.models import Host, Visit
-from tenant_apps.visits.selectors import company_settings, company_settings_remembered
+from tenant_apps.visits.selectors import company_settings_remembered
 
 FALLBACK_LANGUAGE = "en"
 
@@ -56,8 +56,9 @@ def kiosk_hosts(*, company: Tenant) -> list[Host]:
 
 
 def company_retention_days(*, company: Tenant) -> int:
+    """What the notice tells the visitor: read on every notice screen, so remembered briefly."""
     with tenant_context(company):
-        return company_settings().retention_days
+        return company_settings_remembered().retention_days
 
 
 Documents = tuple[BuildingDocument | None, BuildingDocument | None]

@@ -106,3 +106,18 @@ def test_company_settings_are_read_once_per_company_and_a_change_is_seen_at_once
         settings.save()
     assert _settings_reads(kiosk_tower, globex) == ("/kiosk/walk-in/host/", 1)
     assert _settings_reads(kiosk_tower, acme) == ("/kiosk/walk-in/details/", 1)  # globex's answer is globex's only
+
+
+def test_the_notices_retention_period_is_remembered_and_a_change_is_shown_at_once(remembering, kiosk_tower, globex):
+    with tenant_context(globex):
+        CompanySettings.objects.update_or_create(pk=1, defaults={"retention_days": 200})
+    _details_screen(kiosk_tower, globex)
+    with CaptureQueriesContext(connection) as queries:
+        page = kiosk_tower.get("/kiosk/walk-in/details/").content.decode()
+    assert "200 days" in page
+    assert not any('FROM "visits_companysettings"' in q["sql"] for q in queries.captured_queries)
+    with tenant_context(globex):
+        settings = CompanySettings.objects.get(pk=1)
+        settings.retention_days = 90
+        settings.save()
+    assert "90 days" in kiosk_tower.get("/kiosk/walk-in/details/").content.decode()
