@@ -1,7 +1,7 @@
 """The clone creates tables in an order that lets every foreign key be declared in CREATE TABLE."""
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from shared_apps.tenancy.schema_clone import _creation_order, clone_schema, clone_statements
 
@@ -21,7 +21,9 @@ def test_a_cycle_of_references_is_closed_once_both_tables_exist():
 
 def test_a_clone_outside_a_transaction_is_refused(monkeypatch):
     # In autocommit the catalog would name the template's tables with their schema: foreign keys into the template.
-    monkeypatch.setattr(connection, "in_atomic_block", False)
+    # Patch the wrapper itself: patched through the `connection` proxy, pytest's undo deletes the attribute (the
+    # proxy's own __dict__ lacks it), and the test database's teardown then fails.
+    monkeypatch.setattr(connections[DEFAULT_DB_ALIAS], "in_atomic_block", False)
     for clone in (clone_statements, clone_schema):
         with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
             clone(template="_template_company", target="never_made")
