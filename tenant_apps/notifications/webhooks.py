@@ -7,14 +7,13 @@ time with `X-Checkin-Signature`, and rejects timestamps older than a few minutes
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,20 +50,19 @@ class WebhookResult:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is a failure: the signed body must reach the URL the admin set, not wherever it points."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+def _is_public(address: str) -> bool:
+    return ipaddress.ip_address(address.split("%")[0]).is_global
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _addresses(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to, in the resolver's order (raises OSError when it does not resolve)."""
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 def webhook_address_allowed(url: str) -> bool:
     """Whether every address the URL's host resolves to is public (unless private ones are allowed by settings).
 
-    A name that does not resolve is allowed here: the request then fails with its own error.
+    A name that does not resolve is allowed here (the settings form): sending then fails with its own error.
     """
     if settings.CHECKIN_WEBHOOK_ALLOW_PRIVATE:
         return True
@@ -72,16 +70,35 @@ def webhook_address_allowed(url: str) -> bool:
     if not host:
         return False
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        addresses = _addresses(host, 443)
     except OSError:
         return True
-    return all(ipaddress.ip_address(str(address).split("%")[0]).is_global for address in addresses)
+    return all(_is_public(address) for address in addresses)
+
+
+def _pinned_connection(url: urllib.parse.SplitResult, address: str) -> http.client.HTTPConnection:
+    """A connection to `url`'s host that opens its socket to `address`, the one that was checked.
+
+    Resolving the name again when connecting would let it answer differently a moment later (DNS rebinding) and
+    reach a private network. The Host header, TLS's server name and the certificate check still use the name.
+    """
+    https = url.scheme == "https"
+    connection_class = http.client.HTTPSConnection if https else http.client.HTTPConnection
+    connection = connection_class(str(url.hostname), url.port, timeout=TIMEOUT_SECONDS)
+
+    def create_connection(target: tuple[str, int], *args: Any) -> socket.socket:
+        return socket.create_connection((address, target[1]), *args)
+
+    # http.client opens every socket through this instance attribute (HTTPS wraps it afterwards).
+    setattr(connection, "_create_connection", create_connection)  # noqa: B010 - an attribute typeshed omits
+    return connection
 
 
 def webhook_post(
     *, url: str, secret: str, event: str, payload: dict[str, Any], delivery_id: int | None
 ) -> WebhookResult:
-    """POST `payload` as signed JSON; any answer outside 2xx, a timeout or a refused connection is a failure."""
+    """POST `payload` as signed JSON; any answer outside 2xx (a redirect too: the signed body must reach the URL
+    the admin set), a timeout or a refused connection is a failure."""
     body = json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
     headers = {
@@ -93,21 +110,26 @@ def webhook_post(
     }
     if delivery_id is not None:
         headers[DELIVERY_HEADER] = str(delivery_id)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s) only, see forms
-    if not webhook_address_allowed(url):
-        return WebhookResult(status_code=None, duration_ms=0, error="Blocked: not a public address")
     started = time.monotonic()
     status: int | None = None
     error = ""
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        status, error = exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        error = type(reason).__name__ if isinstance(reason, BaseException) else type(exc).__name__
+        target = urllib.parse.urlsplit(url)
+        if target.scheme not in ("http", "https") or not target.hostname:
+            return WebhookResult(status_code=None, duration_ms=0, error="InvalidURL")
+        addresses = _addresses(target.hostname, target.port or (443 if target.scheme == "https" else 80))
+        if not settings.CHECKIN_WEBHOOK_ALLOW_PRIVATE and not all(_is_public(a) for a in addresses):
+            return WebhookResult(status_code=None, duration_ms=0, error="Blocked: not a public address")
+        connection = _pinned_connection(target, addresses[0])
+        try:
+            path = (target.path or "/") + (f"?{target.query}" if target.query else "")
+            connection.request("POST", path, body, headers)
+            status = connection.getresponse().status
+        finally:
+            connection.close()
+    except (OSError, http.client.HTTPException, ValueError) as exc:  # ValueError: a port out of range
+        error = type(exc).__name__
     duration_ms = int((time.monotonic() - started) * 1000)
-    if status is not None and not 200 <= status < 300 and not error:
+    if status is not None and not 200 <= status < 300:
         error = f"HTTP {status}"
     return WebhookResult(status_code=status, duration_ms=duration_ms, error=error)
