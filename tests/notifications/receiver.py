@@ -1,5 +1,6 @@
 """A tiny local HTTP server that stands in for a company's webhook endpoint in tests."""
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +23,11 @@ class Receiver:
 
 
 @contextmanager
-def webhook_receiver() -> Iterator[Receiver]:
-    """Listen on a free loopback port; every POST is recorded and answered with the next planned status."""
+def webhook_receiver(tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
+    """Listen on a free loopback port; every POST is recorded and answered with the next planned status.
+
+    With `tls`, it speaks HTTPS with that server context.
+    """
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -39,7 +43,10 @@ def webhook_receiver() -> Iterator[Receiver]:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/check-in"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    scheme = "https" if tls is not None else "http"
+    receiver.url = f"{scheme}://127.0.0.1:{server.server_address[1]}/hooks/check-in"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -6,12 +6,15 @@ The resolver is replaced here (only the resolver: the requests are real, to the 
 """
 
 import socket
+import ssl
+import subprocess
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from tenant_apps.notifications import webhooks
 from tenant_apps.notifications.webhooks import webhook_post
+from tests.notifications.receiver import Receiver, webhook_receiver
 
 NAME = "hooks.example.test"
 PUBLIC = "198.51.100.7"  # treated as public below; nothing answers there
@@ -74,3 +77,33 @@ def test_a_redirect_is_a_failure(receiver):
     receiver.answers = [302]
     result = _post(receiver.url)
     assert (result.status_code, result.error, result.succeeded) == (302, "HTTP 302", False)
+
+
+@pytest.fixture
+def tls_receiver(tmp_path, monkeypatch) -> Iterator[Receiver]:
+    """An HTTPS receiver whose certificate names NAME, signed by a CA this test's clients trust (SSL_CERT_FILE)."""
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Test CA",
+            "-keyout", "ca.key", "-out", "ca.pem")  # fmt: skip
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={NAME}", "-keyout", "leaf.key", "-out", "leaf.csr")
+    (tmp_path / "san.ext").write_text(f"subjectAltName=DNS:{NAME}\n")
+    openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+            "-extfile", "san.ext", "-out", "leaf.pem")  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "leaf.pem", tmp_path / "leaf.key")
+    with webhook_receiver(tls=context) as running:
+        yield running
+
+
+def test_over_https_the_certificate_is_checked_against_the_name(resolver, tls_receiver):
+    port = tls_receiver.url.split(":")[2].split("/")[0]
+    resolver(["127.0.0.1"])
+    assert _post(f"https://{NAME}:{port}/hooks/check-in").succeeded
+    assert len(tls_receiver.calls) == 1
+    refused = _post(f"https://127.0.0.1:{port}/hooks/check-in")  # the same server under a name its certificate lacks
+    assert (refused.succeeded, refused.error) == (False, "SSLCertVerificationError")
+    assert len(tls_receiver.calls) == 1
