@@ -1,8 +1,9 @@
-"""The e-mails about a visit: the visitor's invitation and cancellation, and the host's arrival notice.
+"""The e-mails about a visit: the visitor's invitation, its new time, its cancellation; the host's arrival notice.
 
 Each is rendered in its reader's language and in the building's time zone, as
 multipart text and HTML. The invitation carries the kiosk code as a QR image
-(inline, Content-ID `qr`) and a calendar file.
+(inline, Content-ID `qr`) and a calendar file; a new time sends it again, with a
+calendar file that moves the same event (a higher SEQUENCE per change).
 """
 
 import io
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.ics import visit_ics
-from tenant_apps.visits.models import Visit
+from tenant_apps.visits.models import Visit, VisitEvent
 
 QR_CONTENT_ID = "qr"
 
@@ -85,6 +86,8 @@ def _calendar_uid(visit: Visit, place: Place) -> str:
 
 
 def _calendar_file(visit: Visit, place: Place, *, cancelled: bool) -> bytes:
+    # Each change of time, then a cancellation, must carry a higher SEQUENCE for calendars to apply it.
+    sequence = visit.events.filter(kind=VisitEvent.Kind.RESCHEDULED).count() + (1 if cancelled else 0)
     return visit_ics(
         visit=visit,
         uid=_calendar_uid(visit, place),
@@ -92,15 +95,21 @@ def _calendar_file(visit: Visit, place: Place, *, cancelled: bool) -> bytes:
         location=", ".join(part for part in (place.building, place.address) if part),
         description=_("Your code for the kiosk: %(code)s") % {"code": visit.code},
         cancelled=cancelled,
+        sequence=sequence,
     )
 
 
-def invitation_email(*, visit: Visit) -> EmailMultiAlternatives:
-    """The visitor's invitation, in their language: when, where, whom, the code, its QR and a calendar file."""
+def invitation_email(*, visit: Visit, rescheduled: bool = False) -> EmailMultiAlternatives:
+    """The visitor's invitation, in their language: when, where, whom, the code, its QR and a calendar file.
+
+    `rescheduled`: the same, saying that the date or time changed.
+    """
     place = current_place()
     with translation.override(visit.visitor.language):
-        context = {**_visit_context(visit, place), "qr_cid": QR_CONTENT_ID}
-        subject = _("Your visit to %(company)s on %(date)s") % {"company": place.company, "date": context["date"]}
+        context = {**_visit_context(visit, place), "qr_cid": QR_CONTENT_ID, "rescheduled": rescheduled}
+        names = {"company": place.company, "date": context["date"]}
+        subject = (_("New time: your visit to %(company)s on %(date)s") if rescheduled else
+                   _("Your visit to %(company)s on %(date)s")) % names  # fmt: skip
         message = _message(subject=subject, template="invitation", context=context, to=visit.visitor.email)
         ics = _calendar_file(visit, place, cancelled=False)
     image = MIMEImage(qr_png(visit.code), "png")
@@ -110,6 +119,10 @@ def invitation_email(*, visit: Visit) -> EmailMultiAlternatives:
     message.attach(image)
     message.attach("visit.ics", ics, "text/calendar; method=PUBLISH")
     return message
+
+
+def reschedule_email(*, visit: Visit) -> EmailMultiAlternatives:
+    return invitation_email(visit=visit, rescheduled=True)
 
 
 def cancellation_email(*, visit: Visit) -> EmailMultiAlternatives:

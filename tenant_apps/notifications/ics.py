@@ -1,4 +1,4 @@
-"""The `.ics` calendar files attached to invitations and cancellations."""
+"""The `.ics` calendar files attached to invitations, their new times and cancellations."""
 
 import datetime as dt
 
@@ -16,8 +16,10 @@ def _calendar(method: str) -> Calendar:
     return calendar
 
 
-def visit_ics(*, visit: Visit, uid: str, summary: str, location: str, description: str, cancelled: bool) -> bytes:
-    """One VEVENT for the visit; a cancellation is METHOD:CANCEL with the same UID and a higher SEQUENCE."""
+def visit_ics(
+    *, visit: Visit, uid: str, summary: str, location: str, description: str, cancelled: bool, sequence: int
+) -> bytes:
+    """One VEVENT for the visit; a change or a cancellation (METHOD:CANCEL) has the same UID and a higher SEQUENCE."""
     calendar = _calendar("CANCEL" if cancelled else "PUBLISH")
     event = Event()
     event.add("uid", uid)
@@ -27,7 +29,7 @@ def visit_ics(*, visit: Visit, uid: str, summary: str, location: str, descriptio
     event.add("summary", summary)
     event.add("location", vText(location))
     event.add("description", description)
-    event.add("sequence", 1 if cancelled else 0)
+    event.add("sequence", sequence)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}")
     organizer.params["cn"] = vText("Check-in")

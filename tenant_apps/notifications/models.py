@@ -17,6 +17,7 @@ class Delivery(models.Model):
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("invitation e-mail")
         CANCELLATION = "cancellation", _("cancellation e-mail")
+        RESCHEDULE = "reschedule", _("new-time e-mail")
         HOST_EMAIL = "host_email", _("arrival e-mail to the host")
         HOST_WEBHOOK = "host_webhook", _("arrival webhook")
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
-from tenant_apps.notifications.emails import cancellation_email, host_arrival_email, invitation_email
+from tenant_apps.notifications.emails import cancellation_email, host_arrival_email, invitation_email, reschedule_email
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
 from tenant_apps.visits.models import CompanySettings, Visit
@@ -75,14 +75,23 @@ def delivery_queue_invitation(*, visit_id: int) -> Delivery | None:
     return _queue(visit, Delivery.Kind.INVITATION)
 
 
-def delivery_queue_cancellation(*, visit_id: int) -> Delivery | None:
-    """Tell an invited visitor that their visit is cancelled (only if an invitation went out or is on its way)."""
-    visit = _visit(visit_id)
+def _invited(visit: Visit | None) -> bool:
+    """Whether the visitor has an invitation that went out or is on its way (else a change is not theirs to hear)."""
     if visit is None or not visit.visitor.email:
-        return None
-    if not visit.deliveries.filter(kind=Delivery.Kind.INVITATION).exclude(status=Delivery.Status.FAILED).exists():
-        return None
-    return _queue(visit, Delivery.Kind.CANCELLATION)
+        return False
+    return visit.deliveries.filter(kind=Delivery.Kind.INVITATION).exclude(status=Delivery.Status.FAILED).exists()
+
+
+def delivery_queue_cancellation(*, visit_id: int) -> Delivery | None:
+    """Tell an invited visitor that their visit is cancelled."""
+    visit = _visit(visit_id)
+    return _queue(visit, Delivery.Kind.CANCELLATION) if visit is not None and _invited(visit) else None
+
+
+def delivery_queue_reschedule(*, visit_id: int) -> Delivery | None:
+    """Send an invited visitor the visit's new date and time, with a calendar file that moves it."""
+    visit = _visit(visit_id)
+    return _queue(visit, Delivery.Kind.RESCHEDULE) if visit is not None and _invited(visit) else None
 
 
 def delivery_queue_arrival(*, visit_id: int, has_host: bool = True) -> list[Delivery]:
@@ -163,6 +172,7 @@ def _send(delivery: Delivery) -> None:
     build = {
         Delivery.Kind.INVITATION: invitation_email,
         Delivery.Kind.CANCELLATION: cancellation_email,
+        Delivery.Kind.RESCHEDULE: reschedule_email,
         Delivery.Kind.HOST_EMAIL: host_arrival_email,
     }[Delivery.Kind(delivery.kind)]
     build(visit=visit).send()

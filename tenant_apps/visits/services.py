@@ -21,6 +21,7 @@ from tenant_apps.notifications.services import (
     delivery_queue_arrival,
     delivery_queue_cancellation,
     delivery_queue_invitation,
+    delivery_queue_reschedule,
 )
 from tenant_apps.notifications.triggers import in_this_schema
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor
@@ -98,6 +99,7 @@ def visit_reschedule(*, visit: Visit, expected_start: dt.datetime, expected_end:
     visit.expected_start, visit.expected_end = expected_start, expected_end
     _save(visit, actor, ["expected_start", "expected_end"])
     _event(visit, VisitEvent.Kind.RESCHEDULED, actor)
+    transaction.on_commit(in_this_schema(delivery_queue_reschedule, visit_id=visit.pk), robust=True)
     return visit
 
 

@@ -1,5 +1,6 @@
 """The notification tasks, run eagerly (as without REDIS_URL): what they send, and how they retry."""
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -16,7 +17,7 @@ from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.services import delivery_queue_arrival
 from tenant_apps.notifications.tasks import MAX_RETRIES
 from tenant_apps.visits.models import Host, Visit
-from tenant_apps.visits.services import visit_cancel, visit_check_in
+from tenant_apps.visits.services import visit_cancel, visit_check_in, visit_reschedule
 from tests.notifications.conftest import ADMIN, register, use_webhook
 
 pytestmark = pytest.mark.usefixtures("eager")
@@ -101,6 +102,38 @@ def test_a_cancelled_visit_sends_a_cancellation_with_a_cancel_calendar_file(
         ("invitation", "sent"),
         ("cancellation", "sent"),
     }
+
+
+def test_a_new_time_is_sent_to_the_invited_visitor_and_moves_the_calendar_event(
+    in_acme, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = register(language="nl")
+    later = visit.expected_start + dt.timedelta(days=1, hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_reschedule(visit=visit, expected_start=later, expected_end=later + dt.timedelta(hours=1), actor=ADMIN)
+    moved = mail.outbox[1]
+    assert moved.subject == "Nieuw tijdstip: uw bezoek aan Acme Logistics op woensdag 3 maart 2027"
+    assert "heeft een nieuwe datum of tijd" in moved.body and "12:00" in moved.body and visit.code in moved.body
+    ics = _ics(moved)
+    assert "METHOD:PUBLISH" in ics and "SEQUENCE:1" in ics and f"UID:visit-{visit.pk}.acme@" in ics
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_cancel(visit=visit, actor=ADMIN)
+    assert "SEQUENCE:2" in _ics(mail.outbox[2])  # after the change, for calendars to apply the cancellation
+    assert list(Delivery.objects.filter(visit=visit).order_by("pk").values_list("kind", "status")) == [
+        ("invitation", "sent"),
+        ("reschedule", "sent"),
+        ("cancellation", "sent"),
+    ]
+
+
+def test_a_new_time_is_not_sent_to_a_visitor_who_was_not_invited(in_acme, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = register(email="")
+    later = visit.expected_start + dt.timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_reschedule(visit=visit, expected_start=later, expected_end=later + dt.timedelta(hours=1), actor=ADMIN)
+    assert mail.outbox == [] and not Delivery.objects.filter(visit=visit).exists()
 
 
 def _verify(call, secret: str) -> dict:
