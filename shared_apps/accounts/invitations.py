@@ -5,14 +5,16 @@ changes or after PASSWORD_RESET_TIMEOUT, and it is only valid on the host that
 sent it, because the user only exists in that host's schema.
 """
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
+from django.utils.functional import Promise
 from django.utils.http import urlsafe_base64_encode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import User
 
@@ -25,20 +27,27 @@ def set_password_url(*, user: User, base_url: str) -> str:
     return f"{base_url.rstrip('/')}{path}"
 
 
-def user_invite(*, email: str, full_name: str, role: str, base_url: str, site_name: str) -> User:
-    """Create an account without a usable password and e-mail it a link to choose one.
+def user_invite(*, email: str, full_name: str, role: str, base_url: str, site_name: str, language: str = "") -> User:
+    """Create an account without a usable password and e-mail it a link to choose one, in `language`.
 
-    Inviting an address that already has an account re-sends the link instead of failing.
+    `language` defaults to the one the inviter is using. Inviting an address that already has an
+    account re-sends the link (in that account's language) instead of failing.
     """
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, full_name=full_name, role=role)
+        user = User(email=email, full_name=full_name, role=role, language=_supported(language))
         user.set_unusable_password()
         user.save()
     _send_link(user, base_url=base_url, site_name=site_name, template="accounts/email/invitation.txt",
-               subject=_("Your Check-in account for %(site)s") % {"site": site_name})  # fmt: skip
+               subject=gettext_lazy("Your Check-in account for %(site)s"))  # fmt: skip
     return user
+
+
+def _supported(language: str) -> str:
+    """`language` (else the active one) if the platform speaks it, else the default."""
+    code = (language or translation.get_language() or "").split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def password_reset_send(*, email: str, base_url: str, site_name: str) -> None:
@@ -46,12 +55,14 @@ def password_reset_send(*, email: str, base_url: str, site_name: str) -> None:
     user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
     if user is not None:
         _send_link(user, base_url=base_url, site_name=site_name, template="accounts/email/password_reset.txt",
-                   subject=_("Reset your Check-in password for %(site)s") % {"site": site_name})  # fmt: skip
+                   subject=gettext_lazy("Reset your Check-in password for %(site)s"))  # fmt: skip
 
 
-def _send_link(user: User, *, base_url: str, site_name: str, template: str, subject: str) -> None:
-    with translation.override(user.language or "en"):
+def _send_link(user: User, *, base_url: str, site_name: str, template: str, subject: Promise) -> None:
+    """The e-mail with the link, subject and body in the account's language."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
         body = render_to_string(
             template, {"user": user, "site_name": site_name, "url": set_password_url(user=user, base_url=base_url)}
         )
-    send_mail(subject, body, None, [user.email])
+        subject_text = str(subject) % {"site": site_name}
+    send_mail(subject_text, body, None, [user.email])

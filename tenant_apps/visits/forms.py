@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -220,10 +221,13 @@ class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))
+    # Not required: left out, the invitation is written in the inviter's language (user_invite).
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES, required=False)
 
     def __init__(self, *args: Any, roles: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices(roles)  # type: ignore[attr-defined]
+        self.fields["language"].initial = translation.get_language()  # the inviter's, as a start
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

@@ -54,7 +54,8 @@ def user_invite_view(request: HttpRequest, *, roles: Roles, manager_roles: Roles
             tenant = getattr(request, "tenant", None)
             user = user_invite(
                 email=form.cleaned_data["email"], full_name=form.cleaned_data["full_name"].strip(),
-                role=form.cleaned_data["role"], base_url=request.build_absolute_uri("/"),
+                role=form.cleaned_data["role"], language=form.cleaned_data["language"],
+                base_url=request.build_absolute_uri("/"),
                 site_name=tenant.name if tenant is not None else "Check-in",
             )  # fmt: skip
             audit_record(actor=request.user.email, action="user.invited", request=request,  # type: ignore[union-attr]

@@ -56,3 +56,17 @@ def test_an_admin_cannot_deactivate_themselves(acme, world, acme_admin):
     page = acme_admin.post(f"/users/{world.admin.pk}/active/", {"active": "0"}, follow=True).content.decode()
     assert "You cannot change your own account here." in page
     assert acme_admin.get("/").status_code == 200
+
+
+def test_the_invitation_is_written_in_the_chosen_language_the_inviters_by_default(acme, world, acme_admin):
+    form = acme_admin.get("/users/invite/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert '<option value="nl" selected>' in form  # the page's language, as a start
+    acme_admin.post("/users/invite/", {"full_name": "Dora Deutsch", "email": "dora@acme.example", "role": "member",
+                                       "language": "de"})  # fmt: skip
+    assert mail.outbox[-1].subject == "Ihr Check-in-Konto für Acme Logistics"
+    assert "Hallo Dora Deutsch" in mail.outbox[-1].body
+    acme_admin.post("/users/invite/", {"full_name": "Noor", "email": "noor@acme.example", "role": "member"},
+                    HTTP_ACCEPT_LANGUAGE="nl")  # fmt: skip
+    assert mail.outbox[-1].subject.startswith("Uw Check-in-account")
+    with tenant_context(acme):
+        assert User.objects.get(email="noor@acme.example").language == "nl"  # later e-mails follow it too
