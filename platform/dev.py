@@ -63,7 +63,28 @@ def ensure_installed() -> None:
     STAMP.write_text(digest)
 
 
+# Connects to DATABASE_URL; on failure prints psycopg's reason on one line (it never holds the password).
+_DATABASE_PROBE = """
+import os, sys, psycopg
+try:
+    psycopg.connect(os.environ["DATABASE_URL"], connect_timeout=5).close()
+except psycopg.Error as exc:
+    sys.exit(" ".join(str(exc).split()))
+"""
+
+
+def database_reachable(env: dict[str, str]) -> None:
+    """Stop with one line saying what to fix when DATABASE_URL's database cannot be reached."""
+    probe = subprocess.run([str(PYTHON), "-c", _DATABASE_PROBE], env=env, capture_output=True, text=True)
+    if probe.returncode != 0:
+        sys.exit(
+            f"Cannot use the database in DATABASE_URL ({probe.stderr.strip()}): create it, fix the URL, "
+            "or unset DATABASE_URL to use the embedded PostgreSQL."
+        )
+
+
 def run(env: dict[str, str]) -> int:
+    database_reachable(env)
     port = env.get("PORT", "8000")
     env.setdefault("CHECKIN_PUBLIC_PORT", port)  # the printed URLs use the port actually served
     subprocess.run([*MANAGE, "migrate_schemas", "--noinput", "-v", "0"], env=env, check=True)
