@@ -221,8 +221,7 @@ class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))
-    # Not required: left out, the invitation is written in the inviter's language (user_invite).
-    language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES, required=False)
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES)
 
     def __init__(self, *args: Any, roles: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 import re
 
 from django.core import mail
+from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.invitations import user_invite
@@ -63,3 +64,14 @@ def test_password_reset_answers_the_same_for_unknown_addresses(client_for):
     assert without_csrf.sub(b"", known.content) == without_csrf.sub(b"", unknown.content)
     assert len(mail.outbox) == sent == 1
     assert "/accounts/set-password/" in mail.outbox[0].body
+
+
+def test_without_a_language_the_invitation_speaks_the_inviters_and_a_resend_the_accounts(acme):
+    with tenant_context(acme), translation.override("fr"):
+        user_invite(email="fleur@acme.example", full_name="Fleur", role="member", base_url="http://acme.localhost",
+                    site_name="Acme")  # fmt: skip
+        assert mail.outbox[-1].subject == "Votre compte Check-in pour Acme"
+    with tenant_context(acme), translation.override("de"):
+        user_invite(email="fleur@acme.example", full_name="Fleur", role="member", base_url="http://acme.localhost",
+                    site_name="Acme")  # fmt: skip
+        assert mail.outbox[-1].subject == "Votre compte Check-in pour Acme"  # the account's language, not the inviter's

@@ -29,7 +29,7 @@ def test_desk_staff_list_and_invite_desk_accounts(tower_reception):
             assert "desk@tower.example" in page
             response = staff_views.user_invite_view(
                 _request("post", desk, tower_reception, {"full_name": "Dana", "email": "dana@tower.example",
-                                                         "role": "desk"}), **DESK)  # fmt: skip
+                                                         "role": "desk", "language": "nl"}), **DESK)  # fmt: skip
             assert response.status_code == 302
             assert User.objects.get(email="dana@tower.example").role == "desk"
             refused = staff_views.user_invite_view(
