@@ -75,9 +75,9 @@ def delivery_queue_invitation(*, visit_id: int) -> Delivery | None:
     return _queue(visit, Delivery.Kind.INVITATION)
 
 
-def _invited(visit: Visit | None) -> bool:
+def _invited(visit: Visit) -> bool:
     """Whether the visitor has an invitation that went out or is on its way (else a change is not theirs to hear)."""
-    if visit is None or not visit.visitor.email:
+    if not visit.visitor.email:
         return False
     return visit.deliveries.filter(kind=Delivery.Kind.INVITATION).exclude(status=Delivery.Status.FAILED).exists()
 
