@@ -18,7 +18,8 @@ def company_settings() -> CompanySettings:
     return settings
 
 
-# The kiosk's host list and every arrival's webhook check read the settings: remembered briefly, by schema.
+# The kiosk's screens (hosts shown, the notice's retention period) and every arrival's webhook check read the
+# settings: remembered briefly, by schema.
 _remembered_settings: BriefMemory[CompanySettings] = BriefMemory(forget_on=("visits.CompanySettings",))
 
 
