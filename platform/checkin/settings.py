@@ -279,6 +279,8 @@ CELERY_BEAT_SCHEDULE = {
     "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
     "drop-removed-company-schemas": {"task": "tenancy.drop_removed_company_schemas", "schedule": 24 * 3600},
     "spare-schemas-refill": {"task": "tenancy.spare_schemas_refill", "schedule": 3600},
+    # Rate limits count in public.rate_counter, one row per key and window: the windows that are over go.
+    "rate-counters-prune": {"task": "login_throttle.rate_counters_prune", "schedule": 3600},
     # Notifications the broker could not take (Redis down) are handed over again once it is back.
     "notifications-outbox": {"task": "notifications.outbox_sweep_all", "schedule": 60.0},
 }
