@@ -5,13 +5,12 @@ database would show it if it were stored in clear.
 """
 
 import subprocess
-from types import SimpleNamespace
 
 import pytest
 from cryptography.fernet import Fernet
-from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import schema_context, tenant_context
 
 from checkin.demo import DEMO_TOTP_SECRET
@@ -106,20 +105,20 @@ def test_a_secret_no_key_decrypts_is_refused_with_an_explanation(db, settings):
 def test_the_data_migration_encrypts_secrets_stored_in_clear_and_back(tower_reception):
     """What accounts 0003 and visits 0004 do to the rows that existed before them."""
     operation = encrypt_column_operation("accounts", "TwoFactorDevice", "secret")
-    editor = SimpleNamespace(connection=connection)
+    state = MigrationExecutor(connection).loader.project_state(("accounts", "0003_two_factor_secret_encrypted")).apps
     schema = tower_reception.schema_name
-    with tenant_context(tower_reception):
+    with tenant_context(tower_reception), connection.schema_editor(atomic=False) as editor:
         with connection.cursor() as cursor:
             cursor.execute("UPDATE accounts_twofactordevice SET secret = %s", [DEMO_TOTP_SECRET])  # as before 0003
             cursor.execute("SELECT count(*) FROM accounts_twofactordevice")
             (devices,) = cursor.fetchone()
         assert devices and _raw(schema, "accounts_twofactordevice", "secret") == [DEMO_TOTP_SECRET] * devices
 
-        operation.code(apps, editor)
-        operation.code(apps, editor)  # a second run leaves the tokens alone
+        operation.code(state, editor)
+        operation.code(state, editor)  # a second run leaves the tokens alone
         assert all(is_token(value) for value in _raw(schema, "accounts_twofactordevice", "secret"))
         assert {device.secret for device in TwoFactorDevice.objects.all()} == {DEMO_TOTP_SECRET}
 
         assert operation.reverse_code is not None
-        operation.reverse_code(apps, editor)
+        operation.reverse_code(state, editor)
         assert _raw(schema, "accounts_twofactordevice", "secret") == [DEMO_TOTP_SECRET] * devices
