@@ -198,7 +198,7 @@ def test_the_example_environment_names_every_variable_compose_requires():
 
 def test_every_process_of_the_image_first_passes_the_deploy_checks():
     entrypoint = (DEPLOY / "entrypoint.sh").read_text()
-    guard = next(line for line in entrypoint.splitlines() if "check --deploy" in line)
+    guard = next(line for line in entrypoint.splitlines() if "manage.py check --deploy" in line)
     assert guard.startswith('case "${1:-web}" in web|worker|beat|migrate)')
     assert "python platform/manage.py check --deploy --fail-level ERROR" in guard
     assert entrypoint.index(guard) < entrypoint.index("exec gunicorn")
