@@ -347,6 +347,9 @@ REST_FRAMEWORK = {
 }
 # Company webhooks may only reach public addresses, so an admin cannot make the server call its own network.
 CHECKIN_WEBHOOK_ALLOW_PRIVATE = env_bool("CHECKIN_WEBHOOK_ALLOW_PRIVATE", False)
+# A delivery handed to the broker (or claimed by a worker) this long ago and still not sent is handed over
+# again by the outbox sweep, and its claim taken over: above the deliver task's time limit (180 s).
+CHECKIN_DELIVERY_TIMEOUT_SECONDS = env_int("CHECKIN_DELIVERY_TIMEOUT_SECONDS", 300)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Check-in company API",
