@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkin.env import env_bool, env_int, env_str
 from checkin.logging_config import logging_config
+from shared_apps.operations.encryption_keys import development_key, keys_parse
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BASE_DIR.parents[1]
@@ -23,6 +24,9 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-producti
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 # Rotation: the previous keys, comma-separated; sessions and links signed with them stay valid.
 SECRET_KEY_FALLBACKS = [key for key in env_str("SECRET_KEY_FALLBACKS").split(",") if key]
+# Secrets stored encrypted (shared_apps/operations/encryption.py): Fernet keys, comma-separated; the first
+# encrypts, all decrypt. Development and tests derive one from SECRET_KEY; production settings require it.
+CHECKIN_ENCRYPTION_KEYS = keys_parse(env_str("CHECKIN_ENCRYPTION_KEYS")) or [development_key(SECRET_KEY)]
 DEBUG = env_bool("DEBUG", True)
 
 # --- Hosts -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from checkin.env import env_bool, env_int, env_str
 from checkin.logging_config import logging_config
 from checkin.settings import *  # noqa: F403
 from checkin.settings import DEVELOPMENT_SECRET_KEY
+from shared_apps.operations.encryption_keys import KEY_COMMAND, keys_parse
 
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:
@@ -20,6 +21,11 @@ if any(len(key) < 50 or key == DEVELOPMENT_SECRET_KEY for key in SECRET_KEY_FALL
     raise ImproperlyConfigured(
         "SECRET_KEY_FALLBACKS holds a key shorter than 50 characters or the development key: "
         "list only previous production keys, comma-separated."
+    )
+CHECKIN_ENCRYPTION_KEYS = keys_parse(env_str("CHECKIN_ENCRYPTION_KEYS"))
+if not CHECKIN_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        f"CHECKIN_ENCRYPTION_KEYS is unset: set it to a Fernet key that encrypts the stored secrets ({KEY_COMMAND})."
     )
 if not env_str("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL is unset: production never starts the embedded PostgreSQL.")

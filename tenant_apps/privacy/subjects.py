@@ -23,6 +23,8 @@ from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all
 from tenant_apps.privacy.models import SuppressedEmail
+from tenant_apps.visits.access import access_visitor as visitor_access
+from tenant_apps.visits.access import may_list_visitors
 from tenant_apps.visits.models import Visit, VisitEvent, Visitor
 
 SEARCH_LIMIT = 50
@@ -44,13 +46,11 @@ def persons_find(*, query: str) -> QuerySet[Visitor]:
 
 
 def access_visitor(*, user: User, visitor_id: int) -> Visitor:
-    """A visitor of this company for one of its admins; 404 when missing or not allowed."""
-    if not user.is_authenticated or user.role != User.Role.ADMIN:
+    """A visitor whose whole record `user` may read, correct and erase: only who may search everyone
+    (`may_list_visitors`), a member never, even for their own visitor; 404 when missing or not allowed."""
+    if not may_list_visitors(user):
         raise Http404
-    visitor = Visitor.objects.filter(pk=visitor_id).first()
-    if visitor is None:
-        raise Http404
-    return visitor
+    return visitor_access(user, visitor_id, edit=True)
 
 
 def _values(row: Any, names: list[str]) -> dict[str, Any]:

@@ -48,6 +48,13 @@ def current_test_database_url(*, user: str | None = None) -> str:
     return f"postgresql://{user or db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def encryption_keys() -> str:
+    """The keys this test process encrypts with: the server then reads the secrets of the test database."""
+    from django.conf import settings
+
+    return ",".join(settings.CHECKIN_ENCRYPTION_KEYS)
+
+
 def production_env(*, database_url: str, port: int | None = None, **extra: str) -> dict[str, str]:
     """The container's environment, on loopback: production settings, DEBUG off, a long secret."""
     env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SENTRY_DSN", "SECRET_KEY"}}
@@ -55,6 +62,7 @@ def production_env(*, database_url: str, port: int | None = None, **extra: str) 
         PYTHONPATH=f"{ROOT / 'platform'}:{ROOT}",
         DJANGO_SETTINGS_MODULE="checkin.settings_production",
         SECRET_KEY=LONG_SECRET_KEY,
+        CHECKIN_ENCRYPTION_KEYS=encryption_keys(),
         DATABASE_URL=database_url,
         CHECKIN_ROOT_DOMAIN="localhost",
         GUNICORN_WORKERS="2",

@@ -61,7 +61,7 @@ def test_it_runs_as_a_non_root_user_with_a_healthcheck_on_healthz():
 def test_static_files_are_collected_at_build_time_with_placeholders_that_work(tmp_path):
     """The RUN line of the image, executed here: production settings import without a database."""
     run = next(line for line in FINAL if "collectstatic" in line)
-    assignments = dict(re.findall(r"(SECRET_KEY|DATABASE_URL)=(\S+)", run))
+    assignments = dict(re.findall(r"(SECRET_KEY|CHECKIN_ENCRYPTION_KEYS|DATABASE_URL)=(\S+)", run))
     env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SENTRY_DSN", "REDIS_URL"}}
     static_root = tmp_path / "static"
     env.update(

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from tests.deploy.processes import LONG_SECRET_KEY, ROOT
+from tests.deploy.processes import LONG_SECRET_KEY, ROOT, encryption_keys
 
 PASSWORD = "checkin-demo-2026"
 pytestmark = pytest.mark.django_db
@@ -101,6 +101,7 @@ def test_the_deploy_checks_pass_with_the_production_settings():
         PYTHONPATH=f"{ROOT / 'platform'}:{ROOT}",
         DJANGO_SETTINGS_MODULE="checkin.settings_production",
         SECRET_KEY=LONG_SECRET_KEY,
+        CHECKIN_ENCRYPTION_KEYS=encryption_keys(),
         DATABASE_URL=env.get("DATABASE_URL") or "postgresql://checkin@127.0.0.1:5432/checkin",
     )
     result = subprocess.run(
