@@ -3,6 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from checkin.env import env_bool, env_int, env_str
+from checkin.logging_config import logging_config
 from checkin.settings import *  # noqa: F403
 from checkin.settings import DEVELOPMENT_SECRET_KEY
 from shared_apps.operations.encryption_keys import KEY_COMMAND, keys_parse
@@ -30,6 +31,9 @@ if not env_str("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL is unset: production never starts the embedded PostgreSQL.")
 
 WHITENOISE_USE_FINDERS = False
+# One JSON object per line for the log collector; LOG_FORMAT=text for people reading a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
