@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkin.env import env_bool, env_int, env_str
 from checkin.export_storage import export_storage_config
+from checkin.logging_config import logging_config
 from checkin.mail_config import mail_settings
 from checkin.public_links import port_validate, scheme_validate
 from checkin.redis_config import redis_config, sentinels_parse
@@ -152,6 +153,8 @@ CHECKIN_MIGRATION_PARALLEL_MIN_SCHEMAS = env_int("CHECKIN_MIGRATION_PARALLEL_MIN
 ROOT_URLCONF = "checkin.urls_public"
 
 MIDDLEWARE = [
+    # First: every request gets its id and context before anything can log or fail.
+    "shared_apps.operations.request_context.RequestContextMiddleware",
     "checkin.health.HealthMiddleware",
     "checkin.security_headers.SecurityHeadersMiddleware",
     "shared_apps.operations.tls_ask.TlsAskMiddleware",
@@ -367,20 +370,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- Logging: one line per event with the schema, never personal data -----------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
-    "formatters": {
-        "tenant": {"format": "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s: %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["tenant_context"], "formatter": "tenant"},
-    },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Logging: one line per event with the request id and tenant, never personal data -----------
+LOG_FORMAT = env_str("LOG_FORMAT", "text")  # json in production settings
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 
 # --- Sentry: only with a DSN, and never with personal data ------------------------
 # Initialised when the apps are ready (checkin/apps.py), after the production settings set their own defaults.

@@ -18,6 +18,7 @@ if not os.environ.get("DATABASE_URL"):
 
 from checkin.env import env_bool, env_int, env_str
 from checkin.export_storage import export_storage_refusal
+from checkin.logging_config import logging_config
 from checkin.mail_config import SMTP_BACKEND, mail_settings
 from checkin.public_links import port_validate, scheme_validate
 from checkin.settings import *  # noqa: F403
@@ -83,6 +84,9 @@ if _export_refusal:
 SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
 
 WHITENOISE_USE_FINDERS = False
+# One JSON object per line for the log collector; LOG_FORMAT=text for people reading a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
