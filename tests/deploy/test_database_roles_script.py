@@ -22,7 +22,7 @@ PASSWORD = "init-roles-test-password"
 
 
 def _server() -> dict[str, Any]:
-    db = settings.DATABASES["default"]
+    db: dict[str, Any] = settings.DATABASES["default"]
     return {"host": db["HOST"] or "127.0.0.1", "port": int(db["PORT"] or 5432), "user": db["USER"]}
 
 
