@@ -50,16 +50,20 @@ def test_the_declared_region_is_checked():
         region_validate("mars")
 
 
+def _s3(settings) -> dict:
+    return export_storage_config("s3", default_root=settings.PROJECT_ROOT)  # reads CHECKIN_EXPORT_S3_* now
+
+
 def test_the_deploy_check_warns_for_each_with_its_own_id(settings, monkeypatch):
     settings.SENTRY_DSN = "https://key@o1.ingest.us.sentry.io/2"
     monkeypatch.setenv("CHECKIN_EXPORT_S3_BUCKET", "exports")
     monkeypatch.setenv("CHECKIN_EXPORT_S3_REGION", "us-east-1")
-    settings.STORAGES = {**settings.STORAGES, "exports": export_storage_config("s3", default_root=settings.PROJECT_ROOT)}
+    settings.STORAGES = {**settings.STORAGES, "exports": _s3(settings)}
     assert [warning.id for warning in data_region_check()] == ["checkin.W010", "checkin.W011"]
     settings.CHECKIN_DATA_REGION = "none"
     assert data_region_check() == []
     settings.CHECKIN_DATA_REGION = "eu"
     settings.SENTRY_DSN = "https://key@o1.ingest.de.sentry.io/2"
     monkeypatch.setenv("CHECKIN_EXPORT_S3_REGION", "eu-central-1")
-    settings.STORAGES = {**settings.STORAGES, "exports": export_storage_config("s3", default_root=settings.PROJECT_ROOT)}
+    settings.STORAGES = {**settings.STORAGES, "exports": _s3(settings)}
     assert data_region_check() == []
