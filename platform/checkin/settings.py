@@ -12,6 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from checkin.data_region import region_validate
 from checkin.env import env_bool, env_int, env_str
 from checkin.export_storage import export_storage_config
 from checkin.logging_config import logging_config
@@ -389,3 +390,5 @@ LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 SENTRY_DSN = env_str("SENTRY_DSN")
 SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development")
 SENTRY_RELEASE = env_str("SENTRY_RELEASE") or env_str("CHECKIN_VERSION")
+# Where data may go (checkin/data_region.py): check --deploy warns when Sentry or the export bucket is elsewhere.
+CHECKIN_DATA_REGION = region_validate(env_str("CHECKIN_DATA_REGION", "eu"))
