@@ -304,10 +304,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Beat's memory of when each entry last ran: on a volume that outlives the process (deploy/README.md), or a
+# restart forgets it and the hourly and daily entries start counting again.
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CHECKIN_BEAT_SCHEDULE_FILE", str(PROJECT_ROOT / ".data" / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     # Each building closes its forgotten visits at its own local time; the task checks every 5 minutes.
     "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
-    "drop-removed-company-schemas": {"task": "tenancy.drop_removed_company_schemas", "schedule": 24 * 3600},
+    # Daily work at a calendar time: an interval would restart from every rollout and might never come due.
+    "drop-removed-company-schemas": {
+        "task": "tenancy.drop_removed_company_schemas",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "spare-schemas-refill": {"task": "tenancy.spare_schemas_refill", "schedule": 3600},
     # Notifications the broker could not take (Redis down) are handed over again once it is back.
     "notifications-outbox": {"task": "notifications.outbox_sweep_all", "schedule": 60.0},
