@@ -13,7 +13,7 @@ case "${1:-web}" in
     # Exactly one beat may run; its schedule state lives in /tmp (nothing else is writable).
     exec celery -A checkin beat --loglevel "${LOG_LEVEL:-INFO}" --schedule /tmp/celerybeat-schedule ;;
   migrate)
-    python platform/manage.py migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-multiprocessing}"
+    python platform/manage.py migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-fleet}"
     exec python platform/manage.py ensure_platform ;;
   *)
     exec "$@" ;;
