@@ -61,8 +61,9 @@ def test_it_runs_as_a_non_root_user_with_a_healthcheck_on_healthz():
 def test_static_files_are_collected_at_build_time_with_placeholders_that_work(tmp_path):
     """The RUN line of the image, executed here: production settings import without a database."""
     run = next(line for line in FINAL if "collectstatic" in line)
-    assignments = dict(re.findall(r"(SECRET_KEY|DATABASE_URL)=(\S+)", run))
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SENTRY_DSN", "REDIS_URL"}}
+    assignments = dict(re.findall(r"\b([A-Z_]+)=(\S+)", run))
+    unset = {"DEBUG", "SENTRY_DSN", "REDIS_URL", "EMAIL_BACKEND", "EMAIL_HOST", "CHECKIN_EXPORT_STORAGE"}
+    env = {key: value for key, value in os.environ.items() if key not in unset}
     static_root = tmp_path / "static"
     env.update(
         assignments,
@@ -196,3 +197,11 @@ def test_the_example_environment_names_every_variable_compose_requires():
     required = set(re.findall(r"\$\{(\w+):\?", (DEPLOY / "compose.yaml").read_text()))
     example = {line.split("=", 1)[0] for line in (DEPLOY / ".env.example").read_text().splitlines() if "=" in line}
     assert required and required <= example
+
+
+def test_every_process_of_the_image_first_passes_the_deploy_checks():
+    entrypoint = (DEPLOY / "entrypoint.sh").read_text()
+    guard = next(line for line in entrypoint.splitlines() if "manage.py check --deploy" in line)
+    assert guard.startswith('case "${1:-web}" in web|worker|beat|migrate)')
+    assert "python platform/manage.py check --deploy --fail-level ERROR" in guard
+    assert entrypoint.index(guard) < entrypoint.index("exec gunicorn")
