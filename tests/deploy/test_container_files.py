@@ -104,7 +104,7 @@ COMPOSE = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
 
 
 def test_compose_has_every_service_of_a_single_server():
-    assert set(COMPOSE["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat", "caddy"}
+    assert set(COMPOSE["services"]) == {"postgres", "pgbouncer", "redis", "migrate", "web", "worker", "beat", "caddy"}
     services = COMPOSE["services"]
     assert services["web"]["command"] == ["web"]
     assert services["worker"]["command"] == ["worker"]
@@ -129,6 +129,24 @@ def test_compose_publishes_only_the_proxy_and_takes_secrets_from_the_environment
     assert web_env["SECRET_KEY"].startswith("${SECRET_KEY:?")
     assert web_env["DJANGO_SETTINGS_MODULE"] == "checkin.settings_production"
     assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in services["caddy"]["volumes"]
+
+
+def test_compose_logs_the_application_in_as_the_guides_login_through_pgbouncer():
+    services = COMPOSE["services"]
+    assert services["postgres"]["environment"]["POSTGRES_USER"] == "postgres"  # the superuser is not the app's
+    assert (
+        "./postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-checkin-roles.sh:ro" in services["postgres"]["volumes"]
+    )
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgresql://checkin__login:${CHECKIN_DB_PASSWORD")
+        assert env["DATABASE_URL"].endswith("@pgbouncer:6432/checkin")
+        assert env["CHECKIN_DB_OWNER_ROLE"] == "checkin__owner"
+        assert env["CHECKIN_DB_PREPARE"] == "0"  # PgBouncer 1.18 cannot carry prepared statements
+        assert services[name]["depends_on"]["pgbouncer"] == {"condition": "service_healthy"}
+    migrate = services["migrate"]["environment"]
+    assert migrate["DATABASE_URL"].endswith("@postgres:5432/checkin")  # migrations go straight to PostgreSQL
+    assert migrate["CHECKIN_DB_OWNER_ROLE"] == "checkin__owner"
 
 
 def _manifests() -> list[dict]:
