@@ -100,11 +100,12 @@ class Workers:
     @classmethod
     @contextmanager
     def started(cls, env: dict[str, str], port: int, log: Path, *, count: int) -> Iterator["Workers"]:
-        """`gunicorn -c deploy/gunicorn.conf.py checkin.wsgi`, its access log naming the worker and the probe."""
+        """`gunicorn -c deploy/gunicorn.conf.py checkin.wsgi`, with an access log (off in production: Django logs
+        each request) naming the worker and the probe."""
         with log.open("wb") as out:
             master = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "checkin.wsgi",
-                 "--access-logformat", f"%(p)s %(s)s %({{{PROBE.lower()}}}i)s"],
+                 "--access-logfile", "-", "--access-logformat", f"%(p)s %(s)s %({{{PROBE.lower()}}}i)s"],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
         running = cls(port=port, master=master, log=log)
