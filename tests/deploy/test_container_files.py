@@ -88,6 +88,8 @@ def test_the_entrypoint_runs_each_process_with_its_documented_command():
     assert re.search(
         r"manage.py migrate_schemas --noinput.*\n\s*exec python platform/manage.py ensure_platform", entrypoint
     )
+    # The fleet executor by default (django-tenants' own executors skip its replay of alike schemas).
+    assert 'migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-fleet}"' in entrypoint
     assert os.access(DEPLOY / "entrypoint.sh", os.X_OK)
 
 
@@ -192,6 +194,7 @@ def test_web_and_worker_scale_horizontally():
 def test_the_migration_job_runs_migrate_and_every_pod_takes_secrets_from_a_secret():
     job = next(iter(_of_kind("Job").values()))
     assert job["spec"]["template"]["spec"]["containers"][0]["args"] == ["migrate"]
+    assert {"name": "MIGRATE_EXECUTOR", "value": "fleet"} in job["spec"]["template"]["spec"]["containers"][0]["env"]
     app = {name: d for name, d in _of_kind("Deployment").items() if name != "checkin-pgbouncer"}
     pods = [job["spec"]["template"]] + [d["spec"]["template"] for d in app.values()]
     for pod in pods:
