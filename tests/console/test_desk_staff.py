@@ -160,6 +160,22 @@ def test_the_api_lists_invites_and_deactivates(api, harbour, mailoutbox, django_
     assert AuditEntry.objects.filter(action="desk_staff.deactivated", actor__startswith="api:").exists()
 
 
+def test_the_api_creates_a_building_with_its_first_desk(api, mailoutbox, django_capture_on_commit_callbacks):
+    payload = {"slug": "quay", "name": "Quay House", "desk_email": "first@quay.example"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post("/api/v1/buildings/", payload, content_type="application/json").status_code == 201
+    assert _account(Building.objects.get(slug="quay"), "first@quay.example").role == User.Role.DESK
+    assert [message.to for message in mailoutbox] == [["first@quay.example"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        again = api.post("/api/v1/buildings/", payload, content_type="application/json")
+    assert again.status_code == 200 and len(mailoutbox) == 1  # the same request again sends nothing
+    bad = api.post(
+        "/api/v1/buildings/", {**payload, "slug": "quay2", "desk_email": "nope"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "desk_email" in bad.json()
+    assert not Building.objects.filter(slug="quay2").exists()
+
+
 def test_the_api_refuses_bad_input_and_unknown_accounts(api, harbour):
     response = api.post("/api/v1/buildings/harbour/desk-staff/", {"email": "nope"}, content_type="application/json")
     assert response.status_code == 400 and "email" in response.json()

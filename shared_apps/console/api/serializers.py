@@ -54,6 +54,9 @@ class BuildingCreateSerializer(serializers.Serializer):
     name = NameSerializerField(max_length=120)
     address = serializers.CharField(allow_blank=True, required=False, default="")
     timezone = serializers.CharField(max_length=64, required=False, default="Europe/Brussels")
+    desk_email = serializers.EmailField(
+        max_length=254, required=False, help_text="the first desk account, invited to choose a password"
+    )
 
 
 BUILDING_SETTINGS = [

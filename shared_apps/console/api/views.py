@@ -34,9 +34,13 @@ from shared_apps.tenancy.company_lifecycle import (
     company_suspend,
     company_update,
 )
-from shared_apps.tenancy.desk_staff import desk_staff_deactivate, desk_staff_invite, desk_staff_of
+from shared_apps.tenancy.desk_staff import (
+    building_provision,
+    desk_staff_deactivate,
+    desk_staff_invite,
+    desk_staff_of,
+)
 from shared_apps.tenancy.models import Tenant
-from shared_apps.tenancy.services import building_create
 
 # A service's refusal (django.core.exceptions.ValidationError) is a 400 with its field messages: see
 # checkin.api_errors, the APIs' exception handler.
@@ -71,14 +75,17 @@ class BuildingListView(ITOnlyView):
 
     @extend_schema(request=BuildingCreateSerializer, responses={200: BuildingSerializer, 201: BuildingSerializer})
     def post(self, request: Request) -> Response:
-        """Create a building; sending the same request again returns it with 200 and creates nothing."""
+        """Create a building, with `desk_email` inviting its first desk account; sending the same request again
+        returns it with 200 and creates (and sends) nothing."""
         payload = BuildingCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data: dict[str, Any] = payload.validated_data
+        data: dict[str, Any] = dict(payload.validated_data)
+        desk_email = data.pop("desk_email", "")  # not a property of the building: no conflict when it differs
         building = existing_building(data)
         if building is not None:
             return Response(BuildingSerializer(building).data, status=status.HTTP_200_OK)
-        building = building_create(actor=api_actor(request), **data)
+        building = building_provision(actor=api_actor(request), desk_email=desk_email, request=http_request(request),
+                                      **data)  # fmt: skip
         return Response(BuildingSerializer(building).data, status=status.HTTP_201_CREATED)
 
 
