@@ -266,6 +266,7 @@ def _reception_objects(world: AcmeWorld, tower_reception: Tenant, acme: Tenant) 
     with tenant_context(tower_reception):
         colleague = user_ensure(email="desk2@tower.example", full_name="Second Desk", role=User.Role.DESK,
                                 password=PASSWORD)  # fmt: skip
+    assert tower_reception.building is not None
     kiosk = pair_device(tower_reception.building, "Matrix lobby")[0]  # not the kiosk persona's own tablet
     acme.logo.save("matrix.png", ContentFile(_PNG, name="matrix.png"), save=True)  # the logo the kiosk shows
     return {
@@ -374,11 +375,10 @@ def _send(client: HostClient, method: str, path: str) -> Any:
 
 @pytest.fixture
 def objects(world: AcmeWorld, acme: Tenant, tower_reception: Tenant) -> Iterator[dict[str, dict[str, list[object]]]]:  # noqa: F811
-    yield {
-        "company": _objects(world, acme),
-        "reception": _reception_objects(world, tower_reception, acme),
-        "public": _public_objects(acme),
-    }
+    reception = _reception_objects(world, tower_reception, acme)
+    # The console's desk-staff pages name an account of tower's desk, as the desk's own Staff pages do.
+    yield {"company": _objects(world, acme), "reception": reception,
+           "public": {**_public_objects(acme), "user_id": reception["user_id"]}}  # fmt: skip
     acme.logo.delete(save=False)  # files outlive the rolled-back transaction
     export_storage().delete("acme/matrix.zip")
 
