@@ -16,7 +16,7 @@ case "${1:-web}" in
     # Exactly one beat may run; it keeps its schedule in CHECKIN_BEAT_SCHEDULE_FILE, on a volume of its own.
     exec celery -A checkin beat --loglevel "${LOG_LEVEL:-INFO}" ;;
   migrate)
-    python platform/manage.py migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-multiprocessing}"
+    python platform/manage.py migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-fleet}"
     exec python platform/manage.py ensure_platform ;;
   *)
     exec "$@" ;;

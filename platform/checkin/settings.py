@@ -144,8 +144,10 @@ CHECKIN_HOST_CACHE_SECONDS = env_int("CHECKIN_HOST_CACHE_SECONDS", 5)
 CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
 
 # migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/tenancy/migration_executor.py),
-# wrapped so that the buildings' desk views are dropped before tenant migrations and rebuilt after.
+# wrapped so that the buildings' desk views are rebuilt after tenant migrations; they stay readable throughout,
+# and each schema's `migrate` sets its company aside from them only when they block a migration.
 GET_EXECUTOR_FUNCTION = "tenant_apps.desk.migration_executor.executor_rebuilding_reception_views"
+TENANT_BASE_MIGRATE_COMMAND = "tenant_apps.desk.schema_migrate.Command"
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 4)
 TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 10)
 TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD = env_int("TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD", 20)
