@@ -105,16 +105,16 @@ def services(broker: RedisServer, tmp_path: Path) -> Iterator[Services]:
     web_port = free_port()
     web_env = production_env(
         database_url=current_test_database_url(), port=web_port, SECURE_SSL_REDIRECT="0",
-        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "web"), GUNICORN_WORKERS="2", **common,
-    )  # fmt: skip
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "web"), GUNICORN_WORKERS="2",
+    ) | common  # fmt: skip
     with gunicorn(web_env, web_port):
         worker_port = free_port(after=web_port)
         worker_env = production_env(
             database_url=current_test_database_url(), PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "worker"),
             CHECKIN_WORKER_METRICS_PORT=str(worker_port), CHECKIN_WORKER_METRICS_ADDRESS="127.0.0.1",
             CHECKIN_EXPORT_ROOT=str(tmp_path / "exports"), LOG_LEVEL="INFO",
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", **common,
-        )  # fmt: skip
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ) | common  # fmt: skip
         worker = CeleryWorker(env=worker_env, log=tmp_path / "worker.log")
         try:
             yield Services(web_port=web_port, worker=worker, worker_port=worker_port)
