@@ -2,6 +2,9 @@
 # One image, four processes: web | worker | beat | migrate; anything else runs as given.
 set -eu
 cd /app
+# What the settings cannot see at import stops every process too: a superuser database login, console e-mail,
+# an export folder it cannot write (`check --deploy`, checkin/checks.py); warnings are logged, not fatal.
+case "${1:-web}" in web|worker|beat|migrate) python platform/manage.py check --deploy --fail-level ERROR ;; esac
 case "${1:-web}" in
   web)
     exec gunicorn -c deploy/gunicorn.conf.py checkin.wsgi ;;

@@ -1,7 +1,8 @@
 """Writes of the notifications app: queue a delivery, record its outcome, and the company's webhook settings.
 
 Every function runs in the schema of the company whose visit it concerns.
-Queuing creates a `pending` Delivery and hands its id to the Celery task;
+Queuing creates a `pending` Delivery in the caller's transaction (the visit
+services call it inside theirs) and hands its id to the Celery task on commit;
 the task sends it through `sending.delivery_attempt` (exactly once, retried
 with back-off, `failed` after its last try).
 """
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
+from tenant_apps.notifications.triggers import in_this_schema
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
 from tenant_apps.visits.models import CompanySettings, Visit
 from tenant_apps.visits.selectors import company_settings, company_settings_remembered
@@ -34,8 +36,11 @@ class DeliveryError(Exception):
 
 
 def _queue(visit: Visit, kind: str) -> Delivery:
+    """Write the delivery in the caller's transaction, so it is stored with the visit's change or not at all
+    (a transactional outbox: no database failure after the commit can lose it), and hand it to the broker
+    once that transaction commits."""
     delivery = Delivery.objects.create(visit=visit, kind=kind)
-    delivery_enqueue(delivery=delivery)
+    transaction.on_commit(in_this_schema(delivery_enqueue, delivery=delivery), robust=True)
     return delivery
 
 

@@ -122,9 +122,15 @@ def person_erase(*, visitor: Visitor, user: User, request: HttpRequest | None = 
     return erasure
 
 
-def _email_hash(email: str) -> str:
+def _email_hash(email: str, *, key: str | None = None) -> str:
     message = f"{tenant_connection().schema_name}:{email.strip().lower()}".encode()
-    return hmac.new(settings.CHECKIN_SUPPRESSION_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new((key or settings.CHECKIN_SUPPRESSION_KEY).encode(), message, hashlib.sha256).hexdigest()
+
+
+def _email_hashes(email: str) -> list[str]:
+    """The address's hash under the current key and under each previous one (CHECKIN_SUPPRESSION_KEY_FALLBACKS)."""
+    keys = [settings.CHECKIN_SUPPRESSION_KEY, *settings.CHECKIN_SUPPRESSION_KEY_FALLBACKS]
+    return [_email_hash(email, key=key) for key in keys]
 
 
 @transaction.atomic
@@ -148,12 +154,12 @@ def visitor_is_suppressed(email: str) -> bool:
     The kiosk and the portal call it before creating a visitor; only a fresh,
     recorded consent may proceed, followed by `suppression_lift`.
     """
-    return bool(email.strip()) and SuppressedEmail.objects.filter(email_hash=_email_hash(email)).exists()
+    return bool(email.strip()) and SuppressedEmail.objects.filter(email_hash__in=_email_hashes(email)).exists()
 
 
 def suppression_lift(*, email: str, actor: str) -> bool:
     """The person gave consent again (e.g. accepted the notice at the kiosk): stop suppressing them; audited."""
-    deleted, _ = SuppressedEmail.objects.filter(email_hash=_email_hash(email)).delete()
+    deleted, _ = SuppressedEmail.objects.filter(email_hash__in=_email_hashes(email)).delete()
     if deleted:
         audit_record(actor=actor, action="subject.consent_renewed", details={"suppressions": deleted})
     return bool(deleted)

@@ -8,6 +8,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from checkin.public_links import public_origin
 from checkin.text import NameSerializerField
 from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, Tenant
@@ -44,8 +45,7 @@ class BuildingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, building: Building) -> str:
-        port = f":{settings.CHECKIN_PUBLIC_PORT}" if settings.CHECKIN_PUBLIC_PORT else ""
-        return f"{settings.CHECKIN_URL_SCHEME}://{host_for(building.slug)}{port}"
+        return public_origin(host_for(building.slug))
 
 
 class BuildingCreateSerializer(serializers.Serializer):
