@@ -112,8 +112,7 @@ def services(broker: RedisServer, tmp_path: Path) -> Iterator[Services]:
         worker_env = production_env(
             database_url=current_test_database_url(), PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "worker"),
             CHECKIN_WORKER_METRICS_PORT=str(worker_port), CHECKIN_WORKER_METRICS_ADDRESS="127.0.0.1",
-            CHECKIN_EXPORT_ROOT=str(tmp_path / "exports"), LOG_LEVEL="INFO",
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            LOG_LEVEL="INFO",
         ) | common  # fmt: skip
         worker = CeleryWorker(env=worker_env, log=tmp_path / "worker.log")
         try:
