@@ -18,10 +18,10 @@ case "${1:-web}" in
     exec celery -A checkin worker --loglevel "${LOG_LEVEL:-INFO}" \
       --concurrency "${CELERY_CONCURRENCY:-2}" --max-tasks-per-child "${CELERY_MAX_TASKS_PER_CHILD:-200}" ;;
   beat)
-    # Exactly one beat may run; its schedule state lives in /tmp (nothing else is writable).
-    exec celery -A checkin beat --loglevel "${LOG_LEVEL:-INFO}" --schedule /tmp/celerybeat-schedule ;;
+    # Exactly one beat may run; it keeps its schedule in CHECKIN_BEAT_SCHEDULE_FILE, on a volume of its own.
+    exec celery -A checkin beat --loglevel "${LOG_LEVEL:-INFO}" ;;
   migrate)
-    python platform/manage.py migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-multiprocessing}"
+    python platform/manage.py migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-fleet}"
     exec python platform/manage.py ensure_platform ;;
   *)
     exec "$@" ;;

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError, connection
 
+from checkin.data_region import s3_outside, sentry_outside
 from checkin.export_storage import export_storage_refusal
 
 CONSOLE_BACKENDS = {
@@ -86,3 +87,22 @@ def public_links_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def data_region_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Error reports and exports stay in the region the operator declares (deploy/DATA_PROTECTION.md)."""
+    region = settings.CHECKIN_DATA_REGION
+    found: list[CheckMessage] = []
+    sentry = sentry_outside(settings.SENTRY_DSN, region)
+    if sentry:
+        found.append(Warning(sentry, hint="Or declare CHECKIN_DATA_REGION=none.", id="checkin.W010"))
+    exports = settings.STORAGES["exports"]
+    if exports["BACKEND"].startswith("storages."):
+        options = exports["OPTIONS"]
+        bucket = s3_outside(
+            endpoint_url=options["endpoint_url"] or "", region_name=options["region_name"] or "", region=region
+        )
+        if bucket:
+            found.append(Warning(bucket, hint="Or declare CHECKIN_DATA_REGION=none.", id="checkin.W011"))
+    return found

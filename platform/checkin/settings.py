@@ -12,6 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from checkin.data_region import region_validate
 from checkin.env import env_bool, env_int, env_str
 from checkin.export_storage import export_storage_config
 from checkin.logging_config import logging_config
@@ -143,8 +144,10 @@ CHECKIN_HOST_CACHE_SECONDS = env_int("CHECKIN_HOST_CACHE_SECONDS", 5)
 CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
 
 # migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/tenancy/migration_executor.py),
-# wrapped so that the buildings' desk views are dropped before tenant migrations and rebuilt after.
+# wrapped so that the buildings' desk views are rebuilt after tenant migrations; they stay readable throughout,
+# and each schema's `migrate` sets its company aside from them only when they block a migration.
 GET_EXECUTOR_FUNCTION = "shared_apps.operations.migration_metrics.executor_timed"  # that one, timed for the metrics
+TENANT_BASE_MIGRATE_COMMAND = "tenant_apps.desk.schema_migrate.Command"
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 4)
 TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 10)
 TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD = env_int("TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD", 20)
@@ -304,10 +307,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Beat's memory of when each entry last ran: on a volume that outlives the process (deploy/README.md), or a
+# restart forgets it and the hourly and daily entries start counting again.
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CHECKIN_BEAT_SCHEDULE_FILE", str(PROJECT_ROOT / ".data" / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     # Each building closes its forgotten visits at its own local time; the task checks every 5 minutes.
     "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
-    "drop-removed-company-schemas": {"task": "tenancy.drop_removed_company_schemas", "schedule": 24 * 3600},
+    # Daily work at a calendar time: an interval would restart from every rollout and might never come due.
+    "drop-removed-company-schemas": {
+        "task": "tenancy.drop_removed_company_schemas",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "spare-schemas-refill": {"task": "tenancy.spare_schemas_refill", "schedule": 3600},
     # Notifications the broker could not take (Redis down) are handed over again once it is back.
     "notifications-outbox": {"task": "notifications.outbox_sweep_all", "schedule": 60.0},
@@ -393,3 +405,5 @@ CELERY_BEAT_SCHEDULE |= {
 SENTRY_DSN = env_str("SENTRY_DSN")
 SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development")
 SENTRY_RELEASE = env_str("SENTRY_RELEASE") or env_str("CHECKIN_VERSION")
+# Where data may go (checkin/data_region.py): check --deploy warns when Sentry or the export bucket is elsewhere.
+CHECKIN_DATA_REGION = region_validate(env_str("CHECKIN_DATA_REGION", "eu"))

@@ -88,6 +88,8 @@ def test_the_entrypoint_runs_each_process_with_its_documented_command():
     assert re.search(
         r"manage.py migrate_schemas --noinput.*\n\s*exec python platform/manage.py ensure_platform", entrypoint
     )
+    # The fleet executor by default (django-tenants' own executors skip its replay of alike schemas).
+    assert 'migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-fleet}"' in entrypoint
     assert os.access(DEPLOY / "entrypoint.sh", os.X_OK)
 
 
@@ -149,7 +151,9 @@ def test_compose_logs_the_application_in_as_the_guides_login_through_pgbouncer()
 
 def _manifests() -> list[dict]:
     documents = []
-    for path in sorted((DEPLOY / "k8s").glob("*.yaml")):
+    for path in sorted((DEPLOY / "k8s").rglob("*.yaml")):
+        if path.name == "kustomization.yaml":
+            continue
         documents += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
     return documents
 
@@ -164,7 +168,7 @@ def _of_kind(kind: str) -> dict[str, dict]:
 def test_the_manifests_have_the_expected_kinds():
     kinds = {doc["kind"] for doc in MANIFESTS}
     assert {"Deployment", "Job", "HorizontalPodAutoscaler", "Service", "Ingress", "ConfigMap"} <= kinds
-    assert set(_of_kind("Deployment")) == {"checkin-web", "checkin-worker", "checkin-beat"}
+    assert set(_of_kind("Deployment")) == {"checkin-web", "checkin-worker", "checkin-beat", "checkin-pgbouncer"}
 
 
 def test_web_has_readiness_and_liveness_probes():
@@ -190,7 +194,9 @@ def test_web_and_worker_scale_horizontally():
 def test_the_migration_job_runs_migrate_and_every_pod_takes_secrets_from_a_secret():
     job = next(iter(_of_kind("Job").values()))
     assert job["spec"]["template"]["spec"]["containers"][0]["args"] == ["migrate"]
-    pods = [job["spec"]["template"]] + [d["spec"]["template"] for d in _of_kind("Deployment").values()]
+    assert {"name": "MIGRATE_EXECUTOR", "value": "fleet"} in job["spec"]["template"]["spec"]["containers"][0]["env"]
+    app = {name: d for name, d in _of_kind("Deployment").items() if name != "checkin-pgbouncer"}
+    pods = [job["spec"]["template"]] + [d["spec"]["template"] for d in app.values()]
     for pod in pods:
         assert pod["spec"]["securityContext"]["runAsNonRoot"] is True
         container = pod["spec"]["containers"][0]

@@ -122,3 +122,16 @@ def test_a_plain_http_public_scheme_is_possible_but_a_bad_one_is_refused():
     assert _load(CHECKIN_PUBLIC_SCHEME="http", CHECKIN_PUBLIC_PORT="8080")[1]["scheme"] == "http"
     assert "CHECKIN_PUBLIC_SCHEME='ftp'" in _refusal(CHECKIN_PUBLIC_SCHEME="ftp")
     assert "CHECKIN_PUBLIC_PORT='eighty'" in _refusal(CHECKIN_PUBLIC_PORT="eighty")
+
+
+def test_sentry_is_initialised_with_the_production_environment_and_the_release():
+    environment = production_env(database_url="postgresql://checkin@127.0.0.1:5432/checkin")
+    environment.update(SENTRY_DSN="https://key@o1.ingest.de.sentry.io/2", CHECKIN_VERSION="0.9.1")
+    code = (
+        "import django, sentry_sdk; django.setup(); client = sentry_sdk.get_client(); options = client.options; "
+        "print(client.is_active(), options['environment'], options['release'], options['send_default_pii'])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=environment, cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "production", "0.9.1", "False"]

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from checkin.public_links import public_origin
 from checkin.text import NameSerializerField
+from shared_apps.accounts.models import User
 from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import host_for, tenant_url
@@ -53,6 +54,9 @@ class BuildingCreateSerializer(serializers.Serializer):
     name = NameSerializerField(max_length=120)
     address = serializers.CharField(allow_blank=True, required=False, default="")
     timezone = serializers.CharField(max_length=64, required=False, default="Europe/Brussels")
+    desk_email = serializers.EmailField(
+        max_length=254, required=False, help_text="the first desk account, invited to choose a password"
+    )
 
 
 BUILDING_SETTINGS = [
@@ -110,3 +114,23 @@ class CompanyUpdateSerializer(serializers.Serializer):
     custom_domain = serializers.CharField(max_length=253, allow_blank=True, required=False)
     status = serializers.ChoiceField(choices=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED], required=False)
     logo = serializers.ImageField(required=False, allow_null=True)
+
+
+class DeskAccountSerializer(serializers.ModelSerializer):
+    """A desk account of a building. `invitation_pending`: invited, no password chosen yet."""
+
+    invitation_pending = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "language", "is_active", "invitation_pending", "date_joined"]
+        read_only_fields = fields
+
+    def get_invitation_pending(self, user: User) -> bool:
+        return not user.has_usable_password()
+
+
+class DeskAccountInviteSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)  # the account's e-mail column
+    full_name = NameSerializerField(max_length=150, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False, help_text="of the invitation e-mail")
