@@ -168,7 +168,7 @@ def test_the_named_series_move_under_a_short_load(services: Services, committed_
         statuses = list(pool.map(lambda surface: (surface, _get(services.web_port, *SURFACES[surface])[0]), work))
     assert all(status < 500 for _, status in statuses), Counter(statuses)
 
-    services.worker.start()
+    services.worker.start(timeout=120)  # a loaded machine starts it slowly
     export_generate_task.apply_async((export_id,), headers={"_schema_name": "acme"})
     wait_for(lambda: _total(_scrape(services.web_port), "checkin_celery_queue_length") == 0, "the queue", timeout=60)
     worker_after: Samples = {}
