@@ -78,7 +78,7 @@ def test_the_image_compose_and_kubernetes_keep_the_schedule_on_a_volume():
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     assert "beat-schedule:/var/lib/checkin-beat" in compose["services"]["beat"]["volumes"]
     assert "beat-schedule" in compose["volumes"]
-    manifests = [doc for doc in yaml.safe_load_all((DEPLOY / "k8s" / "beat.yaml").read_text()) if doc]
+    manifests = [doc for doc in yaml.safe_load_all((DEPLOY / "k8s" / "release" / "beat.yaml").read_text()) if doc]
     claim = next(doc for doc in manifests if doc["kind"] == "PersistentVolumeClaim")
     pod = next(doc for doc in manifests if doc["kind"] == "Deployment")["spec"]["template"]["spec"]
     mounts = {mount["name"]: mount["mountPath"] for mount in pod["containers"][0]["volumeMounts"]}

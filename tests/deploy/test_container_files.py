@@ -48,6 +48,13 @@ def test_the_final_stage_has_no_build_tools():
         assert tool not in final, tool
 
 
+def test_the_final_stage_has_the_postgresql_client_of_the_servers_major_version_for_backups():
+    final = "\n".join(FINAL)
+    assert "ARG PG_MAJOR=15" in final  # the machine's server, which the backup tests restore into
+    assert "postgresql-client-${PG_MAJOR}" in final
+    assert "CHECKIN_PG_BIN=/usr/lib/postgresql/${PG_MAJOR}/bin" in final
+
+
 def test_it_runs_as_a_non_root_user_with_a_healthcheck_on_healthz():
     users = [line.split()[1] for line in FINAL if line.startswith("USER ")]
     assert users and users[-1].split(":")[0] not in {"root", "0"}
@@ -151,7 +158,9 @@ def test_compose_logs_the_application_in_as_the_guides_login_through_pgbouncer()
 
 def _manifests() -> list[dict]:
     documents = []
-    for path in sorted((DEPLOY / "k8s").glob("*.yaml")):
+    for path in sorted((DEPLOY / "k8s").rglob("*.yaml")):
+        if path.name == "kustomization.yaml":
+            continue
         documents += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
     return documents
 
@@ -166,7 +175,7 @@ def _of_kind(kind: str) -> dict[str, dict]:
 def test_the_manifests_have_the_expected_kinds():
     kinds = {doc["kind"] for doc in MANIFESTS}
     assert {"Deployment", "Job", "HorizontalPodAutoscaler", "Service", "Ingress", "ConfigMap"} <= kinds
-    assert set(_of_kind("Deployment")) == {"checkin-web", "checkin-worker", "checkin-beat"}
+    assert set(_of_kind("Deployment")) == {"checkin-web", "checkin-worker", "checkin-beat", "checkin-pgbouncer"}
 
 
 def test_web_has_readiness_and_liveness_probes():
@@ -193,7 +202,8 @@ def test_the_migration_job_runs_migrate_and_every_pod_takes_secrets_from_a_secre
     job = next(iter(_of_kind("Job").values()))
     assert job["spec"]["template"]["spec"]["containers"][0]["args"] == ["migrate"]
     assert {"name": "MIGRATE_EXECUTOR", "value": "fleet"} in job["spec"]["template"]["spec"]["containers"][0]["env"]
-    pods = [job["spec"]["template"]] + [d["spec"]["template"] for d in _of_kind("Deployment").values()]
+    app = {name: d for name, d in _of_kind("Deployment").items() if name != "checkin-pgbouncer"}
+    pods = [job["spec"]["template"]] + [d["spec"]["template"] for d in app.values()]
     for pod in pods:
         assert pod["spec"]["securityContext"]["runAsNonRoot"] is True
         container = pod["spec"]["containers"][0]
