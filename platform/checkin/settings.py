@@ -299,9 +299,29 @@ _redis = redis_config(
     sentinel_password=CHECKIN_REDIS_SENTINEL_PASSWORD,
 )
 CELERY_BROKER_URL = _redis.celery_url or "memory://"
+# Nothing reads task results: none are stored (a sender would otherwise write to Redis, and wait on it, for
+# each task). A task whose result is read says so itself (`ignore_result=False`); the backend is there for it.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = _redis.celery_url or None
-CELERY_BROKER_TRANSPORT_OPTIONS = _redis.transport_options
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _redis.transport_options
+# The longest task may run this long (exports of a large company); a message a worker took and never
+# acknowledged (the worker lost) goes back to the queue after the visibility timeout, set just above it so
+# that a running task is never handed to a second worker.
+CHECKIN_TASK_TIME_LIMIT_SECONDS = env_int("CHECKIN_TASK_TIME_LIMIT_SECONDS", 900)
+CELERY_TASK_TIME_LIMIT = CHECKIN_TASK_TIME_LIMIT_SECONDS
+# The worker rides out Redis restarts, freezes and a full memory: it reconnects for ever (at start too),
+# notices a dead or frozen connection within seconds (socket timeouts, keep-alive, a health check).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **_redis.transport_options,
+    "visibility_timeout": CHECKIN_TASK_TIME_LIMIT_SECONDS + 60,
+    "socket_connect_timeout": 5,
+    "socket_timeout": 30,  # above the 1 s BRPOP wait of the worker
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
