@@ -21,7 +21,7 @@ from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
 from shared_apps.accounts.two_factor import device_set
 from shared_apps.tenancy import db_roles
-from shared_apps.tenancy.brief_memory import brief_memories_forget
+from shared_apps.tenancy.brief_memory import brief_memories_forget, generations_read
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.services import building_create, company_create
@@ -85,10 +85,14 @@ def _tenant(slug: str) -> Tenant:
 
 
 @pytest.fixture
-def remembering(settings: Any) -> Iterator[None]:
-    """The web process's brief memories on, as in production (the suite runs with them off), empty at both ends."""
+def remembering(settings: Any, db: None) -> Iterator[None]:
+    """The web process's brief memories on, as in production (the suite runs with them off), empty at both ends.
+
+    The test itself acts as a request that has read the generations (as every request does first), so the
+    memories also answer calls made outside the test client."""
     settings.CHECKIN_HOST_CACHE_SECONDS = 5
     brief_memories_forget()
+    generations_read()
     yield
     brief_memories_forget()
 

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from shared_apps.tenancy import db_roles
+from shared_apps.tenancy.brief_memory import generations_read
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.hosts import host_name, host_tenant
 from shared_apps.tenancy.models import Domain, Tenant
@@ -34,6 +35,8 @@ class TenantHostMiddleware(TenantMainMiddleware):
         return HttpResponseNotFound("Not Found", content_type="text/plain")
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        # Before any memory answers: what changed anywhere since this process last looked is forgotten.
+        generations_read()
         response: HttpResponse | None = super().process_request(request)
         if response is not None:
             return response

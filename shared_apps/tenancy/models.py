@@ -127,3 +127,17 @@ class BuildingDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.language} v{self.version}"
+
+
+class MemoryGeneration(models.Model):
+    """How many times the rows of one model that web processes remember have changed: one row per model label.
+
+    Bumped in the transaction that saves or deletes such a row; read once per request by every web process,
+    which forgets what it remembered of that model when the number moved (shared_apps/tenancy/brief_memory.py).
+    """
+
+    kind = models.CharField(max_length=100, primary_key=True)  # a model label, "kiosk.Kiosk"
+    generation = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.generation}"

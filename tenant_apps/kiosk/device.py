@@ -36,7 +36,7 @@ def reception_of(request: HttpRequest) -> Tenant:
 
 
 # Every kiosk screen asks which device is calling: remembered briefly, by schema and token (shared_apps/tenancy/
-# brief_memory.py). Pairing or revoking saves the kiosk, which this process sees at once; others within seconds.
+# brief_memory.py). Pairing or revoking saves the kiosk, which every process honours at its next request.
 _devices: BriefMemory[Kiosk] = BriefMemory(forget_on=("kiosk.Kiosk",))
 
 

@@ -32,7 +32,7 @@ def kiosk_state_nonce(*, kiosk_id: int) -> str | None:
 
 
 # Each kiosk step after the company's choice reads it again: remembered briefly (shared_apps/tenancy/brief_memory.py).
-# A suspension is seen at once by this process, by others within seconds, as for the company's own host.
+# A suspension is honoured at once by every process, as for the company's own host.
 _companies: BriefMemory[Tenant] = BriefMemory(forget_on=("tenancy.Tenant", "tenancy.Building"))
 
 
@@ -69,7 +69,7 @@ def company_retention_days(*, company: Tenant) -> int:
 Documents = tuple[BuildingDocument | None, BuildingDocument | None]
 
 # Every screen that shows them and every check-in that records their versions reads them: remembered briefly.
-# Publishing a version saves it, which this process sees at once and others within seconds.
+# Publishing a version saves it, which every process honours at its next request.
 # Texts of a few kB each: at most a thousand sets (building, company, language) per process.
 _documents: BriefMemory[Documents] = BriefMemory(
     forget_on=("tenancy.BuildingDocument", "tenancy.Building"), max_entries=1_000

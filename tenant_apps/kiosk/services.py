@@ -110,7 +110,7 @@ def kiosk_state_restart(*, kiosk_id: int) -> str:
 
 @transaction.atomic
 def kiosk_revoke(*, kiosk: Kiosk, user: User, building: Building) -> Kiosk:
-    """Revoke a kiosk: its token stops working on its next request (within CHECKIN_HOST_CACHE_SECONDS elsewhere)."""
+    """Revoke a kiosk: its token stops working on its next request, on every web process (brief_memory.py)."""
     if kiosk.revoked_at is None:
         kiosk.revoked_at = timezone.now()
         kiosk.save(update_fields=["revoked_at"])

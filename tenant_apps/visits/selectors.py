@@ -24,7 +24,7 @@ _remembered_settings: BriefMemory[CompanySettings] = BriefMemory(forget_on=("vis
 
 
 def company_settings_remembered() -> CompanySettings:
-    """company_settings(), remembered briefly (a change shows in other processes within CHECKIN_HOST_CACHE_SECONDS).
+    """company_settings(), remembered briefly (a change shows in every process at its next request).
 
     For busy reads only; a page that edits the settings or a rule that acts on them (retention) reads them fresh.
     """

@@ -6,11 +6,11 @@ that was not found, and no answer crossing a building or a company.
 
 import time
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from shared_apps.tenancy import db_roles
-from shared_apps.tenancy.brief_memory import brief_memories_forget
+from shared_apps.tenancy.brief_memory import brief_memories_forget, generations_forget
 from shared_apps.tenancy.models import Building, Domain, Tenant
 
 
@@ -101,3 +101,87 @@ def test_a_schema_the_memory_lacks_is_read_again_and_another_buildings_company_s
     assert _scope_queries("tower", "initech") == (db_roles.schema_role("tower"), 1)  # harbour's: the home role
     assert _scope_queries("harbour", "acme") == (db_roles.schema_role("harbour"), 1)
     assert _scope_queries("acme", "globex") == (db_roles.schema_role("acme"), 1)  # a company reaches no other
+
+
+# --- Every process honours a change at its next request (the generations in public.tenancy_memorygeneration) ----
+
+
+def _generation(kind: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generation FROM public.tenancy_memorygeneration WHERE kind = %s", [kind])
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+
+def _as_another_process(kind: str) -> None:
+    """What another web process's save leaves here: the bumped generation, and no signal in this process."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO public.tenancy_memorygeneration AS g (kind, generation) VALUES (%s, 1)"
+            " ON CONFLICT (kind) DO UPDATE SET generation = g.generation + 1",
+            [kind],
+        )
+
+
+def test_a_suspension_by_another_process_is_honoured_at_the_next_request(remembering, client_for, acme):
+    client = client_for("acme.localhost")
+    assert client.get("/accounts/login/").status_code == 200  # acme remembered
+    Tenant.objects.filter(pk=acme.pk).update(status=Tenant.Status.SUSPENDED)  # no signal here
+    assert client.get("/accounts/login/").status_code == 200  # as remembered: this process was not told
+    _as_another_process("tenancy.Tenant")
+    assert client.get("/accounts/login/").status_code == 503
+
+
+def test_a_change_to_another_model_keeps_the_memory(remembering, client_for):
+    client = client_for("acme.localhost")
+    assert _domain_lookups(client) == (200, 1)
+    _as_another_process("kiosk.Kiosk")  # the host memory does not depend on kiosks
+    assert _domain_lookups(client) == (200, 0)
+    _as_another_process("tenancy.Domain")
+    assert _domain_lookups(client) == (200, 1)
+
+
+def test_a_save_bumps_its_models_generation_in_its_own_transaction(remembering, acme):
+    before = _generation("tenancy.Tenant")
+    acme.save(update_fields=["name"])
+    assert _generation("tenancy.Tenant") == before + 1
+    try:
+        with transaction.atomic():
+            acme.save(update_fields=["name"])
+            assert _generation("tenancy.Tenant") == before + 2
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    assert _generation("tenancy.Tenant") == before + 1  # a change that did not happen bumps nothing
+
+
+def test_each_request_reads_the_generations_once(remembering, client_for):
+    client = client_for("acme.localhost")
+    client.get("/accounts/login/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/login/").status_code == 200
+    assert sum("tenancy_memorygeneration" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_outside_a_request_nothing_remembered_is_trusted(remembering, db):
+    from shared_apps.tenancy.hosts import host_tenant
+
+    with CaptureQueriesContext(connection) as queries:
+        host_tenant("acme.localhost")
+        host_tenant("acme.localhost")
+    assert sum('FROM "tenancy_domain"' in q["sql"] for q in queries.captured_queries) == 1  # within this "request"
+    generations_forget()  # as at the end of every request: a task or a command has read nothing
+    with CaptureQueriesContext(connection) as queries:
+        host_tenant("acme.localhost")
+        host_tenant("acme.localhost")
+    assert sum('FROM "tenancy_domain"' in q["sql"] for q in queries.captured_queries) == 2
+
+
+def test_with_the_memories_off_nothing_is_read_or_bumped(settings, client_for, acme):
+    settings.CHECKIN_HOST_CACHE_SECONDS = 0
+    before = _generation("tenancy.Tenant")
+    acme.save(update_fields=["name"])
+    with CaptureQueriesContext(connection) as queries:
+        client_for("acme.localhost").get("/accounts/login/")
+    assert not [q for q in queries.captured_queries if "tenancy_memorygeneration" in q["sql"]]
+    assert _generation("tenancy.Tenant") == before

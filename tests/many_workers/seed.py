@@ -1,5 +1,5 @@
-"""Run in a child process on the many-worker tests' own database (DATABASE_URL): roles, a web login and the
-credentials the tests use. Prints them as one JSON object.
+"""Run in a child process on the many-worker tests' own database (DATABASE_URL): its roles and the credentials
+the tests use. Prints them as one JSON object.
 
     DATABASE_URL=... python tests/many_workers/seed.py
 """
@@ -13,7 +13,6 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django_tenants.utils import schema_context, tenant_context  # noqa: E402
 
 from checkin.demo import DEMO_PASSWORD  # noqa: E402
@@ -46,11 +45,7 @@ def _kiosk(building_slug: str, name: str) -> dict[str, object]:
 
 
 def main() -> None:
-    db_roles.roles_sync_all()
-    web = f"{db_roles.role_prefix()}__web"
-    with connection.cursor() as cursor:  # the web process's own login, as in production: no owner rights
-        cursor.execute(f'CREATE ROLE "{web}" LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE')
-        cursor.execute(f'GRANT "{db_roles.app_role()}" TO "{web}"')
+    db_roles.roles_sync_all()  # roles belong to the cluster, not to the copy: its schemas get theirs
     with schema_context("public"):
         it = User.objects.get(email="it@checkin.example")
         it_token = it_token_create(user=it, name="many workers")[1]
@@ -62,7 +57,6 @@ def main() -> None:
                                 ("member3@acme.example", User.Role.MEMBER))
         }  # fmt: skip
     seeded = {
-        "web_login": web,
         "it_token": it_token,
         "acme_users": users,
         "tokens": {slug: _company_token(slug) for slug in ("acme", "globex", "initech")},
