@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -145,10 +146,13 @@ def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology
                 timeout=600,
             )
             assert migrate.returncode == 0, f"migrate failed:\n{migrate.stdout[-3000:]}{migrate.stderr[-3000:]}"
+            started = {}
             for service in ("web", "worker", "beat"):
                 command = ["sh", str(DEPLOY / "entrypoint.sh"), *COMPOSE["services"][service]["command"]]
-                _start(stack, command, topology.environment(service), folder / f"{service}.log")
-            wait_until_answers(f"http://127.0.0.1:{topology.web_port}/healthz", timeout=60)
+                started[service] = _start(stack, command, topology.environment(service), folder / f"{service}.log")
+            wait_until_answers(f"http://127.0.0.1:{topology.web_port}/healthz", timeout=60, process=started["web"])
+            time.sleep(6)  # gunicorn gives up a taken port after 5 s: then what answered was not ours
+            assert started["web"].poll() is None, (folder / "web.log").read_text()[-3000:]
             yield topology
     finally:
         with _superuser("postgres") as admin:
@@ -175,6 +179,7 @@ def _postgres_first_start(topology: Topology) -> None:
 
 
 def _pgbouncer(stack: ExitStack, topology: Topology) -> None:
+    """PgBouncer's entrypoint with compose's environment for it; on another port if one was taken meanwhile."""
     binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     if not Path(binary).exists():
         pytest.fail("pgbouncer is not installed: apt-get install pgbouncer (as .ci/run does)")
@@ -186,7 +191,6 @@ def _pgbouncer(stack: ExitStack, topology: Topology) -> None:
         POSTGRES_HOST=topology.postgres[0],
         POSTGRES_PORT=str(topology.postgres[1]),
         POSTGRES_DB=topology.database,
-        PGBOUNCER_PORT=str(topology.pgbouncer_port),
         PGBOUNCER_LISTEN_ADDR="127.0.0.1",
         PGBOUNCER_RUN_DIR=str(topology.folder / "pgbouncer"),
         PGBOUNCER_CONFIG=str(DEPLOY / "pgbouncer.ini"),  # the image copies it to /etc/pgbouncer
@@ -194,15 +198,26 @@ def _pgbouncer(stack: ExitStack, topology: Topology) -> None:
     )
     as_nobody = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
     command = [*as_nobody, "sh", str(DEPLOY / "pgbouncer" / "entrypoint.sh")]
-    _start(stack, command, env, topology.folder / "pgbouncer.log")
+    log = topology.folder / "pgbouncer.log"
+    for _attempt in range(3):
+        process = _start(stack, command, {**env, "PGBOUNCER_PORT": str(topology.pgbouncer_port)}, log)
+        if _accepts_the_login(topology, process):
+            return
+        topology.pgbouncer_port = free_port(after=topology.web_port)  # the port was taken between choice and use
+    raise AssertionError(f"PgBouncer did not accept the login: {log.read_text()}")
+
+
+def _accepts_the_login(topology: Topology, process: subprocess.Popen[bytes]) -> bool:
     url = f"postgresql://{topology.database}__login:{PASSWORD}@127.0.0.1:{topology.pgbouncer_port}/{topology.database}"
     for _ in range(150):
+        if process.poll() is not None:
+            return False
         try:
             psycopg.connect(url, connect_timeout=2).close()
-            return
+            return True
         except psycopg.OperationalError:
-            subprocess.run(["sleep", "0.1"], check=True)
-    raise AssertionError(f"PgBouncer did not accept the login: {(topology.folder / 'pgbouncer.log').read_text()}")
+            time.sleep(0.1)
+    return False
 
 
 def test_web_is_ready_through_pgbouncer_and_redis(topology):
@@ -242,5 +257,5 @@ def test_beat_keeps_its_schedule_in_its_volume(topology):
     for _ in range(300):
         if any(schedule.iterdir()):
             return
-        subprocess.run(["sleep", "0.2"], check=True)
+        time.sleep(0.2)
     raise AssertionError(f"beat wrote no schedule: {(topology.folder / 'beat.log').read_text()[-3000:]}")
