@@ -343,6 +343,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
     "spare-schemas-refill": {"task": "tenancy.spare_schemas_refill", "schedule": 3600},
+    # Rate limits count in public.rate_counter, one row per key and window: the windows that are over go.
+    "rate-counters-prune": {"task": "login_throttle.rate_counters_prune", "schedule": 3600},
     # Notifications the broker could not take (Redis down) are handed over again once it is back.
     "notifications-outbox": {"task": "notifications.outbox_sweep_all", "schedule": 60.0},
 }

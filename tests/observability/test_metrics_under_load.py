@@ -107,7 +107,7 @@ def services(broker: RedisServer, tmp_path: Path) -> Iterator[Services]:
         database_url=current_test_database_url(), port=web_port, SECURE_SSL_REDIRECT="0",
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "web"), GUNICORN_WORKERS="2",
     ) | common  # fmt: skip
-    with gunicorn(web_env, web_port):
+    with gunicorn(web_env, web_port, timeout=120):  # a loaded machine starts it slowly
         worker_port = free_port(after=web_port)
         worker_env = production_env(
             database_url=current_test_database_url(), PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "worker"),
