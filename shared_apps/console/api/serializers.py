@@ -135,7 +135,7 @@ class CompanyCreateSerializer(JsonTypes):
 class CompanyCreateUploadSerializer(CompanyCreateSerializer):
     """The multipart form of the same request, which can carry the logo."""
 
-    logo = serializers.ImageField(required=False, allow_null=True, default=None)
+    logo = serializers.ImageField(required=False)
 
 
 class CompanyUpdateSerializer(JsonTypes):
