@@ -2,6 +2,9 @@
 # One image, four processes: web | worker | beat | migrate; anything else runs as given.
 set -eu
 cd /app
+# What the settings cannot see at import stops every process too: a superuser database login, console e-mail,
+# an export folder it cannot write (`check --deploy`, checkin/checks.py); warnings are logged, not fatal.
+case "${1:-web}" in web|worker|beat|migrate) python platform/manage.py check --deploy --fail-level ERROR ;; esac
 case "${1:-web}" in
   web)
     exec gunicorn -c deploy/gunicorn.conf.py checkin.wsgi ;;
@@ -10,10 +13,10 @@ case "${1:-web}" in
     exec celery -A checkin worker --loglevel "${LOG_LEVEL:-INFO}" \
       --concurrency "${CELERY_CONCURRENCY:-2}" --max-tasks-per-child "${CELERY_MAX_TASKS_PER_CHILD:-200}" ;;
   beat)
-    # Exactly one beat may run; its schedule state lives in /tmp (nothing else is writable).
-    exec celery -A checkin beat --loglevel "${LOG_LEVEL:-INFO}" --schedule /tmp/celerybeat-schedule ;;
+    # Exactly one beat may run; it keeps its schedule in CHECKIN_BEAT_SCHEDULE_FILE, on a volume of its own.
+    exec celery -A checkin beat --loglevel "${LOG_LEVEL:-INFO}" ;;
   migrate)
-    python platform/manage.py migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-multiprocessing}"
+    python platform/manage.py migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-fleet}"
     exec python platform/manage.py ensure_platform ;;
   *)
     exec "$@" ;;

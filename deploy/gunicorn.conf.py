@@ -12,9 +12,9 @@ preload_app = True
 # PostgreSQL connection caches metadata for every table it touched.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-accesslog = "-"
-# The access log line holds the path only, never query strings (they may carry search terms).
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss host=%({host}i)s'
+# No gunicorn access log: Django writes one line per request (checkin.access, shared_apps/operations/request_context.py)
+# with its time, request id, client address and duration, in the LOG_FORMAT of every other line.
+accesslog = None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Time for a request in progress to finish on SIGTERM (a rollout), within Kubernetes' grace period.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))

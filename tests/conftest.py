@@ -9,6 +9,7 @@ schema changes included, and starts on the public schema.
 from collections.abc import Iterator
 from typing import Any
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -24,6 +25,7 @@ from shared_apps.tenancy.brief_memory import brief_memories_forget
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.services import building_create, company_create
+from tests.deploy.processes import current_test_database_url
 from tests.two_factor import code_for
 
 PASSWORD = DEMO_PASSWORD
@@ -184,3 +186,21 @@ def harbour_desk(client_for) -> HostClient:
 @pytest.fixture
 def it_staff(client_for) -> HostClient:
     return client_for("localhost").sign_in("it@checkin.example")
+
+
+@pytest.fixture(scope="module")
+def web_login(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """A login that owns nothing and is not a superuser, as the web process should use in production."""
+    with django_db_blocker.unblock():
+        login, app = f"{db_roles.role_prefix()}__web", db_roles.app_role()
+    owner_url = current_test_database_url()
+    with psycopg.connect(owner_url, autocommit=True) as db:
+        db.execute(f'DROP ROLE IF EXISTS "{login}"')
+        db.execute(f'CREATE ROLE "{login}" LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE')
+        db.execute(f'GRANT "{app}" TO "{login}"')
+    try:
+        yield login
+    finally:
+        with psycopg.connect(owner_url, autocommit=True) as db:
+            db.execute(f'DROP OWNED BY "{login}"')
+            db.execute(f'DROP ROLE "{login}"')

@@ -1,7 +1,9 @@
 """The Celery app. Tasks carry the schema they were sent from (tenant-schemas-celery)."""
 
 import os
+from typing import Any
 
+from celery.signals import setup_logging
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
@@ -9,3 +11,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
 app = CeleryApp("checkin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _logging_from_settings(**kwargs: Any) -> None:
+    """Worker and beat log as the web does (settings.LOGGING: JSON lines with the task's context), not Celery's way."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)

@@ -2,10 +2,11 @@
 
 from collections.abc import Callable
 
-import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from checkin.redis_config import redis_from_settings
 
 
 def _database_ready() -> bool:
@@ -19,8 +20,7 @@ def _database_ready() -> bool:
 
 def _redis_ready() -> bool:
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-        return bool(client.ping())
+        return bool(redis_from_settings().client(timeout=1).ping())
     except Exception:
         return False
 

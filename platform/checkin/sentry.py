@@ -48,7 +48,7 @@ def scrub_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None = None) 
     return {key: value for key, value in crumb.items() if key in _SAFE_BREADCRUMB_KEYS}
 
 
-def init_sentry(dsn: str, *, environment: str, **options: Any) -> None:
+def init_sentry(dsn: str, *, environment: str, release: str | None = None, **options: Any) -> None:
     """Initialise sentry-sdk; `options` lets tests plug in a transport that records events."""
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
@@ -56,6 +56,7 @@ def init_sentry(dsn: str, *, environment: str, **options: Any) -> None:
     sentry_sdk.init(
         dsn=dsn,
         environment=environment,
+        release=release,
         send_default_pii=False,
         include_local_variables=False,
         max_request_body_size="never",

@@ -10,10 +10,16 @@ from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from checkin.data_region import region_validate
 from checkin.env import env_bool, env_int, env_str
+from checkin.export_storage import export_storage_config
+from checkin.logging_config import logging_config
+from checkin.mail_config import mail_settings
+from checkin.public_links import port_validate, scheme_validate
+from checkin.redis_config import redis_config, sentinels_parse
+from shared_apps.operations.encryption_keys import development_key, keys_parse
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BASE_DIR.parents[1]
@@ -22,6 +28,9 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-producti
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 # Rotation: the previous keys, comma-separated; sessions and links signed with them stay valid.
 SECRET_KEY_FALLBACKS = [key for key in env_str("SECRET_KEY_FALLBACKS").split(",") if key]
+# Secrets stored encrypted (shared_apps/operations/encryption.py): Fernet keys, comma-separated; the first
+# encrypts, all decrypt. Development and tests derive one from SECRET_KEY; production settings require it.
+CHECKIN_ENCRYPTION_KEYS = keys_parse(env_str("CHECKIN_ENCRYPTION_KEYS")) or [development_key(SECRET_KEY)]
 DEBUG = env_bool("DEBUG", True)
 
 # --- Hosts -----------------------------------------------------------------
@@ -34,8 +43,10 @@ ALLOWED_HOSTS = [CHECKIN_ROOT_DOMAIN, f".{CHECKIN_ROOT_DOMAIN}", *CHECKIN_EXTRA_
 CHECKIN_INTERNAL_NETWORKS = [
     net.strip() for net in env_str("CHECKIN_INTERNAL_NETWORKS", "127.0.0.0/8,::1/128").split(",") if net.strip()
 ]
-CHECKIN_PUBLIC_PORT = env_str("CHECKIN_PUBLIC_PORT", "8000" if DEBUG else "")
-CHECKIN_URL_SCHEME = env_str("CHECKIN_URL_SCHEME", "http" if DEBUG else "https")
+# Links in e-mails, the console and API answers (checkin/public_links.py). Development serves plain HTTP on :8000;
+# the production settings default to https and no port (they set these again: DEBUG is only read there later).
+CHECKIN_PUBLIC_SCHEME = scheme_validate(env_str("CHECKIN_PUBLIC_SCHEME", "http"))
+CHECKIN_PUBLIC_PORT = port_validate(env_str("CHECKIN_PUBLIC_PORT", "8000"))
 
 # --- Database --------------------------------------------------------------
 _database_url = env_str("DATABASE_URL")
@@ -133,8 +144,10 @@ CHECKIN_HOST_CACHE_SECONDS = env_int("CHECKIN_HOST_CACHE_SECONDS", 5)
 CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
 
 # migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/tenancy/migration_executor.py),
-# wrapped so that the buildings' desk views are dropped before tenant migrations and rebuilt after.
+# wrapped so that the buildings' desk views are rebuilt after tenant migrations; they stay readable throughout,
+# and each schema's `migrate` sets its company aside from them only when they block a migration.
 GET_EXECUTOR_FUNCTION = "tenant_apps.desk.migration_executor.executor_rebuilding_reception_views"
+TENANT_BASE_MIGRATE_COMMAND = "tenant_apps.desk.schema_migrate.Command"
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 4)
 TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 10)
 TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD = env_int("TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD", 20)
@@ -143,6 +156,8 @@ CHECKIN_MIGRATION_PARALLEL_MIN_SCHEMAS = env_int("CHECKIN_MIGRATION_PARALLEL_MIN
 ROOT_URLCONF = "checkin.urls_public"
 
 MIDDLEWARE = [
+    # First: every request gets its id and context before anything can log or fail.
+    "shared_apps.operations.request_context.RequestContextMiddleware",
     "checkin.health.HealthMiddleware",
     "checkin.security_headers.SecurityHeadersMiddleware",
     "shared_apps.operations.tls_ask.TlsAskMiddleware",
@@ -260,13 +275,30 @@ STORAGES: dict[str, dict[str, Any]] = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- E-mail -----------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# EMAIL_URL or EMAIL_HOST/PORT/...: SMTP (checkin/mail_config.py); neither set: printed to the console.
+_mail = mail_settings(default_backend="django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = _mail.backend
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _mail.host, _mail.port, _mail.user, _mail.password
+EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT = _mail.use_tls, _mail.use_ssl, _mail.timeout
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or None  # with EMAIL_BACKEND=...filebased.EmailBackend (tests)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Check-in <no-reply@{CHECKIN_ROOT_DOMAIN}>")
 
 # --- Celery: without a broker, tasks run in-process ------------------------------
 REDIS_URL = env_str("REDIS_URL")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# One Redis, or its master found through Sentinel (checkin/redis_config.py).
+CHECKIN_REDIS_SENTINELS = sentinels_parse(env_str("CHECKIN_REDIS_SENTINELS"))
+CHECKIN_REDIS_SENTINEL_MASTER = env_str("CHECKIN_REDIS_SENTINEL_MASTER")
+CHECKIN_REDIS_SENTINEL_PASSWORD = env_str("CHECKIN_REDIS_SENTINEL_PASSWORD")
+_redis = redis_config(
+    url=REDIS_URL,
+    sentinels=CHECKIN_REDIS_SENTINELS,
+    master=CHECKIN_REDIS_SENTINEL_MASTER,
+    sentinel_password=CHECKIN_REDIS_SENTINEL_PASSWORD,
+)
+CELERY_BROKER_URL = _redis.celery_url or "memory://"
+CELERY_RESULT_BACKEND = _redis.celery_url or None
+CELERY_BROKER_TRANSPORT_OPTIONS = _redis.transport_options
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _redis.transport_options
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -274,10 +306,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Beat's memory of when each entry last ran: on a volume that outlives the process (deploy/README.md), or a
+# restart forgets it and the hourly and daily entries start counting again.
+CELERY_BEAT_SCHEDULE_FILENAME = env_str(
+    "CHECKIN_BEAT_SCHEDULE_FILE", str(PROJECT_ROOT / ".data" / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     # Each building closes its forgotten visits at its own local time; the task checks every 5 minutes.
     "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
-    "drop-removed-company-schemas": {"task": "tenancy.drop_removed_company_schemas", "schedule": 24 * 3600},
+    # Daily work at a calendar time: an interval would restart from every rollout and might never come due.
+    "drop-removed-company-schemas": {
+        "task": "tenancy.drop_removed_company_schemas",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "spare-schemas-refill": {"task": "tenancy.spare_schemas_refill", "schedule": 3600},
     # Notifications the broker could not take (Redis down) are handed over again once it is back.
     "notifications-outbox": {"task": "notifications.outbox_sweep_all", "schedule": 60.0},
@@ -293,37 +334,15 @@ CHECKIN_EXPORT_EXPIRY_DAYS = env_int("CHECKIN_EXPORT_EXPIRY_DAYS", 7)
 # running this long with nobody writing it (its worker gone for good) is marked failed by the hourly clean-up.
 CHECKIN_EXPORT_MAX_ATTEMPTS = env_int("CHECKIN_EXPORT_MAX_ATTEMPTS", 3)
 CHECKIN_EXPORT_STALE_MINUTES = env_int("CHECKIN_EXPORT_STALE_MINUTES", 30)
-# Keyed hash of suppressed e-mails; keep it stable (rotating it forgets every objection).
+# Keyed hash of suppressed e-mails (tenant_apps/privacy/subjects.py), apart from SECRET_KEY so that rotating that
+# one forgets no objection. To rotate this one, list the previous keys in the fallbacks, comma-separated: objections
+# hashed with them are still found (production refuses to start without a key of its own).
 CHECKIN_SUPPRESSION_KEY = env_str("CHECKIN_SUPPRESSION_KEY", SECRET_KEY)
+CHECKIN_SUPPRESSION_KEY_FALLBACKS = [key for key in env_str("CHECKIN_SUPPRESSION_KEY_FALLBACKS").split(",") if key]
 # Exports never live under a public URL: a private folder by default, a private bucket with =s3.
+# Shared by web (downloads) and worker (writes): a folder both mount, or a private bucket (checkin/export_storage.py).
 CHECKIN_EXPORT_STORAGE = env_str("CHECKIN_EXPORT_STORAGE", "filesystem")
-if CHECKIN_EXPORT_STORAGE == "s3":
-    STORAGES["exports"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env_str("CHECKIN_EXPORT_S3_BUCKET"),
-            "endpoint_url": env_str("CHECKIN_EXPORT_S3_ENDPOINT_URL") or None,
-            "region_name": env_str("CHECKIN_EXPORT_S3_REGION") or None,
-            "access_key": env_str("CHECKIN_EXPORT_S3_ACCESS_KEY_ID") or None,
-            "secret_key": env_str("CHECKIN_EXPORT_S3_SECRET_ACCESS_KEY") or None,
-            "location": env_str("CHECKIN_EXPORT_S3_PREFIX", "exports"),
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
-elif CHECKIN_EXPORT_STORAGE == "filesystem":
-    STORAGES["exports"] = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": env_str("CHECKIN_EXPORT_ROOT", str(PROJECT_ROOT / ".data" / "exports")),
-            "base_url": None,
-            "file_permissions_mode": 0o600,
-            "directory_permissions_mode": 0o700,
-        },
-    }
-else:
-    raise ImproperlyConfigured(f"CHECKIN_EXPORT_STORAGE={CHECKIN_EXPORT_STORAGE!r}: use 'filesystem' or 's3'.")
+STORAGES["exports"] = export_storage_config(CHECKIN_EXPORT_STORAGE, default_root=PROJECT_ROOT / ".data" / "exports")
 
 CELERY_BEAT_SCHEDULE |= {
     "privacy-purge-notices": {"task": "privacy.purge_notices_all", "schedule": crontab(hour=2, minute=30)},
@@ -344,6 +363,9 @@ REST_FRAMEWORK = {
 }
 # Company webhooks may only reach public addresses, so an admin cannot make the server call its own network.
 CHECKIN_WEBHOOK_ALLOW_PRIVATE = env_bool("CHECKIN_WEBHOOK_ALLOW_PRIVATE", False)
+# A delivery handed to the broker (or claimed by a worker) this long ago and still not sent is handed over
+# again by the outbox sweep, and its claim taken over: above the deliver task's time limit (180 s).
+CHECKIN_DELIVERY_TIMEOUT_SECONDS = env_int("CHECKIN_DELIVERY_TIMEOUT_SECONDS", 300)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Check-in company API",
@@ -366,24 +388,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# --- Logging: one line per event with the schema, never personal data -----------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
-    "formatters": {
-        "tenant": {"format": "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s: %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["tenant_context"], "formatter": "tenant"},
-    },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Logging: one line per event with the request id and tenant, never personal data -----------
+LOG_FORMAT = env_str("LOG_FORMAT", "text")  # json in production settings
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
 
 # --- Sentry: only with a DSN, and never with personal data ------------------------
+# Initialised when the apps are ready (checkin/apps.py), after the production settings set their own defaults.
 SENTRY_DSN = env_str("SENTRY_DSN")
-if SENTRY_DSN:
-    from checkin.sentry import init_sentry
-
-    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"))
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development")
+SENTRY_RELEASE = env_str("SENTRY_RELEASE") or env_str("CHECKIN_VERSION")
+# Where data may go (checkin/data_region.py): check --deploy warns when Sentry or the export bucket is elsewhere.
+CHECKIN_DATA_REGION = region_validate(env_str("CHECKIN_DATA_REGION", "eu"))

@@ -36,7 +36,7 @@ def user_invite(*, email: str, full_name: str, role: str, base_url: str, site_na
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, full_name=full_name, role=role, language=_supported(language))
+        user = User(email=email, full_name=full_name, role=role, language=language_supported(language))
         user.set_unusable_password()
         user.save()
     _send_link(user, base_url=base_url, site_name=site_name, template="accounts/email/invitation.txt",
@@ -44,7 +44,7 @@ def user_invite(*, email: str, full_name: str, role: str, base_url: str, site_na
     return user
 
 
-def _supported(language: str) -> str:
+def language_supported(language: str) -> str:
     """`language` (else the active one) if the platform speaks it, else the default."""
     code = (language or translation.get_language() or "").split("-")[0]
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.operations.encryption import EncryptedTextField
+
 
 class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
@@ -55,11 +57,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 class TwoFactorDevice(models.Model):
     """An account's authenticator app (TOTP, RFC 6238). Unconfirmed while its owner has not typed a first code.
 
-    The secret never leaves this row except on the set-up page; it is kept out of repr(), logs and the audit log.
+    The secret never leaves this row except on the set-up page; it is kept out of repr(), logs and the audit log,
+    and the row holds it encrypted (shared_apps/operations/encryption.py): a database dump does not pass the factor.
     """
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor_device")
-    secret = models.CharField(max_length=64)  # base32
+    secret = EncryptedTextField()  # base32 once decrypted
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_used_step = models.BigIntegerField(default=0)  # a code's 30-second step is accepted once, never again
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,6 +5,7 @@ from django.http import Http404
 from shared_apps.accounts.models import User
 from shared_apps.console.models import ApiToken, SupportGrant
 from shared_apps.console.selectors import support_grant_active
+from shared_apps.tenancy.desk_staff import desk_account
 from shared_apps.tenancy.models import Building, Tenant
 
 
@@ -13,6 +14,14 @@ def access_building(*, slug: str) -> Building:
     if building is None:
         raise Http404
     return building
+
+
+def access_desk_account(*, building: Building, user_id: int) -> User:
+    """A desk account of this building; another building's, or any other account, is 404."""
+    user = desk_account(building=building, user_id=user_id)
+    if user is None:
+        raise Http404
+    return user
 
 
 def access_company(*, slug: str) -> Tenant:

@@ -5,13 +5,22 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import SessionAuthentication
 
 from shared_apps.console.api.authentication import ApiTokenAuthentication, IsPlatformITUser
-from shared_apps.console.api.views import BuildingDetailView, BuildingListView, CompanyDetailView, CompanyListView
+from shared_apps.console.api.views import (
+    BuildingDetailView,
+    BuildingListView,
+    CompanyDetailView,
+    CompanyListView,
+    DeskStaffDetailView,
+    DeskStaffListView,
+)
 
 app_name = "api"
 
 urlpatterns = [
     path("buildings/", BuildingListView.as_view(), name="buildings"),
     path("buildings/<slug:slug>/", BuildingDetailView.as_view(), name="building"),
+    path("buildings/<slug:slug>/desk-staff/", DeskStaffListView.as_view(), name="desk_staff"),
+    path("buildings/<slug:slug>/desk-staff/<int:user_id>/", DeskStaffDetailView.as_view(), name="desk_account"),
     path("companies/", CompanyListView.as_view(), name="companies"),
     path("companies/<slug:slug>/", CompanyDetailView.as_view(), name="company"),
     path(
@@ -19,7 +28,9 @@ urlpatterns = [
         SpectacularAPIView.as_view(
             custom_settings={
                 "TITLE": "Check-in provisioning API",
-                "DESCRIPTION": "Buildings and companies, for the platform's IT automation on the root host.",
+                "DESCRIPTION": (
+                    "Buildings, their desk staff and companies, for the platform's IT automation on the root host."
+                ),
             },
             authentication_classes=[ApiTokenAuthentication, SessionAuthentication],
             permission_classes=[IsPlatformITUser],

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from checkin.text import NameFormField
@@ -36,6 +37,20 @@ class BuildingCreateForm(forms.Form):
     slug = forms.SlugField(label=_("Slug"), max_length=40, help_text=_("Becomes the host name <slug>.<root>."))
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="Europe/Brussels")
+    desk_email = forms.EmailField(
+        label=_("First desk e-mail (optional)"), required=False,
+        help_text=_("Receives a link to choose a password on the building's desk."),
+    )  # fmt: skip
+
+
+class DeskStaffInviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = NameFormField(label=_("Full name (optional)"), max_length=150, required=False)
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = translation.get_language()  # the inviter's, as a start
 
 
 class BuildingEditForm(forms.Form):

@@ -4,11 +4,14 @@ import datetime
 import hashlib
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
@@ -22,6 +25,28 @@ TOKEN_PREFIX_LENGTH = 8
 def it_actor(user: User) -> str:
     """How an IT user appears in the audit log."""
     return f"it:{user.email}"
+
+
+def it_account_create(*, email: str, full_name: str, password: str, actor: str) -> User:
+    """Create an IT account in `public`: the first one of an installation, or another. Audited.
+
+    It gets no second factor here: its first sign-in sends it to set up its authenticator app, as every
+    IT account must (accounts/two_factor.py), so the password alone never opens the console.
+    """
+    email = email.strip().lower()
+    full_name = full_name.strip()
+    validate_email(email)
+    if not full_name:
+        raise ValidationError({"full_name": _("Give the person's full name.")})
+    with schema_context("public"), transaction.atomic():
+        if User.objects.filter(email=email).exists():
+            raise ValidationError({"email": _("An account with this e-mail address exists already.")})
+        user = User(email=email, full_name=full_name, role=User.Role.IT, is_staff=True, is_superuser=True)
+        validate_password(password, user)
+        user.set_password(password)
+        user.save()
+        audit_record(actor=actor, action="it_account.create", object_ids={"user": [user.pk]})
+    return user
 
 
 def token_hash(secret: str) -> str:

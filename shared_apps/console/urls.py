@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shared_apps.console.views import audit, buildings, companies, maintenance, support, tokens
+from shared_apps.console.views import audit, buildings, companies, desk_staff, maintenance, support, tokens
 
 app_name = "console"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("buildings/<slug:slug>/", buildings.building_detail, name="building_detail"),
     path("buildings/<slug:slug>/archive/", buildings.building_archive_view, name="building_archive"),
     path("buildings/<slug:slug>/documents/", buildings.building_documents, name="building_documents"),
+    path("buildings/<slug:slug>/desk-staff/", desk_staff.desk_staff, name="building_desk_staff"),
+    path(
+        "buildings/<slug:slug>/desk-staff/<int:user_id>/deactivate/",
+        desk_staff.desk_staff_deactivate_view,
+        name="building_desk_staff_deactivate",
+    ),
     path("companies/", companies.company_list, name="companies"),
     path("companies/new/", companies.company_new, name="company_new"),
     path("companies/<slug:slug>/", companies.company_detail, name="company_detail"),

@@ -2,13 +2,10 @@
 
 from django_tenants.utils import schema_context
 
-from shared_apps.tenancy.models import Domain, Tenant
+from shared_apps.tenancy.hosts import host_tenant
 
 
 def domain_is_served(*, domain: str) -> bool:
-    """A host gets a certificate only when it routes to a live tenant (active or suspended), never a template."""
+    """A host gets a certificate exactly when the router would serve it (shared_apps/tenancy/hosts.py)."""
     with schema_context("public"):
-        return Domain.objects.filter(
-            domain=domain.strip().lower().rstrip("."),
-            tenant__status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED],
-        ).exists()
+        return host_tenant(domain) is not None

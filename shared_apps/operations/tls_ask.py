@@ -39,6 +39,6 @@ class TlsAskMiddleware:
         if request.method != "GET" or not _from_internal_network(request):
             return HttpResponseNotFound("Not Found", content_type="text/plain")
         domain = request.GET.get("domain", "")
-        if domain and len(domain) <= 253 and domain_is_served(domain=domain):
+        if domain and domain_is_served(domain=domain):
             return HttpResponse("allowed", content_type="text/plain")
         return HttpResponseNotFound("unknown domain", content_type="text/plain")

@@ -52,18 +52,18 @@ def validate_custom_domain(domain: str, *, company: Tenant | None = None) -> str
     return domain
 
 
-def validate_admin_email(email: str) -> str:
+def validate_admin_email(email: str, *, field: str = "admin_email") -> str:
     """The address as the account stores it: lower-cased, then checked, length included (lower-casing can
-    lengthen it, and a column too short for it is a database error)."""
+    lengthen it, and a column too short for it is a database error). Refusals name `field`."""
     email = email.strip().lower()
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationError({"admin_email": _("Enter a valid e-mail address.")}) from None
+        raise ValidationError({field: _("Enter a valid e-mail address.")}) from None
     try:
         MaxLengthValidator(User._meta.get_field("email").max_length)(email)
     except ValidationError as error:
-        raise ValidationError({"admin_email": error.messages}) from None
+        raise ValidationError({field: error.messages}) from None
     return email
 
 

@@ -5,12 +5,9 @@ from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from shared_apps.tenancy import db_roles
-from shared_apps.tenancy.brief_memory import BriefMemory
 from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.tenancy.hosts import host_name, host_tenant
 from shared_apps.tenancy.models import Domain, Tenant
-
-# Which tenant serves a host: looked up on every request, so remembered briefly (unknown hosts never are).
-_hosts: BriefMemory[Tenant] = BriefMemory(forget_on=("tenancy.Tenant", "tenancy.Domain", "tenancy.Building"))
 
 
 class TenantHostMiddleware(TenantMainMiddleware):
@@ -20,15 +17,18 @@ class TenantHostMiddleware(TenantMainMiddleware):
     suspended company answers with a page that says so, and nothing else.
     """
 
-    def get_tenant(self, domain_model: type[Domain], hostname: str) -> Tenant:
-        def lookup() -> Tenant:
-            return (
-                domain_model.objects.select_related("tenant", "tenant__building")
-                .get(domain=hostname, tenant__status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED])
-                .tenant
-            )
+    @staticmethod
+    def hostname_from_request(request: HttpRequest) -> str:
+        # Read as the TLS ask endpoint reads its domain (shared_apps/tenancy/hosts.py): django-tenants would strip
+        # `www.`, and get_host() would answer a host ALLOWED_HOSTS refuses with a 400 instead of the plain 404.
+        raw = request._get_raw_host()  # type: ignore[attr-defined]
+        return host_name(raw) or raw  # an unreadable host finds no tenant below
 
-        return _hosts.recall(hostname, lookup)
+    def get_tenant(self, domain_model: type[Domain], hostname: str) -> Tenant:
+        tenant = host_tenant(hostname)
+        if tenant is None:
+            raise domain_model.DoesNotExist(hostname)
+        return tenant
 
     def no_tenant_found(self, request: HttpRequest, hostname: str) -> HttpResponse:
         return HttpResponseNotFound("Not Found", content_type="text/plain")

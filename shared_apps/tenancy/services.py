@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_exists, tenant_context
 
+from checkin.public_links import public_origin
 from checkin.text import text_clean
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy import db_roles
@@ -28,9 +29,7 @@ def tenant_url(tenant: Tenant) -> str:
     """The address of a tenant's primary host, as users type it."""
     # Iterating .all() uses a prefetch when the caller made one.
     primary = [domain.domain for domain in tenant.domains.all() if domain.is_primary]
-    host = primary[0] if primary else settings.CHECKIN_ROOT_DOMAIN
-    port = f":{settings.CHECKIN_PUBLIC_PORT}" if settings.CHECKIN_PUBLIC_PORT else ""
-    return f"{settings.CHECKIN_URL_SCHEME}://{host}{port}"
+    return public_origin(primary[0] if primary else settings.CHECKIN_ROOT_DOMAIN)
 
 
 @db_roles.owner_privileges

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,8 +29,16 @@ from tenant_apps.api.serializers import (
     VisitSerializer,
     VisitUpdateSerializer,
 )
+from tenant_apps.visits.access import (
+    hosts_visible_to,
+    may_list_hosts,
+    may_list_visitors,
+    visitors_editable_by,
+    visitors_visible_to,
+    visits_of,
+    visits_visible_to,
+)
 from tenant_apps.visits.models import Host, Visit, Visitor
-from tenant_apps.visits.selectors import visits_of, visits_visible_to
 from tenant_apps.visits.services import (
     Actor,
     VisitorDetails,
@@ -106,8 +114,20 @@ class CompanyApi(viewsets.GenericViewSet):
     update=extend_schema(summary="Replace a visitor's details"),
 )
 class VisitorApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
+    """The portal's visitor rule (visits.access): a member opens the visitors of the visits they see and corrects
+    those of their own open visits, but lists none (no people search for them): 404, as the portal answers."""
+
     serializer_class = VisitorSerializer
-    queryset = Visitor.objects.order_by("last_name", "first_name", "id")
+
+    def get_queryset(self) -> QuerySet[Visitor]:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular inspecting the view: no user
+            return Visitor.objects.none()
+        user = cast(User, self.request.user)
+        if self.action == "list" and not may_list_visitors(user):
+            raise NotFound
+        editing = self.action in ("update", "partial_update")
+        visitors = visitors_editable_by(user) if editing else visitors_visible_to(user)
+        return visitors.order_by("last_name", "first_name", "id")
 
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -133,8 +153,17 @@ class VisitorApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
     retrieve=extend_schema(summary="Get a host"),
 )
 class HostApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
+    """Hosts for those who manage them (visits.access): a member gets 404, as on the portal's /hosts/."""
+
     serializer_class = HostSerializer
-    queryset = Host.objects.order_by("name", "id")
+
+    def get_queryset(self) -> QuerySet[Host]:
+        if getattr(self, "swagger_fake_view", False):
+            return Host.objects.none()
+        user = cast(User, self.request.user)
+        if not may_list_hosts(user):
+            raise NotFound
+        return hosts_visible_to(user).order_by("name", "id")
 
 
 @extend_schema_view(
@@ -170,7 +199,7 @@ class VisitApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
         return visits_filtered(**filters.validated_data).filter(pk__in=allowed.values("pk"))
 
     def create(self, request: Request) -> Response:
-        serializer = VisitCreateSerializer(data=request.data)
+        serializer = VisitCreateSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)
         visit = self._transition(visit_register, **serializer.validated_data)
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)

@@ -5,12 +5,14 @@ import re
 from typing import Any
 
 import phonenumbers
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from checkin.text import NameField, NameSerializerField
 from shared_apps.operations.api_input import JsonTypes
+from tenant_apps.visits.access import visitors_usable_by
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.services import OBJECTED_MESSAGE, visitor_objected
 
@@ -100,8 +102,16 @@ def _check_times(attrs: dict[str, Any], visit: Visit | None = None) -> None:
         raise serializers.ValidationError({"expected_end": [_("The departure must be after the arrival.")]})
 
 
+class UsableVisitorField(serializers.PrimaryKeyRelatedField):
+    """A visitor the requesting user may register a visit for (visits.access); any other id reads as unknown."""
+
+    def get_queryset(self) -> QuerySet[Visitor]:
+        user = self.context.get("user")
+        return visitors_usable_by(user) if user is not None else Visitor.objects.none()
+
+
 class VisitCreateSerializer(JsonTypes, serializers.Serializer[Visit]):
-    visitor = serializers.PrimaryKeyRelatedField(queryset=Visitor.objects.all())
+    visitor = UsableVisitorField(queryset=Visitor.objects.all())  # narrowed per request by get_queryset
     host = serializers.PrimaryKeyRelatedField(
         queryset=Host.objects.filter(is_active=True), allow_null=True, required=False, default=None
     )

@@ -1,12 +1,14 @@
-"""`migrate_schemas` that cannot leave a stale reception view behind.
+"""`migrate_schemas` that keeps the reception views readable and leaves none stale behind.
 
 Settings point django-tenants' `GET_EXECUTOR_FUNCTION` here. Whatever executor
 is chosen (the fleet executor of shared_apps/tenancy/migration_executor.py by
-default, or the one `--executor` names), the buildings' views are dropped before
-tenant schemas migrate and rebuilt once all of them have, so a migration may
-alter or drop a column the views select, and the views always match the
-migrated tables. (A custom `migrate_schemas` command cannot do this: django-tenants
-is installed first, so its command wins.)
+default, or the one `--executor` names), the buildings' views stay in place
+while tenant schemas migrate, so the desk board and the kiosk's code lookup
+keep answering during an upgrade (a migration they block sets its company
+aside: tenant_apps/desk/schema_migrate.py), and are rebuilt once all of them
+have, each building in one transaction, so they match the migrated tables and
+a reader never finds them missing. (A custom `migrate_schemas` command cannot
+do this: django-tenants is installed first, so its command wins.)
 """
 
 import logging
@@ -17,22 +19,21 @@ from django_tenants.migration_executors.base import MigrationExecutor
 from shared_apps.tenancy.db_roles import roles_sync_all
 from shared_apps.tenancy.migration_executor import migration_executor
 from shared_apps.tenancy.spare_schemas import spares_refill
-from tenant_apps.desk.reception_views import reception_views_drop_all, reception_views_rebuild_all
+from tenant_apps.desk.reception_views import reception_views_rebuild_all
 
 logger = logging.getLogger(__name__)
 
 
 def executor_rebuilding_reception_views(codename: str | None = None) -> type[MigrationExecutor]:
-    """The executor django-tenants would pick, wrapped to drop and rebuild the reception views."""
+    """The executor django-tenants would pick, wrapped to rebuild the reception views after the tenants migrate."""
     base: type[MigrationExecutor] = migration_executor(codename=codename)
 
     class ReceptionViewsExecutor(base):
         def run_multi_type_migrations(self, tenants: Any) -> None:
-            reception_views_drop_all()
             try:
                 super().run_multi_type_migrations(tenants=tenants)
             except BaseException:
-                # Put back what still matches, so a failed deploy does not also blind the desk.
+                # Views over what did migrate, so that a company set aside by a failed run is back on the desk.
                 try:
                     reception_views_rebuild_all()
                 except Exception:

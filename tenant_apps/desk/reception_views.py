@@ -27,20 +27,27 @@ Every rebuild takes a transaction-level advisory lock on the building, then
 reads the building's companies: two provisionings in one building queue there,
 and the second one's views include the first one's company.
 
-Views block `ALTER COLUMN TYPE` and `DROP COLUMN` on what they select, so
-`migrate_schemas` drops them before company migrations and rebuilds them after
-(see `tenant_apps/desk/migration_executor.py`), and a company's removal
-rebuilds its building's views (without it) before its schema is dropped. The
-views are new objects after each rebuild, so the rebuild grants them again to
-the building's desk role (shared_apps/tenancy/db_roles.py), in the same round trip.
+The views stay in place while `migrate_schemas` runs, so the desk and the
+kiosk's code lookup keep answering during an upgrade; they are rebuilt at its
+end (`tenant_apps/desk/migration_executor.py`), each building in one
+transaction, so a reader waits a moment for the new views and never finds
+none. Views block `ALTER COLUMN TYPE` and `DROP COLUMN` on what they select:
+only a company migration that hits this sets its company aside
+(`reception_views_without`, used by `tenant_apps/desk/schema_migrate.py`).
+A company's removal rebuilds its building's views (without it) before its
+schema is dropped. The views are new objects after each rebuild, so the
+rebuild grants them again to the building's desk role
+(shared_apps/tenancy/db_roles.py), in the same round trip.
 """
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from shared_apps.tenancy.db_roles import owner_privileges, views_grant_statements
 from shared_apps.tenancy.models import Building, Tenant
@@ -49,6 +56,8 @@ VISITS_VIEW = "desk_visits"
 HOSTS_VIEW = "desk_hosts"
 # First key of the rebuild's pg_advisory_xact_lock(key, building id): "desk" in ASCII.
 _LOCK_KEY = 0x6465736B
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -169,13 +178,14 @@ def _lz4_available() -> bool:
 
 @owner_privileges
 @transaction.atomic
-def reception_views_rebuild(*, building: Building) -> int:
+def reception_views_rebuild(*, building: Building, leaving_out: str = "") -> int:
     """(Re)create the building's views over its ACTIVE company schemas; returns how many companies they cover.
 
     Call it in the same transaction as any change to the building's set of
     active companies or to a company's name: provisioning, rename, suspension,
     removal (before the schema is dropped), and after company migrations. A
     building without companies gets empty views with the same columns.
+    `leaving_out` names a company schema to keep out of them (see `reception_views_without`).
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, building.pk])
@@ -198,7 +208,7 @@ def reception_views_rebuild(*, building: Building) -> int:
         existing = {row[0] for row in cursor.fetchall()}
         if reception not in existing:
             return 0
-        companies = [company for company in active if company.schema_name in existing]
+        companies = [c for c in active if c.schema_name in existing and c.schema_name != leaving_out]
         statements = view_statements(reception_schema=reception, companies=companies)
         # Recreated views lost their grants: the building's desk role may read them, and nothing else.
         statements += views_grant_statements(reception, [view.name for view in DESK_VIEWS])
@@ -208,12 +218,48 @@ def reception_views_rebuild(*, building: Building) -> int:
 
 @owner_privileges
 @transaction.atomic
-def reception_views_drop_all() -> None:
-    """Drop every building's views, so that company migrations may alter what they select."""
-    receptions = Tenant.objects.filter(type=Tenant.Type.RECEPTION).exclude(building=None)
+def _reception_views_drop(*, building: Building) -> None:
+    receptions = Tenant.objects.filter(building=building, type=Tenant.Type.RECEPTION)
     with connection.cursor() as cursor:
         for schema in receptions.values_list("schema_name", flat=True):
             cursor.execute(";\n".join(reception_views_drop_statements(reception_schema=schema)))
+
+
+@contextmanager
+def reception_views_without(schema_name: str) -> Iterator[None]:
+    """The views of the company's building without that company while the block runs, then with it again.
+
+    For a migration that the views block (a column they select changes type or
+    goes): the building's other companies stay on the desk meanwhile. The
+    building's advisory lock is held at session level throughout, so parallel
+    migrations of one building set their companies aside in turn, never each
+    other's back in. Anything but a company of a building passes through.
+    """
+    company = Tenant.objects.filter(schema_name=schema_name, type=Tenant.Type.COMPANY).exclude(building=None).first()
+    if company is None or company.building is None:
+        yield
+        return
+    building = company.building
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_KEY, building.pk])
+    try:
+        try:
+            reception_views_rebuild(building=building, leaving_out=schema_name)
+        except DatabaseError:
+            # This release's views may read a column other companies have not got yet: no views until
+            # the rebuild that ends `migrate_schemas`, when every company has it.
+            logger.warning("Views of building %s dropped until the migrations end.", building.slug, exc_info=True)
+            _reception_views_drop(building=building)
+        try:
+            yield
+        finally:
+            try:
+                reception_views_rebuild(building=building)
+            except DatabaseError:
+                logger.warning("Views of building %s wait for the migrations to end.", building.slug, exc_info=True)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_KEY, building.pk])
 
 
 def reception_views_rebuild_all() -> int:

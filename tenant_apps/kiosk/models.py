@@ -4,9 +4,15 @@ These tables live in the building's reception schema. They hold no visitor
 data: visits are written in the schema of the company visited.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def state_nonce_new() -> str:
+    return secrets.token_urlsafe(12)
 
 
 class Kiosk(models.Model):
@@ -20,6 +26,9 @@ class Kiosk(models.Model):
     )
     last_seen_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Named in the state cookie (tenant_apps/kiosk/state.py) and replaced when a visitor starts or the kiosk is
+    # reset: a copy of an earlier cookie then names an old nonce and shows nothing of the earlier visitor.
+    state_nonce = models.CharField(max_length=24, default=state_nonce_new)
 
     class Meta:
         ordering = ["name", "id"]

@@ -26,6 +26,11 @@ def kiosk_companies(*, building: Building) -> QuerySet[Tenant]:
     return companies_in_building(building_id=building.pk).order_by("name")
 
 
+def kiosk_state_nonce(*, kiosk_id: int) -> str | None:
+    """The kiosk's current state nonce, read fresh: a remembered device may hold an older one."""
+    return Kiosk.objects.filter(pk=kiosk_id).values_list("state_nonce", flat=True).first()
+
+
 # Each kiosk step after the company's choice reads it again: remembered briefly (shared_apps/tenancy/brief_memory.py).
 # A suspension is seen at once by this process, by others within seconds, as for the company's own host.
 _companies: BriefMemory[Tenant] = BriefMemory(forget_on=("tenancy.Tenant", "tenancy.Building"))

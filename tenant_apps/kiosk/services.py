@@ -16,7 +16,7 @@ from django_tenants.utils import tenant_context
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building, Tenant
-from tenant_apps.kiosk.models import Kiosk, PairingCode
+from tenant_apps.kiosk.models import Kiosk, PairingCode, state_nonce_new
 from tenant_apps.kiosk.selectors import FoundVisit, visit_by_code
 from tenant_apps.kiosk.throttle import code_subject, throttle_exceeded, throttle_hit
 from tenant_apps.kiosk.tokens import device_token_hash, device_token_new, pairing_code_new
@@ -91,6 +91,16 @@ def kiosk_pair(*, code: str, client: str, building: Building) -> tuple[Kiosk, st
         object_ids={"kiosk": [kiosk.pk], "pairing_code": [pairing.pk]},
     )
     return kiosk, token
+
+
+def kiosk_state_restart(*, kiosk_id: int) -> str:
+    """A new nonce for the kiosk's state cookie: every earlier cookie of the device stops showing anything.
+
+    A queryset update, not a save: the device stays remembered (its nonce is never read from that memory).
+    """
+    nonce = state_nonce_new()
+    Kiosk.objects.filter(pk=kiosk_id).update(state_nonce=nonce)
+    return nonce
 
 
 @transaction.atomic

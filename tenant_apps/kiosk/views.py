@@ -40,6 +40,7 @@ from tenant_apps.kiosk.state import (
     stamped,
     state_get,
     state_reset,
+    state_restart,
     state_store,
     state_update,
 )
@@ -98,7 +99,7 @@ def pair(request: HttpRequest) -> HttpResponse:
             )
         else:
             response = redirect("kiosk:start")
-            state_reset(request, kiosk_id=kiosk.pk)
+            state_restart(request, kiosk_id=kiosk.pk)
             state_store(request, response)
             device_cookie_set(response, request, token)
             return response
@@ -107,8 +108,8 @@ def pair(request: HttpRequest) -> HttpResponse:
 
 @kiosk_required
 def start(request: KioskRequest) -> HttpResponse:
-    """Language first. Arriving here forgets everything the previous visitor did."""
-    state_reset(request, kiosk_id=request.kiosk.pk)
+    """Language first. Arriving here forgets everything the previous visitor did, on the server too."""
+    state_restart(request, kiosk_id=request.kiosk.pk)
     languages = [(code, LANGUAGE_NAMES.get(code, code)) for code in request.building.kiosk_languages]
     return _render(request, "kiosk/start.html", {"languages": languages})
 
@@ -119,7 +120,7 @@ def language(request: KioskRequest) -> HttpResponse:
     chosen = request.POST.get("language", "")
     if chosen not in request.building.kiosk_languages:
         return redirect("kiosk:start")
-    state_reset(request, kiosk_id=request.kiosk.pk)
+    state_restart(request, kiosk_id=request.kiosk.pk)  # a visitor starts (the start screen may be long gone)
     state_update(request, kiosk_id=request.kiosk.pk, lang=chosen)
     return redirect("kiosk:menu")
 
@@ -127,7 +128,7 @@ def language(request: KioskRequest) -> HttpResponse:
 @kiosk_required
 @require_POST
 def reset(request: KioskRequest) -> HttpResponse:
-    state_reset(request, kiosk_id=request.kiosk.pk)
+    state_restart(request, kiosk_id=request.kiosk.pk)
     return redirect("kiosk:start")
 
 

@@ -5,6 +5,7 @@ purge or erasure takes its delivery log with it. Error texts hold an error
 class and a status code, never an address or a name.
 """
 
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -34,14 +36,26 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    # Set once the broker has taken the task: a pending delivery without it waits for the outbox sweep.
+    # Set once the broker has taken the task (or when a retry is due): a pending delivery without it, or
+    # handed over long ago and still not sent, is handed over again by the outbox sweep.
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    # When a worker claimed it (pending -> sending); a claim older than CHECKIN_DELIVERY_TIMEOUT_SECONDS is
+    # a worker that died or lost its database mid-send, and may be taken over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Goes out with the message (e-mail Message-ID, webhook Idempotency-Key) so a receiver can drop a copy.
+    # Made by the database, so the rows that existed before the column each got their own too.
+    idempotency_key = models.UUIDField(db_default=RandomUUID(), unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["-created_at"], name="delivery_created_idx"),
             models.Index(fields=["created_at"], condition=models.Q(enqueued_at=None), name="delivery_outbox_idx"),
+            models.Index(
+                fields=["enqueued_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="delivery_unsent_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,10 @@
 """Writes of the notifications app: queue a delivery, record its outcome, and the company's webhook settings.
 
 Every function runs in the schema of the company whose visit it concerns.
-Queuing creates a `pending` Delivery and hands its id to the Celery task;
-the task calls `delivery_send`, which either marks it `sent` or records the
-failure (the task retries with back-off and marks it `failed` after its last try).
+Queuing creates a `pending` Delivery in the caller's transaction (the visit
+services call it inside theirs) and hands its id to the Celery task on commit;
+the task sends it through `sending.delivery_attempt` (exactly once, retried
+with back-off, `failed` after its last try).
 """
 
 import datetime as dt
@@ -11,12 +12,14 @@ import logging
 import smtplib
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
-from tenant_apps.notifications.emails import cancellation_email, host_arrival_email, invitation_email, reschedule_email
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
+from tenant_apps.notifications.triggers import in_this_schema
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
 from tenant_apps.visits.models import CompanySettings, Visit
 from tenant_apps.visits.selectors import company_settings, company_settings_remembered
@@ -33,8 +36,11 @@ class DeliveryError(Exception):
 
 
 def _queue(visit: Visit, kind: str) -> Delivery:
+    """Write the delivery in the caller's transaction, so it is stored with the visit's change or not at all
+    (a transactional outbox: no database failure after the commit can lose it), and hand it to the broker
+    once that transaction commits."""
     delivery = Delivery.objects.create(visit=visit, kind=kind)
-    delivery_enqueue(delivery=delivery)
+    transaction.on_commit(in_this_schema(delivery_enqueue, delivery=delivery), robust=True)
     return delivery
 
 
@@ -53,9 +59,20 @@ def delivery_enqueue(*, delivery: Delivery) -> bool:
 
 
 def outbox_sweep(*, older_than: dt.timedelta = dt.timedelta(seconds=30)) -> int:
-    """Enqueue the pending deliveries the broker never took (current schema); how many went."""
+    """Hand the broker again what is not on its way (current schema); how many went.
+
+    That is: pending deliveries it never took (older than `older_than`), those it took (or whose retry was
+    due) longer ago than CHECKIN_DELIVERY_TIMEOUT_SECONDS and still not sent (the message was lost with a
+    worker, or its retry could not be queued), and claims left `sending` that long by a worker that died.
+    A delivery handed over twice is still sent once: the try that does not get the claim sends nothing.
+    """
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.CHECKIN_DELIVERY_TIMEOUT_SECONDS)
+    not_on_its_way = Q(enqueued_at=None) | Q(enqueued_at__lt=stale)
     waiting = Delivery.objects.filter(
-        status=Delivery.Status.PENDING, enqueued_at=None, created_at__lt=timezone.now() - older_than
+        Q(status=Delivery.Status.PENDING, enqueued_at=None, created_at__lt=now - older_than)
+        | Q(status=Delivery.Status.PENDING, enqueued_at__lt=stale)
+        | (Q(status=Delivery.Status.SENDING, claimed_at__lt=stale) & not_on_its_way)
     ).order_by("created_at")[:500]
     return sum(delivery_enqueue(delivery=delivery) for delivery in waiting)
 
@@ -133,7 +150,7 @@ def arrival_payload(visit: Visit) -> dict[str, Any]:
     }
 
 
-def _log_attempt(result: WebhookResult, *, event: str, delivery: Delivery | None) -> WebhookAttempt:
+def webhook_attempt_log(result: WebhookResult, *, event: str, delivery: Delivery | None) -> WebhookAttempt:
     return WebhookAttempt.objects.create(
         delivery=delivery,
         event=event,
@@ -152,82 +169,37 @@ def error_summary(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _send(delivery: Delivery) -> None:
-    visit = delivery.visit
-    if delivery.kind == Delivery.Kind.HOST_WEBHOOK:
-        settings = company_settings()
-        if not settings.webhook_url:
-            raise DeliveryError("No webhook URL is set")
-        result = webhook_post(
-            url=settings.webhook_url,
-            secret=settings.webhook_secret,
-            event=ARRIVAL_EVENT,
-            payload=arrival_payload(visit),
-            delivery_id=delivery.pk,
-        )
-        _log_attempt(result, event=ARRIVAL_EVENT, delivery=delivery)
-        if not result.succeeded:
-            raise DeliveryError(result.error)
-        return
-    build = {
-        Delivery.Kind.INVITATION: invitation_email,
-        Delivery.Kind.CANCELLATION: cancellation_email,
-        Delivery.Kind.RESCHEDULE: reschedule_email,
-        Delivery.Kind.HOST_EMAIL: host_arrival_email,
-    }[Delivery.Kind(delivery.kind)]
-    build(visit=visit).send()
-
-
-def delivery_send(*, delivery: Delivery, final_try: bool) -> bool:
-    """One try at a delivery. Success marks it sent; a failure is recorded, and marks it failed on the final try.
-
-    Returns whether it was sent; the caller retries while it returns False and tries remain.
-    """
-    delivery.attempts += 1
-    try:
-        _send(delivery)
-    except Exception as exc:
-        delivery.last_error = error_summary(exc)
-        delivery.status = Delivery.Status.FAILED if final_try else Delivery.Status.PENDING
-        delivery.save(update_fields=["attempts", "last_error", "status", "updated_at"])
-        return False
-    delivery.status = Delivery.Status.SENT
-    delivery.sent_at = timezone.now()
-    delivery.save(update_fields=["attempts", "status", "sent_at", "updated_at"])
-    return True
-
-
 @transaction.atomic
 def webhook_settings_update(*, url: str, actor: str) -> tuple[CompanySettings, str | None]:
     """Set or clear the webhook URL. A first URL gets a fresh secret, returned once so the admin can copy it."""
-    settings = company_settings()
-    settings.webhook_url = url
+    company = company_settings()
+    company.webhook_url = url
     new_secret = None
-    if url and not settings.webhook_secret:
-        new_secret = settings.webhook_secret = webhook_secret_new()
-    settings.save(update_fields=["webhook_url", "webhook_secret", "updated_at"])
+    if url and not company.webhook_secret:
+        new_secret = company.webhook_secret = webhook_secret_new()
+    company.save(update_fields=["webhook_url", "webhook_secret", "updated_at"])
     audit_record(actor=actor, action="notifications.webhook_updated", details={"url_set": bool(url)})
-    return settings, new_secret
+    return company, new_secret
 
 
 @transaction.atomic
 def webhook_secret_regenerate(*, actor: str) -> str:
     """Replace the signing secret; the old one stops verifying at once. Returns the new secret, shown once."""
-    settings = company_settings()
-    settings.webhook_secret = webhook_secret_new()
-    settings.save(update_fields=["webhook_secret", "updated_at"])
+    company = company_settings()
+    company.webhook_secret = webhook_secret_new()
+    company.save(update_fields=["webhook_secret", "updated_at"])
     audit_record(actor=actor, action="notifications.webhook_secret_regenerated")
-    return settings.webhook_secret
+    return company.webhook_secret
 
 
 def webhook_send_test(*, actor: str) -> WebhookAttempt:
     """POST a signed `ping` event to the company's webhook now, and log the attempt."""
-    settings = company_settings()
-    if not settings.webhook_url:
+    company = company_settings()
+    if not company.webhook_url:
         raise DeliveryError("No webhook URL is set")
     payload = {"event": TEST_EVENT, "sent_at": timezone.now()}
     result = webhook_post(
-        url=settings.webhook_url, secret=settings.webhook_secret, event=TEST_EVENT, payload=payload, delivery_id=None
+        url=company.webhook_url, secret=company.webhook_secret, event=TEST_EVENT, payload=payload, delivery_id=None
     )
     audit_record(actor=actor, action="notifications.webhook_tested", details={"status": result.status_code})
-    return _log_attempt(result, event=TEST_EVENT, delivery=None)
+    return webhook_attempt_log(result, event=TEST_EVENT, delivery=None)

@@ -1,50 +1,68 @@
-"""The one Celery task that sends a delivery, retried with exponential back-off.
+"""The Celery task that sends a delivery, and the outbox sweep that hands the broker what it lost.
 
 Sent from inside the company's schema, so tenant-schemas-celery runs it there.
 """
 
+import logging
+from contextlib import suppress
+
 from celery import Task
+from django.db import DatabaseError
 from django_tenants.utils import tenant_context
 
 from checkin.celery import app
 from shared_apps.tenancy.models import Tenant
-from tenant_apps.notifications.models import Delivery
-from tenant_apps.notifications.services import DeliveryError, delivery_send, outbox_sweep
-
-MAX_RETRIES = 5  # six tries in all: after about 30 s, 1, 2, 4 and 8 minutes (with jitter)
-
-
-@app.task(
-    bind=True,
-    autoretry_for=(DeliveryError,),
-    max_retries=MAX_RETRIES,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    acks_late=True,
+from tenant_apps.notifications.sending import (
+    Outcome,
+    delivery_attempt,
+    delivery_failure_audit,
+    delivery_retry_due,
+    retry_countdown,
 )
-def deliver(self: Task, delivery_id: int) -> str:
-    """Send one delivery; raise DeliveryError to be retried, until the last try marks it failed."""
-    delivery = Delivery.objects.select_related("visit__visitor", "visit__host__user").filter(pk=delivery_id).first()
-    if delivery is None:  # the visit was purged or erased meanwhile
-        return "gone"
-    if delivery.status == Delivery.Status.SENT:
-        return "sent"
-    final_try = self.request.retries >= MAX_RETRIES
-    if delivery_send(delivery=delivery, final_try=final_try):
-        return "sent"
-    if final_try:
-        return "failed"
-    if self.request.is_eager:
+from tenant_apps.notifications.services import error_summary, outbox_sweep
+
+logger = logging.getLogger(__name__)
+
+# A try sends one message (a 10 s webhook timeout, an SMTP exchange) and may wait up to 90 s to record it;
+# well below CHECKIN_DELIVERY_TIMEOUT_SECONDS, after which another worker may take a claim over.
+DELIVER_TIME_LIMIT = 180
+
+
+def _again(task: Task, delivery_id: int, exc: Exception) -> str:
+    """Retry later with back-off, noting when (so the sweep waits for it); eagerly, at once."""
+    if task.request.is_eager:
         # Without a broker (and with eager errors propagated) Celery would raise its Retry to the
         # caller; try again in-process instead, without the back-off wait.
-        return str(self.apply((delivery_id,), retries=self.request.retries + 1).get())
-    raise DeliveryError(delivery.last_error)
+        return str(task.apply((delivery_id,), retries=task.request.retries + 1).get())
+    countdown = retry_countdown(task.request.retries)
+    with suppress(DatabaseError):  # the database may be what failed: the sweep then finds it by its old stamp
+        delivery_retry_due(delivery_id, countdown)
+    raise task.retry(exc=exc, countdown=countdown)
+
+
+@app.task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True, time_limit=DELIVER_TIME_LIMIT)
+def deliver(self: Task, delivery_id: int) -> str:
+    """Send one delivery exactly once. Every error leads to a retry with back-off (a failed send up to its
+    last try, which marks it failed); a retry that cannot be queued leaves it to the outbox sweep."""
+    try:
+        outcome = delivery_attempt(delivery_id)
+    except Exception as exc:  # the database went away mid-try, or worse: never drop the delivery
+        if self.request.is_eager:
+            raise
+        error = error_summary(exc)
+        logger.warning("delivery %s: %s, retrying", delivery_id, error)
+        delivery_failure_audit(delivery_id, kind="", error=error, attempt=self.request.retries + 1, final=False)
+        return _again(self, delivery_id, exc)
+    if outcome is Outcome.RETRY or (outcome is Outcome.BUSY and not self.request.is_eager):
+        # Busy: another try holds a fresh claim (or one that died holds it until it is stale): look again later,
+        # when it is sent (nothing to do) or its claim may be taken over.
+        return _again(self, delivery_id, RuntimeError(f"delivery {outcome.value}"))
+    return outcome.value
 
 
 @app.task(name="notifications.outbox_sweep_all")
 def outbox_sweep_all() -> int:
-    """Every minute (beat): hand the broker what it could not take when it was down, company by company."""
+    """Every minute (beat): hand the broker again what it never took or lost, company by company."""
     companies = Tenant.objects.filter(
         type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
     ).order_by("pk")

@@ -1,4 +1,4 @@
-"""How visit services ask for notifications: after their transaction commits, in their company's schema."""
+"""How deliveries written in a transaction are handed to the broker: after it commits, in their company's schema."""
 
 from collections.abc import Callable
 from typing import Any

@@ -24,6 +24,8 @@ SIGNATURE_HEADER = "X-Checkin-Signature"
 TIMESTAMP_HEADER = "X-Checkin-Timestamp"
 EVENT_HEADER = "X-Checkin-Event"
 DELIVERY_HEADER = "X-Checkin-Delivery"
+# The same for every try of one delivery: a receiver that saw it already can drop the copy.
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 TIMEOUT_SECONDS = 10
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a label, not a secret
 
@@ -95,7 +97,13 @@ def _pinned_connection(url: urllib.parse.SplitResult, address: str) -> http.clie
 
 
 def webhook_post(
-    *, url: str, secret: str, event: str, payload: dict[str, Any], delivery_id: int | None
+    *,
+    url: str,
+    secret: str,
+    event: str,
+    payload: dict[str, Any],
+    delivery_id: int | None,
+    idempotency_key: str | None = None,
 ) -> WebhookResult:
     """POST `payload` as signed JSON; any answer outside 2xx (a redirect too: the signed body must reach the URL
     the admin set), a timeout or a refused connection is a failure."""
@@ -110,6 +118,8 @@ def webhook_post(
     }
     if delivery_id is not None:
         headers[DELIVERY_HEADER] = str(delivery_id)
+    if idempotency_key is not None:
+        headers[IDEMPOTENCY_HEADER] = idempotency_key
     started = time.monotonic()
     status: int | None = None
     error = ""

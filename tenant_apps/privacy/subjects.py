@@ -23,6 +23,8 @@ from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all
 from tenant_apps.privacy.models import SuppressedEmail
+from tenant_apps.visits.access import access_visitor as visitor_access
+from tenant_apps.visits.access import may_list_visitors
 from tenant_apps.visits.models import Visit, VisitEvent, Visitor
 
 SEARCH_LIMIT = 50
@@ -44,13 +46,11 @@ def persons_find(*, query: str) -> QuerySet[Visitor]:
 
 
 def access_visitor(*, user: User, visitor_id: int) -> Visitor:
-    """A visitor of this company for one of its admins; 404 when missing or not allowed."""
-    if not user.is_authenticated or user.role != User.Role.ADMIN:
+    """A visitor whose whole record `user` may read, correct and erase: only who may search everyone
+    (`may_list_visitors`), a member never, even for their own visitor; 404 when missing or not allowed."""
+    if not may_list_visitors(user):
         raise Http404
-    visitor = Visitor.objects.filter(pk=visitor_id).first()
-    if visitor is None:
-        raise Http404
-    return visitor
+    return visitor_access(user, visitor_id, edit=True)
 
 
 def _values(row: Any, names: list[str]) -> dict[str, Any]:
@@ -122,9 +122,15 @@ def person_erase(*, visitor: Visitor, user: User, request: HttpRequest | None = 
     return erasure
 
 
-def _email_hash(email: str) -> str:
+def _email_hash(email: str, *, key: str | None = None) -> str:
     message = f"{tenant_connection().schema_name}:{email.strip().lower()}".encode()
-    return hmac.new(settings.CHECKIN_SUPPRESSION_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new((key or settings.CHECKIN_SUPPRESSION_KEY).encode(), message, hashlib.sha256).hexdigest()
+
+
+def _email_hashes(email: str) -> list[str]:
+    """The address's hash under the current key and under each previous one (CHECKIN_SUPPRESSION_KEY_FALLBACKS)."""
+    keys = [settings.CHECKIN_SUPPRESSION_KEY, *settings.CHECKIN_SUPPRESSION_KEY_FALLBACKS]
+    return [_email_hash(email, key=key) for key in keys]
 
 
 @transaction.atomic
@@ -148,12 +154,12 @@ def visitor_is_suppressed(email: str) -> bool:
     The kiosk and the portal call it before creating a visitor; only a fresh,
     recorded consent may proceed, followed by `suppression_lift`.
     """
-    return bool(email.strip()) and SuppressedEmail.objects.filter(email_hash=_email_hash(email)).exists()
+    return bool(email.strip()) and SuppressedEmail.objects.filter(email_hash__in=_email_hashes(email)).exists()
 
 
 def suppression_lift(*, email: str, actor: str) -> bool:
     """The person gave consent again (e.g. accepted the notice at the kiosk): stop suppressing them; audited."""
-    deleted, _ = SuppressedEmail.objects.filter(email_hash=_email_hash(email)).delete()
+    deleted, _ = SuppressedEmail.objects.filter(email_hash__in=_email_hashes(email)).delete()
     if deleted:
         audit_record(actor=actor, action="subject.consent_renewed", details={"suppressions": deleted})
     return bool(deleted)

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from checkin.text import NameField
+from shared_apps.operations.encryption import EncryptedTextField
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English"), ("de", "Deutsch")]
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed on a kiosk
@@ -29,7 +30,7 @@ class CompanySettings(models.Model):
     show_hosts_on_kiosk = models.BooleanField(_("show the host list on the kiosk"), default=False)
     require_two_factor = models.BooleanField(_("require two-factor authentication"), default=False)
     webhook_url = models.URLField(_("webhook URL"), blank=True)
-    webhook_secret = models.CharField(_("webhook secret"), max_length=128, blank=True)
+    webhook_secret = EncryptedTextField(_("webhook secret"), blank=True)  # stored encrypted
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

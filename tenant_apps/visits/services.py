@@ -23,7 +23,6 @@ from tenant_apps.notifications.services import (
     delivery_queue_invitation,
     delivery_queue_reschedule,
 )
-from tenant_apps.notifications.triggers import in_this_schema
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor
 
 OBJECTED_MESSAGE = gettext_lazy(
@@ -85,7 +84,7 @@ def visit_register(
     )
     _event(visit, VisitEvent.Kind.REGISTERED, actor)
     if visit.channel in INVITED_CHANNELS:  # a walk-in is checked in at once and gets no invitation
-        transaction.on_commit(in_this_schema(delivery_queue_invitation, visit_id=visit.pk), robust=True)
+        delivery_queue_invitation(visit_id=visit.pk)
     return visit
 
 
@@ -99,7 +98,7 @@ def visit_reschedule(*, visit: Visit, expected_start: dt.datetime, expected_end:
     visit.expected_start, visit.expected_end = expected_start, expected_end
     _save(visit, actor, ["expected_start", "expected_end"])
     _event(visit, VisitEvent.Kind.RESCHEDULED, actor)
-    transaction.on_commit(in_this_schema(delivery_queue_reschedule, visit_id=visit.pk), robust=True)
+    delivery_queue_reschedule(visit_id=visit.pk)
     return visit
 
 
@@ -192,8 +191,7 @@ def _arrive(visit: Visit, actor: Actor, *, notice_version: str, rules_version: s
 
 
 def _queue_arrival(visit: Visit) -> None:
-    arrival = in_this_schema(delivery_queue_arrival, visit_id=visit.pk, has_host=visit.host_id is not None)
-    transaction.on_commit(arrival, robust=True)
+    delivery_queue_arrival(visit_id=visit.pk, has_host=visit.host_id is not None)
 
 
 @transaction.atomic
@@ -223,7 +221,7 @@ def visit_cancel(*, visit: Visit, actor: Actor) -> Visit:
     visit.state = Visit.State.CANCELLED
     _save(visit, actor, ["state"])
     _event(visit, VisitEvent.Kind.CANCELLED, actor)
-    transaction.on_commit(in_this_schema(delivery_queue_cancellation, visit_id=visit.pk), robust=True)
+    delivery_queue_cancellation(visit_id=visit.pk)
     return visit
 
 

@@ -45,7 +45,6 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
-os.environ.pop("REDIS_URL", None)  # eager tasks in the web process, as the docstring says
 
 BUILDING = "loadbench"
 DESK_EMAIL = "desk@loadbench.example"
@@ -208,8 +207,8 @@ def desk_email(number: int) -> str:
     return DESK_EMAIL.replace("@", f"{number}@")
 
 
-def desk_poll(number: int, port: int, interval: float, deadline: float, timings: Timings) -> None:
-    """A desk signed in through the login form and the code step, reading the board's live part as desk.js does."""
+def desk_signed_in(number: int, port: int) -> Browser:
+    """Desk account `number` signed in through the login form and the code step."""
     from shared_apps.accounts import totp
 
     desk = Browser(port, f"{BUILDING}.localhost")
@@ -218,6 +217,12 @@ def desk_poll(number: int, port: int, interval: float, deadline: float, timings:
     assert status == 302, f"the desk could not sign in ({status})"
     status, _, _ = desk.request("POST", "/accounts/two-factor/", {"code": totp.code_at(DESK_SECRET, totp.step_at())})
     assert status == 302, f"the desk's second factor was refused ({status})"
+    return desk
+
+
+def desk_poll(number: int, port: int, interval: float, deadline: float, timings: Timings) -> None:
+    """A signed-in desk reading the board's live part as desk.js does."""
+    desk = desk_signed_in(number, port)
     while time.perf_counter() < deadline:
         status, _, elapsed = desk.request("GET", "/desk/board/")
         timings.add("board", status, elapsed)
@@ -364,6 +369,7 @@ def main() -> None:
     parser.add_argument("--screens", action="store_true", help="also GET every screen, as a tablet's browser does")
     parser.add_argument("--rate", type=float, default=150.0, help="check-ins/s to prepare devices and codes for")
     args = parser.parse_args()
+    os.environ.pop("REDIS_URL", None)  # eager tasks in the web process, as the docstring says
 
     from tests.bench.throwaway import throwaway_database
 

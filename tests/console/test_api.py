@@ -142,7 +142,8 @@ def test_the_openapi_schema_is_served_to_it(api, it_staff):
     assert it_staff.get("/api/v1/schema/").status_code == 200  # the console session may read it too
 
 
-API_URLS = ["/api/v1/buildings/", "/api/v1/buildings/tower/", "/api/v1/companies/", "/api/v1/companies/acme/"]
+API_URLS = ["/api/v1/buildings/", "/api/v1/buildings/tower/", "/api/v1/buildings/tower/desk-staff/",
+            "/api/v1/buildings/tower/desk-staff/1/", "/api/v1/companies/", "/api/v1/companies/acme/"]  # fmt: skip
 
 
 @pytest.mark.parametrize("url", [*API_URLS, "/api/v1/schema/"])

@@ -20,6 +20,7 @@ PAGES = [
     "/console/buildings/new/",
     "/console/buildings/tower/",
     "/console/buildings/tower/documents/",
+    "/console/buildings/tower/desk-staff/",
     "/console/companies/",
     "/console/companies/new/",
     "/console/companies/acme/",
@@ -30,6 +31,7 @@ PAGES = [
 ]
 POSTS = [
     "/console/buildings/tower/archive/",
+    "/console/buildings/tower/desk-staff/1/deactivate/",
     "/console/companies/acme/suspend/",
     "/console/companies/acme/reactivate/",
     "/console/companies/acme/remove/",

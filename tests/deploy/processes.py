@@ -17,6 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 # deploy's own port range on this machine (CONVENTIONS: one range per helper).
 PORTS = range(8107, 8118)
 LONG_SECRET_KEY = "test-production-secret-" + "k" * 60
+SUPPRESSION_KEY = "test-production-suppression-" + "s" * 40
+_SCRATCH = Path(tempfile.gettempdir()) / f"checkin-production-{os.getuid()}"
+
+
+def _scratch(name: str) -> Path:
+    """A folder outside the project that production settings accept (absolute, writable)."""
+    folder = _SCRATCH / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def free_port(*, after: int = 0) -> int:
@@ -48,6 +57,13 @@ def current_test_database_url(*, user: str | None = None) -> str:
     return f"postgresql://{user or db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def encryption_keys() -> str:
+    """The keys this test process encrypts with: the server then reads the secrets of the test database."""
+    from django.conf import settings
+
+    return ",".join(settings.CHECKIN_ENCRYPTION_KEYS)
+
+
 def production_env(*, database_url: str, port: int | None = None, **extra: str) -> dict[str, str]:
     """The container's environment, on loopback: production settings, DEBUG off, a long secret."""
     env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SENTRY_DSN", "SECRET_KEY"}}
@@ -55,8 +71,14 @@ def production_env(*, database_url: str, port: int | None = None, **extra: str) 
         PYTHONPATH=f"{ROOT / 'platform'}:{ROOT}",
         DJANGO_SETTINGS_MODULE="checkin.settings_production",
         SECRET_KEY=LONG_SECRET_KEY,
+        CHECKIN_ENCRYPTION_KEYS=encryption_keys(),
         DATABASE_URL=database_url,
         CHECKIN_ROOT_DOMAIN="localhost",
+        # What production requires: mail (here written to files), a key for objections, an export folder.
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(_scratch("mail")),
+        CHECKIN_SUPPRESSION_KEY=SUPPRESSION_KEY,
+        CHECKIN_EXPORT_ROOT=str(_scratch("exports")),
         GUNICORN_WORKERS="2",
         LOG_LEVEL="WARNING",
     )

@@ -61,8 +61,9 @@ def test_it_runs_as_a_non_root_user_with_a_healthcheck_on_healthz():
 def test_static_files_are_collected_at_build_time_with_placeholders_that_work(tmp_path):
     """The RUN line of the image, executed here: production settings import without a database."""
     run = next(line for line in FINAL if "collectstatic" in line)
-    assignments = dict(re.findall(r"(SECRET_KEY|DATABASE_URL)=(\S+)", run))
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SENTRY_DSN", "REDIS_URL"}}
+    assignments = dict(re.findall(r"\b([A-Z_]+)=(\S+)", run))
+    unset = {"DEBUG", "SENTRY_DSN", "REDIS_URL", "EMAIL_BACKEND", "EMAIL_HOST", "CHECKIN_EXPORT_STORAGE"}
+    env = {key: value for key, value in os.environ.items() if key not in unset}
     static_root = tmp_path / "static"
     env.update(
         assignments,
@@ -87,6 +88,8 @@ def test_the_entrypoint_runs_each_process_with_its_documented_command():
     assert re.search(
         r"manage.py migrate_schemas --noinput.*\n\s*exec python platform/manage.py ensure_platform", entrypoint
     )
+    # The fleet executor by default (django-tenants' own executors skip its replay of alike schemas).
+    assert 'migrate_schemas --noinput --executor "${MIGRATE_EXECUTOR:-fleet}"' in entrypoint
     assert os.access(DEPLOY / "entrypoint.sh", os.X_OK)
 
 
@@ -101,7 +104,7 @@ COMPOSE = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
 
 
 def test_compose_has_every_service_of_a_single_server():
-    assert set(COMPOSE["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat", "caddy"}
+    assert set(COMPOSE["services"]) == {"postgres", "pgbouncer", "redis", "migrate", "web", "worker", "beat", "caddy"}
     services = COMPOSE["services"]
     assert services["web"]["command"] == ["web"]
     assert services["worker"]["command"] == ["worker"]
@@ -128,9 +131,29 @@ def test_compose_publishes_only_the_proxy_and_takes_secrets_from_the_environment
     assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in services["caddy"]["volumes"]
 
 
+def test_compose_logs_the_application_in_as_the_guides_login_through_pgbouncer():
+    services = COMPOSE["services"]
+    assert services["postgres"]["environment"]["POSTGRES_USER"] == "postgres"  # the superuser is not the app's
+    assert (
+        "./postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-checkin-roles.sh:ro" in services["postgres"]["volumes"]
+    )
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgresql://checkin__login:${CHECKIN_DB_PASSWORD")
+        assert env["DATABASE_URL"].endswith("@pgbouncer:6432/checkin")
+        assert env["CHECKIN_DB_OWNER_ROLE"] == "checkin__owner"
+        assert env["CHECKIN_DB_PREPARE"] == "0"  # PgBouncer 1.18 cannot carry prepared statements
+        assert services[name]["depends_on"]["pgbouncer"] == {"condition": "service_healthy"}
+    migrate = services["migrate"]["environment"]
+    assert migrate["DATABASE_URL"].endswith("@postgres:5432/checkin")  # migrations go straight to PostgreSQL
+    assert migrate["CHECKIN_DB_OWNER_ROLE"] == "checkin__owner"
+
+
 def _manifests() -> list[dict]:
     documents = []
-    for path in sorted((DEPLOY / "k8s").glob("*.yaml")):
+    for path in sorted((DEPLOY / "k8s").rglob("*.yaml")):
+        if path.name == "kustomization.yaml":
+            continue
         documents += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
     return documents
 
@@ -145,7 +168,7 @@ def _of_kind(kind: str) -> dict[str, dict]:
 def test_the_manifests_have_the_expected_kinds():
     kinds = {doc["kind"] for doc in MANIFESTS}
     assert {"Deployment", "Job", "HorizontalPodAutoscaler", "Service", "Ingress", "ConfigMap"} <= kinds
-    assert set(_of_kind("Deployment")) == {"checkin-web", "checkin-worker", "checkin-beat"}
+    assert set(_of_kind("Deployment")) == {"checkin-web", "checkin-worker", "checkin-beat", "checkin-pgbouncer"}
 
 
 def test_web_has_readiness_and_liveness_probes():
@@ -171,7 +194,9 @@ def test_web_and_worker_scale_horizontally():
 def test_the_migration_job_runs_migrate_and_every_pod_takes_secrets_from_a_secret():
     job = next(iter(_of_kind("Job").values()))
     assert job["spec"]["template"]["spec"]["containers"][0]["args"] == ["migrate"]
-    pods = [job["spec"]["template"]] + [d["spec"]["template"] for d in _of_kind("Deployment").values()]
+    assert {"name": "MIGRATE_EXECUTOR", "value": "fleet"} in job["spec"]["template"]["spec"]["containers"][0]["env"]
+    app = {name: d for name, d in _of_kind("Deployment").items() if name != "checkin-pgbouncer"}
+    pods = [job["spec"]["template"]] + [d["spec"]["template"] for d in app.values()]
     for pod in pods:
         assert pod["spec"]["securityContext"]["runAsNonRoot"] is True
         container = pod["spec"]["containers"][0]
@@ -193,3 +218,11 @@ def test_the_example_environment_names_every_variable_compose_requires():
     required = set(re.findall(r"\$\{(\w+):\?", (DEPLOY / "compose.yaml").read_text()))
     example = {line.split("=", 1)[0] for line in (DEPLOY / ".env.example").read_text().splitlines() if "=" in line}
     assert required and required <= example
+
+
+def test_every_process_of_the_image_first_passes_the_deploy_checks():
+    entrypoint = (DEPLOY / "entrypoint.sh").read_text()
+    guard = next(line for line in entrypoint.splitlines() if "manage.py check --deploy" in line)
+    assert guard.startswith('case "${1:-web}" in web|worker|beat|migrate)')
+    assert "python platform/manage.py check --deploy --fail-level ERROR" in guard
+    assert entrypoint.index(guard) < entrypoint.index("exec gunicorn")

@@ -1,7 +1,6 @@
 """The web process, started exactly as the container starts it, answers a company host securely."""
 
 import http.cookiejar
-import os
 import subprocess
 import sys
 import urllib.error
@@ -10,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.deploy.processes import LONG_SECRET_KEY, ROOT
+from tests.deploy.processes import ROOT, current_test_database_url, production_env
 
 PASSWORD = "checkin-demo-2026"
 pytestmark = pytest.mark.django_db
@@ -95,20 +94,23 @@ def test_an_unknown_host_is_refused(production_server):
         assert response.headers.get_all("Set-Cookie") is None
 
 
-def test_the_deploy_checks_pass_with_the_production_settings():
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SENTRY_DSN"}}
-    env.update(
-        PYTHONPATH=f"{ROOT / 'platform'}:{ROOT}",
-        DJANGO_SETTINGS_MODULE="checkin.settings_production",
-        SECRET_KEY=LONG_SECRET_KEY,
-        DATABASE_URL=env.get("DATABASE_URL") or "postgresql://checkin@127.0.0.1:5432/checkin",
-    )
-    result = subprocess.run(
+def _check_deploy(database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "platform/manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT, env=production_env(database_url=database_url), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+
+
+def test_the_deploy_checks_pass_with_the_production_settings(web_login):
+    result = _check_deploy(current_test_database_url(user=web_login))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_deploy_checks_refuse_a_superuser_login():
+    result = _check_deploy(current_test_database_url())  # the tests' own login, postgres: a superuser
+    assert result.returncode != 0
+    assert "checkin.E001" in result.stderr and "a PostgreSQL superuser: it can read every company" in result.stderr
 
 
 def test_the_web_process_logs_in_as_a_role_that_owns_nothing_and_is_no_superuser(production_server, web_login):

@@ -1,20 +1,32 @@
 """The building's views: one function builds them; provisioning, removal and migrations keep them right."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
+from django.db.models.signals import pre_migrate
 from django.db.utils import DatabaseError
 from django_tenants.management.commands import migrate_schemas
-from django_tenants.migration_executors.base import MigrationExecutor
 from django_tenants.utils import schema_context, tenant_context
 
+from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import building_create, company_create
+from tenant_apps.desk import reception_views
 from tenant_apps.desk.migration_executor import executor_rebuilding_reception_views
 from tenant_apps.desk.models import DeskHost, DeskVisit
-from tenant_apps.desk.reception_views import _LOCK_KEY, _lz4_available, reception_views_rebuild
+from tenant_apps.desk.reception_views import (
+    _LOCK_KEY,
+    DESK_HOSTS,
+    DESK_VISITS,
+    Column,
+    DeskView,
+    _lz4_available,
+    reception_views_rebuild,
+)
 from tenant_apps.visits.models import Visit
 
 
@@ -128,36 +140,68 @@ def test_a_company_of_another_building_is_not_in_this_buildings_views(harbour, m
     assert "vandelay" not in _companies_in_view("tower")
 
 
-class _AlterVisitTable(MigrationExecutor):
-    """Stands in for a deploy's migration: adds a column to the visit table and widens one the views select."""
-
-    codename = "desk-test-alter-visit"
-
-    def run_multi_type_migrations(self, tenants: Any) -> None:
-        with connection.cursor() as cursor:
-            for schema, tenant_type in tenants:
-                if tenant_type == Tenant.Type.COMPANY:
-                    cursor.execute(f'ALTER TABLE "{schema}".visits_visit ADD COLUMN badge_colour varchar(20)')
-                    cursor.execute(f'ALTER TABLE "{schema}".visits_visit ALTER COLUMN code TYPE varchar(24)')
+WIDER_CODE = {"visits": "tests.extra_migrations.visits_wider_code"}  # a column, then the code widened
 
 
 def test_migrate_schemas_uses_the_executor_that_rebuilds_the_views():
     assert migrate_schemas.GET_EXECUTOR_FUNCTION is executor_rebuilding_reception_views
 
 
-def test_a_migration_altering_the_visit_table_leaves_the_views_working(acme, globex, make_visit):
-    visit = make_visit(acme)
-    tenants = [(t.schema_name, t.type) for t in Tenant.objects.exclude(schema_name="public")]
+def _in_tower_views() -> set[str] | None:
+    """Companies in tower's views, read without leaving the connection's current schema; None without views."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('tower.desk_visits') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT company_slug FROM tower.desk_visits UNION SELECT company_slug FROM tower.desk_hosts")
+        return {row[0] for row in cursor.fetchall()}
 
+
+def _code_length(schema: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT character_maximum_length FROM information_schema.columns "
+            "WHERE table_schema = %s AND table_name = 'visits_visit' AND column_name = 'code'",
+            [schema],
+        )
+        return int(cursor.fetchone()[0])
+
+
+@pytest.fixture
+def migrating(settings: Any, acme: Tenant) -> Iterator[list[tuple[str, set[str] | None]]]:
+    """migrate_schemas of the visits migrations plus WIDER_CODE's; yields (schema, companies in tower's views)
+    as each schema's `migrate` starts, read while it runs."""
+    settings.MIGRATION_MODULES = WIDER_CODE
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # test rows' deferred checks would block ALTER TABLE
+    seen: list[tuple[str, set[str] | None]] = []
+
+    def record(sender: Any, **kwargs: Any) -> None:
+        if sender.label == "visits":
+            seen.append((tenant_connection().schema_name, _in_tower_views()))
+
+    pre_migrate.connect(record, weak=False)
+    try:
+        yield seen
+    finally:
+        pre_migrate.disconnect(record)
+
+
+def test_views_stay_readable_while_companies_migrate_and_a_blocked_company_alone_steps_aside(
+    acme, globex, make_visit, migrating
+):
+    visit = make_visit(acme)
     with pytest.raises(DatabaseError, match="view"), transaction.atomic(), connection.cursor() as cursor:
-        # Without the wrapper, the views block the column change.
-        cursor.execute('ALTER TABLE "acme".visits_visit ALTER COLUMN code TYPE varchar(24)')
+        cursor.execute('ALTER TABLE "acme".visits_visit ALTER COLUMN code TYPE varchar(24)')  # the views block it
 
-    executor = executor_rebuilding_reception_views(_AlterVisitTable.codename)([], {})
-    executor.run_multi_type_migrations(tenants=tenants)
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
 
+    assert _code_length("acme") == _code_length("globex") == _code_length("initech") == 24
+    # Each company's `migrate` ran twice: first with the views whole (where the code change was refused),
+    # then with only that company out of them, the rest of the building still on the desk.
+    assert ("acme", {"acme", "globex"}) in migrating
+    assert ("acme", {"globex"}) in migrating
+    assert ("globex", {"acme"}) in migrating
     with tenant_context(acme):
         Visit.objects.filter(pk=visit.pk).update(state=Visit.State.ON_SITE)
     with schema_context("tower"):
@@ -166,8 +210,38 @@ def test_a_migration_altering_the_visit_table_leaves_the_views_working(acme, glo
     assert _companies_in_view("tower") == {"acme", "globex"}
 
 
+def test_a_release_whose_views_read_a_new_column_drops_them_only_until_every_company_has_it(
+    acme, globex, make_visit, migrating, monkeypatch
+):
+    make_visit(acme)
+    make_visit(globex)
+    with_badge = DeskView(
+        DESK_VISITS.name, [*DESK_VISITS.columns, Column("badge_colour", "text", "v.badge_colour")], DESK_VISITS.source
+    )
+    monkeypatch.setattr(reception_views, "DESK_VIEWS", (with_badge, DESK_HOSTS))
+
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+
+    assert _code_length("acme") == _code_length("globex") == 24
+    # The first of the two to be set aside could not have views without the column: none until the end.
+    assert None in [companies for _schema, companies in migrating]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT company_slug, badge_colour FROM tower.desk_visits")
+        assert sorted(cursor.fetchall()) == [("acme", None), ("globex", None)]
+
+
+def test_a_migration_blocked_by_something_else_than_the_desk_views_fails_as_it_is(acme, settings):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("CREATE VIEW acme.codes AS SELECT code FROM acme.visits_visit")
+    settings.MIGRATION_MODULES = WIDER_CODE
+
+    with pytest.raises(DatabaseError, match="codes"):
+        call_command("migrate_schemas", tenant=True, schema_name="acme", interactive=False, verbosity=0)
+
+
 def test_every_building_gets_its_views_rebuilt_after_migrations(db):
-    executor = executor_rebuilding_reception_views(_AlterVisitTable.codename)([], {})
+    executor = executor_rebuilding_reception_views("standard")([], {})
     executor.run_multi_type_migrations(tenants=[])
     for building in Building.objects.all():
         with schema_context(building.slug):

@@ -13,7 +13,7 @@ from shared_apps.tenancy.models import Tenant
 pytestmark = pytest.mark.django_db
 
 # This notifications migration adds a column and an index: the shape of most deploys' migrations. The ones after
-# it are undone with it (they only change choices).
+# it are undone with it (choices, and 0004's claim and idempotency key columns and index).
 APP, NAME = "notifications", "0002_delivery_outbox"
 
 
@@ -21,6 +21,10 @@ def _undo_latest_notifications_migration(schema: str, *, keep_column: bool = Fal
     """Put `schema` back to before APP.NAME and what followed it, as if it had not migrated yet."""
     with connection.cursor() as cursor:
         cursor.execute(f'DROP INDEX "{schema}".delivery_outbox_idx')
+        cursor.execute(f'DROP INDEX "{schema}".delivery_unsent_idx')
+        cursor.execute(
+            f'ALTER TABLE "{schema}".notifications_delivery DROP COLUMN claimed_at, DROP COLUMN idempotency_key'
+        )
         if not keep_column:
             cursor.execute(f'ALTER TABLE "{schema}".notifications_delivery DROP COLUMN enqueued_at')
         cursor.execute(f'DELETE FROM "{schema}".django_migrations WHERE app = %s AND name >= %s', [APP, NAME])

@@ -1,5 +1,8 @@
 """Fixtures of the reliability suite: services of the test's own, on spare ports."""
 
+import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from checkin.celery import app
-from tests.deploy.processes import free_port
-from tests.reliability.services import RedisServer
+from tests.deploy.processes import ROOT, current_test_database_url, free_port, production_env
+from tests.reliability.services import EmbeddedPostgres, RedisServer
 
 
 @pytest.fixture
@@ -39,3 +42,22 @@ def broker(own_redis: RedisServer) -> Iterator[RedisServer]:
         yield own_redis
     finally:
         _use_broker(before[0], eager=before[1])
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[EmbeddedPostgres]:
+    # Not under tmp_path: every pytest run on the machine makes /tmp/pytest-of-<user> private again (0700),
+    # and the server's own system user then cannot reach its data folder to stop or start it.
+    folder = Path(tempfile.mkdtemp(prefix="checkin-postgres-"))
+    folder.chmod(0o755)
+    server = EmbeddedPostgres(folder)
+    try:
+        # The platform and the one company the test uses; a building's views would need all its companies.
+        server.clone(current_test_database_url(), schemas=("public", "acme"))
+        # Roles belong to the cluster, not to the dump: give the restored schemas theirs, as after any restore.
+        manage = [sys.executable, str(ROOT / "platform" / "manage.py"), "sync_db_roles"]
+        subprocess.run(manage, env=production_env(database_url=server.url()), check=True, capture_output=True)
+        yield server
+    finally:
+        server.remove()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,12 +72,14 @@ class CeleryWorker:
     env: dict[str, str]
     log: Path
     process: subprocess.Popen[bytes] | None = None
+    extra_args: tuple[str, ...] = ()  # e.g. ("--beat", "--schedule", path): beat in the worker's process
 
     def start(self, timeout: float = 30.0) -> None:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "checkin", "worker", "--pool", "prefork", "--concurrency", "1",
-                 "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                 "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                 *self.extra_args],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         deadline = time.monotonic() + timeout
@@ -109,6 +112,33 @@ class CeleryWorker:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+
+class CheckIns:
+    """tests/reliability/checkin_loop.py in its own process; its output lines, read as they come."""
+
+    def __init__(self, env: dict[str, str], stop_file: Path, *args: str) -> None:
+        self.stop_file = stop_file
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.checkin_loop", str(stop_file), *args],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.strip())
+
+    def count(self, kind: str) -> int:
+        return sum(1 for line in self.lines if line.startswith(kind))
+
+    def finish(self) -> None:
+        self.stop_file.touch()
+        self.process.wait(timeout=30)
+        self.reader.join(timeout=5)
 
 
 _FOREIGN_COLUMN_OPTION = re.compile(r"^ALTER TABLE ONLY \S+ ALTER COLUMN \S+ SET \(pg_attver=\d+\);\n", re.M)

@@ -5,35 +5,17 @@ production web process against it, and a process doing walk-in check-ins
 through the visit services; then stops and starts that PostgreSQL.
 """
 
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.deploy.processes import ROOT, current_test_database_url, free_port, gunicorn, production_env
-from tests.reliability.services import EmbeddedPostgres, wait_for
+from tests.deploy.processes import free_port, gunicorn, production_env
+from tests.reliability.services import CheckIns, wait_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def own_postgres(tmp_path: Path) -> Iterator[EmbeddedPostgres]:
-    server = EmbeddedPostgres(tmp_path)
-    try:
-        # The platform and the one company the test uses; a building's views would need all its companies.
-        server.clone(current_test_database_url(), schemas=("public", "acme"))
-        # Roles belong to the cluster, not to the dump: give the restored schemas theirs, as after any restore.
-        manage = [sys.executable, str(ROOT / "platform" / "manage.py"), "sync_db_roles"]
-        subprocess.run(manage, env=production_env(database_url=server.url()), check=True, capture_output=True)
-        yield server
-    finally:
-        server.remove()
 
 
 def _fetch(url: str) -> tuple[int, str, dict[str, str]]:
@@ -69,35 +51,6 @@ class PageLoad:
             thread.join(timeout=15)
 
 
-class CheckIns:
-    """tests/reliability/checkin_loop.py in its own process; its output lines, read as they come."""
-
-    def __init__(self, database_url: str, stop_file: Path) -> None:
-        self.stop_file = stop_file
-        env = production_env(database_url=database_url)
-        env.pop("REDIS_URL", None)  # notifications, if any, run in-process: this test is about the database
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.reliability.checkin_loop", str(stop_file)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
-        self.lines: list[str] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.strip())
-
-    def count(self, kind: str) -> int:
-        return sum(1 for line in self.lines if line.startswith(kind))
-
-    def finish(self) -> None:
-        self.stop_file.touch()
-        self.process.wait(timeout=30)
-        self.reader.join(timeout=5)
-
-
 def test_a_database_restart_gives_a_clear_503_loses_nothing_and_recovers(own_postgres, tmp_path):
     port = free_port()
     # Every page load reads its host's tenant from the database (no host cache), so every load needs it.
@@ -111,7 +64,9 @@ def test_a_database_restart_gives_a_clear_503_loses_nothing_and_recovers(own_pos
     with gunicorn(env, port) as base:
         page = f"{base}/accounts/login/"
         assert _fetch(page)[0] == 200
-        checkins = CheckIns(own_postgres.url(), tmp_path / "stop")
+        loop_env = production_env(database_url=own_postgres.url())
+        loop_env.pop("REDIS_URL", None)  # notifications, if any, run in-process: this test is about the database
+        checkins = CheckIns(loop_env, tmp_path / "stop")
         try:
             with PageLoad(page) as load:
                 wait_for(lambda: checkins.count("checked_in") >= 5 and len(load.statuses) >= 5, "load before")

@@ -1,5 +1,5 @@
 """Broker down: a check-in still succeeds and is stored; its host notification waits in the outbox
-and is handed to the broker once it is back, exactly once."""
+and is handed to the broker once it is back, exactly once. The sweep also hands over what the broker lost."""
 
 import datetime as dt
 
@@ -13,6 +13,8 @@ from tenant_apps.notifications.services import outbox_sweep
 from tenant_apps.notifications.tasks import deliver
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.services import Actor, visit_check_in, visit_register
+from tests.notifications.conftest import register
+from tests.notifications.test_sending import TIMEOUT, age
 
 KIOSK = Actor(label="kiosk:tower:1", channel=Visit.Channel.KIOSK)
 
@@ -43,3 +45,36 @@ def test_a_check_in_with_the_broker_down_is_notified_once_it_is_back(acme, broke
         assert deliver.apply((delivery.pk,)).get() == "sent"
         assert deliver.apply((delivery.pk,)).get() == "sent"
     assert [message.to for message in mail.outbox] == [[host.email]]
+
+
+def test_the_sweep_hands_over_what_is_lost_and_leaves_what_is_on_its_way(acme, broker, settings):
+    settings.CHECKIN_DELIVERY_TIMEOUT_SECONDS = int(TIMEOUT.total_seconds())
+    with tenant_context(acme):
+        _sweep_in_acme(redis.Redis.from_url(broker.url))
+
+
+def _sweep_in_acme(queue: redis.Redis) -> None:
+    visit = register(channel=Visit.Channel.DESK)  # a walk-in: nothing queued by itself
+    never_taken = Delivery.objects.create(visit=visit, kind=Delivery.Kind.INVITATION)
+    age(never_taken, created_at=dt.timedelta(minutes=1))
+    taken_and_lost = Delivery.objects.create(visit=visit, kind=Delivery.Kind.CANCELLATION)
+    age(taken_and_lost, enqueued_at=TIMEOUT + dt.timedelta(seconds=1))
+    on_its_way = Delivery.objects.create(visit=visit, kind=Delivery.Kind.RESCHEDULE)
+    age(on_its_way, enqueued_at=dt.timedelta(seconds=10))
+    claim_of_a_dead_worker = Delivery.objects.create(
+        visit=visit, kind=Delivery.Kind.HOST_EMAIL, status=Delivery.Status.SENDING
+    )
+    age(claim_of_a_dead_worker, enqueued_at=TIMEOUT * 2, claimed_at=TIMEOUT + dt.timedelta(seconds=1))
+    being_sent = Delivery.objects.create(visit=visit, kind=Delivery.Kind.HOST_EMAIL, status=Delivery.Status.SENDING)
+    age(being_sent, enqueued_at=TIMEOUT * 2, claimed_at=dt.timedelta(seconds=5))
+    sent = Delivery.objects.create(visit=visit, kind=Delivery.Kind.HOST_EMAIL, status=Delivery.Status.SENT)
+    age(sent, enqueued_at=TIMEOUT * 2)
+
+    assert outbox_sweep() == 3
+    assert queue.llen("celery") == 3
+    assert outbox_sweep() == 0  # just handed over: on their way now
+    # The dead worker's claim is taken over by the task the sweep sent; the live one is left alone.
+    mail.outbox.clear()
+    assert deliver.apply((claim_of_a_dead_worker.pk,)).get() == "sent"
+    assert deliver.apply((being_sent.pk,)).get() == "busy"
+    assert len(mail.outbox) == 1

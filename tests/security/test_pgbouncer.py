@@ -12,28 +12,33 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+import yaml
 from django.db import DatabaseError, connection
 
+from checkin.demo import DEMO_PASSWORD
 from shared_apps.tenancy import db_roles
 from shared_apps.tenancy.db_backend.base import DatabaseWrapper
-from tests.deploy.processes import free_port
+from shared_apps.tenancy.models import Domain
+from tests.deploy.processes import ROOT, free_port, gunicorn, production_env
+from tests.two_factor import code_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def pgbouncer_port() -> Iterator[int]:
-    binary = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("pgbouncer is not installed: .ci/run installs Debian's pgbouncer package")
-        pytest.skip("no pgbouncer: apt-get install pgbouncer (as .ci/run does)")
+def pgbouncer_port(django_db_setup: None) -> Iterator[int]:
+    """Debian's pgbouncer in front of the test database (after its set-up: the settings name it then)."""
+    binary = _pgbouncer_binary()
     db = connection.settings_dict
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="checkin-pgbouncer-"))
@@ -69,6 +74,15 @@ pidfile = {folder / "pgbouncer.pid"}
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pgbouncer_binary() -> str:
+    binary = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("pgbouncer is not installed: .ci/run installs Debian's pgbouncer package")
+        pytest.skip("no pgbouncer: apt-get install pgbouncer (as .ci/run does)")
+    return binary
 
 
 def _wait_until_it_accepts(port: int, db: dict[str, Any], process: subprocess.Popen[bytes]) -> None:
@@ -171,3 +185,119 @@ def test_a_client_is_not_fooled_by_what_another_left_on_the_session(pooled, pgbo
             _one(globex_client, "SELECT count(*) FROM acme.visits_visit")
         careless.execute("RESET ROLE")
         careless.execute("RESET search_path")
+
+
+# --- The shipped configuration, as the container runs it --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped_pgbouncer_port(web_login: str) -> Iterator[int]:
+    """deploy/pgbouncer.ini started by deploy/pgbouncer/entrypoint.sh, as the PgBouncer container starts it."""
+    binary = _pgbouncer_binary()
+    db = connection.settings_dict
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="checkin-pgbouncer-shipped-"))
+    folder.chmod(0o777)  # the entrypoint runs as `nobody` when the test runs as root (PgBouncer refuses root)
+    env = {
+        "PATH": os.environ["PATH"],
+        "CHECKIN_DB_USER": web_login,
+        "CHECKIN_DB_PASSWORD": POOLED_PASSWORD,  # checked by PgBouncer (SCRAM); the test server trusts loopback
+        "POSTGRES_HOST": db["HOST"] or "127.0.0.1",
+        "POSTGRES_PORT": str(db["PORT"] or 5432),
+        "POSTGRES_DB": db["NAME"],
+        "PGBOUNCER_LISTEN_ADDR": "127.0.0.1",
+        "PGBOUNCER_PORT": str(port),
+        "PGBOUNCER_RUN_DIR": str(folder / "run"),
+        "PGBOUNCER_CONFIG": str(ROOT / "deploy" / "pgbouncer.ini"),
+        "PGBOUNCER_BINARY": binary,
+    }
+    as_nobody = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
+    entrypoint = ROOT / "deploy" / "pgbouncer" / "entrypoint.sh"
+    process = subprocess.Popen([*as_nobody, "sh", str(entrypoint)], env=env, stderr=subprocess.PIPE)
+    try:
+        _wait_until_it_accepts(port, {**db, "USER": f"{web_login}:{POOLED_PASSWORD}"}, process)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+POOLED_PASSWORD = "pooled-login-password"
+
+
+def _compose_web_environment() -> dict[str, str]:
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
+    return {key: str(value) for key, value in compose["services"]["web"]["environment"].items()}
+
+
+def test_the_shipped_configuration_serves_the_desk_through_pgbouncer_without_a_failure(
+    shipped_pgbouncer_port, web_login
+):
+    """Debian's PgBouncer 1.18 accepts deploy/pgbouncer.ini, and the desk, polled from several clients at once
+    with compose's own setting for prepared statements, never fails behind it (before 1.21, PgBouncer loses a
+    client's prepared statement when its next transaction lands on another server connection)."""
+    db = connection.settings_dict
+    database_url = f"postgresql://{web_login}:{POOLED_PASSWORD}@127.0.0.1:{shipped_pgbouncer_port}/{db['NAME']}"
+    prepare = _compose_web_environment()["CHECKIN_DB_PREPARE"]
+    port = free_port(after=shipped_pgbouncer_port)
+    env = production_env(database_url=database_url, port=port, CHECKIN_DB_PREPARE=prepare, GUNICORN_WORKERS="3")
+    with gunicorn(env, port) as base:
+        desks = [_DeskSession(base) for _ in range(3)]
+        for desk in desks:
+            desk.sign_in()
+        with ThreadPoolExecutor(max_workers=len(desks)) as pool:
+            statuses = list(pool.map(lambda i: desks[i % len(desks)].board_status(), range(30)))
+    assert statuses == [200] * 30
+
+
+class _DeskSession:
+    """A browser on the tower's desk host over the production web process (HTTPS as the proxy says)."""
+
+    host = "tower.localhost"
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies: dict[str, str] = {}
+
+    def _send(self, path: str, data: dict[str, str] | None = None) -> Any:
+        headers = {"Host": self.host, "X-Forwarded-Proto": "https", "Origin": f"https://{self.host}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(f"{self.base}{path}", data=body, headers=headers)  # noqa: S310
+        try:
+            response = _NO_REDIRECTS.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            response = error
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, value = cookie.split(";", 1)[0].split("=", 1)
+            self.cookies[name] = value
+        response.read()
+        return response
+
+    def sign_in(self) -> None:
+        self._send("/accounts/login/")
+        token = self.cookies["__Host-checkin_csrf"]
+        signed = self._send(
+            "/accounts/login/",
+            {"username": "desk@tower.example", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
+        )
+        assert signed.status == 302 and signed.headers["Location"] == "/accounts/two-factor/"
+        code = code_for(self._schema(), "desk@tower.example")
+        second = self._send("/accounts/two-factor/", {"code": code, "csrfmiddlewaretoken": token})
+        assert second.status == 302, "the desk's second factor was refused"
+
+    def _schema(self) -> str:
+        return Domain.objects.select_related("tenant").get(domain=self.host).tenant.schema_name
+
+    def board_status(self) -> int:
+        return int(self._send("/desk/").status)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_NoRedirect)

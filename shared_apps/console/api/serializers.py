@@ -9,7 +9,9 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from checkin.public_links import public_origin
 from checkin.text import NameSerializerField
+from shared_apps.accounts.models import User
 from shared_apps.operations.api_input import JsonTypes
 from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, Tenant
@@ -70,8 +72,7 @@ class BuildingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, building: Building) -> str:
-        port = f":{settings.CHECKIN_PUBLIC_PORT}" if settings.CHECKIN_PUBLIC_PORT else ""
-        return f"{settings.CHECKIN_URL_SCHEME}://{host_for(building.slug)}{port}"
+        return public_origin(host_for(building.slug))
 
 
 class BuildingCreateSerializer(JsonTypes):
@@ -79,6 +80,9 @@ class BuildingCreateSerializer(JsonTypes):
     name = NameSerializerField(max_length=120)
     address = serializers.CharField(allow_blank=True, required=False, default="")
     timezone = serializers.ChoiceField(choices=TIMEZONES, required=False, default="Europe/Brussels")
+    desk_email = serializers.EmailField(
+        max_length=254, required=False, help_text="the first desk account, invited to choose a password"
+    )
 
 
 BUILDING_SETTINGS = [
@@ -148,3 +152,23 @@ class CompanyUpdateUploadSerializer(CompanyUpdateSerializer):
     """The multipart form of the same request, which can carry a new logo (or an empty one to remove it)."""
 
     logo = serializers.ImageField(required=False, allow_null=True)
+
+
+class DeskAccountSerializer(serializers.ModelSerializer):
+    """A desk account of a building. `invitation_pending`: invited, no password chosen yet."""
+
+    invitation_pending = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "language", "is_active", "invitation_pending", "date_joined"]
+        read_only_fields = fields
+
+    def get_invitation_pending(self, user: User) -> bool:
+        return not user.has_usable_password()
+
+
+class DeskAccountInviteSerializer(JsonTypes):
+    email = serializers.EmailField(max_length=254)  # the account's e-mail column
+    full_name = NameSerializerField(max_length=150, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False, help_text="of the invitation e-mail")

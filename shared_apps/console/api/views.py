@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.console.access import access_building, access_company
+from shared_apps.console.access import access_building, access_company, access_desk_account
 from shared_apps.console.api.authentication import ApiTokenAuthentication, IsPlatformIT, api_actor, http_request
 from shared_apps.console.api.idempotent import existing_building, existing_company
 from shared_apps.console.api.serializers import (
@@ -24,6 +24,8 @@ from shared_apps.console.api.serializers import (
     CompanySerializer,
     CompanyUpdateSerializer,
     CompanyUpdateUploadSerializer,
+    DeskAccountInviteSerializer,
+    DeskAccountSerializer,
 )
 from shared_apps.console.selectors import buildings_all, companies_all
 from shared_apps.operations.api_input import CONFLICT
@@ -35,8 +37,13 @@ from shared_apps.tenancy.company_lifecycle import (
     company_suspend,
     company_update,
 )
+from shared_apps.tenancy.desk_staff import (
+    building_provision,
+    desk_staff_deactivate,
+    desk_staff_invite,
+    desk_staff_of,
+)
 from shared_apps.tenancy.models import Tenant
-from shared_apps.tenancy.services import building_create
 
 # A service's refusal (django.core.exceptions.ValidationError) is a 400 with its field messages, a Conflict
 # with what is stored a 409: see checkin.api_errors, the APIs' exception handler.
@@ -78,14 +85,17 @@ class BuildingListView(ITOnlyView):
         extensions=CONFLICT,
     )
     def post(self, request: Request) -> Response:
-        """Create a building; sending the same request again returns it with 200 and creates nothing."""
+        """Create a building, with `desk_email` inviting its first desk account; sending the same request again
+        returns it with 200 and creates (and sends) nothing."""
         payload = BuildingCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data: dict[str, Any] = payload.validated_data
+        data: dict[str, Any] = dict(payload.validated_data)
+        desk_email = data.pop("desk_email", "")  # not a property of the building: no conflict when it differs
         building = existing_building(data)
         if building is not None:
             return Response(BuildingSerializer(building).data, status=status.HTTP_200_OK)
-        building = building_create(actor=api_actor(request), **data)
+        building = building_provision(actor=api_actor(request), desk_email=desk_email, request=http_request(request),
+                                      **data)  # fmt: skip
         return Response(BuildingSerializer(building).data, status=status.HTTP_201_CREATED)
 
 
@@ -113,6 +123,50 @@ class BuildingDetailView(ITOnlyView):
             building=access_building(slug=slug), actor=api_actor(request), request=http_request(request)
         )
         return Response(BuildingSerializer(building).data)
+
+
+@extend_schema(parameters=[SLUG])
+class DeskStaffListView(ITOnlyView):
+    @extend_schema(responses=DeskAccountSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        """The building's desk accounts, active first."""
+        return Response(DeskAccountSerializer(desk_staff_of(building=access_building(slug=slug)), many=True).data)
+
+    @extend_schema(
+        request=DeskAccountInviteSerializer,
+        responses={200: DeskAccountSerializer, 201: DeskAccountSerializer},
+        extensions=CONFLICT,
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        """Invite someone to the building's desk: they get a link to choose a password on the desk's host.
+
+        An address that already has a desk account gets the link again (200); a deactivated one is active again
+        and must choose a new password through the link.
+        """
+        building = access_building(slug=slug)
+        payload = DeskAccountInviteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user, created = desk_staff_invite(building=building, actor=api_actor(request), request=http_request(request),
+                                          **payload.validated_data)  # fmt: skip
+        return Response(
+            DeskAccountSerializer(user).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+@extend_schema(parameters=[SLUG])
+class DeskStaffDetailView(ITOnlyView):
+    @extend_schema(responses=DeskAccountSerializer)
+    def get(self, request: Request, slug: str, user_id: int) -> Response:
+        building = access_building(slug=slug)
+        return Response(DeskAccountSerializer(access_desk_account(building=building, user_id=user_id)).data)
+
+    @extend_schema(responses={200: DeskAccountSerializer}, extensions=CONFLICT)
+    def delete(self, request: Request, slug: str, user_id: int) -> Response:
+        """Deactivate the account: its sessions end at once and it can no longer sign in."""
+        building = access_building(slug=slug)
+        user = desk_staff_deactivate(building=building, user=access_desk_account(building=building, user_id=user_id),
+                                     actor=api_actor(request), request=http_request(request))  # fmt: skip
+        return Response(DeskAccountSerializer(user).data)
 
 
 class CompanyListView(CompanyView):

@@ -14,8 +14,8 @@ from shared_apps.console.forms import BuildingCreateForm, BuildingEditForm, Docu
 from shared_apps.console.selectors import building_document_history, building_documents_current
 from shared_apps.console.services import it_actor
 from shared_apps.tenancy.building_lifecycle import building_archive, building_document_publish, building_update
+from shared_apps.tenancy.desk_staff import building_provision
 from shared_apps.tenancy.selectors import buildings_with_companies
-from shared_apps.tenancy.services import building_create
 
 it_required = staff_required(User.Role.IT)
 
@@ -31,12 +31,15 @@ def building_new(request: HttpRequest) -> HttpResponse:
     form = BuildingCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        building = run_service(form, lambda: building_create(
+        building = run_service(form, lambda: building_provision(
             slug=data["slug"], name=data["name"], address=data["address"], timezone=data["timezone"],
-            actor=it_actor(request.user),  # type: ignore[arg-type]
+            desk_email=data["desk_email"], actor=it_actor(request.user), request=request,  # type: ignore[arg-type]
         ))  # fmt: skip
         if building is not None:
             messages.success(request, _("Building %(name)s is live.") % {"name": building.name})
+            if data["desk_email"]:
+                messages.success(request, _("The invitation is on its way to %(email)s. The link works for three days.")
+                                 % {"email": data["desk_email"]})  # fmt: skip
             return redirect("console:building_detail", slug=building.slug)
     return render(request, "console/building_form.html", {"form": form, "creating": True})
 

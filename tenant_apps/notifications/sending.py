@@ -1,0 +1,186 @@
+"""Sending one delivery exactly once, whatever fails around it (database, broker, worker, receiver).
+
+A try first claims the delivery: `pending -> sending` under a row lock, stamped with `claimed_at`.
+Only the claimant sends, so a task delivered twice (redelivered by the broker, handed over again by the
+outbox sweep, a retry racing the sweep) sends nothing the second time, and a `sent` row is never sent
+again. The delivery's idempotency key goes out with the message (the e-mail's Message-ID, the webhook's
+`Idempotency-Key` header), so a receiver can drop the copy that a worker killed between sending and
+recording can still cause.
+
+Outcomes of a try:
+- sent: recorded `sent` (the record is retried for a while if the database is away meanwhile, so a
+  message that left is not sent again once it is back);
+- failed send (the receiver refused, SMTP error...): back to `pending` with the error, audited; the
+  task retries with back-off, and the last try marks it `failed`;
+- anything else (the database gone, a bug): the task retries with back-off; a claim left behind by a
+  worker that died is taken over once older than CHECKIN_DELIVERY_TIMEOUT_SECONDS.
+"""
+
+import datetime as dt
+import logging
+import time
+from contextlib import suppress
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from shared_apps.audit.services import audit_record
+from tenant_apps.notifications.emails import cancellation_email, host_arrival_email, invitation_email, reschedule_email
+from tenant_apps.notifications.models import Delivery
+from tenant_apps.notifications.services import (
+    ARRIVAL_EVENT,
+    DeliveryError,
+    arrival_payload,
+    error_summary,
+    webhook_attempt_log,
+)
+from tenant_apps.notifications.webhooks import webhook_post
+from tenant_apps.visits.selectors import company_settings
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6  # sends tried in all before a delivery is marked failed
+RECORD_PATIENCE_SECONDS = 90.0  # how long a sent message's record waits for the database to come back
+
+
+class Outcome(StrEnum):
+    SENT = "sent"  # sent now, or already sent before
+    GONE = "gone"  # the visit was purged or erased meanwhile
+    BUSY = "busy"  # another worker holds a fresh claim on it
+    RETRY = "retry"  # the send failed; try again later
+    FAILED = "failed"  # the send failed on the last try
+
+
+def claim_timeout() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.CHECKIN_DELIVERY_TIMEOUT_SECONDS)
+
+
+def delivery_claim(delivery_id: int) -> tuple[Outcome | None, Delivery | None]:
+    """Take the delivery for one try (`sending`, attempts + 1), or say why not: (outcome, None)."""
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("visit__visitor", "visit__host__user")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None:
+            return Outcome.GONE, None
+        if delivery.status == Delivery.Status.SENT:
+            return Outcome.SENT, None
+        if delivery.status == Delivery.Status.FAILED:
+            return Outcome.FAILED, None
+        if (
+            delivery.status == Delivery.Status.SENDING
+            and delivery.claimed_at
+            and delivery.claimed_at > now - claim_timeout()
+        ):
+            return Outcome.BUSY, None
+        delivery.status, delivery.claimed_at = Delivery.Status.SENDING, now
+        delivery.attempts += 1
+        delivery.save(update_fields=["status", "claimed_at", "attempts", "updated_at"])
+    return None, delivery
+
+
+def _transmit(delivery: Delivery) -> None:
+    """Send the message once; raise on any failure."""
+    visit = delivery.visit
+    if delivery.kind == Delivery.Kind.HOST_WEBHOOK:
+        company = company_settings()
+        if not company.webhook_url:
+            raise DeliveryError("No webhook URL is set")
+        result = webhook_post(
+            url=company.webhook_url,
+            secret=company.webhook_secret,
+            event=ARRIVAL_EVENT,
+            payload=arrival_payload(visit),
+            delivery_id=delivery.pk,
+            idempotency_key=str(delivery.idempotency_key),
+        )
+        try:
+            webhook_attempt_log(result, event=ARRIVAL_EVENT, delivery=delivery)
+        except DatabaseError:  # not a failed send: a POST that went through must not be made again
+            logger.warning("delivery %s: the webhook attempt could not be logged", delivery.pk)
+            if not result.succeeded:
+                raise
+        if not result.succeeded:
+            raise DeliveryError(result.error)
+        return
+    build = {
+        Delivery.Kind.INVITATION: invitation_email,
+        Delivery.Kind.CANCELLATION: cancellation_email,
+        Delivery.Kind.RESCHEDULE: reschedule_email,
+        Delivery.Kind.HOST_EMAIL: host_arrival_email,
+    }[Delivery.Kind(delivery.kind)]
+    message = build(visit=visit)
+    message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
+    message.send()
+
+
+def _record_sent(delivery: Delivery) -> None:
+    """Mark it sent, waiting out a database restart: the message has left and must not leave again."""
+    deadline = time.monotonic() + RECORD_PATIENCE_SECONDS
+    pause = 0.5
+    while True:
+        try:
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
+            )
+            return
+        except DatabaseError:
+            if connection.in_atomic_block or time.monotonic() > deadline:
+                raise
+            logger.warning("delivery %s was sent but cannot be recorded yet: retrying", delivery.pk)
+            connection.close_if_unusable_or_obsolete()
+            time.sleep(pause)
+            pause = min(pause * 2, 10.0)
+
+
+def delivery_failure_audit(delivery_id: int, *, kind: str, error: str, attempt: int, final: bool) -> None:
+    """Put a failed try on the audit log (no address, no name); with the database away, the worker log has it."""
+    details = {"kind": kind, "error": error, "attempt": attempt, "final": final}
+    with suppress(DatabaseError):
+        audit_record(
+            actor="system:notifications",
+            action="notifications.delivery_failed",
+            object_ids={"delivery": [delivery_id]},
+            details=details,
+        )
+
+
+def delivery_attempt(delivery_id: int) -> Outcome:
+    """One try at a delivery (see the module docstring); errors other than a failed send are raised."""
+    refused, delivery = delivery_claim(delivery_id)
+    if refused is not None or delivery is None:
+        return refused or Outcome.GONE
+    try:
+        _transmit(delivery)
+    except Exception as exc:
+        final = delivery.attempts >= MAX_ATTEMPTS
+        delivery.last_error = error_summary(exc)
+        delivery.status = Delivery.Status.FAILED if final else Delivery.Status.PENDING
+        delivery.claimed_at = None
+        delivery.save(update_fields=["last_error", "status", "claimed_at", "updated_at"])
+        delivery_failure_audit(
+            delivery.pk, kind=delivery.kind, error=delivery.last_error, attempt=delivery.attempts, final=final
+        )
+        return Outcome.FAILED if final else Outcome.RETRY
+    _record_sent(delivery)
+    return Outcome.SENT
+
+
+def retry_countdown(retries: int) -> int:
+    """Seconds before the next try: 30 s doubling per retry, at most 10 minutes (below the broker's
+    visibility timeout, so a retry waiting in a worker is not handed to another one meanwhile)."""
+    return int(min(30 * 2**retries, 600))
+
+
+def delivery_retry_due(delivery_id: int, countdown: int) -> None:
+    """Note when the retry is due, so the outbox sweep waits for it instead of handing the delivery over again."""
+    due = timezone.now() + dt.timedelta(seconds=countdown)
+    Delivery.objects.filter(pk=delivery_id, status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]).update(
+        enqueued_at=due
+    )
