@@ -64,8 +64,8 @@ class CompanyView(ITOnlyView):
         self, request: Request, serializer: type[serializers.Serializer], upload: type[serializers.Serializer]
     ) -> dict[str, Any]:
         """The request's fields checked by `serializer`, or by `upload` (which takes the logo) for multipart."""
-        form = isinstance(request.data, QueryDict)
-        payload = (upload if form else serializer)(data=request.data.dict() if form else request.data)
+        data = request.data
+        payload = upload(data=data.dict()) if isinstance(data, QueryDict) else serializer(data=data)
         payload.is_valid(raise_exception=True)
         return payload.validated_data
 
