@@ -48,7 +48,7 @@ def test_the_rules_of_fields_are_in_the_schema():
         "Europe/Brussels" in components["TimezoneEnum"]["enum"]
         and "Mars/Olympus" not in components["TimezoneEnum"]["enum"]
     )
-    assert components["BuildingUpdateRequest"]["properties"]["kiosk_languages"]["minItems"] == 1
+    assert components["PatchedBuildingUpdateRequest"]["properties"]["kiosk_languages"]["minItems"] == 1
     assert "logo" not in components["CompanyCreateRequest"]["properties"]  # JSON cannot carry a file
     company = SCHEMAS["checkin.urls_company"]["components"]["schemas"]
     assert company["VisitorRequest"]["properties"]["first_name"]["pattern"]  # something visible
