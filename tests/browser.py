@@ -28,25 +28,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def dev_server(*, output: IO[bytes] | None = None) -> Iterator[int]:
+def dev_server(
+    *, output: IO[bytes] | None = None, env: dict[str, str] | None = None, unset: tuple[str, ...] = ()
+) -> Iterator[int]:
     """`runserver` on the test database; yields its port. Its standard output (the console e-mail backend's
-    messages) goes to `output`."""
+    messages) goes to `output`; `env` adds to its environment, `unset` removes from it."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's Chromium is not installed")
     settings_dict = connection.settings_dict
     host = quote(settings_dict["HOST"] or "", safe="")
     port_part = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
     port = free_port()
-    env = {
-        **os.environ,
+    environment = {
+        **{name: value for name, value in os.environ.items() if name not in unset},
         "DATABASE_URL": f"postgresql://{settings_dict['USER']}@{host}{port_part}/{settings_dict['NAME']}",
         "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
         "DEBUG": "true",
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        **(env or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "platform/manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env, cwd=ROOT, stdout=output or subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=environment, cwd=ROOT, stdout=output or subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60  # generous: the machine may be busy

@@ -23,6 +23,7 @@ def staff_required(*roles: str) -> Callable[[View], View]:
                 raise Http404
             return view(request, *args, **kwargs)
 
+        wrapper.staff_roles = roles  # type: ignore[attr-defined]  # read by tests/security/test_access_matrix.py
         return wrapper
 
     return decorator

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
 from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
@@ -92,8 +93,10 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(*STAFF)
+@require_safe
 def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
-    """One visit with its timeline; the actions are offered to whoever may change it."""
+    """One visit with its timeline; the actions are offered to whoever may change it. Read only: a POST is 405,
+    so whoever may see a visit but not change it gets no answer to a change (tests/security/test_access_matrix.py)."""
     user: User = request.user  # type: ignore[assignment]
     visit = access_visit(user, visit_id)
     can_manage = visits_of(user=user).filter(pk=visit.pk).exists()

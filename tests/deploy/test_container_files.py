@@ -48,6 +48,13 @@ def test_the_final_stage_has_no_build_tools():
         assert tool not in final, tool
 
 
+def test_the_final_stage_has_the_postgresql_client_of_the_servers_major_version_for_backups():
+    final = "\n".join(FINAL)
+    assert "ARG PG_MAJOR=15" in final  # the machine's server, which the backup tests restore into
+    assert "postgresql-client-${PG_MAJOR}" in final
+    assert "CHECKIN_PG_BIN=/usr/lib/postgresql/${PG_MAJOR}/bin" in final
+
+
 def test_it_runs_as_a_non_root_user_with_a_healthcheck_on_healthz():
     users = [line.split()[1] for line in FINAL if line.startswith("USER ")]
     assert users and users[-1].split(":")[0] not in {"root", "0"}

@@ -1,69 +1,22 @@
 """In headless Chromium: the board picks up a check-in made elsewhere, by itself, without a reload, and its row's
 buttons act on that visit."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, dev_server
 from tests.two_factor import code_for_browser
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]  # fmt: skip
 PASSWORD = "checkin-demo-2026"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 def live_desk(db: None) -> Iterator[str]:
     """A dev server on the test database (it sees only committed rows: the session's demo)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's Chromium is not installed")
-    settings_dict = connection.settings_dict
-    host = quote(settings_dict["HOST"] or "", safe="")
-    port_part = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgresql://{settings_dict['USER']}@{host}{port_part}/{settings_dict['NAME']}",
-        "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
-        "DEBUG": "true",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "platform/manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://tower.localhost:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the dev server did not start") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with dev_server() as port:
+        yield f"http://tower.localhost:{port}"
 
 
 def _sign_in(page, url: str) -> None:

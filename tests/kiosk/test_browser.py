@@ -5,78 +5,24 @@ The server is a `runserver` subprocess on the test database; what it commits
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, dev_server
 from tests.two_factor import code_for_browser
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
 def server(db: None) -> Iterator[str]:
     # `db` makes pytest-django create the test database; this test itself queries nothing, so its
     # open transaction holds no lock that the server's writes would wait for.
-    database = connection.settings_dict
-    host = quote(database["HOST"] or "", safe="")
-    port_part = f":{database['PORT']}" if database.get("PORT") else ""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgresql://{database['USER']}@{host}{port_part}/{database['NAME']}",
-        "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
-        "CONN_MAX_AGE": "0",
-    }
-    env.pop("REDIS_URL", None)  # anything the services queue runs in-process
-    process = subprocess.Popen(
-        [sys.executable, "platform/manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the test server did not start") from None
-                time.sleep(0.3)
+    # Without REDIS_URL anything the services queue runs in-process.
+    with dev_server(env={"CONN_MAX_AGE": "0"}, unset=("REDIS_URL",)) as port:
         yield f"http://tower.localhost:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_a_walk_in_checks_in_prints_a_badge_and_checks_out_in_dutch(server):

@@ -1,0 +1,63 @@
+"""The restore drill: one company's dump restored into a scratch database, its tables counted against the live ones."""
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+
+from shared_apps.tenancy.backups.dumps import company_dump
+from shared_apps.tenancy.backups.pg_tools import connect, database_name, server_connection
+from shared_apps.tenancy.backups.restores import database_create, dump_restore
+from shared_apps.tenancy.db_roles import ident, owner_privileges
+from shared_apps.tenancy.models import Tenant
+
+_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename"
+
+
+@dataclass(frozen=True)
+class TableCount:
+    table: str
+    live: int
+    restored: int
+
+
+def scratch_database(company: Tenant) -> str:
+    return f"{database_name()}_drill_{company.schema_name}"[:63]
+
+
+def _counts(cursor: Any, schema: str, tables: list[str]) -> dict[str, int]:
+    """Rows of each table (a Django or a psycopg cursor)."""
+    counts = {}
+    for table in tables:
+        cursor.execute(f"SELECT count(*) FROM {ident(schema)}.{ident(table)}")
+        counts[table] = int(cursor.fetchone()[0])
+    return counts
+
+
+@owner_privileges
+def restore_drill(*, company: Tenant, keep: bool = False) -> list[TableCount]:
+    """Dump the company, restore the dump into a new scratch database, and count every table in both.
+
+    The scratch database is dropped afterwards unless `keep`. Rows written to the
+    live schema between the dump and the count show up as differences: run the
+    drill at a quiet hour, or read them as such.
+    """
+    scratch = scratch_database(company)
+    with tempfile.TemporaryDirectory() as folder:
+        dump = company_dump(company=company, file=Path(folder) / f"{company.schema_name}.dump")
+        database_create(scratch)
+        try:
+            dump_restore(file=dump, database=scratch)
+            with connection.cursor() as cursor:
+                cursor.execute(_TABLES, [company.schema_name])
+                tables = [row[0] for row in cursor.fetchall()]
+                live = _counts(cursor, company.schema_name, tables)
+            with connect(scratch) as restored_db:
+                restored = _counts(restored_db.cursor(), company.schema_name, tables)
+        finally:
+            if not keep:
+                with server_connection() as server:
+                    server.execute(f"DROP DATABASE IF EXISTS {ident(scratch)} WITH (FORCE)")
+    return [TableCount(table, live[table], restored[table]) for table in tables]

@@ -1,0 +1,22 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from shared_apps.tenancy.backups.dumps import company_dump, company_for_backup
+from shared_apps.tenancy.backups.pg_tools import BackupError
+
+
+class Command(BaseCommand):
+    help = "Dump one company's schema (pg_dump custom format, as the owner role) into FILE."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", help="the company's slug")
+        parser.add_argument("file", type=Path, help="the dump to write")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            file = company_dump(company=company_for_backup(options["slug"]), file=options["file"])
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"{file}: {file.stat().st_size} bytes")

@@ -1,0 +1,462 @@
+"""Every persona against every endpoint, generated from the URL resolvers and the API router.
+
+The endpoints are every route of `checkin.urls_company` (the API router's routes included), `urls_reception` and
+`urls_public`; a new route is covered at once, and one whose path parameter or rule this file cannot work out
+fails loudly until a builder or a rule is added below. Path parameters are filled from real objects (the portal's
+AcmeWorld and a few more). The personas: acme's admin and member, globex's admin (session and API token), tower's
+desk, harbour's desk, IT, anonymous and tower's kiosk; each sends its cookies to every host, as a stolen or replayed
+cookie would be. The oracle is one rule per resource (RESOURCES: tenant_apps/visits/access.py and the like), and:
+
+- where the rule says no, GET and the unsafe methods (CSRF-valid, as a signed-in browser's) are refused: a
+  redirect to a sign-in or pairing page, 401, 403, 404 or 405;
+- where it says yes, GET answers (so each filled object is real and each refusal above means something);
+- the API never allows more than the portal: an object or list the API opens has a portal page the same persona
+  opens, and a list holds nothing the rule hides.
+"""
+
+import base64
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db.models import QuerySet
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django_tenants.utils import schema_context, tenant_context
+
+from shared_apps.accounts.models import User
+from shared_apps.accounts.services import user_ensure
+from shared_apps.console.services import api_token_create as console_token_create
+from shared_apps.console.services import support_grant_start
+from shared_apps.tenancy.models import Tenant
+from tenant_apps.api.services import api_token_create
+from tenant_apps.privacy.exports.lifecycle import export_storage
+from tenant_apps.privacy.models import Export
+from tenant_apps.visits.access import (
+    hosts_visible_to,
+    may_list_hosts,
+    may_list_visitors,
+    visitors_editable_by,
+    visitors_visible_to,
+    visits_of,
+    visits_visible_to,
+)
+from tenant_apps.visits.models import Visit, Visitor
+from tests.conftest import PASSWORD, HostClient
+from tests.kiosk.conftest import kiosk_client, pair_device
+from tests.portal.conftest import FAR_ID, AcmeWorld, make_visit, world  # noqa: F401  (world: a fixture)
+
+HOSTS = {"company": "acme.localhost", "reception": "tower.localhost", "public": "localhost"}
+URLCONFS = {"company": "checkin.urls_company", "reception": "checkin.urls_reception", "public": "checkin.urls_public"}
+
+# Routes open to everyone on purpose (signing in, choosing a language, pairing a tablet): tests/accounts covers them.
+OPEN = re.compile(
+    r"^(accounts/(login|logout|password-reset|set-password|two-factor)|i18n/|kiosk/pair/|admin/(login|logout)/)"
+)
+# Routes opened by a secret in the URL alone: with a made-up secret nobody gets anything.
+BY_SECRET = {"privacy/final-export/<str:token>/"}
+# The Django admin's helpers answer 403 or 404 to parameters made up here even for IT: only refusals are checked.
+NOT_PAGES = {"admin/autocomplete/", "admin/r/<path:content_type_id>/<path:object_id>/", "admin/(?P<url>.*)$"}
+REFUSALS = (401, 403, 404, 405)
+SIGN_IN_PAGES = ("/accounts/login/", "/admin/login/", "/kiosk/pair/")
+UNSAFE = ("post", "patch", "delete")
+
+
+# --- the rule: one per resource ------------------------------------------------------------------------------------
+
+
+def _in_acme() -> Any:
+    """acme's schema, as its own requests use it (a schema_context alone misses the database role)."""
+    with schema_context("public"):
+        return tenant_context(Tenant.objects.get(slug="acme"))
+
+
+def _everyone(user: User) -> bool:
+    return True
+
+
+def _admin(user: User) -> bool:
+    return user.role == User.Role.ADMIN
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What a company user may list, see and change of one resource (the functions the code itself calls)."""
+
+    may_list: Callable[[User], bool]
+    see: Callable[[User], QuerySet[Any]] | None = None
+    change: Callable[[User], QuerySet[Any]] | None = None
+    may_see: Callable[[User], bool] = _admin  # for resources without a queryset rule: admins only
+
+    def allows(self, user: User, pk: object, *, changing: bool) -> bool:
+        rule = self.change if changing else self.see
+        if rule is None:
+            return self.may_see(user)
+        return rule(user).filter(pk=int(str(pk))).exists()
+
+
+def _visits_visible(user: User) -> QuerySet[Visit]:
+    return visits_visible_to(user=user)
+
+
+def _visits_changeable(user: User) -> QuerySet[Visit]:
+    return visits_of(user=user)
+
+
+def _people(user: User) -> QuerySet[Visitor]:  # the data-subject pages: the whole record, for who may search all
+    return visitors_editable_by(user) if may_list_visitors(user) else Visitor.objects.none()
+
+
+VISIT = Resource(may_list=_everyone, see=_visits_visible, change=_visits_changeable)
+VISITOR = Resource(may_list=may_list_visitors, see=visitors_visible_to, change=visitors_editable_by)
+HOST = Resource(may_list=may_list_hosts, see=hosts_visible_to, change=hosts_visible_to)
+PERSON = Resource(may_list=may_list_visitors, see=_people, change=_people)
+ADMIN_ONLY = Resource(may_list=_admin)
+# Which resource a company path parameter or an API route names.
+RESOURCES = {
+    "visit_id": VISIT,
+    "host_id": HOST,
+    "visitor_id": PERSON,
+    "export_id": ADMIN_ONLY,
+    "token_id": ADMIN_ONLY,
+    "user_id": ADMIN_ONLY,  # the Users pages: `manager_roles` of checkin/urls_company.py
+    "visits": VISIT,
+    "visitors": VISITOR,
+    "hosts": HOST,
+}
+# Company views with neither `staff_required` nor a resource: the rule they apply.
+VIEW_RULES = {"RetentionAPI": _admin, "SpectacularAPIView": _everyone}
+
+
+# --- the endpoints, from the resolvers -----------------------------------------------------------------------------
+
+_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    kind: str
+    route: str
+
+    @property
+    def params(self) -> list[str]:
+        return [match.group("name") or match.group("group") for match in _PARAM.finditer(self.route)]
+
+    @property
+    def api_resource(self) -> str | None:
+        """`visits`, `visitors` or `hosts` for a route of the company API's router."""
+        found = re.match(r"api/v1/\^(\w+)/", self.route)
+        return found.group(1) if found else None
+
+    def path(self, values: dict[str, object]) -> str:
+        def value(match: re.Match[str]) -> str:
+            return str(values[match.group("name") or match.group("group")])
+
+        return "/" + _PARAM.sub(value, self.route).replace("^", "").replace("$", "")
+
+
+def _routes(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+ENDPOINTS = [
+    Endpoint(kind, route)
+    for kind, urlconf in URLCONFS.items()
+    for route in dict.fromkeys(_routes(get_resolver(urlconf).url_patterns))
+    if not OPEN.match(route)
+]
+
+
+# --- the personas --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Persona:
+    name: str
+    home: str | None  # the host its credentials belong to
+    client: HostClient | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    email: str = ""
+
+    def on(self, host: str) -> HostClient:
+        """A browser on `host` holding this persona's cookies (and token)."""
+        if self.client is not None and host == self.home and not self.headers:
+            return self.client
+        browser = HostClient(host, **self.headers)
+        if self.client is not None:
+            browser.cookies = SimpleCookie(self.client.cookies.output(header="", sep=";"))
+        return browser
+
+    def user(self) -> User | None:
+        if self.home != HOSTS["company"]:
+            return None
+        with _in_acme():
+            return User.objects.get(email=self.email)
+
+
+def _signed_in(name: str, host: str, email: str) -> Persona:
+    return Persona(name, host, HostClient(host).sign_in(email, PASSWORD), email=email)
+
+
+def _persona(name: str, tower: Any, globex: Tenant) -> Persona:
+    if name == "admin":
+        return _signed_in(name, "acme.localhost", "admin@acme.example")
+    if name == "member":
+        return _signed_in(name, "acme.localhost", "member@acme.example")
+    if name == "other company":
+        persona = _signed_in(name, "globex.localhost", "admin@globex.example")
+        with tenant_context(globex):
+            admin = User.objects.get(email="admin@globex.example")
+            persona.headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(name='CRM', created_by=admin)[1]}"}
+        return persona
+    if name == "desk":
+        return _signed_in(name, "tower.localhost", "desk@tower.example")
+    if name == "other building":
+        return _signed_in(name, "harbour.localhost", "desk@harbour.example")
+    if name == "IT":  # the console's pages by session, its API by token
+        persona = _signed_in(name, "localhost", "it@checkin.example")
+        it = User.objects.get(email="it@checkin.example")
+        persona.headers = {"HTTP_AUTHORIZATION": f"Token {console_token_create(user=it, name='matrix IT')[1]}"}
+        return persona
+    if name == "kiosk":
+        return Persona(name, "tower.localhost", kiosk_client(HostClient, tower, pair_device(tower, "Matrix")[1]))
+    return Persona(name, None)
+
+
+PERSONAS = ["admin", "member", "other company", "desk", "other building", "IT", "anonymous", "kiosk"]
+
+
+# --- real objects for the path parameters --------------------------------------------------------------------------
+
+
+def _objects(world: AcmeWorld, acme: Tenant) -> dict[str, list[object]]:  # noqa: F811
+    """Candidates per path parameter; a member meets all of them, the others the first."""
+    with tenant_context(acme):
+        cara = Visitor.objects.create(pk=FAR_ID + 3, first_name="Cara", last_name="Cole", email="cara@example.org")
+        make_visit(FAR_ID + 6, cara, world.other_host, 6, by=world.admin)
+        export_storage().delete("acme/matrix.zip")  # so that the name saved is this one
+        name = export_storage().save("acme/matrix.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+        export = Export.objects.create(pk=FAR_ID, status=Export.Status.READY, storage_name=name)
+        token = api_token_create(name="matrix", created_by=world.admin)[0]
+    visits = [world.own_today, world.other_today, world.own_future, world.other_future, world.other_past]
+    return {
+        "visit_id": [visit.pk for visit in visits],
+        "host_id": [world.member_host.pk, world.other_host.pk],
+        "visitor_id": [world.own_today.visitor_id, world.other_today.visitor_id, cara.pk],
+        "user_id": [world.colleague.pk],
+        "export_id": [export.pk],
+        "token_id": [token.pk],
+    }
+
+
+_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def _reception_objects(world: AcmeWorld, tower_reception: Tenant, acme: Tenant) -> dict[str, list[object]]:  # noqa: F811
+    with tenant_context(tower_reception):
+        colleague = user_ensure(email="desk2@tower.example", full_name="Second Desk", role=User.Role.DESK,
+                                password=PASSWORD)  # fmt: skip
+    assert tower_reception.building is not None
+    kiosk = pair_device(tower_reception.building, "Matrix lobby")[0]  # not the kiosk persona's own tablet
+    acme.logo.save("matrix.png", ContentFile(_PNG, name="matrix.png"), save=True)  # the logo the kiosk shows
+    return {
+        "user_id": [colleague.pk],
+        "kiosk_id": [kiosk.pk],
+        "company": ["acme"],
+        "visit_id": [world.own_today.pk],
+        "company_id": [acme.pk],
+    }
+
+
+def _public_objects(acme: Tenant) -> dict[str, list[object]]:
+    it = User.objects.get(email="it@checkin.example")
+    grant = support_grant_start(user=it, company=acme, reason="Ticket 4711: access matrix")
+    return {
+        "grant_id": [grant.pk],
+        "token_id": [console_token_create(user=it, name="matrix")[0].pk],
+        "content_type_id": [1],
+        "object_id": [1],
+        "url": ["nowhere/"],
+        "app_label": ["auth"],
+        "token": ["x" * 43],
+    }
+
+
+def _values(endpoint: Endpoint, objects: dict[str, dict[str, list[object]]], every: bool) -> list[dict[str, object]]:
+    """The paths' parameter values to try: every combination of candidates for the member, the first otherwise."""
+    chosen: list[dict[str, object]] = [{}]
+    for name in endpoint.params:
+        if name == "pk":
+            candidates = objects["company"][
+                {"visits": "visit_id", "visitors": "visitor_id", "hosts": "host_id"}[endpoint.api_resource or ""]
+            ]
+        elif name == "slug":
+            candidates = ["tower"] if "buildings" in endpoint.route else ["acme"]
+        else:
+            candidates = objects[endpoint.kind].get(name, [])
+        if not candidates:
+            pytest.fail(f"add a builder for the path parameter {name!r} of {endpoint.route!r}")
+        chosen = [{**values, name: value} for values in chosen for value in (candidates if every else candidates[:1])]
+    return chosen
+
+
+# --- the oracle ----------------------------------------------------------------------------------------------------
+
+
+def _company_rule(user: User, endpoint: Endpoint, values: dict[str, object], *, unsafe: bool) -> bool:
+    """What the rule lets a company user do at this company endpoint."""
+    resource_name = endpoint.api_resource
+    if resource_name is not None:
+        resource = RESOURCES[resource_name]
+        if "pk" not in values:
+            return resource.may_list(user) or (unsafe and resource_name != "hosts")  # creating visitors and visits
+        changing = unsafe or not endpoint.route.endswith("(?P<pk>[^/.]+)/$")  # the check-in etc. actions
+        with _in_acme():
+            return resource.allows(user, values["pk"], changing=changing)
+    for name, value in values.items():
+        resource = RESOURCES[name]
+        changing = unsafe or not endpoint.route.endswith(f":{name}>/")  # the object's own page is read, others change
+        with _in_acme():
+            if not resource.allows(user, value, changing=changing):
+                return False
+    match = resolve(endpoint.path(values), urlconf=URLCONFS["company"])
+    if "manager_roles" in match.kwargs:
+        return user.role in match.kwargs["manager_roles"]
+    roles = getattr(match.func, "staff_roles", None)
+    if roles is not None:
+        return user.role in roles
+    if endpoint.route.startswith("accounts/"):
+        return True  # the account's own security pages
+    view_class = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
+    rule = VIEW_RULES.get(getattr(view_class, "__name__", ""))
+    if rule is None:
+        pytest.fail(f"add the rule of {endpoint.route!r} ({match.func}) to VIEW_RULES")
+    return rule(user)
+
+
+def _may(persona: Persona, endpoint: Endpoint, values: dict[str, object], *, unsafe: bool) -> bool:
+    if persona.home != HOSTS[endpoint.kind] or endpoint.route in BY_SECRET:
+        return False  # another company's, building's or the platform's host: nothing
+    if endpoint.kind == "reception":
+        return endpoint.route.startswith("kiosk/") == (persona.name == "kiosk")
+    if endpoint.kind == "public":
+        return True
+    user = persona.user()
+    assert user is not None
+    return _company_rule(user, endpoint, values, unsafe=unsafe)
+
+
+def _refused(response: Any) -> bool:
+    if response.status_code in REFUSALS:
+        return True
+    return response.status_code == 302 and response["Location"].startswith(SIGN_IN_PAGES)
+
+
+def _send(client: HostClient, method: str, path: str) -> Any:
+    if method == "get":
+        return client.get(path)
+    if path.startswith("/api/"):
+        return getattr(client, method)(path, {}, content_type="application/json")
+    return getattr(client, method)(path)
+
+
+# --- the matrix ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def objects(world: AcmeWorld, acme: Tenant, tower_reception: Tenant) -> Iterator[dict[str, dict[str, list[object]]]]:  # noqa: F811
+    reception = _reception_objects(world, tower_reception, acme)
+    # The console's desk-staff pages name an account of tower's desk, as the desk's own Staff pages do.
+    yield {"company": _objects(world, acme), "reception": reception,
+           "public": {**_public_objects(acme), "user_id": reception["user_id"]}}  # fmt: skip
+    acme.logo.delete(save=False)  # files outlive the rolled-back transaction
+    export_storage().delete("acme/matrix.zip")
+
+
+def test_the_resolvers_list_every_channel():
+    routes = {(endpoint.kind, endpoint.route) for endpoint in ENDPOINTS}
+    assert ("company", "api/v1/^visitors/(?P<pk>[^/.]+)/$") in routes and ("company", "hosts/") in routes
+    assert ("reception", "desk/visits/<slug:company>/<int:visit_id>/badge/") in routes
+    assert ("reception", "kiosk/badge/") in routes and ("public", "console/companies/<slug:slug>/remove/") in routes
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_no_persona_gets_more_than_the_rule_and_the_api_no_more_than_the_portal(
+    name,
+    objects,
+    tower,
+    globex,
+    acme,
+    world: AcmeWorld,  # noqa: F811
+):
+    persona = _persona(name, tower, globex)
+    every = name == "member"  # the one persona whose rights depend on the object
+    opened: set[str] = set()  # paths whose GET this persona was answered
+    wrong: list[str] = []
+    for endpoint in ENDPOINTS:
+        browser = persona.on(HOSTS[endpoint.kind])
+        for values in _values(endpoint, objects, every):
+            path = endpoint.path(values)
+            allowed = _may(persona, endpoint, values, unsafe=False)
+            response = _send(browser, "get", path)
+            if allowed and response.status_code != 405 and _refused(response) and endpoint.route not in NOT_PAGES:
+                wrong.append(f"GET {path} refused ({response.status_code}) though the rule allows it")
+            if not _refused(response):
+                opened.add(path)
+                if not allowed:
+                    wrong.append(f"GET {path} answered {response.status_code} though the rule refuses it")
+            if _may(persona, endpoint, values, unsafe=True):
+                continue  # allowed changes are not made here: tests of each feature make them
+            for method in UNSAFE if path.startswith("/api/") else UNSAFE[:1]:  # pages treat every unsafe one alike
+                response = _send(browser, method, path)
+                if not _refused(response):
+                    wrong.append(f"{method.upper()} {path} answered {response.status_code} though the rule refuses it")
+    assert wrong == [], "\n".join(wrong)
+    assert _api_opens_nothing_the_portal_hides(opened, world) == []
+    if persona.home == HOSTS["company"]:
+        assert _lists_hold_nothing_the_rule_hides(persona) == []
+
+
+# The portal page that shows what an API path shows.
+def _portal_twin(api_path: str, world: AcmeWorld) -> list[str]:  # noqa: F811
+    kind, _, pk = api_path.removeprefix("/api/v1/").strip("/").partition("/")
+    if kind == "visits":
+        return [f"/visits/{pk}/"] if pk else ["/"]
+    if kind == "hosts":
+        return [f"/hosts/{pk}/edit/"] if pk else ["/hosts/"]
+    if kind == "visitors" and not pk:
+        return ["/privacy/people/"]
+    with _in_acme():  # a visitor shows on the page of each of their visits and in the person's record
+        visits = list(Visit.objects.filter(visitor_id=int(pk)).values_list("pk", flat=True))
+    return [f"/privacy/people/{pk}/", *(f"/visits/{visit}/" for visit in visits)]
+
+
+def _api_opens_nothing_the_portal_hides(opened: set[str], world: AcmeWorld) -> list[str]:  # noqa: F811
+    api = [path for path in opened if re.match(r"/api/v1/(visits|visitors|hosts)/(\d+/)?$", path)]
+    return [path for path in api if not any(twin in opened for twin in _portal_twin(path, world))]
+
+
+def _lists_hold_nothing_the_rule_hides(persona: Persona) -> list[str]:
+    user = persona.user()
+    assert user is not None
+    extra = []
+    for resource_name in ("visits", "visitors", "hosts"):
+        response = persona.on(HOSTS["company"]).get(f"/api/v1/{resource_name}/?page_size=200")
+        if _refused(response):
+            continue
+        resource = RESOURCES[resource_name]
+        assert resource.see is not None
+        with _in_acme():
+            seen = set(resource.see(user).values_list("pk", flat=True))
+        extra += [f"{resource_name} {row['id']}" for row in response.json()["results"] if row["id"] not in seen]
+    return extra
