@@ -26,3 +26,14 @@ worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+
+# Metrics of all workers go to one folder that /metrics adds up (prometheus-client's multiprocess mode), emptied now,
+# before the application (and prometheus-client) is loaded: PROMETHEUS_MULTIPROC_DIR, else a new temporary folder.
+from shared_apps.operations.metrics_folder import metrics_folder_prepare, metrics_process_gone  # noqa: E402
+
+metrics_folder_prepare()
+
+
+def child_exit(server, worker):
+    metrics_process_gone(worker.pid)

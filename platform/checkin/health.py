@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,11 +19,30 @@ def _database_ready() -> bool:
         return False
 
 
-def _redis_ready() -> bool:
+# Redis counts as full from this share of its `maxmemory` on: Celery's queue needs `noeviction`, so a
+# full Redis refuses every new task (OOM) rather than dropping old ones.
+FULL_SHARE = 0.95
+PROBE_KEY = "checkin:readyz"
+
+
+def redis_problem() -> str:
+    """Why Redis cannot take tasks ("unreachable", "full"), or "" when it can; a second at most."""
     try:
-        return bool(redis_from_settings().client(timeout=1).ping())
+        client = redis_from_settings().client(timeout=1)
+        memory = client.info("memory")
+        limit = int(memory.get("maxmemory") or 0)
+        if limit and int(memory.get("used_memory") or 0) >= limit * FULL_SHARE:
+            return "full"
+        client.set(PROBE_KEY, "1", ex=60)  # what a task's message needs: a write
+    except redis.ResponseError as error:
+        return "full" if str(error).startswith("OOM") else "unreachable"
     except Exception:
-        return False
+        return "unreachable"
+    return ""
+
+
+def _redis_ready() -> bool:
+    return not redis_problem()
 
 
 def readiness() -> dict[str, bool]:
@@ -32,8 +52,21 @@ def readiness() -> dict[str, bool]:
     return checks
 
 
+def readyz() -> JsonResponse:
+    """200 when the database answers and Redis (when set) takes writes; 503 naming what does not."""
+    body: dict[str, object] = {"database": _database_ready()}
+    if settings.REDIS_URL:
+        problem = redis_problem()
+        body["redis"] = not problem
+        if problem:
+            body["redis_problem"] = problem
+    ready = body["database"] is True and body.get("redis", True) is True
+    return JsonResponse({"status": "ok" if ready else "unavailable", **body}, status=200 if ready else 503)
+
+
 class HealthMiddleware:
-    """`/healthz`: the process answers. `/readyz`: the database (and Redis, when set) answer too."""
+    """`/healthz`: the process answers, touching no service (a liveness probe must not fail, and pods be
+    restarted, because a database or Redis is away). `/readyz`: the database answers and Redis takes tasks."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -42,7 +75,5 @@ class HealthMiddleware:
         if request.path == "/healthz":
             return JsonResponse({"status": "ok"})
         if request.path == "/readyz":
-            checks = readiness()
-            ready = all(checks.values())
-            return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
+            return readyz()
         return self.get_response(request)

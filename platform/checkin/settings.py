@@ -148,7 +148,7 @@ CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
 # migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/tenancy/migration_executor.py),
 # wrapped so that the buildings' desk views are rebuilt after tenant migrations; they stay readable throughout,
 # and each schema's `migrate` sets its company aside from them only when they block a migration.
-GET_EXECUTOR_FUNCTION = "tenant_apps.desk.migration_executor.executor_rebuilding_reception_views"
+GET_EXECUTOR_FUNCTION = "shared_apps.operations.migration_metrics.executor_timed"  # that one, timed for the metrics
 TENANT_BASE_MIGRATE_COMMAND = "tenant_apps.desk.schema_migrate.Command"
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 4)
 TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 10)
@@ -160,6 +160,7 @@ ROOT_URLCONF = "checkin.urls_public"
 MIDDLEWARE = [
     # First: every request gets its id and context before anything can log or fail.
     "shared_apps.operations.request_context.RequestContextMiddleware",
+    "shared_apps.operations.metrics_endpoint.MetricsMiddleware",
     "checkin.health.HealthMiddleware",
     "checkin.security_headers.SecurityHeadersMiddleware",
     "shared_apps.operations.tls_ask.TlsAskMiddleware",
@@ -298,9 +299,29 @@ _redis = redis_config(
     sentinel_password=CHECKIN_REDIS_SENTINEL_PASSWORD,
 )
 CELERY_BROKER_URL = _redis.celery_url or "memory://"
+# Nothing reads task results: none are stored (a sender would otherwise write to Redis, and wait on it, for
+# each task). A task whose result is read says so itself (`ignore_result=False`); the backend is there for it.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = _redis.celery_url or None
-CELERY_BROKER_TRANSPORT_OPTIONS = _redis.transport_options
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _redis.transport_options
+# The longest task may run this long (exports of a large company); a message a worker took and never
+# acknowledged (the worker lost) goes back to the queue after the visibility timeout, set just above it so
+# that a running task is never handed to a second worker.
+CHECKIN_TASK_TIME_LIMIT_SECONDS = env_int("CHECKIN_TASK_TIME_LIMIT_SECONDS", 900)
+CELERY_TASK_TIME_LIMIT = CHECKIN_TASK_TIME_LIMIT_SECONDS
+# The worker rides out Redis restarts, freezes and a full memory: it reconnects for ever (at start too),
+# notices a dead or frozen connection within seconds (socket timeouts, keep-alive, a health check).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **_redis.transport_options,
+    "visibility_timeout": CHECKIN_TASK_TIME_LIMIT_SECONDS + 60,
+    "socket_connect_timeout": 5,
+    "socket_timeout": 30,  # above the 1 s BRPOP wait of the worker
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -322,6 +343,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
     "spare-schemas-refill": {"task": "tenancy.spare_schemas_refill", "schedule": 3600},
+    # Rate limits count in public.rate_counter, one row per key and window: the windows that are over go.
+    "rate-counters-prune": {"task": "login_throttle.rate_counters_prune", "schedule": 3600},
     # Notifications the broker could not take (Redis down) are handed over again once it is back.
     "notifications-outbox": {"task": "notifications.outbox_sweep_all", "schedule": 60.0},
 }
@@ -394,6 +417,18 @@ SPECTACULAR_SETTINGS = {
 LOG_FORMAT = env_str("LOG_FORMAT", "text")  # json in production settings
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+
+# --- Metrics (Prometheus): /metrics is off until one of the first two is set (deploy/README.md) ---------------
+CHECKIN_METRICS_TOKEN = env_str("CHECKIN_METRICS_TOKEN")  # the scraper sends `Authorization: Bearer <token>`
+CHECKIN_METRICS_NETWORKS = [
+    net.strip() for net in env_str("CHECKIN_METRICS_NETWORKS").split(",") if net.strip()
+]  # the scraper connects from one of these, not through the proxy
+CHECKIN_WORKER_METRICS_PORT = env_int("CHECKIN_WORKER_METRICS_PORT", 0)  # the Celery worker's own /metrics; 0: none
+CHECKIN_WORKER_METRICS_ADDRESS = env_str("CHECKIN_WORKER_METRICS_ADDRESS", "0.0.0.0")  # noqa: S104 - a pod's port
+CELERY_BEAT_SCHEDULE |= {
+    # Pending and failed deliveries of all companies, for checkin_deliveries_pending / _failed.
+    "notifications-backlog-measure": {"task": "notifications.backlog_measure_all", "schedule": 60.0},
+}
 
 # --- Sentry: only with a DSN, and never with personal data ------------------------
 # Initialised when the apps are ready (checkin/apps.py), after the production settings set their own defaults.

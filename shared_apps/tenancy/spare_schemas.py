@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
+from checkin.broker import publish
 from shared_apps.tenancy.db_roles import ident, owner_privileges
 from shared_apps.tenancy.schema_clone import clone_schema, migration_state
 
@@ -118,7 +119,5 @@ def spares_refill_after_commit() -> None:
 def _refill_later() -> None:
     from shared_apps.tenancy.tasks import spare_schemas_refill
 
-    try:
-        spare_schemas_refill.delay()
-    except Exception:  # the broker is away: the provisioning stands, and the hourly run refills
-        logger.warning("could not queue the spare schemas' refill", exc_info=True)
+    if not publish(spare_schemas_refill):  # the broker is away: the provisioning stands, and the hourly run refills
+        logger.warning("could not queue the spare schemas' refill")

@@ -27,6 +27,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
+from shared_apps.operations.metrics import delivery_sent_observe
 from tenant_apps.notifications.emails import cancellation_email, host_arrival_email, invitation_email, reschedule_email
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.notifications.services import (
@@ -169,6 +170,7 @@ def delivery_attempt(delivery_id: int) -> Outcome:
         )
         return Outcome.FAILED if final else Outcome.RETRY
     _record_sent(delivery)
+    delivery_sent_observe(kind=delivery.kind, created_at=delivery.created_at, sent_at=timezone.now())
     return Outcome.SENT
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from checkin.broker import publish
 from shared_apps.audit.services import audit_record
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.triggers import in_this_schema
@@ -45,13 +46,11 @@ def _queue(visit: Visit, kind: str) -> Delivery:
 
 
 def delivery_enqueue(*, delivery: Delivery) -> bool:
-    """Hand the delivery to the broker. When it cannot take it, the row stays pending without
-    `enqueued_at`, and the outbox sweep hands it over again once the broker is back."""
+    """Hand the delivery to the broker, waiting on it a second at most (checkin/broker.py). When it cannot
+    take it, the row stays pending without `enqueued_at`, and the outbox sweep hands it over later."""
     from tenant_apps.notifications.tasks import deliver  # the task module imports this one
 
-    try:
-        deliver.delay(delivery.pk)
-    except Exception:
+    if not publish(deliver, delivery.pk):
         logger.warning("broker unavailable: delivery %s waits in the outbox", delivery.pk)
         return False
     Delivery.objects.filter(pk=delivery.pk).update(enqueued_at=timezone.now())

@@ -3,15 +3,19 @@
 Sent from inside the company's schema, so tenant-schemas-celery runs it there.
 """
 
+import datetime as dt
 import logging
 from contextlib import suppress
 
 from celery import Task
 from django.db import DatabaseError
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from checkin.celery import app
+from shared_apps.operations.metrics import backlog_record
 from shared_apps.tenancy.models import Tenant
+from tenant_apps.notifications.selectors import deliveries_backlog
 from tenant_apps.notifications.sending import (
     Outcome,
     delivery_attempt,
@@ -71,3 +75,21 @@ def outbox_sweep_all() -> int:
         with tenant_context(company):
             total += outbox_sweep()
     return total
+
+
+@app.task(name="notifications.backlog_measure_all")
+def backlog_measure_all() -> int:
+    """Every minute (beat): count the unsent and failed deliveries of every company, for the metrics."""
+    companies = Tenant.objects.filter(
+        type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
+    ).order_by("pk")
+    pending = failed = 0
+    oldest: dt.datetime | None = None
+    for company in companies.iterator(chunk_size=200):
+        with tenant_context(company):
+            backlog = deliveries_backlog()
+        pending, failed = pending + backlog.pending, failed + backlog.failed
+        if backlog.oldest_pending and (oldest is None or backlog.oldest_pending < oldest):
+            oldest = backlog.oldest_pending
+    backlog_record(pending=pending, failed=failed, oldest_pending=oldest, now=timezone.now())
+    return pending

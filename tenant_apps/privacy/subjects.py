@@ -104,7 +104,7 @@ class Erasure:
 def _erase(visitor: Visitor) -> Erasure:
     visits = Visit.objects.filter(visitor=visitor)
     events = VisitEvent.objects.filter(visit__in=visits).delete()[0]
-    visit_count = visits.delete()[0]
+    visit_count = visits.delete()[1].get(Visit._meta.label, 0)  # the visits only, not their deliveries too
     visitor.delete()
     # Exports made before may hold the person: they go too, and the admin can export again.
     return Erasure(visits=visit_count, visit_events=events, exports=exports_delete_all(reason="erasure"))

@@ -104,7 +104,7 @@ def wait_until_answers(url: str, *, timeout: float = 30.0, process: subprocess.P
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int) -> Iterator[str]:
+def gunicorn(env: dict[str, str], port: int, *, timeout: float = 30.0) -> Iterator[str]:
     """`gunicorn -c deploy/gunicorn.conf.py checkin.wsgi`, as the image runs it; yields its base URL.
 
     Its log goes to a file (a pipe nobody reads would block it) that is printed if it fails to start.
@@ -120,7 +120,7 @@ def gunicorn(env: dict[str, str], port: int) -> Iterator[str]:
         base = f"http://127.0.0.1:{port}"
         try:
             try:
-                wait_until_answers(f"{base}/healthz", process=process)
+                wait_until_answers(f"{base}/healthz", timeout=timeout, process=process)
             except (RuntimeError, TimeoutError):
                 log.seek(0)
                 sys.stderr.write(log.read().decode(errors="replace")[-5000:])

@@ -5,12 +5,12 @@ from shared_apps.accounts.models import User
 from shared_apps.tenancy.connection import tenant_connection
 
 
-@app.task
+@app.task(ignore_result=False)  # the test reads its result (the settings ignore results by default)
 def schema_probe() -> tuple[str, list[str]]:
     return tenant_connection().schema_name, sorted(User.objects.values_list("email", flat=True))
 
 
-@app.task
+@app.task(ignore_result=False)  # the test reads its result (the settings ignore results by default)
 def role_probe() -> tuple[str, str]:
     """The role the task's statements run as, and what reading another company's table gives."""
     from django.db import DatabaseError, connection, transaction

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from checkin.broker import publishing_resume
 from checkin.celery import app
 from tests.deploy.processes import ROOT, current_test_database_url, free_port, production_env
 from tests.reliability.services import EmbeddedPostgres, RedisServer
@@ -31,6 +32,7 @@ def _use_broker(url: str, *, eager: bool) -> None:
     # Producers keep connections to the broker they first used: let the next send pick the new one.
     app._pool = None
     app.amqp._producer_pool = None
+    publishing_resume()
 
 
 @pytest.fixture

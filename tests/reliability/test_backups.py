@@ -109,6 +109,34 @@ def test_a_company_dump_holds_its_tables_and_the_restore_drill_finds_every_row(t
         assert server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch]).fetchone() is None
 
 
+@pytest.fixture
+def login_that_owns_nothing() -> Iterator[str]:
+    """A login as production's: NOINHERIT, no rights of its own, a member of the owner role (here postgres)."""
+    login = f"{role_prefix()}__backup_login"
+    with connect("postgres") as server:  # opened as the suite's login, before the test logs in as the new one
+        server.execute(f'DROP ROLE IF EXISTS "{login}"')
+        server.execute(f'CREATE ROLE "{login}" LOGIN NOINHERIT')
+        server.execute(f'GRANT postgres TO "{login}"')
+        yield login
+        server.execute(f'DROP ROLE "{login}"')
+
+
+def test_a_company_dump_by_a_login_that_owns_nothing_is_taken_as_the_owner_role(
+    tmp_path, settings, monkeypatch, login_that_owns_nothing
+):
+    monkeypatch.setitem(connection.settings_dict, "USER", login_that_owns_nothing)  # what pg_dump logs in as
+    settings.CHECKIN_DB_OWNER_ROLE = ""
+    with pytest.raises(CommandError, match="permission denied"):  # the login's own rights: nothing to dump
+        call_command("backup_company", "acme", str(tmp_path / "empty.dump"))
+
+    settings.CHECKIN_DB_OWNER_ROLE = "postgres"
+    dump = tmp_path / "acme.dump"
+    call_command("backup_company", "acme", str(dump), stdout=StringIO())
+
+    listing = subprocess.run([pg_binary("pg_restore"), "--list", str(dump)], capture_output=True, text=True, check=True)
+    assert "TABLE DATA acme visits_visit" in listing.stdout
+
+
 def test_an_unknown_company_is_named(tmp_path):
     with pytest.raises(CommandError, match="No company 'nobody'"):
         call_command("backup_company", "nobody", str(tmp_path / "x.dump"))

@@ -1,6 +1,12 @@
-"""Redis (the Celery broker) stops: /readyz says so, and says ready again once it is back."""
+"""Redis (the Celery broker) stops, fills up or freezes: /readyz says so (within two seconds), and says ready
+again once it is back; /healthz answers 200 throughout."""
+
+import os
+import signal
+import time
 
 import pytest
+import redis
 
 
 @pytest.fixture
@@ -15,7 +21,12 @@ def test_readyz_follows_the_broker_down_and_back(probe, own_redis):
     own_redis.stop()
     response = probe.get("/readyz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": True, "redis": False}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": True,
+        "redis": False,
+        "redis_problem": "unreachable",
+    }
     assert probe.get("/healthz").status_code == 200  # alive, only not ready: no restart of the pod
 
     own_redis.start()
@@ -27,3 +38,29 @@ def test_readyz_follows_the_broker_down_and_back(probe, own_redis):
 def test_pages_that_need_no_broker_keep_working_while_it_is_down(probe, own_redis):
     own_redis.stop()
     assert probe.get("/accounts/login/").status_code == 200
+
+
+def test_readyz_says_when_redis_is_full_and_healthz_does_not_care(probe, own_redis):
+    client = redis.Redis.from_url(own_redis.url)
+    client.config_set("maxmemory-policy", "noeviction")
+    client.config_set("maxmemory", "1")  # below what it uses already: every write is refused (OOM)
+    response = probe.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": True, "redis": False, "redis_problem": "full"}
+    assert probe.get("/healthz").status_code == 200
+
+    client.config_set("maxmemory", "0")
+    assert probe.get("/readyz").status_code == 200
+
+
+def test_readyz_answers_within_two_seconds_while_redis_is_frozen(probe, own_redis):
+    assert own_redis.process is not None
+    os.kill(own_redis.process.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        response = probe.get("/readyz")
+        assert time.monotonic() - started < 2.5  # a 1 s timeout, and the answer
+        assert response.json()["redis_problem"] == "unreachable"
+        assert probe.get("/healthz").status_code == 200
+    finally:
+        os.kill(own_redis.process.pid, signal.SIGCONT)

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from checkin.broker import publish
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.connection import tenant_connection
@@ -54,7 +55,9 @@ def schedule_generation(export: Export) -> None:
 
     # The schema is fixed now: the commit may happen after the caller has left this tenant's context.
     headers = {"_schema_name": tenant_connection().schema_name}
-    transaction.on_commit(lambda: export_generate_task.apply_async((export.pk,), headers=headers))
+    # Published within a second or not at all: with Redis away the export stays pending, and the resume task
+    # (privacy.resume_all, every minute) hands it over once Redis is back.
+    transaction.on_commit(lambda: publish(export_generate_task, export.pk, headers=headers))
 
 
 @transaction.atomic

@@ -1,0 +1,79 @@
+"""Handing tasks to the broker from a web request without ever waiting on Redis.
+
+Every task sent from the web tier goes through `publish`: its own connection per thread, with
+one-second connect and socket timeouts and no retry (Celery's default producer retries, and kombu
+reconnects for as long as it is told). When Redis is down, frozen or full, the call fails within
+about a second and returns False; the caller's work is already stored (a delivery's row stays in the
+outbox for the sweep, an export waits for the resume task). After a failure, publishing is skipped
+for a few seconds, so a request that would send several tasks, and the requests behind it, do not
+each wait out the timeout.
+"""
+
+import logging
+import threading
+import time
+from typing import Any
+
+from celery import Task
+from kombu import Connection
+
+from checkin.celery import app
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 1.0
+PAUSE_AFTER_FAILURE_SECONDS = 5.0
+TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": TIMEOUT_SECONDS,
+    "socket_timeout": TIMEOUT_SECONDS,
+    "max_retries": 0,  # kombu: connect once, do not retry
+    "connect_retries_timeout": TIMEOUT_SECONDS,
+    "retry_on_timeout": False,
+}
+
+_local = threading.local()
+_paused_until = 0.0
+
+
+def _connection() -> Connection:
+    connection: Connection | None = getattr(_local, "connection", None)
+    if connection is None:
+        connection = app.connection_for_write(transport_options=TRANSPORT_OPTIONS, connect_timeout=TIMEOUT_SECONDS)
+        _local.connection = connection
+    return connection
+
+
+def _forget_connection() -> None:
+    connection: Connection | None = getattr(_local, "connection", None)
+    _local.connection = None
+    if connection is not None:
+        try:
+            connection.release()
+        except Exception:  # a connection to a Redis that is gone may fail to close: it is dropped all the same
+            logger.debug("broker connection not closed cleanly", exc_info=True)
+
+
+def publish(task: Task, *args: Any, headers: dict[str, str] | None = None) -> bool:
+    """Send `task(*args)` to the broker within about a second; whether the broker took it."""
+    global _paused_until
+    if app.conf.task_always_eager:  # no broker (development, tests): run it here, as Celery would
+        task.apply_async(args, headers=headers or {})
+        return True
+    if time.monotonic() < _paused_until:
+        return False
+    try:
+        # `connection` goes through to Celery's send_task (the stubs do not list it).
+        task.apply_async(args, headers=headers or {}, connection=_connection(), retry=False)  # type: ignore[call-arg]
+    except Exception as error:
+        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
+        _forget_connection()
+        logger.warning("broker unavailable (%s): %s not sent", type(error).__name__, task.name)
+        return False
+    return True
+
+
+def publishing_resume() -> None:
+    """Forget an earlier failure (tests switching brokers, a process told Redis is back)."""
+    global _paused_until
+    _paused_until = 0.0
+    _forget_connection()
