@@ -373,6 +373,8 @@ CELERY_BEAT_SCHEDULE |= {
     "privacy-purge-notices": {"task": "privacy.purge_notices_all", "schedule": crontab(hour=2, minute=30)},
     "privacy-purge": {"task": "privacy.purge_all", "schedule": crontab(hour=3, minute=0)},
     "privacy-expire-exports": {"task": "privacy.exports_expire_all", "schedule": crontab(minute=15)},
+    # Exports and purges a lost worker cut short are sent again within minutes (tenant_apps/privacy/resume.py).
+    "privacy-resume": {"task": "privacy.resume_all", "schedule": 60.0},
 }
 
 # --- REST framework ----------------------------------------------------------------
