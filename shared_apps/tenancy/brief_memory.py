@@ -75,7 +75,8 @@ def _bump_on_change(label: str) -> None:
         return
     _bumping.add(label)
     for signal in (post_save, post_delete):
-        signal.connect(_generation_bump, sender=label, weak=False, dispatch_uid=f"checkin_generation_{label}")
+        # Weakly held, as a module's function may be: the module keeps it alive.
+        signal.connect(_generation_bump, sender=label, dispatch_uid=f"checkin_generation_{label}")
 
 
 class BriefMemory(Generic[V]):
