@@ -1,10 +1,12 @@
 """Several gunicorn workers with the production settings, on a database of the tests' own.
 
 The changes these tests make (a suspension, a removal, a revoked kiosk) are committed by the web process, so they
-run on a copy of the session's test database (`pg_dump` into `<test database>_mw`) that is dropped at the end.
+run on a copy of the session's test database (`pg_dump` into `<test database>_mw`), one per test module (what one
+module changes never meets another), dropped at its end.
 """
 
 import json
+import socket
 import subprocess
 import sys
 import urllib.parse
@@ -16,10 +18,17 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.deploy.processes import ROOT, current_test_database_url, free_port, production_env
+from tests.deploy.processes import ROOT, current_test_database_url, production_env
 from tests.many_workers.workers import Workers
 
 WORKERS = 4
+
+
+def _spare_port() -> int:
+    """A port the system hands out now (the deploy tests' fixed range is shared by other suites running at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _pg(tool: str) -> str:
@@ -52,7 +61,7 @@ class World:
     seeded: dict[str, Any]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     with django_db_blocker.unblock():
         source = current_test_database_url()
@@ -74,10 +83,10 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
             db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def workers(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
     """gunicorn with WORKERS workers and the production settings (the web processes remember for 5 s)."""
-    port = free_port()
+    port = _spare_port()
     env = production_env(
         # As the owner: suspending or removing a company rebuilds the building's desk views, which needs the
         # owner role (production names it in CHECKIN_DB_OWNER_ROLE); requests still run as their schema's role.
