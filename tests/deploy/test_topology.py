@@ -163,8 +163,7 @@ def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology
         admin.execute(f'CREATE DATABASE "{database}"')
     try:
         with ExitStack() as stack:
-            topology.redis.start()
-            stack.callback(topology.redis.stop)
+            _redis(stack, topology)
             topology.smtp.start()
             stack.callback(topology.smtp.stop)
             _postgres_first_start(topology)
@@ -177,13 +176,10 @@ def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology
                 timeout=600,
             )
             assert migrate.returncode == 0, f"migrate failed:\n{migrate.stdout[-3000:]}{migrate.stderr[-3000:]}"
-            started = {}
-            for service in ("web", "worker", "beat"):
+            for service in ("worker", "beat"):
                 command = ["sh", str(DEPLOY / "entrypoint.sh"), *COMPOSE["services"][service]["command"]]
-                started[service] = _start(stack, command, topology.environment(service), folder / f"{service}.log")
-            wait_until_answers(f"http://127.0.0.1:{topology.web_port}/healthz", timeout=60, process=started["web"])
-            time.sleep(6)  # gunicorn gives up a taken port after 5 s: then what answered was not ours
-            assert started["web"].poll() is None, (folder / "web.log").read_text()[-3000:]
+                _start(stack, command, topology.environment(service), folder / f"{service}.log")
+            _web(stack, topology)
             yield topology
     finally:
         with _superuser("postgres") as admin:
@@ -192,6 +188,36 @@ def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology
             for (role,) in roles:
                 admin.execute(f'DROP ROLE "{role}"')
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _web(stack: ExitStack, topology: Topology) -> None:
+    """compose's web service; on another port if one was taken between choice and use (gunicorn then exits)."""
+    command = ["sh", str(DEPLOY / "entrypoint.sh"), *COMPOSE["services"]["web"]["command"]]
+    log = topology.folder / "web.log"
+    for _attempt in range(3):
+        web = _start(stack, command, topology.environment("web"), log)
+        try:
+            wait_until_answers(f"http://127.0.0.1:{topology.web_port}/healthz", timeout=60, process=web)
+            time.sleep(6)  # gunicorn gives up a taken port after 5 s: then what answered was not ours
+            if web.poll() is None:
+                return
+        except RuntimeError:
+            pass
+        topology.web_port = free_port(after=topology.web_port)
+    raise AssertionError(log.read_text()[-3000:])
+
+
+def _redis(stack: ExitStack, topology: Topology) -> None:
+    """compose's redis service; on another port if one was taken between choice and use."""
+    stack.callback(topology.redis.stop)
+    for _attempt in range(3):
+        try:
+            topology.redis.start()
+            return
+        except TimeoutError:
+            topology.redis.stop()
+            topology.redis.port = free_port(after=topology.redis.port)
+    raise AssertionError("redis-server found no free port")
 
 
 def _postgres_first_start(topology: Topology) -> None:
