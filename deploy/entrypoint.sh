@@ -1,7 +1,8 @@
 #!/bin/sh
 # One image, four processes: web | worker | beat | migrate; anything else runs as given.
 set -eu
-cd /app
+# The folder above this script: /app in the image, the checkout when run from a test (tests/deploy/test_topology.py).
+cd "$(dirname "$0")/.."
 # What the settings cannot see at import stops every process too: a superuser database login, console e-mail,
 # an export folder it cannot write (`check --deploy`, checkin/checks.py); warnings are logged, not fatal.
 case "${1:-web}" in web|worker|beat|migrate) python platform/manage.py check --deploy --fail-level ERROR ;; esac

@@ -343,6 +343,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
     "spare-schemas-refill": {"task": "tenancy.spare_schemas_refill", "schedule": 3600},
+    # Rate limits count in public.rate_counter, one row per key and window: the windows that are over go.
+    "rate-counters-prune": {"task": "login_throttle.rate_counters_prune", "schedule": 3600},
     # Notifications the broker could not take (Redis down) are handed over again once it is back.
     "notifications-outbox": {"task": "notifications.outbox_sweep_all", "schedule": 60.0},
 }
@@ -371,6 +373,8 @@ CELERY_BEAT_SCHEDULE |= {
     "privacy-purge-notices": {"task": "privacy.purge_notices_all", "schedule": crontab(hour=2, minute=30)},
     "privacy-purge": {"task": "privacy.purge_all", "schedule": crontab(hour=3, minute=0)},
     "privacy-expire-exports": {"task": "privacy.exports_expire_all", "schedule": crontab(minute=15)},
+    # Exports and purges a lost worker cut short are sent again within minutes (tenant_apps/privacy/resume.py).
+    "privacy-resume": {"task": "privacy.resume_all", "schedule": 60.0},
 }
 
 # --- REST framework ----------------------------------------------------------------
@@ -399,7 +403,13 @@ SPECTACULAR_SETTINGS = {
     # Request bodies get their own components, so they say what a write needs (no read-only fields,
     # no empty string where a value is required).
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "checkin.openapi.empty_query_values"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "checkin.openapi.empty_query_values",
+        "checkin.openapi.error_responses",
+    ],
+    # The status a company can be set to (active, suspended) is a smaller choice than the status it can have.
+    "ENUM_NAME_OVERRIDES": {"CompanyStatusChangeEnum": ["active", "suspended"]},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 _BREAKS = re.compile("[\t\n\r\v\f\x1c-\x1f\x85\u2028\u2029]+")
@@ -36,15 +37,35 @@ class NameFormField(forms.CharField):
         return _cleaned(super().to_python(value))
 
 
+# A name someone can see holds at least one character `text_clean` keeps and does not trim.
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
 class NameSerializerField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         return text_clean(super().to_internal_value(data))
 
     def run_validation(self, data: Any = serializers.empty) -> Any:
+        # The maximum length is the schema's: it counts what was sent, control characters included.
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         # A value that cleans to nothing is judged as empty (required, allow_blank), like a blank one.
         if isinstance(data, str) and not text_clean(data):
             data = ""
         return super().run_validation(data)
+
+
+class NameSerializerFieldSchema(OpenApiSerializerFieldExtension):
+    """The OpenAPI schema of a required name says it must hold something visible, as the server checks."""
+
+    target_class = NameSerializerField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and not self.target.allow_blank:
+            schema["pattern"] = VISIBLE
+        return schema
 
 
 class NameField(models.CharField):

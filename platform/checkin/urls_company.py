@@ -8,6 +8,7 @@ from shared_apps.audit.views import company_audit
 from tenant_apps.visits.views import today
 
 handler400 = "shared_apps.operations.errors.bad_request"
+handler404 = "shared_apps.operations.errors.not_found"
 handler500 = "shared_apps.operations.errors.server_error"
 
 COMPANY_STAFF = {

@@ -7,6 +7,7 @@ from checkin.urls_common import urlpatterns as common
 from shared_apps.console.views.buildings import building_list
 
 handler400 = "shared_apps.operations.errors.bad_request"
+handler404 = "shared_apps.operations.errors.not_found"
 handler500 = "shared_apps.operations.errors.server_error"
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from shared_apps.accounts.models import User
 from tenant_apps.desk.views import desk_home
 
 handler400 = "shared_apps.operations.errors.bad_request"
+handler404 = "shared_apps.operations.errors.not_found"
 handler500 = "shared_apps.operations.errors.server_error"
 
 # Desk staff accounts: the portal's user pages, for the roles of a reception schema.

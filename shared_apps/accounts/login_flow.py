@@ -27,7 +27,7 @@ from shared_apps.accounts.two_factor import (
 )
 from shared_apps.audit.services import audit_record, client_ip
 from shared_apps.login_throttle.selectors import login_locked
-from shared_apps.login_throttle.services import login_failure_record, login_success_record
+from shared_apps.login_throttle.services import login_attempt_begin, login_attempt_forgive, login_success_record
 
 _PENDING = "checkin_2fa_pending"
 _VERIFIED = "checkin_2fa_verified"
@@ -60,14 +60,16 @@ def request_ip(request: HttpRequest | None) -> str:
 def password_check_throttled(check: Callable[[], T], *, email: str | None, request: HttpRequest | None) -> T:
     """Run a form's password check under the login throttle: refused while locked, counted when it fails."""
     ip = request_ip(request)
-    if login_locked(email=email, ip=ip):
-        raise ValidationError(locked_message(), code="locked")
-    try:
+    if not email:  # the form refuses it without a password check: nothing to count
+        if login_locked(email=None, ip=ip):
+            raise ValidationError(locked_message(), code="locked")
         return check()
-    except ValidationError:
-        if email:
-            login_failure_record(email=email, ip=ip)
-        raise
+    attempt = login_attempt_begin(email=email, ip=ip)
+    if attempt is None:
+        raise ValidationError(locked_message(), code="locked")
+    result = check()  # a ValidationError leaves the failure counted
+    login_attempt_forgive(attempt)
+    return result
 
 
 def login_begin(request: HttpRequest, user: User, *, next_url: str) -> NextStep | None:
@@ -127,16 +129,16 @@ class CodeResult(StrEnum):
 
 def code_attempt(request: HttpRequest, user: User, code: str) -> CodeResult:
     """Check a second-factor code of `user` under the login throttle: a wrong one counts as a failed sign-in."""
-    ip = request_ip(request)
-    if login_locked(email=user.email, ip=ip):
+    attempt = login_attempt_begin(email=user.email, ip=request_ip(request))
+    if attempt is None:
         return CodeResult.LOCKED
     kind = two_factor_check(user=user, code=code)
     if kind is CodeKind.RECOVERY:
         audit_record(actor=user.email, action="two_factor.recovery_code_used", request=request,
                      object_ids={"user": [user.pk]}, details={"left": recovery_codes_left(user)})  # fmt: skip
     if kind is not None:
+        login_attempt_forgive(attempt)
         return CodeResult(kind)
-    login_failure_record(email=user.email, ip=ip)
     data = _pending(request)
     if data is not None:
         data["wrong"] += 1

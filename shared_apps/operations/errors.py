@@ -6,7 +6,8 @@ a translated 503 "temporarily unavailable" page with Retry-After instead of a
 500, and the broken connection is replaced on the next request
 (CONN_HEALTH_CHECKS). `bad_request` is handler400: a body over
 DATA_UPLOAD_MAX_MEMORY_SIZE, or with files over CHECKIN_UPLOAD_MAX_BYTES,
-answers 413.
+answers 413. `not_found` is handler404: under the APIs' paths it answers in JSON,
+as the API's own 404s do, so a client reads one kind of body.
 """
 
 import sys
@@ -14,11 +15,12 @@ import sys
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 from shared_apps.operations.uploads import UploadTooBig
 
@@ -73,3 +75,16 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
             title=_("Bad request"),
             message=_("Check-in could not read what you sent. Go back and try again."),
         )
+
+
+# Where the REST APIs live, on every host that serves one.
+API_PREFIXES = ("/api/", "/privacy/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: an API path that names nothing (`/api/v1/visits/abc/`) gets DRF's JSON body; pages get
+    Django's page."""
+    if request.path.startswith(API_PREFIXES):
+        with translation.override(translation.get_language_from_request(request)):
+            return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)

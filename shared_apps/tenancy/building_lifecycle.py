@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from checkin.text import text_clean
 from shared_apps.audit.services import audit_record
+from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.default_notices import DEFAULT_NOTICE_VERSION, PRIVACY_NOTICES
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 
@@ -104,7 +105,7 @@ def building_archive(*, building: Building, actor: str, request: HttpRequest | N
         type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
     ).count()
     if live:
-        raise ValidationError(
+        raise Conflict(
             _("This building still has %(count)s companies: remove them before archiving it.") % {"count": live}
         )
     if building.archived_at is None:

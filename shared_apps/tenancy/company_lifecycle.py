@@ -23,6 +23,7 @@ from shared_apps.accounts.invitations import user_invite
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy import db_roles, services
+from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from tenant_apps.desk.reception_views import reception_views_rebuild
 from tenant_apps.privacy.exports.final import company_final_export
@@ -39,7 +40,7 @@ def validate_custom_domain(domain: str, *, company: Tenant | None = None) -> str
         raise ValidationError({"custom_domain": _("“%(domain)s” is not a valid host name, e.g. visit.example.com.")
                                % {"domain": domain}})  # fmt: skip
     if domain == root or domain.endswith(f".{root}"):
-        raise ValidationError(
+        raise Conflict(  # the platform's own names
             {"custom_domain": _("Host names under %(root)s are given by the slug: choose a domain of your own.")
              % {"root": root}}
         )  # fmt: skip
@@ -47,9 +48,7 @@ def validate_custom_domain(domain: str, *, company: Tenant | None = None) -> str
     if company is not None:
         taken = taken.exclude(tenant=company)
     if taken.exists():
-        raise ValidationError(
-            {"custom_domain": _("“%(domain)s” is already used by another tenant.") % {"domain": domain}}
-        )
+        raise Conflict({"custom_domain": _("“%(domain)s” is already used by another tenant.") % {"domain": domain}})
     return domain
 
 
@@ -111,7 +110,7 @@ def company_provision(
     custom_domain = validate_custom_domain(custom_domain) if custom_domain.strip() else ""
     company = services.company_create(building=building, slug=slug, name=name, actor=actor)
     if company.building is not None and company.building.archived_at is not None:
-        raise ValidationError({"building": _("This building is archived.")})
+        raise Conflict({"building": _("This building is archived.")})
     _custom_domain_set(company=company, domain=custom_domain)
     if logo is not None:
         company.logo.save(logo.name or "logo.png", logo, save=True)
@@ -169,7 +168,7 @@ def _status_change(
     *, company: Tenant, actor: str, allowed_from: str, to: str, action: str, request: HttpRequest | None
 ) -> Tenant:
     if company.status != allowed_from:
-        raise ValidationError(
+        raise Conflict(
             _("This company is %(status)s: that is not possible now.") % {"status": company.get_status_display()}
         )
     company.status = to
@@ -201,7 +200,7 @@ def company_remove(
 ) -> Tenant:
     """Mark a company removed: its hosts 404 at once; its schema is dropped after the grace period."""
     if company.type != Tenant.Type.COMPANY or company.status not in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
-        raise ValidationError(_("Only an active or suspended company can be removed."))
+        raise Conflict(_("Only an active or suspended company can be removed."))
     company.status = Tenant.Status.REMOVED
     company.schema_drop_after = (now or timezone.now()) + datetime.timedelta(days=settings.CHECKIN_REMOVAL_GRACE_DAYS)
     company.save(update_fields=["status", "schema_drop_after"])

@@ -41,8 +41,8 @@ _MAX_PREFIX = 21  # prefix + "_" + a 40-character schema name fits PostgreSQL's 
 PUBLIC_SCHEMA = "public"
 SHARED_TABLES_READ = ["tenancy_building", "tenancy_buildingdocument", "tenancy_domain", "tenancy_tenant"]
 AUDIT_TABLE = "audit_auditentry"
-# Written from every host: failed sign-ins count across subdomains (shared_apps/login_throttle).
-SHARED_TABLES_WRITE = ["login_throttle"]
+# Written from every host: failed sign-ins and rate limits count across subdomains (shared_apps/login_throttle).
+SHARED_TABLES_WRITE = ["login_throttle", "rate_counter"]
 
 
 def role_prefix() -> str:

@@ -19,6 +19,7 @@ from shared_apps.accounts.services import sessions_end
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy import db_roles
 from shared_apps.tenancy.company_lifecycle import validate_admin_email
+from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import building_create, tenant_url
 
@@ -70,7 +71,7 @@ def desk_staff_invite(
     email = validate_admin_email(email, field="email")
     full_name = _full_name(full_name, email)
     if building.archived_at is not None:
-        raise ValidationError({"building": _("This building is archived.")})
+        raise Conflict({"building": _("This building is archived.")})
     reception = reception_of(building)
     with tenant_context(reception):
         user = User.objects.filter(email=email).first()
@@ -81,7 +82,7 @@ def desk_staff_invite(
             user.set_unusable_password()
             user.save()
         elif user.role != User.Role.DESK:
-            raise ValidationError({"email": _("This address has an account of another kind at this building.")})
+            raise Conflict({"email": _("This address has an account of another kind at this building.")})
         elif reactivated:
             user.is_active = True
             user.set_unusable_password()

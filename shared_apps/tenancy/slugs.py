@@ -4,6 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.models import Building, Domain, Tenant
 
 SLUG_MAX_LENGTH = 40
@@ -31,7 +32,7 @@ def validate_slug_format(slug: str) -> None:
             }
         )
     if slug in RESERVED_SLUGS or slug.startswith("pg-"):
-        raise ValidationError({"slug": f"'{slug}' is reserved: choose another slug."})
+        raise Conflict({"slug": f"'{slug}' is reserved: choose another slug."})  # taken by the platform
 
 
 def validate_new_slug(slug: str, *, host: str) -> None:
@@ -44,4 +45,4 @@ def validate_new_slug(slug: str, *, host: str) -> None:
         or Domain.objects.filter(domain=host).exists()
     )
     if taken:
-        raise ValidationError({"slug": f"'{slug}' is already taken by another building or company."})
+        raise Conflict({"slug": f"'{slug}' is already taken by another building or company."})

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from shared_apps.accounts.models import User
+from shared_apps.operations.api_input import CONFLICT
 from tenant_apps.api.authentication import ApiTokenAuthentication, actor_label
 from tenant_apps.api.permissions import IsCompanyStaff
 from tenant_apps.api.selectors import visits_filtered
@@ -56,7 +57,10 @@ from tenant_apps.visits.services import (
 
 
 class TransitionRefused(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
+    """A change the visit's state does not allow (checking out a visit never checked in, say): a conflict with
+    what is stored, not a malformed request, so 409."""
+
+    status_code = status.HTTP_409_CONFLICT
     default_detail = _("This change of state is not allowed.")
     default_code = "transition_refused"
 
@@ -165,13 +169,18 @@ class HostApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
 @extend_schema_view(
     list=extend_schema(summary="List visits", parameters=[VisitFilterSerializer]),  # the filters as they are read
     retrieve=extend_schema(summary="Get a visit"),
-    create=extend_schema(summary="Register a visit", request=VisitCreateSerializer, responses={201: VisitSerializer}),
+    create=extend_schema(
+        summary="Register a visit", request=VisitCreateSerializer, responses={201: VisitSerializer}, extensions=CONFLICT
+    ),
     partial_update=extend_schema(
         summary="Change a visit's host, purpose or times",
         request=VisitUpdateSerializer,
         responses={200: VisitSerializer},
+        extensions=CONFLICT,
     ),
-    update=extend_schema(summary="Change a visit", request=VisitUpdateSerializer, responses={200: VisitSerializer}),
+    update=extend_schema(
+        summary="Change a visit", request=VisitUpdateSerializer, responses={200: VisitSerializer}, extensions=CONFLICT
+    ),
 )
 class VisitApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
     serializer_class = VisitSerializer
@@ -233,22 +242,24 @@ class VisitApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
         visit = self._transition(service, visit=self.get_object())
         return Response(VisitSerializer(Visit.objects.select_related("visitor").get(pk=visit.pk)).data)
 
-    @extend_schema(summary="Check the visitor in", request=None, responses={200: VisitSerializer})
+    @extend_schema(summary="Check the visitor in", request=None, responses={200: VisitSerializer}, extensions=CONFLICT)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request: Request, pk: str | None = None) -> Response:
         return self._act(visit_check_in)
 
-    @extend_schema(summary="Check the visitor out", request=None, responses={200: VisitSerializer})
+    @extend_schema(summary="Check the visitor out", request=None, responses={200: VisitSerializer}, extensions=CONFLICT)
     @action(detail=True, methods=["post"], url_path="check-out")
     def check_out(self, request: Request, pk: str | None = None) -> Response:
         return self._act(visit_check_out)
 
-    @extend_schema(summary="Cancel the visit", request=None, responses={200: VisitSerializer})
+    @extend_schema(summary="Cancel the visit", request=None, responses={200: VisitSerializer}, extensions=CONFLICT)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         return self._act(visit_cancel)
 
-    @extend_schema(summary="Mark the visitor as a no-show", request=None, responses={200: VisitSerializer})
+    @extend_schema(
+        summary="Mark the visitor as a no-show", request=None, responses={200: VisitSerializer}, extensions=CONFLICT
+    )
     @action(detail=True, methods=["post"], url_path="no-show")
     def no_show(self, request: Request, pk: str | None = None) -> Response:
         return self._act(visit_mark_no_show)

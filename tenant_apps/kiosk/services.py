@@ -18,7 +18,7 @@ from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.kiosk.models import Kiosk, PairingCode, state_nonce_new
 from tenant_apps.kiosk.selectors import FoundVisit, visit_by_code
-from tenant_apps.kiosk.throttle import code_subject, throttle_exceeded, throttle_hit
+from tenant_apps.kiosk.throttle import code_subject, throttle_forgive, throttle_hit
 from tenant_apps.kiosk.tokens import device_token_hash, device_token_new, pairing_code_new
 from tenant_apps.privacy.subjects import suppression_lift
 from tenant_apps.visits.models import Host, Visit, Visitor
@@ -67,11 +67,16 @@ class PairingRefused(Exception):
     """A wrong, used or expired pairing code, or too many attempts."""
 
 
-@transaction.atomic
 def kiosk_pair(*, code: str, client: str, building: Building) -> tuple[Kiosk, str]:
     """Turn a valid, unused, unexpired pairing code into a kiosk; return it with its token (never stored)."""
+    # Counted before, and outside, the transaction: a wrong code rolls that back, never the count.
     if throttle_hit(scope="pair", subject=client, limit=PAIRING_ATTEMPTS[0], window=PAIRING_ATTEMPTS[1]):
         raise PairingRefused("throttled")
+    return _kiosk_pair(code=code, building=building)
+
+
+@transaction.atomic
+def _kiosk_pair(*, code: str, building: Building) -> tuple[Kiosk, str]:
     pairing = (
         PairingCode.objects.select_for_update()
         .filter(code=code, used_at__isnull=True, expires_at__gt=timezone.now())
@@ -132,16 +137,18 @@ def _building_today(building: Building, when: dt.datetime) -> dt.date:
 
 def _code_lookup(*, kiosk: Kiosk, building: Building, code: str) -> CodeLookup | FoundVisit:
     device = str(kiosk.pk)
-    if throttle_exceeded(
-        scope="code-fail", subject=device, limit=DEVICE_CODE_FAILURES[0], window=DEVICE_CODE_FAILURES[1]
-    ):
+    # Every code counts as the device's failure until it is found (counted before it is checked: codes typed at
+    # once on many web processes cannot all slip under the limit), and counts for the code itself.
+    limit, window = DEVICE_CODE_FAILURES
+    if throttle_hit(scope="code-fail", subject=device, limit=limit, window=window):
         return CodeLookup(problem=CodeProblem.THROTTLED)
     if throttle_hit(scope="code", subject=code_subject(code), limit=CODE_ATTEMPTS[0], window=CODE_ATTEMPTS[1]):
+        throttle_forgive(scope="code-fail", subject=device, window=window)  # refused unread: not the device's failure
         return CodeLookup(problem=CodeProblem.THROTTLED)
     found = visit_by_code(building=building, code=code)
     if found is None or found.visit.state in (Visit.State.CANCELLED, Visit.State.NO_SHOW):
-        throttle_hit(scope="code-fail", subject=device, limit=DEVICE_CODE_FAILURES[0], window=DEVICE_CODE_FAILURES[1])
         return CodeLookup(problem=CodeProblem.UNKNOWN)
+    throttle_forgive(scope="code-fail", subject=device, window=window)
     return found
 
 

@@ -1,38 +1,28 @@
-"""Fixed-window counters in the cache, per kiosk device and per code.
+"""The kiosk's rate limits, per device and per code, counted for every web process at once.
 
-Keys hold the reception schema, the device id and, for codes, a hash of the
-code: never anything a visitor typed about themselves. The cache is per
-process in development (LocMem); each process counts on its own.
+Counts live in PostgreSQL (shared_apps/login_throttle/counters.py), so a limit holds whichever process or pod
+answers. Keys hold the reception schema, the device id and, for codes, a hash of the code: never anything a
+visitor typed about themselves.
 """
 
 import hashlib
-import time
 
-from django.core.cache import cache
-
+from shared_apps.login_throttle.counters import counter_forgive, counter_hit
 from shared_apps.tenancy.connection import tenant_connection
 
 
-def _key(scope: str, subject: str, window: int) -> str:
-    bucket = int(time.time() // window)
-    return f"kiosk-throttle:{tenant_connection().schema_name}:{scope}:{subject}:{bucket}"
+def _key(scope: str, subject: str) -> str:
+    return f"kiosk:{tenant_connection().schema_name}:{scope}:{subject}"
 
 
 def throttle_hit(*, scope: str, subject: str, limit: int, window: int) -> bool:
-    """Count one attempt; True when the limit for this window is exceeded."""
-    key = _key(scope, subject, window)
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
-    return count > limit
+    """Count one attempt, before it is checked; True when it is past the limit for this window."""
+    return counter_hit(_key(scope, subject), window=window) > limit
 
 
-def throttle_exceeded(*, scope: str, subject: str, limit: int, window: int) -> bool:
-    """True when the limit is already reached, without counting."""
-    return int(cache.get(_key(scope, subject, window), 0)) >= limit
+def throttle_forgive(*, scope: str, subject: str, window: int) -> None:
+    """Take back an attempt counted before its check, once it turned out right."""
+    counter_forgive(_key(scope, subject), window=window)
 
 
 def code_subject(code: str) -> str:

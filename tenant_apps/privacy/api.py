@@ -1,13 +1,14 @@
 """The retention setting over HTTP: GET to read it with the purge forecast, PUT/PATCH to change it.
 
-Shortening needs `"confirm": true`; without it the answer is 400 with the
-number of visits the next purge would delete at the new value.
+Shortening needs `"confirm": true`; without it the answer is 409 (code
+`confirmation_needed`) with the number of visits the next purge would delete
+at the new value.
 """
 
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -15,22 +16,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.accounts.models import User
+from shared_apps.operations.api_input import CONFLICT, JsonTypes
 from tenant_apps.api.authentication import ApiTokenAuthentication
 from tenant_apps.privacy.retention import PurgeForecast, purge_forecast, retention_bounds, retention_update
 from tenant_apps.visits.selectors import company_settings
 
 
-class RetentionInput(serializers.Serializer):
-    retention_days = serializers.IntegerField(
-        min_value=1, help_text="Days a visit is kept after it ends, between `min_days` and `max_days`."
-    )
+class RetentionInput(JsonTypes):
+    retention_days = serializers.IntegerField(help_text="Days a visit is kept after it ends.")
     confirm = serializers.BooleanField(default=False, help_text="Needed to shorten the period.")
 
-    def validate_retention_days(self, value: int) -> int:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The platform's bounds, read when the request (or the schema) is made, so the schema states them.
         low, high = retention_bounds()
-        if not low <= value <= high:
-            raise serializers.ValidationError(f"Choose between {low} and {high} days.")
-        return value
+        self.fields["retention_days"] = serializers.IntegerField(
+            min_value=low, max_value=high, help_text=f"Days a visit is kept after it ends, {low} to {high}."
+        )
 
 
 class RetentionOutput(serializers.Serializer):
@@ -58,8 +60,8 @@ def _body(forecast: PurgeForecast) -> dict[str, Any]:
 
 @extend_schema_view(
     get=extend_schema(responses=RetentionOutput),
-    put=extend_schema(request=RetentionInput, responses=RetentionOutput),
-    patch=extend_schema(request=RetentionInput, responses=RetentionOutput),
+    put=extend_schema(request=RetentionInput, responses=RetentionOutput, extensions=CONFLICT),
+    patch=extend_schema(request=RetentionInput, responses=RetentionOutput, extensions=CONFLICT),
 )
 class RetentionAPI(APIView):
     # The company API's tokens work here too; without credentials the answer is 401, not 403.
@@ -91,6 +93,7 @@ class RetentionAPI(APIView):
                 f"Shortening to {days} days deletes {forecast.visits} visits at the next purge "
                 f"({forecast.next_run_at.isoformat()}); send confirm=true to go ahead."
             )
-            return Response({"confirm": [message], "next_purge_visits": forecast.visits}, status=400)
+            body = {"detail": message, "code": "confirmation_needed", "next_purge_visits": forecast.visits}
+            return Response(body, status=status.HTTP_409_CONFLICT)
         retention_update(retention_days=days, user=request.user, request=request._request)  # type: ignore[arg-type]
         return Response(_body(purge_forecast()))

@@ -71,3 +71,17 @@ class SuppressedEmail(models.Model):
 
     def __str__(self) -> str:
         return f"Suppressed e-mail {self.email_hash[:8]}…"
+
+
+class PurgeRun(models.Model):
+    """One run of the retention purge in this schema: a run without `finished_at` whose lock nobody holds was
+    cut short (its worker killed, its database lost) and is run again by `privacy.resume_all` within minutes."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"purge of {self.started_at:%Y-%m-%d %H:%M}: {'done' if self.finished_at else 'unfinished'}"

@@ -18,11 +18,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
+from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import exports_expire
 from tenant_apps.privacy.locks import advisory_lock
+from tenant_apps.privacy.models import PurgeRun
 from tenant_apps.privacy.retention import retention_cutoff, visitors_left_without_visits, visits_ending_before
 from tenant_apps.visits.models import Visit, Visitor
 from tenant_apps.visits.selectors import company_settings
@@ -126,6 +128,7 @@ def company_purge(*, dry_run: bool = False, now: dt.datetime | None = None) -> P
             result.ran = False
             logger.info("purge skipped: another purge holds the lock")
             return result
+        run = PurgeRun.objects.create()  # unfinished until the end: privacy.resume_all runs it again if cut short
         try:
             _delete_in_batches(
                 Visit, "x.state <> %s AND COALESCE(x.checked_out_at, x.expected_end) < %s",
@@ -142,6 +145,8 @@ def company_purge(*, dry_run: bool = False, now: dt.datetime | None = None) -> P
             with suppress(DatabaseError):  # with the database away, the log line above is all there can be
                 _audit(result, retention_days, interrupted=True)
             raise
+        # This run, and those cut short before it: it finished what they left.
+        PurgeRun.objects.filter(finished_at=None, pk__lte=run.pk).update(finished_at=timezone.now())
     _audit(result, retention_days)
     logger.info("purge done: %s", {"deleted": result.deleted, "exports": result.exports})
     return result

@@ -5,6 +5,7 @@ company schema (tenant-schemas-celery carries the schema in the headers).
 """
 
 from celery import Task
+from django_tenants.utils import tenant_context
 
 from checkin.celery import app
 from tenant_apps.privacy.exports.final import final_export_generate
@@ -12,6 +13,7 @@ from tenant_apps.privacy.exports.lifecycle import export_generate, exports_expir
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.notices import purge_notice_send
 from tenant_apps.privacy.purge import company_purge
+from tenant_apps.privacy.resume import exports_resume, purge_resume
 from tenant_apps.privacy.schemas import companies_in_batches
 
 
@@ -24,7 +26,8 @@ def _for_each_company(task: Task) -> int:
     return sent
 
 
-@app.task(name="privacy.purge_company")
+# Safe to run twice (it deletes what is left), so given back to the queue if its worker dies.
+@app.task(name="privacy.purge_company", acks_late=True, reject_on_worker_lost=True)
 def purge_company_task() -> dict[str, int]:
     return company_purge().deleted
 
@@ -32,6 +35,17 @@ def purge_company_task() -> dict[str, int]:
 @app.task(name="privacy.purge_all")
 def purge_all_task() -> int:
     return _for_each_company(purge_company_task)
+
+
+@app.task(name="privacy.resume_all")
+def resume_all_task() -> int:
+    """Every minute (beat): send again the exports and purges a lost worker cut short, company by company."""
+    resumed = 0
+    for batch in companies_in_batches():
+        for company in batch:
+            with tenant_context(company):
+                resumed += exports_resume() + purge_resume()
+    return resumed
 
 
 @app.task(name="privacy.purge_notice_company")

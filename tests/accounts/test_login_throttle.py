@@ -12,7 +12,7 @@ from django.test import RequestFactory, override_settings
 
 from shared_apps.audit.services import client_ip
 from shared_apps.login_throttle.keys import Limit
-from shared_apps.login_throttle.services import Counter, counter_after_failure, login_failure_record
+from shared_apps.login_throttle.services import Counter, counter_after_failure, login_attempt_begin
 from tests.conftest import PASSWORD
 from tests.two_factor import code_for
 
@@ -100,7 +100,7 @@ def test_the_lock_ends_after_the_lockout_and_old_rows_are_deleted(client_for):
         client_for("acme.localhost").sign_in("admin@acme.example")
         assert len(_rows()) == 1  # the client address's count is kept; the account's was cleared by the sign-in
         clock.shift(dt.timedelta(minutes=20))
-        login_failure_record(email="someone@else.example", ip="203.0.113.5")  # any failure prunes what expired
+        login_attempt_begin(email="someone@else.example", ip="203.0.113.5")  # any attempt prunes what expired
     assert sorted(failures for _, failures in _rows()) == [1, 1]
 
 

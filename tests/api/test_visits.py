@@ -148,13 +148,13 @@ def test_a_bad_filter_is_400_with_the_field(acme_api, acme_objects, query, field
 def test_the_transitions_call_the_services_and_refuse_illegal_ones(acme, acme_api, acme_objects):
     url = f"/api/v1/visits/{acme_objects.visit.pk}"
     refused = acme_api.post(f"{url}/check-out/")
-    assert refused.status_code == 400
+    assert refused.status_code == 409  # a conflict with the visit's state, not a malformed request
     assert refused.json()["detail"] == "This visitor never checked in, so cannot check out."
     checked_in = acme_api.post(f"{url}/check-in/")
     assert checked_in.status_code == 200 and checked_in.json()["state"] == "on_site"
     assert checked_in.json()["checked_in_at"]
     assert acme_api.post(f"{url}/check-in/").json()["detail"] == "This visitor is already checked in."
-    assert acme_api.post(f"{url}/cancel/").status_code == 400
+    assert acme_api.post(f"{url}/cancel/").status_code == 409
     assert acme_api.post(f"{url}/check-out/").json()["state"] == "left"
     with tenant_context(acme):
         kinds = list(VisitEvent.objects.filter(visit_id=acme_objects.visit.pk).values_list("kind", flat=True))
@@ -191,7 +191,7 @@ def test_a_visit_that_has_started_cannot_be_rescheduled(acme_api, acme_objects):
     url = f"/api/v1/visits/{acme_objects.visit.pk}/"
     acme_api.post(f"{url}check-in/")
     response = acme_api.patch(url, {"expected_start": "2027-05-04T09:00:00Z"}, content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["detail"] == "Only an expected visit can be rescheduled."
 
 

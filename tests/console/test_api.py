@@ -46,7 +46,7 @@ def test_bad_input_is_a_400_with_field_messages(api):
     assert response.status_code == 400 and "not a valid slug" in response.json()["slug"][0]
     response = api.post("/api/v1/companies/", {**COMPANY, "custom_domain": "x.localhost"},
                         content_type="application/json")  # fmt: skip
-    assert response.status_code == 400 and "custom_domain" in response.json()
+    assert response.status_code == 409 and "custom_domain" in response.json()  # the platform's own names
     response = api.post("/api/v1/companies/", {**COMPANY, "admin_email": "nope"}, content_type="application/json")
     assert response.status_code == 400 and "admin_email" in response.json()
     response = api.post("/api/v1/companies/", {**COMPANY, "building": "nowhere"}, content_type="application/json")
@@ -70,7 +70,9 @@ def test_an_admin_email_too_long_for_the_account_is_a_400(api, email, message):
 
 def test_the_template_slug_is_taken_for_good(api):
     response = api.post("/api/v1/companies/", {**COMPANY, "slug": "_template_company"}, content_type="application/json")
-    assert response.status_code == 409 and "cannot be reused" in response.json()["slug"][0]
+    assert response.status_code == 400 and "not a valid slug" in response.json()["slug"][0]
+    response = api.post("/api/v1/companies/", {**COMPANY, "slug": "www"}, content_type="application/json")
+    assert response.status_code == 409 and "reserved" in response.json()["slug"][0]
 
 
 def test_update_suspend_and_remove_a_company(api, client_for):

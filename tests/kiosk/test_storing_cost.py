@@ -16,12 +16,13 @@ DETAILS = {"first_name": "Wim", "last_name": "Walker", "visitor_company": "", "e
            "phone": "", "accept_notice": "on"}  # fmt: skip
 
 
-def test_storing_a_walk_in_takes_twelve_queries(kiosk_tower, globex, django_assert_max_num_queries):
-    """Host, device, company, documents, role scope, savepoint, visitor, objection lifted, visit, events, the company's
-    webhook setting (the arrival's deliveries are written in the same transaction), release."""
+def test_storing_a_walk_in_takes_thirteen_queries(kiosk_tower, globex, django_assert_max_num_queries):
+    """Host, device, the device's walk-in count (shared by every process: public.rate_counter), company, documents,
+    role scope, savepoint, visitor, objection lifted, visit, events, the company's webhook setting (the arrival's
+    deliveries are written in the same transaction), release."""
     choose_language(kiosk_tower)
     kiosk_tower.post("/kiosk/walk-in/", {"company": globex.pk})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         done = kiosk_tower.post("/kiosk/walk-in/details/", DETAILS)
     assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")
     with tenant_context(globex):
@@ -59,14 +60,15 @@ def test_an_invitation_moved_to_another_day_between_code_and_confirmation_is_not
     assert visit_in(acme, visit.pk).state == Visit.State.EXPECTED
 
 
-def test_with_the_web_process_memories_warm_a_walk_in_takes_six_queries(remembering, kiosk_tower, globex,
+def test_with_the_web_process_memories_warm_a_walk_in_takes_seven_queries(remembering, kiosk_tower, globex,
                                                                          django_assert_max_num_queries):  # fmt: skip
     """As in production, where hosts, the device, the company, the documents and the reachable schemas are
-    remembered (tests/kiosk/test_remembered_lookups.py): savepoint, visitor, objection lifted, visit, events,
-    release. The device's last-seen time, written once a minute, is remembered with it (no UPDATE here)."""
+    remembered (tests/kiosk/test_remembered_lookups.py): the walk-in count, savepoint, visitor, objection lifted,
+    visit, events, release. The device's last-seen time, written once a minute, is remembered with it (no UPDATE
+    here)."""
     choose_language(kiosk_tower)
     kiosk_tower.post("/kiosk/walk-in/", {"company": globex.pk})
     kiosk_tower.get("/kiosk/walk-in/details/")  # the screen the visitor reads first: the documents
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         done = kiosk_tower.post("/kiosk/walk-in/details/", DETAILS)
     assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")

@@ -10,7 +10,7 @@ def test_an_ended_visit_cannot_be_changed_through_the_api(world: AcmeWorld, acme
     response = acme_admin.patch(
         f"/api/v1/visits/{world.other_past.pk}/", {"purpose": "Rewritten"}, content_type="application/json"
     )
-    assert response.status_code == 400 and "ended" in response.json()["detail"]
+    assert response.status_code == 409 and "ended" in response.json()["detail"]
 
 
 def test_a_change_through_the_api_is_on_the_timeline_as_in_the_portal(world: AcmeWorld, acme, acme_admin):

@@ -66,8 +66,8 @@ def test_the_api_reads_and_changes_it_with_confirmation(acme, acme_admin):
     body = acme_admin.get("/privacy/api/retention/").json()
     assert body["retention_days"] == 365 and body["min_days"] == 1 and body["max_days"] == 3650
     refused = acme_admin.put("/privacy/api/retention/", {"retention_days": 30}, content_type="application/json")
-    assert refused.status_code == 400
-    assert refused.json()["next_purge_visits"] == 1 and "confirm" in refused.json()
+    assert refused.status_code == 409 and refused.json()["code"] == "confirmation_needed"
+    assert refused.json()["next_purge_visits"] == 1 and "confirm=true" in refused.json()["detail"]
     bad = acme_admin.put("/privacy/api/retention/", {"retention_days": 0}, content_type="application/json")
     assert bad.status_code == 400 and "retention_days" in bad.json()
     done = acme_admin.put(

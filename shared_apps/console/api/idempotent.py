@@ -3,17 +3,11 @@
 from typing import Any
 
 from django_tenants.utils import tenant_context
-from rest_framework import status
-from rest_framework.exceptions import APIException
 
 from shared_apps.accounts.models import User
+from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.slugs import schema_name_for
-
-
-class SlugConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "slug_conflict"
 
 
 def _differences(current: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
@@ -25,13 +19,13 @@ def existing_building(data: dict[str, Any]) -> Building | None:
     building = Building.objects.filter(slug=data["slug"]).first()
     if building is None:
         if Tenant.objects.filter(slug=data["slug"]).exists():
-            raise SlugConflict({"slug": [f"'{data['slug']}' is already taken by a company."]})
+            raise Conflict({"slug": [f"'{data['slug']}' is already taken by a company."]})
         return None
     current = {"slug": building.slug, "name": building.name, "address": building.address,
                "timezone": building.timezone}  # fmt: skip
     differing = _differences(current, {**data, "name": data["name"].strip(), "address": data["address"].strip()})
     if differing:
-        raise SlugConflict(
+        raise Conflict(
             {"slug": [f"Building '{building.slug}' already exists with a different {', '.join(differing)}: "
                       "change it with PATCH, or choose another slug."]}
         )  # fmt: skip
@@ -46,10 +40,10 @@ def existing_company(data: dict[str, Any]) -> Tenant | None:
             Building.objects.filter(slug=data["slug"]).exists()
             or Tenant.objects.filter(schema_name=schema_name_for(data["slug"])).exists()
         ):
-            raise SlugConflict({"slug": [f"'{data['slug']}' is already taken by a building."]})
+            raise Conflict({"slug": [f"'{data['slug']}' is already taken by a building."]})
         return None
     if company.type != Tenant.Type.COMPANY or company.status in (Tenant.Status.REMOVED, Tenant.Status.TEMPLATE):
-        raise SlugConflict({"slug": [f"'{company.slug}' is taken and cannot be reused."]})
+        raise Conflict({"slug": [f"'{company.slug}' is taken and cannot be reused."]})
     current = {
         "building": company.building.slug if company.building else "",
         "slug": company.slug,
@@ -65,7 +59,7 @@ def existing_company(data: dict[str, Any]) -> Tenant | None:
         if not User.objects.filter(email=data["admin_email"].strip().lower(), role=User.Role.ADMIN).exists():
             differing.append("admin_email")
     if differing:
-        raise SlugConflict(
+        raise Conflict(
             {"slug": [f"Company '{company.slug}' already exists with a different {', '.join(differing)}: "
                       "change it with PATCH, or choose another slug."]}
         )  # fmt: skip

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -11,11 +12,36 @@ from rest_framework import serializers
 from checkin.public_links import public_origin
 from checkin.text import NameSerializerField
 from shared_apps.accounts.models import User
+from shared_apps.operations.api_input import JsonTypes
 from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import host_for, tenant_url
+from shared_apps.tenancy.slugs import SLUG_MAX_LENGTH
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+TIMEZONES = sorted(zoneinfo.available_timezones())
+# The form rules of `shared_apps.tenancy` stated as patterns, so the schema says them: a slug, and a custom
+# domain as the API takes it (lower case, no trailing dot; the schema adds the empty string for none).
+SLUG_PATTERN = r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
+DOMAIN_PATTERN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
+def slug_field() -> serializers.RegexField:
+    return serializers.RegexField(
+        SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, help_text=SLUG_HELP,
+        error_messages={"invalid": f"This is not a valid slug: use 1 to {SLUG_MAX_LENGTH} lowercase letters, digits "
+                                   "and hyphens, starting and ending with a letter or digit."},
+    )  # fmt: skip
+
+
+def custom_domain_field(**kwargs: Any) -> serializers.RegexField:
+    return serializers.RegexField(
+        DOMAIN_PATTERN, max_length=253, allow_blank=True, help_text="A host name of the company's own, or empty.",
+        error_messages={"invalid": "Enter a host name in lower case, e.g. visit.example.com."}, **kwargs,
+    )  # fmt: skip
+
+
+SLUG_HELP = "Lower-case letters, digits and hyphens; it becomes the host name. Reserved or taken slugs are a 409."
 WALL_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 
 
@@ -49,11 +75,11 @@ class BuildingSerializer(serializers.ModelSerializer):
         return public_origin(host_for(building.slug))
 
 
-class BuildingCreateSerializer(serializers.Serializer):
-    slug = serializers.CharField(max_length=40)
+class BuildingCreateSerializer(JsonTypes):
+    slug = slug_field()
     name = NameSerializerField(max_length=120)
     address = serializers.CharField(allow_blank=True, required=False, default="")
-    timezone = serializers.CharField(max_length=64, required=False, default="Europe/Brussels")
+    timezone = serializers.ChoiceField(choices=TIMEZONES, required=False, default="Europe/Brussels")
     desk_email = serializers.EmailField(
         max_length=254, required=False, help_text="the first desk account, invited to choose a password"
     )
@@ -65,11 +91,13 @@ BUILDING_SETTINGS = [
 ]  # fmt: skip
 
 
-class BuildingUpdateSerializer(serializers.Serializer):
+class BuildingUpdateSerializer(JsonTypes):
     name = NameSerializerField(max_length=120, required=False)
     address = serializers.CharField(allow_blank=True, required=False)
-    timezone = serializers.CharField(max_length=64, required=False)
-    kiosk_languages = serializers.ListField(child=serializers.ChoiceField(choices=LANGUAGE_CODES), required=False)
+    timezone = serializers.ChoiceField(choices=TIMEZONES, required=False)
+    kiosk_languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=LANGUAGE_CODES), allow_empty=False, min_length=1, required=False
+    )
     default_retention_days = serializers.IntegerField(
         min_value=RETENTION_DAYS_MIN, max_value=RETENTION_DAYS_MAX, required=False
     )
@@ -100,19 +128,29 @@ class CompanySerializer(serializers.ModelSerializer):
         return bool(company.logo)
 
 
-class CompanyCreateSerializer(serializers.Serializer):
-    building = serializers.CharField(max_length=40)
-    slug = serializers.CharField(max_length=40)
+class CompanyCreateSerializer(JsonTypes):
+    building = serializers.RegexField(SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, help_text="The building's slug.")
+    slug = slug_field()
     name = NameSerializerField(max_length=120)
     admin_email = serializers.EmailField(max_length=254)  # the account's e-mail column
-    custom_domain = serializers.CharField(max_length=253, allow_blank=True, required=False, default="")
-    logo = serializers.ImageField(required=False, allow_null=True, default=None)
+    custom_domain = custom_domain_field(required=False, default="")
 
 
-class CompanyUpdateSerializer(serializers.Serializer):
+class CompanyCreateUploadSerializer(CompanyCreateSerializer):
+    """The multipart form of the same request, which can carry the logo."""
+
+    logo = serializers.ImageField(required=False)
+
+
+class CompanyUpdateSerializer(JsonTypes):
     name = NameSerializerField(max_length=120, required=False)
-    custom_domain = serializers.CharField(max_length=253, allow_blank=True, required=False)
+    custom_domain = custom_domain_field(required=False)
     status = serializers.ChoiceField(choices=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED], required=False)
+
+
+class CompanyUpdateUploadSerializer(CompanyUpdateSerializer):
+    """The multipart form of the same request, which can carry a new logo (or an empty one to remove it)."""
+
     logo = serializers.ImageField(required=False, allow_null=True)
 
 
@@ -130,7 +168,7 @@ class DeskAccountSerializer(serializers.ModelSerializer):
         return not user.has_usable_password()
 
 
-class DeskAccountInviteSerializer(serializers.Serializer):
+class DeskAccountInviteSerializer(JsonTypes):
     email = serializers.EmailField(max_length=254)  # the account's e-mail column
     full_name = NameSerializerField(max_length=150, required=False, allow_blank=True, default="")
     language = serializers.ChoiceField(choices=LANGUAGE_CODES, required=False, help_text="of the invitation e-mail")

@@ -20,12 +20,15 @@ from shared_apps.console.api.serializers import (
     BuildingSerializer,
     BuildingUpdateSerializer,
     CompanyCreateSerializer,
+    CompanyCreateUploadSerializer,
     CompanySerializer,
     CompanyUpdateSerializer,
+    CompanyUpdateUploadSerializer,
     DeskAccountInviteSerializer,
     DeskAccountSerializer,
 )
 from shared_apps.console.selectors import buildings_all, companies_all
+from shared_apps.operations.api_input import CONFLICT
 from shared_apps.tenancy.building_lifecycle import building_archive, building_update
 from shared_apps.tenancy.company_lifecycle import (
     company_provision,
@@ -42,8 +45,8 @@ from shared_apps.tenancy.desk_staff import (
 )
 from shared_apps.tenancy.models import Tenant
 
-# A service's refusal (django.core.exceptions.ValidationError) is a 400 with its field messages: see
-# checkin.api_errors, the APIs' exception handler.
+# A service's refusal (django.core.exceptions.ValidationError) is a 400 with its field messages, a Conflict
+# with what is stored a 409: see checkin.api_errors, the APIs' exception handler.
 
 
 class ITOnlyView(APIView):
@@ -57,9 +60,12 @@ class CompanyView(ITOnlyView):
 
     parser_classes = [JSONParser, MultiPartParser]
 
-    def payload(self, request: Request, serializer: type[serializers.Serializer]) -> dict[str, Any]:
-        data = request.data.dict() if isinstance(request.data, QueryDict) else request.data
-        payload = serializer(data=data)
+    def payload(
+        self, request: Request, serializer: type[serializers.Serializer], upload: type[serializers.Serializer]
+    ) -> dict[str, Any]:
+        """The request's fields checked by `serializer`, or by `upload` (which takes the logo) for multipart."""
+        data = request.data
+        payload = upload(data=data.dict()) if isinstance(data, QueryDict) else serializer(data=data)
         payload.is_valid(raise_exception=True)
         return payload.validated_data
 
@@ -73,7 +79,11 @@ class BuildingListView(ITOnlyView):
     def get(self, request: Request) -> Response:
         return Response(BuildingSerializer(buildings_all(), many=True).data)
 
-    @extend_schema(request=BuildingCreateSerializer, responses={200: BuildingSerializer, 201: BuildingSerializer})
+    @extend_schema(
+        request=BuildingCreateSerializer,
+        responses={200: BuildingSerializer, 201: BuildingSerializer},
+        extensions=CONFLICT,
+    )
     def post(self, request: Request) -> Response:
         """Create a building, with `desk_email` inviting its first desk account; sending the same request again
         returns it with 200 and creates (and sends) nothing."""
@@ -95,7 +105,7 @@ class BuildingDetailView(ITOnlyView):
     def get(self, request: Request, slug: str) -> Response:
         return Response(BuildingSerializer(access_building(slug=slug)).data)
 
-    @extend_schema(request=BuildingUpdateSerializer, responses=BuildingSerializer)
+    @extend_schema(request=BuildingUpdateSerializer, responses=BuildingSerializer, extensions=CONFLICT)
     def patch(self, request: Request, slug: str) -> Response:
         building = access_building(slug=slug)
         payload = BuildingUpdateSerializer(data=request.data)
@@ -106,7 +116,7 @@ class BuildingDetailView(ITOnlyView):
         building = building_update(building=building, actor=api_actor(request), request=http_request(request), **fields)
         return Response(BuildingSerializer(building).data)
 
-    @extend_schema(responses=BuildingSerializer)
+    @extend_schema(responses={200: BuildingSerializer}, extensions=CONFLICT)
     def delete(self, request: Request, slug: str) -> Response:
         """Archive the building (it must hold no active or suspended company)."""
         building = building_archive(
@@ -123,7 +133,9 @@ class DeskStaffListView(ITOnlyView):
         return Response(DeskAccountSerializer(desk_staff_of(building=access_building(slug=slug)), many=True).data)
 
     @extend_schema(
-        request=DeskAccountInviteSerializer, responses={200: DeskAccountSerializer, 201: DeskAccountSerializer}
+        request=DeskAccountInviteSerializer,
+        responses={200: DeskAccountSerializer, 201: DeskAccountSerializer},
+        extensions=CONFLICT,
     )
     def post(self, request: Request, slug: str) -> Response:
         """Invite someone to the building's desk: they get a link to choose a password on the desk's host.
@@ -148,7 +160,7 @@ class DeskStaffDetailView(ITOnlyView):
         building = access_building(slug=slug)
         return Response(DeskAccountSerializer(access_desk_account(building=building, user_id=user_id)).data)
 
-    @extend_schema(responses=DeskAccountSerializer)
+    @extend_schema(responses={200: DeskAccountSerializer}, extensions=CONFLICT)
     def delete(self, request: Request, slug: str, user_id: int) -> Response:
         """Deactivate the account: its sessions end at once and it can no longer sign in."""
         building = access_building(slug=slug)
@@ -162,10 +174,14 @@ class CompanyListView(CompanyView):
     def get(self, request: Request) -> Response:
         return Response(CompanySerializer(companies_all(), many=True).data)
 
-    @extend_schema(request=CompanyCreateSerializer, responses={200: CompanySerializer, 201: CompanySerializer})
+    @extend_schema(
+        request={"application/json": CompanyCreateSerializer, "multipart/form-data": CompanyCreateUploadSerializer},
+        responses={200: CompanySerializer, 201: CompanySerializer},
+        extensions=CONFLICT,
+    )
     def post(self, request: Request) -> Response:
         """Provision a company; sending the same request again returns it with 200 and creates nothing."""
-        data = self.payload(request, CompanyCreateSerializer)
+        data = self.payload(request, CompanyCreateSerializer, CompanyCreateUploadSerializer)
         company = existing_company(data)
         if company is not None:
             return Response(CompanySerializer(company).data, status=status.HTTP_200_OK)
@@ -186,11 +202,15 @@ class CompanyDetailView(CompanyView):
     def get(self, request: Request, slug: str) -> Response:
         return Response(CompanySerializer(access_company(slug=slug)).data)
 
-    @extend_schema(request=CompanyUpdateSerializer, responses=CompanySerializer)
+    @extend_schema(
+        request={"application/json": CompanyUpdateSerializer, "multipart/form-data": CompanyUpdateUploadSerializer},
+        responses=CompanySerializer,
+        extensions=CONFLICT,
+    )
     def patch(self, request: Request, slug: str) -> Response:
         """Change the name, custom domain or logo; `status` suspends or reactivates."""
         company = _company(slug)
-        data = self.payload(request, CompanyUpdateSerializer)
+        data = self.payload(request, CompanyUpdateSerializer, CompanyUpdateUploadSerializer)
         actor, http = api_actor(request), http_request(request)
         if {"name", "custom_domain", "logo"} & data.keys():
             current = next((d.domain for d in company.domains.all() if not d.is_primary), "")
@@ -206,7 +226,7 @@ class CompanyDetailView(CompanyView):
             company = company_reactivate(company=company, actor=actor, request=http)
         return Response(CompanySerializer(company).data)
 
-    @extend_schema(responses=CompanySerializer)
+    @extend_schema(responses={200: CompanySerializer}, extensions=CONFLICT)
     def delete(self, request: Request, slug: str) -> Response:
         """Remove the company: its hosts 404 at once, its schema is dropped after the grace period."""
         company = company_remove(company=_company(slug), actor=api_actor(request), request=http_request(request))

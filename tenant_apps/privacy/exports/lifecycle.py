@@ -99,7 +99,7 @@ def _sha256_and_size(handle: IO[bytes]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _lock_name(export_id: int) -> str:
+def lock_name(export_id: int) -> str:
     return f"{tenant_connection().schema_name}:{export_id}"
 
 
@@ -163,7 +163,7 @@ def export_generate(*, export_id: int, now: dt.datetime | None = None) -> Export
     connection of a worker killed a moment ago may still hold it) and leaves it to the holder. An
     export is downloadable only once READY, so a file cut short by a killed worker is never served.
     """
-    with advisory_lock(EXPORT_LOCK_CLASS, _lock_name(export_id), wait_seconds=EXPORT_LOCK_WAIT) as acquired:
+    with advisory_lock(EXPORT_LOCK_CLASS, lock_name(export_id), wait_seconds=EXPORT_LOCK_WAIT) as acquired:
         if not acquired:
             return Export.objects.get(pk=export_id)
         generated_at = now or timezone.now()
@@ -187,7 +187,7 @@ def exports_fail_stale(*, now: dt.datetime | None = None) -> int:
     stale = Export.objects.filter(status=Export.Status.RUNNING, started_at__lt=started_before)
     failed = 0
     for export_id in stale.values_list("pk", flat=True):
-        with advisory_lock(EXPORT_LOCK_CLASS, _lock_name(export_id)) as nobody_writes_it:
+        with advisory_lock(EXPORT_LOCK_CLASS, lock_name(export_id)) as nobody_writes_it:
             if not nobody_writes_it:
                 continue
             with transaction.atomic():

@@ -1,0 +1,105 @@
+"""The whole worker SIGKILLed (main process and pool) mid-export: a new worker finishes it within five
+minutes, though the message the dead one held stays hidden in Redis for the visibility timeout.
+
+A Celery worker of the test's own takes the export from a redis-server of the test's own; the test holds a
+lock on the visitors table so the export stops there, kills every process of that worker with SIGKILL, as
+`kill -9` of its container would, and starts a new worker with beat, whose `privacy.resume_all` runs every
+two seconds here (every minute in production). (A purge cut short is resumed the same way:
+tests/privacy/test_resume.py, in-process, since a real one would delete the shared test data.)
+"""
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tenant_apps.privacy.tasks import export_generate_task
+from tests.deploy.processes import current_test_database_url, production_env
+from tests.reliability.services import CeleryWorker, RedisServer, wait_for
+
+pytestmark = pytest.mark.django_db
+FIVE_MINUTES = 300.0
+
+
+def _database(*, autocommit: bool = True) -> psycopg.Connection:
+    return psycopg.connect(current_test_database_url(), autocommit=autocommit)
+
+
+def _one(sql: str, params: list[object] | None = None) -> object:
+    with _database() as db:
+        row = db.execute(sql, params or []).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def _waits_for_a_lock(statement: str) -> bool:
+    waiting = _one(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND wait_event_type = 'Lock' AND query LIKE %s",
+        [f"{statement}%"],
+    )
+    return isinstance(waiting, int) and waiting >= 1
+
+
+def _kill_whole(worker: CeleryWorker) -> None:
+    assert worker.process is not None
+    pids = [worker.process.pid, *worker.pool_children()]
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    worker.process.wait(timeout=10)
+    worker.process = None
+
+
+@pytest.fixture
+def workers(broker: RedisServer, tmp_path: Path) -> Iterator[tuple[CeleryWorker, CeleryWorker]]:
+    """The worker to kill (no beat), and its successor with beat (the resume task every 2 s)."""
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "outbox").mkdir()
+    env = production_env(
+        database_url=current_test_database_url(), REDIS_URL=broker.url, LOG_LEVEL="INFO",
+        DJANGO_SETTINGS_MODULE="tests.reliability.worker_settings", CHECKIN_TEST_OUTBOX=str(tmp_path / "outbox"),
+        CHECKIN_EXPORT_ROOT=str(tmp_path / "exports"),
+    )  # fmt: skip
+    first = CeleryWorker(env=env, log=tmp_path / "first.log")
+    second = CeleryWorker(env=env, log=tmp_path / "second.log",
+                          extra_args=("--beat", "--schedule", str(tmp_path / "beat-schedule")))  # fmt: skip
+    try:
+        yield first, second
+    finally:
+        first.stop()
+        second.stop()
+
+
+@pytest.fixture
+def committed_export(acme) -> Iterator[int]:
+    with _database() as db:
+        row = db.execute(
+            "INSERT INTO acme.privacy_export (status, kind, storage_name, sha256, row_counts, attempts, created_at)"
+            " VALUES ('pending', 'requested', '', '', '{}', 0, now()) RETURNING id"
+        ).fetchone()
+    assert row is not None
+    yield row[0]
+    with _database() as db:
+        db.execute("DELETE FROM acme.privacy_export WHERE id = %s", [row[0]])
+
+
+def test_an_export_whose_whole_worker_is_killed_is_finished_within_five_minutes(committed_export, workers):
+    first, second = workers
+    first.start()
+    with _database(autocommit=False) as blocker:
+        blocker.execute("LOCK TABLE acme.visits_visitor IN ACCESS EXCLUSIVE MODE")
+        export_generate_task.apply_async((committed_export,), headers={"_schema_name": "acme"})
+        wait_for(lambda: _waits_for_a_lock("COPY"), "the export to wait for the visitors", timeout=60)
+        _kill_whole(first)
+        blocker.rollback()
+
+    restarted = time.monotonic()
+    second.start()
+    status = "SELECT status FROM acme.privacy_export WHERE id = %s"
+    wait_for(lambda: _one(status, [committed_export]) == "ready", "the export to be finished", timeout=FIVE_MINUTES)
+    assert time.monotonic() - restarted < FIVE_MINUTES
+    assert "cut short or never started" in second.output()  # the resume task sent it, not the broker
