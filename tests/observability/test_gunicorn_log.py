@@ -7,13 +7,14 @@ import sys
 
 import pytest
 
-from tests.deploy.processes import ROOT, current_test_database_url, free_port, production_env, wait_until_answers
+from tests.deploy.processes import ROOT, current_test_database_url, production_env, wait_until_answers
+from tests.observability.conftest import ephemeral_port
 
 pytestmark = pytest.mark.django_db
 
 
 def test_gunicorns_own_lines_are_json_lines(tmp_path):
-    port = free_port()
+    port = ephemeral_port()
     env = production_env(database_url=current_test_database_url(), port=port, LOG_LEVEL="INFO")
     log = tmp_path / "web.log"
     with log.open("wb") as output:
