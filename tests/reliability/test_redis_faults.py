@@ -1,0 +1,97 @@
+"""Redis killed, frozen (SIGSTOP) or full while visitors check in: each check-in is stored within two seconds,
+its host's e-mail waits in the outbox, and is sent exactly once when Redis is back.
+
+In-process, through the visit services and the real publishing helper, against a redis-server of the test's
+own. (Against gunicorn and a worker, the same path: tests/reliability/test_deliveries_database_restart.py
+runs the real worker; /readyz and /healthz under the same faults: test_broker_down.py.)
+"""
+
+import datetime as dt
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+from django.core import mail
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from checkin.broker import publishing_resume
+from tenant_apps.notifications.models import Delivery
+from tenant_apps.notifications.services import outbox_sweep
+from tenant_apps.notifications.tasks import deliver
+from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.services import Actor, visit_check_in, visit_register
+from tests.reliability.services import RedisServer
+
+KIOSK = Actor(label="kiosk:tower:1", channel=Visit.Channel.KIOSK)
+
+
+def _kill(server: RedisServer) -> Callable[[], None]:
+    server.stop()
+    return server.start
+
+
+def _freeze(server: RedisServer) -> Callable[[], None]:
+    assert server.process is not None
+    pid = server.process.pid
+    os.kill(pid, signal.SIGSTOP)
+    return lambda: os.kill(pid, signal.SIGCONT)
+
+
+def _fill(server: RedisServer) -> Callable[[], None]:
+    client = redis.Redis.from_url(server.url)
+    client.config_set("maxmemory-policy", "noeviction")
+    client.config_set("maxmemory", "1")  # below what it uses already: every write is refused (OOM)
+
+    def empty() -> None:
+        client.config_set("maxmemory", "0")
+
+    return empty
+
+
+@pytest.fixture
+def frozen_safe(broker: RedisServer) -> Iterator[RedisServer]:
+    yield broker
+    if broker.process is not None:  # never leave a stopped process behind
+        os.kill(broker.process.pid, signal.SIGCONT)
+
+
+@pytest.mark.parametrize("fault", [_kill, _freeze, _fill], ids=["killed", "frozen", "full"])
+def test_check_ins_are_stored_at_once_and_notified_exactly_once_after_redis_is_back(
+    acme, frozen_safe, django_capture_on_commit_callbacks, fault
+):
+    with tenant_context(acme):
+        host = Host.objects.filter(email__gt="", is_active=True).first()
+        assert host is not None
+        host.notify_by = Host.Notify.EMAIL
+        host.save()
+        recover = fault(frozen_safe)
+        visits, slowest = [], 0.0
+        for number in range(3):
+            started = time.monotonic()
+            with django_capture_on_commit_callbacks(execute=True):
+                visitor = Visitor.objects.create(first_name="Rita", last_name=f"Redis {number}", language="en")
+                now = timezone.now()
+                visit = visit_register(visitor=visitor, host=host, expected_start=now,
+                                       expected_end=now + dt.timedelta(hours=1), purpose="", actor=KIOSK)  # fmt: skip
+                visit_check_in(visit=visit, actor=KIOSK, notice_version="en:1")
+            slowest = max(slowest, time.monotonic() - started)
+            visits.append(visit)
+        assert slowest < 2.0, f"a check-in waited {slowest:.1f} s on Redis"
+        deliveries = Delivery.objects.filter(visit__in=visits, kind=Delivery.Kind.HOST_EMAIL)
+        assert deliveries.count() == 3
+        assert set(deliveries.values_list("status", "enqueued_at")) == {("pending", None)}  # in the outbox
+
+        recover()
+        publishing_resume()  # skip the 5 s this process stops publishing after a failure (the sweep runs later)
+        assert outbox_sweep(older_than=dt.timedelta(0)) == 3
+        queue = redis.Redis.from_url(frozen_safe.url)
+        assert queue.llen("celery") == 3
+        mail.outbox.clear()
+        for delivery in deliveries:  # what the worker does with them, twice over: sent once
+            assert deliver.apply((delivery.pk,)).get() == "sent"
+            assert deliver.apply((delivery.pk,)).get() == "sent"
+    assert sorted(message.to[0] for message in mail.outbox) == [host.email] * 3
