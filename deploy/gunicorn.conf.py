@@ -37,3 +37,16 @@ metrics_folder_prepare()
 
 def child_exit(server, worker):
     metrics_process_gone(worker.pid)
+
+
+# gunicorn's own lines (start, worker timeouts and exits) in the application's format (JSON unless LOG_FORMAT=text),
+# through the root logger; its access logger, which this setting would turn on, stays silent.
+from checkin.logging_config import logging_config  # noqa: E402
+
+logconfig_dict = logging_config(
+    log_format=os.environ.get("LOG_FORMAT", "json"), level=os.environ.get("LOG_LEVEL", "INFO")
+)
+logconfig_dict["loggers"] |= {
+    "gunicorn.error": {"level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True},
+    "gunicorn.access": {"level": "CRITICAL", "propagate": False},
+}

@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -31,3 +32,11 @@ def log_lines() -> Iterator[LogLines]:
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
+
+
+def ephemeral_port() -> int:
+    """A port the system picks: never one of the range free_port() hands out to tests running meanwhile (their
+    redis-server could take it, and answer the scrape by hanging up)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -23,7 +23,8 @@ from tenant_apps.notifications.tasks import backlog_measure_all, deliver
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.tasks import export_generate_task
 from tenant_apps.visits.models import Visit, Visitor
-from tests.deploy.processes import current_test_database_url, free_port, gunicorn, production_env
+from tests.deploy.processes import current_test_database_url, gunicorn, production_env
+from tests.observability.conftest import ephemeral_port
 from tests.reliability.services import CeleryWorker, RedisServer, wait_for
 
 pytestmark = pytest.mark.django_db
@@ -102,13 +103,13 @@ def services(broker: RedisServer, tmp_path: Path) -> Iterator[Services]:
     common = {"REDIS_URL": broker.url, "CHECKIN_METRICS_TOKEN": TOKEN, "CHECKIN_SPARE_SCHEMAS": "0"}
     (tmp_path / "web").mkdir()
     (tmp_path / "worker").mkdir()  # as the image's worker command makes it
-    web_port = free_port()
+    web_port = ephemeral_port()
     web_env = production_env(
         database_url=current_test_database_url(), port=web_port, SECURE_SSL_REDIRECT="0",
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "web"), GUNICORN_WORKERS="2",
     ) | common  # fmt: skip
     with gunicorn(web_env, web_port, timeout=120):  # a loaded machine starts it slowly
-        worker_port = free_port(after=web_port)
+        worker_port = ephemeral_port()
         worker_env = production_env(
             database_url=current_test_database_url(), PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "worker"),
             CHECKIN_WORKER_METRICS_PORT=str(worker_port), CHECKIN_WORKER_METRICS_ADDRESS="127.0.0.1",
