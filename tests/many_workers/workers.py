@@ -3,6 +3,7 @@
 import http.client
 import http.cookies
 import itertools
+import re
 import subprocess
 import sys
 import time
@@ -18,7 +19,8 @@ import psutil
 from tests.deploy.processes import ROOT, wait_until_answers
 
 CSRF_COOKIE = "__Host-checkin_csrf"  # the production settings' names
-PROBE = "X-Probe"
+PROBE = "X-Probe"  # its value ends each access log line, after the worker's pid and the status (gunicorn.conf.py)
+_ACCESS = re.compile(r"<(\d+)> \d{3} (\d+)")
 _probes = itertools.count(1)
 
 
@@ -100,12 +102,11 @@ class Workers:
     @classmethod
     @contextmanager
     def started(cls, env: dict[str, str], port: int, log: Path, *, count: int) -> Iterator["Workers"]:
-        """`gunicorn -c deploy/gunicorn.conf.py checkin.wsgi`, with an access log (off in production: Django logs
-        each request) naming the worker and the probe."""
+        """gunicorn with deploy/gunicorn.conf.py and an access log naming the worker and the probe
+        (tests/many_workers/gunicorn.conf.py)."""
         with log.open("wb") as out:
             master = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "checkin.wsgi",
-                 "--access-logfile", "-", "--access-logformat", f"%(p)s %(s)s %({{{PROBE.lower()}}}i)s"],
+                [sys.executable, "-m", "gunicorn", "-c", "tests/many_workers/gunicorn.conf.py", "checkin.wsgi"],
                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
         running = cls(port=port, master=master, log=log)
@@ -140,10 +141,8 @@ class Workers:
         found: dict[int, int] = {}
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            for line in self.log.read_text(errors="replace").splitlines():
-                parts = line.split()  # gunicorn writes the pid as <1234>
-                pid, probe = (parts[0].strip("<>"), parts[2]) if len(parts) == 3 else ("", "")
-                if pid.isdigit() and probe.isdigit() and int(probe) in probes:
+            for pid, probe in _ACCESS.findall(self.log.read_text(errors="replace")):
+                if int(probe) in probes:
                     found[int(probe)] = int(pid)
             if len(found) == len(probes):
                 break
