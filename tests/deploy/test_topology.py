@@ -5,7 +5,7 @@ entrypoint (or PgBouncer's, or PostgreSQL's init script) with the environment co
 read from compose.yaml so the two cannot drift apart. Only what a container engine would provide is
 mapped: service names to loopback ports, the database to a throw-away one (its name also prefixes the
 roles, which belong to the cluster), volumes to temporary folders. Caddy, mail and the daily jobs are not
-run here yet.
+run here yet; the first company's invitation reaches a local SMTP server.
 """
 
 import os
@@ -26,9 +26,12 @@ from typing import Any
 import psycopg
 import pytest
 import yaml
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 from django.conf import settings
 
 from tests.deploy.processes import ROOT, encryption_keys, free_port, wait_until_answers
+from tests.reliability.services import RedisServer
 
 DEPLOY = ROOT / "deploy"
 COMPOSE = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
@@ -41,8 +44,8 @@ DOT_ENV = {
     "CHECKIN_ROOT_DOMAIN": "localhost",
     "ACME_EMAIL": "ops@localhost",
     "DNS_API_TOKEN": "unused",
-    "EMAIL_URL": "smtp://127.0.0.1:2525",
     "CHECKIN_SUPPRESSION_KEY": "topology-test-suppression-" + "s" * 40,
+    "DEFAULT_FROM_EMAIL": "Check-in <no-reply@localhost>",
 }
 _VARIABLE = re.compile(r"\$\{(\w+)(?:(:-|:\?)([^}]*))?\}")
 
@@ -71,15 +74,22 @@ class Topology:
         self.postgres = (db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
         self.pgbouncer_port = free_port()
         self.web_port = free_port(after=self.pgbouncer_port)
-        self.redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-        # The test database's secrets are encrypted with the test's own keys.
-        self.dot_env = {**DOT_ENV, "CHECKIN_ENCRYPTION_KEYS": encryption_keys()}
+        # compose's redis service: a redis-server of the run's own, so its worker takes no other test's task.
+        self.redis = RedisServer(port=free_port(after=self.web_port), folder=folder / "redis")
+        self.inbox = _Inbox()
+        self.smtp = Controller(self.inbox, hostname="127.0.0.1", port=_any_free_port())
+        self.dot_env = {
+            **DOT_ENV,
+            # The test database's secrets are encrypted with the test's own keys.
+            "CHECKIN_ENCRYPTION_KEYS": encryption_keys(),
+            "EMAIL_URL": f"smtp://127.0.0.1:{self.smtp.port}",
+        }
 
     def localise(self, value: str) -> str:
         value = _interpolate(value, self.dot_env)
         value = value.replace("@postgres:5432/checkin", f"@{self.postgres[0]}:{self.postgres[1]}/{self.database}")
         value = value.replace("@pgbouncer:6432/checkin", f"@127.0.0.1:{self.pgbouncer_port}/{self.database}")
-        value = value.replace("redis://redis:6379/0", self.redis_url)
+        value = value.replace("redis://redis:6379/0", self.redis.url)
         return value.replace("checkin__", f"{self.database}__")
 
     def environment(self, service: str) -> dict[str, str]:
@@ -99,6 +109,23 @@ class Topology:
             LOG_LEVEL="WARNING",
         )
         return env
+
+
+class _Inbox:
+    """The mail relay: keeps what it is handed."""
+
+    def __init__(self) -> None:
+        self.messages: list[Envelope] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def _any_free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _superuser(dbname: str) -> psycopg.Connection[Any]:
@@ -129,13 +156,16 @@ def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology
     database = f"ck_topo_{uuid.uuid4().hex[:8]}"
     folder = Path(tempfile.mkdtemp(prefix="checkin-topology-"))
     folder.chmod(0o777)  # PgBouncer runs as `nobody` when the test runs as root
-    for volume in ("exports", "beat-schedule", "static"):
+    for volume in ("exports", "beat-schedule", "static", "redis"):
         (folder / volume).mkdir()
     topology = Topology(database, folder)
     with _superuser("postgres") as admin:
         admin.execute(f'CREATE DATABASE "{database}"')
     try:
         with ExitStack() as stack:
+            _redis(stack, topology)
+            topology.smtp.start()
+            stack.callback(topology.smtp.stop)
             _postgres_first_start(topology)
             _pgbouncer(stack, topology)
             migrate = subprocess.run(
@@ -146,13 +176,10 @@ def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology
                 timeout=600,
             )
             assert migrate.returncode == 0, f"migrate failed:\n{migrate.stdout[-3000:]}{migrate.stderr[-3000:]}"
-            started = {}
-            for service in ("web", "worker", "beat"):
+            for service in ("worker", "beat"):
                 command = ["sh", str(DEPLOY / "entrypoint.sh"), *COMPOSE["services"][service]["command"]]
-                started[service] = _start(stack, command, topology.environment(service), folder / f"{service}.log")
-            wait_until_answers(f"http://127.0.0.1:{topology.web_port}/healthz", timeout=60, process=started["web"])
-            time.sleep(6)  # gunicorn gives up a taken port after 5 s: then what answered was not ours
-            assert started["web"].poll() is None, (folder / "web.log").read_text()[-3000:]
+                _start(stack, command, topology.environment(service), folder / f"{service}.log")
+            _web(stack, topology)
             yield topology
     finally:
         with _superuser("postgres") as admin:
@@ -161,6 +188,36 @@ def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology
             for (role,) in roles:
                 admin.execute(f'DROP ROLE "{role}"')
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _web(stack: ExitStack, topology: Topology) -> None:
+    """compose's web service; on another port if one was taken between choice and use (gunicorn then exits)."""
+    command = ["sh", str(DEPLOY / "entrypoint.sh"), *COMPOSE["services"]["web"]["command"]]
+    log = topology.folder / "web.log"
+    for _attempt in range(3):
+        web = _start(stack, command, topology.environment("web"), log)
+        try:
+            wait_until_answers(f"http://127.0.0.1:{topology.web_port}/healthz", timeout=60, process=web)
+            time.sleep(6)  # gunicorn gives up a taken port after 5 s: then what answered was not ours
+            if web.poll() is None:
+                return
+        except RuntimeError:
+            pass
+        topology.web_port = free_port(after=topology.web_port)
+    raise AssertionError(log.read_text()[-3000:])
+
+
+def _redis(stack: ExitStack, topology: Topology) -> None:
+    """compose's redis service; on another port if one was taken between choice and use."""
+    stack.callback(topology.redis.stop)
+    for _attempt in range(3):
+        try:
+            topology.redis.start()
+            return
+        except TimeoutError:
+            topology.redis.stop()
+            topology.redis.port = free_port(after=topology.redis.port)
+    raise AssertionError("redis-server found no free port")
 
 
 def _postgres_first_start(topology: Topology) -> None:
@@ -259,3 +316,30 @@ def test_beat_keeps_its_schedule_in_its_volume(topology):
             return
         time.sleep(0.2)
     raise AssertionError(f"beat wrote no schedule: {(topology.folder / 'beat.log').read_text()[-3000:]}")
+
+
+def test_a_new_companys_first_admin_gets_a_working_https_invitation_at_the_relay(topology):
+    """Provisioned as the guide says (`docker compose run --rm migrate python platform/manage.py ...`)."""
+    manage = ["sh", str(DEPLOY / "entrypoint.sh"), "python", "platform/manage.py"]
+    env = topology.environment("migrate")
+    for command in (
+        ["create_building", "tower", "--name", "Tower"],
+        ["create_company", "acme", "--building", "tower", "--name", "Acme", "--admin-email", "admin@acme.example"],
+    ):
+        done = subprocess.run([*manage, *command], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+    deadline = time.monotonic() + 90
+    while not topology.inbox.messages and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert topology.inbox.messages, f"no invitation reached the relay: {(topology.folder / 'worker.log').read_text()}"
+    invitation = topology.inbox.messages[0]
+    assert invitation.rcpt_tos == ["admin@acme.example"]
+    body = (invitation.content or b"").decode(errors="replace").replace("=\r\n", "").replace("=\n", "")
+    link = re.search(r"https://acme\.localhost/\S+", body)
+    assert link, body[-2000:]
+    path = "/" + link.group(0).split("/", 3)[3].rstrip(".")
+    request = urllib.request.Request(  # as Caddy passes it on
+        f"http://127.0.0.1:{topology.web_port}{path}", headers={"Host": "acme.localhost", "X-Forwarded-Proto": "https"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - the run's own web process
+        assert response.status == 200
