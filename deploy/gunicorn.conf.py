@@ -40,13 +40,18 @@ def child_exit(server, worker):
 
 
 # gunicorn's own lines (start, worker timeouts and exits) in the application's format (JSON unless LOG_FORMAT=text),
-# through the root logger; its access logger, which this setting would turn on, stays silent.
+# through the root logger.
 from checkin.logging_config import logging_config  # noqa: E402
 
 logconfig_dict = logging_config(
     log_format=os.environ.get("LOG_FORMAT", "json"), level=os.environ.get("LOG_LEVEL", "INFO")
 )
-logconfig_dict["loggers"] |= {
-    "gunicorn.error": {"level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True},
-    "gunicorn.access": {"level": "CRITICAL", "propagate": False},
-}
+logconfig_dict["loggers"]["gunicorn.error"] = {"level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True}
+
+
+def on_starting(server):
+    # logconfig_dict turns gunicorn's access logger on: keep its lines out of the root logger (Django writes the
+    # access log). An explicit --access-logfile still gets them, through the handler gunicorn gives it.
+    import logging
+
+    logging.getLogger("gunicorn.access").propagate = False

@@ -409,7 +409,11 @@ SPECTACULAR_SETTINGS = {
         "checkin.openapi.error_responses",
     ],
     # The status a company can be set to (active, suspended) is a smaller choice than the status it can have.
-    "ENUM_NAME_OVERRIDES": {"CompanyStatusChangeEnum": ["active", "suspended"]},
+    # One name for the set of languages, whichever field offers it (a visitor's, a kiosk's, an invitation's).
+    "ENUM_NAME_OVERRIDES": {
+        "CompanyStatusChangeEnum": ["active", "suspended"],
+        "LanguageEnum": [code for code, _name in LANGUAGES],
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

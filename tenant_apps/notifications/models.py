@@ -53,7 +53,9 @@ class Delivery(models.Model):
             models.Index(fields=["created_at"], condition=models.Q(enqueued_at=None), name="delivery_outbox_idx"),
             models.Index(
                 fields=["enqueued_at"],
-                condition=models.Q(status__in=["pending", "sending"]),
+                # Two equalities, not IN: PostgreSQL prints an IN list in a form that reads back differently, so
+                # a cloned schema's index would not match a migrated one's (shared_apps/tenancy/schema_clone.py).
+                condition=models.Q(status="pending") | models.Q(status="sending"),
                 name="delivery_unsent_idx",
             ),
         ]

@@ -8,6 +8,7 @@ roles, which belong to the cluster), volumes to temporary folders. Caddy, mail a
 run here yet; the first company's invitation reaches a local SMTP server.
 """
 
+import http.client
 import os
 import re
 import shutil
@@ -201,8 +202,10 @@ def _web(stack: ExitStack, topology: Topology) -> None:
             time.sleep(6)  # gunicorn gives up a taken port after 5 s: then what answered was not ours
             if web.poll() is None:
                 return
-        except RuntimeError:
-            pass
+        except (RuntimeError, http.client.HTTPException):
+            pass  # it exited, or what answered on that port was another test's server (not HTTP)
+        web.terminate()
+        web.wait(timeout=30)
         topology.web_port = free_port(after=topology.web_port)
     raise AssertionError(log.read_text()[-3000:])
 

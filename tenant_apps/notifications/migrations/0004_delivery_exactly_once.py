@@ -29,6 +29,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='delivery',
-            index=models.Index(condition=models.Q(('status__in', ['pending', 'sending'])), fields=['enqueued_at'], name='delivery_unsent_idx'),
+            index=models.Index(condition=models.Q(('status', 'pending'), ('status', 'sending'), _connector='OR'), fields=['enqueued_at'], name='delivery_unsent_idx'),
         ),
     ]
