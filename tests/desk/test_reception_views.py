@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context, tenant_context
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import building_create, company_create
+from shared_apps.tenancy.slugs import schema_name_for
 from tenant_apps.desk import reception_views
 from tenant_apps.desk.migration_executor import executor_rebuilding_reception_views
 from tenant_apps.desk.models import DeskHost, DeskVisit
@@ -245,10 +246,11 @@ def test_a_migration_blocked_by_something_else_than_the_desk_views_fails_as_it_i
 
 
 def test_every_building_gets_its_views_rebuilt_after_migrations(db):
+    building_create(slug="dock-two", name="Dock Two")  # a hyphen in the slug, an underscore in the schema
     executor = executor_rebuilding_reception_views("standard")([], {})
     executor.run_multi_type_migrations(tenants=[])
     for building in Building.objects.all():
-        with schema_context(building.slug):
+        with schema_context(schema_name_for(building.slug)):  # a slug's hyphens are underscores in its schema
             DeskVisit.objects.count()
 
 

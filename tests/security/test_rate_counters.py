@@ -8,6 +8,14 @@ from django.db import connection
 from shared_apps.login_throttle.counters import counter_forgive, counter_hit, rate_counters_prune
 
 
+@pytest.fixture(autouse=True)
+def no_counts_of_other_tests(db: None) -> None:
+    """Servers started by other tests commit their counts (the table is outside any test's transaction): start
+    from none, inside this test's transaction, so nothing is lost for the tests after it."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM public.rate_counter")
+
+
 def _rows() -> list[tuple[str, int]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT key, count FROM public.rate_counter ORDER BY key")
