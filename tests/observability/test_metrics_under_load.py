@@ -4,16 +4,13 @@ counts are the sum over its workers (prometheus-client's multiprocess mode), not
 
 import datetime as dt
 import http.client
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 from prometheus_client.parser import text_string_to_metric_families
@@ -23,13 +20,13 @@ from tenant_apps.notifications.tasks import backlog_measure_all, deliver
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.tasks import export_generate_task
 from tenant_apps.visits.models import Visit, Visitor
+from tests.committed import outside_the_test_transaction
 from tests.deploy.processes import current_test_database_url, gunicorn, production_env
 from tests.observability.conftest import ephemeral_port
 from tests.reliability.services import CeleryWorker, RedisServer, wait_for
 
 pytestmark = pytest.mark.django_db
 
-T = TypeVar("T")
 TOKEN = "load-scrape-token-" + "t" * 30
 ROUNDS = 12  # requests per surface
 SURFACES = {
@@ -41,26 +38,6 @@ SURFACES = {
     "privacy": ("acme.localhost", "/privacy/"),
 }
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
-
-
-def _outside_the_test_transaction(work: Callable[[], T]) -> T:
-    """Run `work` in a thread with its own connection (committed, so other processes see it)."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as error:
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 def _get(port: int, host: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
@@ -137,7 +114,7 @@ def committed_deliveries(acme) -> Iterator[list[int]]:
             deliveries = [Delivery.objects.create(visit=visit, kind=Delivery.Kind.INVITATION) for _ in range(5)]
             return visitor, [delivery.pk for delivery in deliveries], Export.objects.create().pk
 
-    visitor, ids, export_id = _outside_the_test_transaction(make)
+    visitor, ids, export_id = outside_the_test_transaction(make)
     try:
         yield [*ids, export_id]
     finally:
@@ -147,7 +124,7 @@ def committed_deliveries(acme) -> Iterator[list[int]]:
                 Export.objects.filter(pk=export_id).delete()
                 Visitor.objects.filter(pk=visitor.pk).delete()  # its visit and deliveries go with it
 
-        _outside_the_test_transaction(remove)
+        outside_the_test_transaction(remove)
 
 
 def test_the_named_series_move_under_a_short_load(services: Services, committed_deliveries: list[int]):

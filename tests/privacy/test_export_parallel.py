@@ -11,14 +11,14 @@ import datetime as dt
 import io
 import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django_tenants.utils import tenant_context
 
 from shared_apps.tenancy import db_roles
@@ -29,31 +29,11 @@ from tenant_apps.privacy.exports.lifecycle import export_generate
 from tenant_apps.privacy.exports.tables import ExportRange
 from tenant_apps.privacy.models import Export
 from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor
+from tests.committed import outside_the_test_transaction
 from tests.deploy.processes import current_test_database_url
 
-T = TypeVar("T")
 GENERATED_AT = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
 TWIN_THREAD = "export-twin-session"
-
-
-def _outside_the_test_transaction(work: Callable[[], T]) -> T:
-    """Run `work` in a thread with its own connection, as a worker would; its errors are raised here."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as error:
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 @contextmanager
@@ -126,7 +106,7 @@ def test_the_two_session_zip_equals_the_one_session_zip(acme, member_threads):
         with _as_task_of(acme), _committed_rows():
             return _zip(parallel=False), _zip(parallel=True)
 
-    one_session, two_sessions = _outside_the_test_transaction(both)
+    one_session, two_sessions = outside_the_test_transaction(both)
 
     assert _members(two_sessions) == _members(one_session)  # same names, same order, same bytes
     names = [name for name, _ in _members(one_session)]
@@ -158,7 +138,7 @@ def test_the_second_session_sees_the_same_snapshot_as_the_company_role_and_nothi
             return {"first": first, "second": second, "twin": twin}
 
     try:
-        seen = _outside_the_test_transaction(look)
+        seen = outside_the_test_transaction(look)
     finally:
         with psycopg.connect(current_test_database_url(), autocommit=True) as other:
             other.execute("DELETE FROM acme.visits_visitor WHERE first_name = 'Late' AND last_name = 'Comer'")
@@ -203,7 +183,7 @@ def _export_failing_with(company: Tenant, message: str) -> Export:
             finally:
                 Export.objects.filter(pk=export.pk).delete()
 
-    return _outside_the_test_transaction(run)
+    return outside_the_test_transaction(run)
 
 
 def test_a_failure_in_the_second_session_fails_the_export_and_leaves_no_file(acme, twins, monkeypatch, tmp_path):
@@ -259,7 +239,7 @@ def test_without_a_second_session_the_export_is_written_on_one(acme, twins, memb
             finally:
                 del connection.get_connection_params
 
-    one_session, two_sessions_asked = _outside_the_test_transaction(both)
+    one_session, two_sessions_asked = outside_the_test_transaction(both)
 
     assert twins == [None]
     assert TWIN_THREAD not in {thread for thread, _ in member_threads}

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from checkin.broker import publishing_resume
@@ -63,3 +64,17 @@ def own_postgres() -> Iterator[EmbeddedPostgres]:
     finally:
         server.remove()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def committed_export(acme) -> Iterator[int]:
+    """An export request a worker process can see: committed by a connection of its own, removed afterwards."""
+    with psycopg.connect(current_test_database_url(), autocommit=True) as db:
+        row = db.execute(
+            "INSERT INTO acme.privacy_export (status, kind, storage_name, sha256, row_counts, attempts, created_at)"
+            " VALUES ('pending', 'requested', '', '', '{}', 0, now()) RETURNING id"
+        ).fetchone()
+    assert row is not None
+    yield row[0]
+    with psycopg.connect(current_test_database_url(), autocommit=True) as db:
+        db.execute("DELETE FROM acme.privacy_export WHERE id = %s", [row[0]])

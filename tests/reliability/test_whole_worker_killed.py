@@ -74,19 +74,6 @@ def workers(broker: RedisServer, tmp_path: Path) -> Iterator[tuple[CeleryWorker,
         second.stop()
 
 
-@pytest.fixture
-def committed_export(acme) -> Iterator[int]:
-    with _database() as db:
-        row = db.execute(
-            "INSERT INTO acme.privacy_export (status, kind, storage_name, sha256, row_counts, attempts, created_at)"
-            " VALUES ('pending', 'requested', '', '', '{}', 0, now()) RETURNING id"
-        ).fetchone()
-    assert row is not None
-    yield row[0]
-    with _database() as db:
-        db.execute("DELETE FROM acme.privacy_export WHERE id = %s", [row[0]])
-
-
 def test_an_export_whose_whole_worker_is_killed_is_finished_within_five_minutes(committed_export, workers):
     first, second = workers
     first.start()

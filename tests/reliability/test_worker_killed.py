@@ -59,20 +59,6 @@ def folders(tmp_path: Path, settings) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def committed_export(acme) -> Iterator[int]:
-    """An export request the worker can see: committed by a connection of its own, removed afterwards."""
-    with _database() as db:
-        row = db.execute(
-            "INSERT INTO acme.privacy_export (status, kind, storage_name, sha256, row_counts, attempts, created_at)"
-            " VALUES ('pending', 'requested', '', '', '{}', 0, now()) RETURNING id"
-        ).fetchone()
-    assert row is not None
-    yield row[0]
-    with _database() as db:
-        db.execute("DELETE FROM acme.privacy_export WHERE id = %s", [row[0]])
-
-
-@pytest.fixture
 def worker(broker: RedisServer, folders: tuple[Path, Path], tmp_path: Path) -> Iterator[CeleryWorker]:
     exports, scratch = folders
     env = production_env(
