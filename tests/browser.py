@@ -45,6 +45,9 @@ def dev_server(
         "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
         "DEBUG": "true",
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        # No spare schemas, as in the test process (tests/conftest.py): a building or company provisioned from a
+        # page would otherwise leave committed spares that later tests take for their own.
+        "CHECKIN_SPARE_SCHEMAS": "0",
         **(env or {}),
     }
     process = subprocess.Popen(

@@ -81,6 +81,9 @@ def production_env(*, database_url: str, port: int | None = None, **extra: str) 
         CHECKIN_EXPORT_ROOT=str(_scratch("exports")),
         GUNICORN_WORKERS="2",
         LOG_LEVEL="WARNING",
+        # No spare schemas, as in the test process: a server or worker on the test database that provisions
+        # would leave committed spares that later tests take for their own.
+        CHECKIN_SPARE_SCHEMAS="0",
     )
     if port is not None:
         env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
