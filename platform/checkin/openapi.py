@@ -45,8 +45,7 @@ def error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> di
     403 (a credential without the right) or 406 (an `Accept` it cannot serve); a body or a query can be
     refused field by field (400) or sent in a media type the operation does not take (415); anything can
     be 404 (an id or slug that names nothing, a page past the last, a resource the role does not see); and
-    an operation marked with
-    `CONFLICT` can be refused because of the state it finds (409).
+    an operation marked with `CONFLICT` can be refused because of the state it finds (409).
     """
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR

@@ -82,3 +82,9 @@ def test_a_conflict_with_what_is_stored_is_a_409_with_detail(db, client_for):
     response = api.delete("/api/v1/buildings/tower/", HTTP_AUTHORIZATION=f"Token {secret}")
     assert response.status_code == 409
     assert response.json()["code"] == "conflict" and "remove them before archiving" in response.json()["detail"]
+
+
+def test_a_type_error_is_in_the_clients_language(acme_api):
+    body = {"first_name": "Ada", "last_name": "Lovelace", "company_name": 0}
+    response = acme_api.post("/api/v1/visitors/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.json() == {"company_name": ["Doit être une chaîne de caractères."]}
