@@ -80,6 +80,20 @@ def task_context_enter(*, request_id: str | None, schema: str | None) -> Callabl
     return leave
 
 
+# URL parameters that are credentials (an invitation's set-password link): whoever reads the log must not be able
+# to use them.
+SECRET_URL_PARAMETERS = frozenset({"uidb64", "token"})
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The request's path with its secret URL parameters replaced by `[secret]`."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name in SECRET_URL_PARAMETERS & set(match.kwargs if match else ()):
+        path = path.replace(f"/{match.kwargs[name]}/", "/[secret]/")  # type: ignore[union-attr]
+    return path
+
+
 def _access_log(request: HttpRequest, response: HttpResponse, *, request_id: str, seconds: float) -> None:
     # Imported here: LOGGING imports this module while Django sets up, before models can be imported.
     from shared_apps.audit.services import client_ip
@@ -87,7 +101,7 @@ def _access_log(request: HttpRequest, response: HttpResponse, *, request_id: str
     fields = {
         "client": client_ip(request),
         "method": request.method,
-        "path": request.path,  # never the query string: it may carry search terms
+        "path": loggable_path(request),  # never the query string: it may carry search terms
         "status": response.status_code,
         "duration_ms": round(seconds * 1000, 1),
         "request_id": request_id,

@@ -112,3 +112,11 @@ def test_a_request_id_is_made_even_when_the_request_fails_before_any_view(log_li
     logging.getLogger("checkin.test").info("after the failure")
     [after] = [line for line in log_lines() if line["message"] == "after the failure"]
     assert after["request_id"] is None  # the failed request's context did not stay behind
+
+
+def test_a_password_link_s_token_stays_out_of_the_access_log(client_for, log_lines: LogLines):
+    client_for("acme.localhost").get("/accounts/set-password/MTIz/abc-0123456789abcdef/",
+                                     HTTP_X_REQUEST_ID="password-link-1")  # fmt: skip
+    line = _access(log_lines(), "password-link-1")
+    assert line["path"] == "/accounts/set-password/[secret]/[secret]/"
+    assert "abc-0123456789abcdef" not in str(line)
