@@ -133,7 +133,7 @@ class MemoryGeneration(models.Model):
     """How many times the rows of one model that web processes remember have changed: one row per model label.
 
     Bumped in the transaction that saves or deletes such a row; read once per request by every web process,
-    which forgets what it remembered of that model when the number moved (shared_apps/tenancy/brief_memory.py).
+    which forgets what it remembered of that model when the number moved (shared_apps/database/brief_memory.py).
     """
 
     kind = models.CharField(max_length=100, primary_key=True)  # a model label, "kiosk.Kiosk"

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all
 from tenant_apps.privacy.models import SuppressedEmail
 from tenant_apps.visits.access import access_visitor as visitor_access

@@ -12,12 +12,13 @@ from django.db.utils import DatabaseError
 from django_tenants.management.commands import migrate_schemas
 from django_tenants.utils import schema_context, tenant_context
 
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
+from shared_apps.provisioning.buildings import building_create
+from shared_apps.provisioning.companies import company_create
+from shared_apps.provisioning.migration_executor import executor_rebuilding_reception_views
 from shared_apps.tenancy.models import Building, Tenant
-from shared_apps.tenancy.services import building_create, company_create
 from shared_apps.tenancy.slugs import schema_name_for
 from tenant_apps.desk import reception_views
-from tenant_apps.desk.migration_executor import executor_rebuilding_reception_views
 from tenant_apps.desk.models import DeskHost, DeskVisit
 from tenant_apps.desk.reception_views import (
     _LOCK_KEY,
@@ -255,7 +256,7 @@ def test_every_building_gets_its_views_rebuilt_after_migrations(db):
 
 
 def test_the_console_services_keep_the_views_current(tower, make_visit):
-    from shared_apps.tenancy.company_lifecycle import (
+    from shared_apps.provisioning.companies import (
         company_reactivate,
         company_remove,
         company_suspend,

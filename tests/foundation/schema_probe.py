@@ -2,7 +2,7 @@
 
 from checkin.celery import app
 from shared_apps.accounts.models import User
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 
 
 @app.task(ignore_result=False)  # the test reads its result (the settings ignore results by default)

@@ -11,9 +11,9 @@ from django.core import signing
 from django.http import Http404
 from django.urls import reverse
 
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
+from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Tenant
-from shared_apps.tenancy.services import tenant_url
 
 _SALT = "checkin.final-export"
 

@@ -28,9 +28,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
-from checkin.broker import publish
-from shared_apps.tenancy.db_roles import ident, owner_privileges
-from shared_apps.tenancy.schema_clone import clone_schema, migration_state
+from shared_apps.database.db_roles import ident, owner_privileges
+from shared_apps.database.schema_clone import clone_schema, migration_state
 
 logger = logging.getLogger(__name__)
 
@@ -109,15 +108,3 @@ def spares_refill() -> int:
                 clone_schema(template=template, target=spare_prefix(tenant_type) + secrets.token_hex(6))
                 made += 1
     return made
-
-
-def spares_refill_after_commit() -> None:
-    """Have a worker replace the spare this transaction took, once it commits."""
-    transaction.on_commit(_refill_later)
-
-
-def _refill_later() -> None:
-    from shared_apps.tenancy.tasks import spare_schemas_refill
-
-    if not publish(spare_schemas_refill):  # the broker is away: the provisioning stands, and the hourly run refills
-        logger.warning("could not queue the spare schemas' refill")
