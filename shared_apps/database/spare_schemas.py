@@ -5,7 +5,8 @@ machines, most of it PostgreSQL creating some 20 tables and their files. A
 spare is that same clone, made by a worker before anyone asks for it and named
 `_spare_<type>_<random>`; provisioning renames one to the new tenant's schema
 inside its own transaction (about a millisecond) and a worker makes another
-after the commit. Nothing else changes: the tenant's role, host, views and
+after the commit (asked by shared_apps/provisioning/tenant_schemas.py: this
+package knows no task). Nothing else changes: the tenant's role, host, views and
 audit entry are made exactly as after a clone.
 
 A spare is used only if its migrations are the template's (same count and

@@ -69,7 +69,7 @@ class Tenant(TenantMixin):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     logo = models.ImageField(_("logo"), upload_to=tenant_logo_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # A removed company's schema is dropped once this moment has passed (see company_lifecycle).
+    # A removed company's schema is dropped once this moment has passed (shared_apps/provisioning/companies.py).
     schema_drop_after = models.DateTimeField(null=True, blank=True)
 
     # Schemas are created by the provisioning service (cloned from a template),
