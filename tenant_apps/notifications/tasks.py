@@ -7,12 +7,11 @@ import datetime as dt
 import logging
 from contextlib import suppress
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from checkin.celery import app
 from shared_apps.operations.metrics import backlog_record
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.selectors import deliveries_backlog
@@ -44,7 +43,7 @@ def _again(task: Task, delivery_id: int, exc: Exception) -> str:
     raise task.retry(exc=exc, countdown=countdown)
 
 
-@app.task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True, time_limit=DELIVER_TIME_LIMIT)
+@shared_task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True, time_limit=DELIVER_TIME_LIMIT)
 def deliver(self: Task, delivery_id: int) -> str:
     """Send one delivery exactly once. Every error leads to a retry with back-off (a failed send up to its
     last try, which marks it failed); a retry that cannot be queued leaves it to the outbox sweep."""
@@ -64,7 +63,7 @@ def deliver(self: Task, delivery_id: int) -> str:
     return outcome.value
 
 
-@app.task(name="notifications.outbox_sweep_all")
+@shared_task(name="notifications.outbox_sweep_all")
 def outbox_sweep_all() -> int:
     """Every minute (beat): hand the broker again what it never took or lost, company by company."""
     companies = Tenant.objects.filter(
@@ -77,7 +76,7 @@ def outbox_sweep_all() -> int:
     return total
 
 
-@app.task(name="notifications.backlog_measure_all")
+@shared_task(name="notifications.backlog_measure_all")
 def backlog_measure_all() -> int:
     """Every minute (beat): count the unsent and failed deliveries of every company, for the metrics."""
     companies = Tenant.objects.filter(

@@ -13,7 +13,7 @@ import logging
 
 from django.utils import timezone
 
-from checkin.broker import publish
+from shared_apps.operations.broker import publish
 from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import EXPORT_LOCK_CLASS, lock_name
 from tenant_apps.privacy.locks import advisory_lock
