@@ -28,8 +28,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
-from checkin.broker import publish
 from shared_apps.database.locks import LockKey, transaction_lock
+from shared_apps.operations.broker import publish
 from shared_apps.tenancy.db_roles import ident, owner_privileges
 from shared_apps.tenancy.schema_clone import clone_schema, migration_state
 

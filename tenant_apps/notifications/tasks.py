@@ -7,11 +7,10 @@ import datetime as dt
 import logging
 from contextlib import suppress
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from checkin.celery import app
 from shared_apps.database.every_schema import in_every_schema
 from shared_apps.operations.metrics import backlog_record
 from shared_apps.tenancy.selectors import companies_maintained
@@ -44,7 +43,7 @@ def _again(task: Task, delivery_id: int, exc: Exception) -> str:
     raise task.retry(exc=exc, countdown=countdown)
 
 
-@app.task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True, time_limit=DELIVER_TIME_LIMIT)
+@shared_task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True, time_limit=DELIVER_TIME_LIMIT)
 def deliver(self: Task, delivery_id: int) -> str:
     """Send one delivery exactly once. Every error leads to a retry with back-off (a failed send up to its
     last try, which marks it failed); a retry that cannot be queued leaves it to the outbox sweep."""
@@ -64,13 +63,13 @@ def deliver(self: Task, delivery_id: int) -> str:
     return outcome.value
 
 
-@app.task(name="notifications.outbox_sweep_all")
+@shared_task(name="notifications.outbox_sweep_all")
 def outbox_sweep_all() -> int:
     """Every minute (beat): hand the broker again what it never took or lost, company by company."""
     return sum(handed for _, handed in in_every_schema(companies_maintained(), lambda _: outbox_sweep()))
 
 
-@app.task(name="notifications.backlog_measure_all")
+@shared_task(name="notifications.backlog_measure_all")
 def backlog_measure_all() -> int:
     """Every minute (beat): count the unsent and failed deliveries of every company, for the metrics."""
     pending = failed = 0

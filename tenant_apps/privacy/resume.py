@@ -13,8 +13,8 @@ import logging
 
 from django.utils import timezone
 
-from checkin.broker import publish
 from shared_apps.database.locks import LockKey, nobody_holds
+from shared_apps.operations.broker import publish
 from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import lock_name
 from tenant_apps.privacy.models import Export, PurgeRun

@@ -4,9 +4,8 @@ The `*_all` tasks run from beat in the public schema and send one task per
 company schema (tenant-schemas-celery carries the schema in the headers).
 """
 
-from celery import Task
+from celery import Task, shared_task
 
-from checkin.celery import app
 from shared_apps.database.every_schema import in_every_schema
 from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.privacy.exports.final import final_export_generate
@@ -25,39 +24,39 @@ def _for_each_company(task: Task) -> int:
 
 
 # Safe to run twice (it deletes what is left), so given back to the queue if its worker dies.
-@app.task(name="privacy.purge_company", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="privacy.purge_company", acks_late=True, reject_on_worker_lost=True)
 def purge_company_task() -> dict[str, int]:
     return company_purge().deleted
 
 
-@app.task(name="privacy.purge_all")
+@shared_task(name="privacy.purge_all")
 def purge_all_task() -> int:
     return _for_each_company(purge_company_task)
 
 
-@app.task(name="privacy.resume_all")
+@shared_task(name="privacy.resume_all")
 def resume_all_task() -> int:
     """Every minute (beat): send again the exports and purges a lost worker cut short, company by company."""
     resuming = in_every_schema(companies_maintained(), lambda _: exports_resume() + purge_resume())
     return sum(resumed for _, resumed in resuming)
 
 
-@app.task(name="privacy.purge_notice_company")
+@shared_task(name="privacy.purge_notice_company")
 def purge_notice_company_task() -> bool:
     return purge_notice_send() is not None
 
 
-@app.task(name="privacy.purge_notices_all")
+@shared_task(name="privacy.purge_notices_all")
 def purge_notices_all_task() -> int:
     return _for_each_company(purge_notice_company_task)
 
 
-@app.task(name="privacy.exports_expire_company")
+@shared_task(name="privacy.exports_expire_company")
 def exports_expire_company_task() -> int:
     return exports_expire()
 
 
-@app.task(name="privacy.exports_expire_all")
+@shared_task(name="privacy.exports_expire_all")
 def exports_expire_all_task() -> int:
     return _for_each_company(exports_expire_company_task)
 
@@ -65,7 +64,7 @@ def exports_expire_all_task() -> int:
 # Acknowledged late and given back to the queue if its worker process dies (OOM, SIGKILL, a node lost): by
 # default Celery acknowledges such a message, and the export would stay "being prepared" forever. A message
 # that kills every worker does not loop: export_generate gives up after CHECKIN_EXPORT_MAX_ATTEMPTS runs.
-@app.task(name="privacy.export_generate", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="privacy.export_generate", acks_late=True, reject_on_worker_lost=True)
 def export_generate_task(export_id: int) -> str:
     if Export.objects.filter(pk=export_id, kind=Export.Kind.FINAL).exists():
         return final_export_generate(export_id=export_id).status

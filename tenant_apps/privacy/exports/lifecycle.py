@@ -18,10 +18,10 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checkin.broker import publish
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.database.locks import LockKey, session_lock
+from shared_apps.operations.broker import publish
 from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.archive import archive_write
 from tenant_apps.privacy.exports.tables import ExportRange
