@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checkin.text import text_clean
 from shared_apps.audit.services import audit_record
 from shared_apps.database import db_roles
 from shared_apps.provisioning.reception import reception_views_refresh
@@ -21,6 +20,7 @@ from shared_apps.tenancy.default_notices import DEFAULT_NOTICE_VERSION, PRIVACY_
 from shared_apps.tenancy.links import host_for
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.slugs import validate_new_slug
+from shared_apps.tenancy.text import text_clean
 
 KIOSK_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 RETENTION_DAYS_MIN = 1

@@ -10,15 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_exists
 
-from checkin.broker import publish
-from checkin.text import text_clean
 from shared_apps.database import db_roles
 from shared_apps.database.connection import tenant_connection
 from shared_apps.database.schema_clone import clone_schema
 from shared_apps.database.spare_schemas import spare_take, spares_refill
+from shared_apps.operations.broker import publish
 from shared_apps.tenancy.links import host_for
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.slugs import schema_name_for
+from shared_apps.tenancy.text import text_clean
 
 logger = logging.getLogger(__name__)
 

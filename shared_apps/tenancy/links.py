@@ -2,8 +2,8 @@
 
 from django.conf import settings
 
-from checkin.public_links import public_origin
 from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.public_links import public_origin
 
 
 def host_for(slug: str) -> str:

@@ -13,6 +13,7 @@ from django_tenants.management.commands import migrate_schemas
 from django_tenants.utils import schema_context, tenant_context
 
 from shared_apps.database.connection import tenant_connection
+from shared_apps.database.locks import LockKey
 from shared_apps.provisioning.buildings import building_create
 from shared_apps.provisioning.companies import company_create
 from shared_apps.provisioning.migration_executor import executor_rebuilding_reception_views
@@ -21,7 +22,6 @@ from shared_apps.tenancy.slugs import schema_name_for
 from tenant_apps.desk import reception_views
 from tenant_apps.desk.models import DeskHost, DeskVisit
 from tenant_apps.desk.reception_views import (
-    _LOCK_KEY,
     DESK_HOSTS,
     DESK_VISITS,
     Column,
@@ -102,7 +102,7 @@ def test_a_rebuild_waits_for_another_rebuild_of_the_same_building(tower):
         password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=True,
     )  # fmt: skip
     try:
-        other.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_KEY, tower.pk])
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [LockKey.DESK_VIEWS, tower.pk])
         with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '200ms'")
