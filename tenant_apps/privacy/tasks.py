@@ -7,6 +7,7 @@ company schema (tenant-schemas-celery carries the schema in the headers).
 from celery import Task, shared_task
 from django_tenants.utils import tenant_context
 
+from shared_apps.operations.broker import schema_headers
 from tenant_apps.privacy.exports.final import final_export_generate
 from tenant_apps.privacy.exports.lifecycle import export_generate, exports_expire
 from tenant_apps.privacy.models import Export
@@ -20,7 +21,7 @@ def _for_each_company(task: Task) -> int:
     sent = 0
     for batch in companies_in_batches():
         for company in batch:
-            task.apply_async(headers={"_schema_name": company.schema_name})
+            task.apply_async(headers=schema_headers(company.schema_name))
             sent += 1
     return sent
 
