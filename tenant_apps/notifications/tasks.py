@@ -10,10 +10,10 @@ from contextlib import suppress
 from celery import Task, shared_task
 from django.db import DatabaseError
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 
+from shared_apps.database.every_schema import in_every_schema
 from shared_apps.operations.metrics import backlog_record
-from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.notifications.selectors import deliveries_backlog
 from tenant_apps.notifications.sending import (
     Outcome,
@@ -66,27 +66,15 @@ def deliver(self: Task, delivery_id: int) -> str:
 @shared_task(name="notifications.outbox_sweep_all")
 def outbox_sweep_all() -> int:
     """Every minute (beat): hand the broker again what it never took or lost, company by company."""
-    companies = Tenant.objects.filter(
-        type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
-    ).order_by("pk")
-    total = 0
-    for company in companies.iterator(chunk_size=200):
-        with tenant_context(company):
-            total += outbox_sweep()
-    return total
+    return sum(handed for _, handed in in_every_schema(companies_maintained(), lambda _: outbox_sweep()))
 
 
 @shared_task(name="notifications.backlog_measure_all")
 def backlog_measure_all() -> int:
     """Every minute (beat): count the unsent and failed deliveries of every company, for the metrics."""
-    companies = Tenant.objects.filter(
-        type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
-    ).order_by("pk")
     pending = failed = 0
     oldest: dt.datetime | None = None
-    for company in companies.iterator(chunk_size=200):
-        with tenant_context(company):
-            backlog = deliveries_backlog()
+    for _, backlog in in_every_schema(companies_maintained(), lambda _: deliveries_backlog()):
         pending, failed = pending + backlog.pending, failed + backlog.failed
         if backlog.oldest_pending and (oldest is None or backlog.oldest_pending < oldest):
             oldest = backlog.oldest_pending

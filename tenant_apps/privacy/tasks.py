@@ -5,25 +5,23 @@ company schema (tenant-schemas-celery carries the schema in the headers).
 """
 
 from celery import Task, shared_task
-from django_tenants.utils import tenant_context
 
+from shared_apps.database.every_schema import in_every_schema
 from shared_apps.operations.broker import schema_headers
+from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.privacy.exports.final import final_export_generate
 from tenant_apps.privacy.exports.lifecycle import export_generate, exports_expire
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.notices import purge_notice_send
 from tenant_apps.privacy.purge import company_purge
 from tenant_apps.privacy.resume import exports_resume, purge_resume
-from tenant_apps.privacy.schemas import companies_in_batches
 
 
 def _for_each_company(task: Task) -> int:
-    sent = 0
-    for batch in companies_in_batches():
-        for company in batch:
-            task.apply_async(headers=schema_headers(company.schema_name))
-            sent += 1
-    return sent
+    sending = in_every_schema(
+        companies_maintained(), lambda company: task.apply_async(headers=schema_headers(company.schema_name))
+    )
+    return sum(1 for _ in sending)
 
 
 # Safe to run twice (it deletes what is left), so given back to the queue if its worker dies.
@@ -40,12 +38,8 @@ def purge_all_task() -> int:
 @shared_task(name="privacy.resume_all")
 def resume_all_task() -> int:
     """Every minute (beat): send again the exports and purges a lost worker cut short, company by company."""
-    resumed = 0
-    for batch in companies_in_batches():
-        for company in batch:
-            with tenant_context(company):
-                resumed += exports_resume() + purge_resume()
-    return resumed
+    resuming = in_every_schema(companies_maintained(), lambda _: exports_resume() + purge_resume())
+    return sum(resumed for _, resumed in resuming)
 
 
 @shared_task(name="privacy.purge_notice_company")
