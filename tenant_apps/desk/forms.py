@@ -7,8 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from checkin.text import NameFormField
 from shared_apps.tenancy.models import Building, Tenant
+from shared_apps.tenancy.text import NameFormField
 from tenant_apps.desk.models import DeskHost
 from tenant_apps.desk.selectors import BOARD_STATES, BoardFilters
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
