@@ -17,9 +17,9 @@ from checkin.env import env_bool, env_int, env_str
 from checkin.export_storage import export_storage_config
 from checkin.logging_config import logging_config
 from checkin.mail_config import mail_settings
-from checkin.public_links import port_validate, scheme_validate
 from checkin.redis_config import redis_config, sentinels_parse
 from shared_apps.operations.encryption_keys import development_key, keys_parse
+from shared_apps.tenancy.public_links import port_validate, scheme_validate
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BASE_DIR.parents[1]

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import quote_schema_name, schema_exists, tenant_context
 
-from checkin.text import text_clean
 from shared_apps.accounts.invitations import user_invite
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy import db_roles, services
 from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.models import Building, Domain, Tenant
+from shared_apps.tenancy.text import text_clean
 from tenant_apps.desk.reception_views import reception_views_rebuild
 from tenant_apps.privacy.exports.final import company_final_export
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all

@@ -7,16 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_exists, tenant_context
 
-from checkin.public_links import public_origin
-from checkin.text import text_clean
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy import db_roles
 from shared_apps.tenancy.building_lifecycle import building_documents_create_defaults
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
+from shared_apps.tenancy.public_links import public_origin
 from shared_apps.tenancy.schema_clone import clone_schema
 from shared_apps.tenancy.slugs import schema_name_for, validate_new_slug, validate_slug_format
 from shared_apps.tenancy.spare_schemas import spare_take, spares_refill, spares_refill_after_commit
+from shared_apps.tenancy.text import text_clean
 from tenant_apps.desk.reception_views import reception_views_rebuild
 from tenant_apps.privacy.retention import retention_default_apply
 

@@ -49,13 +49,12 @@ from typing import NamedTuple
 
 from django.db import DatabaseError, connection, transaction
 
+from shared_apps.database.locks import LockKey, session_lock, transaction_lock
 from shared_apps.tenancy.db_roles import owner_privileges, views_grant_statements
 from shared_apps.tenancy.models import Building, Tenant
 
 VISITS_VIEW = "desk_visits"
 HOSTS_VIEW = "desk_hosts"
-# First key of the rebuild's pg_advisory_xact_lock(key, building id): "desk" in ASCII.
-_LOCK_KEY = 0x6465736B
 
 logger = logging.getLogger(__name__)
 
@@ -187,8 +186,8 @@ def reception_views_rebuild(*, building: Building, leaving_out: str = "") -> int
     building without companies gets empty views with the same columns.
     `leaving_out` names a company schema to keep out of them (see `reception_views_without`).
     """
+    transaction_lock(LockKey.DESK_VIEWS, building.pk)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, building.pk])
         reception = (
             Tenant.objects.filter(building=building, type=Tenant.Type.RECEPTION)
             .values_list("schema_name", flat=True)
@@ -240,9 +239,7 @@ def reception_views_without(schema_name: str) -> Iterator[None]:
         yield
         return
     building = company.building
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_KEY, building.pk])
-    try:
+    with session_lock(LockKey.DESK_VIEWS, building.pk, wait_seconds=None):
         try:
             reception_views_rebuild(building=building, leaving_out=schema_name)
         except DatabaseError:
@@ -257,9 +254,6 @@ def reception_views_without(schema_name: str) -> Iterator[None]:
                 reception_views_rebuild(building=building)
             except DatabaseError:
                 logger.warning("Views of building %s wait for the migrations to end.", building.slug, exc_info=True)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_KEY, building.pk])
 
 
 def reception_views_rebuild_all() -> int:

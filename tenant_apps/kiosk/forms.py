@@ -7,7 +7,7 @@ import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from checkin.text import NameFormField
+from shared_apps.tenancy.text import NameFormField
 from tenant_apps.kiosk.tokens import code_normalise
 from tenant_apps.visits.services import VisitorDetails
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from checkin.broker import publish
 from shared_apps.audit.services import audit_record
+from shared_apps.operations.broker import publish
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.triggers import in_this_schema
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new

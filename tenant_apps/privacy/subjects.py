@@ -33,7 +33,7 @@ def persons_find(*, query: str) -> QuerySet[Visitor]:
         return Visitor.objects.none()
     if "@" in query:
         return Visitor.objects.filter(email__iexact=query)[:SEARCH_LIMIT]
-    full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())  # see checkin.text.NameField
+    full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())  # see tenancy.text.NameField
     people = Visitor.objects.annotate(full_name=full_name)
     for word in query.split():
         people = people.filter(Q(full_name__icontains=word) | Q(company_name__icontains=word))

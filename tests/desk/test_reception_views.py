@@ -12,6 +12,7 @@ from django.db.utils import DatabaseError
 from django_tenants.management.commands import migrate_schemas
 from django_tenants.utils import schema_context, tenant_context
 
+from shared_apps.database.locks import LockKey
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import building_create, company_create
@@ -20,7 +21,6 @@ from tenant_apps.desk import reception_views
 from tenant_apps.desk.migration_executor import executor_rebuilding_reception_views
 from tenant_apps.desk.models import DeskHost, DeskVisit
 from tenant_apps.desk.reception_views import (
-    _LOCK_KEY,
     DESK_HOSTS,
     DESK_VISITS,
     Column,
@@ -101,7 +101,7 @@ def test_a_rebuild_waits_for_another_rebuild_of_the_same_building(tower):
         password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=True,
     )  # fmt: skip
     try:
-        other.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_KEY, tower.pk])
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [LockKey.DESK_VIEWS, tower.pk])
         with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '200ms'")

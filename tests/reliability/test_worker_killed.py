@@ -20,8 +20,9 @@ from django.core.files.storage import storages
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.database.locks import LockKey
 from tenant_apps.privacy.exports import lifecycle
-from tenant_apps.privacy.exports.lifecycle import EXPORT_LOCK_CLASS, export_generate, exports_expire
+from tenant_apps.privacy.exports.lifecycle import export_generate, exports_expire
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.tasks import export_generate_task
 from tests.deploy.processes import current_test_database_url, production_env
@@ -134,7 +135,7 @@ def other_session() -> Iterator[psycopg.Connection]:
 
 
 def _hold_lock(session: psycopg.Connection, export: Export) -> None:
-    session.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [EXPORT_LOCK_CLASS, f"acme:{export.pk}"])
+    session.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [LockKey.EXPORT, f"acme:{export.pk}"])
 
 
 def test_an_export_past_its_last_attempt_is_marked_failed_and_its_partial_file_deleted(acme, folders, settings):

@@ -14,10 +14,8 @@ import threading
 import time
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
 from kombu import Connection
-
-from checkin.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +36,9 @@ _paused_until = 0.0
 def _connection() -> Connection:
     connection: Connection | None = getattr(_local, "connection", None)
     if connection is None:
-        connection = app.connection_for_write(transport_options=TRANSPORT_OPTIONS, connect_timeout=TIMEOUT_SECONDS)
+        connection = current_app.connection_for_write(
+            transport_options=TRANSPORT_OPTIONS, connect_timeout=TIMEOUT_SECONDS
+        )
         _local.connection = connection
     return connection
 
@@ -56,7 +56,7 @@ def _forget_connection() -> None:
 def publish(task: Task, *args: Any, headers: dict[str, str] | None = None) -> bool:
     """Send `task(*args)` to the broker within about a second; whether the broker took it."""
     global _paused_until
-    if app.conf.task_always_eager:  # no broker (development, tests): run it here, as Celery would
+    if current_app.conf.task_always_eager:  # no broker (development, tests): run it here, as Celery would
         task.apply_async(args, headers=headers or {})
         return True
     if time.monotonic() < _paused_until:
