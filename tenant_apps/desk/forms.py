@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.tenancy.models import Building, Tenant
-from shared_apps.tenancy.text import NameFormField
 from tenant_apps.desk.models import DeskHost
 from tenant_apps.desk.selectors import BOARD_STATES, BoardFilters
 from tenant_apps.kiosk.forms import WalkInDetailsForm
