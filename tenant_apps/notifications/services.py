@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
 from shared_apps.operations.broker import publish
+from tenant_apps.notifications.after_commit import in_this_schema
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
-from tenant_apps.notifications.triggers import in_this_schema
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
 from tenant_apps.visits.models import CompanySettings, Visit
 from tenant_apps.visits.selectors import company_settings, company_settings_remembered
