@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from shared_apps.database.connection import tenant_connection
 from shared_apps.database.locks import LockKey, nobody_holds
-from shared_apps.operations.broker import publish
+from shared_apps.operations.broker import publish_in_schema
 from tenant_apps.privacy.exports.lifecycle import lock_name
 from tenant_apps.privacy.models import Export, PurgeRun
 
@@ -33,12 +33,12 @@ def exports_resume(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     running = Export.objects.filter(status=Export.Status.RUNNING)
     lost = Export.objects.filter(status=Export.Status.PENDING, created_at__lt=now - PENDING_GRACE)
-    headers = {"_schema_name": tenant_connection().schema_name}
+    schema = tenant_connection().schema_name
     sent = 0
     for export_id in (running | lost).values_list("pk", flat=True):
         if nobody_holds(LockKey.EXPORT, lock_name(export_id)):
             logger.warning("export %s was cut short or never started: sending it again", export_id)
-            sent += publish(export_generate_task, export_id, headers=headers)
+            sent += publish_in_schema(export_generate_task, schema, export_id)
     return sent
 
 
@@ -52,4 +52,4 @@ def purge_resume() -> bool:
     if not nobody_holds(LockKey.PURGE, schema):
         return False
     logger.warning("the purge of %s was cut short: running it again", schema)
-    return publish(purge_company_task, headers={"_schema_name": schema})
+    return publish_in_schema(purge_company_task, schema)

@@ -7,6 +7,7 @@ company schema (tenant-schemas-celery carries the schema in the headers).
 from celery import Task, shared_task
 
 from shared_apps.database.every_schema import in_every_schema
+from shared_apps.operations.broker import schema_headers
 from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.privacy.exports.final import final_export_generate
 from tenant_apps.privacy.exports.lifecycle import export_generate, exports_expire
@@ -18,7 +19,7 @@ from tenant_apps.privacy.resume import exports_resume, purge_resume
 
 def _for_each_company(task: Task) -> int:
     sending = in_every_schema(
-        companies_maintained(), lambda company: task.apply_async(headers={"_schema_name": company.schema_name})
+        companies_maintained(), lambda company: task.apply_async(headers=schema_headers(company.schema_name))
     )
     return sum(1 for _ in sending)
 

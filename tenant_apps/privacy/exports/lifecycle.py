@@ -22,7 +22,7 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.database.connection import tenant_connection
 from shared_apps.database.locks import LockKey, session_lock
-from shared_apps.operations.broker import publish
+from shared_apps.operations.broker import publish_in_schema
 from tenant_apps.privacy.exports.archive import archive_write
 from tenant_apps.privacy.exports.tables import ExportRange
 from tenant_apps.privacy.models import Export
@@ -53,10 +53,10 @@ def schedule_generation(export: Export) -> None:
     from tenant_apps.privacy.tasks import export_generate_task
 
     # The schema is fixed now: the commit may happen after the caller has left this tenant's context.
-    headers = {"_schema_name": tenant_connection().schema_name}
+    schema = tenant_connection().schema_name
     # Published within a second or not at all: with Redis away the export stays pending, and the resume task
     # (privacy.resume_all, every minute) hands it over once Redis is back.
-    transaction.on_commit(lambda: publish(export_generate_task, export.pk, headers=headers))
+    transaction.on_commit(lambda: publish_in_schema(export_generate_task, schema, export.pk))
 
 
 @transaction.atomic
