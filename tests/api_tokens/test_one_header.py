@@ -3,6 +3,8 @@
 The IT console's old `Authorization: Token <key>` still works for a deprecation period, and says so.
 """
 
+from typing import Any
+
 import pytest
 from django_tenants.utils import tenant_context
 
@@ -28,7 +30,7 @@ def acme_key(acme: Tenant) -> str:
         return company_token_create(name="HR", created_by=User.objects.get(email="admin@acme.example"))[1]
 
 
-def _get(where: tuple[str, str], authorization: str) -> object:
+def _get(where: tuple[str, str], authorization: str) -> Any:
     host, path = where
     return HostClient(host, HTTP_AUTHORIZATION=authorization).get(path)
 
