@@ -17,9 +17,9 @@ from checkin.env import env_bool, env_int, env_str
 from checkin.export_storage import export_storage_config
 from checkin.logging_config import logging_config
 from checkin.mail_config import mail_settings
-from checkin.public_links import port_validate, scheme_validate
 from checkin.redis_config import redis_config, sentinels_parse
 from shared_apps.operations.encryption_keys import development_key, keys_parse
+from shared_apps.tenancy.public_links import port_validate, scheme_validate
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BASE_DIR.parents[1]
@@ -43,7 +43,7 @@ ALLOWED_HOSTS = [CHECKIN_ROOT_DOMAIN, f".{CHECKIN_ROOT_DOMAIN}", *CHECKIN_EXTRA_
 CHECKIN_INTERNAL_NETWORKS = [
     net.strip() for net in env_str("CHECKIN_INTERNAL_NETWORKS", "127.0.0.0/8,::1/128").split(",") if net.strip()
 ]
-# Links in e-mails, the console and API answers (checkin/public_links.py). Development serves plain HTTP on :8000;
+# Links in e-mails, the console and API answers (tenancy/public_links.py). Development serves plain HTTP on :8000;
 # the production settings default to https and no port (they set these again: DEBUG is only read there later).
 CHECKIN_PUBLIC_SCHEME = scheme_validate(env_str("CHECKIN_PUBLIC_SCHEME", "http"))
 CHECKIN_PUBLIC_PORT = port_validate(env_str("CHECKIN_PUBLIC_PORT", "8000"))

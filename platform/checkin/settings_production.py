@@ -20,10 +20,10 @@ from checkin.env import env_bool, env_int, env_str
 from checkin.export_storage import export_storage_refusal
 from checkin.logging_config import logging_config
 from checkin.mail_config import SMTP_BACKEND, mail_settings
-from checkin.public_links import port_validate, scheme_validate
 from checkin.settings import *  # noqa: F403
 from checkin.settings import DEVELOPMENT_SECRET_KEY, PROJECT_ROOT
 from shared_apps.operations.encryption_keys import KEY_COMMAND, keys_parse
+from shared_apps.tenancy.public_links import port_validate, scheme_validate
 
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from checkin.text import NameFormField
 from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
+from shared_apps.tenancy.text import NameFormField
 
 T = TypeVar("T")
 

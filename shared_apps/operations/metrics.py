@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import redis
+from celery import current_app
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
@@ -130,8 +131,7 @@ class QueueLengthCollector(Collector):
 
 
 def _queue_names() -> list[str]:
-    from checkin.celery import app
-
+    app = current_app  # the project's Celery app, set as current when it is created
     names = {app.conf.task_default_queue}
     names.update(queue.name for queue in app.conf.task_queues or [])
     return sorted(names)

@@ -9,8 +9,9 @@ and keeps its context as it is.
 from collections.abc import Callable
 from typing import Any
 
+from shared_apps.operations.broker import SCHEMA_HEADER
+
 REQUEST_ID_HEADER = "checkin_request_id"
-SCHEMA_HEADER = "_schema_name"  # tenant-schemas-celery's
 
 _leaving: dict[str, Callable[[], None]] = {}
 

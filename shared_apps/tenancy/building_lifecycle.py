@@ -10,11 +10,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checkin.text import text_clean
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.default_notices import DEFAULT_NOTICE_VERSION, PRIVACY_NOTICES
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
+from shared_apps.tenancy.text import text_clean
 
 KIOSK_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 RETENTION_DAYS_MIN = 1

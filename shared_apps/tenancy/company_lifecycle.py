@@ -18,14 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import quote_schema_name, schema_exists, tenant_context
 
-from checkin.text import text_clean
 from shared_apps.accounts.invitations import user_invite
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy import db_roles, services
 from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.models import Building, Domain, Tenant
-from tenant_apps.desk.reception_views import reception_views_rebuild
+from shared_apps.tenancy.text import text_clean
+from tenant_apps.desk.building_sql_views import building_sql_views_rebuild
 from tenant_apps.privacy.exports.final import company_final_export
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all
 
@@ -156,7 +156,7 @@ def company_update(
         changed.append("logo")
     company.save()
     if "name" in changed and company.building is not None and company.status == Tenant.Status.ACTIVE:
-        reception_views_rebuild(building=company.building)  # the desk views carry the company's name
+        building_sql_views_rebuild(building=company.building)  # the desk views carry the company's name
     audit_record(
         actor=actor, action="company.update", tenant_schema=company.schema_name, request=request,
         object_ids={"tenant": [company.pk]}, details={"changed": changed},
@@ -174,7 +174,7 @@ def _status_change(
     company.status = to
     company.save(update_fields=["status"])
     if company.building is not None:
-        reception_views_rebuild(building=company.building)  # the desk shows active companies only
+        building_sql_views_rebuild(building=company.building)  # the desk shows active companies only
     audit_record(actor=actor, action=action, tenant_schema=company.schema_name, request=request,
                  object_ids={"tenant": [company.pk]})  # fmt: skip
     return company
@@ -205,7 +205,7 @@ def company_remove(
     company.schema_drop_after = (now or timezone.now()) + datetime.timedelta(days=settings.CHECKIN_REMOVAL_GRACE_DAYS)
     company.save(update_fields=["status", "schema_drop_after"])
     if company.building is not None:
-        reception_views_rebuild(building=company.building)
+        building_sql_views_rebuild(building=company.building)
     # Its admins get everything the company had, by a link that outlives the company's host.
     transaction.on_commit(lambda: company_final_export(company, actor=actor), robust=True)
     audit_record(

@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
-from checkin.text import text_clean
 from shared_apps.accounts.invitations import language_supported, user_invite
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import sessions_end
@@ -22,6 +21,7 @@ from shared_apps.tenancy.company_lifecycle import validate_admin_email
 from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import building_create, tenant_url
+from shared_apps.tenancy.text import text_clean
 
 FULL_NAME_MAX = 150  # User.full_name
 

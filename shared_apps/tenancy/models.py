@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-from checkin.text import NameField
+from shared_apps.tenancy.text import NameField
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager

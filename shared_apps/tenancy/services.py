@@ -7,17 +7,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_exists, tenant_context
 
-from checkin.public_links import public_origin
-from checkin.text import text_clean
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy import db_roles
 from shared_apps.tenancy.building_lifecycle import building_documents_create_defaults
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Domain, Tenant
+from shared_apps.tenancy.public_links import public_origin
 from shared_apps.tenancy.schema_clone import clone_schema
 from shared_apps.tenancy.slugs import schema_name_for, validate_new_slug, validate_slug_format
 from shared_apps.tenancy.spare_schemas import spare_take, spares_refill, spares_refill_after_commit
-from tenant_apps.desk.reception_views import reception_views_rebuild
+from shared_apps.tenancy.text import text_clean
+from tenant_apps.desk.building_sql_views import building_sql_views_rebuild
 from tenant_apps.privacy.retention import retention_default_apply
 
 
@@ -103,7 +103,7 @@ def building_create(
     building = Building.objects.create(slug=slug, name=name, address=address, timezone=timezone)
     reception = _tenant_create(tenant_type=Tenant.Type.RECEPTION, slug=slug, name=name, building=building)
     building_documents_create_defaults(building=building, actor=actor)
-    reception_views_rebuild(building=building)
+    building_sql_views_rebuild(building=building)
     audit_record(
         actor=actor, action="building.create", tenant_schema=reception.schema_name,
         object_ids={"building": [building.pk], "tenant": [reception.pk]},
@@ -129,7 +129,7 @@ def company_create(*, building: Building | str, slug: str, name: str, actor: str
     company = _tenant_create(tenant_type=Tenant.Type.COMPANY, slug=slug, name=name, building=building)
     with tenant_context(company):
         retention_default_apply(retention_days=building.default_retention_days)
-    reception_views_rebuild(building=building)
+    building_sql_views_rebuild(building=building)
     audit_record(
         actor=actor, action="company.create", tenant_schema=company.schema_name,
         object_ids={"building": [building.pk], "tenant": [company.pk]},

@@ -28,14 +28,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
-from checkin.broker import publish
+from shared_apps.database.locks import LockKey, transaction_lock
+from shared_apps.operations.broker import publish
 from shared_apps.tenancy.db_roles import ident, owner_privileges
 from shared_apps.tenancy.schema_clone import clone_schema, migration_state
 
 logger = logging.getLogger(__name__)
-
-# First key of pg_try_advisory_xact_lock(key, hashtext(spare name)): "spar" in ASCII.
-_LOCK_KEY = 0x73706172
 
 
 def spare_prefix(tenant_type: str) -> str:
@@ -58,10 +56,7 @@ def spares_ready() -> int:
 
 def _lock(spare: str) -> bool:
     """Hold `spare` until this transaction ends, if nobody else does; False when another transaction holds it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", [_LOCK_KEY, spare])
-        (locked,) = cursor.fetchone()
-    return bool(locked)
+    return transaction_lock(LockKey.SPARE_SCHEMA, spare, wait=False)
 
 
 def spare_take(*, tenant_type: str, template: str, target: str) -> bool:

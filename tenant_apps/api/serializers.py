@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from checkin.text import NameField, NameSerializerField
 from shared_apps.operations.api_input import JsonTypes
+from shared_apps.tenancy.text import NameField, NameSerializerField
 from tenant_apps.visits.access import visitors_usable_by
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.services import OBJECTED_MESSAGE, visitor_objected
@@ -28,7 +28,7 @@ class PhoneField(serializers.CharField):
 
 
 class VisitorSerializer(JsonTypes, serializers.ModelSerializer[Visitor]):
-    # Names are cleaned of control characters before "required" and the length are checked (checkin.text).
+    # Names are cleaned of control characters before "required" and the length are checked (shared_apps.tenancy.text).
     serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, NameField: NameSerializerField}
     phone = PhoneField(max_length=20, allow_blank=True, required=False)
 

@@ -7,11 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from checkin.text import NameFormField
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.desk.models import DeskHost
 from tenant_apps.desk.selectors import BOARD_STATES, BoardFilters
+from tenant_apps.kiosk.forms import WalkInDetailsForm
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
+from tenant_apps.visits.services import VisitorDetails
 
 
 class BoardFilterForm(forms.Form):
@@ -51,12 +52,14 @@ class NoteForm(forms.Form):
         return note
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(WalkInDetailsForm):
+    """The desk's: the visitor's details as at the kiosk, plus the company and host they came to see, their
+    language, when they expect to leave, and staff's word that they accepted the privacy notice."""
+
+    field_order = ["company", "host", "first_name", "last_name", "visitor_company", "email", "phone", "language"]
+
     company = forms.ChoiceField(label=_("Company visited"))
     host = forms.ChoiceField(label=_("Host"), required=False)
-    first_name = NameFormField(label=_("First name"), max_length=100)
-    last_name = NameFormField(label=_("Last name"), max_length=100)
-    visitor_company = NameFormField(label=_("Visitor's organisation"), max_length=150, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="en")
     expected_end = forms.TimeField(label=_("Expected departure"), widget=forms.TimeInput(attrs={"type": "time"}))
     notice_accepted = forms.BooleanField(
@@ -86,6 +89,9 @@ class WalkInForm(forms.Form):
         if chosen and isinstance(chosen, str) and chosen.split(":")[0] != data.get("company"):
             self.add_error("host", _("This host works for another company."))
         return data
+
+    def visitor(self) -> VisitorDetails:
+        return self.visitor_details(language=self.cleaned_data["language"])
 
     def host_id(self) -> int | None:
         chosen = self.cleaned_data.get("host") or ""

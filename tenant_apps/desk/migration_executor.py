@@ -19,7 +19,7 @@ from django_tenants.migration_executors.base import MigrationExecutor
 from shared_apps.tenancy.db_roles import roles_sync_all
 from shared_apps.tenancy.migration_executor import migration_executor
 from shared_apps.tenancy.spare_schemas import spares_refill
-from tenant_apps.desk.reception_views import reception_views_rebuild_all
+from tenant_apps.desk.building_sql_views import building_sql_views_rebuild_all
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +35,11 @@ def executor_rebuilding_reception_views(codename: str | None = None) -> type[Mig
             except BaseException:
                 # Views over what did migrate, so that a company set aside by a failed run is back on the desk.
                 try:
-                    reception_views_rebuild_all()
+                    building_sql_views_rebuild_all()
                 except Exception:
                     logger.exception("Reception views could not be rebuilt: run `manage.py reception_views_rebuild`.")
                 raise
-            reception_views_rebuild_all()
+            building_sql_views_rebuild_all()
             roles_sync_all()  # new tables and tenants get their schema's role and grants
             spares_refill()  # spares made before these migrations are stale: dropped, and made again
 

@@ -1,4 +1,4 @@
-"""Read-only models over the building's views (see `reception_views.py`); nothing is stored here.
+"""Read-only models over the building's views (see `building_sql_views.py`); nothing is stored here.
 
 Their fields are the views' columns, which are only what the desk's pages and the evacuation CSV
 use: a new column goes into both places (a test compares them).
@@ -6,7 +6,7 @@ use: a new column goes into both places (a test compares them).
 
 from django.db import models
 
-from tenant_apps.desk.reception_views import HOSTS_VIEW, VISITS_VIEW
+from tenant_apps.desk.building_sql_views import HOSTS_VIEW, VISITS_VIEW
 
 
 class DeskVisit(models.Model):

@@ -7,7 +7,7 @@ companies migrate: adding a column, an index or a table never touches them, so
 the desk and the kiosk's code lookup keep answering. PostgreSQL refuses to
 change the type of, or drop, a column a view selects; only a migration refused
 that way runs again with its company set aside from its building's views
-(`reception_views_without`), and the company is back in them right after.
+(`building_sql_views_without`), and the company is back in them right after.
 """
 
 from typing import Any
@@ -17,7 +17,7 @@ from django.core.management.commands import migrate
 from django.db import DatabaseError
 
 from shared_apps.tenancy.connection import tenant_connection
-from tenant_apps.desk.reception_views import DESK_VIEWS, reception_views_without
+from tenant_apps.desk.building_sql_views import DESK_VIEWS, building_sql_views_without
 
 # feature_not_supported ("cannot alter type of a column used by a view or rule"),
 # dependent_objects_still_exist ("cannot drop column ... because other objects depend on it").
@@ -43,5 +43,5 @@ class Command(migrate.Command):
             if not blocked_by_desk_view(error):
                 raise
         # The refused migration was rolled back (migrations are atomic); those before it stay applied.
-        with reception_views_without(tenant_connection().schema_name):
+        with building_sql_views_without(tenant_connection().schema_name):
             return super().execute(*args, **options)

@@ -191,3 +191,11 @@ def privacy_notice_for(*, building: Building, language: str) -> BuildingDocument
         building=building, company=None, kind=BuildingDocument.Kind.PRIVACY_NOTICE
     ).order_by("-created_at", "-pk")
     return notices.filter(language=language).first() or notices.filter(language="en").first()
+
+
+def visit_key_by_code(code: str) -> str | None:
+    """Which company of the building holds a visit code, in the current (reception) schema's view: its row key
+    "<company id>:<visit id>", or None. The kiosk asks it (tenant_apps/kiosk/selectors.py, registered in
+    DeskConfig.ready())."""
+    hits = list(DeskVisit.objects.filter(code=code).order_by().values_list("row_key", flat=True)[:1])
+    return hits[0] if hits else None

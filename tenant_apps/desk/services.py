@@ -16,14 +16,18 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.desk.selectors import privacy_notice_for
-from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.models import Visit
+from tenant_apps.visits.selectors import host_active
 from tenant_apps.visits.services import (
     Actor,
+    VisitorDetails,
+    WalkIn,
+    desk_actor,
     visit_cancel,
     visit_check_in,
     visit_check_out,
     visit_note_add,
-    visit_walk_in,
+    walk_in_register,
 )
 
 
@@ -33,9 +37,9 @@ def _building(reception: Tenant) -> Building:
     return reception.building
 
 
-def desk_actor(*, reception: Tenant, user: User) -> Actor:
+def _actor(reception: Tenant, user: User) -> Actor:
     """Who acts at the desk, as written on the visit's timeline: `desk:<building>:<email>`."""
-    return Actor(label=f"desk:{_building(reception).slug}:{user.email}", channel=Visit.Channel.DESK)
+    return desk_actor(building=_building(reception), user=user)
 
 
 def _audit(
@@ -49,7 +53,7 @@ def _audit(
     details: dict[str, object] | None = None,
 ) -> None:
     audit_record(
-        actor=desk_actor(reception=reception, user=user).label,
+        actor=_actor(reception, user).label,
         action=action,
         tenant_schema=schema,
         request=request,
@@ -94,7 +98,7 @@ def desk_visit_check_in(
     and its latest version in their language (English otherwise) is recorded on the visit."""
     version = _notice_version(reception=reception, language=visit.visitor.language, accepted=notice_accepted)
     with tenant_context(company):
-        visit = visit_check_in(visit=visit, actor=desk_actor(reception=reception, user=user), notice_version=version)
+        visit = visit_check_in(visit=visit, actor=_actor(reception, user), notice_version=version)
     _visit_audit("desk.visit.check_in", reception=reception, company=company, visit=visit, user=user, request=request)
     return visit
 
@@ -105,7 +109,7 @@ def desk_visit_check_out(
 ) -> Visit:
     """Check a visitor out at the desk (on site -> left)."""
     with tenant_context(company):
-        visit = visit_check_out(visit=visit, actor=desk_actor(reception=reception, user=user))
+        visit = visit_check_out(visit=visit, actor=_actor(reception, user))
     _visit_audit("desk.visit.check_out", reception=reception, company=company, visit=visit, user=user, request=request)
     return visit
 
@@ -116,7 +120,7 @@ def desk_visit_cancel(
 ) -> Visit:
     """Cancel an expected visit from the desk."""
     with tenant_context(company):
-        visit = visit_cancel(visit=visit, actor=desk_actor(reception=reception, user=user))
+        visit = visit_cancel(visit=visit, actor=_actor(reception, user))
     _visit_audit("desk.visit.cancel", reception=reception, company=company, visit=visit, user=user, request=request)
     return visit
 
@@ -127,7 +131,7 @@ def desk_visit_note_add(
 ) -> None:
     """Add a desk note to the visit's timeline, in the company's schema; the audit log records only that it happened."""
     with tenant_context(company):
-        visit_note_add(visit=visit, note=note, actor=desk_actor(reception=reception, user=user))
+        visit_note_add(visit=visit, note=note, actor=_actor(reception, user))
     _visit_audit("desk.visit.note", reception=reception, company=company, visit=visit, user=user, request=request)
 
 
@@ -159,33 +163,23 @@ def desk_walk_in_register(
     reception: Tenant,
     company: Tenant,
     user: User,
-    first_name: str,
-    last_name: str,
-    visitor_company: str,
-    language: str,
+    visitor: VisitorDetails,
     host_id: int | None,
     expected_end: dt.datetime,
     notice_accepted: bool,
     request: HttpRequest | None = None,
 ) -> Visit:
-    """Register a visitor who walked in for a company of the building and check them in at once,
-    through that company's services, with the privacy notice accepted at the desk."""
-    version = _notice_version(reception=reception, language=language, accepted=notice_accepted)
-    now = timezone.now()
-    if expected_end <= now:
+    """Register a visitor who walked in for a company of the building and check them in at once, through that
+    company's walk-in service (tenant_apps/visits/services.py), with the privacy notice accepted at the desk.
+    Refuses with VisitStateError someone who objected (staff may not register them again)."""
+    version = _notice_version(reception=reception, language=visitor.language, accepted=notice_accepted)
+    if expected_end <= timezone.now():
         raise ValidationError({"expected_end": _("The expected departure must be later than now.")})
-    actor = desk_actor(reception=reception, user=user)
     with tenant_context(company):
-        host = None
-        if host_id is not None:
-            host = Host.objects.filter(pk=host_id, is_active=True).first()
-            if host is None:
-                raise ValidationError({"host": _("Choose a host of the company the visitor came to see.")})
-        visitor = Visitor.objects.create(
-            first_name=first_name, last_name=last_name, company_name=visitor_company, language=language
-        )
-        visit = visit_walk_in(
-            visitor=visitor, host=host, expected_end=expected_end, actor=actor, notice_version=version
-        )
+        host = host_active(host_id)
+        if host_id is not None and host is None:
+            raise ValidationError({"host": _("Choose a host of the company the visitor came to see.")})
+        walk_in = WalkIn(visitor=visitor, host=host, expected_end=expected_end, notice_version=version)
+        visit = walk_in_register(walk_in=walk_in, actor=_actor(reception, user))
     _visit_audit("desk.walk_in", reception=reception, company=company, visit=visit, user=user, request=request)
     return visit

@@ -227,10 +227,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
                 reception=reception,
                 company=company,
                 user=_user(request),
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                visitor_company=data["visitor_company"],
-                language=data["language"],
+                visitor=form.visitor(),
                 host_id=form.host_id(),
                 expected_end=form.expected_end_at(),
                 notice_accepted=data["notice_accepted"],
@@ -238,6 +235,8 @@ def walk_in(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except VisitStateError as error:  # someone who objected: staff may not register them again
+            form.add_error("email", str(error))
         else:
             messages.success(request, _("Walk-in registered and checked in."))
             return redirect("desk:visit_badge", company=company.slug, visit_id=visit.pk)

@@ -17,7 +17,9 @@ from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 
 from shared_apps.audit.services import audit_record
+from shared_apps.database.every_schema import in_every_schema
 from shared_apps.tenancy.models import Building, Tenant
+from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.kiosk.models import AutoCheckoutReminder
 from tenant_apps.kiosk.selectors import kiosk_settings
 from tenant_apps.visits.models import Visit
@@ -44,31 +46,25 @@ def next_cutoff(*, building: Building, now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(latest.date() + dt.timedelta(days=1), building.auto_checkout_time, tzinfo=zone)
 
 
-def _company_schemas(building: Building) -> list[Tenant]:
-    return list(
-        Tenant.objects.filter(type=Tenant.Type.COMPANY, building=building).exclude(status=Tenant.Status.REMOVED)
-    )
-
-
 def building_auto_checkout(*, building: Building, now: dt.datetime | None = None) -> int:
     """Close the visits of `building` still on site that checked in before the latest cutoff; return how many."""
     now = now or timezone.now()
     cutoff = latest_cutoff(building=building, now=now)
     actor = Actor(label=f"auto-checkout:{building.slug}", channel=Visit.Channel.KIOSK)
-    closed = 0
-    for company in _company_schemas(building):
+
+    def close(company: Tenant) -> int:
         in_company = 0
-        with tenant_context(company):
-            for visit in Visit.objects.filter(state=Visit.State.ON_SITE, checked_in_at__lt=cutoff):
-                try:
-                    visit_check_out(visit=visit, actor=actor, automatic=True)
-                except VisitStateError:  # checked out by someone else meanwhile
-                    continue
-                in_company += 1
-            if in_company:
-                audit_record(actor=actor.label, action="visit.auto_check_out", details={"count": in_company})
-        closed += in_company
-    return closed
+        for visit in Visit.objects.filter(state=Visit.State.ON_SITE, checked_in_at__lt=cutoff):
+            try:
+                visit_check_out(visit=visit, actor=actor, automatic=True)
+            except VisitStateError:  # checked out by someone else meanwhile
+                continue
+            in_company += 1
+        if in_company:
+            audit_record(actor=actor.label, action="visit.auto_check_out", details={"count": in_company})
+        return in_company
+
+    return sum(closed for _, closed in in_every_schema(companies_maintained(building=building), close))
 
 
 def building_auto_checkout_remind(*, building: Building, now: dt.datetime | None = None) -> int:
@@ -88,26 +84,25 @@ def building_auto_checkout_remind(*, building: Building, now: dt.datetime | None
                 reminder = AutoCheckoutReminder.objects.create(day=cutoff.date())
         except IntegrityError:  # already sent today
             return 0
-    hosts = 0
-    for company in _company_schemas(building):
-        with tenant_context(company):
-            by_host: dict[str, list[Visit]] = defaultdict(list)
-            on_site = Visit.objects.select_related("visitor", "host").filter(
-                state=Visit.State.ON_SITE, host__isnull=False
-            )
-            for visit in on_site:
-                if visit.host is not None and visit.host.email:
-                    by_host[visit.host.email].append(visit)
-            for email, visits in by_host.items():
-                with translation.override(visits[0].visitor.language or "en"):
-                    context = {"visits": visits, "cutoff": cutoff.time(), "company": company, "building": building}
-                    send_mail(
-                        subject=render_to_string("kiosk/email/reminder_subject.txt", context).strip(),
-                        message=render_to_string("kiosk/email/reminder.txt", context),
-                        from_email=None,
-                        recipient_list=[email],
-                    )
-                hosts += 1
+
+    def remind(company: Tenant) -> int:
+        by_host: dict[str, list[Visit]] = defaultdict(list)
+        on_site = Visit.objects.select_related("visitor", "host").filter(state=Visit.State.ON_SITE, host__isnull=False)
+        for visit in on_site:
+            if visit.host is not None and visit.host.email:
+                by_host[visit.host.email].append(visit)
+        for email, visits in by_host.items():
+            with translation.override(visits[0].visitor.language or "en"):
+                context = {"visits": visits, "cutoff": cutoff.time(), "company": company, "building": building}
+                send_mail(
+                    subject=render_to_string("kiosk/email/reminder_subject.txt", context).strip(),
+                    message=render_to_string("kiosk/email/reminder.txt", context),
+                    from_email=None,
+                    recipient_list=[email],
+                )
+        return len(by_host)
+
+    hosts = sum(reminded for _, reminded in in_every_schema(companies_maintained(building=building), remind))
     with tenant_context(reception):
         AutoCheckoutReminder.objects.filter(pk=reminder.pk).update(hosts=hosts)
     return hosts

@@ -17,7 +17,8 @@ from tenant_apps.kiosk.device import reception_of
 from tenant_apps.kiosk.forms import PairingCodeForm
 from tenant_apps.kiosk.models import Kiosk
 from tenant_apps.kiosk.selectors import kiosk_settings, kiosks_of_building, pairing_codes_pending
-from tenant_apps.kiosk.services import desk_actor, kiosk_revoke, pairing_code_create
+from tenant_apps.kiosk.services import kiosk_revoke, pairing_code_create
+from tenant_apps.visits.services import desk_actor
 
 
 def _building(request: HttpRequest) -> Building:
@@ -79,7 +80,7 @@ def kiosk_options(request: HttpRequest) -> HttpResponse:
     options.remind_hosts_before_auto_checkout = request.POST.get("remind") == "on"
     options.save(update_fields=["remind_hosts_before_auto_checkout"])
     audit_record(
-        actor=desk_actor(cast(User, request.user), _building(request)),
+        actor=desk_actor(building=_building(request), user=cast(User, request.user)).label,
         action="kiosk.settings",
         details={"remind_hosts_before_auto_checkout": options.remind_hosts_before_auto_checkout},
     )

@@ -1,4 +1,5 @@
-"""Kiosk and desk forms. Every input is typed fresh: nothing is remembered or suggested."""
+"""Kiosk and desk forms, and the walk-in's details the desk asks too. Every input is typed fresh: nothing is
+remembered or suggested."""
 
 from typing import Any
 
@@ -6,8 +7,9 @@ import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from checkin.text import NameFormField
+from shared_apps.tenancy.text import NameFormField
 from tenant_apps.kiosk.tokens import code_normalise
+from tenant_apps.visits.services import VisitorDetails
 
 NO_AUTOCOMPLETE = {"autocomplete": "off", "autocorrect": "off", "autocapitalize": "off", "spellcheck": "false"}
 
@@ -50,31 +52,19 @@ class PairingCodeForm(forms.Form):
     )
 
 
-class WalkInForm(forms.Form):
-    """The walk-in's details and acceptance of the privacy notice (and the visitor rules, if any)."""
+class WalkInDetailsForm(forms.Form):
+    """Who walked in, as the desk and the kiosk both ask it (the desk's form builds on this one): typed fresh,
+    never suggested; e-mail and phone optional unless the screen requires them; the phone stored in E.164."""
 
     first_name = _text(_("First name"), autocapitalize="words")
     last_name = _text(_("Last name"), autocapitalize="words")
-    visitor_company = _text(_("Your company"), required=False, max_length=150)
+    visitor_company = _text(_("Visitor's organisation"), required=False, max_length=150)
     email = forms.EmailField(
         label=_("E-mail address"),
         required=False,
         widget=forms.EmailInput(attrs={**NO_AUTOCOMPLETE, "inputmode": "email"}),
     )
     phone = _text(_("Phone"), required=False, max_length=30, field=forms.CharField, inputmode="tel")
-    accept_notice = forms.BooleanField(label=_("I have read the privacy notice."), required=True)
-    accept_rules = forms.BooleanField(label=_("I accept the visitor rules."), required=False)
-
-    def __init__(self, *args: Any, needs_email: bool, needs_phone: bool, has_rules: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = needs_email
-        self.fields["phone"].required = needs_phone
-        self.fields["accept_rules"].required = has_rules
-        if not has_rules:
-            del self.fields["accept_rules"]
-        self.fields["accept_notice"].error_messages["required"] = _("Please read and accept the privacy notice.")
-        if has_rules:
-            self.fields["accept_rules"].error_messages["required"] = _("Please accept the visitor rules.")
 
     def clean_first_name(self) -> str:
         return str(self.cleaned_data["first_name"]).strip()
@@ -93,6 +83,34 @@ class WalkInForm(forms.Form):
         if number is None or not phonenumbers.is_valid_number(number):
             raise forms.ValidationError(_("Enter a valid phone number, for example +32 470 12 34 56."))
         return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+    def visitor_details(self, *, language: str) -> VisitorDetails:
+        """The visitor as typed, for the walk-in service (tenant_apps/visits/services.py)."""
+        data = self.cleaned_data
+        return VisitorDetails(
+            first_name=data["first_name"], last_name=data["last_name"], email=data["email"], phone=data["phone"],
+            company_name=data["visitor_company"], language=language,
+        )  # fmt: skip
+
+
+class WalkInForm(WalkInDetailsForm):
+    """The kiosk's: e-mail and phone as the building requires, and the visitor's own acceptance of the privacy
+    notice (and of the visitor rules, if any)."""
+
+    accept_notice = forms.BooleanField(label=_("I have read the privacy notice."), required=True)
+    accept_rules = forms.BooleanField(label=_("I accept the visitor rules."), required=False)
+
+    def __init__(self, *args: Any, needs_email: bool, needs_phone: bool, has_rules: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visitor_company"].label = _("Your company")  # the visitor reads this form, not staff
+        self.fields["email"].required = needs_email
+        self.fields["phone"].required = needs_phone
+        self.fields["accept_rules"].required = has_rules
+        if not has_rules:
+            del self.fields["accept_rules"]
+        self.fields["accept_notice"].error_messages["required"] = _("Please read and accept the privacy notice.")
+        if has_rules:
+            self.fields["accept_rules"].error_messages["required"] = _("Please accept the visitor rules.")
 
 
 class ConfirmForm(forms.Form):

@@ -3,9 +3,11 @@
 Company data is read inside that company's schema only (`tenant_context`).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -13,7 +15,6 @@ from django_tenants.utils import tenant_context
 from shared_apps.tenancy.brief_memory import BriefMemory
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.selectors import companies_in_building
-from tenant_apps.desk.models import DeskVisit
 from tenant_apps.kiosk.models import Kiosk, KioskSettings, PairingCode
 from tenant_apps.visits.models import Host, Visit
 from tenant_apps.visits.selectors import company_settings_remembered
@@ -119,19 +120,31 @@ class FoundVisit:
     visit: Visit
 
 
-def visit_by_code(*, building: Building, code: str) -> FoundVisit | None:
-    """The visit with this code among the building's active companies.
+# Which company of the building holds a code: code -> "<company id>:<visit id>", or None. The desk's building view
+# answers it (a `UNION ALL` over exactly the building's company schemas, in one query that probes each schema's
+# unique index); the desk sits above the kiosk, so it registers the answer here (DeskConfig.ready()).
+CodeOwner = Callable[[str], str | None]
+_code_owners: list[CodeOwner] = []
 
-    The building's desk view (a `UNION ALL` over exactly those company schemas) says which company holds the
-    code, in one query that probes each schema's unique index; the visit is then read in that company's schema.
+
+def code_owner_register(owner: CodeOwner) -> None:
+    """Set where the kiosk finds which company holds a code (once per process; again replaces it)."""
+    _code_owners[:] = [owner]
+
+
+def visit_by_code(*, building: Building, code: str) -> FoundVisit | None:
+    """The visit with this code among the building's active companies, read in that company's schema.
+
     Codes of other buildings are never looked at, so they answer like unknown codes.
     """
     if not code:
         return None
-    hits = list(DeskVisit.objects.filter(code=code).order_by().values_list("row_key", flat=True)[:1])
-    if not hits:
+    if not _code_owners:
+        raise ImproperlyConfigured("The kiosk finds codes through the desk's view: install tenant_apps.desk.")
+    key = _code_owners[0](code)
+    if key is None:
         return None
-    company_id, visit_id = hits[0].split(":")
+    company_id, visit_id = key.split(":")
     company = access_kiosk_company(building=building, company_id=company_id)
     visit = kiosk_visit(company=company, visit_id=int(visit_id)) if company is not None else None
     if company is None or visit is None:  # the company left, or the visit was erased, since the view was read

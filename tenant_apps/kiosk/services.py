@@ -20,9 +20,19 @@ from tenant_apps.kiosk.models import Kiosk, PairingCode, state_nonce_new
 from tenant_apps.kiosk.selectors import FoundVisit, visit_by_code
 from tenant_apps.kiosk.throttle import code_subject, throttle_forgive, throttle_hit
 from tenant_apps.kiosk.tokens import device_token_hash, device_token_new, pairing_code_new
-from tenant_apps.privacy.subjects import suppression_lift
-from tenant_apps.visits.models import Host, Visit, Visitor
-from tenant_apps.visits.services import Actor, VisitStateError, visit_check_in, visit_check_out, visit_walk_in
+from tenant_apps.visits.models import Visit
+from tenant_apps.visits.selectors import host_active
+from tenant_apps.visits.services import (
+    Actor,
+    VisitorDetails,
+    VisitStateError,
+    WalkIn,
+    desk_actor,
+    kiosk_actor,
+    visit_check_in,
+    visit_check_out,
+    walk_in_register,
+)
 
 PAIRING_CODE_MINUTES = 10
 # A device may get a code wrong this often per window; a code may be tried this often per window.
@@ -32,12 +42,8 @@ DEVICE_CHECK_INS = (30, 600)
 PAIRING_ATTEMPTS = (10, 600)
 
 
-def desk_actor(user: User, building: Building) -> str:
-    return f"desk:{building.slug}:{user.email}"
-
-
-def kiosk_actor(kiosk: Kiosk, building: Building) -> Actor:
-    return Actor(label=f"kiosk:{building.slug}:{kiosk.pk}", channel=Visit.Channel.KIOSK)
+def _kiosk_actor(kiosk: Kiosk, building: Building) -> Actor:
+    return kiosk_actor(building=building, kiosk_id=kiosk.pk)
 
 
 @transaction.atomic
@@ -58,7 +64,9 @@ def pairing_code_create(*, kiosk_name: str, user: User, building: Building) -> P
     else:
         raise RuntimeError("Could not draw a free pairing code; delete old codes and try again.")
     audit_record(
-        actor=desk_actor(user, building), action="kiosk.pairing_code", object_ids={"pairing_code": [pairing.pk]}
+        actor=desk_actor(building=building, user=user).label,
+        action="kiosk.pairing_code",
+        object_ids={"pairing_code": [pairing.pk]},
     )
     return pairing
 
@@ -91,7 +99,7 @@ def _kiosk_pair(*, code: str, building: Building) -> tuple[Kiosk, str]:
     pairing.used_at, pairing.kiosk = timezone.now(), kiosk
     pairing.save(update_fields=["used_at", "kiosk"])
     audit_record(
-        actor=f"kiosk:{building.slug}:{kiosk.pk}",
+        actor=_kiosk_actor(kiosk, building).label,
         action="kiosk.pair",
         object_ids={"kiosk": [kiosk.pk], "pairing_code": [pairing.pk]},
     )
@@ -114,7 +122,8 @@ def kiosk_revoke(*, kiosk: Kiosk, user: User, building: Building) -> Kiosk:
     if kiosk.revoked_at is None:
         kiosk.revoked_at = timezone.now()
         kiosk.save(update_fields=["revoked_at"])
-        audit_record(actor=desk_actor(user, building), action="kiosk.revoke", object_ids={"kiosk": [kiosk.pk]})
+        actor = desk_actor(building=building, user=user).label
+        audit_record(actor=actor, action="kiosk.revoke", object_ids={"kiosk": [kiosk.pk]})
     return kiosk
 
 
@@ -177,21 +186,11 @@ def invitation_check_in(
     with tenant_context(company):
         return visit_check_in(
             visit=Visit(pk=visit_id),
-            actor=kiosk_actor(kiosk, building),
+            actor=_kiosk_actor(kiosk, building),
             notice_version=notice_version,
             rules_version=rules_version,
             check=expected_today,
         )
-
-
-@dataclass(frozen=True)
-class WalkIn:
-    first_name: str
-    last_name: str
-    visitor_company: str
-    email: str
-    phone: str
-    language: str
 
 
 def walk_in_allowed(*, kiosk: Kiosk) -> bool:
@@ -207,34 +206,23 @@ def walk_in_check_in(
     building: Building,
     company: Tenant,
     host_id: int | None,
-    walk_in: WalkIn,
+    visitor: VisitorDetails,
     notice_version: str,
     rules_version: str,
 ) -> Visit:
-    """Register and check in a walk-in in the visited company's schema, all or nothing, with the accepted versions."""
-    actor = kiosk_actor(kiosk, building)
+    """Register and check in a walk-in in the visited company's schema, all or nothing, with the accepted versions,
+    staying until the building's end-of-day check-out (an hour at least). The visitor accepted the notice here
+    themselves: their consent lifts an earlier objection (tenant_apps/visits/objections.py)."""
     now = timezone.now()
-    with tenant_context(company), transaction.atomic():
-        host = Host.objects.filter(pk=host_id, is_active=True).first() if host_id else None
-        visitor = Visitor.objects.create(
-            first_name=walk_in.first_name,
-            last_name=walk_in.last_name,
-            company_name=walk_in.visitor_company,
-            email=walk_in.email,
-            phone=walk_in.phone,
-            language=walk_in.language,
-        )
-        if walk_in.email:
-            # The visitor has just accepted the notice: a consent given again lifts an earlier objection.
-            suppression_lift(email=walk_in.email, actor=actor.label)
-        return visit_walk_in(
+    with tenant_context(company):
+        walk_in = WalkIn(
             visitor=visitor,
-            host=host,
+            host=host_active(host_id),  # deactivated since the kiosk offered them: the visit goes on without
             expected_end=max(now + dt.timedelta(hours=1), _cutoff_today(building, now)),
-            actor=actor,
             notice_version=notice_version,
             rules_version=rules_version,
         )
+        return walk_in_register(walk_in=walk_in, actor=_kiosk_actor(kiosk, building))
 
 
 def _cutoff_today(building: Building, now: dt.datetime) -> dt.datetime:
@@ -254,7 +242,7 @@ def code_check_out(*, kiosk: Kiosk, building: Building, code: str) -> CodeLookup
         return CodeLookup(problem=CodeProblem.UNKNOWN)
     with tenant_context(result.company):
         try:
-            visit = visit_check_out(visit=result.visit, actor=kiosk_actor(kiosk, building))
+            visit = visit_check_out(visit=result.visit, actor=_kiosk_actor(kiosk, building))
         except VisitStateError:
             return CodeLookup(problem=CodeProblem.USED)
     return CodeLookup(found=FoundVisit(company=result.company, visit=visit))

@@ -25,7 +25,6 @@ from tenant_apps.kiosk.selectors import access_kiosk_company, kiosk_companies, k
 from tenant_apps.kiosk.services import (
     CodeProblem,
     PairingRefused,
-    WalkIn,
     code_check_out,
     invitation_check_in,
     invitation_find,
@@ -189,20 +188,12 @@ def walk_in_details(request: KioskRequest) -> HttpResponse:
         if not walk_in_allowed(kiosk=request.kiosk):
             form.add_error(None, _("Too many attempts. Please ask at the reception desk."))
         else:
-            data = form.cleaned_data
             visit = walk_in_check_in(
                 kiosk=request.kiosk,
                 building=request.building,
                 company=company,
                 host_id=_state(request).get("host"),
-                walk_in=WalkIn(
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    visitor_company=data["visitor_company"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    language=language,
-                ),
+                visitor=form.visitor_details(language=language),
                 notice_version=documents.notice_version,
                 rules_version=documents.rules_version,
             )

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from checkin.broker import publish
 from shared_apps.audit.services import audit_record
+from shared_apps.operations.broker import publish
+from tenant_apps.notifications.after_commit import in_this_schema
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
-from tenant_apps.notifications.triggers import in_this_schema
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
 from tenant_apps.visits.models import CompanySettings, Visit
 from tenant_apps.visits.selectors import company_settings, company_settings_remembered
@@ -46,7 +46,7 @@ def _queue(visit: Visit, kind: str) -> Delivery:
 
 
 def delivery_enqueue(*, delivery: Delivery) -> bool:
-    """Hand the delivery to the broker, waiting on it a second at most (checkin/broker.py). When it cannot
+    """Hand the delivery to the broker, waiting on it a second at most (operations/broker.py). When it cannot
     take it, the row stays pending without `enqueued_at`, and the outbox sweep hands it over later."""
     from tenant_apps.notifications.tasks import deliver  # the task module imports this one
 

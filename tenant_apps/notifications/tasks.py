@@ -7,14 +7,13 @@ import datetime as dt
 import logging
 from contextlib import suppress
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import DatabaseError
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 
-from checkin.celery import app
+from shared_apps.database.every_schema import in_every_schema
 from shared_apps.operations.metrics import backlog_record
-from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.notifications.selectors import deliveries_backlog
 from tenant_apps.notifications.sending import (
     Outcome,
@@ -44,7 +43,7 @@ def _again(task: Task, delivery_id: int, exc: Exception) -> str:
     raise task.retry(exc=exc, countdown=countdown)
 
 
-@app.task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True, time_limit=DELIVER_TIME_LIMIT)
+@shared_task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True, time_limit=DELIVER_TIME_LIMIT)
 def deliver(self: Task, delivery_id: int) -> str:
     """Send one delivery exactly once. Every error leads to a retry with back-off (a failed send up to its
     last try, which marks it failed); a retry that cannot be queued leaves it to the outbox sweep."""
@@ -64,30 +63,18 @@ def deliver(self: Task, delivery_id: int) -> str:
     return outcome.value
 
 
-@app.task(name="notifications.outbox_sweep_all")
+@shared_task(name="notifications.outbox_sweep_all")
 def outbox_sweep_all() -> int:
     """Every minute (beat): hand the broker again what it never took or lost, company by company."""
-    companies = Tenant.objects.filter(
-        type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
-    ).order_by("pk")
-    total = 0
-    for company in companies.iterator(chunk_size=200):
-        with tenant_context(company):
-            total += outbox_sweep()
-    return total
+    return sum(handed for _, handed in in_every_schema(companies_maintained(), lambda _: outbox_sweep()))
 
 
-@app.task(name="notifications.backlog_measure_all")
+@shared_task(name="notifications.backlog_measure_all")
 def backlog_measure_all() -> int:
     """Every minute (beat): count the unsent and failed deliveries of every company, for the metrics."""
-    companies = Tenant.objects.filter(
-        type=Tenant.Type.COMPANY, status__in=[Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED]
-    ).order_by("pk")
     pending = failed = 0
     oldest: dt.datetime | None = None
-    for company in companies.iterator(chunk_size=200):
-        with tenant_context(company):
-            backlog = deliveries_backlog()
+    for _, backlog in in_every_schema(companies_maintained(), lambda _: deliveries_backlog()):
         pending, failed = pending + backlog.pending, failed + backlog.failed
         if backlog.oldest_pending and (oldest is None or backlog.oldest_pending < oldest):
             oldest = backlog.oldest_pending

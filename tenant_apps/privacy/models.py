@@ -1,7 +1,7 @@
-"""What the privacy features keep in a company schema: exports, purge notices, suppressed e-mails.
+"""What the privacy features keep in a company schema: exports, purge notices and runs (objections: visits).
 
 None of these rows holds a visitor's personal data: an export row points at a
-file, a purge notice holds counts and dates, a suppression holds a salted hash.
+file, a purge notice holds counts and dates.
 """
 
 from django.conf import settings
@@ -61,16 +61,6 @@ class PurgeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Purge notice of {self.sent_at:%Y-%m-%d}"
-
-
-class SuppressedEmail(models.Model):
-    """A person who objected or withdrew consent: only a salted hash of the e-mail address is kept."""
-
-    email_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"Suppressed e-mail {self.email_hash[:8]}…"
 
 
 class PurgeRun(models.Model):

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django_tenants.utils import tenant_context
 
 from shared_apps.audit.services import audit_record
+from shared_apps.database.every_schema import in_every_schema
 from shared_apps.tenancy.models import Building, Tenant
-from tenant_apps.privacy.schemas import companies_in_batches, companies_to_maintain
+from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.privacy.subjects import persons_find
 
 
@@ -24,19 +24,18 @@ def persons_find_across(
     *, query: str, building: Building | None, actor: str, request: HttpRequest
 ) -> list[PlatformMatch]:
     """Search every company of a building (or of the platform) for one person; the search itself is audited."""
-    companies = companies_to_maintain()
-    if building is not None:
-        companies = companies.filter(building=building)
+
+    def search(company: Tenant) -> list[PlatformMatch]:
+        return [
+            PlatformMatch(company, v.pk, f"{v.first_name} {v.last_name}", v.email, v.visits.count())
+            for v in persons_find(query=query)
+        ]
+
     matches: list[PlatformMatch] = []
     searched = 0
-    for batch in companies_in_batches(companies):
-        for company in batch:
-            searched += 1
-            with tenant_context(company):
-                matches += [
-                    PlatformMatch(company, v.pk, f"{v.first_name} {v.last_name}", v.email, v.visits.count())
-                    for v in persons_find(query=query)
-                ]
+    for _, found in in_every_schema(companies_maintained(building=building), search):
+        searched += 1
+        matches += found
     audit_record(
         actor=actor, action="subject.it_search", tenant_schema="public", request=request,
         object_ids={"building": [building.pk] if building else []},

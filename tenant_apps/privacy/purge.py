@@ -21,17 +21,15 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
+from shared_apps.database.locks import LockKey, session_lock
 from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import exports_expire
-from tenant_apps.privacy.locks import advisory_lock
 from tenant_apps.privacy.models import PurgeRun
 from tenant_apps.privacy.retention import retention_cutoff, visitors_left_without_visits, visits_ending_before
 from tenant_apps.visits.models import Visit, Visitor
 from tenant_apps.visits.selectors import company_settings
 
 logger = logging.getLogger(__name__)
-
-PURGE_LOCK_CLASS = 0x50524756  # first key of pg_advisory_lock(int, int); the second is hashtext(schema)
 
 
 @dataclass
@@ -123,7 +121,7 @@ def company_purge(*, dry_run: bool = False, now: dt.datetime | None = None) -> P
             Visitor._meta.label_lower: visitors_left_without_visits(cutoff).count(),
         }
         return result
-    with advisory_lock(PURGE_LOCK_CLASS, schema) as acquired:
+    with session_lock(LockKey.PURGE, schema) as acquired:
         if not acquired:
             result.ran = False
             logger.info("purge skipped: another purge holds the lock")

@@ -1,7 +1,7 @@
 """Resuming exports and purges cut short by a lost worker, within minutes rather than the next day.
 
 Run every minute by `privacy.resume_all` in each company schema. Both jobs hold a
-session-level advisory lock while they work (locks.py), so "not finished and nobody
+session-level advisory lock while they work (shared_apps/database/locks.py), so "not finished and nobody
 holds its lock" means the worker that ran it is gone (killed, its node lost, its
 database connection dropped): the job is sent to the broker again. Running either
 again is safe: an export starts a new attempt (at most CHECKIN_EXPORT_MAX_ATTEMPTS),
@@ -13,23 +13,17 @@ import logging
 
 from django.utils import timezone
 
-from checkin.broker import publish
+from shared_apps.database.locks import LockKey, nobody_holds
+from shared_apps.operations.broker import publish_in_schema
 from shared_apps.tenancy.connection import tenant_connection
-from tenant_apps.privacy.exports.lifecycle import EXPORT_LOCK_CLASS, lock_name
-from tenant_apps.privacy.locks import advisory_lock
+from tenant_apps.privacy.exports.lifecycle import lock_name
 from tenant_apps.privacy.models import Export, PurgeRun
-from tenant_apps.privacy.purge import PURGE_LOCK_CLASS
 
 logger = logging.getLogger(__name__)
 
 # A pending export whose task has not started this long after it was asked for lost its message (Redis was
 # away when it was sent, or the message went down with a worker before it started).
 PENDING_GRACE = dt.timedelta(minutes=2)
-
-
-def _nobody_works_on(lock_class: int, name: str) -> bool:
-    with advisory_lock(lock_class, name) as free:
-        return free
 
 
 def exports_resume(*, now: dt.datetime | None = None) -> int:
@@ -39,12 +33,12 @@ def exports_resume(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     running = Export.objects.filter(status=Export.Status.RUNNING)
     lost = Export.objects.filter(status=Export.Status.PENDING, created_at__lt=now - PENDING_GRACE)
-    headers = {"_schema_name": tenant_connection().schema_name}
+    schema = tenant_connection().schema_name
     sent = 0
     for export_id in (running | lost).values_list("pk", flat=True):
-        if _nobody_works_on(EXPORT_LOCK_CLASS, lock_name(export_id)):
+        if nobody_holds(LockKey.EXPORT, lock_name(export_id)):
             logger.warning("export %s was cut short or never started: sending it again", export_id)
-            sent += publish(export_generate_task, export_id, headers=headers)
+            sent += publish_in_schema(export_generate_task, schema, export_id)
     return sent
 
 
@@ -55,7 +49,7 @@ def purge_resume() -> bool:
     schema = tenant_connection().schema_name
     if not PurgeRun.objects.filter(finished_at=None).exists():
         return False
-    if not _nobody_works_on(PURGE_LOCK_CLASS, schema):
+    if not nobody_holds(LockKey.PURGE, schema):
         return False
     logger.warning("the purge of %s was cut short: running it again", schema)
-    return publish(purge_company_task, headers={"_schema_name": schema})
+    return publish_in_schema(purge_company_task, schema)

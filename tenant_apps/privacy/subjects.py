@@ -1,18 +1,14 @@
 """Data-subject requests about one visitor: find, show, download, correct, erase, object.
 
-An objection (or withdrawn consent) erases the person and keeps only a keyed
-hash of their e-mail address in `SuppressedEmail`, so the kiosk and the portal
-can call `visitor_is_suppressed(email)` and refuse to re-create them until
-they give consent again (`suppression_lift`). Audit entries hold ids and
+An objection (or withdrawn consent) erases the person and records it by the
+objection rule of visits (`tenant_apps/visits/objections.py`), which refuses to
+re-create them until they give consent again. Audit entries hold ids and
 counts, never the person's name or e-mail.
 """
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Concat
@@ -20,12 +16,11 @@ from django.http import Http404, HttpRequest
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
-from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all
-from tenant_apps.privacy.models import SuppressedEmail
 from tenant_apps.visits.access import access_visitor as visitor_access
 from tenant_apps.visits.access import may_list_visitors
 from tenant_apps.visits.models import Visit, VisitEvent, Visitor
+from tenant_apps.visits.objections import objection_record
 
 SEARCH_LIMIT = 50
 CORRECTABLE_FIELDS = ("first_name", "last_name", "email", "phone", "company_name", "language")
@@ -38,7 +33,7 @@ def persons_find(*, query: str) -> QuerySet[Visitor]:
         return Visitor.objects.none()
     if "@" in query:
         return Visitor.objects.filter(email__iexact=query)[:SEARCH_LIMIT]
-    full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())  # see checkin.text.NameField
+    full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())  # see tenancy.text.NameField
     people = Visitor.objects.annotate(full_name=full_name)
     for word in query.split():
         people = people.filter(Q(full_name__icontains=word) | Q(company_name__icontains=word))
@@ -122,23 +117,12 @@ def person_erase(*, visitor: Visitor, user: User, request: HttpRequest | None = 
     return erasure
 
 
-def _email_hash(email: str, *, key: str | None = None) -> str:
-    message = f"{tenant_connection().schema_name}:{email.strip().lower()}".encode()
-    return hmac.new((key or settings.CHECKIN_SUPPRESSION_KEY).encode(), message, hashlib.sha256).hexdigest()
-
-
-def _email_hashes(email: str) -> list[str]:
-    """The address's hash under the current key and under each previous one (CHECKIN_SUPPRESSION_KEY_FALLBACKS)."""
-    keys = [settings.CHECKIN_SUPPRESSION_KEY, *settings.CHECKIN_SUPPRESSION_KEY_FALLBACKS]
-    return [_email_hash(email, key=key) for key in keys]
-
-
 @transaction.atomic
 def person_object(*, visitor: Visitor, user: User, request: HttpRequest | None = None) -> Erasure:
     """Record an objection or withdrawn consent: suppress the e-mail address (hashed), then erase the person."""
     visitor_id, suppressed = visitor.pk, bool(visitor.email)
     if visitor.email:
-        SuppressedEmail.objects.get_or_create(email_hash=_email_hash(visitor.email))
+        objection_record(visitor.email)
     erasure = _erase(visitor)
     audit_record(
         actor=user.email, action="subject.object", request=request, object_ids={"visitor": [visitor_id]},
@@ -146,20 +130,3 @@ def person_object(*, visitor: Visitor, user: User, request: HttpRequest | None =
                  "email_suppressed": suppressed},
     )  # fmt: skip
     return erasure
-
-
-def visitor_is_suppressed(email: str) -> bool:
-    """Whether this e-mail belongs to someone who objected in the current company: do not re-create them.
-
-    The kiosk and the portal call it before creating a visitor; only a fresh,
-    recorded consent may proceed, followed by `suppression_lift`.
-    """
-    return bool(email.strip()) and SuppressedEmail.objects.filter(email_hash__in=_email_hashes(email)).exists()
-
-
-def suppression_lift(*, email: str, actor: str) -> bool:
-    """The person gave consent again (e.g. accepted the notice at the kiosk): stop suppressing them; audited."""
-    deleted, _ = SuppressedEmail.objects.filter(email_hash__in=_email_hashes(email)).delete()
-    if deleted:
-        audit_record(actor=actor, action="subject.consent_renewed", details={"suppressions": deleted})
-    return bool(deleted)

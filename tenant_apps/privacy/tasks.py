@@ -4,66 +4,60 @@ The `*_all` tasks run from beat in the public schema and send one task per
 company schema (tenant-schemas-celery carries the schema in the headers).
 """
 
-from celery import Task
-from django_tenants.utils import tenant_context
+from celery import Task, shared_task
 
-from checkin.celery import app
+from shared_apps.database.every_schema import in_every_schema
+from shared_apps.operations.broker import schema_headers
+from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.privacy.exports.final import final_export_generate
 from tenant_apps.privacy.exports.lifecycle import export_generate, exports_expire
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.notices import purge_notice_send
 from tenant_apps.privacy.purge import company_purge
 from tenant_apps.privacy.resume import exports_resume, purge_resume
-from tenant_apps.privacy.schemas import companies_in_batches
 
 
 def _for_each_company(task: Task) -> int:
-    sent = 0
-    for batch in companies_in_batches():
-        for company in batch:
-            task.apply_async(headers={"_schema_name": company.schema_name})
-            sent += 1
-    return sent
+    sending = in_every_schema(
+        companies_maintained(), lambda company: task.apply_async(headers=schema_headers(company.schema_name))
+    )
+    return sum(1 for _ in sending)
 
 
 # Safe to run twice (it deletes what is left), so given back to the queue if its worker dies.
-@app.task(name="privacy.purge_company", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="privacy.purge_company", acks_late=True, reject_on_worker_lost=True)
 def purge_company_task() -> dict[str, int]:
     return company_purge().deleted
 
 
-@app.task(name="privacy.purge_all")
+@shared_task(name="privacy.purge_all")
 def purge_all_task() -> int:
     return _for_each_company(purge_company_task)
 
 
-@app.task(name="privacy.resume_all")
+@shared_task(name="privacy.resume_all")
 def resume_all_task() -> int:
     """Every minute (beat): send again the exports and purges a lost worker cut short, company by company."""
-    resumed = 0
-    for batch in companies_in_batches():
-        for company in batch:
-            with tenant_context(company):
-                resumed += exports_resume() + purge_resume()
-    return resumed
+    resuming = in_every_schema(companies_maintained(), lambda _: exports_resume() + purge_resume())
+    return sum(resumed for _, resumed in resuming)
 
 
-@app.task(name="privacy.purge_notice_company")
+@shared_task(name="privacy.purge_notice_company")
 def purge_notice_company_task() -> bool:
     return purge_notice_send() is not None
 
 
-@app.task(name="privacy.purge_notices_all")
+@shared_task(name="privacy.purge_notices_all")
 def purge_notices_all_task() -> int:
     return _for_each_company(purge_notice_company_task)
 
 
-@app.task(name="privacy.exports_expire_company")
+@shared_task(name="privacy.exports_expire_company")
 def exports_expire_company_task() -> int:
     return exports_expire()
 
 
-@app.task(name="privacy.exports_expire_all")
+@shared_task(name="privacy.exports_expire_all")
 def exports_expire_all_task() -> int:
     return _for_each_company(exports_expire_company_task)
 
@@ -71,7 +65,7 @@ def exports_expire_all_task() -> int:
 # Acknowledged late and given back to the queue if its worker process dies (OOM, SIGKILL, a node lost): by
 # default Celery acknowledges such a message, and the export would stay "being prepared" forever. A message
 # that kills every worker does not loop: export_generate gives up after CHECKIN_EXPORT_MAX_ATTEMPTS runs.
-@app.task(name="privacy.export_generate", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="privacy.export_generate", acks_late=True, reject_on_worker_lost=True)
 def export_generate_task(export_id: int) -> str:
     if Export.objects.filter(pk=export_id, kind=Export.Kind.FINAL).exists():
         return final_export_generate(export_id=export_id).status

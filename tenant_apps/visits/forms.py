@@ -8,9 +8,9 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from checkin.text import NameFormField
 from shared_apps.accounts.models import User
 from shared_apps.accounts.two_factor import device_confirmed
+from shared_apps.tenancy.text import NameFormField
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visit, Visitor
 from tenant_apps.visits.phone import phone_to_e164
 from tenant_apps.visits.selectors import HistoryFilter, hosts_active, hosts_all

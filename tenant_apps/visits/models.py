@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from checkin.text import NameField
 from shared_apps.operations.encryption import EncryptedTextField
+from shared_apps.tenancy.text import NameField
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English"), ("de", "Deutsch")]
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed on a kiosk
@@ -159,3 +159,18 @@ class VisitEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.actor}"
+
+
+class SuppressedEmail(models.Model):
+    """A person who objected or withdrew consent: only a keyed hash of the e-mail address is kept, so they are not
+    registered again without their own consent (tenant_apps/visits/objections.py). Privacy records objections;
+    visits owns the rule, so the table keeps the name it was created with in privacy."""
+
+    email_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "privacy_suppressedemail"
+
+    def __str__(self) -> str:
+        return f"Suppressed e-mail {self.email_hash[:8]}…"

@@ -118,3 +118,8 @@ def hosts_all() -> QuerySet[Host]:
 def hosts_active() -> QuerySet[Host]:
     """The hosts a new visit may be for."""
     return Host.objects.filter(is_active=True).order_by("name")
+
+
+def host_active(host_id: int | None) -> Host | None:
+    """The active host with this id, or None (none chosen, or deactivated since it was offered)."""
+    return Host.objects.filter(pk=host_id, is_active=True).first() if host_id else None

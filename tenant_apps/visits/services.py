@@ -13,29 +13,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import User
-from tenant_apps.notifications.services import (
-    INVITED_CHANNELS,
-    delivery_queue_arrival,
-    delivery_queue_cancellation,
-    delivery_queue_invitation,
-    delivery_queue_reschedule,
-)
+from shared_apps.tenancy.models import Building
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor
-
-OBJECTED_MESSAGE = gettext_lazy(
-    "This person objected to the processing of their data and cannot be registered again by staff. "
-    "They can register themselves at the kiosk, which asks for their consent."
-)
-
-
-def visitor_objected(email: str) -> bool:
-    """Whether an objection is on record for this e-mail in the current company (see tenant_apps/privacy)."""
-    from tenant_apps.privacy.subjects import visitor_is_suppressed  # privacy builds on visits, not the reverse
-
-    return visitor_is_suppressed(email)
+from tenant_apps.visits.objections import OBJECTED_MESSAGE, objection_lift, visitor_objected
+from tenant_apps.visits.signals import visit_arrived, visit_cancelled, visit_registered, visit_rescheduled
 
 
 class VisitStateError(Exception):
@@ -49,6 +32,16 @@ class Actor:
     label: str  # "admin@acme.example", "desk:tower:dries@...", "kiosk:tower:3"
     channel: str  # a Visit.Channel value
     user: User | None = None
+
+
+def desk_actor(*, building: Building, user: User) -> Actor:
+    """A desk user of the building, for the timeline and the audit log: `desk:<building>:<email>`."""
+    return Actor(label=f"desk:{building.slug}:{user.email}", channel=Visit.Channel.DESK)
+
+
+def kiosk_actor(*, building: Building, kiosk_id: int) -> Actor:
+    """A paired kiosk of the building: `kiosk:<building>:<kiosk id>`."""
+    return Actor(label=f"kiosk:{building.slug}:{kiosk_id}", channel=Visit.Channel.KIOSK)
 
 
 def _event(visit: Visit, kind: str, actor: Actor, note: str = "") -> None:
@@ -83,8 +76,7 @@ def visit_register(
         updated_by=actor.user,
     )
     _event(visit, VisitEvent.Kind.REGISTERED, actor)
-    if visit.channel in INVITED_CHANNELS:  # a walk-in is checked in at once and gets no invitation
-        delivery_queue_invitation(visit_id=visit.pk)
+    visit_registered.send(sender=Visit, visit=visit)
     return visit
 
 
@@ -98,7 +90,7 @@ def visit_reschedule(*, visit: Visit, expected_start: dt.datetime, expected_end:
     visit.expected_start, visit.expected_end = expected_start, expected_end
     _save(visit, actor, ["expected_start", "expected_end"])
     _event(visit, VisitEvent.Kind.RESCHEDULED, actor)
-    delivery_queue_reschedule(visit_id=visit.pk)
+    visit_rescheduled.send(sender=Visit, visit=visit)
     return visit
 
 
@@ -128,7 +120,7 @@ def visit_check_in(
     fields = _arrive(visit, actor, notice_version=notice_version, rules_version=rules_version)
     _save(visit, actor, fields)
     _event(visit, VisitEvent.Kind.CHECKED_IN, actor)
-    _queue_arrival(visit)
+    visit_arrived.send(sender=Visit, visit=visit)
     return visit
 
 
@@ -166,7 +158,7 @@ def visit_walk_in(
                 VisitEvent(visit=visit, kind=VisitEvent.Kind.CHECKED_IN, actor=actor.label),
             ]
         )
-        _queue_arrival(visit)
+        visit_arrived.send(sender=Visit, visit=visit)
     return visit
 
 
@@ -188,10 +180,6 @@ def _arrive(visit: Visit, actor: Actor, *, notice_version: str, rules_version: s
         visit.rules_version = rules_version
         fields.append("rules_version")
     return fields
-
-
-def _queue_arrival(visit: Visit) -> None:
-    delivery_queue_arrival(visit_id=visit.pk, has_host=visit.host_id is not None)
 
 
 @transaction.atomic
@@ -221,7 +209,7 @@ def visit_cancel(*, visit: Visit, actor: Actor) -> Visit:
     visit.state = Visit.State.CANCELLED
     _save(visit, actor, ["state"])
     _event(visit, VisitEvent.Kind.CANCELLED, actor)
-    delivery_queue_cancellation(visit_id=visit.pk)
+    visit_cancelled.send(sender=Visit, visit=visit)
     return visit
 
 
@@ -287,15 +275,49 @@ def visitor_find_or_create(*, details: VisitorDetails) -> Visitor:
 
 @transaction.atomic
 def visitor_create(*, details: VisitorDetails) -> Visitor:
-    """A new visitor. Someone who objected is not registered again by staff: only their own consent
-    at the kiosk lifts it."""
-    if visitor_objected(details.email.strip().lower()):
+    """A new visitor, registered by staff: someone who objected is refused (tenant_apps/visits/objections.py)."""
+    return _visitor_new(details, consent_by=None)
+
+
+def _visitor_new(details: VisitorDetails, *, consent_by: Actor | None) -> Visitor:
+    """Create a visitor by the objection rule: refused when they objected, unless they give their own consent
+    again now (`consent_by`: where they gave it), which lifts the objection. No savepoint of its own."""
+    email = details.email.strip().lower()
+    if consent_by is not None:
+        if email:
+            objection_lift(email=email, actor=consent_by.label)
+    elif visitor_objected(email):
         raise VisitStateError(str(OBJECTED_MESSAGE))
     visitor = Visitor()
     _apply_visitor_details(visitor, details)
     visitor.full_clean()
     visitor.save()
     return visitor
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    """A visitor who came unannounced, as typed at the desk or the kiosk, and what was accepted on arrival."""
+
+    visitor: VisitorDetails
+    host: Host | None
+    expected_end: dt.datetime
+    notice_version: str = ""
+    rules_version: str = ""
+
+
+@transaction.atomic
+def walk_in_register(*, walk_in: WalkIn, actor: Actor) -> Visit:
+    """Register a walk-in and check them in at once, all or nothing, in the current company; the desk and the
+    kiosk both come here. The visitor is created by the objection rule: at the kiosk the visitor accepts the
+    privacy notice themselves, their own consent, which lifts an earlier objection; at the desk staff register
+    them, and someone who objected is refused as everywhere staff register visitors."""
+    own_consent = actor.channel == Visit.Channel.KIOSK
+    visitor = _visitor_new(walk_in.visitor, consent_by=actor if own_consent else None)
+    return visit_walk_in(
+        visitor=visitor, host=walk_in.host, expected_end=walk_in.expected_end, actor=actor,
+        notice_version=walk_in.notice_version, rules_version=walk_in.rules_version,
+    )  # fmt: skip
 
 
 def visitor_details_of(visitor: Visitor, **changes: str) -> VisitorDetails:

@@ -78,7 +78,7 @@ def _run(args: argparse.Namespace) -> None:
 
     from shared_apps.tenancy.models import Tenant
     from shared_apps.tenancy.services import building_create, company_create, platform_ensure
-    from tenant_apps.desk.reception_views import reception_views_rebuild
+    from tenant_apps.desk.building_sql_views import building_sql_views_rebuild
     from tenant_apps.desk.selectors import BoardFilters, building_day, desk_board, desk_on_site
 
     platform_ensure()
@@ -88,7 +88,7 @@ def _run(args: argparse.Namespace) -> None:
         company_create(building=building, slug=f"co-{i:03d}", name=f"Company {i:03d}") for i in range(args.companies)
     ]
     print(f"provisioned {len(companies)} companies in {time.perf_counter() - started:.1f} s")
-    rebuilds = _timed(lambda: reception_views_rebuild(building=building), 10)
+    rebuilds = _timed(lambda: building_sql_views_rebuild(building=building), 10)
     print(f"rebuild the building's views over {len(companies)} companies: median {statistics.median(rebuilds):.1f} ms")
 
     started = time.perf_counter()

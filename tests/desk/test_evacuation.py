@@ -41,7 +41,7 @@ def test_the_csv_neutralises_formulas(tower_desk, acme, make_visit):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     cells = [cell for row in rows[1:] for cell in row]
     assert "'=HYPERLINK(1)" in cells and "'+SUM(A1)" in cells and "'-2+3" in cells and "'@cmd" in cells
-    assert "Tab" in cells and "Ünsal" in cells  # a name never keeps a tab (checkin.text); csv_cell guards others
+    assert "Tab" in cells and "Ünsal" in cells  # a name never keeps a tab (tenancy.text); csv_cell guards others
     assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells)
     assert AuditEntry.objects.filter(action="desk.evacuation.csv").exists()
 

@@ -1,19 +1,24 @@
-"""Celery tasks run in the schema of whoever sent them (tenant-schemas-celery)."""
+"""Celery tasks run in the schema of whoever sent them (tenant-schemas-celery), or in the one named."""
 
+import json
 import os
 import subprocess
 import sys
+import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django_tenants.utils import tenant_context
 
 from checkin.celery import app
-from tests.foundation.schema_probe import schema_probe
+from shared_apps.operations.broker import publish_in_schema
+from tests.foundation.schema_probe import schema_note, schema_probe
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,3 +70,46 @@ def test_a_task_sent_through_redis_runs_in_the_senders_schema(acme, globex, work
     assert from_globex.get(timeout=60)[0] == "globex"
     assert "admin@acme.example" not in from_globex.get(timeout=60)[1]
     assert public.get(timeout=60)[0] == "public"
+
+
+def _noted(key: str, *, timeout: float = 60) -> tuple[str, list[str]]:
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    deadline = time.monotonic() + timeout
+    while (value := client.get(key)) is None:
+        assert time.monotonic() < deadline, f"no task wrote {key} within {timeout} s"
+        time.sleep(0.1)
+    client.delete(key)
+    schema, emails = json.loads(value)
+    return schema, emails
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is unset: the probe writes what it saw to Redis (CI sets it)")
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = before
+
+
+def test_an_eager_task_published_in_a_schema_runs_there_whoever_sends_it(acme, globex, eager):
+    key = f"test:schema-note:{uuid.uuid4()}"
+    with tenant_context(globex):
+        assert publish_in_schema(schema_note, "acme", key)
+    schema, emails = _noted(key)
+    assert schema == "acme"
+    assert "admin@acme.example" in emails and "admin@globex.example" not in emails
+
+
+def test_a_task_published_in_a_schema_through_redis_runs_there_whoever_sends_it(acme, globex, worker):
+    to_acme, to_globex = f"test:schema-note:{uuid.uuid4()}", f"test:schema-note:{uuid.uuid4()}"
+    with tenant_context(globex):
+        assert publish_in_schema(schema_note, "acme", to_acme)
+    assert publish_in_schema(schema_note, "globex", to_globex)  # from the public schema
+    schema, emails = _noted(to_acme)
+    assert schema == "acme"
+    assert "admin@acme.example" in emails and "admin@globex.example" not in emails
+    assert _noted(to_globex)[0] == "globex"

@@ -5,8 +5,7 @@ from django_tenants.signals import tenant_delete_callback
 from django_tenants.utils import tenant_context
 
 from shared_apps.tenancy.models import Tenant
-from tenant_apps.privacy.models import SuppressedEmail
-from tenant_apps.visits.models import Visitor
+from tenant_apps.visits.models import SuppressedEmail, Visitor
 
 
 def test_deleting_rows_of_a_model_without_listeners_is_a_single_delete(acme, django_assert_num_queries):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_exists
 
+from shared_apps.database.locks import LockKey
 from shared_apps.tenancy import spare_schemas
 from shared_apps.tenancy.schema_clone import clone_statements
 from shared_apps.tenancy.services import building_create, company_create
@@ -98,7 +99,7 @@ def test_a_spare_another_transaction_holds_is_skipped(spares_on, tower):
     try:
         with other.transaction():
             other.execute(";\n".join(statements).encode())
-        other.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [spare_schemas._LOCK_KEY, spare])
+        other.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [LockKey.SPARE_SCHEMA, spare])
         oid = _oid(spare)
         company = company_create(building=tower, slug="other-co", name="Other Co")
         assert _oid(company.schema_name) != oid and schema_exists(spare)

@@ -153,9 +153,9 @@ def test_the_kiosk_speaks_the_chosen_language_only_among_the_buildings(kiosk_tow
 
 
 def test_a_walk_in_who_accepts_the_notice_lifts_an_earlier_objection(kiosk_tower, acme):
-    from tenant_apps.privacy.models import SuppressedEmail
-    from tenant_apps.privacy.subjects import _email_hash as email_hash
-    from tenant_apps.privacy.subjects import visitor_is_suppressed
+    from tenant_apps.visits.models import SuppressedEmail
+    from tenant_apps.visits.objections import email_hash
+    from tenant_apps.visits.objections import visitor_objected as visitor_is_suppressed
 
     with tenant_context(acme):
         SuppressedEmail.objects.create(email_hash=email_hash("objector@example.org"))

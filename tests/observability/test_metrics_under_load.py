@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from prometheus_client.parser import text_string_to_metric_families
 
+from shared_apps.operations.broker import schema_headers
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.notifications.tasks import backlog_measure_all, deliver
 from tenant_apps.privacy.models import Export
@@ -135,7 +136,7 @@ def test_the_named_series_move_under_a_short_load(services: Services, committed_
     # first (the queue is first in, first out), while the invitations still wait.
     backlog_measure_all.apply_async()
     for delivery_id in delivery_ids:
-        deliver.apply_async((delivery_id,), headers={"_schema_name": "acme"})
+        deliver.apply_async((delivery_id,), headers=schema_headers("acme"))
     queued = _scrape(services.web_port)
     assert _total(queued, "checkin_celery_queue_length", queue="celery") == len(delivery_ids) + 1
     assert _total(queued, "checkin_broker_up") == 1
@@ -147,7 +148,7 @@ def test_the_named_series_move_under_a_short_load(services: Services, committed_
     assert all(status < 500 for _, status in statuses), Counter(statuses)
 
     services.worker.start(timeout=120)  # a loaded machine starts it slowly
-    export_generate_task.apply_async((export_id,), headers={"_schema_name": "acme"})
+    export_generate_task.apply_async((export_id,), headers=schema_headers("acme"))
     wait_for(lambda: _total(_scrape(services.web_port), "checkin_celery_queue_length") == 0, "the queue", timeout=60)
     worker_after: Samples = {}
 

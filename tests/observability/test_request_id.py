@@ -12,6 +12,7 @@ from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
 from checkin.sentry import init_sentry
+from shared_apps.operations.broker import schema_headers
 from shared_apps.operations.request_context import RequestContextMiddleware
 from tenant_apps.notifications.tasks import deliver
 from tests.deploy.processes import current_test_database_url, production_env
@@ -68,7 +69,7 @@ def _delivered(worker: CeleryWorker) -> list[dict]:
 
 def test_a_task_sent_by_a_request_logs_that_requests_id_and_its_own_tenant(worker: CeleryWorker):
     def view(request: HttpRequest) -> HttpResponse:
-        deliver.apply_async((0,), headers={"_schema_name": "acme"})  # no such delivery: the task says "gone"
+        deliver.apply_async((0,), headers=schema_headers("acme"))  # no such delivery: the task says "gone"
         return HttpResponse()
 
     assert _served(view)["X-Request-ID"] == REQUEST_ID

@@ -11,7 +11,8 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from shared_apps.audit.models import AuditEntry
-from tenant_apps.privacy.purge import PURGE_LOCK_CLASS, company_purge
+from shared_apps.database.locks import LockKey
+from tenant_apps.privacy.purge import company_purge
 from tenant_apps.privacy.tasks import purge_all_task
 from tenant_apps.visits.models import Visit, VisitEvent, Visitor
 from tests.privacy.conftest import person, set_retention, visit
@@ -123,14 +124,14 @@ def test_a_purge_does_not_run_while_another_holds_the_schema(acme, frozen):
         autocommit=True,
     )  # fmt: skip
     try:
-        other.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [PURGE_LOCK_CLASS, "acme"])
+        other.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [LockKey.PURGE, "acme"])
         with tenant_context(acme):
             set_retention(30)
             old = visit(person(), ended=frozen.now - 31 * DAY)
             result = company_purge()
             assert not result.ran
             assert Visit.objects.filter(pk=old.pk).exists()
-            other.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [PURGE_LOCK_CLASS, "acme"])
+            other.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", [LockKey.PURGE, "acme"])
             assert company_purge().visits == 1
     finally:
         other.close()

@@ -13,7 +13,8 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from tenant_apps.privacy.exports.lifecycle import EXPORT_LOCK_CLASS, lock_name
+from shared_apps.database.locks import LockKey
+from tenant_apps.privacy.exports.lifecycle import lock_name
 from tenant_apps.privacy.models import Export, PurgeRun
 from tenant_apps.privacy.purge import company_purge
 from tenant_apps.privacy.resume import exports_resume, purge_resume
@@ -48,7 +49,7 @@ def test_an_export_left_running_by_a_dead_worker_is_written_again(in_acme):
 def test_an_export_a_live_worker_is_writing_is_left_alone(in_acme):
     export = _left_running()
     with psycopg.connect(current_test_database_url(), autocommit=True) as worker:
-        worker.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [EXPORT_LOCK_CLASS, lock_name(export.pk)])
+        worker.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [LockKey.EXPORT, lock_name(export.pk)])
         assert exports_resume() == 0
     export.refresh_from_db()
     assert (export.status, export.attempts) == (Export.Status.RUNNING, 1)

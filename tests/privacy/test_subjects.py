@@ -10,9 +10,10 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.audit.models import AuditEntry
 from tenant_apps.privacy.exports.lifecycle import export_request
-from tenant_apps.privacy.models import Export, SuppressedEmail
-from tenant_apps.privacy.subjects import suppression_lift, visitor_is_suppressed
-from tenant_apps.visits.models import Visit, VisitEvent, Visitor
+from tenant_apps.privacy.models import Export
+from tenant_apps.visits.models import SuppressedEmail, Visit, VisitEvent, Visitor
+from tenant_apps.visits.objections import objection_lift as suppression_lift
+from tenant_apps.visits.objections import visitor_objected as visitor_is_suppressed
 from tests.privacy.conftest import person, visit
 
 DAY = dt.timedelta(days=1)

@@ -5,7 +5,9 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
-from tenant_apps.privacy.subjects import person_object, suppression_lift, visitor_is_suppressed
+from tenant_apps.privacy.subjects import person_object
+from tenant_apps.visits.objections import objection_lift as suppression_lift
+from tenant_apps.visits.objections import visitor_objected as visitor_is_suppressed
 from tests.privacy.conftest import person
 
 pytestmark = pytest.mark.django_db

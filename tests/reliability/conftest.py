@@ -10,8 +10,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from checkin.broker import publishing_resume
 from checkin.celery import app
+from shared_apps.operations.broker import publishing_resume
 from tests.deploy.processes import ROOT, current_test_database_url, free_port, production_env
 from tests.reliability.services import EmbeddedPostgres, RedisServer
 

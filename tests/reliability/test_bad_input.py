@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, encode_multipart
 from django_tenants.utils import tenant_context
 
-from checkin.text import text_clean
 from shared_apps.accounts.models import User
 from shared_apps.console.services import api_token_create as console_token_create
 from shared_apps.tenancy.models import Building, Tenant
+from shared_apps.tenancy.text import text_clean
 from tenant_apps.api.services import api_token_create
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tests.conftest import HostClient
@@ -132,7 +132,7 @@ def test_a_csv_cell_too_long_to_read_is_explained_not_a_500(acme, acme_admin):
         assert "Line 2 cannot be read: a cell is too long." in page.content.decode()
 
 
-# --- Control characters in names: stripped at every entry point (checkin.text) ------------------------
+# --- Control characters in names: stripped at every entry point (shared_apps.tenancy.text) ------------------------
 
 FIRST, LAST, COMPANY = "Ada\x00\x07", "\u202eLove\tlace\r\n", "Evil\x08 Corp\x1b"
 CLEAN = ("Ada", "Love lace", "Evil Corp")

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from checkin.broker import publishing_resume
+from shared_apps.operations.broker import publishing_resume
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.notifications.services import outbox_sweep
 from tenant_apps.notifications.tasks import deliver

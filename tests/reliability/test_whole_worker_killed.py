@@ -17,6 +17,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from shared_apps.operations.broker import schema_headers
 from tenant_apps.privacy.tasks import export_generate_task
 from tests.deploy.processes import current_test_database_url, production_env
 from tests.reliability.services import CeleryWorker, RedisServer, wait_for
@@ -79,7 +80,7 @@ def test_an_export_whose_whole_worker_is_killed_is_finished_within_five_minutes(
     first.start()
     with _database(autocommit=False) as blocker:
         blocker.execute("LOCK TABLE acme.visits_visitor IN ACCESS EXCLUSIVE MODE")
-        export_generate_task.apply_async((committed_export,), headers={"_schema_name": "acme"})
+        export_generate_task.apply_async((committed_export,), headers=schema_headers("acme"))
         wait_for(lambda: _waits_for_a_lock("COPY"), "the export to wait for the visitors", timeout=60)
         _kill_whole(first)
         blocker.rollback()

@@ -20,8 +20,10 @@ from django.core.files.storage import storages
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.database.locks import LockKey
+from shared_apps.operations.broker import schema_headers
 from tenant_apps.privacy.exports import lifecycle
-from tenant_apps.privacy.exports.lifecycle import EXPORT_LOCK_CLASS, export_generate, exports_expire
+from tenant_apps.privacy.exports.lifecycle import export_generate, exports_expire
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.tasks import export_generate_task
 from tests.deploy.processes import current_test_database_url, production_env
@@ -89,7 +91,7 @@ def test_an_export_whose_worker_is_killed_is_written_again_and_never_served_half
     download = f"/privacy/exports/{committed_export}/download/"
     with _database(autocommit=False) as blocker:
         blocker.execute("LOCK TABLE acme.visits_visitor IN ACCESS EXCLUSIVE MODE")
-        export_generate_task.apply_async((committed_export,), headers={"_schema_name": "acme"})
+        export_generate_task.apply_async((committed_export,), headers=schema_headers("acme"))
         wait_for(_copy_waits_for_a_lock, "the export to wait for the visitors")
 
         # Half-way: being prepared, nothing in export storage, nothing to download.
@@ -134,7 +136,7 @@ def other_session() -> Iterator[psycopg.Connection]:
 
 
 def _hold_lock(session: psycopg.Connection, export: Export) -> None:
-    session.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [EXPORT_LOCK_CLASS, f"acme:{export.pk}"])
+    session.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [LockKey.EXPORT, f"acme:{export.pk}"])
 
 
 def test_an_export_past_its_last_attempt_is_marked_failed_and_its_partial_file_deleted(acme, folders, settings):

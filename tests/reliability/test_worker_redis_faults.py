@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from shared_apps.operations.broker import schema_headers
 from tests.deploy.processes import current_test_database_url, production_env
 from tests.foundation.schema_probe import schema_probe
 from tests.reliability.services import CeleryWorker, RedisServer, wait_for
@@ -36,7 +37,7 @@ def worker(broker: RedisServer, tmp_path: Path) -> Iterator[CeleryWorker]:
 
 def _runs_a_task(worker: CeleryWorker) -> None:
     """Send a task and wait for the worker to log it done (its result goes to the worker's Redis, not ours)."""
-    result = schema_probe.apply_async(headers={"_schema_name": "acme"})
+    result = schema_probe.apply_async(headers=schema_headers("acme"))
     succeeded = f"schema_probe.schema_probe[{result.id}] succeeded"
     wait_for(lambda: succeeded in worker.output(), "the task to run", timeout=90)
 

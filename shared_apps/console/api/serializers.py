@@ -9,14 +9,14 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from checkin.public_links import public_origin
-from checkin.text import NameSerializerField
 from shared_apps.accounts.models import User
 from shared_apps.operations.api_input import JsonTypes
 from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, Tenant
+from shared_apps.tenancy.public_links import public_origin
 from shared_apps.tenancy.services import host_for, tenant_url
 from shared_apps.tenancy.slugs import SLUG_MAX_LENGTH
+from shared_apps.tenancy.text import NameSerializerField
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 TIMEZONES = sorted(zoneinfo.available_timezones())

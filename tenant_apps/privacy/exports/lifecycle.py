@@ -18,18 +18,17 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checkin.broker import publish
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
+from shared_apps.database.locks import LockKey, session_lock
+from shared_apps.operations.broker import publish_in_schema
 from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.archive import archive_write
 from tenant_apps.privacy.exports.tables import ExportRange
-from tenant_apps.privacy.locks import advisory_lock
 from tenant_apps.privacy.models import Export
 
 logger = logging.getLogger(__name__)
 
-EXPORT_LOCK_CLASS = 0x45585054  # first key of the export's advisory lock; the second is hashtext(schema:id)
 EXPORT_LOCK_WAIT = 30.0  # seconds a run waits for a lock that a killed worker's connection may still hold
 
 
@@ -54,10 +53,10 @@ def schedule_generation(export: Export) -> None:
     from tenant_apps.privacy.tasks import export_generate_task
 
     # The schema is fixed now: the commit may happen after the caller has left this tenant's context.
-    headers = {"_schema_name": tenant_connection().schema_name}
+    schema = tenant_connection().schema_name
     # Published within a second or not at all: with Redis away the export stays pending, and the resume task
     # (privacy.resume_all, every minute) hands it over once Redis is back.
-    transaction.on_commit(lambda: publish(export_generate_task, export.pk, headers=headers))
+    transaction.on_commit(lambda: publish_in_schema(export_generate_task, schema, export.pk))
 
 
 @transaction.atomic
@@ -163,7 +162,7 @@ def export_generate(*, export_id: int, now: dt.datetime | None = None) -> Export
     connection of a worker killed a moment ago may still hold it) and leaves it to the holder. An
     export is downloadable only once READY, so a file cut short by a killed worker is never served.
     """
-    with advisory_lock(EXPORT_LOCK_CLASS, lock_name(export_id), wait_seconds=EXPORT_LOCK_WAIT) as acquired:
+    with session_lock(LockKey.EXPORT, lock_name(export_id), wait_seconds=EXPORT_LOCK_WAIT) as acquired:
         if not acquired:
             return Export.objects.get(pk=export_id)
         generated_at = now or timezone.now()
@@ -187,7 +186,7 @@ def exports_fail_stale(*, now: dt.datetime | None = None) -> int:
     stale = Export.objects.filter(status=Export.Status.RUNNING, started_at__lt=started_before)
     failed = 0
     for export_id in stale.values_list("pk", flat=True):
-        with advisory_lock(EXPORT_LOCK_CLASS, lock_name(export_id)) as nobody_writes_it:
+        with session_lock(LockKey.EXPORT, lock_name(export_id)) as nobody_writes_it:
             if not nobody_writes_it:
                 continue
             with transaction.atomic():

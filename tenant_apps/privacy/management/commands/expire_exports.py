@@ -4,10 +4,10 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django_tenants.utils import tenant_context
 
+from shared_apps.database.every_schema import in_every_schema
+from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.privacy.exports.lifecycle import exports_expire
-from tenant_apps.privacy.schemas import companies_in_batches, companies_to_maintain
 
 
 class Command(BaseCommand):
@@ -17,13 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--company", help="slug of one company (default: every active or suspended company)")
 
     def handle(self, *args: Any, company: str | None = None, **options: Any) -> None:
-        companies = companies_to_maintain()
+        companies = companies_maintained()
         if company:
             companies = companies.filter(slug=company)
             if not companies.exists():
                 raise CommandError(f"No active or suspended company with slug '{company}'.")
-        for batch in companies_in_batches(companies):
-            for tenant in batch:
-                with tenant_context(tenant):
-                    gone = exports_expire()
-                self.stdout.write(f"{tenant.slug}: {gone} expired exports deleted")
+        for tenant, gone in in_every_schema(companies, lambda _: exports_expire()):
+            self.stdout.write(f"{tenant.slug}: {gone} expired exports deleted")

@@ -4,10 +4,10 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django_tenants.utils import tenant_context
 
+from shared_apps.database.every_schema import in_every_schema
+from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.privacy.purge import company_purge
-from tenant_apps.privacy.schemas import companies_in_batches, companies_to_maintain
 
 
 class Command(BaseCommand):
@@ -21,21 +21,18 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="count what would go, delete nothing")
 
     def handle(self, *args: Any, company: str | None = None, dry_run: bool = False, **options: Any) -> None:
-        companies = companies_to_maintain()
+        companies = companies_maintained()
         if company:
             companies = companies.filter(slug=company)
             if not companies.exists():
                 raise CommandError(f"No active or suspended company with slug '{company}'.")
-        for batch in companies_in_batches(companies):
-            for tenant in batch:
-                with tenant_context(tenant):
-                    result = company_purge(dry_run=dry_run)
-                if not result.ran:
-                    self.stdout.write(f"{tenant.slug}: skipped, another purge of this company is running")
-                    continue
-                verb = "would delete" if dry_run else "deleted"
-                self.stdout.write(
-                    f"{tenant.slug}: {verb} {result.visits} visits and {result.visitors} visitors "
-                    f"ending before {result.cutoff:%Y-%m-%d %H:%M} UTC"
-                    + ("" if dry_run else f", {result.exports} expired exports")
-                )
+        for tenant, result in in_every_schema(companies, lambda _: company_purge(dry_run=dry_run)):
+            if not result.ran:
+                self.stdout.write(f"{tenant.slug}: skipped, another purge of this company is running")
+                continue
+            verb = "would delete" if dry_run else "deleted"
+            self.stdout.write(
+                f"{tenant.slug}: {verb} {result.visits} visits and {result.visitors} visitors "
+                f"ending before {result.cutoff:%Y-%m-%d %H:%M} UTC"
+                + ("" if dry_run else f", {result.exports} expired exports")
+            )

@@ -12,22 +12,22 @@ from django.db.utils import DatabaseError
 from django_tenants.management.commands import migrate_schemas
 from django_tenants.utils import schema_context, tenant_context
 
+from shared_apps.database.locks import LockKey
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.services import building_create, company_create
 from shared_apps.tenancy.slugs import schema_name_for
-from tenant_apps.desk import reception_views
-from tenant_apps.desk.migration_executor import executor_rebuilding_reception_views
-from tenant_apps.desk.models import DeskHost, DeskVisit
-from tenant_apps.desk.reception_views import (
-    _LOCK_KEY,
+from tenant_apps.desk import building_sql_views
+from tenant_apps.desk.building_sql_views import (
     DESK_HOSTS,
     DESK_VISITS,
     Column,
     DeskView,
     _lz4_available,
-    reception_views_rebuild,
+    building_sql_views_rebuild,
 )
+from tenant_apps.desk.migration_executor import executor_rebuilding_reception_views
+from tenant_apps.desk.models import DeskHost, DeskVisit
 from tenant_apps.visits.models import Visit
 
 
@@ -83,7 +83,7 @@ def test_the_stored_view_definitions_are_compressed_with_lz4(tower):
     # Writing and reading a 100-company view's 1.3 MB query tree is cheaper with lz4 than with the default pglz.
     if not _lz4_available():
         pytest.skip("this PostgreSQL server was built without lz4")
-    reception_views_rebuild(building=tower)
+    building_sql_views_rebuild(building=tower)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname, pg_column_compression(r.ev_action) FROM pg_rewrite r "
@@ -101,14 +101,14 @@ def test_a_rebuild_waits_for_another_rebuild_of_the_same_building(tower):
         password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=True,
     )  # fmt: skip
     try:
-        other.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_KEY, tower.pk])
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [LockKey.DESK_VIEWS, tower.pk])
         with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '200ms'")
-            reception_views_rebuild(building=tower)
+            building_sql_views_rebuild(building=tower)
     finally:
         other.close()
-    assert reception_views_rebuild(building=tower) == 2
+    assert building_sql_views_rebuild(building=tower) == 2
 
 
 def test_provisioning_a_company_adds_it_and_removing_it_takes_it_out(tower, make_visit):
@@ -118,7 +118,7 @@ def test_provisioning_a_company_adds_it_and_removing_it_takes_it_out(tower, make
 
     hooli.status = Tenant.Status.REMOVED
     hooli.save(update_fields=["status"])
-    reception_views_rebuild(building=tower)
+    building_sql_views_rebuild(building=tower)
     assert "hooli" not in _companies_in_view("tower")
     assert {"acme", "globex"} <= _companies_in_view("tower")
     # With the views rebuilt first, dropping the schema does not take the building's views with it.
@@ -131,7 +131,7 @@ def test_provisioning_a_company_adds_it_and_removing_it_takes_it_out(tower, make
 def test_a_suspended_company_leaves_the_views_at_the_rebuild(tower, globex):
     globex.status = Tenant.Status.SUSPENDED
     globex.save(update_fields=["status"])
-    assert reception_views_rebuild(building=tower) == 1
+    assert building_sql_views_rebuild(building=tower) == 1
     assert "globex" not in _companies_in_view("tower")
 
 
@@ -223,7 +223,7 @@ def test_a_release_whose_views_read_a_new_column_drops_them_only_until_every_com
     with_badge = DeskView(
         DESK_VISITS.name, [*DESK_VISITS.columns, Column("badge_colour", "text", "v.badge_colour")], DESK_VISITS.source
     )
-    monkeypatch.setattr(reception_views, "DESK_VIEWS", (with_badge, DESK_HOSTS))
+    monkeypatch.setattr(building_sql_views, "DESK_VIEWS", (with_badge, DESK_HOSTS))
 
     call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
 

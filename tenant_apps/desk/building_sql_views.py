@@ -33,7 +33,7 @@ end (`tenant_apps/desk/migration_executor.py`), each building in one
 transaction, so a reader waits a moment for the new views and never finds
 none. Views block `ALTER COLUMN TYPE` and `DROP COLUMN` on what they select:
 only a company migration that hits this sets its company aside
-(`reception_views_without`, used by `tenant_apps/desk/schema_migrate.py`).
+(`building_sql_views_without`, used by `tenant_apps/desk/schema_migrate.py`).
 A company's removal rebuilds its building's views (without it) before its
 schema is dropped. The views are new objects after each rebuild, so the
 rebuild grants them again to the building's desk role
@@ -49,13 +49,12 @@ from typing import NamedTuple
 
 from django.db import DatabaseError, connection, transaction
 
+from shared_apps.database.locks import LockKey, session_lock, transaction_lock
 from shared_apps.tenancy.db_roles import owner_privileges, views_grant_statements
 from shared_apps.tenancy.models import Building, Tenant
 
 VISITS_VIEW = "desk_visits"
 HOSTS_VIEW = "desk_hosts"
-# First key of the rebuild's pg_advisory_xact_lock(key, building id): "desk" in ASCII.
-_LOCK_KEY = 0x6465736B
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +151,7 @@ def _empty_select(view: DeskView) -> str:
 def view_statements(*, reception_schema: str, companies: list[ViewCompany]) -> list[str]:
     """The SQL that drops and recreates the building's views over `companies`."""
     schema = _ident(reception_schema)
-    statements = reception_views_drop_statements(reception_schema=reception_schema)
+    statements = building_sql_views_drop_statements(reception_schema=reception_schema)
     if _lz4_available():
         # Until the commit: other large values of this transaction get lz4 too, which is harmless.
         statements.append("SET LOCAL default_toast_compression = lz4")
@@ -162,7 +161,7 @@ def view_statements(*, reception_schema: str, companies: list[ViewCompany]) -> l
     return statements
 
 
-def reception_views_drop_statements(*, reception_schema: str) -> list[str]:
+def building_sql_views_drop_statements(*, reception_schema: str) -> list[str]:
     schema = _ident(reception_schema)
     return [f"DROP VIEW IF EXISTS {', '.join(f'{schema}.{_ident(view.name)}' for view in DESK_VIEWS)}"]
 
@@ -178,17 +177,17 @@ def _lz4_available() -> bool:
 
 @owner_privileges
 @transaction.atomic
-def reception_views_rebuild(*, building: Building, leaving_out: str = "") -> int:
+def building_sql_views_rebuild(*, building: Building, leaving_out: str = "") -> int:
     """(Re)create the building's views over its ACTIVE company schemas; returns how many companies they cover.
 
     Call it in the same transaction as any change to the building's set of
     active companies or to a company's name: provisioning, rename, suspension,
     removal (before the schema is dropped), and after company migrations. A
     building without companies gets empty views with the same columns.
-    `leaving_out` names a company schema to keep out of them (see `reception_views_without`).
+    `leaving_out` names a company schema to keep out of them (see `building_sql_views_without`).
     """
+    transaction_lock(LockKey.DESK_VIEWS, building.pk)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_KEY, building.pk])
         reception = (
             Tenant.objects.filter(building=building, type=Tenant.Type.RECEPTION)
             .values_list("schema_name", flat=True)
@@ -218,15 +217,15 @@ def reception_views_rebuild(*, building: Building, leaving_out: str = "") -> int
 
 @owner_privileges
 @transaction.atomic
-def _reception_views_drop(*, building: Building) -> None:
+def _building_sql_views_drop(*, building: Building) -> None:
     receptions = Tenant.objects.filter(building=building, type=Tenant.Type.RECEPTION)
     with connection.cursor() as cursor:
         for schema in receptions.values_list("schema_name", flat=True):
-            cursor.execute(";\n".join(reception_views_drop_statements(reception_schema=schema)))
+            cursor.execute(";\n".join(building_sql_views_drop_statements(reception_schema=schema)))
 
 
 @contextmanager
-def reception_views_without(schema_name: str) -> Iterator[None]:
+def building_sql_views_without(schema_name: str) -> Iterator[None]:
     """The views of the company's building without that company while the block runs, then with it again.
 
     For a migration that the views block (a column they select changes type or
@@ -240,33 +239,28 @@ def reception_views_without(schema_name: str) -> Iterator[None]:
         yield
         return
     building = company.building
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_KEY, building.pk])
-    try:
+    with session_lock(LockKey.DESK_VIEWS, building.pk, wait_seconds=None):
         try:
-            reception_views_rebuild(building=building, leaving_out=schema_name)
+            building_sql_views_rebuild(building=building, leaving_out=schema_name)
         except DatabaseError:
             # This release's views may read a column other companies have not got yet: no views until
             # the rebuild that ends `migrate_schemas`, when every company has it.
             logger.warning("Views of building %s dropped until the migrations end.", building.slug, exc_info=True)
-            _reception_views_drop(building=building)
+            _building_sql_views_drop(building=building)
         try:
             yield
         finally:
             try:
-                reception_views_rebuild(building=building)
+                building_sql_views_rebuild(building=building)
             except DatabaseError:
                 logger.warning("Views of building %s wait for the migrations to end.", building.slug, exc_info=True)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_KEY, building.pk])
 
 
-def reception_views_rebuild_all() -> int:
+def building_sql_views_rebuild_all() -> int:
     """Rebuild every building's views; returns how many buildings."""
     buildings = Building.objects.filter(tenants__type=Tenant.Type.RECEPTION).distinct()
     count = 0
     for building in buildings:
-        reception_views_rebuild(building=building)
+        building_sql_views_rebuild(building=building)
         count += 1
     return count

@@ -1,4 +1,4 @@
-"""Handing tasks to the broker from a web request without ever waiting on Redis.
+"""Handing tasks to the broker from a web request without ever waiting on Redis, and to a given schema.
 
 Every task sent from the web tier goes through `publish`: its own connection per thread, with
 one-second connect and socket timeouts and no retry (Celery's default producer retries, and kombu
@@ -7,6 +7,11 @@ about a second and returns False; the caller's work is already stored (a deliver
 outbox for the sweep, an export waits for the resume task). After a failure, publishing is skipped
 for a few seconds, so a request that would send several tasks, and the requests behind it, do not
 each wait out the timeout.
+
+A task runs in the schema it was sent from (tenant-schemas-celery adds it to the message). To run it
+in another one, or in one the caller will have left when the message goes (a send after the commit),
+name the schema: `publish_in_schema`, or `schema_headers` for Celery's own `apply_async`. Nothing
+else spells the library's header.
 """
 
 import logging
@@ -14,10 +19,8 @@ import threading
 import time
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app
 from kombu import Connection
-
-from checkin.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,9 @@ TRANSPORT_OPTIONS = {
     "retry_on_timeout": False,
 }
 
+# The message header tenant-schemas-celery reads to choose the schema a task runs in.
+SCHEMA_HEADER = "_schema_name"
+
 _local = threading.local()
 _paused_until = 0.0
 
@@ -38,7 +44,9 @@ _paused_until = 0.0
 def _connection() -> Connection:
     connection: Connection | None = getattr(_local, "connection", None)
     if connection is None:
-        connection = app.connection_for_write(transport_options=TRANSPORT_OPTIONS, connect_timeout=TIMEOUT_SECONDS)
+        connection = current_app.connection_for_write(
+            transport_options=TRANSPORT_OPTIONS, connect_timeout=TIMEOUT_SECONDS
+        )
         _local.connection = connection
     return connection
 
@@ -53,17 +61,31 @@ def _forget_connection() -> None:
             logger.debug("broker connection not closed cleanly", exc_info=True)
 
 
-def publish(task: Task, *args: Any, headers: dict[str, str] | None = None) -> bool:
-    """Send `task(*args)` to the broker within about a second; whether the broker took it."""
+def schema_headers(schema: str) -> dict[str, str]:
+    """The message headers that have a task run in `schema`, whichever schema it is sent from."""
+    return {SCHEMA_HEADER: schema}
+
+
+def publish(task: Task, *args: Any) -> bool:
+    """Send `task(*args)` to run in the caller's schema, within about a second; whether the broker took it."""
+    return _publish(task, args, headers={})
+
+
+def publish_in_schema(task: Task, schema: str, *args: Any) -> bool:
+    """Send `task(*args)` to run in `schema`, within about a second; whether the broker took it."""
+    return _publish(task, args, headers=schema_headers(schema))
+
+
+def _publish(task: Task, args: tuple[Any, ...], *, headers: dict[str, str]) -> bool:
     global _paused_until
-    if app.conf.task_always_eager:  # no broker (development, tests): run it here, as Celery would
-        task.apply_async(args, headers=headers or {})
+    if current_app.conf.task_always_eager:  # no broker (development, tests): run it here, as Celery would
+        task.apply_async(args, headers=headers)
         return True
     if time.monotonic() < _paused_until:
         return False
     try:
         # `connection` goes through to Celery's send_task (the stubs do not list it).
-        task.apply_async(args, headers=headers or {}, connection=_connection(), retry=False)  # type: ignore[call-arg]
+        task.apply_async(args, headers=headers, connection=_connection(), retry=False)  # type: ignore[call-arg]
     except Exception as error:
         _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
         _forget_connection()

@@ -1,0 +1,39 @@
+"""What notifications does when a visit changes: the receivers of tenant_apps/visits/signals.py, connected in
+NotificationsConfig.ready(). They run inside the visit's transaction, so each delivery is written with the change."""
+
+from typing import Any
+
+from tenant_apps.notifications.services import (
+    INVITED_CHANNELS,
+    delivery_queue_arrival,
+    delivery_queue_cancellation,
+    delivery_queue_invitation,
+    delivery_queue_reschedule,
+)
+from tenant_apps.visits.models import Visit
+from tenant_apps.visits.signals import visit_arrived, visit_cancelled, visit_registered, visit_rescheduled
+
+
+def _registered(*, visit: Visit, **_kwargs: Any) -> None:
+    if visit.channel in INVITED_CHANNELS:  # a walk-in is checked in at once and gets no invitation
+        delivery_queue_invitation(visit_id=visit.pk)
+
+
+def _rescheduled(*, visit: Visit, **_kwargs: Any) -> None:
+    delivery_queue_reschedule(visit_id=visit.pk)
+
+
+def _cancelled(*, visit: Visit, **_kwargs: Any) -> None:
+    delivery_queue_cancellation(visit_id=visit.pk)
+
+
+def _arrived(*, visit: Visit, **_kwargs: Any) -> None:
+    delivery_queue_arrival(visit_id=visit.pk, has_host=visit.host_id is not None)
+
+
+def visit_receivers_connect() -> None:
+    """Connect once per process (the dispatch uids make a second call a no-op: each delivery is queued once)."""
+    visit_registered.connect(_registered, sender=Visit, dispatch_uid="notifications.visit_registered")
+    visit_rescheduled.connect(_rescheduled, sender=Visit, dispatch_uid="notifications.visit_rescheduled")
+    visit_cancelled.connect(_cancelled, sender=Visit, dispatch_uid="notifications.visit_cancelled")
+    visit_arrived.connect(_arrived, sender=Visit, dispatch_uid="notifications.visit_arrived")
