@@ -43,7 +43,7 @@ ALLOWED_HOSTS = [CHECKIN_ROOT_DOMAIN, f".{CHECKIN_ROOT_DOMAIN}", *CHECKIN_EXTRA_
 CHECKIN_INTERNAL_NETWORKS = [
     net.strip() for net in env_str("CHECKIN_INTERNAL_NETWORKS", "127.0.0.0/8,::1/128").split(",") if net.strip()
 ]
-# Links in e-mails, the console and API answers (checkin/public_links.py). Development serves plain HTTP on :8000;
+# Links in e-mails, the console and API answers (tenancy/public_links.py). Development serves plain HTTP on :8000;
 # the production settings default to https and no port (they set these again: DEBUG is only read there later).
 CHECKIN_PUBLIC_SCHEME = scheme_validate(env_str("CHECKIN_PUBLIC_SCHEME", "http"))
 CHECKIN_PUBLIC_PORT = port_validate(env_str("CHECKIN_PUBLIC_PORT", "8000"))

@@ -21,7 +21,7 @@ urlpatterns = [
     path("", today, name="home"),
     path("visits/", include("tenant_apps.visits.urls")),
     path("hosts/", include("tenant_apps.visits.host_urls")),
-    path("users/", include("tenant_apps.visits.staff_urls"), COMPANY_STAFF),
+    path("users/", include("shared_apps.accounts.staff.urls"), COMPANY_STAFF),
     path("settings/", include("tenant_apps.visits.settings_urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("privacy/", include("tenant_apps.privacy.urls")),

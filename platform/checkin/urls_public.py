@@ -15,6 +15,6 @@ urlpatterns = [
     path("console/", include("shared_apps.console.urls")),
     path("api/v1/", include("shared_apps.console.api_urls")),
     path("admin/", admin.site.urls),
-    path("privacy/", include("tenant_apps.privacy.it_urls")),
+    path("privacy/", include("shared_apps.console.privacy_urls")),
     *common,
 ]

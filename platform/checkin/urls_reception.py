@@ -15,8 +15,8 @@ DESK_STAFF = {"roles": (User.Role.DESK,), "manager_roles": (User.Role.DESK,), "n
 
 urlpatterns = [
     path("", desk_home, name="home"),
-    path("desk/kiosks/", include("tenant_apps.kiosk.desk_urls")),
-    path("desk/staff/", include("tenant_apps.visits.staff_urls"), DESK_STAFF),
+    path("desk/kiosks/", include("tenant_apps.desk.kiosk_urls")),
+    path("desk/staff/", include("shared_apps.accounts.staff.urls"), DESK_STAFF),
     path("desk/", include("tenant_apps.desk.urls")),
     path("kiosk/", include("tenant_apps.kiosk.urls")),
     *common,

@@ -6,6 +6,9 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from shared_apps.accounts.models import User
 
 View = Callable[..., HttpResponse]
 
@@ -27,3 +30,8 @@ def staff_required(*roles: str) -> Callable[[View], View]:
         return wrapper
 
     return decorator
+
+
+def access_staff_user(user: User, user_id: int, *, roles: tuple[str, ...]) -> User:
+    """A staff account of this host with one of `roles`: the accounts `user` manages."""
+    return get_object_or_404(User.objects.filter(role__in=roles), pk=user_id)

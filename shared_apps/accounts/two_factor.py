@@ -16,6 +16,7 @@ from django_tenants.utils import get_public_schema_name
 
 from shared_apps.accounts import totp
 from shared_apps.accounts.models import RecoveryCode, TwoFactorDevice, User
+from shared_apps.accounts.two_factor_policy import company_requires_two_factor
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
 
@@ -42,9 +43,7 @@ def two_factor_required(user: User) -> bool:
     """Whether `user`, an account of the current schema, must sign in with a second factor."""
     if _host_type() != Tenant.Type.COMPANY:
         return True
-    from tenant_apps.visits.selectors import company_requires_two_factor  # the company's own settings
-
-    return company_requires_two_factor()
+    return company_requires_two_factor()  # the company's own settings, read through the app that keeps them
 
 
 def device_confirmed(user: User) -> TwoFactorDevice | None:

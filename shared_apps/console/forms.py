@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.text import NameFormField
+from tenant_apps.privacy.forms import PersonSearchForm
 
 T = TypeVar("T")
 
@@ -126,3 +127,9 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PlatformPersonSearchForm(PersonSearchForm):
+    building = forms.ModelChoiceField(
+        label=_("Where"), queryset=Building.objects.all(), required=False, empty_label=_("Every building")
+    )

@@ -3,7 +3,8 @@
 Invitations, console links, provisioning API answers and privacy e-mails are read
 outside any request, so their scheme and port come from settings, never from a
 request: `CHECKIN_PUBLIC_SCHEME` and `CHECKIN_PUBLIC_PORT` (https and no port in
-production, http and :8000 in development).
+production, http and :8000 in development), and their paths from the URLconf of the
+host's tenant type, as settings.TENANT_TYPES names it for the router.
 """
 
 from django.conf import settings
@@ -33,3 +34,8 @@ def public_origin(host: str) -> str:
     scheme, port = settings.CHECKIN_PUBLIC_SCHEME, settings.CHECKIN_PUBLIC_PORT
     default = {"https": "443", "http": "80"}[scheme]
     return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
+def urlconf_of(tenant_type: str) -> str:
+    """The URLconf serving the hosts of `tenant_type`: to build their paths outside their requests."""
+    return str(settings.TENANT_TYPES[tenant_type]["URLCONF"])

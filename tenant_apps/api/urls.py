@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.routers import SimpleRouter
 
+from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.public_links import urlconf_of
 from tenant_apps.api import views
 from tenant_apps.api.api import HostApi, VisitApi, VisitorApi
 from tenant_apps.api.authentication import ApiTokenAuthentication
@@ -16,7 +18,7 @@ router.register("visits", VisitApi, basename="visit")
 router.register("hosts", HostApi, basename="host")
 
 schema = SpectacularAPIView.as_view(
-    urlconf="checkin.urls_company",
+    urlconf=urlconf_of(Tenant.Type.COMPANY),
     authentication_classes=[ApiTokenAuthentication, SessionAuthentication],
     permission_classes=[IsCompanyStaff],
 )

@@ -46,7 +46,7 @@ def _queue(visit: Visit, kind: str) -> Delivery:
 
 
 def delivery_enqueue(*, delivery: Delivery) -> bool:
-    """Hand the delivery to the broker, waiting on it a second at most (checkin/broker.py). When it cannot
+    """Hand the delivery to the broker, waiting on it a second at most (operations/broker.py). When it cannot
     take it, the row stays pending without `enqueued_at`, and the outbox sweep hands it over later."""
     from tenant_apps.notifications.tasks import deliver  # the task module imports this one
 

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shared_apps.tenancy.models import Building
 from tenant_apps.privacy.retention import retention_bounds
 from tenant_apps.visits.models import Visitor
 
@@ -48,9 +47,3 @@ class PersonCorrectionForm(forms.ModelForm):
     class Meta:
         model = Visitor
         fields = ["first_name", "last_name", "email", "phone", "company_name", "language"]
-
-
-class PlatformPersonSearchForm(PersonSearchForm):
-    building = forms.ModelChoiceField(
-        label=_("Where"), queryset=Building.objects.all(), required=False, empty_label=_("Every building")
-    )

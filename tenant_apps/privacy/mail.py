@@ -8,6 +8,8 @@ from django.utils import translation
 
 from shared_apps.accounts.models import User
 from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.public_links import urlconf_of
 from shared_apps.tenancy.services import tenant_url
 
 
@@ -17,7 +19,7 @@ def company_admins() -> list[User]:
 
 def portal_link(view_name: str, *args: object) -> str:
     """An absolute link to a page of this company's portal, for e-mails."""
-    path = reverse(view_name, args=args, urlconf="checkin.urls_company")
+    path = reverse(view_name, args=args, urlconf=urlconf_of(Tenant.Type.COMPANY))
     return tenant_url(tenant_connection().tenant) + path
 
 

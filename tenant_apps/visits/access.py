@@ -88,8 +88,3 @@ def access_visitor(user: User, visitor_id: int, *, edit: bool = False) -> Visito
     if visitor is None:
         raise Http404
     return visitor
-
-
-def access_staff_user(user: User, user_id: int, *, roles: tuple[str, ...]) -> User:
-    """A staff account of this host with one of `roles`: the accounts `user` manages."""
-    return get_object_or_404(User.objects.filter(role__in=roles), pk=user_id)

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.accounts.languages import LANGUAGE_CHOICES
 from shared_apps.operations.encryption import EncryptedTextField
 from shared_apps.tenancy.text import NameField
 
-LANGUAGE_CHOICES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English"), ("de", "Deutsch")]
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed on a kiosk
 CODE_LENGTH = 8
 

@@ -2,6 +2,7 @@
 
 Settings, URLconfs and the Celery app may import the apps; an app that imported them back would tie
 itself to one deployment and close a cycle (tasks use `celery.shared_task`, settings name the rest).
+Nor does an app name one of the project's modules in a string (a URLconf comes from settings).
 """
 
 import ast
@@ -10,9 +11,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _is_project_module(name: str) -> bool:
+    path = ROOT / "platform" / name.replace(".", "/")
+    return name.split(".")[0] == "checkin" and (path.with_suffix(".py").exists() or path.is_dir())
+
+
 def _imports_of_checkin(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _is_project_module(node.value):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}")
+            continue
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

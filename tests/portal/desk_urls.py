@@ -10,5 +10,5 @@ DESK_STAFF: dict[str, Any] = {"roles": ("desk",), "manager_roles": ("desk",), "n
 
 urlpatterns = [
     *[p for p in company if isinstance(p, URLPattern | URLResolver) and str(p.pattern) != "users/"],
-    path("users/", include("tenant_apps.visits.staff_urls"), DESK_STAFF),
+    path("users/", include("shared_apps.accounts.staff.urls"), DESK_STAFF),
 ]

@@ -9,7 +9,7 @@ from django.urls import set_urlconf
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
-from tenant_apps.visits import staff_views
+from shared_apps.accounts.staff import views as staff_views
 from tests.portal.desk_urls import DESK_STAFF as DESK
 
 

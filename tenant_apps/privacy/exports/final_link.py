@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.public_links import urlconf_of
 from shared_apps.tenancy.services import tenant_url
 
 _SALT = "checkin.final-export"
@@ -22,7 +23,7 @@ def final_export_url(*, export_id: int) -> str:
     """An absolute link on the root host to the current company's final export."""
     token = signing.dumps({"schema": tenant_connection().schema_name, "export": export_id}, salt=_SALT)
     public = Tenant.objects.get(schema_name="public")
-    return tenant_url(public) + reverse("privacy_it:final_export", args=[token], urlconf="checkin.urls_public")
+    return tenant_url(public) + reverse("privacy_it:final_export", args=[token], urlconf=urlconf_of(Tenant.Type.PUBLIC))
 
 
 def final_export_from_token(token: str) -> tuple[Tenant, int]:

@@ -8,9 +8,9 @@ from django_tenants.utils import tenant_context
 from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
+from shared_apps.console.forms import PlatformPersonSearchForm
 from tenant_apps.privacy.exports.final_link import final_export_from_token
 from tenant_apps.privacy.exports.lifecycle import export_download_name, export_storage
-from tenant_apps.privacy.forms import PlatformPersonSearchForm
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.platform_search import persons_find_across
 
@@ -25,7 +25,7 @@ def platform_people(request: HttpRequest) -> HttpResponse:
             query=form.cleaned_data["query"], building=form.cleaned_data["building"],
             actor=f"it:{request.user.email}", request=request,  # type: ignore[union-attr]
         )  # fmt: skip
-    return render(request, "privacy/platform_people.html", {"form": form, "found": found})
+    return render(request, "console/platform_people.html", {"form": form, "found": found})
 
 
 def final_export_file(request: HttpRequest, token: str) -> HttpResponse:

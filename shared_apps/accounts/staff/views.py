@@ -12,13 +12,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.access import access_staff_user, staff_required
 from shared_apps.accounts.invitations import user_invite
 from shared_apps.accounts.models import User
+from shared_apps.accounts.staff.forms import InviteForm, RoleForm
+from shared_apps.accounts.staff.services import StaffAccountError, user_set_active, user_set_role
 from shared_apps.audit.services import audit_record
-from tenant_apps.visits.access import access_staff_user
-from tenant_apps.visits.forms import InviteForm, RoleForm
-from tenant_apps.visits.staff_accounts import StaffAccountError, user_set_active, user_set_role
 
 Roles = tuple[str, ...]
 
@@ -39,7 +38,7 @@ def user_list(request: HttpRequest, *, roles: Roles, manager_roles: Roles, nav_t
         forms = {user.pk: RoleForm(initial={"role": user.role}, roles=roles, prefix=f"u{user.pk}") for user in users}
         rows = [(user, forms[user.pk]) for user in users]
         return render(
-            request, "visits/staff/list.html", _context(nav_template, rows=rows, can_pick_role=len(roles) > 1)
+            request, "accounts/staff/list.html", _context(nav_template, rows=rows, can_pick_role=len(roles) > 1)
         )
 
     return _as_manager(request, manager_roles, view)
@@ -62,7 +61,7 @@ def user_invite_view(request: HttpRequest, *, roles: Roles, manager_roles: Roles
                          object_ids={"user": [user.pk]}, details={"role": user.role})  # fmt: skip
             messages.success(request, _("The invitation is sent. The link works for three days."))
             return redirect("staff:list")
-        return render(request, "visits/staff/invite.html", _context(nav_template, form=form))
+        return render(request, "accounts/staff/invite.html", _context(nav_template, form=form))
 
     return _as_manager(request, manager_roles, view)
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenant_apps.privacy.it_views import final_export_file, platform_people
+from shared_apps.console.views.privacy import final_export_file, platform_people
 
 app_name = "privacy_it"
 urlpatterns = [

@@ -50,7 +50,7 @@ def kiosk_list(request: HttpRequest) -> HttpResponse:
         return redirect("kiosk_desk:list")
     return render(
         request,
-        "kiosk/desk_kiosks.html",
+        "desk/kiosks.html",
         {
             "building": building,
             "form": form,

@@ -1,10 +1,10 @@
-"""Mount with the kwargs the views need, e.g. `path("users/", include("tenant_apps.visits.staff_urls"),
+"""Mount with the kwargs the views need, e.g. `path("users/", include("shared_apps.accounts.staff.urls"),
 {"roles": (...), "manager_roles": (...), "nav_template": "..."})`.
 """
 
 from django.urls import path
 
-from tenant_apps.visits import staff_views
+from shared_apps.accounts.staff import views as staff_views
 
 app_name = "staff"
 
