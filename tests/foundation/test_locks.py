@@ -124,7 +124,7 @@ def test_the_holder_s_own_locks_of_the_same_pair_go_through_and_others_wait(othe
             assert again
         with transaction.atomic():
             assert transaction_lock(LockKey.DESK_VIEWS, 7, wait=False)
-        (free,) = other.execute("SELECT pg_try_advisory_lock(%s, %s)", [LockKey.DESK_VIEWS, 7]).fetchone()  # type: ignore[misc]
+        (free,) = other.execute("SELECT pg_try_advisory_lock(%s, %s)", [LockKey.DESK_VIEWS, 7]).fetchone()
         assert not free
     assert nobody_holds(LockKey.DESK_VIEWS, 7)
 
