@@ -13,9 +13,9 @@ from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building
+from tenant_apps.desk.access import access_desk_kiosk
 from tenant_apps.kiosk.device import reception_of
 from tenant_apps.kiosk.forms import PairingCodeForm
-from tenant_apps.kiosk.models import Kiosk
 from tenant_apps.kiosk.selectors import kiosk_settings, kiosks_of_building, pairing_codes_pending
 from tenant_apps.kiosk.services import kiosk_revoke, pairing_code_create
 from tenant_apps.visits.services import desk_actor
@@ -26,14 +26,6 @@ def _building(request: HttpRequest) -> Building:
     if building is None:
         raise Http404
     return building
-
-
-def access_kiosk(*, kiosk_id: int) -> Kiosk:
-    """A kiosk of this building (the reception schema holds no other), else 404."""
-    kiosk = Kiosk.objects.filter(pk=kiosk_id).first()
-    if kiosk is None:
-        raise Http404
-    return kiosk
 
 
 @never_cache
@@ -64,7 +56,7 @@ def kiosk_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_required(User.Role.DESK)
 def kiosk_revoke_view(request: HttpRequest, kiosk_id: int) -> HttpResponse:
-    kiosk = access_kiosk(kiosk_id=kiosk_id)
+    kiosk = access_desk_kiosk(kiosk_id=kiosk_id)
     kiosk_revoke(kiosk=kiosk, user=cast(User, request.user), building=_building(request))
     messages.success(
         request, _("The kiosk “%(name)s” is revoked. It shows the pairing screen from now on.") % {"name": kiosk.name}

@@ -1,17 +1,13 @@
-"""The IT console's search for one person across companies."""
+"""The IT console's privacy pages: the search for one person across companies, a removed company's final export."""
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
-from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
-from shared_apps.audit.services import audit_record
 from shared_apps.console.forms import PlatformPersonSearchForm
-from tenant_apps.privacy.exports.final_link import final_export_from_token
-from tenant_apps.privacy.exports.lifecycle import export_download_name, export_storage
-from tenant_apps.privacy.models import Export
+from tenant_apps.privacy.exports.final_link import final_export_open
 from tenant_apps.privacy.platform_search import persons_find_across
 
 
@@ -28,17 +24,9 @@ def platform_people(request: HttpRequest) -> HttpResponse:
     return render(request, "console/platform_people.html", {"form": form, "found": found})
 
 
-def final_export_file(request: HttpRequest, token: str) -> HttpResponse:
+def final_export_file(request: HttpRequest, token: str) -> FileResponse:
     """A removed company's final export, for whoever holds the signed link its admins were e-mailed; audited."""
-    company, export_id = final_export_from_token(token)
-    with tenant_context(company):
-        export = Export.objects.filter(pk=export_id, kind=Export.Kind.FINAL, status=Export.Status.READY).first()
-        if export is None or not export.storage_name:
-            raise Http404
-        audit_record(actor="link:final-export", action="export.download", request=request,
-                     object_ids={"export": [export.pk]})  # fmt: skip
-        response = FileResponse(
-            export_storage().open(export.storage_name, "rb"), as_attachment=True, filename=export_download_name(export)
-        )
+    file, name = final_export_open(token=token, request=request)
+    response = FileResponse(file, as_attachment=True, filename=name)
     response["Cache-Control"] = "no-store"
-    return response  # type: ignore[return-value]
+    return response

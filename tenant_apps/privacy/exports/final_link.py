@@ -8,13 +8,18 @@ nothing else. Every download is audited.
 
 from django.conf import settings
 from django.core import signing
-from django.http import Http404
+from django.core.files import File
+from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django_tenants.utils import tenant_context
 
+from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
 from shared_apps.tenancy.public_links import urlconf_of
 from shared_apps.tenancy.services import tenant_url
+from tenant_apps.privacy.exports.lifecycle import export_download_name, export_storage
+from tenant_apps.privacy.models import Export
 
 _SALT = "checkin.final-export"
 
@@ -37,3 +42,15 @@ def final_export_from_token(token: str) -> tuple[Tenant, int]:
     if company is None:
         raise Http404
     return company, int(data["export"])
+
+
+def final_export_open(*, token: str, request: HttpRequest) -> tuple[File, str]:
+    """The file a link names and the name to save it under; 404 unless it is a ready final export. Audited."""
+    company, export_id = final_export_from_token(token)
+    with tenant_context(company):
+        export = Export.objects.filter(pk=export_id, kind=Export.Kind.FINAL, status=Export.Status.READY).first()
+        if export is None or not export.storage_name:
+            raise Http404
+        audit_record(actor="link:final-export", action="export.download", request=request,
+                     object_ids={"export": [export.pk]})  # fmt: skip
+        return export_storage().open(export.storage_name, "rb"), export_download_name(export)
