@@ -7,6 +7,8 @@ so this one names what is allowed instead (pyproject.toml, `[tool.importlinter]`
 
 from __future__ import annotations
 
+from typing import Any
+
 from grimp import ImportGraph
 from importlinter import Contract, ContractCheck, fields, output
 from importlinter.application import contract_utils
@@ -27,16 +29,19 @@ class PublicModulesContract(Contract):
     public = fields.ListField(subfield=fields.StringField())
     ignore_imports = fields.SetField(subfield=fields.ImportExpressionField(), required=False)
 
+    def _option(self, name: str) -> Any:
+        """An option as parsed by its field (importlinter's Contract sets them on the instance when it is made)."""
+        return vars(self)[name]
+
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
         removal = contract_utils.remove_ignored_imports_and_report(
             graph=graph,
-            ignore_imports=self.ignore_imports,  # type: ignore[arg-type]
+            ignore_imports=self._option("ignore_imports"),
             unmatched_alerting=contract_utils.AlertLevel.ERROR,
         )
-        # The fields hold the parsed options once the contract is made (importlinter's Contract._populate_fields).
-        importer_packages: list[Module] = self.importers  # type: ignore[assignment]
-        packages: list[Module] = self.packages  # type: ignore[assignment]
-        public_names: list[str] = self.public  # type: ignore[assignment]
+        importer_packages: list[Module] = self._option("importers")
+        packages: list[Module] = self._option("packages")
+        public_names: list[str] = self._option("public")
         illegal: list[tuple[str, str, list[int]]] = []
         for importer_package in importer_packages:
             importers = {importer_package.name} | graph.find_descendants(importer_package.name)
@@ -58,7 +63,7 @@ class PublicModulesContract(Contract):
         )
 
     def render_broken_contract(self, check: ContractCheck) -> None:
-        public_names: list[str] = self.public  # type: ignore[assignment]
+        public_names: list[str] = self._option("public")
         public = ", ".join(public_names)
         for importer, imported, lines in check.metadata["illegal"]:
             where = ", ".join(f"l.{line}" for line in lines)
