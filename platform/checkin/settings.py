@@ -94,6 +94,9 @@ _EVERY_SCHEMA = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "shared_apps.accounts",
+    # API tokens live in the schema they open: IT's in public, a company's in its own; in a reception schema
+    # the (empty) table keeps a lookup from falling through to public's.
+    "shared_apps.api_tokens",
 ]
 TENANT_TYPES = {
     "public": {
@@ -176,6 +179,8 @@ MIDDLEWARE = [
     "shared_apps.accounts.session_timeout.SessionTimeoutMiddleware",
     "shared_apps.accounts.two_factor_gate.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # `Deprecation: true` on answers to the old `Authorization: Token <key>` header (shared_apps/api_tokens).
+    "shared_apps.api_tokens.authentication.DeprecatedHeaderMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -397,7 +402,8 @@ CHECKIN_DELIVERY_TIMEOUT_SECONDS = env_int("CHECKIN_DELIVERY_TIMEOUT_SECONDS", 3
 SPECTACULAR_SETTINGS = {
     "TITLE": "Check-in company API",
     "DESCRIPTION": "A company's visitors, visits and hosts, on the company's own host. "
-    "Authenticate with `Authorization: Bearer <token>` (tokens are made by company admins at /api/v1/tokens/).",
+    "Authenticate with `Authorization: Bearer <token>` (tokens are made by company admins at /api/v1/tokens/). "
+    "`Authorization: Token <token>` is deprecated: it still works, and answers to it carry `Deprecation: true`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Request bodies get their own components, so they say what a write needs (no read-only fields,

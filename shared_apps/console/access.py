@@ -3,7 +3,7 @@
 from django.http import Http404
 
 from shared_apps.accounts.models import User
-from shared_apps.console.models import ApiToken, SupportGrant
+from shared_apps.console.models import SupportGrant
 from shared_apps.console.selectors import support_grant_active
 from shared_apps.tenancy.desk_staff import desk_account
 from shared_apps.tenancy.models import Building, Tenant
@@ -34,13 +34,6 @@ def access_company(*, slug: str) -> Tenant:
     if company is None:
         raise Http404
     return company
-
-
-def access_api_token(*, token_id: int) -> ApiToken:
-    token = ApiToken.objects.filter(pk=token_id).first()
-    if token is None:
-        raise Http404
-    return token
 
 
 def access_support_grant(*, user: User, grant_id: int) -> SupportGrant:

@@ -4,7 +4,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import SessionAuthentication
 
-from shared_apps.console.api.authentication import ApiTokenAuthentication, IsPlatformITUser
+from shared_apps.api_tokens.authentication import ApiTokenAuthentication
+from shared_apps.console.api.permissions import IsPlatformITUser
 from shared_apps.console.api.views import (
     BuildingDetailView,
     BuildingListView,
@@ -29,7 +30,10 @@ urlpatterns = [
             custom_settings={
                 "TITLE": "Check-in provisioning API",
                 "DESCRIPTION": (
-                    "Buildings, their desk staff and companies, for the platform's IT automation on the root host."
+                    "Buildings, their desk staff and companies, for the platform's IT automation on the root host. "
+                    "Authenticate with `Authorization: Bearer <token>` (tokens are made by IT at /console/tokens/). "
+                    "`Authorization: Token <token>` is deprecated: it still works, and answers to it carry "
+                    "`Deprecation: true`."
                 ),
             },
             authentication_classes=[ApiTokenAuthentication, SessionAuthentication],

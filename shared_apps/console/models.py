@@ -1,4 +1,4 @@
-"""What the IT console keeps in the public schema: API tokens and support grants."""
+"""What the IT console keeps in the public schema: support grants (IT tokens: shared_apps/api_tokens)."""
 
 import datetime
 
@@ -8,24 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.tenancy.models import Tenant
-
-
-class ApiToken(models.Model):
-    """A credential for IT automation. Only a SHA-256 of the secret is stored; the secret is shown once."""
-
-    name = models.CharField(_("name"), max_length=120)
-    prefix = models.CharField(max_length=12, db_index=True)  # shown in lists and the audit log to tell tokens apart
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
 
 
 class SupportGrant(models.Model):

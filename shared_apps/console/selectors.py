@@ -11,7 +11,7 @@ from django_tenants.utils import quote_schema_name
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
-from shared_apps.console.models import ApiToken, SupportGrant
+from shared_apps.console.models import SupportGrant
 from shared_apps.tenancy.db_roles import owner_privileges
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.spare_schemas import spares_ready
@@ -76,10 +76,6 @@ def building_documents_current(*, building: Building) -> list[BuildingDocument]:
 
 def building_document_history(*, building: Building) -> QuerySet[BuildingDocument]:
     return building.documents.filter(company=None).order_by("kind", "language", "-created_at")
-
-
-def api_tokens() -> QuerySet[ApiToken]:
-    return ApiToken.objects.select_related("created_by")
 
 
 def support_grant_active(*, user: User, grant_id: int) -> SupportGrant | None:

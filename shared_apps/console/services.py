@@ -1,8 +1,6 @@
 """Writes of the IT console: API tokens and support grants. Each one is audited."""
 
 import datetime
-import hashlib
-import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -14,12 +12,13 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from shared_apps.accounts.models import User
+from shared_apps.api_tokens import services as api_tokens
+from shared_apps.api_tokens.models import ApiToken
 from shared_apps.audit.services import audit_record
-from shared_apps.console.models import ApiToken, SupportGrant
+from shared_apps.console.models import SupportGrant
 from shared_apps.tenancy.models import Tenant
 
 SUPPORT_GRANT_MINUTES = 30
-TOKEN_PREFIX_LENGTH = 8
 
 
 def it_actor(user: User) -> str:
@@ -49,20 +48,13 @@ def it_account_create(*, email: str, full_name: str, password: str, actor: str) 
     return user
 
 
-def token_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 @transaction.atomic
 def api_token_create(*, user: User, name: str, request: HttpRequest | None = None) -> tuple[ApiToken, str]:
-    """Create a token for IT automation and return it with its secret, which is stored only as a hash."""
+    """Create a token in `public` for IT automation and return it with its secret, which is stored only as a hash."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name that says what uses it.")})
-    secret = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        name=name[:120], prefix=secret[:TOKEN_PREFIX_LENGTH], key_hash=token_hash(secret), created_by=user
-    )
+    token, secret = api_tokens.api_token_create(name=name[:120], created_by=user)
     audit_record(actor=it_actor(user), action="api_token.create", tenant_schema="", request=request,
                  object_ids={"api_token": [token.pk]})  # fmt: skip
     return token, secret
@@ -71,9 +63,7 @@ def api_token_create(*, user: User, name: str, request: HttpRequest | None = Non
 @transaction.atomic
 def api_token_revoke(*, user: User, token: ApiToken, request: HttpRequest | None = None) -> ApiToken:
     """Revoke a token at once; it is kept, revoked, so the audit log keeps pointing at it."""
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    if api_tokens.api_token_revoke(token=token):
         audit_record(actor=it_actor(user), action="api_token.revoke", tenant_schema="", request=request,
                      object_ids={"api_token": [token.pk]})  # fmt: skip
     return token

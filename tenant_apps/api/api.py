@@ -17,9 +17,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from shared_apps.accounts.models import User
+from shared_apps.api_tokens.authentication import ApiTokenAuthentication
 from shared_apps.operations.api_input import CONFLICT
-from tenant_apps.api.authentication import ApiTokenAuthentication, actor_label
-from tenant_apps.api.permissions import IsCompanyStaff
+from tenant_apps.api.permissions import IsCompanyStaff, actor_label
 from tenant_apps.api.selectors import visits_filtered
 from tenant_apps.api.serializers import (
     HostSerializer,

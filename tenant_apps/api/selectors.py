@@ -2,10 +2,9 @@
 
 import datetime as dt
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from tenant_apps.api.models import ApiToken
 from tenant_apps.visits.models import Visit
 
 
@@ -27,8 +26,3 @@ def visits_filtered(
     if host:
         visits = visits.filter(host_id=host)
     return visits
-
-
-def api_tokens() -> QuerySet[ApiToken]:
-    """The company's API tokens, active ones first."""
-    return ApiToken.objects.select_related("created_by").order_by(F("revoked_at").asc(nulls_first=True), "-created_at")

@@ -1,26 +1,20 @@
-"""Writes of the company API: its tokens, and the visitor and visit details the API may change.
+"""Writes of the company API: its tokens (made in the company's schema by shared_apps/api_tokens), audited.
 
 State changes of visits are not here: the API calls tenant_apps/visits/services.py.
 """
 
-import datetime as dt
-
 from django.db import transaction
-from django.utils import timezone
 
 from shared_apps.accounts.models import User
+from shared_apps.api_tokens import services as api_tokens
+from shared_apps.api_tokens.models import ApiToken
 from shared_apps.audit.services import audit_record
-from tenant_apps.api.models import ApiToken
-from tenant_apps.api.tokens import PREFIX_LENGTH, api_key_hash, api_key_new
 
 
 @transaction.atomic
 def api_token_create(*, name: str, created_by: User) -> tuple[ApiToken, str]:
     """Make a token for an integration. The key is returned once; only its hash is kept."""
-    key = api_key_new()
-    token = ApiToken.objects.create(
-        name=name, prefix=key[:PREFIX_LENGTH], key_hash=api_key_hash(key), created_by=created_by
-    )
+    token, key = api_tokens.api_token_create(name=name, created_by=created_by)
     audit_record(actor=created_by.email, action="api.token_created", object_ids={"api_token": [token.pk]})
     return token, key
 
@@ -28,15 +22,6 @@ def api_token_create(*, name: str, created_by: User) -> tuple[ApiToken, str]:
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     """Revoke a token for good; requests with its key are refused from now on."""
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    if api_tokens.api_token_revoke(token=token):
         audit_record(actor=actor.email, action="api.token_revoked", object_ids={"api_token": [token.pk]})
     return token
-
-
-def api_token_touch(*, token: ApiToken) -> None:
-    """Record that the token was used, at most once a minute so busy integrations do not write on every call."""
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -3,11 +3,11 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.routers import SimpleRouter
 
+from shared_apps.api_tokens.authentication import ApiTokenAuthentication
 from shared_apps.tenancy.models import Tenant
 from shared_apps.tenancy.public_links import urlconf_of
 from tenant_apps.api import views
 from tenant_apps.api.api import HostApi, VisitApi, VisitorApi
-from tenant_apps.api.authentication import ApiTokenAuthentication
 from tenant_apps.api.permissions import IsCompanyStaff
 
 app_name = "api"

@@ -1,7 +1,7 @@
 """The admins' API token page and the API documentation page."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,10 +10,10 @@ from rest_framework.authentication import SessionAuthentication
 
 from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
+from shared_apps.api_tokens.access import access_api_token
+from shared_apps.api_tokens.selectors import api_tokens
 from tenant_apps.api.forms import ApiTokenForm
-from tenant_apps.api.models import ApiToken
 from tenant_apps.api.permissions import IsCompanyStaff
-from tenant_apps.api.selectors import api_tokens
 from tenant_apps.api.services import api_token_create, api_token_revoke
 
 
@@ -33,18 +33,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return _tokens_page(request, ApiTokenForm())
 
 
-def access_api_token(token_id: int) -> ApiToken:
-    """The token of this company's schema with that id, or 404."""
-    token = ApiToken.objects.filter(pk=token_id).first()
-    if token is None:
-        raise Http404
-    return token
-
-
 @staff_required(User.Role.ADMIN)
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = api_token_revoke(token=access_api_token(token_id), actor=request.user)  # type: ignore[arg-type]
+    token = api_token_revoke(token=access_api_token(token_id=token_id), actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("api:tokens")
 

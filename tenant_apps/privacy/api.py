@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.accounts.models import User
+from shared_apps.api_tokens.authentication import ApiTokenAuthentication
 from shared_apps.operations.api_input import CONFLICT, JsonTypes
-from tenant_apps.api.authentication import ApiTokenAuthentication
 from tenant_apps.privacy.retention import PurgeForecast, purge_forecast, retention_bounds, retention_update
 from tenant_apps.visits.selectors import company_settings
 

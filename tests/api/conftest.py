@@ -7,8 +7,8 @@ from django_tenants.utils import tenant_context
 
 from checkin.celery import app
 from shared_apps.accounts.models import User
+from shared_apps.api_tokens.models import ApiToken
 from shared_apps.tenancy.models import Tenant
-from tenant_apps.api.models import ApiToken
 from tenant_apps.api.services import api_token_create
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.services import Actor, visit_register

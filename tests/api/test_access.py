@@ -3,7 +3,7 @@
 import pytest
 from django_tenants.utils import tenant_context
 
-from tenant_apps.api.models import ApiToken
+from shared_apps.api_tokens.models import ApiToken
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tests.api.endpoints import ENDPOINTS, Endpoint
 

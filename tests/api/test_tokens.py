@@ -4,9 +4,9 @@ import re
 
 from django_tenants.utils import tenant_context
 
+from shared_apps.api_tokens.keys import api_key_hash
+from shared_apps.api_tokens.models import ApiToken
 from shared_apps.audit.models import AuditEntry
-from tenant_apps.api.models import ApiToken
-from tenant_apps.api.tokens import api_key_hash
 from tests.conftest import HostClient
 
 

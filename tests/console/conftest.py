@@ -1,7 +1,7 @@
 import pytest
 
 from shared_apps.accounts.models import User
-from shared_apps.console.models import ApiToken
+from shared_apps.api_tokens.models import ApiToken
 from shared_apps.console.services import api_token_create
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from shared_apps.database.locks import LockKey, nobody_holds, session_lock, transaction_lock
 from tests.committed import outside_the_test_transaction
@@ -104,3 +104,35 @@ def test_a_transaction_lock_outside_a_transaction_is_refused_and_inside_one_goes
         return held_inside and not _other_holds(other, LockKey.SPARE_SCHEMA, "_spare_company_x")
 
     assert outside_the_test_transaction(outside_any_transaction)
+
+
+def test_a_session_lock_outlives_the_transactions_of_its_block(other):
+    # Behind PgBouncer in transaction mode a session-level lock would be gone after the statement that took it.
+    with session_lock(LockKey.PURGE, "acme") as acquired:
+        assert acquired
+        for _ in range(3):
+            with transaction.atomic():
+                connection.cursor().execute("SELECT 1")
+        assert _other_holds(other, LockKey.PURGE, "acme")
+    assert not _other_holds(other, LockKey.PURGE, "acme")
+
+
+def test_the_holder_s_own_locks_of_the_same_pair_go_through_and_others_wait(other):
+    with session_lock(LockKey.DESK_VIEWS, 7, wait_seconds=None):
+        assert not nobody_holds(LockKey.DESK_VIEWS, 7)  # held, by this thread
+        with session_lock(LockKey.DESK_VIEWS, 7) as again:
+            assert again
+        with transaction.atomic():
+            assert transaction_lock(LockKey.DESK_VIEWS, 7, wait=False)
+        (free,) = other.execute("SELECT pg_try_advisory_lock(%s, %s)", [LockKey.DESK_VIEWS, 7]).fetchone()
+        assert not free
+    assert nobody_holds(LockKey.DESK_VIEWS, 7)
+
+
+def test_a_killed_holder_holds_nothing(other):
+    holder = psycopg.connect(current_test_database_url(), autocommit=True)
+    holder.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", [LockKey.EXPORT, "acme:9"])
+    assert not nobody_holds(LockKey.EXPORT, "acme:9")
+    other.execute("SELECT pg_terminate_backend(%s)", [holder.info.backend_pid])
+    with session_lock(LockKey.EXPORT, "acme:9", wait_seconds=5) as acquired:
+        assert acquired

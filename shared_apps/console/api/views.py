@@ -11,9 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.api_tokens.authentication import ApiTokenAuthentication
 from shared_apps.console.access import access_building, access_company, access_desk_account
-from shared_apps.console.api.authentication import ApiTokenAuthentication, IsPlatformIT, api_actor, http_request
 from shared_apps.console.api.idempotent import existing_building, existing_company
+from shared_apps.console.api.permissions import IsPlatformIT, api_actor, http_request
 from shared_apps.console.api.serializers import (
     BUILDING_SETTINGS,
     BuildingCreateSerializer,

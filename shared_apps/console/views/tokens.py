@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
-from shared_apps.console.access import access_api_token
+from shared_apps.api_tokens.access import access_api_token
+from shared_apps.api_tokens.selectors import api_tokens
 from shared_apps.console.forms import ApiTokenForm, run_service
-from shared_apps.console.selectors import api_tokens
 from shared_apps.console.services import api_token_create, api_token_revoke
 
 it_required = staff_required(User.Role.IT)

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 KEY_PREFIX = "ck_"
-PREFIX_LENGTH = 10  # "ck_" and 7 characters, shown in the token list to tell keys apart
+PREFIX_LENGTH = 10  # "ck_" and 7 characters, shown in the token lists to tell keys apart
 
 
 def api_key_new() -> str:
@@ -12,5 +12,7 @@ def api_key_new() -> str:
 
 
 def api_key_hash(key: str) -> str:
-    """A fast hash is enough: the key is random and long, so there is nothing to guess from it."""
+    """A fast hash is enough: the key is random and long, so there is nothing to guess from it.
+
+    Keys made before the two token tables became one (IT secrets without `ck_`) hash the same way."""
     return hashlib.sha256(key.encode()).hexdigest()

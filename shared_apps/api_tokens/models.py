@@ -1,4 +1,5 @@
-"""API tokens of a company's integrations. Only a hash of the key is stored; the key is shown once."""
+"""API tokens. The app is installed in every schema: a token in `public` is an IT token (provisioning API),
+one in a company's schema that company's integration token. Only a hash of the key is stored."""
 
 from django.conf import settings
 from django.db import models
@@ -6,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
-    """A bearer key for one integration, made and revoked by a company admin; it acts as its creator."""
+    """A bearer key made and revoked by an IT user or a company admin; it acts as its creator."""
 
-    name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(_("key starts with"), max_length=12)
-    key_hash = models.CharField(max_length=64, unique=True)  # sha256 hex of a 256-bit random key
+    name = models.CharField(_("name"), max_length=120)
+    prefix = models.CharField(_("key starts with"), max_length=12, db_index=True)  # tells keys apart in lists
+    key_hash = models.CharField(max_length=64, unique=True)  # sha256 hex of the key (keys.py)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -22,7 +23,7 @@ class ApiToken(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.prefix}…)"
 
     @property
     def is_active(self) -> bool:
