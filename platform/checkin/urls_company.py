@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from checkin.urls_common import urlpatterns as common
 from shared_apps.accounts.models import User
-from shared_apps.audit.views import company_audit
+from tenant_apps.visits.audit_views import company_audit
 from tenant_apps.visits.views import today
 
 handler400 = "shared_apps.operations.errors.bad_request"

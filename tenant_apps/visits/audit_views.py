@@ -1,4 +1,8 @@
-"""A company admin's view of the audit log: the entries about their own company, and nothing else."""
+"""A company admin's view of the audit log: the entries about their own company, and nothing else.
+
+A page of the company portal (linked from its settings), drawn with the audit app's templates; it lives here, not
+in the audit app, because the guard is the accounts app's and accounts records into audit (layers: README.md).
+"""
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
