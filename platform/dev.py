@@ -2,7 +2,7 @@
 """The two commands of the README, for a machine with nothing but Python 3.11+.
 
     python3 platform/dev.py run     # install, migrate, load the demo, serve it
-    python3 platform/dev.py test    # install, then ruff, mypy and the whole pytest suite
+    python3 platform/dev.py test    # install, then ruff, mypy, lint-imports and the whole pytest suite
 
 Both create `.venv` and install the project into it when needed, and use
 DATABASE_URL when set, else an embedded PostgreSQL under `.data/`.
@@ -115,6 +115,7 @@ def test(env: dict[str, str], pytest_args: list[str]) -> int:
         [str(bin_dir / "ruff"), "check", "."],
         [str(bin_dir / "ruff"), "format", "--check", "."],
         [str(bin_dir / "mypy")],
+        [str(bin_dir / "lint-imports")],  # the layers of README.md's "Architecture" (contracts in pyproject.toml)
         [str(bin_dir / "pytest"), *pytest_args],
     ]
     for step in steps:

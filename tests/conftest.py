@@ -20,11 +20,12 @@ from checkin.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
 from shared_apps.accounts.two_factor import device_set
-from shared_apps.tenancy import db_roles
-from shared_apps.tenancy.brief_memory import brief_memories_forget, generations_read
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database import db_roles
+from shared_apps.database.brief_memory import brief_memories_forget, generations_read
+from shared_apps.database.connection import tenant_connection
+from shared_apps.provisioning.buildings import building_create
+from shared_apps.provisioning.companies import company_create
 from shared_apps.tenancy.models import Building, Domain, Tenant
-from shared_apps.tenancy.services import building_create, company_create
 from tests.deploy.processes import current_test_database_url
 from tests.two_factor import code_for
 

@@ -17,8 +17,11 @@ from django_tenants.utils import schema_context, tenant_context
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
 from shared_apps.accounts.two_factor import device_set
+from shared_apps.provisioning.buildings import building_create
+from shared_apps.provisioning.companies import company_create
+from shared_apps.provisioning.tenant_schemas import platform_ensure
+from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Building, Tenant
-from shared_apps.tenancy.services import building_create, company_create, platform_ensure, tenant_url
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.selectors import visits_on_day
 

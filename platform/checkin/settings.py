@@ -59,7 +59,7 @@ DATABASES = {
     "default": {
         **_database,
         # django-tenants' backend, with the schema's role and search_path set per transaction.
-        "ENGINE": "shared_apps.tenancy.db_backend",
+        "ENGINE": "shared_apps.database.db_backend",
         # Server-side cursors cannot carry that per-transaction preamble (nor survive PgBouncer's transaction mode).
         "DISABLE_SERVER_SIDE_CURSORS": True,
         # A connection broken by a database restart is replaced at the next request instead of failing it.
@@ -75,7 +75,7 @@ DATABASES = {
     }
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
-# Per-schema PostgreSQL roles (shared_apps/tenancy/db_roles.py): names start with this prefix (default: the
+# Per-schema PostgreSQL roles (shared_apps/database/db_roles.py): names start with this prefix (default: the
 # database name); migrations and provisioning run as the owner role (default: the login of DATABASE_URL).
 CHECKIN_DB_ROLE_PREFIX = env_str("CHECKIN_DB_ROLE_PREFIX")
 CHECKIN_DB_OWNER_ROLE = env_str("CHECKIN_DB_OWNER_ROLE")
@@ -103,6 +103,7 @@ TENANT_TYPES = {
         "APPS": [
             "django_tenants",
             "shared_apps.tenancy",
+            "shared_apps.provisioning",  # no models: its tasks and management commands
             "shared_apps.audit",
             "shared_apps.console",
             "shared_apps.operations",
@@ -137,21 +138,22 @@ for _config in TENANT_TYPES.values():
     INSTALLED_APPS += [app for app in _config["APPS"] if app not in INSTALLED_APPS]
 INSTALLED_APPS.append("checkin")  # templates and translations of the project itself
 
-# Schemas that new tenants are cloned from (see shared_apps/tenancy/schema_clone.py).
+# Schemas that new tenants are cloned from (see shared_apps/database/schema_clone.py).
 CHECKIN_TEMPLATE_SCHEMAS = {"company": "_template_company", "reception": "_template_reception"}
-# Clones of each template made ahead of time; provisioning renames one (shared_apps/tenancy/spare_schemas.py).
+# Clones of each template made ahead of time; provisioning renames one (shared_apps/database/spare_schemas.py).
 CHECKIN_SPARE_SCHEMAS = env_int("CHECKIN_SPARE_SCHEMAS", 3)
 # Seconds a web process remembers what nearly every request reads and rarely changes: which tenant serves a host,
-# a kiosk's device and documents, a building's companies, a company's settings (shared_apps/tenancy/brief_memory.py);
+# a kiosk's device and documents, a building's companies, a company's settings (shared_apps/database/brief_memory.py);
 # 0 turns it off.
 CHECKIN_HOST_CACHE_SECONDS = env_int("CHECKIN_HOST_CACHE_SECONDS", 5)
 # A removed company's schema is dropped this many days later (`drop_removed_companies`).
 CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
 
-# migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/tenancy/migration_executor.py),
+# migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/database/migration_executor.py),
 # wrapped so that the buildings' desk views are rebuilt after tenant migrations; they stay readable throughout,
 # and each schema's `migrate` sets its company aside from them only when they block a migration.
-GET_EXECUTOR_FUNCTION = "shared_apps.operations.migration_metrics.executor_timed"  # that one, timed for the metrics
+# (shared_apps/provisioning/migration_executor.py), and timed for the metrics.
+GET_EXECUTOR_FUNCTION = "shared_apps.provisioning.migration_executor.executor_for_migrate_schemas"
 TENANT_BASE_MIGRATE_COMMAND = "tenant_apps.desk.schema_migrate.Command"
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 4)
 TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 10)
@@ -344,10 +346,10 @@ CELERY_BEAT_SCHEDULE = {
     "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
     # Daily work at a calendar time: an interval would restart from every rollout and might never come due.
     "drop-removed-company-schemas": {
-        "task": "tenancy.drop_removed_company_schemas",
+        "task": "provisioning.drop_removed_company_schemas",
         "schedule": crontab(hour=3, minute=30),
     },
-    "spare-schemas-refill": {"task": "tenancy.spare_schemas_refill", "schedule": 3600},
+    "spare-schemas-refill": {"task": "provisioning.spare_schemas_refill", "schedule": 3600},
     # Rate limits count in public.rate_counter, one row per key and window: the windows that are over go.
     "rate-counters-prune": {"task": "login_throttle.rate_counters_prune", "schedule": 3600},
     # Notifications the broker could not take (Redis down) are handed over again once it is back.

@@ -10,7 +10,7 @@ handler400 = "shared_apps.operations.errors.bad_request"
 handler404 = "shared_apps.operations.errors.not_found"
 handler500 = "shared_apps.operations.errors.server_error"
 
-# Desk staff accounts: the portal's user pages, for the roles of a reception schema.
+# Desk staff accounts: the staff account pages of shared_apps/accounts/staff, for the roles of a reception schema.
 DESK_STAFF = {"roles": (User.Role.DESK,), "manager_roles": (User.Role.DESK,), "nav_template": "desk/_nav.html"}
 
 urlpatterns = [

@@ -17,7 +17,7 @@ from django_tenants.utils import get_public_schema_name
 from shared_apps.accounts import totp
 from shared_apps.accounts.models import RecoveryCode, TwoFactorDevice, User
 from shared_apps.accounts.two_factor_policy import company_requires_two_factor
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
 
 RECOVERY_CODE_COUNT = 10

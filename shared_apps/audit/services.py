@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from shared_apps.audit.models import AuditEntry
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
 from shared_apps.audit.selectors import audit_entries_of_tenant
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 
 PAGE_SIZE = 50
 

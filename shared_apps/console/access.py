@@ -5,7 +5,7 @@ from django.http import Http404
 from shared_apps.accounts.models import User
 from shared_apps.console.models import SupportGrant
 from shared_apps.console.selectors import support_grant_active
-from shared_apps.tenancy.desk_staff import desk_account
+from shared_apps.provisioning.desk_staff import desk_account
 from shared_apps.tenancy.models import Building, Tenant
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
+from shared_apps.provisioning.buildings import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.text import NameFormField
 from tenant_apps.privacy.forms import PersonSearchForm

@@ -12,9 +12,9 @@ from django_tenants.utils import quote_schema_name
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.console.models import SupportGrant
-from shared_apps.tenancy.db_roles import owner_privileges
+from shared_apps.database.db_roles import owner_privileges
+from shared_apps.database.spare_schemas import spares_ready
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
-from shared_apps.tenancy.spare_schemas import spares_ready
 
 SCHEMA_BATCH = 50
 KIOSK_LANGUAGE_ORDER = ["fr", "nl", "en", "de"]

@@ -3,7 +3,7 @@
 Which tenants is the caller's choice (a queryset, e.g. `shared_apps.tenancy.selectors.companies_maintained()`);
 this module knows no model. They are read a batch at a time by primary key, so a walk over thousands of
 companies never holds them all, and each one's work runs in its schema and under its database role
-(`shared_apps.tenancy.db_roles`), whether the walk was started by a task, a request or a management
+(`shared_apps.database.db_roles`), whether the walk was started by a task, a request or a management
 command: a company's work reaches that company's tables and nothing of another company's.
 """
 
@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django_tenants.models import TenantMixin
 from django_tenants.utils import tenant_context
 
-from shared_apps.tenancy.db_roles import scope_for_schema, scope_pop, scope_push
+from shared_apps.database.db_roles import scope_for_schema, scope_pop, scope_push
 
 BATCH_SIZE = 100
 

@@ -1,4 +1,4 @@
-"""`migrate_schemas` timed: GET_EXECUTOR_FUNCTION points here, and this wraps the project's executor.
+"""`migrate_schemas` timed: wraps the executor that shared_apps/provisioning/migration_executor.py composes.
 
 The public schema's step and the tenant schemas' step are observed in
 `checkin_migration_duration_seconds{step}`, whether or not they fail, in the
@@ -16,7 +16,6 @@ from typing import Any
 from django_tenants.migration_executors.base import MigrationExecutor
 
 from shared_apps.operations.metrics import MIGRATION_SECONDS
-from tenant_apps.desk.migration_executor import executor_rebuilding_reception_views
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +31,10 @@ def _timed(step: str) -> Iterator[None]:
         logger.info("migrate_schemas: the %s step took %.1f s", step, seconds)
 
 
-def executor_timed(codename: str | None = None) -> type[MigrationExecutor]:
-    base = executor_rebuilding_reception_views(codename=codename)
+def executor_timed(base: type[MigrationExecutor]) -> type[MigrationExecutor]:
+    """`base` with its public and tenant steps timed."""
 
-    class TimedExecutor(base):  # type: ignore[valid-type,misc]
+    class TimedExecutor(base):
         def run_migrations(self, tenants: Any = None) -> None:
             with _timed("public" if list(tenants or []) == ["public"] else "tenants"):
                 super().run_migrations(tenants=tenants)

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from shared_apps.audit.services import audit_record
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 
 logger = logging.getLogger(__name__)
 

@@ -7,14 +7,14 @@ class TenancyConfig(AppConfig):
     verbose_name = "Buildings and companies"
 
     def ready(self) -> None:
-        # Requests and Celery tasks run as the role of the schema they serve (shared_apps/tenancy/db_roles.py).
+        # Requests and Celery tasks run as the role of the schema they serve (shared_apps/database/db_roles.py).
         import tenant_schemas_celery.app  # noqa: F401 - its schema switch must run before ours
         from celery.signals import task_postrun, task_prerun
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete
         from django_tenants.signals import tenant_delete_callback
 
-        from shared_apps.tenancy import db_roles
+        from shared_apps.database import db_roles
         from shared_apps.tenancy.models import Tenant
 
         request_started.connect(db_roles.on_request_started, dispatch_uid="checkin_role_request_started")

@@ -11,7 +11,7 @@ reads a Host header (lowercase, without port or trailing dot) and must pass
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from shared_apps.tenancy.brief_memory import BriefMemory
+from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.tenancy.models import Domain, Tenant
 
 MAX_HOST_LENGTH = 253  # DNS's limit for a full name

@@ -4,9 +4,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
-from shared_apps.tenancy import db_roles
-from shared_apps.tenancy.brief_memory import generations_read
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database import db_roles
+from shared_apps.database.brief_memory import generations_read
+from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.hosts import host_name, host_tenant
 from shared_apps.tenancy.models import Domain, Tenant
 

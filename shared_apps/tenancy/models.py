@@ -69,7 +69,7 @@ class Tenant(TenantMixin):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     logo = models.ImageField(_("logo"), upload_to=tenant_logo_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # A removed company's schema is dropped once this moment has passed (see company_lifecycle).
+    # A removed company's schema is dropped once this moment has passed (shared_apps/provisioning/companies.py).
     schema_drop_after = models.DateTimeField(null=True, blank=True)
 
     # Schemas are created by the provisioning service (cloned from a template),
@@ -133,7 +133,7 @@ class MemoryGeneration(models.Model):
     """How many times the rows of one model that web processes remember have changed: one row per model label.
 
     Bumped in the transaction that saves or deletes such a row; read once per request by every web process,
-    which forgets what it remembered of that model when the number moved (shared_apps/tenancy/brief_memory.py).
+    which forgets what it remembered of that model when the number moved (shared_apps/database/brief_memory.py).
     """
 
     kind = models.CharField(max_length=100, primary_key=True)  # a model label, "kiosk.Kiosk"

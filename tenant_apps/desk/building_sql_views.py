@@ -29,7 +29,7 @@ and the second one's views include the first one's company.
 
 The views stay in place while `migrate_schemas` runs, so the desk and the
 kiosk's code lookup keep answering during an upgrade; they are rebuilt at its
-end (`tenant_apps/desk/migration_executor.py`), each building in one
+end (`shared_apps/provisioning/migration_executor.py`), each building in one
 transaction, so a reader waits a moment for the new views and never finds
 none. Views block `ALTER COLUMN TYPE` and `DROP COLUMN` on what they select:
 only a company migration that hits this sets its company aside
@@ -37,7 +37,7 @@ only a company migration that hits this sets its company aside
 A company's removal rebuilds its building's views (without it) before its
 schema is dropped. The views are new objects after each rebuild, so the
 rebuild grants them again to the building's desk role
-(shared_apps/tenancy/db_roles.py), in the same round trip.
+(shared_apps/database/db_roles.py), in the same round trip.
 """
 
 import logging
@@ -49,8 +49,8 @@ from typing import NamedTuple
 
 from django.db import DatabaseError, connection, transaction
 
+from shared_apps.database.db_roles import owner_privileges, views_grant_statements
 from shared_apps.database.locks import LockKey, session_lock, transaction_lock
-from shared_apps.tenancy.db_roles import owner_privileges, views_grant_statements
 from shared_apps.tenancy.models import Building, Tenant
 
 VISITS_VIEW = "desk_visits"

@@ -16,7 +16,7 @@ import psycopg
 from django.core.management.commands import migrate
 from django.db import DatabaseError
 
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 from tenant_apps.desk.building_sql_views import DESK_VIEWS, building_sql_views_without
 
 # feature_not_supported ("cannot alter type of a column used by a view or rule"),

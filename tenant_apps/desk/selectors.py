@@ -18,7 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from tenant_apps.desk.models import DeskHost, DeskVisit
 from tenant_apps.visits.models import CODE_LENGTH, Visit

@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
-from shared_apps.tenancy.brief_memory import BriefMemory
+from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.kiosk.models import Kiosk
 from tenant_apps.kiosk.state import state_get, state_store

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from shared_apps.tenancy.brief_memory import BriefMemory
+from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.kiosk.models import Kiosk, KioskSettings, PairingCode
@@ -32,7 +32,7 @@ def kiosk_state_nonce(*, kiosk_id: int) -> str | None:
     return Kiosk.objects.filter(pk=kiosk_id).values_list("state_nonce", flat=True).first()
 
 
-# Each kiosk step after the company's choice reads it again: remembered briefly (shared_apps/tenancy/brief_memory.py).
+# Each kiosk step after the company's choice reads it again: remembered briefly (shared_apps/database/brief_memory.py).
 # A suspension is honoured at once by every process, as for the company's own host.
 _companies: BriefMemory[Tenant] = BriefMemory(forget_on=("tenancy.Tenant", "tenancy.Building"))
 

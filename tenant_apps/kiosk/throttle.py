@@ -7,8 +7,8 @@ visitor typed about themselves.
 
 import hashlib
 
+from shared_apps.database.connection import tenant_connection
 from shared_apps.login_throttle.counters import counter_forgive, counter_hit
-from shared_apps.tenancy.connection import tenant_connection
 
 
 def _key(scope: str, subject: str) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django_tenants.utils import tenant_context
 
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 
 
 def in_this_schema(service: Callable[..., Any], **kwargs: Any) -> Callable[[], None]:

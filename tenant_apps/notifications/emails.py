@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.ics import visit_ics
 from tenant_apps.visits.models import Visit, VisitEvent

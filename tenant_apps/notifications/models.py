@@ -54,7 +54,7 @@ class Delivery(models.Model):
             models.Index(
                 fields=["enqueued_at"],
                 # Two equalities, not IN: PostgreSQL prints an IN list in a form that reads back differently, so
-                # a cloned schema's index would not match a migrated one's (shared_apps/tenancy/schema_clone.py).
+                # a cloned schema's index would not match a migrated one's (shared_apps/database/schema_clone.py).
                 condition=models.Q(status="pending") | models.Q(status="sending"),
                 name="delivery_unsent_idx",
             ),

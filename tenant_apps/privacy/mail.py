@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from shared_apps.accounts.models import User
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
+from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Tenant
 from shared_apps.tenancy.public_links import urlconf_of
-from shared_apps.tenancy.services import tenant_url
 
 
 def company_admins() -> list[User]:

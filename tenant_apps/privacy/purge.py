@@ -21,8 +21,8 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
+from shared_apps.database.connection import tenant_connection
 from shared_apps.database.locks import LockKey, session_lock
-from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import exports_expire
 from tenant_apps.privacy.models import PurgeRun
 from tenant_apps.privacy.retention import retention_cutoff, visitors_left_without_visits, visits_ending_before

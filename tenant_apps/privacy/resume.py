@@ -13,9 +13,9 @@ import logging
 
 from django.utils import timezone
 
+from shared_apps.database.connection import tenant_connection
 from shared_apps.database.locks import LockKey, nobody_holds
 from shared_apps.operations.broker import publish_in_schema
-from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.lifecycle import lock_name
 from tenant_apps.privacy.models import Export, PurgeRun
 

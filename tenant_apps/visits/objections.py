@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from shared_apps.audit.services import audit_record
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 from tenant_apps.visits.models import SuppressedEmail
 
 OBJECTED_MESSAGE = gettext_lazy(

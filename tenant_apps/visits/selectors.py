@@ -7,8 +7,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
-from shared_apps.tenancy.brief_memory import BriefMemory
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.brief_memory import BriefMemory
+from shared_apps.database.connection import tenant_connection
 from tenant_apps.visits.models import CompanySettings, Host, Visit
 
 

@@ -6,7 +6,7 @@ from django.db.utils import DatabaseError
 
 from shared_apps.audit.models import AuditEntry
 from shared_apps.audit.services import audit_record
-from shared_apps.tenancy.services import company_create
+from shared_apps.provisioning.companies import company_create
 
 pytestmark = pytest.mark.django_db
 

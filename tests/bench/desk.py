@@ -76,8 +76,10 @@ def _run(args: argparse.Namespace) -> None:
     from django.db import connection, transaction
     from django_tenants.utils import schema_context
 
+    from shared_apps.provisioning.buildings import building_create
+    from shared_apps.provisioning.companies import company_create
+    from shared_apps.provisioning.tenant_schemas import platform_ensure
     from shared_apps.tenancy.models import Tenant
-    from shared_apps.tenancy.services import building_create, company_create, platform_ensure
     from tenant_apps.desk.building_sql_views import building_sql_views_rebuild
     from tenant_apps.desk.selectors import BoardFilters, building_day, desk_board, desk_on_site
 

@@ -143,7 +143,9 @@ def _run(visits: int) -> None:
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
-    from shared_apps.tenancy.services import building_create, company_create, platform_ensure
+    from shared_apps.provisioning.buildings import building_create
+    from shared_apps.provisioning.companies import company_create
+    from shared_apps.provisioning.tenant_schemas import platform_ensure
     from tenant_apps.privacy.exports.lifecycle import export_generate
     from tenant_apps.privacy.exports.tables import TABLES, ExportRange
     from tenant_apps.privacy.models import Export

@@ -266,8 +266,10 @@ def provision(*, companies: int, kiosks: int, invitations: int, desks: int) -> F
     from shared_apps.accounts.models import User
     from shared_apps.accounts.services import user_ensure
     from shared_apps.accounts.two_factor import device_set
+    from shared_apps.provisioning.buildings import building_create
+    from shared_apps.provisioning.companies import company_create
+    from shared_apps.provisioning.tenant_schemas import platform_ensure
     from shared_apps.tenancy.models import Tenant
-    from shared_apps.tenancy.services import building_create, company_create, platform_ensure
     from tenant_apps.kiosk.services import kiosk_pair, pairing_code_create
     from tenant_apps.visits.models import Visit, Visitor
     from tenant_apps.visits.services import Actor, visit_register

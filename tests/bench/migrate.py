@@ -5,7 +5,7 @@ template), then applies two temporary migrations that each add a nullable
 column to visits, running `migrate_schemas` over every tenant schema once per
 migration: the first with django-tenants' multiprocessing executor (the
 baseline, Django's `migrate` in each schema, PROCESSES workers), the second with
-the product's fleet executor (shared_apps/tenancy/migration_executor.py). Both
+the product's fleet executor (shared_apps/database/migration_executor.py). Both
 drop and rebuild the buildings' desk views around the migrations. Prints both
 wall times and their ratio, then removes the migrations and drops the database.
 
@@ -67,8 +67,10 @@ def _run(args: argparse.Namespace) -> None:
     from django.db import connection, connections
     from django.db.migrations.loader import MigrationLoader
 
+    from shared_apps.provisioning.buildings import building_create
+    from shared_apps.provisioning.companies import company_create
+    from shared_apps.provisioning.tenant_schemas import platform_ensure
     from shared_apps.tenancy.models import Tenant
-    from shared_apps.tenancy.services import building_create, company_create, platform_ensure
 
     platform_ensure()
     building = building_create(slug="fleet", name="Fleet")

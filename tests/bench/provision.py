@@ -53,9 +53,12 @@ def main() -> None:
         from django_tenants.management.commands import migrate_schemas
         from django_tenants.migration_executors import get_executor
 
-        from shared_apps.tenancy import spare_schemas
+        from shared_apps.database import spare_schemas
+        from shared_apps.provisioning import tenant_schemas
+        from shared_apps.provisioning.buildings import building_create
+        from shared_apps.provisioning.companies import company_create
+        from shared_apps.provisioning.tenant_schemas import platform_ensure
         from shared_apps.tenancy.models import Tenant
-        from shared_apps.tenancy.services import building_create, company_create, platform_ensure
 
         platform_ensure()
         building = building_create(slug="bench", name="Bench")
@@ -74,7 +77,7 @@ def main() -> None:
 
         # A spare each time: the refill a worker does after each commit, done here between the runs.
         settings.CHECKIN_SPARE_SCHEMAS = 1
-        spare_schemas._refill_later = lambda: None
+        tenant_schemas._refill_later = lambda: None
         spared = timed(lambda i: company_create(building=building, slug=f"spare-{i}", name=f"Spare {i}"),
                        args.count, before=spare_schemas.spares_refill)  # fmt: skip
         settings.CHECKIN_SPARE_SCHEMAS = 0

@@ -29,7 +29,7 @@ def throwaway_database(prefix: str = "checkin_bench") -> Iterator[str]:
         call_command("migrate_schemas", interactive=False, verbosity=0)
         yield name
     finally:
-        from shared_apps.tenancy.db_roles import role_prefix, roles_drop_with_prefix
+        from shared_apps.database.db_roles import role_prefix, roles_drop_with_prefix
 
         try:
             roles_drop_with_prefix(role_prefix())

@@ -6,10 +6,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from shared_apps.audit.models import AuditEntry
-from shared_apps.tenancy.building_lifecycle import building_archive, building_document_publish, building_update
-from shared_apps.tenancy.company_lifecycle import company_remove
+from shared_apps.provisioning.buildings import (
+    building_archive,
+    building_create,
+    building_document_publish,
+    building_update,
+)
+from shared_apps.provisioning.companies import company_create, company_remove
 from shared_apps.tenancy.models import BuildingDocument
-from shared_apps.tenancy.services import building_create, company_create
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_exists
 
 from shared_apps.audit.models import AuditEntry
-from shared_apps.tenancy.company_lifecycle import (
+from shared_apps.provisioning.companies import (
     company_provision,
     company_reactivate,
     company_remove,
@@ -17,8 +17,8 @@ from shared_apps.tenancy.company_lifecycle import (
     company_suspend,
     company_update,
 )
+from shared_apps.provisioning.tasks import drop_removed_company_schemas
 from shared_apps.tenancy.models import Domain, Tenant
-from shared_apps.tenancy.tasks import drop_removed_company_schemas
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
-from shared_apps.tenancy.desk_staff import desk_staff_deactivate, desk_staff_invite, reception_of
+from shared_apps.provisioning.desk_staff import desk_staff_deactivate, desk_staff_invite, reception_of
 from shared_apps.tenancy.models import Building
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from django_tenants.utils import schema_exists, tenant_context
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
-from shared_apps.tenancy import company_lifecycle, services
-from shared_apps.tenancy.company_lifecycle import company_provision
+from shared_apps.provisioning import companies, tenant_schemas
+from shared_apps.provisioning.buildings import building_create
+from shared_apps.provisioning.companies import company_provision
 from shared_apps.tenancy.models import BuildingDocument, Domain, Tenant
 
 pytestmark = pytest.mark.django_db
@@ -46,11 +47,11 @@ def _provision(tower, slug="umbrella"):
 @pytest.mark.parametrize(
     ("module", "name"),
     [
-        (services, "clone_schema"),  # the schema
-        (services.Domain.objects, "create"),  # the primary host
-        (company_lifecycle, "_custom_domain_set"),  # the custom host
-        (company_lifecycle, "_first_admin_create"),  # the first admin's account and invitation
-        (company_lifecycle, "audit_record"),  # the audit entry
+        (tenant_schemas, "clone_schema"),  # the schema
+        (tenant_schemas.Domain.objects, "create"),  # the primary host
+        (companies, "_custom_domain_set"),  # the custom host
+        (companies, "_first_admin_create"),  # the first admin's account and invitation
+        (companies, "audit_record"),  # the audit entry
     ],
     ids=["schema", "domain", "custom-domain", "invitation", "audit"],
 )
@@ -130,7 +131,7 @@ def test_a_custom_domain_is_unique(tower, acme):
 
 
 def test_a_new_building_gets_the_default_privacy_notice_in_every_language():
-    building = services.building_create(slug="dock", name="Dock Offices")
+    building = building_create(slug="dock", name="Dock Offices")
     notices = BuildingDocument.objects.filter(building=building, kind="privacy_notice")
     assert sorted(notices.values_list("language", flat=True)) == ["de", "en", "fr", "nl"]
     english = notices.get(language="en").text

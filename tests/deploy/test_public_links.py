@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 
 from shared_apps.console.api.serializers import BuildingSerializer
-from shared_apps.tenancy.company_lifecycle import company_provision
+from shared_apps.provisioning.companies import company_provision
+from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.public_links import public_origin
-from shared_apps.tenancy.services import tenant_url
 
 pytestmark = pytest.mark.django_db
 

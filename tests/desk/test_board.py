@@ -7,8 +7,8 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.provisioning.companies import company_create
 from shared_apps.tenancy.models import Tenant
-from shared_apps.tenancy.services import company_create
 from tenant_apps.desk.selectors import BoardFilters, desk_board
 from tenant_apps.visits.models import Visit, Visitor
 

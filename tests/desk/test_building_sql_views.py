@@ -12,10 +12,12 @@ from django.db.utils import DatabaseError
 from django_tenants.management.commands import migrate_schemas
 from django_tenants.utils import schema_context, tenant_context
 
+from shared_apps.database.connection import tenant_connection
 from shared_apps.database.locks import LockKey
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.provisioning.buildings import building_create
+from shared_apps.provisioning.companies import company_create
+from shared_apps.provisioning.migration_executor import executor_rebuilding_reception_views
 from shared_apps.tenancy.models import Building, Tenant
-from shared_apps.tenancy.services import building_create, company_create
 from shared_apps.tenancy.slugs import schema_name_for
 from tenant_apps.desk import building_sql_views
 from tenant_apps.desk.building_sql_views import (
@@ -26,7 +28,6 @@ from tenant_apps.desk.building_sql_views import (
     _lz4_available,
     building_sql_views_rebuild,
 )
-from tenant_apps.desk.migration_executor import executor_rebuilding_reception_views
 from tenant_apps.desk.models import DeskHost, DeskVisit
 from tenant_apps.visits.models import Visit
 
@@ -255,7 +256,7 @@ def test_every_building_gets_its_views_rebuilt_after_migrations(db):
 
 
 def test_the_console_services_keep_the_views_current(tower, make_visit):
-    from shared_apps.tenancy.company_lifecycle import (
+    from shared_apps.provisioning.companies import (
         company_reactivate,
         company_remove,
         company_suspend,

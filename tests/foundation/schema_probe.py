@@ -7,7 +7,7 @@ from django.conf import settings
 
 from checkin.celery import app
 from shared_apps.accounts.models import User
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 
 
 def _seen() -> tuple[str, list[str]]:

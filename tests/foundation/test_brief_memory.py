@@ -1,4 +1,4 @@
-"""The brief per-process memories (shared_apps/tenancy/brief_memory.py): hosts, kiosk devices, a building's companies.
+"""The brief per-process memories (shared_apps/database/brief_memory.py): hosts, kiosk devices, a building's companies.
 
 Each is tested on: one lookup within its time, a change seen at once by this process, nothing remembered
 that was not found, and no answer crossing a building or a company.
@@ -9,8 +9,8 @@ import time
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from shared_apps.tenancy import db_roles
-from shared_apps.tenancy.brief_memory import brief_memories_forget, generations_forget
+from shared_apps.database import db_roles
+from shared_apps.database.brief_memory import brief_memories_forget, generations_forget
 from shared_apps.tenancy.models import Building, Domain, Tenant
 
 
@@ -78,7 +78,7 @@ def test_it_is_off_at_zero(settings, client_for):
     assert _domain_lookups(client) == (200, 1)
 
 
-# --- Which company schemas a building's requests may switch to (shared_apps/tenancy/db_roles.py) ----------------
+# --- Which company schemas a building's requests may switch to (shared_apps/database/db_roles.py) ----------------
 
 
 def _scope_queries(reception: str, schema: str) -> tuple[str, int]:

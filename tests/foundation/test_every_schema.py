@@ -4,9 +4,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from shared_apps.database import db_roles
+from shared_apps.database.connection import tenant_connection
 from shared_apps.database.every_schema import in_every_schema
-from shared_apps.tenancy import db_roles
-from shared_apps.tenancy.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
 from shared_apps.tenancy.selectors import companies_maintained
 from tests.security.test_database_roles import refused, run

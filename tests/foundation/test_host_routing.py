@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
 
 

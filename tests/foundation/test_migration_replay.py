@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection, migrations, models
 from django.db.models.signals import post_migrate
 
-from shared_apps.tenancy.migration_replay import migrate_alike_schemas, replay_allowed, replayable
+from shared_apps.database.migration_replay import migrate_alike_schemas, replay_allowed, replayable
 from shared_apps.tenancy.models import Tenant
 
 pytestmark = pytest.mark.django_db

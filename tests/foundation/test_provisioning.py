@@ -9,10 +9,11 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django_tenants.utils import schema_exists, tenant_context
 
-from shared_apps.tenancy import services
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
+from shared_apps.provisioning import tenant_schemas
+from shared_apps.provisioning.buildings import building_create
+from shared_apps.provisioning.companies import company_create
 from shared_apps.tenancy.models import Building, Domain, Tenant
-from shared_apps.tenancy.services import building_create, company_create
 from tenant_apps.visits.models import Visitor
 
 pytestmark = pytest.mark.django_db
@@ -96,13 +97,13 @@ def test_a_failure_at_any_step_leaves_nothing_behind(tower, monkeypatch, step):
         pass
 
     if step == "clone_schema":
-        real_clone = services.clone_schema
+        real_clone = tenant_schemas.clone_schema
 
         def clone_then_fail(**kwargs):
             real_clone(**kwargs)
             raise Boom
 
-        monkeypatch.setattr(services, "clone_schema", clone_then_fail)
+        monkeypatch.setattr(tenant_schemas, "clone_schema", clone_then_fail)
     elif step == "domain":
         monkeypatch.setattr(Domain, "save", lambda *args, **kwargs: (_ for _ in ()).throw(Boom()))
     else:

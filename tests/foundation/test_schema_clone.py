@@ -3,7 +3,7 @@
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from shared_apps.tenancy.schema_clone import _creation_order, clone_schema, clone_statements
+from shared_apps.database.schema_clone import _creation_order, clone_schema, clone_statements
 
 
 def test_tables_come_after_the_tables_they_reference():

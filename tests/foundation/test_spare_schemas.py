@@ -7,10 +7,11 @@ from django.db import connection
 from django_tenants.utils import schema_exists
 
 from shared_apps.database.locks import LockKey
-from shared_apps.tenancy import spare_schemas
-from shared_apps.tenancy.schema_clone import clone_statements
-from shared_apps.tenancy.services import building_create, company_create
-from shared_apps.tenancy.spare_schemas import spare_prefix, spares_refill
+from shared_apps.database.schema_clone import clone_statements
+from shared_apps.database.spare_schemas import spare_prefix, spares_refill
+from shared_apps.provisioning import tenant_schemas
+from shared_apps.provisioning.buildings import building_create
+from shared_apps.provisioning.companies import company_create
 from tests.security.test_database_roles import refused, request_on
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_provisioning_asks_a_worker_for_a_new_spare_after_the_commit(
     spares_refill()
     with django_capture_on_commit_callbacks() as callbacks:
         company_create(building=tower, slug="later-co", name="Later Co")
-    assert spare_schemas._refill_later in callbacks
+    assert tenant_schemas._refill_later in callbacks
 
 
 def test_the_maintenance_page_counts_the_spares_ready(spares_on, it_staff):

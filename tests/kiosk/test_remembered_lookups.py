@@ -1,4 +1,4 @@
-"""What every kiosk request reads, remembered briefly by the web process (shared_apps/tenancy/brief_memory.py):
+"""What every kiosk request reads, remembered briefly by the web process (shared_apps/database/brief_memory.py):
 the device, the chosen company, the documents and the company's settings.
 
 The suite runs with the memories off; here they are on, as in production: each lookup runs once within its time,
@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context, tenant_context
 
-from shared_apps.tenancy.building_lifecycle import building_document_publish
-from shared_apps.tenancy.company_lifecycle import company_suspend
+from shared_apps.provisioning.buildings import building_document_publish
+from shared_apps.provisioning.companies import company_suspend
 from shared_apps.tenancy.models import BuildingDocument
 from tenant_apps.visits.models import CompanySettings
 from tests.kiosk.conftest import choose_language, kiosk_client, pair_device

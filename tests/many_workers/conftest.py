@@ -77,7 +77,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
         seeded = json.loads(_run_django(owner_url, "tests/many_workers/seed.py").strip().splitlines()[-1])
         yield World(owner_url=owner_url, seeded=seeded)
     finally:
-        _run_django(owner_url, "-c", "import django; django.setup(); from shared_apps.tenancy import db_roles; "
+        _run_django(owner_url, "-c", "import django; django.setup(); from shared_apps.database import db_roles; "
                                      "db_roles.roles_drop_with_prefix(db_roles.role_prefix())")  # fmt: skip
         with psycopg.connect(admin, autocommit=True) as db:
             db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -19,8 +19,8 @@ from checkin.demo import DEMO_PASSWORD  # noqa: E402
 from shared_apps.accounts.models import User  # noqa: E402
 from shared_apps.accounts.services import user_ensure  # noqa: E402
 from shared_apps.console.services import api_token_create as it_token_create  # noqa: E402
-from shared_apps.tenancy import db_roles  # noqa: E402
 from shared_apps.tenancy.models import Building, Tenant  # noqa: E402
+from shared_apps.tenancy.schema_roles import roles_sync_all  # noqa: E402
 from tenant_apps.api.services import api_token_create  # noqa: E402
 from tenant_apps.kiosk.services import kiosk_pair, pairing_code_create  # noqa: E402
 
@@ -45,7 +45,7 @@ def _kiosk(building_slug: str, name: str) -> dict[str, object]:
 
 
 def main() -> None:
-    db_roles.roles_sync_all()  # roles belong to the cluster, not to the copy: its schemas get theirs
+    roles_sync_all()  # roles belong to the cluster, not to the copy: its schemas get theirs
     with schema_context("public"):
         it = User.objects.get(email="it@checkin.example")
         it_token = it_token_create(user=it, name="many workers")[1]

@@ -25,7 +25,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from checkin.celery import app
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.visits.models import Visit

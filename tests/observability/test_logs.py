@@ -9,9 +9,9 @@ from django.test import RequestFactory
 from django_tenants.utils import schema_context
 
 from shared_apps.accounts.models import User
+from shared_apps.database.connection import tenant_connection
 from shared_apps.operations.log_format import TextFormatter
 from shared_apps.operations.request_context import RequestContextMiddleware
-from shared_apps.tenancy.connection import tenant_connection
 from tests.observability.conftest import LogLines
 
 pytestmark = pytest.mark.django_db

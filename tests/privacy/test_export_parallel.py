@@ -21,7 +21,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from shared_apps.tenancy import db_roles
+from shared_apps.database import db_roles
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.privacy.exports import archive, lifecycle, parallel
 from tenant_apps.privacy.exports.archive import archive_write

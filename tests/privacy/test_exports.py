@@ -220,7 +220,7 @@ def test_a_final_export_emails_the_admins_a_download_link(acme, eager_celery, dj
 def test_removing_a_company_sends_its_admins_a_final_export_that_outlives_its_host(
     acme, eager_celery, django_capture_on_commit_callbacks, client_for
 ):
-    from shared_apps.tenancy.company_lifecycle import company_remove
+    from shared_apps.provisioning.companies import company_remove
 
     with django_capture_on_commit_callbacks(execute=True):
         company_remove(company=acme, actor="it:iris@checkin.example")

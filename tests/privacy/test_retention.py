@@ -5,7 +5,7 @@ import datetime as dt
 from django_tenants.utils import tenant_context
 
 from shared_apps.audit.models import AuditEntry
-from shared_apps.tenancy.services import company_create
+from shared_apps.provisioning.companies import company_create
 from tenant_apps.visits.selectors import company_settings
 from tests.privacy.conftest import person, set_retention, visit
 

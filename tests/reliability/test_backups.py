@@ -17,8 +17,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
+from shared_apps.database.db_roles import role_prefix
 from shared_apps.tenancy.backups.pg_tools import connect, pg_binary
-from shared_apps.tenancy.db_roles import role_prefix
 
 pytestmark = pytest.mark.django_db
 

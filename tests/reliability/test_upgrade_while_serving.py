@@ -23,7 +23,7 @@ import psycopg
 import pytest
 from django.db import connection, connections
 
-from shared_apps.tenancy.db_roles import role_prefix
+from shared_apps.database.db_roles import role_prefix
 from tests.bench.load import BUILDING, Browser, desk_signed_in
 from tests.deploy.processes import ROOT, current_test_database_url, free_port, gunicorn, production_env
 from tests.reliability.services import wait_for

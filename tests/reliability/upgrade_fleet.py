@@ -17,7 +17,8 @@ import django
 
 django.setup()
 
-from shared_apps.tenancy.services import building_create, company_create  # noqa: E402
+from shared_apps.provisioning.buildings import building_create  # noqa: E402
+from shared_apps.provisioning.companies import company_create  # noqa: E402
 from tests.bench.load import provision  # noqa: E402
 
 PER_BUILDING = 10

@@ -15,8 +15,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from checkin.celery import app
-from shared_apps.tenancy import db_roles
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database import db_roles
+from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.middleware import TenantHostMiddleware
 from tests.foundation.schema_probe import role_probe
 
@@ -175,7 +175,7 @@ def test_a_task_runs_as_the_role_of_the_schema_it_was_sent_from(acme):
 
 
 def test_provisioning_from_a_request_runs_as_the_owner(tower):
-    from shared_apps.tenancy.services import company_create
+    from shared_apps.provisioning.companies import company_create
 
     with request_on("localhost"):
         company = company_create(building=tower, slug="roles-check", name="Roles Check")

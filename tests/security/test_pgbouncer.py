@@ -26,8 +26,8 @@ import yaml
 from django.db import DatabaseError, connection
 
 from checkin.demo import DEMO_PASSWORD
-from shared_apps.tenancy import db_roles
-from shared_apps.tenancy.db_backend.base import DatabaseWrapper
+from shared_apps.database import db_roles
+from shared_apps.database.db_backend.base import DatabaseWrapper
 from shared_apps.tenancy.models import Domain
 from tests.deploy.processes import ROOT, free_port, gunicorn, production_env
 from tests.two_factor import code_for

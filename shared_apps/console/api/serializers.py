@@ -11,10 +11,10 @@ from rest_framework import serializers
 
 from shared_apps.accounts.models import User
 from shared_apps.operations.api_input import JsonTypes
-from shared_apps.tenancy.building_lifecycle import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
+from shared_apps.provisioning.buildings import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
+from shared_apps.tenancy.links import host_for, tenant_url
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.public_links import public_origin
-from shared_apps.tenancy.services import host_for, tenant_url
 from shared_apps.tenancy.slugs import SLUG_MAX_LENGTH
 from shared_apps.tenancy.text import NameSerializerField
 

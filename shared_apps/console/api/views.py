@@ -30,15 +30,15 @@ from shared_apps.console.api.serializers import (
 )
 from shared_apps.console.selectors import buildings_all, companies_all
 from shared_apps.operations.api_input import CONFLICT
-from shared_apps.tenancy.building_lifecycle import building_archive, building_update
-from shared_apps.tenancy.company_lifecycle import (
+from shared_apps.provisioning.buildings import building_archive, building_update
+from shared_apps.provisioning.companies import (
     company_provision,
     company_reactivate,
     company_remove,
     company_suspend,
     company_update,
 )
-from shared_apps.tenancy.desk_staff import (
+from shared_apps.provisioning.desk_staff import (
     building_provision,
     desk_staff_deactivate,
     desk_staff_invite,

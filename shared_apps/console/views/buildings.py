@@ -13,8 +13,8 @@ from shared_apps.console.access import access_building
 from shared_apps.console.forms import BuildingCreateForm, BuildingEditForm, DocumentForm, run_service
 from shared_apps.console.selectors import building_document_history, building_documents_current
 from shared_apps.console.services import it_actor
-from shared_apps.tenancy.building_lifecycle import building_archive, building_document_publish, building_update
-from shared_apps.tenancy.desk_staff import building_provision
+from shared_apps.provisioning.buildings import building_archive, building_document_publish, building_update
+from shared_apps.provisioning.desk_staff import building_provision
 from shared_apps.tenancy.selectors import buildings_with_companies
 
 it_required = staff_required(User.Role.IT)

@@ -15,7 +15,7 @@ from shared_apps.console.access import access_company
 from shared_apps.console.forms import CompanyCreateForm, CompanyEditForm, run_service
 from shared_apps.console.selectors import companies_all
 from shared_apps.console.services import it_actor
-from shared_apps.tenancy.company_lifecycle import (
+from shared_apps.provisioning.companies import (
     company_provision,
     company_reactivate,
     company_remove,

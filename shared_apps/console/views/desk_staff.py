@@ -12,7 +12,7 @@ from shared_apps.accounts.models import User
 from shared_apps.console.access import access_building, access_desk_account
 from shared_apps.console.forms import DeskStaffInviteForm, run_service
 from shared_apps.console.services import it_actor
-from shared_apps.tenancy.desk_staff import desk_staff_deactivate, desk_staff_invite, desk_staff_of, reception_of
+from shared_apps.provisioning.desk_staff import desk_staff_deactivate, desk_staff_invite, desk_staff_of, reception_of
 
 it_required = staff_required(User.Role.IT)
 

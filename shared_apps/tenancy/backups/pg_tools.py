@@ -10,7 +10,7 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
-from shared_apps.tenancy.db_roles import ident, owner_role
+from shared_apps.database.db_roles import ident, owner_role
 
 
 class BackupError(RuntimeError):

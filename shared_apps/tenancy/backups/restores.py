@@ -8,6 +8,7 @@ from pathlib import Path
 import psycopg
 from django.db import connection
 
+from shared_apps.database.db_roles import ident, owner_role
 from shared_apps.tenancy.backups.pg_tools import (
     BackupError,
     as_owner,
@@ -16,7 +17,6 @@ from shared_apps.tenancy.backups.pg_tools import (
     run,
     server_connection,
 )
-from shared_apps.tenancy.db_roles import ident, owner_role
 
 
 def database_create(name: str) -> None:

@@ -1,6 +1,6 @@
 from django import template
 
-from shared_apps.tenancy import services
+from shared_apps.tenancy import links
 from shared_apps.tenancy.models import Building, Tenant
 
 register = template.Library()
@@ -8,10 +8,10 @@ register = template.Library()
 
 @register.filter
 def tenant_url(tenant: Tenant) -> str:
-    return services.tenant_url(tenant)
+    return links.tenant_url(tenant)
 
 
 @register.filter
 def building_url(building: Building) -> str:
     reception = building.tenants.filter(type=Tenant.Type.RECEPTION).first()
-    return services.tenant_url(reception) if reception else ""
+    return links.tenant_url(reception) if reception else ""

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django_tenants.utils import tenant_context
 
 from shared_apps.audit.services import audit_record
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
+from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Tenant
 from shared_apps.tenancy.public_links import urlconf_of
-from shared_apps.tenancy.services import tenant_url
 from tenant_apps.privacy.exports.lifecycle import export_download_name, export_storage
 from tenant_apps.privacy.models import Export
 

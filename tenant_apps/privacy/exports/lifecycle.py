@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
+from shared_apps.database.connection import tenant_connection
 from shared_apps.database.locks import LockKey, session_lock
 from shared_apps.operations.broker import publish_in_schema
-from shared_apps.tenancy.connection import tenant_connection
 from tenant_apps.privacy.exports.archive import archive_write
 from tenant_apps.privacy.exports.tables import ExportRange
 from tenant_apps.privacy.models import Export

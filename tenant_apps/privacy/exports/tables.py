@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor
 
 

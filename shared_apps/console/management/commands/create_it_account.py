@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shared_apps.audit.actors import command_actor
 from shared_apps.console.services import it_account_create
-from shared_apps.tenancy.management.commands._provisioning import command_actor, run_or_explain
+from shared_apps.provisioning.management.commands._provisioning import run_or_explain
 
 PASSWORD_VARIABLE = "CHECKIN_IT_PASSWORD"  # noqa: S105 - the name of the variable, not a password
 

@@ -2,9 +2,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shared_apps.audit.actors import command_actor
 from shared_apps.audit.services import audit_record
 from shared_apps.operations.encryption import SecretUnreadable, secrets_reencrypt
-from shared_apps.tenancy.management.commands._provisioning import command_actor
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shared_apps.tenancy.db_roles import roles_sync_all
+from shared_apps.tenancy.schema_roles import roles_sync_all
 
 
 class Command(BaseCommand):

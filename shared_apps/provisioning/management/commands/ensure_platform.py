@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shared_apps.tenancy.services import platform_ensure
+from shared_apps.provisioning.tenant_schemas import platform_ensure
 
 
 class Command(BaseCommand):

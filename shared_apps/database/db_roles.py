@@ -12,7 +12,7 @@ and insert-only access to the audit log. The login the application uses is a mem
 `<prefix>_app`, which may `SET ROLE` to each of them but inherits none of their rights.
 
 Which role a statement runs as is chosen by the connection (see
-`shared_apps/tenancy/db_backend/base.py`) from the schema it serves and the *scope* of the
+`shared_apps/database/db_backend/base.py`) from the schema it serves and the *scope* of the
 work: a request is scoped to its host, a Celery task to the schema it was sent from. Inside a
 scope, switching to a schema the scope may not reach keeps the scope's own role, so a bug
 that points the search path at another company's schema gets permission errors, not rows.
@@ -33,7 +33,7 @@ from typing import Any, TypeVar, cast
 from django.conf import settings
 from django.db import connection
 
-from shared_apps.tenancy.brief_memory import BriefMemory
+from shared_apps.database.brief_memory import BriefMemory
 
 _NAME = re.compile(r"^[a-z0-9_]+$")
 _MAX_PREFIX = 21  # prefix + "_" + a 40-character schema name fits PostgreSQL's 63-byte identifiers
@@ -292,22 +292,15 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def roles_sync_all() -> int:
-    """Bootstrap, then ensure every tenant schema has its role and grants; returns how many schemas.
+def roles_sync(schemas: Iterable[str]) -> int:
+    """Bootstrap, then ensure each of these tenant schemas that exists has its role and grants; returns how many.
 
-    Run at the end of `migrate_schemas`, so a deploy that adds tables or tenants leaves no
-    schema without its role.
+    The caller names the schemas (shared_apps/tenancy/schema_roles.py: every live tenant's), so that this
+    package knows no model.
     """
-    from shared_apps.tenancy.models import Tenant
-
     roles_bootstrap()
-    schemas = list(
-        Tenant.objects.filter(type__in=[Tenant.Type.COMPANY, Tenant.Type.RECEPTION])
-        .exclude(status=Tenant.Status.REMOVED)
-        .values_list("schema_name", flat=True)
-    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [schemas])
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [list(schemas)])
         existing = [row[0] for row in cursor.fetchall()]
     for schema in existing:
         schema_role_ensure(schema)

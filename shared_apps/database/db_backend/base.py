@@ -10,7 +10,7 @@ nothing per session: the first statement of every transaction (every statement, 
     SET LOCAL search_path = <schema>, public; SET LOCAL ROLE <role of the schema>;
 
 which PostgreSQL scopes to that transaction and undoes at its end, rollback included.
-The role follows `shared_apps.tenancy.db_roles`: the schema's own role within a request
+The role follows `shared_apps.database.db_roles`: the schema's own role within a request
 or task, the owner outside them.
 
 Limits: statements must go through Django's cursors (not the raw psycopg connection);
@@ -31,7 +31,7 @@ from django_tenants.postgresql_backend import base as tenants_base
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
-from shared_apps.tenancy import db_roles
+from shared_apps.database import db_roles
 
 _PREAMBLE_RESULTS = 2  # SET LOCAL search_path; SET LOCAL ROLE
 _NO_TRANSACTION_BLOCK = re.compile(

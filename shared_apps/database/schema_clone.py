@@ -16,7 +16,7 @@ a schema that differs from a migrated one.
 from django.db import connection
 from django_tenants.utils import quote_schema_name
 
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 
 
 class UnsupportedTemplateObject(RuntimeError):
@@ -128,7 +128,7 @@ def _template_body(template: str) -> list[str]:
         if unsupported:
             raise UnsupportedTemplateObject(
                 f"Template schema {template} holds objects the clone cannot copy: {', '.join(unsupported)}. "
-                "Teach shared_apps/tenancy/schema_clone.py to copy them."
+                "Teach shared_apps/database/schema_clone.py to copy them."
             )
         cursor.execute(_TABLES, {"schema": template})
         tables = [row[0] for row in cursor.fetchall()]

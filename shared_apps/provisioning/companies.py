@@ -1,4 +1,5 @@
-"""A company's life on the platform: provisioned whole, edited, suspended, removed, then dropped.
+"""A company's life on the platform, top to bottom: created, provisioned whole, edited, suspended, reactivated,
+removed, then dropped.
 
 Provisioning is the one service that console, commands and API call: the
 schema, its hosts, its logo and its first admin exist together or not at all.
@@ -21,13 +22,17 @@ from django_tenants.utils import quote_schema_name, schema_exists, tenant_contex
 from shared_apps.accounts.invitations import user_invite
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
-from shared_apps.tenancy import db_roles, services
+from shared_apps.database import db_roles
+from shared_apps.provisioning.reception import building_sql_views_refresh
+from shared_apps.provisioning.tenant_schemas import tenant_create, validate_name
 from shared_apps.tenancy.conflicts import Conflict
+from shared_apps.tenancy.links import host_for, tenant_url
 from shared_apps.tenancy.models import Building, Domain, Tenant
+from shared_apps.tenancy.slugs import validate_new_slug, validate_slug_format
 from shared_apps.tenancy.text import text_clean
-from tenant_apps.desk.building_sql_views import building_sql_views_rebuild
 from tenant_apps.privacy.exports.final import company_final_export
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all
+from tenant_apps.privacy.retention import retention_default_apply
 
 _HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -91,6 +96,32 @@ def _first_admin_create(*, company: Tenant, email: str, base_url: str) -> User:
 
 @db_roles.owner_privileges
 @transaction.atomic
+def company_create(*, building: Building | str, slug: str, name: str, actor: str = "system") -> Tenant:
+    """Create a company in a building with its own schema and host `<slug>.<root>`, all or nothing.
+
+    The company starts with its building's default retention period.
+    """
+    validate_slug_format(slug)
+    if isinstance(building, str):
+        found = Building.objects.filter(slug=building).first()
+        if found is None:
+            raise ValidationError({"building": f"Unknown building '{building}'."})
+        building = found
+    name = validate_name(name)
+    validate_new_slug(slug, host=host_for(slug))
+    company = tenant_create(tenant_type=Tenant.Type.COMPANY, slug=slug, name=name, building=building)
+    with tenant_context(company):
+        retention_default_apply(retention_days=building.default_retention_days)
+    building_sql_views_refresh(building=building)
+    audit_record(
+        actor=actor, action="company.create", tenant_schema=company.schema_name,
+        object_ids={"building": [building.pk], "tenant": [company.pk]},
+    )  # fmt: skip
+    return company
+
+
+@db_roles.owner_privileges
+@transaction.atomic
 def company_provision(
     *,
     building: Building | str,
@@ -108,13 +139,13 @@ def company_provision(
     """
     admin_email = validate_admin_email(admin_email) if admin_email.strip() else ""
     custom_domain = validate_custom_domain(custom_domain) if custom_domain.strip() else ""
-    company = services.company_create(building=building, slug=slug, name=name, actor=actor)
+    company = company_create(building=building, slug=slug, name=name, actor=actor)
     if company.building is not None and company.building.archived_at is not None:
         raise Conflict({"building": _("This building is archived.")})
     _custom_domain_set(company=company, domain=custom_domain)
     if logo is not None:
         company.logo.save(logo.name or "logo.png", logo, save=True)
-    base_url = services.tenant_url(company)
+    base_url = tenant_url(company)
     admins = [_first_admin_create(company=company, email=admin_email, base_url=base_url)] if admin_email else []
     audit_record(
         actor=actor, action="company.provision", tenant_schema=company.schema_name, request=request,
@@ -156,7 +187,7 @@ def company_update(
         changed.append("logo")
     company.save()
     if "name" in changed and company.building is not None and company.status == Tenant.Status.ACTIVE:
-        building_sql_views_rebuild(building=company.building)  # the desk views carry the company's name
+        building_sql_views_refresh(building=company.building)  # the desk views carry the company's name
     audit_record(
         actor=actor, action="company.update", tenant_schema=company.schema_name, request=request,
         object_ids={"tenant": [company.pk]}, details={"changed": changed},
@@ -174,7 +205,7 @@ def _status_change(
     company.status = to
     company.save(update_fields=["status"])
     if company.building is not None:
-        building_sql_views_rebuild(building=company.building)  # the desk shows active companies only
+        building_sql_views_refresh(building=company.building)  # the desk shows active companies only
     audit_record(actor=actor, action=action, tenant_schema=company.schema_name, request=request,
                  object_ids={"tenant": [company.pk]})  # fmt: skip
     return company
@@ -205,7 +236,7 @@ def company_remove(
     company.schema_drop_after = (now or timezone.now()) + datetime.timedelta(days=settings.CHECKIN_REMOVAL_GRACE_DAYS)
     company.save(update_fields=["status", "schema_drop_after"])
     if company.building is not None:
-        building_sql_views_rebuild(building=company.building)
+        building_sql_views_refresh(building=company.building)
     # Its admins get everything the company had, by a link that outlives the company's host.
     transaction.on_commit(lambda: company_final_export(company, actor=actor), robust=True)
     audit_record(

@@ -4,7 +4,7 @@ from typing import cast
 
 from django.db import connection
 
-from shared_apps.tenancy.db_backend.base import DatabaseWrapper
+from shared_apps.database.db_backend.base import DatabaseWrapper
 
 
 def tenant_connection() -> DatabaseWrapper:

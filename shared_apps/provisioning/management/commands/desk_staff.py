@@ -4,8 +4,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shared_apps.tenancy.desk_staff import desk_account, desk_staff_deactivate, desk_staff_invite, desk_staff_of
-from shared_apps.tenancy.management.commands._provisioning import command_actor, run_or_explain
+from shared_apps.audit.actors import command_actor
+from shared_apps.provisioning.desk_staff import desk_account, desk_staff_deactivate, desk_staff_invite, desk_staff_of
+from shared_apps.provisioning.management.commands._provisioning import run_or_explain
 from shared_apps.tenancy.models import Building
 
 

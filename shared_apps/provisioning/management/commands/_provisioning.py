@@ -1,6 +1,5 @@
 """What the provisioning commands share: turning a refused request into one line and exit status 2."""
 
-import getpass
 from collections.abc import Callable
 from typing import Any
 
@@ -15,8 +14,3 @@ def run_or_explain(action: Callable[[], Any]) -> Any:
         messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         text = "; ".join(message for field_messages in messages.values() for message in field_messages)
         raise CommandError(text, returncode=2) from None
-
-
-def command_actor() -> str:
-    """Who ran a management command, for the audit log."""
-    return f"cli:{getpass.getuser()}"

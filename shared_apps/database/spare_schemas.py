@@ -5,7 +5,8 @@ machines, most of it PostgreSQL creating some 20 tables and their files. A
 spare is that same clone, made by a worker before anyone asks for it and named
 `_spare_<type>_<random>`; provisioning renames one to the new tenant's schema
 inside its own transaction (about a millisecond) and a worker makes another
-after the commit. Nothing else changes: the tenant's role, host, views and
+after the commit (asked by shared_apps/provisioning/tenant_schemas.py: this
+package knows no task). Nothing else changes: the tenant's role, host, views and
 audit entry are made exactly as after a clone.
 
 A spare is used only if its migrations are the template's (same count and
@@ -28,10 +29,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists
 
+from shared_apps.database.db_roles import ident, owner_privileges
 from shared_apps.database.locks import LockKey, transaction_lock
-from shared_apps.operations.broker import publish
-from shared_apps.tenancy.db_roles import ident, owner_privileges
-from shared_apps.tenancy.schema_clone import clone_schema, migration_state
+from shared_apps.database.schema_clone import clone_schema, migration_state
 
 logger = logging.getLogger(__name__)
 
@@ -104,15 +104,3 @@ def spares_refill() -> int:
                 clone_schema(template=template, target=spare_prefix(tenant_type) + secrets.token_hex(6))
                 made += 1
     return made
-
-
-def spares_refill_after_commit() -> None:
-    """Have a worker replace the spare this transaction took, once it commits."""
-    transaction.on_commit(_refill_later)
-
-
-def _refill_later() -> None:
-    from shared_apps.tenancy.tasks import spare_schemas_refill
-
-    if not publish(spare_schemas_refill):  # the broker is away: the provisioning stands, and the hourly run refills
-        logger.warning("could not queue the spare schemas' refill")

@@ -16,11 +16,12 @@ from shared_apps.accounts.invitations import language_supported, user_invite
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import sessions_end
 from shared_apps.audit.services import audit_record
-from shared_apps.tenancy import db_roles
-from shared_apps.tenancy.company_lifecycle import validate_admin_email
+from shared_apps.database import db_roles
+from shared_apps.provisioning.buildings import building_create
+from shared_apps.provisioning.companies import validate_admin_email
 from shared_apps.tenancy.conflicts import Conflict
+from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Building, Tenant
-from shared_apps.tenancy.services import building_create, tenant_url
 from shared_apps.tenancy.text import text_clean
 
 FULL_NAME_MAX = 150  # User.full_name

@@ -1,4 +1,5 @@
-"""A building after its creation: its settings, its visitor documents, its archiving."""
+"""A building's life on the platform: created with its reception schema, its settings, its visitor documents,
+its archiving."""
 
 import datetime
 import zoneinfo
@@ -11,14 +12,40 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.services import audit_record
+from shared_apps.database import db_roles
+from shared_apps.provisioning.reception import building_sql_views_refresh
+from shared_apps.provisioning.tenant_schemas import tenant_create, validate_name
 from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.default_notices import DEFAULT_NOTICE_VERSION, PRIVACY_NOTICES
+from shared_apps.tenancy.links import host_for
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
+from shared_apps.tenancy.slugs import validate_new_slug
 from shared_apps.tenancy.text import text_clean
 
 KIOSK_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 RETENTION_DAYS_MIN = 1
 RETENTION_DAYS_MAX = 3650
+
+
+@db_roles.owner_privileges
+@transaction.atomic
+def building_create(
+    *, slug: str, name: str, address: str = "", timezone: str = "Europe/Brussels", actor: str = "system"
+) -> Building:
+    """Create a building with its reception schema and host `<slug>.<root>`, all or nothing."""
+    name = validate_name(name)
+    validate_new_slug(slug, host=host_for(slug))
+    if timezone not in zoneinfo.available_timezones():
+        raise ValidationError({"timezone": f"'{timezone}' is not a known time zone (for example Europe/Brussels)."})
+    building = Building.objects.create(slug=slug, name=name, address=address, timezone=timezone)
+    reception = tenant_create(tenant_type=Tenant.Type.RECEPTION, slug=slug, name=name, building=building)
+    building_documents_create_defaults(building=building, actor=actor)
+    building_sql_views_refresh(building=building)
+    audit_record(
+        actor=actor, action="building.create", tenant_schema=reception.schema_name,
+        object_ids={"building": [building.pk], "tenant": [reception.pk]},
+    )  # fmt: skip
+    return building
 
 
 def building_documents_create_defaults(*, building: Building, actor: str) -> list[BuildingDocument]:

@@ -32,7 +32,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.migration import Migration
 from django_tenants.utils import quote_schema_name
 
-from shared_apps.tenancy.connection import tenant_connection
+from shared_apps.database.connection import tenant_connection
 
 logger = logging.getLogger(__name__)
 

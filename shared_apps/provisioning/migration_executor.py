@@ -1,14 +1,18 @@
-"""`migrate_schemas` that keeps the reception views readable and leaves none stale behind.
+"""`migrate_schemas` that keeps the reception views readable and leaves none stale behind, timed.
 
-Settings point django-tenants' `GET_EXECUTOR_FUNCTION` here. Whatever executor
-is chosen (the fleet executor of shared_apps/tenancy/migration_executor.py by
+Settings point django-tenants' `GET_EXECUTOR_FUNCTION` at `executor_for_migrate_schemas`. Whatever executor
+is chosen (the fleet executor of shared_apps/database/migration_executor.py by
 default, or the one `--executor` names), the buildings' views stay in place
 while tenant schemas migrate, so the desk board and the kiosk's code lookup
 keep answering during an upgrade (a migration they block sets its company
 aside: tenant_apps/desk/schema_migrate.py), and are rebuilt once all of them
 have, each building in one transaction, so they match the migrated tables and
 a reader never finds them missing. (A custom `migrate_schemas` command cannot
-do this: django-tenants is installed first, so its command wins.)
+do this: django-tenants is installed first, so its command wins.) Each step is
+timed for the metrics (shared_apps/operations/migration_metrics.py).
+
+This composition lives in provisioning, the layer allowed to call both the database machinery and the reception
+apps; neither of them knows the other.
 """
 
 import logging
@@ -16,9 +20,10 @@ from typing import Any
 
 from django_tenants.migration_executors.base import MigrationExecutor
 
-from shared_apps.tenancy.db_roles import roles_sync_all
-from shared_apps.tenancy.migration_executor import migration_executor
-from shared_apps.tenancy.spare_schemas import spares_refill
+from shared_apps.database.migration_executor import migration_executor
+from shared_apps.database.spare_schemas import spares_refill
+from shared_apps.operations.migration_metrics import executor_timed
+from shared_apps.tenancy.schema_roles import roles_sync_all
 from tenant_apps.desk.building_sql_views import building_sql_views_rebuild_all
 
 logger = logging.getLogger(__name__)
@@ -45,3 +50,8 @@ def executor_rebuilding_reception_views(codename: str | None = None) -> type[Mig
 
     ReceptionViewsExecutor.__name__ = f"ReceptionViews{base.__name__}"
     return ReceptionViewsExecutor
+
+
+def executor_for_migrate_schemas(codename: str | None = None) -> type[MigrationExecutor]:
+    """GET_EXECUTOR_FUNCTION: the executor rebuilding the reception views, its steps timed for the metrics."""
+    return executor_timed(executor_rebuilding_reception_views(codename=codename))

@@ -20,7 +20,7 @@ from django_tenants.migration_executors import MigrationExecutor, get_executor
 from django_tenants.migration_executors.multiproc import MultiprocessingExecutor
 from django_tenants.migration_executors.standard import StandardExecutor
 
-from shared_apps.tenancy.migration_replay import migrate_alike_schemas, replay_allowed
+from shared_apps.database.migration_replay import migrate_alike_schemas, replay_allowed
 
 
 class FleetExecutor(MultiprocessingExecutor):

@@ -3,9 +3,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shared_apps.tenancy.desk_staff import building_provision
-from shared_apps.tenancy.management.commands._provisioning import command_actor, run_or_explain
-from shared_apps.tenancy.services import host_for
+from shared_apps.audit.actors import command_actor
+from shared_apps.provisioning.desk_staff import building_provision
+from shared_apps.provisioning.management.commands._provisioning import run_or_explain
+from shared_apps.tenancy.links import host_for
 
 
 class Command(BaseCommand):

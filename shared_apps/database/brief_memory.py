@@ -34,7 +34,8 @@ V = TypeVar("V")
 
 _numbers = itertools.count()
 _memories: list["BriefMemory[Any]"] = []
-# Always named with its schema: requests run on their own tenant's schema (and role). Model: tenancy.MemoryGeneration.
+# Always named with its schema: requests run on their own tenant's schema (and role). Model: tenancy.MemoryGeneration,
+# named here by its table only, so that this package imports no app.
 TABLE = "public.tenancy_memorygeneration"
 _bumping: set[str] = set()  # model labels whose saves and deletions bump their generation
 _request = threading.local()  # .generations: what this thread's request read, by model label

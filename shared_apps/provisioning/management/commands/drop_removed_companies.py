@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shared_apps.tenancy.company_lifecycle import company_schemas_drop_due
-from shared_apps.tenancy.management.commands._provisioning import command_actor
+from shared_apps.audit.actors import command_actor
+from shared_apps.provisioning.companies import company_schemas_drop_due
 
 
 class Command(BaseCommand):
