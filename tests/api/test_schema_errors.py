@@ -79,7 +79,7 @@ def test_an_unknown_api_path_is_a_json_404(acme_api):
 def test_a_conflict_with_what_is_stored_is_a_409_with_detail(db, client_for):
     _token, secret = api_token_create(user=User.objects.get(email="it@checkin.example"), name="t")
     api = client_for("localhost")
-    response = api.delete("/api/v1/buildings/tower/", HTTP_AUTHORIZATION=f"Token {secret}")
+    response = api.delete("/api/v1/buildings/tower/", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 409
     assert response.json()["code"] == "conflict" and "remove them before archiving" in response.json()["detail"]
 

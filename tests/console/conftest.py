@@ -20,7 +20,7 @@ def api_secret(it_user: User) -> str:
 def api(client_for, api_secret):
     """A client of the root host that sends an IT token."""
     client = client_for("localhost")
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {api_secret}"
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_secret}"
     return client
 
 

@@ -150,7 +150,9 @@ API_URLS = ["/api/v1/buildings/", "/api/v1/buildings/tower/", "/api/v1/buildings
 def test_anonymous_and_bad_tokens_are_refused(client_for, url):
     anonymous = client_for("localhost")
     assert anonymous.get(url).status_code == 401
-    anonymous.defaults["HTTP_AUTHORIZATION"] = "Token not-a-token"
+    anonymous.defaults["HTTP_AUTHORIZATION"] = "Bearer not-a-token"
+    assert anonymous.get(url).status_code == 401
+    anonymous.defaults["HTTP_AUTHORIZATION"] = "Token not-a-token"  # the deprecated header, likewise
     assert anonymous.get(url).status_code == 401
 
 
@@ -164,16 +166,16 @@ def test_a_token_of_a_non_it_user_or_a_revoked_token_is_refused(client_for, it_u
     member = User.objects.create_user("ops2@checkin.example", "x" * 16, full_name="Ops", role=User.Role.MEMBER)
     _token, secret = api_token_create(user=member, name="sneaky")
     client = client_for("localhost")
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {secret}"
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     assert client.get("/api/v1/companies/").status_code == 403
     token, secret = api_token_create(user=it_user, name="revoked")
     api_token_revoke(user=it_user, token=token)
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {secret}"
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     assert client.get("/api/v1/companies/").status_code == 401
 
 
 @pytest.mark.parametrize("host", ["acme.localhost", "tower.localhost"])
 def test_the_provisioning_api_does_not_exist_on_other_hosts(client_for, api_secret, host):
     client = client_for(host)
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {api_secret}"
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_secret}"
     assert client.get("/api/v1/buildings/").status_code == 404

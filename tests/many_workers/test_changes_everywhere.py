@@ -22,7 +22,7 @@ def _statuses(answers: list[tuple[int, Answer]]) -> set[int]:
 
 
 def _it_api(workers, world, method: str, path: str, body: dict[str, str] | None = None) -> Answer:
-    it = workers.browser("localhost", Authorization=f"Token {world.seeded['it_token']}")
+    it = workers.browser("localhost", Authorization=f"Bearer {world.seeded['it_token']}")
     return it.request(method, path, json=json.dumps(body) if body is not None else None)
 
 

@@ -275,7 +275,7 @@ def test_console_forms_and_api(acme, it_staff, client_for):
 
     _, secret = console_token_create(user=User.objects.get(email="it@checkin.example"), name="tests")
     api = client_for("localhost")
-    api.defaults["HTTP_AUTHORIZATION"] = f"Token {secret}"
+    api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     company = {"building": "dock", "slug": "pier", "name": "\u202ePier\x00 Co", "admin_email": "boss@pier.example"}
     assert api.post("/api/v1/companies/", company, content_type="application/json").status_code == 201
     assert Tenant.objects.get(slug="pier").name == "Pier Co"

@@ -224,7 +224,7 @@ def _persona(name: str, tower: Any, globex: Tenant) -> Persona:
     if name == "IT":  # the console's pages by session, its API by token
         persona = _signed_in(name, "localhost", "it@checkin.example")
         it = User.objects.get(email="it@checkin.example")
-        persona.headers = {"HTTP_AUTHORIZATION": f"Token {console_token_create(user=it, name='matrix IT')[1]}"}
+        persona.headers = {"HTTP_AUTHORIZATION": f"Bearer {console_token_create(user=it, name='matrix IT')[1]}"}
         return persona
     if name == "kiosk":
         return Persona(name, "tower.localhost", kiosk_client(HostClient, tower, pair_device(tower, "Matrix")[1]))

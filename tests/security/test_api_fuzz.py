@@ -269,7 +269,7 @@ def acme_authorization(acme) -> str:
 @pytest.fixture
 def it_authorization(db: None) -> str:
     _token, secret = it_token_create(user=User.objects.get(email="it@checkin.example"), name="fuzz")
-    return f"Token {secret}"
+    return f"Bearer {secret}"
 
 
 @COMPANY_API.parametrize()
