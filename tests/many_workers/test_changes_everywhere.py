@@ -1,9 +1,9 @@
 """A change is honoured by every web process before the request that made it returns (issue 19, hole 2).
 
 gunicorn runs four workers with the production settings, whose memories keep hosts, kiosks, companies and the
-documents a kiosk shows for 5 s (shared_apps/database/brief_memory.py). Each test first has every worker serve (and remember) what is about
-to change, then makes the change through one request, then sends many requests at once until every worker has
-answered: not one of them is served as before.
+documents a kiosk shows for 5 s (shared_apps/database/brief_memory.py). Each test first has every worker serve
+(and remember) what is about to change, then makes the change through one request, then sends many requests at
+once until every worker has answered: not one of them is served as before.
 """
 
 import json
