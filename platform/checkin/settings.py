@@ -417,6 +417,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "checkin.openapi.empty_query_values",
         "checkin.openapi.error_responses",
+        "checkin.openapi.operation_links",
     ],
     # The status a company can be set to (active, suspended) is a smaller choice than the status it can have.
     # One name for the set of languages, whichever field offers it (a visitor's, a kiosk's, an invitation's).
