@@ -1,4 +1,7 @@
-"""A tenant's addresses: the host a slug is given, and the URL users type to reach a tenant."""
+"""A tenant's addresses: the host a slug is given, and the URL users type to reach a tenant.
+
+Beside public_links.py, not in it: settings import that one, and these need the tenant model.
+"""
 
 from django.conf import settings
 

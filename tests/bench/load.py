@@ -17,14 +17,19 @@ GETs every screen in between, as a tablet's browser does. A check-in succeeds
 when the last POST answers 302 to /kiosk/done/. At the end every visit in the
 database is matched against those answers: lost (a success with no stored
 check-in) and duplicated (one visitor checked in twice) must both be 0.
+Each invitation names a host who wants an e-mail on arrival, so each invitation
+check-in also writes a delivery: the notification lag (check-in to sent) is
+measured by tests/bench/notification_lag.py, with a real Celery worker (the
+image's command and default settings) on a redis-server of the bench's own,
+against an idle baseline and the goal (p95 under 5 s). Mail goes to files.
 Prints the figures, the ratio to the baseline, then drops the database.
 
     .venv/bin/python tests/bench/load.py [--seconds 20] [--concurrency 8] [--workers 4] [--desks 4]
-        [--board-interval 5] [--companies 3] [--screens] [--rate 150]
+        [--board-interval 5] [--companies 3] [--screens] [--rate 150] [--drain-seconds 60] [--eager]
 
 Uses DATABASE_URL's server (the embedded PostgreSQL when unset, as dev.py does).
-Celery runs eagerly in the web process (REDIS_URL is ignored): no notification
-leaves the machine, and no worker is needed.
+REDIS_URL is ignored. With --eager, no broker and no worker: Celery runs eagerly
+in the web process, as it did before the lag was measured.
 """
 
 import argparse
@@ -40,11 +45,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
+if TYPE_CHECKING:
+    from tests.bench.notification_lag import Pipeline
 
 BUILDING = "loadbench"
 DESK_EMAIL = "desk@loadbench.example"
@@ -273,6 +281,7 @@ def provision(*, companies: int, kiosks: int, invitations: int, desks: int) -> F
     from tenant_apps.kiosk.services import kiosk_pair, pairing_code_create
     from tenant_apps.visits.models import Visit, Visitor
     from tenant_apps.visits.services import Actor, visit_register
+    from tests.bench.notification_lag import host_for_invitations
 
     platform_ensure()
     building = building_create(slug=BUILDING, name="Load bench")
@@ -293,9 +302,10 @@ def provision(*, companies: int, kiosks: int, invitations: int, desks: int) -> F
     staff = Actor(label="bench", channel=Visit.Channel.INVITATION)
     for index, company in enumerate(made):
         with tenant_context(company), transaction.atomic():
+            host = host_for_invitations()
             for n in range(index, invitations, len(made)):
                 visitor = Visitor.objects.create(first_name="Invited", last_name=f"I{n}", language="en")
-                visit = visit_register(visitor=visitor, host=None, expected_start=now,
+                visit = visit_register(visitor=visitor, host=host, expected_start=now,
                                        expected_end=now + dt.timedelta(hours=2), purpose="", actor=staff)  # fmt: skip
                 codes.append(visit.code)
     return Fixture(companies={c.pk: c.schema_name for c in made}, tokens=tokens, codes=codes)
@@ -339,18 +349,6 @@ def reconcile(fixture: Fixture, outcomes: Outcomes) -> Ledger:
 # --- Figures -------------------------------------------------------------------------------------------
 
 
-def quantile_ms(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))] * 1000
-
-
-def percentiles(values: list[float]) -> str:
-    if not values:
-        return "no sample"
-    p50, p95, p99 = (quantile_ms(values, q) for q in (0.50, 0.95, 0.99))
-    return f"p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms  (n={len(values)})"
-
-
 def server_url(database: str) -> str:
     from tests.deploy.processes import current_test_database_url
 
@@ -370,9 +368,14 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=3)
     parser.add_argument("--screens", action="store_true", help="also GET every screen, as a tablet's browser does")
     parser.add_argument("--rate", type=float, default=150.0, help="check-ins/s to prepare devices and codes for")
+    parser.add_argument("--drain-seconds", type=float, default=60.0,
+                        help="after the load, how long the worker may take to send what is left")  # fmt: skip
+    parser.add_argument("--eager", action="store_true",
+                        help="no broker and no worker: notifications are sent in the web process")  # fmt: skip
     args = parser.parse_args()
-    os.environ.pop("REDIS_URL", None)  # eager tasks in the web process, as the docstring says
+    os.environ.pop("REDIS_URL", None)  # the bench's own process publishes nothing; the server gets its own broker
 
+    from tests.bench.notification_lag import delivery_pipeline, drain, lag_report
     from tests.bench.throwaway import throwaway_database
 
     with throwaway_database("checkin_load") as bench_db:
@@ -387,8 +390,11 @@ def main() -> None:
         print(f"database {bench_db}: {args.companies} companies, {kiosks} kiosks paired, "
               f"{len(fixture.codes)} invitations, in {time.perf_counter() - started:.1f} s")  # fmt: skip
         connections.close_all()
-        run = serve_and_load(args, bench_db, fixture)
+        with delivery_pipeline(eager=args.eager, database_url=server_url(bench_db)) as pipeline:
+            run = serve_and_load(args, bench_db, fixture, pipeline)
+            lags = drain(pipeline, schemas=list(fixture.companies.values()), timeout=args.drain_seconds)
         report(args, run, reconcile(fixture, run.outcomes))
+        lag_report(pipeline, lags, seconds=run.seconds)
 
 
 @dataclass
@@ -400,16 +406,22 @@ class Run:
     outcomes: Outcomes
 
 
-def serve_and_load(args: argparse.Namespace, bench_db: str, fixture: Fixture) -> Run:
-    """The production web process on the database; the /healthz baseline, then kiosks and desks at once."""
+def serve_and_load(args: argparse.Namespace, bench_db: str, fixture: Fixture, pipeline: "Pipeline") -> Run:
+    """The production web process on the database; the /healthz baseline and the idle notification lag, then
+    kiosks and desks at once."""
+    from tests.bench.notification_lag import idle_baseline
     from tests.deploy.processes import free_port, gunicorn, production_env
 
     port = free_port()
-    env = production_env(database_url=server_url(bench_db), port=port, GUNICORN_WORKERS=str(args.workers))
+    env = production_env(database_url=server_url(bench_db), port=port, GUNICORN_WORKERS=str(args.workers),
+                         **pipeline.env)  # fmt: skip
     with gunicorn(env, port):
         probes = [Timings() for _ in range(args.concurrency)]
         deadline = time.perf_counter() + args.baseline_seconds
         base_elapsed = run_threads([partial(healthz, port, deadline, t) for t in probes])
+        idle_kiosk = KioskClient(-1, port, [fixture.tokens.pop()], [], iter(()), args.screens)
+        idle_baseline(pipeline, check_in=idle_kiosk._invited, codes=fixture.codes,
+                      schemas=list(fixture.companies.values()))  # fmt: skip
 
         codes = iter(fixture.codes)
         lock = threading.Lock()
@@ -443,6 +455,8 @@ def serve_and_load(args: argparse.Namespace, bench_db: str, fixture: Fixture) ->
 
 
 def report(args: argparse.Namespace, run: Run, ledger: Ledger) -> None:
+    from tests.bench.figures import percentiles, quantile_ms
+
     outcomes, load = run.outcomes, run.load
     ok = len(outcomes.walk_ins_ok) + len(outcomes.codes_ok)
     failed = len(outcomes.walk_ins_failed) + len(outcomes.codes_failed)

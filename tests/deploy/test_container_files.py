@@ -55,6 +55,27 @@ def test_the_final_stage_has_the_postgresql_client_of_the_servers_major_version_
     assert "CHECKIN_PG_BIN=/usr/lib/postgresql/${PG_MAJOR}/bin" in final
 
 
+def test_the_postgresql_server_of_compose_and_kubernetes_is_no_newer_than_the_images_pg_dump():
+    """pg_dump refuses a server of a newer major version: the backup commands would fail on the first night."""
+    client_arg = re.search(r"^ARG PG_MAJOR=(\d+)$", DOCKERFILE, re.MULTILINE)
+    assert client_arg, "deploy/Dockerfile sets no PG_MAJOR"
+    client = int(client_arg.group(1))
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    server_image = compose["services"]["postgres"]["image"]
+    server_tag = re.fullmatch(r"postgres:(\d+)(?:[.-].*)?", server_image)
+    assert server_tag, f"compose's PostgreSQL image {server_image} names no major version"
+    server = int(server_tag.group(1))
+    assert server <= client, f"compose runs {server_image}; the image's pg_dump is {client}"
+    # Kubernetes uses a PostgreSQL of the operator's: the ConfigMap names the version it must be.
+    config = (DEPLOY / "k8s" / "setup" / "config.yaml").read_text()
+    named = {int(version) for version in re.findall(r"PostgreSQL (\d+)", config)}
+    assert named and max(named) <= client, f"the ConfigMap names PostgreSQL {named}; the image's pg_dump is {client}"
+    # Nothing else in deploy/ starts a PostgreSQL server of another version.
+    for manifest in DEPLOY.rglob("*.y*ml"):
+        for version in re.findall(r"image:\s*[\"']?postgres:(\d+)", manifest.read_text()):
+            assert int(version) <= client, manifest
+
+
 def test_it_runs_as_a_non_root_user_with_a_healthcheck_on_healthz():
     users = [line.split()[1] for line in FINAL if line.startswith("USER ")]
     assert users and users[-1].split(":")[0] not in {"root", "0"}

@@ -73,15 +73,21 @@ class CeleryWorker:
     log: Path
     process: subprocess.Popen[bytes] | None = None
     extra_args: tuple[str, ...] = ()  # e.g. ("--beat", "--schedule", path): beat in the worker's process
+    # Another command line instead, e.g. the image's (`sh deploy/entrypoint.sh worker`, its default settings).
+    command: tuple[str, ...] = ()
+
+    def arguments(self) -> list[str]:
+        if self.command:
+            return [*self.command, *self.extra_args]
+        return [sys.executable, "-m", "celery", "-A", "checkin", "worker", "--pool", "prefork", "--concurrency", "1",
+                "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                *self.extra_args]  # fmt: skip
 
     def start(self, timeout: float = 30.0) -> None:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "checkin", "worker", "--pool", "prefork", "--concurrency", "1",
-                 "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                 *self.extra_args],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                self.arguments(), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         deadline = time.monotonic() + timeout
         while " ready." not in self.output():
             if self.process.poll() is not None or time.monotonic() > deadline:

@@ -18,7 +18,7 @@ from django.db import connection
 from django.test import override_settings
 
 from shared_apps.database.db_roles import role_prefix
-from shared_apps.tenancy.backups.pg_tools import connect, pg_binary
+from shared_apps.operations.backups.pg_tools import connect, pg_binary
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shared_apps.tenancy.backups.pg_tools import BackupError
-from shared_apps.tenancy.backups.restores import database_create, dump_restore, roles_sync
+from shared_apps.operations.backups.pg_tools import BackupError
+from shared_apps.operations.backups.restores import database_create, dump_restore, roles_sync
 
 
 class Command(BaseCommand):

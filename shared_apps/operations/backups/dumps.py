@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from shared_apps.tenancy.backups.pg_tools import BackupError, as_owner, pg_binary, run
+from shared_apps.operations.backups.pg_tools import BackupError, as_owner, pg_binary, run
 from shared_apps.tenancy.models import Tenant
 
 

@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shared_apps.tenancy.backups.dumps import company_dump, company_for_backup
-from shared_apps.tenancy.backups.pg_tools import BackupError
+from shared_apps.operations.backups.dumps import company_dump, company_for_backup
+from shared_apps.operations.backups.pg_tools import BackupError
 
 
 class Command(BaseCommand):

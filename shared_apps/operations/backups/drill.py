@@ -8,9 +8,9 @@ from typing import Any
 from django.db import connection
 
 from shared_apps.database.db_roles import ident, owner_privileges
-from shared_apps.tenancy.backups.dumps import company_dump
-from shared_apps.tenancy.backups.pg_tools import connect, database_name, server_connection
-from shared_apps.tenancy.backups.restores import database_create, dump_restore
+from shared_apps.operations.backups.dumps import company_dump
+from shared_apps.operations.backups.pg_tools import connect, database_name, server_connection
+from shared_apps.operations.backups.restores import database_create, dump_restore
 from shared_apps.tenancy.models import Tenant
 
 _TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename"

@@ -9,7 +9,7 @@ import psycopg
 from django.db import connection
 
 from shared_apps.database.db_roles import ident, owner_role
-from shared_apps.tenancy.backups.pg_tools import (
+from shared_apps.operations.backups.pg_tools import (
     BackupError,
     as_owner,
     database_url,
