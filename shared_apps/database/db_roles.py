@@ -48,7 +48,12 @@ SHARED_TABLES_WRITE = ["login_throttle", "rate_counter", "tenancy_memorygenerati
 
 def role_prefix() -> str:
     """`CHECKIN_DB_ROLE_PREFIX`, else the database name: roles are per cluster, schemas per database."""
-    configured = getattr(settings, "CHECKIN_DB_ROLE_PREFIX", "") or str(connection.settings_dict["NAME"])
+    return _prefix_of(getattr(settings, "CHECKIN_DB_ROLE_PREFIX", "") or str(connection.settings_dict["NAME"]))
+
+
+@functools.lru_cache(maxsize=16)
+def _prefix_of(configured: str) -> str:
+    """Asked for every statement's role (shared_apps/database/db_backend): computed once per configured value."""
     prefix = configured.lower()
     if len(prefix) > _MAX_PREFIX or not _NAME.match(prefix):
         prefix = "ck_" + hashlib.sha256(configured.encode()).hexdigest()[:12]

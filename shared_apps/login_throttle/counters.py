@@ -17,18 +17,47 @@ from django.db import connection
 TABLE = "public.rate_counter"
 
 
+def _upsert(name: str, condition: str = "") -> str:
+    """The INSERT ... ON CONFLICT that counts one for the key and window parameters `<name>_key`, `<name>_window`."""
+    return (
+        f"INSERT INTO {TABLE} AS c (key, window_start, expires_at, count)"
+        f" SELECT %({name}_key)s, start, start + make_interval(secs => %({name}_window)s), 1"
+        f" FROM (SELECT to_timestamp(floor(extract(epoch FROM now()) / %({name}_window)s) * %({name}_window)s)"
+        f" AS start) w {condition}"
+        " ON CONFLICT (key, window_start) DO UPDATE SET count = c.count + 1 RETURNING count"
+    )
+
+
 def counter_hit(key: str, *, window: int) -> int:
     """Count one more for `key` in the current window of `window` seconds; the count, this one included."""
     _check(key, window)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} AS c (key, window_start, expires_at, count)"
-            " SELECT %(key)s, start, start + make_interval(secs => %(window)s), 1"
-            " FROM (SELECT to_timestamp(floor(extract(epoch FROM now()) / %(window)s) * %(window)s) AS start) w"
-            " ON CONFLICT (key, window_start) DO UPDATE SET count = c.count + 1 RETURNING count",
-            {"key": key, "window": window},
-        )
+        cursor.execute(_upsert("first"), {"first_key": key, "first_window": window})
         return int(cursor.fetchone()[0])
+
+
+def counters_hit_in_turn(
+    first: str, *, first_window: int, first_limit: int, then: str, then_window: int
+) -> tuple[int, int | None]:
+    """Count one for `first`, and one for `then` only if `first` is not past `first_limit`, in one statement.
+
+    The same counts as `counter_hit(first)` followed, within its limit, by `counter_hit(then)`, in one round trip
+    (the kiosk's code lookups count the device, then the code). Returns both counts, None for `then` when it was
+    not counted. Rows are always taken in this order, first then `then`, so two such statements cannot deadlock
+    as long as callers keep the kinds of key in the same order.
+    """
+    _check(first, first_window)
+    _check(then, then_window)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH first AS ({_upsert('first')}),"
+            f" then_ AS ({_upsert('then', 'WHERE (SELECT count FROM first) <= %(first_limit)s')})"
+            " SELECT (SELECT count FROM first), (SELECT count FROM then_)",
+            {"first_key": first, "first_window": first_window, "first_limit": first_limit,
+             "then_key": then, "then_window": then_window},
+        )  # fmt: skip
+        counted, then_counted = cursor.fetchone()
+        return int(counted), None if then_counted is None else int(then_counted)
 
 
 def counter_forgive(key: str, *, window: int) -> None:

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.kiosk.models import Kiosk
-from tenant_apps.kiosk.state import state_get, state_store
+from tenant_apps.kiosk.state import state_get, state_restart, state_store
 from tenant_apps.kiosk.tokens import device_token_hash
 
 DEVICE_COOKIE = "checkin_kiosk"
@@ -95,6 +95,18 @@ def kiosk_required(view: View) -> View:
     The response is never stored by the browser (`Cache-Control: no-store`), and
     the screen speaks the language the visitor chose.
     """
+    return _kiosk_view(view, starts_over=False)
+
+
+def kiosk_starting_over(view: View) -> View:
+    """As `kiosk_required`, for the POSTs that begin a new visitor (language, reset): the state is restarted (a new
+    nonce, tenant_apps/kiosk/state.py) before anything reads it, so the earlier cookie is never checked against the
+    old nonce, a query saved on a step of every check-in. These views answer with a redirect: the earlier visitor's
+    language is not needed for them."""
+    return _kiosk_view(view, starts_over=True)
+
+
+def _kiosk_view(view: View, *, starts_over: bool) -> View:
 
     @never_cache
     @wraps(view)
@@ -110,6 +122,8 @@ def kiosk_required(view: View) -> View:
         kiosk_request = cast(KioskRequest, request)
         kiosk_request.kiosk = kiosk
         kiosk_request.building = cast(Building, reception.building)
+        if starts_over:
+            state_restart(request, kiosk_id=kiosk.pk)
         state = state_get(request, kiosk_id=kiosk.pk)
         translation.activate(kiosk_language(request, kiosk_request.building, state))
         request.LANGUAGE_CODE = translation.get_language()

@@ -29,7 +29,8 @@ def kiosk_companies(*, building: Building) -> QuerySet[Tenant]:
 
 def kiosk_state_nonce(*, kiosk_id: int) -> str | None:
     """The kiosk's current state nonce, read fresh: a remembered device may hold an older one."""
-    return Kiosk.objects.filter(pk=kiosk_id).values_list("state_nonce", flat=True).first()
+    found = Kiosk.objects.filter(pk=kiosk_id).values_list("state_nonce", flat=True).order_by()[:1]  # by key
+    return found[0] if found else None
 
 
 # Each kiosk step after the company's choice reads it again: remembered briefly (shared_apps/database/brief_memory.py).
@@ -162,10 +163,6 @@ def kiosk_settings() -> KioskSettings:
     """The current building's kiosk options, created with defaults on first use."""
     options, _ = KioskSettings.objects.get_or_create(pk=1)
     return options
-
-
-def kiosks_of_building() -> QuerySet[Kiosk]:
-    return Kiosk.objects.order_by("revoked_at", "name", "id")
 
 
 def pairing_codes_pending() -> QuerySet[PairingCode]:

@@ -18,7 +18,7 @@ from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.kiosk.models import Kiosk, PairingCode, state_nonce_new
 from tenant_apps.kiosk.selectors import FoundVisit, visit_by_code
-from tenant_apps.kiosk.throttle import code_subject, throttle_forgive, throttle_hit
+from tenant_apps.kiosk.throttle import code_subject, throttle_forgive, throttle_hit, throttle_hit_in_turn
 from tenant_apps.kiosk.tokens import device_token_hash, device_token_new, pairing_code_new
 from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import host_active
@@ -148,10 +148,15 @@ def _code_lookup(*, kiosk: Kiosk, building: Building, code: str) -> CodeLookup |
     device = str(kiosk.pk)
     # Every code counts as the device's failure until it is found (counted before it is checked: codes typed at
     # once on many web processes cannot all slip under the limit), and counts for the code itself.
+    # Both counts in one round trip; the code is not counted once the device is past its limit.
     limit, window = DEVICE_CODE_FAILURES
-    if throttle_hit(scope="code-fail", subject=device, limit=limit, window=window):
+    device_past, code_past = throttle_hit_in_turn(
+        scope="code-fail", subject=device, limit=limit, window=window,
+        then_scope="code", then_subject=code_subject(code), then_limit=CODE_ATTEMPTS[0], then_window=CODE_ATTEMPTS[1],
+    )  # fmt: skip
+    if device_past:
         return CodeLookup(problem=CodeProblem.THROTTLED)
-    if throttle_hit(scope="code", subject=code_subject(code), limit=CODE_ATTEMPTS[0], window=CODE_ATTEMPTS[1]):
+    if code_past:
         throttle_forgive(scope="code-fail", subject=device, window=window)  # refused unread: not the device's failure
         return CodeLookup(problem=CodeProblem.THROTTLED)
     found = visit_by_code(building=building, code=code)

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.audit.services import client_ip
 from shared_apps.tenancy.models import Tenant
-from tenant_apps.kiosk.device import KioskRequest, device_cookie_set, kiosk_from_request, kiosk_required
+from tenant_apps.kiosk.device import (
+    KioskRequest,
+    device_cookie_set,
+    kiosk_from_request,
+    kiosk_required,
+    kiosk_starting_over,
+)
 from tenant_apps.kiosk.documents import visitor_documents
 from tenant_apps.kiosk.forms import CodeForm, ConfirmForm, WalkInForm
 from tenant_apps.kiosk.selectors import access_kiosk_company, kiosk_companies, kiosk_hosts, kiosk_visit
@@ -113,21 +119,19 @@ def start(request: KioskRequest) -> HttpResponse:
     return _render(request, "kiosk/start.html", {"languages": languages})
 
 
-@kiosk_required
+@kiosk_starting_over  # a visitor starts (the start screen may be long gone)
 @require_POST
 def language(request: KioskRequest) -> HttpResponse:
     chosen = request.POST.get("language", "")
     if chosen not in request.building.kiosk_languages:
         return redirect("kiosk:start")
-    state_restart(request, kiosk_id=request.kiosk.pk)  # a visitor starts (the start screen may be long gone)
     state_update(request, kiosk_id=request.kiosk.pk, lang=chosen)
     return redirect("kiosk:menu")
 
 
-@kiosk_required
+@kiosk_starting_over
 @require_POST
 def reset(request: KioskRequest) -> HttpResponse:
-    state_restart(request, kiosk_id=request.kiosk.pk)
     return redirect("kiosk:start")
 
 

@@ -73,3 +73,28 @@ def test_with_the_web_process_memories_warm_a_walk_in_takes_eight_queries(rememb
     with django_assert_max_num_queries(8):
         done = kiosk_tower.post("/kiosk/walk-in/details/", DETAILS)
     assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")
+
+
+def test_with_the_memories_warm_the_steps_before_the_storing_posts_take_few_queries(
+    remembering, kiosk_tower, globex, acme, django_assert_num_queries
+):
+    """What the load benchmark's kiosks post before each storing POST (tests/bench/load.py), for the second visitor
+    of a device (the cookie then holds the first one's result). The language, which starts a visitor: the
+    generations and the new nonce, not the earlier nonce read first (the state restarts before anything reads it).
+    The company: the generations only. An invitation's code: the generations, the device's and the code's counts
+    in one statement, the desk view, the visit, the device's count taken back."""
+    walk_in = {**DETAILS, "accept_rules": "on"}
+    first, visit = (invite(acme, first="Ivy", last=last) for last in ("Earlier", "Invitee"))
+    choose_language(kiosk_tower)
+    kiosk_tower.post("/kiosk/invitation/", {"code": first.code})  # Acme, the company, is remembered from here
+    choose_language(kiosk_tower)
+    kiosk_tower.post("/kiosk/walk-in/", {"company": globex.pk})
+    assert kiosk_tower.post("/kiosk/walk-in/details/", walk_in)["Location"].endswith("/kiosk/done/")
+    with django_assert_num_queries(2):
+        assert kiosk_tower.post("/kiosk/language/", {"language": "en"})["Location"].endswith("/kiosk/menu/")
+    with django_assert_num_queries(1):
+        kiosk_tower.post("/kiosk/walk-in/", {"company": globex.pk})
+    choose_language(kiosk_tower)
+    with django_assert_num_queries(5):
+        found = kiosk_tower.post("/kiosk/invitation/", {"code": visit.code})
+    assert found["Location"].endswith("/kiosk/invitation/confirm/")

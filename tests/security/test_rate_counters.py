@@ -5,7 +5,12 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from shared_apps.login_throttle.counters import counter_forgive, counter_hit, rate_counters_prune
+from shared_apps.login_throttle.counters import (
+    counter_forgive,
+    counter_hit,
+    counters_hit_in_turn,
+    rate_counters_prune,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +31,23 @@ def test_each_hit_gets_its_own_count(db):
     assert [counter_hit("test:a", window=600) for _ in range(4)] == [1, 2, 3, 4]
     assert counter_hit("test:b", window=600) == 1  # another key, its own count
     assert _rows() == [("test:a", 4), ("test:b", 1)]
+
+
+def test_two_counters_in_turn_count_the_second_only_while_the_first_is_within_its_limit(db, django_assert_num_queries):
+    """The kiosk's code lookup counts the device, then the code, in one round trip; a device past its limit no
+    longer spends the code's attempts."""
+    with django_assert_num_queries(1):
+        assert counters_hit_in_turn("test:d", first_window=600, first_limit=2, then="test:c", then_window=3600) == (
+            1,
+            1,
+        )
+    assert counters_hit_in_turn("test:d", first_window=600, first_limit=2, then="test:c", then_window=3600) == (2, 2)
+    assert counters_hit_in_turn("test:d", first_window=600, first_limit=2, then="test:c", then_window=3600) == (
+        3,
+        None,
+    )
+    assert _rows() == [("test:c", 2), ("test:d", 3)]
+    assert counter_hit("test:c", window=3600) == 3  # the same rows as counter_hit's
 
 
 def test_forgiving_takes_back_one_count_never_below_zero(db):

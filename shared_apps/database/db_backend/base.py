@@ -31,7 +31,7 @@ from django_tenants.postgresql_backend import base as tenants_base
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
-from shared_apps.database import db_roles
+from shared_apps.database import db_roles, login_guard
 
 _PREAMBLE_RESULTS = 2  # SET LOCAL search_path; SET LOCAL ROLE
 _NO_TRANSACTION_BLOCK = re.compile(
@@ -89,6 +89,16 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
             raise ImproperlyConfigured("server_side_binding cannot carry the per-transaction role preamble.")
         self.role_scopes: list[db_roles.RoleScope | None] = []
         self._preamble_applied: str | None = None
+        self._preambles: dict[tuple[str, bool, str | None], str] = {}
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        new = super().get_new_connection(conn_params)
+        try:
+            login_guard.login_check(new)  # a superuser login is refused (production), asked once per process
+        except BaseException:
+            new.close()
+            raise
+        return new
 
     def get_connection_params(self) -> dict[str, Any]:
         params: dict[str, Any] = super().get_connection_params()
@@ -129,11 +139,19 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         return scope.role_for(self.schema_name)
 
     def preamble(self) -> str:
-        paths = ", ".join(tenants_base.quote_schema_name(s) for s in self._get_cursor_search_paths())
         role = self.role_current()
-        # RESET: a login running as itself must not keep a role set earlier in the transaction.
-        role_sql = f"SET LOCAL ROLE {db_roles.ident(role)}" if role else "SET LOCAL ROLE NONE"
-        return f"SET LOCAL search_path = {paths}; {role_sql}; "
+        # Asked before every statement: built once per schema and role (the search path depends on nothing else).
+        key = (self.schema_name, self.include_public_schema, role)
+        built = self._preambles.get(key)
+        if built is None:
+            paths = ", ".join(tenants_base.quote_schema_name(s) for s in self._get_cursor_search_paths())
+            # RESET: a login running as itself must not keep a role set earlier in the transaction.
+            role_sql = f"SET LOCAL ROLE {db_roles.ident(role)}" if role else "SET LOCAL ROLE NONE"
+            built = f"SET LOCAL search_path = {paths}; {role_sql}; "
+            if len(self._preambles) >= 1000:  # schemas come and go in a long-lived process: stay bounded
+                self._preambles.clear()
+            self._preambles[key] = built
+        return built
 
     def preamble_pending(self) -> str | None:
         """The preamble to send before the next statement, or None when this transaction already has it."""
