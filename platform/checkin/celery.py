@@ -3,7 +3,7 @@
 import os
 from typing import Any
 
-from celery.signals import setup_logging
+from celery.signals import beat_init, setup_logging, worker_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
@@ -21,3 +21,12 @@ def _logging_from_settings(**kwargs: Any) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_a_superuser_login(**kwargs: Any) -> None:
+    """Worker and beat exit with one line when DATABASE_URL is a PostgreSQL superuser (production settings)."""
+    from shared_apps.database.login_guard import exit_if_superuser_login
+
+    exit_if_superuser_login()

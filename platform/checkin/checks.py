@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection
 
 from checkin.data_region import s3_outside, sentry_outside
 from checkin.export_storage import export_storage_refusal
+from shared_apps.database.login_guard import superuser_login
 
 CONSOLE_BACKENDS = {
     "django.core.mail.backends.console.EmailBackend",
@@ -25,13 +26,11 @@ def database_login_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     """A superuser login may `RESET ROLE` and read every company: the per-schema roles would protect nothing."""
     try:
         with connection.cursor() as cursor:
-            # session_user: the login itself, whatever role a transaction has taken since.
-            cursor.execute("SELECT session_user, rolsuper FROM pg_roles WHERE rolname = session_user")
-            login, superuser = cursor.fetchone()
+            login = superuser_login(cursor)
     except DatabaseError as error:
         reason = " ".join(str(error).split())[:200]
         return [Warning(f"Could not ask the database whether its login is a superuser: {reason}", id="checkin.W001")]
-    if superuser:
+    if login is not None:
         return [
             Error(
                 f"DATABASE_URL logs in as {login}, a PostgreSQL superuser: it can read every company.",

@@ -79,6 +79,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 # database name); migrations and provisioning run as the owner role (default: the login of DATABASE_URL).
 CHECKIN_DB_ROLE_PREFIX = env_str("CHECKIN_DB_ROLE_PREFIX")
 CHECKIN_DB_OWNER_ROLE = env_str("CHECKIN_DB_OWNER_ROLE")
+# Refuse a PostgreSQL superuser login in every process (shared_apps/database/login_guard.py): on in production.
+CHECKIN_DB_REFUSE_SUPERUSER = False
 # Folder of pg_dump and pg_restore for the backup commands (shared_apps/operations/backups/); empty: from PATH.
 CHECKIN_PG_BIN = env_str("CHECKIN_PG_BIN")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -80,6 +80,11 @@ _export_refusal = export_storage_refusal(STORAGES["exports"], package_root=PROJE
 if _export_refusal:
     raise ImproperlyConfigured(_export_refusal)
 
+# --- The database login: never a superuser, refused by every process at its first connection ------------
+# (shared_apps/database/login_guard.py). CHECKIN_DB_ALLOW_SUPERUSER=1 is for the test suite's processes on its own
+# superuser login; the image's entrypoint still refuses it through `check --deploy` (checkin.E001).
+CHECKIN_DB_REFUSE_SUPERUSER = not env_bool("CHECKIN_DB_ALLOW_SUPERUSER", False)
+
 # --- Sentry: named for what it is --------------------------------------------------------
 SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "production")
 

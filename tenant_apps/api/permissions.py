@@ -7,6 +7,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from shared_apps.accounts.models import User
+from shared_apps.api_tokens.access import may_act_with_token
 from shared_apps.api_tokens.models import ApiToken
 
 
@@ -22,7 +23,7 @@ class IsCompanyStaff(BasePermission):
             return False
         if isinstance(request.auth, ApiToken):
             self.message = _("The admin who made this token can no longer use the API.")
-            return bool(user.role == User.Role.ADMIN)
+            return may_act_with_token(user)
         return bool(user.role in (User.Role.ADMIN, User.Role.MEMBER))
 
 

@@ -8,20 +8,20 @@ from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication
 
-from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.access import rule_required, staff_required
 from shared_apps.accounts.models import User
-from shared_apps.api_tokens.access import access_api_token
-from shared_apps.api_tokens.selectors import api_tokens
+from shared_apps.api_tokens.access import access_api_token, api_tokens_visible_to, may_manage_api_tokens
 from tenant_apps.api.forms import ApiTokenForm
 from tenant_apps.api.permissions import IsCompanyStaff
 from tenant_apps.api.services import api_token_create, api_token_revoke
 
 
 def _tokens_page(request: HttpRequest, form: ApiTokenForm, new_key: str | None = None) -> HttpResponse:
-    return render(request, "api/tokens.html", {"form": form, "tokens": api_tokens(), "new_key": new_key})
+    visible = api_tokens_visible_to(request.user)  # type: ignore[arg-type]
+    return render(request, "api/tokens.html", {"form": form, "tokens": visible, "new_key": new_key})
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_manage_api_tokens)
 def tokens(request: HttpRequest) -> HttpResponse:
     """List the company's tokens; a POST makes one and shows its key once, in the answer to that POST."""
     if request.method == "POST":
@@ -33,10 +33,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return _tokens_page(request, ApiTokenForm())
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_manage_api_tokens)
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = api_token_revoke(token=access_api_token(token_id=token_id), actor=request.user)  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    token = api_token_revoke(token=access_api_token(user, token_id), actor=user)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("api:tokens")
 

@@ -1,10 +1,12 @@
-"""Which companies, visits and kiosks a desk may touch: those of its own building, nothing else (404)."""
+"""Which companies and visits a desk may touch: those of its own building, nothing else (404).
+
+The building's kiosks have their own rule: tenant_apps/kiosk/access.py.
+"""
 
 from django.http import Http404
 from django_tenants.utils import tenant_context
 
 from shared_apps.tenancy.models import Tenant
-from tenant_apps.kiosk.models import Kiosk
 from tenant_apps.visits.models import Visit
 
 
@@ -26,11 +28,3 @@ def access_desk_visit(*, reception: Tenant, slug: str, visit_id: int) -> tuple[T
     if visit is None:
         raise Http404
     return company, visit
-
-
-def access_desk_kiosk(*, kiosk_id: int) -> Kiosk:
-    """A kiosk of this building (the reception schema holds no other), else 404."""
-    kiosk = Kiosk.objects.filter(pk=kiosk_id).first()
-    if kiosk is None:
-        raise Http404
-    return kiosk

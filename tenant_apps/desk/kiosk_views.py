@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building
-from tenant_apps.desk.access import access_desk_kiosk
+from tenant_apps.kiosk.access import access_kiosk, kiosks_visible_to, may_manage_kiosks
 from tenant_apps.kiosk.device import reception_of
 from tenant_apps.kiosk.forms import PairingCodeForm
-from tenant_apps.kiosk.selectors import kiosk_settings, kiosks_of_building, pairing_codes_pending
+from tenant_apps.kiosk.selectors import kiosk_settings, pairing_codes_pending
 from tenant_apps.kiosk.services import kiosk_revoke, pairing_code_create
 from tenant_apps.visits.services import desk_actor
 
@@ -29,7 +29,7 @@ def _building(request: HttpRequest) -> Building:
 
 
 @never_cache
-@staff_required(User.Role.DESK)
+@rule_required(may_manage_kiosks)
 def kiosk_list(request: HttpRequest) -> HttpResponse:
     """The building's kiosks, the pairing codes still waiting, and a form for a new code."""
     building = _building(request)
@@ -46,7 +46,7 @@ def kiosk_list(request: HttpRequest) -> HttpResponse:
         {
             "building": building,
             "form": form,
-            "kiosks": kiosks_of_building(),
+            "kiosks": kiosks_visible_to(cast(User, request.user)),
             "pending": pairing_codes_pending(),
             "options": kiosk_settings(),
         },
@@ -54,9 +54,9 @@ def kiosk_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_required(User.Role.DESK)
+@rule_required(may_manage_kiosks)
 def kiosk_revoke_view(request: HttpRequest, kiosk_id: int) -> HttpResponse:
-    kiosk = access_desk_kiosk(kiosk_id=kiosk_id)
+    kiosk = access_kiosk(cast(User, request.user), kiosk_id)
     kiosk_revoke(kiosk=kiosk, user=cast(User, request.user), building=_building(request))
     messages.success(
         request, _("The kiosk “%(name)s” is revoked. It shows the pairing screen from now on.") % {"name": kiosk.name}
@@ -65,7 +65,7 @@ def kiosk_revoke_view(request: HttpRequest, kiosk_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required(User.Role.DESK)
+@rule_required(may_manage_kiosks)
 def kiosk_options(request: HttpRequest) -> HttpResponse:
     """Turn the hosts' reminder before the automatic check-out on or off for this building."""
     options = kiosk_settings()

@@ -165,9 +165,5 @@ def kiosk_settings() -> KioskSettings:
     return options
 
 
-def kiosks_of_building() -> QuerySet[Kiosk]:
-    return Kiosk.objects.order_by("revoked_at", "name", "id")
-
-
 def pairing_codes_pending() -> QuerySet[PairingCode]:
     return PairingCode.objects.filter(used_at__isnull=True, expires_at__gt=timezone.now())

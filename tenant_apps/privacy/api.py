@@ -15,9 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shared_apps.accounts.models import User
 from shared_apps.api_tokens.authentication import ApiTokenAuthentication
 from shared_apps.operations.api_input import CONFLICT, JsonTypes
+from tenant_apps.privacy.access import may_change_retention
 from tenant_apps.privacy.retention import PurgeForecast, purge_forecast, retention_bounds, retention_update
 from tenant_apps.visits.selectors import company_settings
 
@@ -69,7 +69,7 @@ class RetentionAPI(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if getattr(request.user, "role", None) != User.Role.ADMIN:
+        if not may_change_retention(request.user):  # type: ignore[arg-type]  # anonymous: no role, refused too
             raise NotFound
 
     def get(self, request: Request) -> Response:

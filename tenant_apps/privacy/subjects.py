@@ -12,13 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Concat
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all
-from tenant_apps.visits.access import access_visitor as visitor_access
-from tenant_apps.visits.access import may_list_visitors
 from tenant_apps.visits.models import Visit, VisitEvent, Visitor
 from tenant_apps.visits.objections import objection_record
 
@@ -26,26 +24,20 @@ SEARCH_LIMIT = 50
 CORRECTABLE_FIELDS = ("first_name", "last_name", "email", "phone", "company_name", "language")
 
 
-def persons_find(*, query: str) -> QuerySet[Visitor]:
-    """Visitors of the current company matching an e-mail address exactly, or every word of a name."""
+def persons_find(*, query: str, among: QuerySet[Visitor] | None = None) -> QuerySet[Visitor]:
+    """Visitors of the current company (of `among`, the ones the searcher may open) matching an e-mail address
+    exactly, or every word of a name."""
     query = query.strip()
+    candidates = Visitor.objects.all() if among is None else among
     if not query:
         return Visitor.objects.none()
     if "@" in query:
-        return Visitor.objects.filter(email__iexact=query)[:SEARCH_LIMIT]
+        return candidates.filter(email__iexact=query)[:SEARCH_LIMIT]
     full_name = Concat("first_name", Value(" "), "last_name", output_field=CharField())  # see tenancy.text.NameField
-    people = Visitor.objects.annotate(full_name=full_name)
+    people = candidates.annotate(full_name=full_name)
     for word in query.split():
         people = people.filter(Q(full_name__icontains=word) | Q(company_name__icontains=word))
     return people[:SEARCH_LIMIT]
-
-
-def access_visitor(*, user: User, visitor_id: int) -> Visitor:
-    """A visitor whose whole record `user` may read, correct and erase: only who may search everyone
-    (`may_list_visitors`), a member never, even for their own visitor; 404 when missing or not allowed."""
-    if not may_list_visitors(user):
-        raise Http404
-    return visitor_access(user, visitor_id, edit=True)
 
 
 def _values(row: Any, names: list[str]) -> dict[str, Any]:

@@ -10,15 +10,23 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
-from tenant_apps.privacy.exports.lifecycle import access_export, export_download, export_download_name, export_request
+from tenant_apps.privacy.access import (
+    access_export,
+    access_person,
+    exports_visible_to,
+    may_change_retention,
+    may_handle_subject_requests,
+    may_manage_exports,
+    may_see_purge_forecast,
+    persons_visible_to,
+)
+from tenant_apps.privacy.exports.lifecycle import export_download, export_download_name, export_request
 from tenant_apps.privacy.forms import ExportRequestForm, PersonCorrectionForm, PersonSearchForm, RetentionForm
-from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.retention import purge_forecast, retention_bounds, retention_update
 from tenant_apps.privacy.subjects import (
-    access_visitor,
     person_correct,
     person_erase,
     person_object,
@@ -27,16 +35,14 @@ from tenant_apps.privacy.subjects import (
 )
 from tenant_apps.visits.selectors import company_settings
 
-ADMIN = User.Role.ADMIN
 
-
-@staff_required(User.Role.ADMIN, User.Role.MEMBER)
+@rule_required(may_see_purge_forecast)
 def overview(request: HttpRequest) -> HttpResponse:
     """When the next purge runs and how many visits it deletes."""
     return render(request, "privacy/overview.html", {"forecast": purge_forecast(), "section": "overview"})
 
 
-@staff_required(ADMIN)
+@rule_required(may_change_retention)
 @require_http_methods(["GET", "POST"])
 def retention(request: HttpRequest) -> HttpResponse:
     """Change the retention period; shortening it first shows what the next purge would delete."""
@@ -62,7 +68,7 @@ def retention(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/retention.html", context)
 
 
-@staff_required(ADMIN)
+@rule_required(may_manage_exports)
 @require_http_methods(["GET", "POST"])
 def exports(request: HttpRequest) -> HttpResponse:
     """Request an export, and list past ones with their status, size, SHA-256 and expiry."""
@@ -74,39 +80,43 @@ def exports(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         messages.success(request, _("Your export is being prepared. Reload this page in a moment to download it."))
         return redirect("privacy:exports")
-    context = {"form": form, "exports": Export.objects.select_related("requested_by")[:50], "section": "exports"}
+    exports = exports_visible_to(request.user).select_related("requested_by")[:50]  # type: ignore[arg-type]
+    context = {"form": form, "exports": exports, "section": "exports"}
     return render(request, "privacy/exports.html", context)
 
 
-@staff_required(ADMIN)
+@rule_required(may_manage_exports)
 def export_file(request: HttpRequest, export_id: int) -> HttpResponse:
     """The export's ZIP, for this company's admins only, under a name the server chooses; audited."""
-    export = access_export(user=request.user, export_id=export_id)  # type: ignore[arg-type]
+    export = access_export(request.user, export_id)  # type: ignore[arg-type]
     handle = export_download(export=export, user=request.user, request=request)  # type: ignore[arg-type]
     response = FileResponse(handle, as_attachment=True, filename=export_download_name(export))
     response["Cache-Control"] = "no-store"
-    return response  # type: ignore[return-value]  # a streaming response; staff_required is typed for HttpResponse
+    return response  # type: ignore[return-value]  # a streaming response; rule_required is typed for HttpResponse
 
 
-@staff_required(ADMIN)
+@rule_required(may_handle_subject_requests)
 @require_http_methods(["GET", "POST"])
 def people(request: HttpRequest) -> HttpResponse:
     """Find one person by e-mail or name (by POST, so nothing personal ends up in a URL or an access log)."""
     form = PersonSearchForm(request.POST or None)
+    among = persons_visible_to(request.user)  # type: ignore[arg-type]
     found = (
-        list(persons_find(query=form.cleaned_data["query"])) if request.method == "POST" and form.is_valid() else None
+        list(persons_find(query=form.cleaned_data["query"], among=among))
+        if request.method == "POST" and form.is_valid()
+        else None
     )
     return render(request, "privacy/people.html", {"form": form, "found": found, "section": "people"})
 
 
-@staff_required(ADMIN)
+@rule_required(may_handle_subject_requests)
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, visitor_id: int) -> HttpResponse:
     """Everything held about one person, with a form to correct their details."""
     user: User = request.user  # type: ignore[assignment]
-    visitor = access_visitor(user=user, visitor_id=visitor_id)
+    visitor = access_person(user, visitor_id)
     # The form validates a copy: an invalid post must not show up as the person's details.
-    form = PersonCorrectionForm(request.POST or None, instance=access_visitor(user=user, visitor_id=visitor_id))
+    form = PersonCorrectionForm(request.POST or None, instance=access_person(user, visitor_id))
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         person_correct(visitor=visitor, user=user, changes=changes, request=request)
@@ -117,13 +127,13 @@ def person(request: HttpRequest, visitor_id: int) -> HttpResponse:
 
 
 def _record_download(request: HttpRequest, visitor_id: int, kind: str) -> tuple[dict[str, object], int]:
-    visitor = access_visitor(user=request.user, visitor_id=visitor_id)  # type: ignore[arg-type]
+    visitor = access_person(request.user, visitor_id)  # type: ignore[arg-type]
     audit_record(actor=request.user.email, action="subject.download", request=request,  # type: ignore[union-attr]
                  object_ids={"visitor": [visitor.pk]}, details={"format": kind})  # fmt: skip
     return person_record(visitor=visitor), visitor.pk
 
 
-@staff_required(ADMIN)
+@rule_required(may_handle_subject_requests)
 def person_json(request: HttpRequest, visitor_id: int) -> HttpResponse:
     record, pk = _record_download(request, visitor_id, "json")
     response = HttpResponse(json.dumps(record, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
@@ -133,7 +143,7 @@ def person_json(request: HttpRequest, visitor_id: int) -> HttpResponse:
     return response
 
 
-@staff_required(ADMIN)
+@rule_required(may_handle_subject_requests)
 def person_html(request: HttpRequest, visitor_id: int) -> HttpResponse:
     record, pk = _record_download(request, visitor_id, "html")
     page = render_to_string("privacy/person_record.html", {"record": record}, request=request)
@@ -143,11 +153,11 @@ def person_html(request: HttpRequest, visitor_id: int) -> HttpResponse:
     return response
 
 
-@staff_required(ADMIN)
+@rule_required(may_handle_subject_requests)
 @require_http_methods(["GET", "POST"])
 def person_erase_view(request: HttpRequest, visitor_id: int) -> HttpResponse:
     """Confirm, then erase the person and their visits; with `objection`, also suppress their e-mail."""
-    visitor = access_visitor(user=request.user, visitor_id=visitor_id)  # type: ignore[arg-type]
+    visitor = access_person(request.user, visitor_id)  # type: ignore[arg-type]
     if request.method == "POST":
         if request.POST.get("objection") == "1":
             erasure = person_object(visitor=visitor, user=request.user, request=request)  # type: ignore[arg-type]

@@ -370,12 +370,16 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=150.0, help="check-ins/s to prepare devices and codes for")
     parser.add_argument("--drain-seconds", type=float, default=60.0,
                         help="after the load, how long the worker may take to send what is left")  # fmt: skip
+    parser.add_argument("--burst", type=int, default=500,
+                        help="then arrival e-mails queued at once, for the worker's rate (0: none)")  # fmt: skip
+    parser.add_argument("--worker-concurrency", type=int, default=None,
+                        help="the worker's pool processes (default: the image's default)")  # fmt: skip
     parser.add_argument("--eager", action="store_true",
                         help="no broker and no worker: notifications are sent in the web process")  # fmt: skip
     args = parser.parse_args()
     os.environ.pop("REDIS_URL", None)  # the bench's own process publishes nothing; the server gets its own broker
 
-    from tests.bench.notification_lag import delivery_pipeline, drain, lag_report
+    from tests.bench.notification_lag import delivery_pipeline, drain, lag_report, worker_capacity
     from tests.bench.throwaway import throwaway_database
 
     with throwaway_database("checkin_load") as bench_db:
@@ -390,11 +394,15 @@ def main() -> None:
         print(f"database {bench_db}: {args.companies} companies, {kiosks} kiosks paired, "
               f"{len(fixture.codes)} invitations, in {time.perf_counter() - started:.1f} s")  # fmt: skip
         connections.close_all()
-        with delivery_pipeline(eager=args.eager, database_url=server_url(bench_db)) as pipeline:
+        with delivery_pipeline(
+            eager=args.eager, database_url=server_url(bench_db), concurrency=args.worker_concurrency
+        ) as pipeline:
             run = serve_and_load(args, bench_db, fixture, pipeline)
             lags = drain(pipeline, schemas=list(fixture.companies.values()), timeout=args.drain_seconds)
+            burst = None if args.eager or not args.burst else worker_capacity(
+                pipeline, companies=fixture.companies, count=args.burst)  # fmt: skip
         report(args, run, reconcile(fixture, run.outcomes))
-        lag_report(pipeline, lags, seconds=run.seconds)
+        lag_report(pipeline, lags, seconds=run.seconds, burst=burst)
 
 
 @dataclass

@@ -15,6 +15,8 @@ With --eager, today's mode: no broker and no worker, tasks run in the web proces
 """
 
 import datetime as dt
+import itertools
+import math
 import re
 import shlex
 import sys
@@ -67,19 +69,23 @@ def image_worker_command() -> tuple[str, ...]:
     return ("sh", "-c", f"exec {shlex.quote(sys.executable)} -m celery {found.group(1)}")
 
 
-def _worker_env(database_url: str, broker_url: str, outbox: Path) -> dict[str, str]:
+def _worker_env(database_url: str, broker_url: str, outbox: Path, concurrency: int | None) -> dict[str, str]:
     from tests.deploy.processes import production_env
 
-    # The worker's defaults are the image's: nothing here sets CELERY_CONCURRENCY or the max tasks per child.
+    # The worker's defaults are the image's: nothing here sets CELERY_CONCURRENCY (unless asked) or the max
+    # tasks per child.
     env = production_env(database_url=database_url, REDIS_URL=broker_url, EMAIL_FILE_PATH=str(outbox),
                          LOG_LEVEL="INFO")  # fmt: skip
-    return {name: value for name, value in env.items() if not name.startswith("CELERY_")}
+    env = {name: value for name, value in env.items() if not name.startswith("CELERY_")}
+    if concurrency:
+        env["CELERY_CONCURRENCY"] = str(concurrency)
+    return env
 
 
 @contextmanager
-def delivery_pipeline(*, eager: bool, database_url: str) -> Iterator[Pipeline]:
-    """Eagerly: nothing to start. Else a redis-server and the image's worker, stopped (and their files removed)
-    on the way out."""
+def delivery_pipeline(*, eager: bool, database_url: str, concurrency: int | None = None) -> Iterator[Pipeline]:
+    """Eagerly: nothing to start. Else a redis-server and the image's worker (with `concurrency` pool processes
+    instead of the image's default, when given), stopped (and their files removed) on the way out."""
     if eager:
         yield Pipeline(eager=True, env={})
         return
@@ -92,8 +98,8 @@ def delivery_pipeline(*, eager: bool, database_url: str) -> Iterator[Pipeline]:
         broker = RedisServer(port=free_port(), folder=folder)
         broker.start()
         stack.callback(broker.stop)
-        worker = CeleryWorker(env=_worker_env(database_url, broker.url, folder / "outbox"), log=folder / "worker.log",
-                              command=image_worker_command())  # fmt: skip
+        env = _worker_env(database_url, broker.url, folder / "outbox", concurrency)
+        worker = CeleryWorker(env=env, log=folder / "worker.log", command=image_worker_command())
         stack.callback(worker.stop)
         worker.start(timeout=120)  # `check --deploy` first, on a busy machine
         yield Pipeline(eager=False, env={"REDIS_URL": broker.url, "EMAIL_FILE_PATH": str(folder / "outbox")})
@@ -170,6 +176,34 @@ def drain(pipeline: Pipeline, *, schemas: list[str], timeout: float) -> Lags:
     return delivery_lags(schemas, since=pipeline.load_start)
 
 
+def worker_capacity(pipeline: Pipeline, *, companies: dict[int, str], count: int) -> tuple[int, float]:
+    """`count` arrival e-mails queued through the product's service in one transaction over the companies, so that
+    they are all handed to the broker at its commit: how many were sent, and in how many seconds from that commit.
+    What the worker can carry, whatever the web tier's speed on the day."""
+    from django.db import transaction
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from checkin.celery import app
+    from shared_apps.tenancy.models import Tenant
+    from tenant_apps.notifications.services import delivery_queue_arrival
+    from tenant_apps.visits.models import Visit
+
+    app.conf.update(task_always_eager=False, broker_url=pipeline.env["REDIS_URL"])  # this process publishes too
+    start = timezone.now()
+    share = math.ceil(count / len(companies))
+    with transaction.atomic():
+        for tenant in Tenant.objects.filter(pk__in=companies):
+            with tenant_context(tenant):
+                visits = list(Visit.objects.filter(host__isnull=False).values_list("pk", flat=True)[:share])
+                for visit_id in itertools.islice(itertools.cycle(visits), share):  # a visit may have several
+                    delivery_queue_arrival(visit_id=visit_id)
+        handed_over = timezone.now()  # the commit hands them all over (on_commit)
+    wait_until_sent(list(companies.values()), since=start, timeout=max(60.0, count / 2))
+    lags = delivery_lags(list(companies.values()), since=start)
+    return len(lags.sent), (lags.last_sent - handed_over).total_seconds() if lags.last_sent else math.inf
+
+
 # --- Figures ------------------------------------------------------------------------------------------
 
 
@@ -182,7 +216,7 @@ def lag_figures(values: list[float]) -> str:
     return f"p50 {p50:6.2f} s  p95 {p95:6.2f} s  max {max(values):6.2f} s  (n={len(values)})"
 
 
-def lag_report(pipeline: Pipeline, lags: Lags, *, seconds: float) -> bool:
+def lag_report(pipeline: Pipeline, lags: Lags, *, seconds: float, burst: tuple[int, float] | None = None) -> bool:
     """Print the lag figures next to the idle baseline and the goal; whether the goal is met."""
     from tests.bench.figures import quantile_ms
 
@@ -204,6 +238,10 @@ def lag_report(pipeline: Pipeline, lags: Lags, *, seconds: float) -> bool:
         idle_p50 = quantile_ms(pipeline.idle.sent, 0.50) / 1000
         print(f"  ratio              : p95 under load {p95 / idle_p50 if idle_p50 else float('inf'):.1f}x "
               f"the idle p50")  # fmt: skip
+    if burst is not None:
+        sent, took = burst
+        print(f"  worker capacity    : {sent} arrival e-mails handed over at once, all sent in {took:.1f} s: "
+              f"{sent / took:.1f}/s")  # fmt: skip
     met = bool(lags.sent) and p95 < LAG_GOAL_SECONDS and not lags.unsent and not lags.failed
     print(f"goal (notification lag p95 < {LAG_GOAL_SECONDS:g} s, none pending or failed): "
           f"{'met' if met else 'NOT met'}")  # fmt: skip

@@ -84,6 +84,9 @@ def production_env(*, database_url: str, port: int | None = None, **extra: str) 
         # No spare schemas, as in the test process: a server or worker on the test database that provisions
         # would leave committed spares that later tests take for their own.
         CHECKIN_SPARE_SCHEMAS="0",
+        # Most tests' processes log in as the test database's own login, a superuser, which production refuses
+        # (shared_apps/database/login_guard.py); the tests of that refusal and of the guide's login set it to 0.
+        CHECKIN_DB_ALLOW_SUPERUSER="1",
     )
     if port is not None:
         env["GUNICORN_BIND"] = f"127.0.0.1:{port}"

@@ -60,7 +60,7 @@ def main() -> None:
         "it_token": it_token,
         "acme_users": users,
         "tokens": {slug: _company_token(slug) for slug in ("acme", "globex", "initech")},
-        "kiosks": {name: _kiosk("tower", name) for name in ("revoked", "codes", "same-code", "walk-ins")},
+        "kiosks": {name: _kiosk("tower", name) for name in ("revoked", "codes", "same-code", "walk-ins", "documents")},
         "companies": {company.slug: company.pk for company in Tenant.objects.filter(type=Tenant.Type.COMPANY)},
     }
     sys.stdout.write(json.dumps(seeded) + "\n")

@@ -1,12 +1,13 @@
 """A change is honoured by every web process before the request that made it returns (issue 19, hole 2).
 
-gunicorn runs four workers with the production settings, whose memories keep hosts, kiosks and companies for
-5 s (shared_apps/database/brief_memory.py). Each test first has every worker serve (and remember) what is about
-to change, then makes the change through one request, then sends many requests at once until every worker has
-answered: not one of them is served as before.
+gunicorn runs four workers with the production settings, whose memories keep hosts, kiosks, companies and the
+documents a kiosk shows for 5 s (shared_apps/database/brief_memory.py). Each test first has every worker serve
+(and remember) what is about to change, then makes the change through one request, then sends many requests at
+once until every worker has answered: not one of them is served as before.
 """
 
 import json
+import time
 
 import pytest
 
@@ -90,3 +91,27 @@ def test_a_role_change(workers, world, acme_admin):
     user_id = world.seeded["acme_users"]["second-admin@acme.example"]
     assert acme_admin.request("POST", f"/users/{user_id}/role/", {f"u{user_id}-role": "member"}).status == 302
     assert 200 not in _statuses(workers.flood(lambda: demoted.copy().request("GET", "/users/")))
+
+
+def test_a_new_document_version(workers, world):
+    """The privacy notice a kiosk shows: IT publishes a version in the console, and no worker shows the old one."""
+    tablet = workers.browser("tower.localhost")
+    tablet.cookies[DEVICE_COOKIE] = world.seeded["kiosks"]["documents"]["token"]
+    tablet.request("GET", "/kiosk/")
+    assert tablet.request("POST", "/kiosk/language/", {"language": "en"}).status == 302
+    globex = str(world.seeded["companies"]["globex"])
+    assert tablet.request("POST", "/kiosk/walk-in/", {"company": globex}).location == "/kiosk/walk-in/details/"
+
+    def details() -> Answer:
+        return tablet.copy().request("GET", "/kiosk/walk-in/details/", keep_cookies=False)
+
+    version = f"Notice published by the many-worker test {time.time_ns()}"
+    before = workers.flood(details)
+    assert _statuses(before) == {200} and not any(version in answer.body for _, answer in before)
+    it = workers.browser("localhost").sign_in("it@checkin.example", DEMO_PASSWORD, DEMO_TOTP_SECRET)
+    it.request("GET", "/console/buildings/tower/documents/")
+    published = it.request("POST", "/console/buildings/tower/documents/",
+                           {"kind": "privacy_notice", "language": "en", "text": version})  # fmt: skip
+    assert published.status == 302, published.body[-2000:]
+    after = workers.flood(details)
+    assert _statuses(after) == {200} and all(version in answer.body for _, answer in after)

@@ -27,12 +27,24 @@ from django.db.models import QuerySet
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django_tenants.utils import schema_context, tenant_context
 
+from checkin.urls_company import COMPANY_STAFF
+from checkin.urls_reception import DESK_STAFF
+from shared_apps.accounts.access import may_manage_staff, staff_visible_to
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
+from shared_apps.api_tokens.access import api_tokens_visible_to, may_manage_api_tokens
 from shared_apps.console.services import api_token_create as console_token_create
 from shared_apps.console.services import support_grant_start
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.api.services import api_token_create
+from tenant_apps.kiosk.access import kiosks_visible_to, may_manage_kiosks
+from tenant_apps.privacy.access import (
+    exports_visible_to,
+    may_change_retention,
+    may_handle_subject_requests,
+    may_manage_exports,
+    persons_visible_to,
+)
 from tenant_apps.privacy.exports.lifecycle import export_storage
 from tenant_apps.privacy.models import Export
 from tenant_apps.visits.access import (
@@ -74,12 +86,14 @@ def _in_acme() -> Any:
         return tenant_context(Tenant.objects.get(slug="acme"))
 
 
+def _in_tower() -> Any:
+    """tower's reception schema, as its desk's requests use it."""
+    with schema_context("public"):
+        return tenant_context(Tenant.objects.get(type=Tenant.Type.RECEPTION, building__slug="tower"))
+
+
 def _everyone(user: User) -> bool:
     return True
-
-
-def _admin(user: User) -> bool:
-    return user.role == User.Role.ADMIN
 
 
 @dataclass(frozen=True)
@@ -87,14 +101,11 @@ class Resource:
     """What a company user may list, see and change of one resource (the functions the code itself calls)."""
 
     may_list: Callable[[User], bool]
-    see: Callable[[User], QuerySet[Any]] | None = None
-    change: Callable[[User], QuerySet[Any]] | None = None
-    may_see: Callable[[User], bool] = _admin  # for resources without a queryset rule: admins only
+    see: Callable[[User], QuerySet[Any]]
+    change: Callable[[User], QuerySet[Any]]
 
     def allows(self, user: User, pk: object, *, changing: bool) -> bool:
         rule = self.change if changing else self.see
-        if rule is None:
-            return self.may_see(user)
         return rule(user).filter(pk=int(str(pk))).exists()
 
 
@@ -106,29 +117,52 @@ def _visits_changeable(user: User) -> QuerySet[Visit]:
     return visits_of(user=user)
 
 
-def _people(user: User) -> QuerySet[Visitor]:  # the data-subject pages: the whole record, for who may search all
-    return visitors_editable_by(user) if may_list_visitors(user) else Visitor.objects.none()
+# The Users pages, as checkin/urls_company.py mounts them.
+_STAFF_ROLES, _MANAGER_ROLES = tuple(COMPANY_STAFF["roles"]), tuple(COMPANY_STAFF["manager_roles"])
+
+
+def _company_staff(user: User) -> QuerySet[User]:
+    return staff_visible_to(user, roles=_STAFF_ROLES, manager_roles=_MANAGER_ROLES)
+
+
+def _may_manage_company_staff(user: User) -> bool:
+    return may_manage_staff(user, manager_roles=_MANAGER_ROLES)
 
 
 VISIT = Resource(may_list=_everyone, see=_visits_visible, change=_visits_changeable)
 VISITOR = Resource(may_list=may_list_visitors, see=visitors_visible_to, change=visitors_editable_by)
 HOST = Resource(may_list=may_list_hosts, see=hosts_visible_to, change=hosts_visible_to)
-PERSON = Resource(may_list=may_list_visitors, see=_people, change=_people)
-ADMIN_ONLY = Resource(may_list=_admin)
+PERSON = Resource(may_list=may_handle_subject_requests, see=persons_visible_to, change=persons_visible_to)
+EXPORT = Resource(may_list=may_manage_exports, see=exports_visible_to, change=exports_visible_to)
+TOKEN = Resource(may_list=may_manage_api_tokens, see=api_tokens_visible_to, change=api_tokens_visible_to)
+ACCOUNT = Resource(may_list=_may_manage_company_staff, see=_company_staff, change=_company_staff)
 # Which resource a company path parameter or an API route names.
 RESOURCES = {
     "visit_id": VISIT,
     "host_id": HOST,
     "visitor_id": PERSON,
-    "export_id": ADMIN_ONLY,
-    "token_id": ADMIN_ONLY,
-    "user_id": ADMIN_ONLY,  # the Users pages: `manager_roles` of checkin/urls_company.py
+    "export_id": EXPORT,
+    "token_id": TOKEN,
+    "user_id": ACCOUNT,
     "visits": VISIT,
     "visitors": VISITOR,
     "hosts": HOST,
 }
-# Company views with neither `staff_required` nor a resource: the rule they apply.
-VIEW_RULES = {"RetentionAPI": _admin, "SpectacularAPIView": _everyone}
+# The desk's resources: the building's kiosks and its staff accounts (as checkin/urls_reception.py mounts them).
+_DESK_ROLES, _DESK_MANAGERS = tuple(DESK_STAFF["roles"]), tuple(DESK_STAFF["manager_roles"])
+
+
+def _desk_staff(user: User) -> QuerySet[User]:
+    return staff_visible_to(user, roles=_DESK_ROLES, manager_roles=_DESK_MANAGERS)
+
+
+KIOSK = Resource(may_list=may_manage_kiosks, see=kiosks_visible_to, change=kiosks_visible_to)
+DESK_ACCOUNT = Resource(
+    may_list=lambda user: may_manage_staff(user, manager_roles=_DESK_MANAGERS), see=_desk_staff, change=_desk_staff
+)
+DESK_RESOURCES = {"kiosk_id": KIOSK, "user_id": DESK_ACCOUNT}
+# Company views with neither `rule_required` (`staff_required`) nor a resource: the rule they apply.
+VIEW_RULES = {"RetentionAPI": may_change_retention, "SpectacularAPIView": _everyone}
 
 
 # --- the endpoints, from the resolvers -----------------------------------------------------------------------------
@@ -196,9 +230,10 @@ class Persona:
         return browser
 
     def user(self) -> User | None:
-        if self.home != HOSTS["company"]:
+        """The account of a company or desk persona, read in its schema."""
+        if not self.email or self.home not in (HOSTS["company"], HOSTS["reception"]):
             return None
-        with _in_acme():
+        with _in_acme() if self.home == HOSTS["company"] else _in_tower():
             return User.objects.get(email=self.email)
 
 
@@ -331,24 +366,43 @@ def _company_rule(user: User, endpoint: Endpoint, values: dict[str, object], *, 
                 return False
     match = resolve(endpoint.path(values), urlconf=URLCONFS["company"])
     if "manager_roles" in match.kwargs:
-        return user.role in match.kwargs["manager_roles"]
-    roles = getattr(match.func, "staff_roles", None)
-    if roles is not None:
-        return user.role in roles
+        return may_manage_staff(user, manager_roles=match.kwargs["manager_roles"])
+    rule = getattr(match.func, "access_rule", None)  # the very function the page asks (accounts/access.py)
+    if rule is not None:
+        return bool(rule(user))
     if endpoint.route.startswith("accounts/"):
         return True  # the account's own security pages
     view_class = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
-    rule = VIEW_RULES.get(getattr(view_class, "__name__", ""))
-    if rule is None:
+    view_rule = VIEW_RULES.get(getattr(view_class, "__name__", ""))
+    if view_rule is None:
         pytest.fail(f"add the rule of {endpoint.route!r} ({match.func}) to VIEW_RULES")
-    return rule(user)
+    return view_rule(user)
+
+
+def _desk_rule(user: User, endpoint: Endpoint, values: dict[str, object]) -> bool:
+    """What the rule lets a desk account do at a desk page: the building's kiosks and staff by their rules, the
+    rule the page names (`rule_required`), the rest of the building's pages (board, visits, evacuation) all."""
+    with _in_tower():
+        for name, value in values.items():
+            resource = DESK_RESOURCES.get(name)
+            if resource is not None and not resource.allows(user, value, changing=True):
+                return False
+    match = resolve(endpoint.path(values), urlconf=URLCONFS["reception"])
+    if "manager_roles" in match.kwargs:
+        return may_manage_staff(user, manager_roles=match.kwargs["manager_roles"])
+    rule = getattr(match.func, "access_rule", None)
+    return True if rule is None else bool(rule(user))
 
 
 def _may(persona: Persona, endpoint: Endpoint, values: dict[str, object], *, unsafe: bool) -> bool:
     if persona.home != HOSTS[endpoint.kind] or endpoint.route in BY_SECRET:
         return False  # another company's, building's or the platform's host: nothing
     if endpoint.kind == "reception":
-        return endpoint.route.startswith("kiosk/") == (persona.name == "kiosk")
+        if endpoint.route.startswith("kiosk/") or persona.name == "kiosk":
+            return endpoint.route.startswith("kiosk/") == (persona.name == "kiosk")
+        desk = persona.user()
+        assert desk is not None
+        return _desk_rule(desk, endpoint, values)
     if endpoint.kind == "public":
         return True
     user = persona.user()

@@ -12,18 +12,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from shared_apps.accounts.access import access_staff_user, staff_required
+from shared_apps.accounts.access import Roles, access_staff_user, may_manage_staff, rule_required, staff_visible_to
 from shared_apps.accounts.invitations import user_invite
 from shared_apps.accounts.models import User
 from shared_apps.accounts.staff.forms import InviteForm, RoleForm
 from shared_apps.accounts.staff.services import StaffAccountError, user_set_active, user_set_role
 from shared_apps.audit.services import audit_record
 
-Roles = tuple[str, ...]
-
 
 def _as_manager(request: HttpRequest, manager_roles: Roles, view: Callable[[], HttpResponse]) -> HttpResponse:
-    return staff_required(*manager_roles)(lambda _request: view())(request)
+    def managing(user: User) -> bool:
+        return may_manage_staff(user, manager_roles=manager_roles)
+
+    return rule_required(managing)(lambda _request: view())(request)
 
 
 def _context(nav_template: str, **extra: object) -> dict[str, object]:
@@ -34,7 +35,8 @@ def user_list(request: HttpRequest, *, roles: Roles, manager_roles: Roles, nav_t
     """The accounts with one of `roles`, active first."""
 
     def view() -> HttpResponse:
-        users = User.objects.filter(role__in=roles).order_by("-is_active", "full_name")
+        managed = staff_visible_to(request.user, roles=roles, manager_roles=manager_roles)  # type: ignore[arg-type]
+        users = managed.order_by("-is_active", "full_name")
         forms = {user.pk: RoleForm(initial={"role": user.role}, roles=roles, prefix=f"u{user.pk}") for user in users}
         rows = [(user, forms[user.pk]) for user in users]
         return render(
@@ -72,7 +74,7 @@ def user_role(
     """Change an account's role (POST)."""
 
     def view() -> HttpResponse:
-        user = access_staff_user(request.user, user_id, roles=roles)  # type: ignore[arg-type]
+        user = access_staff_user(request.user, user_id, roles=roles, manager_roles=manager_roles)  # type: ignore[arg-type]
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         form = RoleForm(request.POST, roles=roles, prefix=f"u{user.pk}")
@@ -98,7 +100,7 @@ def user_active(
     """Deactivate an account, which signs it out everywhere at once, or reactivate it (POST `active` = 0 or 1)."""
 
     def view() -> HttpResponse:
-        user = access_staff_user(request.user, user_id, roles=roles)  # type: ignore[arg-type]
+        user = access_staff_user(request.user, user_id, roles=roles, manager_roles=manager_roles)  # type: ignore[arg-type]
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         active = request.POST.get("active") == "1"

@@ -7,8 +7,7 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import staff_required
 from shared_apps.accounts.models import User
-from shared_apps.api_tokens.access import access_api_token
-from shared_apps.api_tokens.selectors import api_tokens
+from shared_apps.api_tokens.access import access_api_token, api_tokens_visible_to
 from shared_apps.console.forms import ApiTokenForm, run_service
 from shared_apps.console.services import api_token_create, api_token_revoke
 
@@ -27,7 +26,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
         if created is not None:
             secret = created[1]
             form = ApiTokenForm()
-    response = render(request, "console/token_list.html", {"form": form, "tokens": api_tokens(), "secret": secret})
+    response = render(
+        request, "console/token_list.html", {"form": form, "tokens": api_tokens_visible_to(user), "secret": secret}
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -36,6 +37,6 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    token = api_token_revoke(user=user, token=access_api_token(token_id=token_id), request=request)
+    token = api_token_revoke(user=user, token=access_api_token(user, token_id), request=request)
     messages.success(request, str(token))
     return redirect("console:tokens")

@@ -31,7 +31,7 @@ from django_tenants.postgresql_backend import base as tenants_base
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
-from shared_apps.database import db_roles
+from shared_apps.database import db_roles, login_guard
 
 _PREAMBLE_RESULTS = 2  # SET LOCAL search_path; SET LOCAL ROLE
 _NO_TRANSACTION_BLOCK = re.compile(
@@ -90,6 +90,15 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         self.role_scopes: list[db_roles.RoleScope | None] = []
         self._preamble_applied: str | None = None
         self._preambles: dict[tuple[str, bool, str | None], str] = {}
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        new = super().get_new_connection(conn_params)
+        try:
+            login_guard.login_check(new)  # a superuser login is refused (production), asked once per process
+        except BaseException:
+            new.close()
+            raise
+        return new
 
     def get_connection_params(self) -> dict[str, Any]:
         params: dict[str, Any] = super().get_connection_params()

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import connection, transaction
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -229,16 +229,6 @@ def exports_delete_all(*, reason: str) -> int:
     if gone:
         audit_record(actor="system:privacy", action="export.delete_all", details={"exports": gone, "reason": reason})
     return gone
-
-
-def access_export(*, user: User, export_id: int) -> Export:
-    """A ready export of this company for one of its admins; 404 when missing, not ready or not allowed."""
-    if not user.is_authenticated or user.role != User.Role.ADMIN:
-        raise Http404
-    export = Export.objects.filter(pk=export_id, status=Export.Status.READY).exclude(storage_name="").first()
-    if export is None or (export.expires_at and export.expires_at <= timezone.now()):
-        raise Http404
-    return export
 
 
 def export_download_name(export: Export) -> str:

@@ -1,0 +1,28 @@
+"""The access rule of a building's kiosks (the tablets paired with its reception schema): its desk manages them.
+
+The reception schema holds the kiosks of its own building only, so every kiosk here is the desk's; another
+building's is not found. The desk's kiosk pages ask these functions and nothing else.
+"""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from shared_apps.accounts.models import User
+from tenant_apps.kiosk.models import Kiosk
+
+
+def may_manage_kiosks(user: User) -> bool:
+    """Whether `user` may list, pair and revoke the building's kiosks and change their settings."""
+    return bool(user.is_authenticated and user.role == User.Role.DESK)
+
+
+def kiosks_visible_to(user: User) -> QuerySet[Kiosk]:
+    """The kiosks `user` manages, active first by name: every one of the building for its desk, none otherwise."""
+    if not may_manage_kiosks(user):
+        return Kiosk.objects.none()
+    return Kiosk.objects.order_by("revoked_at", "name", "id")
+
+
+def access_kiosk(user: User, kiosk_id: int) -> Kiosk:
+    """A kiosk `user` may revoke; 404 when missing or not allowed."""
+    return get_object_or_404(kiosks_visible_to(user), pk=kiosk_id)
