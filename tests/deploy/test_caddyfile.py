@@ -6,14 +6,12 @@ import socket
 import ssl
 import subprocess
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from tests.deploy.processes import ROOT, free_port
+from tests.deploy.caddy import CADDY, caddy
+from tests.deploy.processes import ROOT
 
-CADDY = shutil.which("caddy")
 pytestmark = [
     pytest.mark.skipif(CADDY is None, reason="no `caddy` binary: apt-get install caddy (as .ci/run does)"),
     pytest.mark.django_db,
@@ -89,57 +87,13 @@ def _https_get_allowed(port: int, server_name: str, path: str, *, within: float 
             time.sleep(0.2)  # waiting for Caddy's certificate, a process we started
 
 
-@dataclass
-class RunningProxy:
-    https_port: int
-    log: Path
-
-    def wait_for_log(self, text: str) -> bool:
-        deadline = time.monotonic() + 5
-        while text not in self.log.read_text(errors="replace"):
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.05)
-        return True
-
-
 @pytest.fixture
 def running_proxy(caddy_folder, production_server):
-    """deploy/Caddyfile run by Caddy in front of the production web process, on spare loopback ports.
-
-    Only what cannot run here is changed: certificates come from Caddy's internal CA
-    (no ACME, no DNS), the ports are spare ones, the admin API is off and the CA is
-    not installed into the system's trust store.
-    """
-    assert CADDY is not None
+    """deploy/Caddyfile run by Caddy in front of the production web process (tests/deploy/caddy.py)."""
     web_port = int(production_server.rsplit(":", 1)[1])
-    http_port = free_port(after=web_port)
-    https_port = free_port(after=http_port)
-    caddyfile = (caddy_folder / "Caddyfile").read_text()
-    options = ["debug", "admin off", "skip_install_trust", "local_certs", "default_bind 127.0.0.1",
-               f"http_port {http_port}", f"https_port {https_port}"]  # fmt: skip
-    local = "".join(f"\t{option}\n" for option in options)
-    (caddy_folder / "Caddyfile").write_text(caddyfile.replace("{\n", "{\n" + local, 1))
-    (caddy_folder / "wildcard_tls.caddy").write_text("tls internal\n")
-    env = {**ENV, "CHECKIN_ROOT_DOMAIN": "localhost", "CHECKIN_UPSTREAM": f"127.0.0.1:{web_port}",
-           "XDG_DATA_HOME": str(caddy_folder / "data"), "XDG_CONFIG_HOME": str(caddy_folder / "config")}  # fmt: skip
-    with (caddy_folder / "caddy.log").open("wb") as log:
-        process = subprocess.Popen([CADDY, "run", "--config", "Caddyfile", "--adapter", "caddyfile"],
-                                   cwd=caddy_folder, env=env, stdout=log, stderr=log)  # fmt: skip
-        try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", https_port), timeout=1).close()
-                    break
-                except OSError:
-                    assert process.poll() is None, (caddy_folder / "caddy.log").read_text()[-3000:]
-                    assert time.monotonic() < deadline, "caddy did not start"
-                    time.sleep(0.1)
-            yield RunningProxy(https_port=https_port, log=caddy_folder / "caddy.log")
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    env = {**ENV, "CHECKIN_ROOT_DOMAIN": "localhost", "CHECKIN_UPSTREAM": f"127.0.0.1:{web_port}"}
+    with caddy(caddy_folder, env, after_port=web_port) as proxy:
+        yield proxy
 
 
 def test_the_proxy_serves_a_company_host_over_https(running_proxy):
