@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from shared_apps.accounts.models import User
 from shared_apps.api_tokens.access import may_act_with_token
 from shared_apps.api_tokens.models import ApiToken
+from tenant_apps.visits.access import is_company_staff
 
 
 class IsCompanyStaff(BasePermission):
@@ -24,7 +24,7 @@ class IsCompanyStaff(BasePermission):
         if isinstance(request.auth, ApiToken):
             self.message = _("The admin who made this token can no longer use the API.")
             return may_act_with_token(user)
-        return bool(user.role in (User.Role.ADMIN, User.Role.MEMBER))
+        return is_company_staff(user)
 
 
 def actor_label(request: Any) -> str:

@@ -8,12 +8,13 @@ from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication
 
-from shared_apps.accounts.access import rule_required, staff_required
+from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
 from shared_apps.api_tokens.access import access_api_token, api_tokens_visible_to, may_manage_api_tokens
 from tenant_apps.api.forms import ApiTokenForm
 from tenant_apps.api.permissions import IsCompanyStaff
 from tenant_apps.api.services import api_token_create, api_token_revoke
+from tenant_apps.visits.access import is_company_staff
 
 
 def _tokens_page(request: HttpRequest, form: ApiTokenForm, new_key: str | None = None) -> HttpResponse:
@@ -42,7 +43,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("api:tokens")
 
 
-api_docs = staff_required(User.Role.ADMIN, User.Role.MEMBER)(
+api_docs = rule_required(is_company_staff)(
     SpectacularSwaggerSplitView.as_view(
         url_name="api:schema",
         authentication_classes=[SessionAuthentication],

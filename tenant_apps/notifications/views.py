@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shared_apps.accounts.access import staff_required
-from shared_apps.accounts.models import User
+from shared_apps.accounts.access import rule_required
+from tenant_apps.notifications.access import may_manage_notifications
 from tenant_apps.notifications.forms import WebhookForm
 from tenant_apps.notifications.selectors import deliveries_recent, webhook_attempts_recent
 from tenant_apps.notifications.services import (
@@ -37,7 +37,7 @@ def _settings_page(request: HttpRequest, form: WebhookForm, new_secret: str | No
     )
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_manage_notifications)
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """The webhook URL; saving a first URL shows its new secret once, on the page that answers the POST."""
     if request.method == "POST":
@@ -54,7 +54,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     return _settings_page(request, WebhookForm(initial={"url": company_settings().webhook_url}))
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_manage_notifications)
 @require_POST
 def secret_regenerate(request: HttpRequest) -> HttpResponse:
     """A new signing secret, shown once in the answer to this POST and never again."""
@@ -63,7 +63,7 @@ def secret_regenerate(request: HttpRequest) -> HttpResponse:
     return _settings_page(request, WebhookForm(initial={"url": company_settings().webhook_url}), new_secret)
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_manage_notifications)
 @require_POST
 def webhook_test(request: HttpRequest) -> HttpResponse:
     """Send a signed `ping` to the webhook now and say how it went."""
@@ -81,7 +81,7 @@ def webhook_test(request: HttpRequest) -> HttpResponse:
     return redirect("notifications:settings")
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_manage_notifications)
 def delivery_log(request: HttpRequest) -> HttpResponse:
     """The latest e-mails and webhook calls, with their status and errors."""
     return render(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shared_apps.accounts.models import User
 from tenant_apps.privacy.models import Export
-from tenant_apps.visits.access import access_visitor, may_list_visitors
+from tenant_apps.visits.access import access_visitor, is_company_staff, may_list_visitors
 from tenant_apps.visits.models import Visitor
 
 
@@ -19,8 +19,8 @@ def _is_admin(user: User) -> bool:
 
 
 def may_see_purge_forecast(user: User) -> bool:
-    """The privacy overview (when the next purge runs, how much it deletes): every member of the company."""
-    return bool(user.is_authenticated and user.role in (User.Role.ADMIN, User.Role.MEMBER))
+    """The privacy overview (when the next purge runs, how much it deletes): all of the company's staff."""
+    return is_company_staff(user)
 
 
 # Retention: read and changed by a company's admins, on the page and through the API alike.

@@ -11,10 +11,12 @@ from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Tenant
 from shared_apps.tenancy.public_links import urlconf_of
+from tenant_apps.privacy.access import may_manage_exports
 
 
 def company_admins() -> list[User]:
-    return list(User.objects.filter(role=User.Role.ADMIN, is_active=True).order_by("pk"))
+    """Who the privacy e-mails go to: the active accounts that may act on them (open the exports they announce)."""
+    return [user for user in User.objects.filter(is_active=True).order_by("pk") if may_manage_exports(user)]
 
 
 def portal_link(view_name: str, *args: object) -> str:

@@ -25,6 +25,23 @@ def _is_admin(user: User) -> bool:
     return bool(user.is_authenticated and user.role == User.Role.ADMIN)
 
 
+# The company itself: its staff (admins and members) use the portal and the API; its admins alone change its
+# settings and read its audit log.
+
+
+def is_company_staff(user: User) -> bool:
+    """Whether `user` is staff of this company: the portal's pages and the API (by session) are theirs."""
+    return bool(user.is_authenticated and user.role in (User.Role.ADMIN, User.Role.MEMBER))
+
+
+def may_change_company_settings(user: User) -> bool:
+    return _is_admin(user)
+
+
+def may_read_company_audit(user: User) -> bool:
+    return _is_admin(user)
+
+
 # Hosts: a company's admins manage them; a member picks one for a visit but has no list of them (no /hosts/).
 
 

@@ -8,15 +8,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from shared_apps.accounts.access import staff_required
-from shared_apps.accounts.models import User
+from shared_apps.accounts.access import rule_required
 from shared_apps.audit.selectors import audit_entries_of_tenant
 from shared_apps.database.connection import tenant_connection
+from tenant_apps.visits.access import may_read_company_audit
 
 PAGE_SIZE = 50
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_read_company_audit)
 def company_audit(request: HttpRequest) -> HttpResponse:
     entries = audit_entries_of_tenant(schema_name=tenant_connection().schema_name)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))

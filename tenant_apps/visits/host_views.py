@@ -5,22 +5,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from shared_apps.accounts.access import staff_required
-from shared_apps.accounts.models import User
+from shared_apps.accounts.access import rule_required
 from shared_apps.audit.services import audit_record
-from tenant_apps.visits.access import access_host
+from tenant_apps.visits.access import access_host, may_list_hosts
 from tenant_apps.visits.forms import HostForm
 from tenant_apps.visits.selectors import hosts_all
 from tenant_apps.visits.services import host_create, host_set_active, host_update
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_list_hosts)
 def host_list(request: HttpRequest) -> HttpResponse:
     """Every host, active ones first."""
     return render(request, "visits/hosts/list.html", {"hosts": hosts_all()})
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_list_hosts)
 def host_new(request: HttpRequest) -> HttpResponse:
     """Add a host."""
     form = HostForm(request.POST or None)
@@ -33,7 +32,7 @@ def host_new(request: HttpRequest) -> HttpResponse:
     return render(request, "visits/hosts/form.html", {"form": form, "title": _("Add a host")})
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_list_hosts)
 def host_edit(request: HttpRequest, host_id: int) -> HttpResponse:
     """Change a host's details and linked staff account."""
     host = access_host(request.user, host_id)  # type: ignore[arg-type]
@@ -47,7 +46,7 @@ def host_edit(request: HttpRequest, host_id: int) -> HttpResponse:
     return render(request, "visits/hosts/form.html", {"form": form, "host": host, "title": _("Edit the host")})
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_list_hosts)
 def host_active(request: HttpRequest, host_id: int) -> HttpResponse:
     """Deactivate a host, or bring one back (POST with `active` = 0 or 1)."""
     host = access_host(request.user, host_id)  # type: ignore[arg-type]

@@ -5,15 +5,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from shared_apps.accounts.access import staff_required
-from shared_apps.accounts.models import User
+from shared_apps.accounts.access import rule_required
 from shared_apps.audit.services import audit_record
+from tenant_apps.visits.access import may_change_company_settings
 from tenant_apps.visits.forms import CompanySettingsForm
 from tenant_apps.visits.selectors import company_settings
 from tenant_apps.visits.services import company_settings_update
 
 
-@staff_required(User.Role.ADMIN)
+@rule_required(may_change_company_settings)
 def settings_edit(request: HttpRequest) -> HttpResponse:
     """Show and change the kiosk setting and the two-factor requirement."""
     current = company_settings()

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
-from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
-from tenant_apps.visits.access import access_visit
+from tenant_apps.visits.access import access_visit, is_company_staff
 from tenant_apps.visits.bulk_import import COLUMNS, read_rows, registration_from
 from tenant_apps.visits.forms import (
     BULK_MAX_BYTES,
@@ -38,7 +38,6 @@ from tenant_apps.visits.services import (
     visits_preregister_many,
 )
 
-STAFF = (User.Role.ADMIN, User.Role.MEMBER)
 PAGE_SIZE = 25
 HISTORY_FILTER_KEY = "visits.history_filter"
 
@@ -52,7 +51,7 @@ def _page(request: HttpRequest, visits: QuerySet[Visit]) -> Page:
     return Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-@staff_required(*STAFF)
+@rule_required(is_company_staff)
 def today(request: HttpRequest) -> HttpResponse:
     """Today's visits of the whole company, shared by every staff member: expected, on site, gone."""
     user: User = request.user  # type: ignore[assignment]
@@ -68,14 +67,14 @@ def today(request: HttpRequest) -> HttpResponse:
     return render(request, "visits/today.html", {"groups": groups, "counts": counts, "own": own})
 
 
-@staff_required(*STAFF)
+@rule_required(is_company_staff)
 def upcoming(request: HttpRequest) -> HttpResponse:
     """Visits still expected after today: all of them for an admin, a member's own otherwise."""
     page = _page(request, visits_upcoming(user=request.user))  # type: ignore[arg-type]
     return render(request, "visits/upcoming.html", {"page": page})
 
 
-@staff_required(*STAFF)
+@rule_required(is_company_staff)
 def history(request: HttpRequest) -> HttpResponse:
     """Every visit, newest first, searchable by name, e-mail or code and filtered by date, host and state.
 
@@ -92,7 +91,7 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "visits/history.html", {"form": form, "page": page})
 
 
-@staff_required(*STAFF)
+@rule_required(is_company_staff)
 @require_safe
 def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
     """One visit with its timeline; the actions are offered to whoever may change it. Read only: a POST is 405,
@@ -108,7 +107,7 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
     )  # fmt: skip
 
 
-@staff_required(*STAFF)
+@rule_required(is_company_staff)
 def visit_new(request: HttpRequest) -> HttpResponse:
     """Pre-register one visitor."""
     user: User = request.user  # type: ignore[assignment]
@@ -125,7 +124,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     return render(request, "visits/visit_form.html", {"form": form, "title": _("Register a visitor")})
 
 
-@staff_required(*STAFF)
+@rule_required(is_company_staff)
 def visit_import(request: HttpRequest) -> HttpResponse:
     """Pre-register many visitors from CSV; any bad row means nothing is stored."""
     form = BulkImportForm(request.POST or None, request.FILES or None)
@@ -154,7 +153,7 @@ def visit_import(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-@staff_required(*STAFF)
+@rule_required(is_company_staff)
 def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Correct the visitor's details, the host or the purpose of a visit that is not over."""
     visit = access_visit(request.user, visit_id, manage=True)  # type: ignore[arg-type]
@@ -172,7 +171,7 @@ def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
     return render(request, "visits/visit_form.html", {"form": form, "visit": visit, "title": _("Edit the visit")})
 
 
-@staff_required(*STAFF)
+@rule_required(is_company_staff)
 def visit_reschedule_view(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Move an expected visit to another time."""
     visit = access_visit(request.user, visit_id, manage=True)  # type: ignore[arg-type]
@@ -208,13 +207,13 @@ def _transition(request: HttpRequest, visit_id: int, action: str) -> HttpRespons
     return redirect("visits:detail", visit_id=visit.pk)
 
 
-@staff_required(*STAFF)
+@rule_required(is_company_staff)
 def visit_cancel_view(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Cancel an expected visit (POST)."""
     return _transition(request, visit_id, "cancel")
 
 
-@staff_required(*STAFF)
+@rule_required(is_company_staff)
 def visit_no_show_view(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Record that an expected visitor never came (POST)."""
     return _transition(request, visit_id, "no_show")

@@ -481,8 +481,13 @@ def test_no_persona_gets_more_than_the_rule_and_the_api_no_more_than_the_portal(
         assert _lists_hold_nothing_the_rule_hides(persona) == []
 
 
+RETENTION_API = "/privacy/api/retention/"
+
+
 # The portal page that shows what an API path shows.
 def _portal_twin(api_path: str, world: AcmeWorld) -> list[str]:  # noqa: F811
+    if api_path == RETENTION_API:
+        return ["/privacy/retention/"]
     kind, _, pk = api_path.removeprefix("/api/v1/").strip("/").partition("/")
     if kind == "visits":
         return [f"/visits/{pk}/"] if pk else ["/"]
@@ -496,7 +501,9 @@ def _portal_twin(api_path: str, world: AcmeWorld) -> list[str]:  # noqa: F811
 
 
 def _api_opens_nothing_the_portal_hides(opened: set[str], world: AcmeWorld) -> list[str]:  # noqa: F811
-    api = [path for path in opened if re.match(r"/api/v1/(visits|visitors|hosts)/(\d+/)?$", path)]
+    api = [
+        path for path in opened if re.match(r"/api/v1/(visits|visitors|hosts)/(\d+/)?$", path) or path == RETENTION_API
+    ]
     return [path for path in api if not any(twin in opened for twin in _portal_twin(path, world))]
 
 
