@@ -15,14 +15,14 @@ from django.db import connection, connections
 from checkin.celery import app
 from shared_apps.database.db_roles import role_prefix
 from shared_apps.operations.broker import publishing_resume
-from tests.deploy.processes import ROOT, current_test_database_url, free_port, production_env
-from tests.reliability.services import DatabaseCopy, EmbeddedPostgres, RedisServer
+from tests.deploy.processes import ROOT, current_test_database_url, production_env
+from tests.reliability.services import DatabaseCopy, EmbeddedPostgres, RedisServer, spare_port
 
 
 @pytest.fixture
 def own_redis() -> Iterator[RedisServer]:
     with tempfile.TemporaryDirectory() as folder:
-        server = RedisServer(port=free_port(), folder=Path(folder))
+        server = RedisServer(port=spare_port(), folder=Path(folder))
         server.start()
         try:
             yield server

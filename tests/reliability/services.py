@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -47,6 +48,15 @@ class DatabaseCopy:
 
     url: str
     env: dict[str, str]  # a process of the copy's: its URL, and the roles of the test database
+
+
+def spare_port() -> int:
+    """A loopback port the system chooses, outside the ranges the tests' servers pick from (tests/deploy/processes.py):
+    a Redis that a test stops and starts again gets it back, where a server of another test could take a port of
+    those ranges meanwhile and answer in Redis's place."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @dataclass
