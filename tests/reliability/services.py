@@ -29,6 +29,14 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) ->
 
 
 @dataclass
+class DatabaseCopy:
+    """A copy of the test database (the `database_copy` fixture)."""
+
+    url: str
+    env: dict[str, str]  # a process of the copy's: its URL, and the roles of the test database
+
+
+@dataclass
 class RedisServer:
     """A redis-server of the test's own on a spare loopback port."""
 
@@ -59,10 +67,45 @@ class RedisServer:
         raise TimeoutError(f"redis-server on port {self.port} did not start")
 
     def stop(self) -> None:
+        """Killed (SIGTERM): its clients' connections are closed, what it held is gone."""
         if self.process is not None and self.process.poll() is None:
+            self.thaw()  # a stopped process would not act on the signal
             self.process.terminate()
             self.process.wait(timeout=10)
         self.process = None
+
+    def freeze(self) -> None:
+        """SIGSTOP: connections stay open and nothing answers, as a Redis stuck on its disk or its host."""
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.process is not None:
+            os.kill(self.process.pid, signal.SIGCONT)
+
+    def fill(self) -> None:
+        """Full: a memory limit below what it uses already, and Celery's `noeviction`: every write is refused (OOM)."""
+        client = redis.Redis.from_url(self.url)
+        client.config_set("maxmemory-policy", "noeviction")
+        client.config_set("maxmemory", "1")
+
+    def empty(self) -> None:
+        redis.Redis.from_url(self.url).config_set("maxmemory", "0")
+
+
+# The faults of Redis the reliability tests put their services through: (how it goes wrong, how it comes back).
+REDIS_FAULTS: dict[str, tuple[Callable[[RedisServer], None], Callable[[RedisServer], None]]] = {
+    "killed": (RedisServer.stop, RedisServer.start),
+    "frozen": (RedisServer.freeze, RedisServer.thaw),
+    "full": (RedisServer.fill, RedisServer.empty),
+}
+
+_MESSAGE_ID = re.compile(r"^Message-ID: <([0-9a-f-]{36})@", re.M | re.I)
+
+
+def outbox_keys(outbox: Path) -> list[str]:
+    """The idempotency keys (Message-IDs) of the e-mails a worker wrote to `outbox`, one per message, repeats kept."""
+    return [key for path in sorted(outbox.iterdir()) for key in _MESSAGE_ID.findall(path.read_text())]
 
 
 @dataclass

@@ -6,6 +6,9 @@ Django's WSGI handler on the right host (acme's for the company API, the root ho
 real token of the right persona, inside the test's transaction; each example runs in a savepoint that is
 rolled back, so examples do not depend on each other and a failure shrinks cleanly. Random ids and slugs
 mostly name nothing, so hooks swap some of them for ones that exist: the deep paths are where bugs hide.
+The stateful phase chains calls along the schema's links (a creation, then what reads, changes or removes what
+it made), each scenario in a savepoint of its own; every check runs, the stateful ones (`use_after_free`,
+`ensure_resource_availability`) included.
 """
 
 import contextlib
@@ -29,9 +32,10 @@ from django.urls import resolve
 from django_tenants.utils import tenant_context
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.settings import patched_settings
-from hypothesis import HealthCheck, assume, settings
+from hypothesis import HealthCheck, Phase, assume, settings
 from hypothesis import strategies as st
 from PIL import Image
+from schemathesis.generation.stateful import APIStateMachine
 
 from shared_apps.accounts.models import User
 from shared_apps.console.services import api_token_create as it_token_create
@@ -229,12 +233,25 @@ def _in_order(body: dict[str, Any]) -> None:
             body["expected_start"], body["expected_end"] = end, start
 
 
+def _range_in_order(query: dict[str, Any] | None) -> None:
+    """The same rule for a list's date range (`date_from` after `date_to` is a 400): a positive case sends it in
+    order."""
+    if not query or not {"date_from", "date_to"} <= query.keys():
+        return
+    with contextlib.suppress(TypeError, ValueError):
+        if dt.date.fromisoformat(query["date_to"]) < dt.date.fromisoformat(query["date_from"]):
+            query["date_from"], query["date_to"] = query["date_to"], query["date_from"]
+
+
 def _referencing(case: schemathesis.Case) -> None:
     """A schema-valid body names objects that exist and uploads a real image: which ids exist, and which
     bytes decode as a picture, are no rules a schema can state. So a positive case's references are mapped
     (deterministically) onto existing ones and its logo is an image, and the check that valid input is
     accepted judges the rules the schema does state."""
-    if case.meta is None or not case.meta.generation.mode.is_positive or not isinstance(case.body, dict):
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return
+    _range_in_order(case.query)
+    if not isinstance(case.body, dict):
         return
     for name, kind in REFERENCES.items():
         value, choices = case.body.get(name), EXISTING.get(kind)
@@ -282,6 +299,70 @@ def test_the_company_api(case, wsgi_app, existing, acme_authorization):
 @FUZZ
 def test_the_provisioning_api(case, wsgi_app, existing, it_authorization):
     fuzz(case, wsgi_app, "localhost", it_authorization)
+
+
+# The stateful phase: scenarios per API, each a chain of up to STEPS calls that follow the schema's links (a
+# creation, then what reads, changes or removes what it made). FUZZ_SCENARIOS=100 makes a deeper run by hand.
+SCENARIOS = int(os.environ.get("FUZZ_SCENARIOS", "30"))
+STEPS = 5
+STATEFUL = settings(FUZZ, max_examples=SCENARIOS, stateful_step_count=STEPS, phases=[Phase.generate])
+
+
+def _made(case: schemathesis.Case, response: Any) -> None:
+    """A creation's object exists from now on in its scenario: later positive cases may name it."""
+    collection = case.operation.path.split("/")[3]
+    if case.method.upper() == "POST" and response.status_code == 201 and case.operation.path.count("/") == 4:
+        made = response.json()
+        EXISTING.setdefault(collection, []).append(made.get("slug", made.get("id")))
+
+
+def workflow(schema: Any, app: InTransactionApp, host: str, authorization: str) -> type[APIStateMachine]:
+    """The schema's state machine, calling Django in-process as `fuzz` does; each scenario runs in a savepoint
+    rolled back at its end, so scenarios do not depend on each other and a failure shrinks cleanly."""
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            self.existing = {kind: list(keys) for kind, keys in EXISTING.items()}
+            self.savepoint = transaction.atomic()
+            self.savepoint.__enter__()
+
+        def teardown(self) -> None:
+            transaction.set_rollback(True)
+            self.savepoint.__exit__(None, None, None)
+            EXISTING.update(self.existing)
+
+        def before_call(self, case: schemathesis.Case) -> None:
+            assume(_sendable(case))
+            _referencing(case)
+
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"base_url": f"http://{host}", "headers": {"Authorization": authorization}, "buffered": True}
+
+        def call(self, case: schemathesis.Case, **kwargs: Any) -> Any:
+            app.error = None
+            try:
+                return case.call(**kwargs)
+            finally:
+                if app.error is not None:
+                    raise app.error
+
+        def after_call(self, response: Any, case: schemathesis.Case) -> None:
+            super().after_call(response, case)
+            _made(case, response)
+
+        def validate_response(self, response: Any, case: schemathesis.Case, *args: Any, **kwargs: Any) -> None:
+            # As `call_and_validate` does: the checks know the credential is ours, not one the schema generated.
+            case.validate_response(response, headers=kwargs["headers"], transport_kwargs=kwargs, recorder=self.recorder)
+
+    return Workflow
+
+
+def test_the_company_api_statefully(wsgi_app, existing, acme_authorization):
+    workflow(COMPANY_API, wsgi_app, "acme.localhost", acme_authorization).run(settings=STATEFUL)
+
+
+def test_the_provisioning_api_statefully(wsgi_app, existing, it_authorization):
+    workflow(PROVISIONING_API, wsgi_app, "localhost", it_authorization).run(settings=STATEFUL)
 
 
 @pytest.mark.parametrize(

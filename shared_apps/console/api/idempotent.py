@@ -21,6 +21,8 @@ def existing_building(data: dict[str, Any]) -> Building | None:
         if Tenant.objects.filter(slug=data["slug"]).exists():
             raise Conflict({"slug": [f"'{data['slug']}' is already taken by a company."]})
         return None
+    if building.archived_at is not None:  # archived is gone for the API: not returned as if it were made again
+        raise Conflict({"slug": [f"'{building.slug}' is taken by an archived building and cannot be reused."]})
     current = {"slug": building.slug, "name": building.name, "address": building.address,
                "timezone": building.timezone}  # fmt: skip
     differing = _differences(current, {**data, "name": data["name"].strip(), "address": data["address"].strip()})

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.accounts.models import User
 from shared_apps.api_tokens.authentication import ApiTokenAuthentication
 from shared_apps.console.access import access_building, access_company, access_desk_account
 from shared_apps.console.api.idempotent import existing_building, existing_company
@@ -44,7 +45,7 @@ from shared_apps.provisioning.desk_staff import (
     desk_staff_invite,
     desk_staff_of,
 )
-from shared_apps.tenancy.models import Tenant
+from shared_apps.tenancy.models import Building, Tenant
 
 # A service's refusal (django.core.exceptions.ValidationError) is a 400 with its field messages, a Conflict
 # with what is stored a 409: see checkin.api_errors, the APIs' exception handler.
@@ -73,6 +74,30 @@ class CompanyView(ITOnlyView):
 
 # What `<slug:slug>` in the URL accepts; anything else is not a route (404).
 SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$")
+
+
+# What a DELETE answered 2xx for is gone from the API: its URI, and every URI below it, answer 404 as one that
+# never existed would (HTTP's DELETE; the stateful fuzz test checks it). The lists still show it, with the state
+# that says why (`archived_at`, `status`, `is_active`), as the DELETE's own answer did.
+def _building(slug: str) -> Building:
+    building = access_building(slug=slug)
+    if building.archived_at is not None:
+        raise Http404
+    return building
+
+
+def _desk_account(building: Building, user_id: int) -> User:
+    user = access_desk_account(building=building, user_id=user_id)
+    if not user.is_active:
+        raise Http404
+    return user
+
+
+def _company(slug: str) -> Tenant:
+    company = access_company(slug=slug)
+    if company.status == Tenant.Status.REMOVED:
+        raise Http404
+    return company
 
 
 class BuildingListView(ITOnlyView):
@@ -104,11 +129,11 @@ class BuildingListView(ITOnlyView):
 class BuildingDetailView(ITOnlyView):
     @extend_schema(responses=BuildingSerializer)
     def get(self, request: Request, slug: str) -> Response:
-        return Response(BuildingSerializer(access_building(slug=slug)).data)
+        return Response(BuildingSerializer(_building(slug)).data)
 
     @extend_schema(request=BuildingUpdateSerializer, responses=BuildingSerializer, extensions=CONFLICT)
     def patch(self, request: Request, slug: str) -> Response:
-        building = access_building(slug=slug)
+        building = _building(slug)
         payload = BuildingUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         fields: dict[str, Any] = {name: getattr(building, name) for name in BUILDING_SETTINGS}
@@ -119,10 +144,8 @@ class BuildingDetailView(ITOnlyView):
 
     @extend_schema(responses={200: BuildingSerializer}, extensions=CONFLICT)
     def delete(self, request: Request, slug: str) -> Response:
-        """Archive the building (it must hold no active or suspended company)."""
-        building = building_archive(
-            building=access_building(slug=slug), actor=api_actor(request), request=http_request(request)
-        )
+        """Archive the building (it must hold no active or suspended company): its URIs answer 404 from then on."""
+        building = building_archive(building=_building(slug), actor=api_actor(request), request=http_request(request))
         return Response(BuildingSerializer(building).data)
 
 
@@ -131,7 +154,7 @@ class DeskStaffListView(ITOnlyView):
     @extend_schema(responses=DeskAccountSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
         """The building's desk accounts, active first."""
-        return Response(DeskAccountSerializer(desk_staff_of(building=access_building(slug=slug)), many=True).data)
+        return Response(DeskAccountSerializer(desk_staff_of(building=_building(slug)), many=True).data)
 
     @extend_schema(
         request=DeskAccountInviteSerializer,
@@ -144,7 +167,7 @@ class DeskStaffListView(ITOnlyView):
         An address that already has a desk account gets the link again (200); a deactivated one is active again
         and must choose a new password through the link.
         """
-        building = access_building(slug=slug)
+        building = _building(slug)
         payload = DeskAccountInviteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         user, created = desk_staff_invite(building=building, actor=api_actor(request), request=http_request(request),
@@ -158,14 +181,15 @@ class DeskStaffListView(ITOnlyView):
 class DeskStaffDetailView(ITOnlyView):
     @extend_schema(responses=DeskAccountSerializer)
     def get(self, request: Request, slug: str, user_id: int) -> Response:
-        building = access_building(slug=slug)
-        return Response(DeskAccountSerializer(access_desk_account(building=building, user_id=user_id)).data)
+        building = _building(slug)
+        return Response(DeskAccountSerializer(_desk_account(building, user_id)).data)
 
     @extend_schema(responses={200: DeskAccountSerializer}, extensions=CONFLICT)
     def delete(self, request: Request, slug: str, user_id: int) -> Response:
-        """Deactivate the account: its sessions end at once and it can no longer sign in."""
-        building = access_building(slug=slug)
-        user = desk_staff_deactivate(building=building, user=access_desk_account(building=building, user_id=user_id),
+        """Deactivate the account: its sessions end at once and it can no longer sign in; its URI answers 404 from
+        then on, until it is invited again."""
+        building = _building(slug)
+        user = desk_staff_deactivate(building=building, user=_desk_account(building, user_id),
                                      actor=api_actor(request), request=http_request(request))  # fmt: skip
         return Response(DeskAccountSerializer(user).data)
 
@@ -190,18 +214,11 @@ class CompanyListView(CompanyView):
         return Response(CompanySerializer(company).data, status=status.HTTP_201_CREATED)
 
 
-def _company(slug: str) -> Tenant:
-    company = access_company(slug=slug)
-    if company.status == Tenant.Status.REMOVED:
-        raise Http404
-    return company
-
-
 @extend_schema(parameters=[SLUG])
 class CompanyDetailView(CompanyView):
     @extend_schema(responses=CompanySerializer)
     def get(self, request: Request, slug: str) -> Response:
-        return Response(CompanySerializer(access_company(slug=slug)).data)
+        return Response(CompanySerializer(_company(slug)).data)
 
     @extend_schema(
         request={"application/json": CompanyUpdateSerializer, "multipart/form-data": CompanyUpdateUploadSerializer},
@@ -229,6 +246,6 @@ class CompanyDetailView(CompanyView):
 
     @extend_schema(responses={200: CompanySerializer}, extensions=CONFLICT)
     def delete(self, request: Request, slug: str) -> Response:
-        """Remove the company: its hosts 404 at once, its schema is dropped after the grace period."""
+        """Remove the company: its hosts and its URI 404 at once, its schema is dropped after the grace period."""
         company = company_remove(company=_company(slug), actor=api_actor(request), request=http_request(request))
         return Response(CompanySerializer(company).data)
