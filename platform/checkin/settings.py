@@ -322,6 +322,11 @@ CELERY_TASK_TIME_LIMIT = CHECKIN_TASK_TIME_LIMIT_SECONDS
 # notices a dead or frozen connection within seconds (socket timeouts, keep-alive, a health check).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Redis full refuses even the acknowledgement of a finished task (OOM inside its MULTI), which kombu counts as a
+# channel error, not a connection error: without this the worker's main process stops ("Unrecoverable error").
+# With it the consumer reconnects; the message it could not acknowledge comes back and is not done twice
+# (a delivery is sent once, by its idempotency key; the other tasks are safe to repeat).
+CELERY_BROKER_CHANNEL_ERROR_RETRY = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **_redis.transport_options,
     "visibility_timeout": CHECKIN_TASK_TIME_LIMIT_SECONDS + 60,

@@ -285,11 +285,15 @@ def views_grant_statements(reception_schema: str, views: Iterable[str]) -> list[
 
 
 def schema_role_drop_statements(schema: str) -> list[str]:
-    """Drop the role of a dropped schema (its grants went with the schema)."""
+    """Drop the role of a dropped schema (its grants went with the schema).
+
+    DROP OWNED BY needs the privileges of the role dropped: the owner role, which made it with CREATEROLE, is
+    no member of it (only the app role is), so it first grants the role to itself; the grant goes with the role.
+    """
     role = ident(schema_role(schema))
     return [
         f"DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {_literal(schema_role(schema))}) THEN "
-        f"DROP OWNED BY {role}; DROP ROLE {role}; END IF; END $$"
+        f"GRANT {role} TO CURRENT_USER; DROP OWNED BY {role}; DROP ROLE {role}; END IF; END $$"
     ]
 
 

@@ -89,13 +89,14 @@ def delivery_pipeline(*, eager: bool, database_url: str, concurrency: int | None
     if eager:
         yield Pipeline(eager=True, env={})
         return
-    from tests.deploy.processes import free_port
+    from tests.observability.conftest import ephemeral_port
     from tests.reliability.services import CeleryWorker, RedisServer
 
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="checkin-lag-")))
         (folder / "outbox").mkdir()
-        broker = RedisServer(port=free_port(), folder=folder)
+        # A port the system picks: the deploy range free_port() hands out is shared with other tests' servers.
+        broker = RedisServer(port=ephemeral_port(), folder=folder)
         broker.start()
         stack.callback(broker.stop)
         env = _worker_env(database_url, broker.url, folder / "outbox", concurrency)

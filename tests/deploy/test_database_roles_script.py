@@ -141,6 +141,23 @@ def test_the_login_cannot_reset_its_role_into_another_companys_rows(migrated):
             login.execute(f'SET ROLE "{_server()["user"]}"')  # nor become the superuser
 
 
+def test_the_daily_drop_of_a_removed_companys_schema_runs_as_the_owner(migrated):
+    """The owner role is no member of a company's role: dropping that role must still work (the daily job)."""
+    _manage(migrated, "create_company", "initech", "--building", "tower", "--name", "Initech")
+    _manage(migrated, "shell", "-c", (
+        "import datetime as dt\n"
+        "from django.utils import timezone\n"
+        "from shared_apps.provisioning.companies import company_remove\n"
+        "from shared_apps.tenancy.models import Tenant\n"
+        "company_remove(company=Tenant.objects.get(slug='initech'), actor='test',"
+        " now=timezone.now() - dt.timedelta(days=400))\n"
+    ))  # fmt: skip
+    _manage(migrated, "drop_removed_companies")
+    with _superuser(migrated) as admin:
+        assert admin.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'initech'").fetchone() is None
+        assert admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [f"{migrated}_initech"]).fetchone() is None
+
+
 def test_the_script_refuses_to_run_without_a_password(database):
     script = ROOT / "deploy" / "postgres" / "init-roles.sh"
     env = {"PATH": os.environ["PATH"], "POSTGRES_DB": database}

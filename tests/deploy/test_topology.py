@@ -16,6 +16,7 @@ seconds before 03:30 (Europe/Brussels) and the removed company's schema is dropp
 server.
 """
 
+import datetime as dt
 import email
 import email.policy
 import http.client
@@ -36,6 +37,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import boto3
 import psycopg
@@ -531,6 +533,67 @@ def test_an_export_written_by_the_worker_downloads_from_web(topology, initech_re
     _downloads_a_zip(topology.browser().get(link))
 
 
+def _next_local(after: dt.datetime, hour: int, minute: int) -> dt.datetime:
+    """The first hour:minute in TIME_ZONE after `after` (a crontab entry's next run)."""
+    local = after.astimezone(ZoneInfo(settings.TIME_ZONE))
+    candidate = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return candidate if candidate > local else candidate + dt.timedelta(days=1)
+
+
+def _schema_of(topology: Topology, slug: str) -> str:
+    with _superuser(topology.database) as admin:
+        row = admin.execute("SELECT schema_name FROM tenancy_tenant WHERE slug = %s", [slug]).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def _schema_exists(topology: Topology, schema: str) -> bool:
+    with _superuser(topology.database) as admin:
+        return admin.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]).fetchone() is not None
+
+
+def test_the_daily_jobs_run_when_the_clock_says_so(topology, initech_removed):
+    """Beat restarted on its volume under `faketime`, 5 s before 03:30: the due removal runs at 03:30 on its clock."""
+    schema = _schema_of(topology, "initech")
+    with _superuser(topology.database) as admin:  # its grace period is over
+        admin.execute("UPDATE tenancy_tenant SET schema_drop_after = now() - interval '1 day' WHERE slug = 'initech'")
+    beat = topology.processes["beat"]
+    beat.terminate()  # a restart, as a rollout does: the schedule stays in its volume
+    beat.wait(timeout=30)
+    last_run = dt.datetime.fromtimestamp(topology.beat_started, dt.UTC)
+    drop_at = _next_local(last_run, 3, 30)
+    start = drop_at - dt.timedelta(seconds=5)
+    env = {**topology.environment("beat"), "LOG_LEVEL": "INFO", "LOG_FORMAT": "text", "TZ": "UTC"}
+    command = ["faketime", "-f", start.astimezone(dt.UTC).strftime("@%Y-%m-%d %H:%M:%S"),
+               "sh", str(DEPLOY / "entrypoint.sh"), *COMPOSE["services"]["beat"]["command"]]  # fmt: skip
+    log = topology.folder / "beat-faked.log"
+    with log.open("wb") as output:
+        faked = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            assert _schema_exists(topology, schema)
+            deadline = time.monotonic() + 60
+            while _schema_exists(topology, schema):
+                assert faked.poll() is None, log.read_text()[-3000:]
+                assert time.monotonic() < deadline, (
+                    log.read_text()[-3000:] + (topology.folder / "worker.log").read_text()[-5000:]
+                )
+                time.sleep(0.5)
+        finally:
+            faked.terminate()
+            faked.wait(timeout=30)
+    lines = log.read_text().splitlines()
+    started = next(line for line in lines if "beat: Starting" in line)
+    assert started < drop_at.strftime("%Y-%m-%d %H:%M:%S"), started  # the text log's stamp: beat's local clock
+    sent = next(line for line in lines if "Sending due task drop-removed-company-schemas" in line)
+    assert sent.startswith(drop_at.strftime("%Y-%m-%d %H:%M:")), sent  # at 03:30 on its clock, not at start
+    for entry, (hour, minute) in {"privacy-purge-notices": (2, 30), "privacy-purge": (3, 0)}.items():
+        if _next_local(last_run, hour, minute) <= start:  # due while beat was down: sent once it is back
+            assert any(f"Sending due task {entry} " in line for line in lines), entry
+    with _superuser(topology.database) as admin:  # the company's role went with its schema
+        role = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [f"{topology.database}_{schema}"])
+        assert role.fetchone() is None
+
+
 def _tenant_id(topology: Topology, slug: str) -> int:
     with _superuser(topology.database) as admin:
         row = admin.execute("SELECT id FROM tenancy_tenant WHERE slug = %s", [slug]).fetchone()
@@ -554,7 +617,7 @@ def s3_web(topology: Topology) -> Iterator[tuple[str, Any]]:
     keys = {"aws_access_key_id": "test-access", "aws_secret_access_key": "test-secret"}
     client = boto3.client("s3", endpoint_url=endpoint, region_name="eu-central-1", **keys)
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    web_port = free_port(after=topology.web_port)
+    web_port = _any_free_port()  # deploy's port range is shared with other tests' servers and may be full
     s3 = {
         "CHECKIN_EXPORT_STORAGE": "s3", "CHECKIN_EXPORT_S3_BUCKET": BUCKET, "CHECKIN_EXPORT_S3_ENDPOINT_URL": endpoint,
         "CHECKIN_EXPORT_S3_REGION": "eu-central-1", "CHECKIN_EXPORT_S3_ACCESS_KEY_ID": keys["aws_access_key_id"],

@@ -4,16 +4,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from django.db import connection, connections
 
 from checkin.celery import app
+from shared_apps.database.db_roles import role_prefix
 from shared_apps.operations.broker import publishing_resume
 from tests.deploy.processes import ROOT, current_test_database_url, free_port, production_env
-from tests.reliability.services import EmbeddedPostgres, RedisServer
+from tests.reliability.services import DatabaseCopy, EmbeddedPostgres, RedisServer
 
 
 @pytest.fixture
@@ -78,3 +81,47 @@ def committed_export(acme) -> Iterator[int]:
     yield row[0]
     with psycopg.connect(current_test_database_url(), autocommit=True) as db:
         db.execute("DELETE FROM acme.privacy_export WHERE id = %s", [row[0]])
+
+
+def _server(url: str, *, database: str = "postgres") -> str:
+    return url.rsplit("/", 1)[0] + f"/{database}"
+
+
+@pytest.fixture
+def database_copy() -> Iterator[DatabaseCopy]:
+    """A copy of the test database (CREATE DATABASE ... TEMPLATE), dropped afterwards with the roles made for it.
+
+    Its processes use the test database's role prefix: the copied grants name those roles. The roles of the
+    companies provisioned in the copy have no grant anywhere once it is gone, so they are simply dropped.
+    No spare schemas: cloning them would only slow the test down. For a test marked
+    `django_db(transaction=True, available_apps=["checkin"])`: no session of its own holds the test database.
+    """
+    source, url, prefix = connection.settings_dict["NAME"], current_test_database_url(), role_prefix()
+    connections.close_all()  # a template must have no other session
+    name = f"{source}_copy"
+    with psycopg.connect(_server(url), autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        roles_before = _roles(server, prefix)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+                break
+            except psycopg.errors.ObjectInUse:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)  # a session of the test database is still closing
+    copy_url = _server(url, database=name)
+    try:
+        env = production_env(database_url=copy_url, CHECKIN_DB_ROLE_PREFIX=prefix, CHECKIN_SPARE_SCHEMAS="0")
+        yield DatabaseCopy(copy_url, env)
+    finally:
+        with psycopg.connect(_server(url), autocommit=True) as server:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for role in _roles(server, prefix) - roles_before:
+                server.execute(f'DROP ROLE "{role}"')
+
+
+def _roles(server: psycopg.Connection, prefix: str) -> set[str]:
+    rows = server.execute("SELECT rolname FROM pg_roles WHERE starts_with(rolname, %s)", [prefix + "_"]).fetchall()
+    return {row[0] for row in rows}

@@ -15,9 +15,22 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psutil
+import psycopg
 import redis
 
 from tests.deploy.processes import ROOT
+
+
+def waits_for_a_lock(database_url: str, statement: str) -> bool:
+    """Whether a session of that database waits for a lock in a statement containing `statement` (a statement
+    may come after others in the same call, e.g. a role set first)."""
+    with psycopg.connect(database_url, autocommit=True) as db:
+        row = db.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND query LIKE %s",
+            [f"%{statement}%"],
+        ).fetchone()
+    return row is not None and row[0] >= 1
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
@@ -26,6 +39,14 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) ->
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)
+
+
+@dataclass
+class DatabaseCopy:
+    """A copy of the test database (the `database_copy` fixture)."""
+
+    url: str
+    env: dict[str, str]  # a process of the copy's: its URL, and the roles of the test database
 
 
 @dataclass
@@ -59,10 +80,45 @@ class RedisServer:
         raise TimeoutError(f"redis-server on port {self.port} did not start")
 
     def stop(self) -> None:
+        """Killed (SIGTERM): its clients' connections are closed, what it held is gone."""
         if self.process is not None and self.process.poll() is None:
+            self.thaw()  # a stopped process would not act on the signal
             self.process.terminate()
             self.process.wait(timeout=10)
         self.process = None
+
+    def freeze(self) -> None:
+        """SIGSTOP: connections stay open and nothing answers, as a Redis stuck on its disk or its host."""
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.process is not None:
+            os.kill(self.process.pid, signal.SIGCONT)
+
+    def fill(self) -> None:
+        """Full: a memory limit below what it uses already, and Celery's `noeviction`: every write is refused (OOM)."""
+        client = redis.Redis.from_url(self.url)
+        client.config_set("maxmemory-policy", "noeviction")
+        client.config_set("maxmemory", "1")
+
+    def empty(self) -> None:
+        redis.Redis.from_url(self.url).config_set("maxmemory", "0")
+
+
+# The faults of Redis the reliability tests put their services through: (how it goes wrong, how it comes back).
+REDIS_FAULTS: dict[str, tuple[Callable[[RedisServer], None], Callable[[RedisServer], None]]] = {
+    "killed": (RedisServer.stop, RedisServer.start),
+    "frozen": (RedisServer.freeze, RedisServer.thaw),
+    "full": (RedisServer.fill, RedisServer.empty),
+}
+
+_MESSAGE_ID = re.compile(r"^Message-ID: <([0-9a-f-]{36})@", re.M | re.I)
+
+
+def outbox_keys(outbox: Path) -> list[str]:
+    """The idempotency keys (Message-IDs) of the e-mails a worker wrote to `outbox`, one per message, repeats kept."""
+    return [key for path in sorted(outbox.iterdir()) for key in _MESSAGE_ID.findall(path.read_text())]
 
 
 @dataclass
@@ -108,6 +164,14 @@ class CeleryWorker:
         (child,) = self.pool_children()
         os.kill(child, signal.SIGKILL)
         return child
+
+    def kill(self) -> None:
+        """SIGKILL the main process and its pool, as `kill -9` of its container would: nothing is handed back."""
+        assert self.process is not None
+        for pid in [self.process.pid, *self.pool_children()]:
+            os.kill(pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.process = None
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

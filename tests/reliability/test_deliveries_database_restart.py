@@ -9,21 +9,17 @@ the folder holds exactly one message per delivery, found by its idempotency
 key (the message's Message-ID).
 """
 
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests.deploy.processes import production_env
-from tests.reliability.services import CeleryWorker, CheckIns, EmbeddedPostgres, wait_for
+from tests.reliability.services import CeleryWorker, CheckIns, EmbeddedPostgres, outbox_keys, wait_for
 
 pytestmark = pytest.mark.django_db
-
-MESSAGE_ID = re.compile(r"^Message-ID: <([0-9a-f-]{36})@", re.M | re.I)
 
 
 def _deliveries(postgres: EmbeddedPostgres) -> dict[str, str]:
@@ -45,11 +41,6 @@ def _all_sent(postgres: EmbeddedPostgres) -> Callable[[], bool]:
     return check
 
 
-def _received(outbox: Path) -> list[str]:
-    """The idempotency keys of the messages in the outbox folder, one per message (repeats included)."""
-    return [key for path in sorted(outbox.iterdir()) for key in MESSAGE_ID.findall(path.read_text())]
-
-
 def test_every_delivery_is_sent_exactly_once_across_a_database_restart(own_postgres, own_redis, tmp_path):
     outbox = tmp_path / "outbox"
     outbox.mkdir()
@@ -63,7 +54,7 @@ def test_every_delivery_is_sent_exactly_once_across_a_database_restart(own_postg
     worker.start()
     checkins = CheckIns(env, tmp_path / "stop", "--notify-host")
     try:
-        wait_for(lambda: len(_received(outbox)) >= 5, "the first deliveries to be sent", timeout=60)
+        wait_for(lambda: len(outbox_keys(outbox)) >= 5, "the first deliveries to be sent", timeout=60)
         own_postgres.stop()
         wait_for(lambda: checkins.count("failed") >= 1, "a check-in to fail while the database is down")
         time.sleep(5)  # tasks meanwhile: claims, sends and records that cannot reach the database
@@ -81,5 +72,5 @@ def test_every_delivery_is_sent_exactly_once_across_a_database_restart(own_postg
     deliveries = _deliveries(own_postgres)
     checked_in = {int(line.split()[1]) for line in checkins.lines if line.startswith("checked_in")}
     assert len(deliveries) >= len(checked_in) >= 10
-    received = Counter(key for key in _received(outbox) if key in deliveries)  # not those of the copied data
+    received = Counter(key for key in outbox_keys(outbox) if key in deliveries)  # not those of the copied data
     assert received == Counter(deliveries.keys()), "one message per delivery: none lost, none sent twice"

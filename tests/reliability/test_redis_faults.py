@@ -3,14 +3,12 @@ its host's e-mail waits in the outbox, and is sent exactly once when Redis is ba
 
 In-process, through the visit services and the real publishing helper, against a redis-server of the test's
 own. (Against gunicorn and a worker, the same path: tests/reliability/test_deliveries_database_restart.py
-runs the real worker; /readyz and /healthz under the same faults: test_broker_down.py.)
+runs the real worker, test_web_redis_faults.py gunicorn and a worker under these faults; /readyz and /healthz
+under the same faults: test_broker_down.py.)
 """
 
 import datetime as dt
-import os
-import signal
 import time
-from collections.abc import Callable, Iterator
 
 import pytest
 import redis
@@ -24,51 +22,22 @@ from tenant_apps.notifications.services import outbox_sweep
 from tenant_apps.notifications.tasks import deliver
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.services import Actor, visit_check_in, visit_register
-from tests.reliability.services import RedisServer
+from tests.reliability.services import REDIS_FAULTS
 
 KIOSK = Actor(label="kiosk:tower:1", channel=Visit.Channel.KIOSK)
 
 
-def _kill(server: RedisServer) -> Callable[[], None]:
-    server.stop()
-    return server.start
-
-
-def _freeze(server: RedisServer) -> Callable[[], None]:
-    assert server.process is not None
-    pid = server.process.pid
-    os.kill(pid, signal.SIGSTOP)
-    return lambda: os.kill(pid, signal.SIGCONT)
-
-
-def _fill(server: RedisServer) -> Callable[[], None]:
-    client = redis.Redis.from_url(server.url)
-    client.config_set("maxmemory-policy", "noeviction")
-    client.config_set("maxmemory", "1")  # below what it uses already: every write is refused (OOM)
-
-    def empty() -> None:
-        client.config_set("maxmemory", "0")
-
-    return empty
-
-
-@pytest.fixture
-def frozen_safe(broker: RedisServer) -> Iterator[RedisServer]:
-    yield broker
-    if broker.process is not None:  # never leave a stopped process behind
-        os.kill(broker.process.pid, signal.SIGCONT)
-
-
-@pytest.mark.parametrize("fault", [_kill, _freeze, _fill], ids=["killed", "frozen", "full"])
+@pytest.mark.parametrize("fault", REDIS_FAULTS)
 def test_check_ins_are_stored_at_once_and_notified_exactly_once_after_redis_is_back(
-    acme, frozen_safe, django_capture_on_commit_callbacks, fault
+    acme, broker, django_capture_on_commit_callbacks, fault
 ):
     with tenant_context(acme):
         host = Host.objects.filter(email__gt="", is_active=True).first()
         assert host is not None
         host.notify_by = Host.Notify.EMAIL
         host.save()
-        recover = fault(frozen_safe)
+        go_wrong, come_back = REDIS_FAULTS[fault]
+        go_wrong(broker)
         visits, slowest = [], 0.0
         for number in range(3):
             started = time.monotonic()
@@ -85,10 +54,10 @@ def test_check_ins_are_stored_at_once_and_notified_exactly_once_after_redis_is_b
         assert deliveries.count() == 3
         assert set(deliveries.values_list("status", "enqueued_at")) == {("pending", None)}  # in the outbox
 
-        recover()
+        come_back(broker)
         publishing_resume()  # skip the 5 s this process stops publishing after a failure (the sweep runs later)
         assert outbox_sweep(older_than=dt.timedelta(0)) == 3
-        queue = redis.Redis.from_url(frozen_safe.url)
+        queue = redis.Redis.from_url(broker.url)
         assert queue.llen("celery") == 3
         mail.outbox.clear()
         for delivery in deliveries:  # what the worker does with them, twice over: sent once

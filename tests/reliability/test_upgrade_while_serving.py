@@ -16,17 +16,15 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import psycopg
 import pytest
-from django.db import connection, connections
 
-from shared_apps.database.db_roles import role_prefix
 from tests.bench.load import BUILDING, Browser, desk_signed_in
-from tests.deploy.processes import ROOT, current_test_database_url, free_port, gunicorn, production_env
-from tests.reliability.services import wait_for
+from tests.deploy.processes import ROOT, free_port, gunicorn
+from tests.reliability.services import DatabaseCopy, wait_for
 
 # Not wrapped in a transaction, whose session would keep the test database from being a template; no app's tables
 # are flushed afterwards either (the test writes only to its copy).
@@ -35,55 +33,6 @@ pytestmark = pytest.mark.django_db(transaction=True, available_apps=["checkin"])
 COMPANY_SCHEMAS = 100
 LOBBY_COMPANIES = 30
 INVITATIONS = 400
-
-
-@dataclass
-class Copy:
-    url: str
-    env: dict[str, str]  # a process of the copy's: its URL, and the roles of the test database
-
-
-def _server(url: str, *, database: str = "postgres") -> str:
-    return url.rsplit("/", 1)[0] + f"/{database}"
-
-
-@pytest.fixture
-def database_copy() -> Iterator[Copy]:
-    """A copy of the test database (CREATE DATABASE ... TEMPLATE), dropped afterwards with the roles made for it.
-
-    Its processes use the test database's role prefix: the copied grants name those roles. The roles of the
-    companies provisioned in the copy have no grant anywhere once it is gone, so they are simply dropped.
-    No spare schemas: cloning them would only slow the test down.
-    """
-    source, url, prefix = connection.settings_dict["NAME"], current_test_database_url(), role_prefix()
-    connections.close_all()  # a template must have no other session
-    name = f"{source}_upgrade"
-    with psycopg.connect(_server(url), autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        roles_before = _roles(server, prefix)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-                break
-            except psycopg.errors.ObjectInUse:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)  # a session of the test database is still closing
-    copy_url = _server(url, database=name)
-    try:
-        env = production_env(database_url=copy_url, CHECKIN_DB_ROLE_PREFIX=prefix, CHECKIN_SPARE_SCHEMAS="0")
-        yield Copy(copy_url, env)
-    finally:
-        with psycopg.connect(_server(url), autocommit=True) as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            for role in _roles(server, prefix) - roles_before:
-                server.execute(f'DROP ROLE "{role}"')
-
-
-def _roles(server: psycopg.Connection, prefix: str) -> set[str]:
-    rows = server.execute("SELECT rolname FROM pg_roles WHERE starts_with(rolname, %s)", [prefix + "_"]).fetchall()
-    return {row[0] for row in rows}
 
 
 def _company_schemas(url: str) -> int:
@@ -154,7 +103,7 @@ class Lobby:
         return threads
 
 
-def test_migrate_schemas_over_100_companies_fails_no_kiosk_or_desk_request(database_copy: Copy) -> None:
+def test_migrate_schemas_over_100_companies_fails_no_kiosk_or_desk_request(database_copy: DatabaseCopy) -> None:
     others = COMPANY_SCHEMAS - LOBBY_COMPANIES - _company_schemas(database_copy.url)
     made = subprocess.run(
         [sys.executable, "-m", "tests.reliability.upgrade_fleet", str(LOBBY_COMPANIES), str(others), str(INVITATIONS)],

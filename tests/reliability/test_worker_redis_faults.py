@@ -1,21 +1,21 @@
-"""The Celery worker rides out Redis restarted and full, without a person: its process never exits, and it runs
-the next task once Redis is back (the broker settings in checkin/settings.py)."""
+"""The Celery worker rides out Redis restarted, frozen and full, without a person: its process never exits, and
+it runs the next task once Redis is back (the broker settings in checkin/settings.py)."""
 
-import os
-import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from shared_apps.operations.broker import schema_headers
 from tests.deploy.processes import current_test_database_url, production_env
 from tests.foundation.schema_probe import schema_probe
 from tests.reliability.services import CeleryWorker, RedisServer, wait_for
+from tests.reliability.worker_tasks import pause
 
 pytestmark = pytest.mark.django_db
+# Above the socket timeout and health check of tests/reliability/worker_settings.py (production: 30 s and 10 s).
+FROZEN_SECONDS = 12
 
 
 @pytest.fixture
@@ -25,13 +25,16 @@ def worker(broker: RedisServer, tmp_path: Path) -> Iterator[CeleryWorker]:
         database_url=current_test_database_url(), REDIS_URL=broker.url, LOG_LEVEL="INFO",
         DJANGO_SETTINGS_MODULE="tests.reliability.worker_settings", CHECKIN_TEST_OUTBOX=str(tmp_path / "outbox"),
     )  # fmt: skip
-    process = CeleryWorker(env=env, log=tmp_path / "worker.log", extra_args=("-I", "tests.foundation.schema_probe"))
+    process = CeleryWorker(
+        env=env,
+        log=tmp_path / "worker.log",
+        extra_args=("-I", "tests.foundation.schema_probe,tests.reliability.worker_tasks"),
+    )
     process.start()
     try:
         yield process
     finally:
-        if broker.process is not None:
-            os.kill(broker.process.pid, signal.SIGCONT)
+        broker.thaw()
         process.stop()
 
 
@@ -55,10 +58,31 @@ def test_the_worker_survives_redis_restarted_and_full(broker, worker):
     _alive(worker)
     _runs_a_task(worker)
 
-    client = redis.Redis.from_url(broker.url)
-    client.config_set("maxmemory-policy", "noeviction")
-    client.config_set("maxmemory", "1")  # full: every write refused
+    broker.fill()  # every write refused
     time.sleep(10)
     _alive(worker)
-    client.config_set("maxmemory", "0")
+    broker.empty()
+    _runs_a_task(worker)
+
+
+def test_the_worker_survives_redis_frozen_longer_than_its_timeouts(broker, worker):
+    _runs_a_task(worker)
+    broker.freeze()  # no answer, no closed connection: only timeouts can tell
+    time.sleep(FROZEN_SECONDS)
+    _alive(worker)
+    assert "dropping stale connection" in worker.output()  # kombu noticed: the freeze outlasted its timeouts
+    broker.thaw()
+    _runs_a_task(worker)
+    _alive(worker)
+
+
+def test_the_worker_survives_redis_full_when_it_acknowledges_a_task(broker, worker):
+    """Tasks are acknowledged late: one that ends while Redis is full cannot be (OOM), yet the worker stays."""
+    result = pause.apply_async((2,))
+    wait_for(lambda: f"[{result.id}] received" in worker.output(), "the task to start")
+    broker.fill()
+    wait_for(lambda: f"pause[{result.id}] succeeded" in worker.output(), "the task to end")
+    time.sleep(3)
+    _alive(worker)
+    broker.empty()
     _runs_a_task(worker)

@@ -1,4 +1,5 @@
-"""Settings of the Celery workers the reliability tests start: e-mails to files, beat for the sweeps only.
+"""Settings of the Celery workers the reliability tests start: e-mails to files, beat for the sweeps only,
+a broker connection that gives up on a silent Redis sooner.
 
 The sweeps run every CHECKIN_TEST_SWEEP_SECONDS (a few seconds) instead of every minute, so a test
 sees in seconds what production does in minutes; the other beat tasks would only slow the test's worker.
@@ -18,3 +19,7 @@ CELERY_BEAT_SCHEDULE = {
     for name, entry in PRODUCTION_SCHEDULE.items()
     if name in {"notifications-outbox", "privacy-resume"}
 }
+
+# A frozen Redis (SIGSTOP) is noticed after seconds rather than after production's half minute: the worker takes
+# the same path (connection lost, reconnect), and the test that freezes Redis longer than this stays short.
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "socket_timeout": 5, "health_check_interval": 2}  # noqa: F405
