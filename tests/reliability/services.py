@@ -15,9 +15,22 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psutil
+import psycopg
 import redis
 
 from tests.deploy.processes import ROOT
+
+
+def waits_for_a_lock(database_url: str, statement: str) -> bool:
+    """Whether a session of that database waits for a lock in a statement containing `statement` (a statement
+    may come after others in the same call, e.g. a role set first)."""
+    with psycopg.connect(database_url, autocommit=True) as db:
+        row = db.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND query LIKE %s",
+            [f"%{statement}%"],
+        ).fetchone()
+    return row is not None and row[0] >= 1
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
@@ -151,6 +164,14 @@ class CeleryWorker:
         (child,) = self.pool_children()
         os.kill(child, signal.SIGKILL)
         return child
+
+    def kill(self) -> None:
+        """SIGKILL the main process and its pool, as `kill -9` of its container would: nothing is handed back."""
+        assert self.process is not None
+        for pid in [self.process.pid, *self.pool_children()]:
+            os.kill(pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.process = None
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -5,11 +5,9 @@ A Celery worker of the test's own takes the export from a redis-server of the te
 lock on the visitors table so the export stops there, kills every process of that worker with SIGKILL, as
 `kill -9` of its container would, and starts a new worker with beat, whose `privacy.resume_all` runs every
 two seconds here (every minute in production). (A purge cut short is resumed the same way:
-tests/privacy/test_resume.py, in-process, since a real one would delete the shared test data.)
+test_purge_worker_killed.py, on a copy of the test database.)
 """
 
-import os
-import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +18,7 @@ import pytest
 from shared_apps.operations.broker import schema_headers
 from tenant_apps.privacy.tasks import export_generate_task
 from tests.deploy.processes import current_test_database_url, production_env
-from tests.reliability.services import CeleryWorker, RedisServer, wait_for
+from tests.reliability.services import CeleryWorker, RedisServer, wait_for, waits_for_a_lock
 
 pytestmark = pytest.mark.django_db
 FIVE_MINUTES = 300.0
@@ -35,24 +33,6 @@ def _one(sql: str, params: list[object] | None = None) -> object:
         row = db.execute(sql, params or []).fetchone()
     assert row is not None
     return row[0]
-
-
-def _waits_for_a_lock(statement: str) -> bool:
-    waiting = _one(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-        " AND wait_event_type = 'Lock' AND query LIKE %s",
-        [f"{statement}%"],
-    )
-    return isinstance(waiting, int) and waiting >= 1
-
-
-def _kill_whole(worker: CeleryWorker) -> None:
-    assert worker.process is not None
-    pids = [worker.process.pid, *worker.pool_children()]
-    for pid in pids:
-        os.kill(pid, signal.SIGKILL)
-    worker.process.wait(timeout=10)
-    worker.process = None
 
 
 @pytest.fixture
@@ -81,8 +61,9 @@ def test_an_export_whose_whole_worker_is_killed_is_finished_within_five_minutes(
     with _database(autocommit=False) as blocker:
         blocker.execute("LOCK TABLE acme.visits_visitor IN ACCESS EXCLUSIVE MODE")
         export_generate_task.apply_async((committed_export,), headers=schema_headers("acme"))
-        wait_for(lambda: _waits_for_a_lock("COPY"), "the export to wait for the visitors", timeout=60)
-        _kill_whole(first)
+        exporting = lambda: waits_for_a_lock(current_test_database_url(), "COPY")  # noqa: E731
+        wait_for(exporting, "the export to wait for the visitors", timeout=60)
+        first.kill()
         blocker.rollback()
 
     restarted = time.monotonic()

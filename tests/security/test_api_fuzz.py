@@ -36,6 +36,7 @@ from hypothesis import HealthCheck, Phase, assume, settings
 from hypothesis import strategies as st
 from PIL import Image
 from schemathesis.generation.stateful import APIStateMachine
+from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 from shared_apps.accounts.models import User
 from shared_apps.console.services import api_token_create as it_token_create
@@ -316,9 +317,12 @@ def _made(case: schemathesis.Case, response: Any) -> None:
         EXISTING.setdefault(collection, []).append(made.get("slug", made.get("id")))
 
 
-def workflow(schema: Any, app: InTransactionApp, host: str, authorization: str) -> type[APIStateMachine]:
+def workflow(
+    schema: Any, app: InTransactionApp, host: str, authorization: str, followed: list[str]
+) -> type[APIStateMachine]:
     """The schema's state machine, calling Django in-process as `fuzz` does; each scenario runs in a savepoint
-    rolled back at its end, so scenarios do not depend on each other and a failure shrinks cleanly."""
+    rolled back at its end, so scenarios do not depend on each other and a failure shrinks cleanly. The links
+    it followed to a success are added to `followed` ("POST /api/v1/visitors/ -> [201] ... -> GET ...")."""
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
         def setup(self) -> None:
@@ -330,6 +334,12 @@ def workflow(schema: Any, app: InTransactionApp, host: str, authorization: str) 
             transaction.set_rollback(True)
             self.savepoint.__exit__(None, None, None)
             EXISTING.update(self.existing)
+
+        def step(self, input: StepInput) -> StepOutput:
+            output = super().step(input)
+            if input.transition is not None and input.is_applied and output.response.status_code < 300:
+                followed.append(input.transition.id)
+            return output
 
         def before_call(self, case: schemathesis.Case) -> None:
             assume(_sendable(case))
@@ -357,12 +367,21 @@ def workflow(schema: Any, app: InTransactionApp, host: str, authorization: str) 
     return Workflow
 
 
+def _from_a_creation(followed: list[str]) -> bool:
+    """Whether some scenario got past its first call: a link from what a creation made was followed."""
+    return any(" -> [201] " in link for link in followed)
+
+
 def test_the_company_api_statefully(wsgi_app, existing, acme_authorization):
-    workflow(COMPANY_API, wsgi_app, "acme.localhost", acme_authorization).run(settings=STATEFUL)
+    followed: list[str] = []
+    workflow(COMPANY_API, wsgi_app, "acme.localhost", acme_authorization, followed).run(settings=STATEFUL)
+    assert _from_a_creation(followed), followed
 
 
 def test_the_provisioning_api_statefully(wsgi_app, existing, it_authorization):
-    workflow(PROVISIONING_API, wsgi_app, "localhost", it_authorization).run(settings=STATEFUL)
+    followed: list[str] = []
+    workflow(PROVISIONING_API, wsgi_app, "localhost", it_authorization, followed).run(settings=STATEFUL)
+    assert _from_a_creation(followed), followed
 
 
 @pytest.mark.parametrize(
