@@ -12,8 +12,9 @@ admin's invitation reaches a local SMTP relay with an https:// link that works; 
 reaches the desk board; a removed company's final export, written by the worker into the `exports` volume,
 downloads from web. The daily jobs: beat is restarted on its persistent schedule under `faketime` a few
 seconds before 03:30 (Europe/Brussels) and the removed company's schema is dropped when its clock reaches
-03:30, not before. One more web and worker pair runs with the S3-compatible export store against moto's
-server.
+03:30, not before (the clock is faked, the schedule's due check is beat's own). One more web and worker
+pair runs with the S3-compatible export store against moto's server, on a Redis database of its own; it is
+reached directly with the headers Caddy sets (Caddy has one upstream).
 """
 
 import datetime as dt
@@ -25,6 +26,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -218,10 +220,13 @@ def _start(stack: ExitStack, command: list[str], env: dict[str, str], log: Path)
 
 
 def _terminate_all(processes: list[subprocess.Popen[bytes]]) -> None:
-    """SIGTERM to all at once (each then waited for by its own stop): their graceful shutdowns overlap."""
+    """Stop web, worker and beat at once (each then waited for by its own stop), so their shutdowns overlap.
+
+    SIGINT: gunicorn's quick shutdown (SIGTERM would wait out idle keep-alive connections), Celery's warm one.
+    """
     for process in processes:
         if process.poll() is None:
-            process.terminate()
+            process.send_signal(signal.SIGINT)
 
 
 @pytest.fixture(scope="module")
