@@ -1,4 +1,5 @@
-"""What IT may open in the console: one helper per object type, 404 when missing."""
+"""What IT may open in the console and its provisioning API: who is IT, then one helper per object type (404 when
+missing)."""
 
 from django.http import Http404
 
@@ -7,6 +8,12 @@ from shared_apps.console.models import SupportGrant
 from shared_apps.console.selectors import support_grant_active
 from shared_apps.provisioning.desk_staff import desk_account
 from shared_apps.tenancy.models import Building, Tenant
+
+
+def is_platform_it(user: User) -> bool:
+    """An active IT account of the public schema: the console's pages, the Django admin and the provisioning API
+    are theirs alone."""
+    return bool(user.is_authenticated and user.is_active and user.role == User.Role.IT)
 
 
 def access_building(*, slug: str) -> Building:

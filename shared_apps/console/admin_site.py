@@ -12,10 +12,9 @@ class ITAdminSite(AdminSite):
     site_header = "Check-in platform administration"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from shared_apps.accounts.models import User  # this module loads with the app registry, before models
+        from shared_apps.console.access import is_platform_it  # this module loads with the app registry, before models
 
-        user = request.user
-        return bool(user.is_active and user.is_staff and getattr(user, "role", None) == User.Role.IT)
+        return bool(request.user.is_staff and is_platform_it(request.user))
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         # One sign-in page for the host, with its throttle and second factor; the admin's own would skip both.

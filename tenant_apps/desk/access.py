@@ -6,8 +6,14 @@ The building's kiosks have their own rule: tenant_apps/kiosk/access.py.
 from django.http import Http404
 from django_tenants.utils import tenant_context
 
+from shared_apps.accounts.models import User
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.visits.models import Visit
+
+
+def is_building_desk(user: User) -> bool:
+    """Whether `user` is desk staff of this reception schema's building: the board, visits and evacuation pages."""
+    return bool(user.is_authenticated and user.role == User.Role.DESK)
 
 
 def access_desk_company(*, reception: Tenant, slug: str) -> Tenant:

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
 from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.desk import services
-from tenant_apps.desk.access import access_desk_company, access_desk_visit
+from tenant_apps.desk.access import access_desk_company, access_desk_visit, is_building_desk
 from tenant_apps.desk.board_rows import FORM_ID as ROW_FORM_ID
 from tenant_apps.desk.board_rows import board_rows_html
 from tenant_apps.desk.evacuation import evacuation_csv
@@ -34,7 +34,7 @@ from tenant_apps.desk.selectors import (
 )
 from tenant_apps.visits.services import VisitStateError
 
-desk_only = staff_required(User.Role.DESK)
+desk_only = rule_required(is_building_desk)
 
 
 def _reception(request: HttpRequest) -> Tenant:

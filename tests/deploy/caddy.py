@@ -54,11 +54,18 @@ def local_caddyfile(folder: Path, *, http_port: int, https_port: int) -> None:
 
 
 @contextmanager
-def caddy(folder: Path, env: dict[str, str], *, after_port: int = 0) -> Iterator[RunningProxy]:
-    """`caddy run` with the local Caddyfile in `folder` and compose's environment for it (`env`)."""
+def caddy(
+    folder: Path, env: dict[str, str], *, after_port: int = 0, ports: tuple[int, int] | None = None
+) -> Iterator[RunningProxy]:
+    """`caddy run` with the local Caddyfile in `folder` and compose's environment for it (`env`).
+
+    On `ports` (HTTP, HTTPS), else on the first free ones of deploy's range above `after_port`.
+    """
     assert CADDY is not None, "no `caddy` binary: apt-get install caddy (as .ci/run does)"
-    http_port = free_port(after=after_port)
-    https_port = free_port(after=http_port)
+    if ports is None:
+        http_port = free_port(after=after_port)
+        ports = (http_port, free_port(after=http_port))
+    http_port, https_port = ports
     local_caddyfile(folder, http_port=http_port, https_port=https_port)
     env = {**env, "HOME": str(folder), "XDG_DATA_HOME": str(folder / "data"), "XDG_CONFIG_HOME": str(folder / "config")}
     log_path = folder / "caddy.log"

@@ -12,8 +12,9 @@ admin's invitation reaches a local SMTP relay with an https:// link that works; 
 reaches the desk board; a removed company's final export, written by the worker into the `exports` volume,
 downloads from web. The daily jobs: beat is restarted on its persistent schedule under `faketime` a few
 seconds before 03:30 (Europe/Brussels) and the removed company's schema is dropped when its clock reaches
-03:30, not before. One more web and worker pair runs with the S3-compatible export store against moto's
-server.
+03:30, not before (the clock is faked, the schedule's due check is beat's own). One more web and worker
+pair runs with the S3-compatible export store against moto's server, on a Redis database of its own; it is
+reached directly with the headers Caddy sets (Caddy has one upstream).
 """
 
 import datetime as dt
@@ -25,6 +26,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -50,7 +52,7 @@ from moto.server import ThreadedMotoServer
 
 from shared_apps.accounts import totp
 from tests.deploy.caddy import Browser, RunningProxy, caddy
-from tests.deploy.processes import ROOT, encryption_keys, free_port, wait_until_answers
+from tests.deploy.processes import ROOT, encryption_keys, wait_until_answers
 from tests.reliability.services import RedisServer
 
 DEPLOY = ROOT / "deploy"
@@ -99,10 +101,12 @@ class Topology:
         self.database = database
         self.folder = folder
         self.postgres = (db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432))
-        self.pgbouncer_port = free_port()
-        self.web_port = free_port(after=self.pgbouncer_port)
+        # Ports the kernel hands out: deploy's port range is shared with other runs' servers, and a foreign web
+        # process of Check-in on the port chosen would answer Caddy's health check and /readyz as well as ours.
+        self.pgbouncer_port = _any_free_port()
+        self.web_port = _any_free_port()
         # compose's redis service: a redis-server of the run's own, so its worker takes no other test's task.
-        self.redis = RedisServer(port=free_port(after=self.web_port), folder=folder / "redis")
+        self.redis = RedisServer(port=_any_free_port(), folder=folder / "redis")
         self.inbox = _Inbox()
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.proxy: RunningProxy | None = None
@@ -218,10 +222,13 @@ def _start(stack: ExitStack, command: list[str], env: dict[str, str], log: Path)
 
 
 def _terminate_all(processes: list[subprocess.Popen[bytes]]) -> None:
-    """SIGTERM to all at once (each then waited for by its own stop): their graceful shutdowns overlap."""
+    """Stop web, worker and beat at once (each then waited for by its own stop), so their shutdowns overlap.
+
+    SIGINT: gunicorn's quick shutdown (SIGTERM would wait out idle keep-alive connections), Celery's warm one.
+    """
     for process in processes:
         if process.poll() is None:
-            process.terminate()
+            process.send_signal(signal.SIGINT)
 
 
 @pytest.fixture(scope="module")
@@ -257,7 +264,8 @@ def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology
             topology.beat_started = time.time()
             _web(stack, topology)
             stack.callback(lambda: _terminate_all(list(topology.processes.values())))
-            topology.proxy = stack.enter_context(caddy(folder / "caddy", _caddy_env(topology), after_port=0))
+            ports = (_any_free_port(), _any_free_port())
+            topology.proxy = stack.enter_context(caddy(folder / "caddy", _caddy_env(topology), ports=ports))
             topology.it_token = _it_token(topology)
             yield topology
     finally:
@@ -284,7 +292,7 @@ def _web(stack: ExitStack, topology: Topology) -> None:
             pass  # it exited, or what answered on that port was another test's server (not HTTP)
         web.terminate()
         web.wait(timeout=30)
-        topology.web_port = free_port(after=topology.web_port)
+        topology.web_port = _any_free_port()
     raise AssertionError(log.read_text()[-3000:])
 
 
@@ -324,7 +332,7 @@ def _redis(stack: ExitStack, topology: Topology) -> None:
             return
         except TimeoutError:
             topology.redis.stop()
-            topology.redis.port = free_port(after=topology.redis.port)
+            topology.redis.port = _any_free_port()
     raise AssertionError("redis-server found no free port")
 
 
@@ -368,7 +376,7 @@ def _pgbouncer(stack: ExitStack, topology: Topology) -> None:
         process = _start(stack, command, {**env, "PGBOUNCER_PORT": str(topology.pgbouncer_port)}, log)
         if _accepts_the_login(topology, process):
             return
-        topology.pgbouncer_port = free_port(after=topology.web_port)  # the port was taken between choice and use
+        topology.pgbouncer_port = _any_free_port()  # the port was taken between choice and use
     raise AssertionError(f"PgBouncer did not accept the login: {log.read_text()}")
 
 
@@ -617,7 +625,7 @@ def s3_web(topology: Topology) -> Iterator[tuple[str, Any]]:
     keys = {"aws_access_key_id": "test-access", "aws_secret_access_key": "test-secret"}
     client = boto3.client("s3", endpoint_url=endpoint, region_name="eu-central-1", **keys)
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    web_port = _any_free_port()  # deploy's port range is shared with other tests' servers and may be full
+    web_port = _any_free_port()
     s3 = {
         "CHECKIN_EXPORT_STORAGE": "s3", "CHECKIN_EXPORT_S3_BUCKET": BUCKET, "CHECKIN_EXPORT_S3_ENDPOINT_URL": endpoint,
         "CHECKIN_EXPORT_S3_REGION": "eu-central-1", "CHECKIN_EXPORT_S3_ACCESS_KEY_ID": keys["aws_access_key_id"],

@@ -92,6 +92,10 @@ def _in_tower() -> Any:
         return tenant_context(Tenant.objects.get(type=Tenant.Type.RECEPTION, building__slug="tower"))
 
 
+def _in_public() -> Any:
+    return schema_context("public")
+
+
 def _everyone(user: User) -> bool:
     return True
 
@@ -230,10 +234,11 @@ class Persona:
         return browser
 
     def user(self) -> User | None:
-        """The account of a company or desk persona, read in its schema."""
-        if not self.email or self.home not in (HOSTS["company"], HOSTS["reception"]):
+        """The account of a company, desk or IT persona, read in its schema."""
+        if not self.email or self.home is None or self.home not in HOSTS.values():
             return None
-        with _in_acme() if self.home == HOSTS["company"] else _in_tower():
+        schemas = {HOSTS["company"]: _in_acme, HOSTS["reception"]: _in_tower, HOSTS["public"]: _in_public}
+        with schemas[self.home]():
             return User.objects.get(email=self.email)
 
 
@@ -403,8 +408,11 @@ def _may(persona: Persona, endpoint: Endpoint, values: dict[str, object], *, uns
         desk = persona.user()
         assert desk is not None
         return _desk_rule(desk, endpoint, values)
-    if endpoint.kind == "public":
-        return True
+    if endpoint.kind == "public":  # IT's: the console's pages name their rule (is_platform_it)
+        it = persona.user()
+        assert it is not None
+        rule = getattr(resolve(endpoint.path(values), urlconf=URLCONFS["public"]).func, "access_rule", None)
+        return True if rule is None else bool(rule(it))
     user = persona.user()
     assert user is not None
     return _company_rule(user, endpoint, values, unsafe=unsafe)

@@ -10,14 +10,14 @@ from rest_framework.views import APIView
 
 from shared_apps.accounts.models import User
 from shared_apps.api_tokens.models import ApiToken
+from shared_apps.console.access import is_platform_it
 
 
 class IsPlatformITUser(BasePermission):
     """An active IT account of the public schema, however it signed in (the schema page accepts the console session)."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active and user.role == User.Role.IT)
+        return is_platform_it(request.user)  # type: ignore[arg-type]  # anonymous: not authenticated, refused
 
 
 class IsPlatformIT(IsPlatformITUser):

@@ -4,15 +4,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from shared_apps.accounts.access import staff_required
-from shared_apps.accounts.models import User
+from shared_apps.accounts.access import rule_required
+from shared_apps.console.access import is_platform_it
 from shared_apps.console.forms import AuditFilterForm
 from shared_apps.console.selectors import audit_actions, audit_entries
 
 AUDIT_PAGE_SIZE = 50
 
 
-@staff_required(User.Role.IT)
+@rule_required(is_platform_it)
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

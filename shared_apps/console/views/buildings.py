@@ -7,9 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shared_apps.accounts.access import staff_required
-from shared_apps.accounts.models import User
-from shared_apps.console.access import access_building
+from shared_apps.accounts.access import rule_required
+from shared_apps.console.access import access_building, is_platform_it
 from shared_apps.console.forms import BuildingCreateForm, BuildingEditForm, DocumentForm, run_service
 from shared_apps.console.selectors import building_document_history, building_documents_current
 from shared_apps.console.services import it_actor
@@ -17,7 +16,7 @@ from shared_apps.provisioning.buildings import building_archive, building_docume
 from shared_apps.provisioning.desk_staff import building_provision
 from shared_apps.tenancy.selectors import buildings_with_companies
 
-it_required = staff_required(User.Role.IT)
+it_required = rule_required(is_platform_it)
 
 
 @it_required

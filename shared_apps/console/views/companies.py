@@ -9,9 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shared_apps.accounts.access import staff_required
-from shared_apps.accounts.models import User
-from shared_apps.console.access import access_company
+from shared_apps.accounts.access import rule_required
+from shared_apps.console.access import access_company, is_platform_it
 from shared_apps.console.forms import CompanyCreateForm, CompanyEditForm, run_service
 from shared_apps.console.selectors import companies_all
 from shared_apps.console.services import it_actor
@@ -24,7 +23,7 @@ from shared_apps.provisioning.companies import (
 )
 from shared_apps.tenancy.models import Tenant
 
-it_required = staff_required(User.Role.IT)
+it_required = rule_required(is_platform_it)
 
 
 @it_required

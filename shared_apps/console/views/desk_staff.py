@@ -7,14 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shared_apps.accounts.access import staff_required
-from shared_apps.accounts.models import User
-from shared_apps.console.access import access_building, access_desk_account
+from shared_apps.accounts.access import rule_required
+from shared_apps.console.access import access_building, access_desk_account, is_platform_it
 from shared_apps.console.forms import DeskStaffInviteForm, run_service
 from shared_apps.console.services import it_actor
 from shared_apps.provisioning.desk_staff import desk_staff_deactivate, desk_staff_invite, desk_staff_of, reception_of
 
-it_required = staff_required(User.Role.IT)
+it_required = rule_required(is_platform_it)
 
 
 @it_required

@@ -4,14 +4,14 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from shared_apps.accounts.access import staff_required
-from shared_apps.accounts.models import User
+from shared_apps.accounts.access import rule_required
+from shared_apps.console.access import is_platform_it
 from shared_apps.console.forms import PlatformPersonSearchForm
 from tenant_apps.privacy.exports.final_link import final_export_open
 from tenant_apps.privacy.platform_search import persons_find_across
 
 
-@staff_required(User.Role.IT)
+@rule_required(is_platform_it)
 @require_http_methods(["GET", "POST"])
 def platform_people(request: HttpRequest) -> HttpResponse:
     form = PlatformPersonSearchForm(request.POST or None)

@@ -10,15 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tenants.utils import tenant_context
 
-from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
-from shared_apps.console.access import access_support_grant
+from shared_apps.console.access import access_support_grant, is_platform_it
 from shared_apps.console.forms import SupportStartForm, run_service
 from shared_apps.console.selectors import support_grants_of
 from shared_apps.console.services import support_grant_end, support_grant_start, support_view_record
 from tenant_apps.visits.selectors import visits_on_day
 
-it_required = staff_required(User.Role.IT)
+it_required = rule_required(is_platform_it)
 
 
 @it_required

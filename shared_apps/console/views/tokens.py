@@ -5,13 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from shared_apps.accounts.access import staff_required
+from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
 from shared_apps.api_tokens.access import access_api_token, api_tokens_visible_to
+from shared_apps.console.access import is_platform_it
 from shared_apps.console.forms import ApiTokenForm, run_service
 from shared_apps.console.services import api_token_create, api_token_revoke
 
-it_required = staff_required(User.Role.IT)
+it_required = rule_required(is_platform_it)
 
 
 @it_required
