@@ -576,7 +576,8 @@ def test_the_daily_jobs_run_when_the_clock_says_so(topology, initech_removed):
                "sh", str(DEPLOY / "entrypoint.sh"), *COMPOSE["services"]["beat"]["command"]]  # fmt: skip
     log = topology.folder / "beat-faked.log"
     with log.open("wb") as output:
-        faked = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+        # faketime runs beat as its child: a session of its own lets the teardown stop both.
+        faked = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             assert _schema_exists(topology, schema)
             deadline = time.monotonic() + 60
@@ -587,7 +588,7 @@ def test_the_daily_jobs_run_when_the_clock_says_so(topology, initech_removed):
                 )
                 time.sleep(0.5)
         finally:
-            faked.terminate()
+            os.killpg(faked.pid, signal.SIGTERM)
             faked.wait(timeout=30)
     lines = log.read_text().splitlines()
     started = next(line for line in lines if "beat: Starting" in line)
