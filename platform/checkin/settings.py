@@ -336,6 +336,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "health_check_interval": 10,
     "retry_on_timeout": True,
 }
+# Celery's Django fixup closes the database connections before and after every task unless this is set (Celery 5.6
+# reverted its use of CONN_MAX_AGE): a new PostgreSQL session for each delivery. Set beyond reach, it never closes
+# them; shared_apps/database/connection.py closes what a request would close instead (failed, older than
+# CONN_MAX_AGE), so a worker child keeps one connection, as a web worker does. Children still start afresh.
+CELERY_DB_REUSE_MAX = 2**62
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

@@ -110,21 +110,16 @@ def delivery_queue_reschedule(*, visit_id: int) -> Delivery | None:
     return _queue(visit, Delivery.Kind.RESCHEDULE) if visit is not None and _invited(visit) else None
 
 
-def delivery_queue_arrival(*, visit_id: int, has_host: bool = True) -> list[Delivery]:
+def delivery_queue_arrival(*, visit: Visit) -> list[Delivery]:
     """On check-in: e-mail the host if they want e-mail, and call the company's webhook if one is set.
 
-    The webhook fires for every arrival, so the company's own systems (chat,
-    access control) can tell hosts who chose `webhook`. `has_host=False` (the
-    visit has no host) skips reading the visit when there is no webhook either.
+    `visit` is the visit just checked in, in this transaction (the check-in read it with its host: nothing is
+    read again here). The webhook fires for every arrival, so the company's own systems (chat, access control)
+    can tell hosts who chose `webhook`.
     """
     webhook = bool(company_settings_remembered().webhook_url)
-    if not webhook and not has_host:
-        return []
-    visit = _visit(visit_id)
-    if visit is None:
-        return []
     deliveries = []
-    host = visit.host
+    host = visit.host if visit.host_id is not None else None
     if host and host.is_active and host.email and host.notify_by == host.Notify.EMAIL:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_EMAIL))
     if webhook:

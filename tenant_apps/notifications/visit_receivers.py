@@ -28,7 +28,7 @@ def _cancelled(*, visit: Visit, **_kwargs: Any) -> None:
 
 
 def _arrived(*, visit: Visit, **_kwargs: Any) -> None:
-    delivery_queue_arrival(visit_id=visit.pk, has_host=visit.host_id is not None)
+    delivery_queue_arrival(visit=visit)
 
 
 def visit_receivers_connect() -> None:

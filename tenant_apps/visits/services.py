@@ -108,7 +108,7 @@ def visit_check_in(
     `visit` may be an unsaved `Visit(pk=...)`: the row is read here, under a lock. `check` is the
     caller's own condition on that row; it raises VisitStateError to refuse.
     """
-    visit = _locked(visit)
+    visit = _locked(visit, with_host=True)  # the arrival's deliveries need the host: read with the row, once
     if check is not None:
         check(visit)
     if visit.state == Visit.State.ON_SITE:
@@ -225,8 +225,11 @@ def visit_mark_no_show(*, visit: Visit, actor: Actor) -> Visit:
     return visit
 
 
-def _locked(visit: Visit) -> Visit:
-    """Re-read the visit under a row lock, so two check-ins at once cannot both succeed."""
+def _locked(visit: Visit, *, with_host: bool = False) -> Visit:
+    """Re-read the visit under a row lock, so two check-ins at once cannot both succeed; with its host (not locked)
+    when asked."""
+    if with_host:
+        return Visit.objects.select_for_update(of=("self",)).select_related("host").get(pk=visit.pk)
     return Visit.objects.select_for_update().get(pk=visit.pk)
 
 

@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
 if TYPE_CHECKING:
+    from tests.bench.cpu_share import Snapshot
     from tests.bench.notification_lag import Pipeline
 
 BUILDING = "loadbench"
@@ -412,11 +413,13 @@ class Run:
     load: Timings  # kiosks and desks
     seconds: float
     outcomes: Outcomes
+    cpu: tuple["Snapshot | None", "Snapshot | None"] = (None, None)  # the machine's CPU before and after the load
 
 
 def serve_and_load(args: argparse.Namespace, bench_db: str, fixture: Fixture, pipeline: "Pipeline") -> Run:
     """The production web process on the database; the /healthz baseline and the idle notification lag, then
     kiosks and desks at once."""
+    from tests.bench.cpu_share import cpu_snapshot
     from tests.bench.notification_lag import idle_baseline
     from tests.deploy.processes import free_port, gunicorn, production_env
 
@@ -449,7 +452,9 @@ def serve_and_load(args: argparse.Namespace, bench_db: str, fixture: Fixture, pi
         deadline = time.perf_counter() + args.seconds
         targets: list[Callable[[], None]] = [partial(c.run, deadline) for c in clients]
         targets += [partial(desk_poll, n, port, args.board_interval, deadline, t) for n, t in enumerate(desks)]
+        cpu_before = cpu_snapshot(bench_db)
         elapsed = run_threads(targets)
+        cpu_after = cpu_snapshot(bench_db)
 
     baseline, load, outcomes = Timings(), Timings(), Outcomes()
     for probe in probes:
@@ -459,10 +464,11 @@ def serve_and_load(args: argparse.Namespace, bench_db: str, fixture: Fixture, pi
         outcomes.merge(client.outcomes)
     for desk in desks:
         load.merge(desk)
-    return Run(baseline, base_elapsed, load, elapsed, outcomes)
+    return Run(baseline, base_elapsed, load, elapsed, outcomes, (cpu_before, cpu_after))
 
 
 def report(args: argparse.Namespace, run: Run, ledger: Ledger) -> None:
+    from tests.bench.cpu_share import cpu_report
     from tests.bench.figures import percentiles, quantile_ms
 
     outcomes, load = run.outcomes, run.load
@@ -490,6 +496,7 @@ def report(args: argparse.Namespace, run: Run, ledger: Ledger) -> None:
     print(f"database             : {ledger.stored} check-ins stored for {ok} success answers: "
           f"lost {len(ledger.lost)}, duplicated {len(ledger.duplicated)}, "
           f"stored without a success answer {len(ledger.unanswered)}")  # fmt: skip
+    cpu_report(*run.cpu, seconds=run.seconds, check_ins=ok)
     goal = checkins_per_second >= 100 and check_in_p95 < 200
     print(f"goal (>= 100 check-ins/s, storing POST p95 < 200 ms, board polled): {'met' if goal else 'NOT met'}")
     if ledger.lost or ledger.duplicated:

@@ -196,9 +196,9 @@ def worker_capacity(pipeline: Pipeline, *, companies: dict[int, str], count: int
     with transaction.atomic():
         for tenant in Tenant.objects.filter(pk__in=companies):
             with tenant_context(tenant):
-                visits = list(Visit.objects.filter(host__isnull=False).values_list("pk", flat=True)[:share])
-                for visit_id in itertools.islice(itertools.cycle(visits), share):  # a visit may have several
-                    delivery_queue_arrival(visit_id=visit_id)
+                visits = list(Visit.objects.filter(host__isnull=False).select_related("host")[:share])
+                for visit in itertools.islice(itertools.cycle(visits), share):  # a visit may have several
+                    delivery_queue_arrival(visit=visit)
         handed_over = timezone.now()  # the commit hands them all over (on_commit)
     wait_until_sent(list(companies.values()), since=start, timeout=max(60.0, count / 2))
     lags = delivery_lags(list(companies.values()), since=start)

@@ -8,8 +8,9 @@ from email.mime.image import MIMEImage
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from tenant_apps.notifications.emails import qr_png
@@ -189,10 +190,24 @@ def test_an_arrival_without_a_host_calls_the_webhook_only(in_acme, receiver, dja
     assert [_verify(call, "whsec_test-secret")["visit"]["id"] for call in receiver.calls] == [visit.pk]
 
 
-def test_an_arrival_without_a_host_or_a_webhook_does_not_even_read_the_visit(in_acme, django_assert_num_queries):
+def test_an_arrival_without_a_host_or_a_webhook_reads_nothing_more(in_acme, django_assert_num_queries):
     visit = register()
+    Visit.objects.filter(pk=visit.pk).update(host=None)
+    visit.refresh_from_db()
     with django_assert_num_queries(1):  # the company's settings: no webhook, so nothing to send
-        assert delivery_queue_arrival(visit_id=visit.pk, has_host=False) == []
+        assert delivery_queue_arrival(visit=visit) == []
+
+
+def test_a_check_in_reads_the_visit_once_with_its_host_for_the_arrival(in_acme, django_capture_on_commit_callbacks):
+    """The locked read of the check-in brings the host along; the arrival's deliveries read the visit no more."""
+    visit = register()
+    with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as queries:
+        visit_check_in(visit=Visit(pk=visit.pk), actor=DESK)
+    visit_reads = [q["sql"] for q in queries.captured_queries if 'FROM "visits_visit"' in q["sql"]]
+    assert len(visit_reads) == 1
+    assert '"visits_host"' in visit_reads[0] and 'FOR UPDATE OF "visits_visit"' in visit_reads[0]
+    assert Delivery.objects.filter(visit=visit, kind=Delivery.Kind.HOST_EMAIL).count() == 1
+    assert len(callbacks) == 1
 
 
 @override_settings(EMAIL_BACKEND="tests.notifications.failing_backend.RefusingBackend")
