@@ -59,3 +59,20 @@ def test_workers_start_warm_without_touching_the_database():
            "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/unreachable", "REDIS_URL": ""}  # fmt: skip
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_workers_start_ready_to_send_tasks_without_touching_the_broker():
+    """The first arrival after a worker is recycled imports no task module, e-mail library or broker transport,
+    and nothing connects to the broker before the fork (here one that cannot be reached)."""
+    script = (
+        "import sys; from checkin.wsgi import application; "
+        "from checkin.celery import app; "
+        "loaded = [m for m in ('tenant_apps.notifications.tasks', 'tenant_apps.notifications.emails', 'icalendar',"
+        " 'kombu.transport.redis', 'celery.backends.redis') if m not in sys.modules]; "
+        "assert not loaded, loaded; assert app.finalized"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}", "DJANGO_SETTINGS_MODULE": "checkin.settings",
+           "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/unreachable",
+           "REDIS_URL": "redis://127.0.0.1:1/0"}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
