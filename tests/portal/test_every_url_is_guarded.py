@@ -70,7 +70,7 @@ def _person_link(world: AcmeWorld) -> str:
         return person_token(world.own_today.visitor)
 
 
-def _acme():  # type: ignore[no-untyped-def]
+def _acme():
     from django_tenants.utils import schema_context
 
     from shared_apps.tenancy.models import Tenant

@@ -174,8 +174,8 @@ def test_a_request_is_refused_only_with_a_reason_and_other_companies_never_see_i
 def test_an_objection_is_done_at_once_and_staff_cannot_register_the_person_again(
     acme,
     acme_admin,
-    world,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    world,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     zoe, path = _zoe(acme)
     anonymous = HostClient(ACME)
