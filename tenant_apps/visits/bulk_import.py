@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.db.models.functions import Lower
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from tenant_apps.visits.forms import BULK_MAX_BYTES, BULK_MAX_ROWS, PreRegistrationForm
@@ -90,7 +91,7 @@ def preview_matches(text: str, token: str, *, scope: str) -> bool:
         digest = signing.TimestampSigner(salt=_PREVIEW_SALT).unsign(token, max_age=PREVIEW_MAX_AGE)
     except signing.BadSignature:  # SignatureExpired included
         return False
-    return signing.constant_time_compare(digest, _digest(text, scope))
+    return constant_time_compare(digest, _digest(text, scope))
 
 
 def preview_payload(text: str) -> str:

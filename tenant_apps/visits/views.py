@@ -147,8 +147,9 @@ def visit_import(request: HttpRequest) -> HttpResponse:
     form = BulkImportForm(None if confirming else request.POST or None, None if confirming else request.FILES or None)
     report, preview, token, text, problem = None, None, "", "", ""
     if confirming:
-        text = preview_text(request.POST.get("csv", ""))
-        if text is None or not preview_matches(text, request.POST.get("token", ""), scope=_import_scope(request)):
+        carried = preview_text(request.POST.get("csv", ""))
+        text = carried or ""
+        if carried is None or not preview_matches(text, request.POST.get("token", ""), scope=_import_scope(request)):
             problem = _("The list changed since you checked it, or the check is over an hour old. "
                         "Check the new list before importing it.")  # fmt: skip
         else:
