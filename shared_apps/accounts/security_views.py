@@ -15,6 +15,7 @@ from shared_apps.accounts.host_pages import host_nav
 from shared_apps.accounts.login_flow import CodeResult, code_attempt, locked_message
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import sessions_end
+from shared_apps.accounts.signin_records import Event, signin_record
 from shared_apps.accounts.two_factor import (
     device_confirmed,
     recovery_codes_left,
@@ -110,6 +111,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         form.save()
         update_session_auth_hash(request, user)  # gives this session a new key, kept below
         ended = sessions_end(user=user, keep=request.session.session_key)
+        signin_record(request=request, event=Event.PASSWORD_CHANGED, user=user)
         audit_record(actor=user.email, action="password.changed", request=request, object_ids={"user": [user.pk]},
                      details={"sessions_ended": ended})  # fmt: skip
         messages.success(request, _("Your password is changed. You are signed out everywhere else."))
