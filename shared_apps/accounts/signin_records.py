@@ -7,6 +7,7 @@ Rows stay for CHECKIN_SIGNIN_RECORD_DAYS; their client address is truncated afte
 (shared_apps/accounts/log_upkeep.py).
 """
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -15,6 +16,7 @@ from shared_apps.audit.services import client_ip
 
 Event = SignInRecord.Event
 USER_AGENT_LENGTH = 300
+SIGNIN_PAGE_SIZE = 50
 
 
 def signin_record(
@@ -43,3 +45,11 @@ def signin_records_of(user: User) -> QuerySet[SignInRecord]:
 def signin_records_all() -> QuerySet[SignInRecord]:
     """Every record of this schema (its accounts and the unknown addresses typed on its host), newest first."""
     return SignInRecord.objects.select_related("user")
+
+
+def signin_retention() -> dict[str, int]:
+    """What the pages say of how long records are kept, and when their address is shortened."""
+    return {
+        "retention_days": settings.CHECKIN_SIGNIN_RECORD_DAYS,
+        "pseudonymise_days": settings.CHECKIN_LOG_IP_PSEUDONYMISE_DAYS,
+    }

@@ -123,3 +123,70 @@ def test_an_account_of_another_schema_is_not_linked(acme, client_for):
     assert (event, identifier, known) == (Event.FAILED, "admin@globex.example", False)
     with tenant_context(acme):
         assert not User.objects.filter(email="admin@globex.example").exists()
+
+
+# --- who sees which records ------------------------------------------------------------------------------------------
+
+
+def _shown(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_each_account_sees_its_own_records_only(acme, client_for):
+    _login(client_for("acme.localhost"), "admin@acme.example", WRONG)
+    member = client_for("acme.localhost").sign_in("member@acme.example")
+    page = _shown(member.get("/accounts/security/sign-ins/"))
+    assert "Signed in" in page and "198.51.100.23" not in page  # its own sign-in (from the test client's address)
+    assert "Wrong e-mail address or password" not in page  # the admin's failure is not the member's
+    assert "/accounts/security/sign-ins/" in _shown(member.get("/accounts/security/"))
+
+
+def test_a_company_admin_sees_every_record_of_the_company_and_nothing_of_another(acme, client_for):
+    _login(client_for("acme.localhost"), "ghost@acme.example", WRONG)
+    _login(client_for("globex.localhost"), "admin@globex.example", WRONG)
+    client_for("acme.localhost").sign_in("member@acme.example")
+    admin = client_for("acme.localhost").sign_in("admin@acme.example")
+    page = _shown(admin.get("/users/sign-ins/"))
+    assert "ghost@acme.example" in page and "no account here" in page
+    assert "member@acme.example" in page and "admin@globex.example" not in page
+    assert "/users/sign-ins/" in _shown(admin.get("/users/"))
+    globex = client_for("globex.localhost").sign_in("admin@globex.example")
+    assert "ghost@acme.example" not in _shown(globex.get("/users/sign-ins/"))
+    # A member manages no one: the list is not theirs (404), as the Users page is not.
+    assert client_for("acme.localhost").sign_in("member@acme.example").get("/users/sign-ins/").status_code == 404
+
+
+def test_the_desk_sees_its_buildings_desk_accounts(tower_reception, client_for):
+    _login(client_for("harbour.localhost"), "desk@harbour.example", WRONG)
+    desk = client_for("tower.localhost").sign_in("desk@tower.example")
+    page = _shown(desk.get("/desk/staff/sign-ins/"))
+    assert "desk@tower.example" in page and "desk@harbour.example" not in page
+
+
+def test_it_sees_its_own_and_any_tenants_records_and_each_look_is_audited(acme, client_for):
+    from shared_apps.audit.models import AuditEntry
+
+    _login(client_for("acme.localhost"), "ghost@acme.example", WRONG)
+    it = client_for("localhost").sign_in("it@checkin.example")
+    own = _shown(it.get("/console/sign-ins/"))
+    assert "it@checkin.example" in own and "ghost@acme.example" not in own
+    assert "ghost@acme.example" in _shown(it.get("/console/sign-ins/?tenant=acme"))
+    assert "desk@tower.example" not in _shown(it.get("/console/sign-ins/?tenant=tower"))  # none signed in there yet
+    looks = AuditEntry.objects.filter(action="signins.view", actor="it:it@checkin.example")
+    assert sorted(looks.values_list("tenant_schema", flat=True)) == ["acme", "public", "tower"]
+    assert it.get("/console/sign-ins/?tenant=nowhere").status_code == 404
+    assert it.get("/console/sign-ins/?tenant=_template_company").status_code == 404
+
+
+@pytest.mark.parametrize("language, date", [("fr", "-"), ("nl", "-"), ("de", "-"), ("en", "-")])
+def test_the_pages_speak_the_accounts_language_with_belgian_dates(acme, client_for, language, date):
+    from django.utils import timezone
+
+    member = client_for("acme.localhost").sign_in("member@acme.example")
+    member.cookies["django_language"] = language
+    page = _shown(member.get("/accounts/security/sign-ins/", HTTP_ACCEPT_LANGUAGE=language))
+    today = timezone.localtime().strftime("%d-%m-%Y")
+    assert today in page
+    titles = {"fr": "Vos connexions", "nl": "Uw aanmeldingen", "de": "Ihre Anmeldungen", "en": "Your sign-ins"}
+    assert titles[language] in page
