@@ -150,6 +150,8 @@ CHECKIN_SPARE_SCHEMAS = env_int("CHECKIN_SPARE_SCHEMAS", 3)
 CHECKIN_HOST_CACHE_SECONDS = env_int("CHECKIN_HOST_CACHE_SECONDS", 5)
 # A removed company's schema is dropped this many days later (`drop_removed_companies`).
 CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
+# Days a visitor's own privacy link (e-mails, badge) stays valid: tenant_apps/visits/person_links.py.
+CHECKIN_PERSON_LINK_DAYS = env_int("CHECKIN_PERSON_LINK_DAYS", 90)
 
 # migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/database/migration_executor.py),
 # wrapped so that buildings whose desk read model is new get their companies' rows copied once every schema has
