@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('privacy', '0004_suppressed_email_to_visits'),
-        ('visits', '0006_privacy_contact'),
+        ('visits', '0007_privacy_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
