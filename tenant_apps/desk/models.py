@@ -22,7 +22,7 @@ class DeskVisit(models.Model):
         Tenant, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )  # its unique key below leads with it
     visit_id = models.BigIntegerField()
-    code = models.TextField()
+    code = models.TextField()  # the visit's code column as the company stores it (its keyed digest, once codes are)
     state = models.TextField()
     expected_start = models.DateTimeField()
     expected_end = models.DateTimeField()

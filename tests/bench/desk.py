@@ -226,7 +226,8 @@ def _run(args: argparse.Namespace) -> None:
         connection.connection.execute("DISCARD ALL")  # alone, outside a transaction, as PgBouncer sends it
         tenant_connection().preamble_forget()
 
-    raw_prepare = connection.ensure_connection() or connection.connection.prepare_threshold
+    connection.ensure_connection()
+    raw_prepare = connection.connection.prepare_threshold
     rows: dict[str, tuple[list[float], list[float]]] = {}
     with schema_context(reception.schema_name):
         rows["board, warm"] = (_timed(lambda n: model_board(), args.runs), _timed(lambda n: shared_board(), args.runs))
