@@ -8,6 +8,7 @@ text of a template) is untranslated; names, addresses and codes of the data are 
 """
 
 import re
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -36,7 +37,8 @@ SAME_IN_EVERY_LANGUAGE = {
 # Words each language shares with English.
 SAME_AS_ENGLISH = {
     "fr": {
-        "Invitation", "invitation", "note", "Exports", "Console", "SHA-256", "Maintenance", "Pages", "Messages", "Notifications", "Badge",
+        "Invitation", "invitation", "note", "Exports", "Console", "SHA-256", "Maintenance", "Pages", "Messages",
+        "Notifications", "Badge",
         "Note", "Notes", "Support", "Audit", "Page", "Transport", "Visite", "Date", "Service", "Actions", "Type",
         "Message", "Minutes", "Description",
     },
@@ -128,6 +130,10 @@ def _routes(patterns: list, prefix: str = "") -> list[str]:
 _PARAM = re.compile(r"<(?:[^>:]+:)?(?P<name>[^>]+)>")
 
 
+def _fill(values: dict[str, str], match: re.Match[str]) -> str:
+    return values[match["name"]]
+
+
 def _paths(urlconf: str, acme_world: AcmeWorld, *, keep: tuple[str, ...], drop: tuple[str, ...] = ()) -> list[str]:
     paths = []
     for route in _routes(get_resolver(urlconf).url_patterns):
@@ -137,7 +143,7 @@ def _paths(urlconf: str, acme_world: AcmeWorld, *, keep: tuple[str, ...], drop: 
         if any(name not in KWARGS for name in names):
             continue  # a parameter this walk cannot fill: the page is covered by its own tests
         values = {name: str(KWARGS[name](acme_world)) for name in names}
-        paths.append("/" + _PARAM.sub(lambda match, values=values: values[match["name"]], route))
+        paths.append("/" + _PARAM.sub(partial(_fill, values), route))
     return paths
 
 
@@ -215,15 +221,15 @@ def test_the_e_mails(acme):
         visit = register(language="en")
         visit.checked_in_at = visit.expected_start
         for build in (invitation_email, cancellation_email, host_arrival_email):
-            rendered = {}
+            rendered: dict[str, list[str]] = {}
             for language in ("en", *LANGUAGES):
                 visit.visitor.language = language
                 if build is host_arrival_email:  # in the host's language: give the host an account in it
                     assert visit.host is not None
                     visit.host.user = User(email="host@acme.example", language=language)
                 message = build(visit=visit)
-                html = next(content for content, kind in message.alternatives if kind == "text/html")
-                rendered[language] = [message.subject, *visible_texts(html), *message.body.splitlines()]
+                html = next(str(content) for content, kind in message.alternatives if kind == "text/html")
+                rendered[language] = [str(message.subject), *visible_texts(html), *str(message.body).splitlines()]
             for language, texts in rendered.items():
                 problems += [f"{build.__name__} [{language}]: US date {m[0]!r}" for t in texts
                              for m in US_DATE.finditer(t)]  # fmt: skip
