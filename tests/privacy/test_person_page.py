@@ -46,7 +46,7 @@ def test_it_shows_the_person_their_own_data_in_their_language_with_labels_and_be
     response = HostClient(ACME).get(path)
     page = response.content.decode()
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer" and '<html lang="fr">' in page
+    assert response["Referrer-Policy"] == "same-origin" and '<html lang="fr">' in page
     assert "Zoë" in page and "+32470000001" in page and "Otto" not in page
     assert "Vos données" in page and "Français" in page
     assert "· parti" in page and "· absent" in page  # the states' labels, not their codes
