@@ -50,6 +50,7 @@ from tenant_apps.kiosk.state import (
     state_update,
 )
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
+from tenant_apps.visits.person_links import person_page_url
 from tenant_apps.visits.services import VisitStateError
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
@@ -333,6 +334,7 @@ def badge(request: KioskRequest) -> HttpResponse:
             "company": company,
             "visit": visit,
             "qr": qr,
+            "privacy_link": person_page_url(visit.visitor, company=company).split("://", 1)[1],
             "day": timezone.localtime(
                 visit.checked_in_at or timezone.now(), ZoneInfo(request.building.timezone)
             ).date(),
