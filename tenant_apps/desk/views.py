@@ -32,7 +32,7 @@ from tenant_apps.desk.selectors import (
     desk_on_site,
     privacy_notice_for,
 )
-from tenant_apps.visits.person_links import person_page_url
+from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import VisitStateError
 
 desk_only = rule_required(is_building_desk)
@@ -205,7 +205,7 @@ def visit_badge(request: HttpRequest, company: str, visit_id: int) -> HttpRespon
     services.desk_badge_printed(reception=reception, company=tenant, visit=visit, user=_user(request), request=request)
     qr = segno.make(visit.code, error="m").svg_inline(scale=3, border=0, omitsize=True)
     context = {"company": tenant, "visit": visit, "qr": qr, "building": _building(request), "next": _back(request).url,
-               "privacy_link": person_page_url(visit.visitor, company=tenant).split("://", 1)[1]}  # fmt: skip
+               "privacy_link": visitor_privacy_link(visit.visitor, company=tenant)}  # fmt: skip
     return render(request, "desk/badge.html", context)
 
 
