@@ -71,7 +71,7 @@ def company_retention_days(*, company: Tenant) -> int:
 def company_privacy_contact(*, company: Tenant) -> PrivacyContact:
     """Whom the notice tells the visitor to ask about their data in `company` (its contact, else its admin)."""
     with tenant_context(company):
-        return privacy_contact()
+        return privacy_contact(remembered=True)
 
 
 Documents = tuple[BuildingDocument | None, BuildingDocument | None]
