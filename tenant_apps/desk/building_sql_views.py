@@ -84,7 +84,7 @@ DESK_VISITS = DeskView(
         Column("row_key", "text", "{tenant_id} || ':' || v.id"),
         *_COMPANY_COLUMNS,
         Column("visit_id", "bigint", "v.id"),
-        Column("code", "text", "v.code"),
+        Column("code_digest", "text", "v.code_digest"),
         Column("state", "text", "v.state"),
         Column("expected_start", "timestamptz", "v.expected_start"),
         Column("expected_end", "timestamptz", "v.expected_end"),

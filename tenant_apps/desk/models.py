@@ -16,7 +16,7 @@ class DeskVisit(models.Model):
     company_slug = models.TextField()
     company_name = models.TextField()
     visit_id = models.BigIntegerField()
-    code = models.TextField()
+    code_digest = models.TextField()  # the keyed digest of the visit code, never the code
     state = models.TextField()
     expected_start = models.DateTimeField()
     expected_end = models.DateTimeField()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_apps.database.connection import tenant_connection
+from shared_apps.operations.encryption import code_digests
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from tenant_apps.desk.models import DeskHost, DeskVisit
 from tenant_apps.visits.models import CODE_LENGTH, Visit
@@ -123,7 +124,8 @@ def _search(queryset: QuerySet[DeskVisit], q: str) -> QuerySet[DeskVisit]:
     words = q.split()
     if not words:
         return queryset
-    by_code = Q(code=q.strip().upper()) if len(q.strip()) == CODE_LENGTH else Q(pk__in=[])
+    typed = q.strip().upper()
+    by_code = Q(code_digest__in=code_digests(typed)) if len(typed) == CODE_LENGTH else Q(pk__in=[])
     by_name = Q()
     for word in words:
         by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
@@ -193,9 +195,9 @@ def privacy_notice_for(*, building: Building, language: str) -> BuildingDocument
     return notices.filter(language=language).first() or notices.filter(language="en").first()
 
 
-def visit_key_by_code(code: str) -> str | None:
-    """Which company of the building holds a visit code, in the current (reception) schema's view: its row key
-    "<company id>:<visit id>", or None. The kiosk asks it (tenant_apps/kiosk/selectors.py, registered in
-    DeskConfig.ready())."""
-    hits = list(DeskVisit.objects.filter(code=code).order_by().values_list("row_key", flat=True)[:1])
+def visit_key_by_code_digests(digests: list[str]) -> str | None:
+    """Which company of the building holds a visit code, given the code's digests (`code_digests`), in the current
+    (reception) schema's view: its row key "<company id>:<visit id>", or None. The kiosk asks it
+    (tenant_apps/kiosk/selectors.py, registered in DeskConfig.ready())."""
+    hits = list(DeskVisit.objects.filter(code_digest__in=digests).order_by().values_list("row_key", flat=True)[:1])
     return hits[0] if hits else None
