@@ -257,9 +257,9 @@ def walk_in(request: HttpRequest) -> HttpResponse:
         except VisitStateError as error:  # someone who objected: staff may not register them again
             form.add_error("email", str(error))
         else:
-            # The badge with the code drawn for this visit, shown now: the server keeps only its digest.
+            # To the badge page, whose button draws the code the badge carries (the server keeps only digests).
             messages.success(request, _("Walk-in registered and checked in."))
-            return _badge_page(request, company=company, visit=visit, code=visit.code)
+            return redirect("desk:visit_badge", company=company.slug, visit_id=visit.pk)
     status = 400 if form.errors else 200
     notices = {code: privacy_notice_for(building=building, language=code) for code in ("fr", "nl", "en", "de")}
     context = {"form": form, "building": building, "notices": notices}
