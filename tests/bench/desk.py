@@ -203,7 +203,7 @@ def _load(connection, companies, building, total: int, today: int) -> None:
                 for row in visitors:
                     copy.write_row(row)
             with cursor.copy(f"COPY {schema}.visits_visit (id, visitor_id, host_id, expected_start, expected_end, "
-                             "state, checked_in_at, checked_out_at, code, purpose, channel, consent_notice_version, "
+                             "state, checked_in_at, checked_out_at, code_digest, purpose, channel, consent_notice_version, "
                              "consent_channel, rules_version, auto_checked_out, created_at, updated_at) FROM STDIN"
                              ) as copy:  # fmt: skip
                 for row in visits:
@@ -224,7 +224,7 @@ def _load(connection, companies, building, total: int, today: int) -> None:
         cursor.execute("CREATE INDEX ON shared.visit (expected_start)")
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND tablename = 'visits_visit' "
-            "AND indexname NOT LIKE '%%pkey' AND indexdef NOT LIKE '%%(code)%%' AND indexdef NOT LIKE '%%_id)%%' "
+            "AND indexname NOT LIKE '%%pkey' AND indexdef NOT LIKE '%%(code_digest)%%' AND indexdef NOT LIKE '%%_id)%%' "
             "AND indexdef NOT LIKE '%%(expected_start)%%'",
             [companies[0].schema_name],
         )

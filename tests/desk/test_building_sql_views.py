@@ -74,7 +74,7 @@ def test_views_expose_only_what_the_desk_shows(db):
     # The board, the evacuation list and CSV, and the walk-in form's hosts: no e-mail, phone, purpose,
     # consent, language or internal ids of visitors and hosts.
     assert _view_columns("tower", "desk_visits") == [
-        "row_key", "company_slug", "company_name", "visit_id", "code", "state", "expected_start", "expected_end",
+        "row_key", "company_slug", "company_name", "visit_id", "code_digest", "state", "expected_start", "expected_end",
         "checked_in_at", "checked_out_at", "first_name", "last_name", "visitor_company", "host_name",
     ]  # fmt: skip
     assert _view_columns("tower", "desk_hosts") == ["row_key", "company_slug", "company_name", "host_id", "name"]
@@ -167,7 +167,7 @@ def _code_length(schema: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT character_maximum_length FROM information_schema.columns "
-            "WHERE table_schema = %s AND table_name = 'visits_visit' AND column_name = 'code'",
+            "WHERE table_schema = %s AND table_name = 'visits_visit' AND column_name = 'code_digest'",
             [schema],
         )
         return int(cursor.fetchone()[0])
@@ -198,11 +198,13 @@ def test_views_stay_readable_while_companies_migrate_and_a_blocked_company_alone
 ):
     visit = make_visit(acme)
     with pytest.raises(DatabaseError, match="view"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute('ALTER TABLE "acme".visits_visit ALTER COLUMN code TYPE varchar(24)')  # the views block it
+        cursor.execute(
+            'ALTER TABLE "acme".visits_visit ALTER COLUMN code_digest TYPE varchar(72)'
+        )  # the views block it
 
     call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
 
-    assert _code_length("acme") == _code_length("globex") == _code_length("initech") == 24
+    assert _code_length("acme") == _code_length("globex") == _code_length("initech") == 72
     # Each company's `migrate` ran twice: first with the views whole (where the code change was refused),
     # then with only that company out of them, the rest of the building still on the desk.
     assert ("acme", {"acme", "globex"}) in migrating
@@ -228,7 +230,7 @@ def test_a_release_whose_views_read_a_new_column_drops_them_only_until_every_com
 
     call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
 
-    assert _code_length("acme") == _code_length("globex") == 24
+    assert _code_length("acme") == _code_length("globex") == 72
     # The first of the two to be set aside could not have views without the column: none until the end.
     assert None in [companies for _schema, companies in migrating]
     with connection.cursor() as cursor:
@@ -239,7 +241,7 @@ def test_a_release_whose_views_read_a_new_column_drops_them_only_until_every_com
 def test_a_migration_blocked_by_something_else_than_the_desk_views_fails_as_it_is(acme, settings):
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("CREATE VIEW acme.codes AS SELECT code FROM acme.visits_visit")
+        cursor.execute("CREATE VIEW acme.codes AS SELECT code_digest FROM acme.visits_visit")
     settings.MIGRATION_MODULES = WIDER_CODE
 
     with pytest.raises(DatabaseError, match="codes"):
