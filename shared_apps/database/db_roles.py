@@ -3,8 +3,9 @@
 Every schema gets its own `NOLOGIN` role:
 
 - a company schema's role may use that schema's tables and nothing of any other company;
-- a building's reception schema's role may use its own tables (desk accounts, kiosks) and
-  `SELECT` the building's desk views, but no company table;
+- a building's reception schema's role may use its own tables (desk accounts, kiosks) and only
+  `SELECT` its read-model tables (`readmodel_*`, written by triggers running as the owner:
+  tenant_apps/desk/read_model.py), but no company table; a company's role has no right on it;
 - the public schema's role (the root host: IT and provisioning API) may use the public tables.
 
 All of them inherit `<prefix>_shared`: read access to the tenancy tables (hosts, buildings)
@@ -44,6 +45,8 @@ AUDIT_TABLE = "audit_auditentry"
 # Written from every host: failed sign-ins and rate limits count across subdomains (shared_apps/login_throttle);
 # every request reads, and every change to what web processes remember bumps, the memories' generations.
 SHARED_TABLES_WRITE = ["login_throttle", "rate_counter", "tenancy_memorygeneration"]
+# Tables of a schema that its own role may only read (a reception schema's desk read model).
+READ_MODEL_PREFIX = "readmodel\\_"
 
 
 def role_prefix() -> str:
@@ -264,6 +267,11 @@ def schema_role_statements(schema: str, *, extra_grants: Iterable[str] = ()) -> 
         # Tables that later migrations add (created by the owner) get the same rights.
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {target} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {target} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {role}",
+        # A read model is written only by the owner's trigger functions: its schema's role reads it.
+        "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables "
+        f"WHERE schemaname = {_literal(schema)} AND tablename LIKE {_literal(READ_MODEL_PREFIX + '%')} LOOP "
+        f"EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %I.%I FROM %I', {_literal(schema)}, t, "
+        f"{_literal(schema_role(schema))}); END LOOP; END $$",
         *extra_grants,
     ]
 
@@ -276,12 +284,6 @@ def roles_bootstrap() -> None:
 def schema_role_ensure(schema: str) -> None:
     """Give a new (or newly migrated) schema its role. Idempotent; part of provisioning's transaction."""
     _execute(schema_role_statements(schema))
-
-
-def views_grant_statements(reception_schema: str, views: Iterable[str]) -> list[str]:
-    role = ident(schema_role(reception_schema))
-    # The views read the companies' tables with their owner's rights; the desk's role sees only the views.
-    return [f"GRANT SELECT ON {ident(reception_schema)}.{ident(view)} TO {role}" for view in views]
 
 
 def schema_role_drop_statements(schema: str) -> list[str]:

@@ -11,7 +11,7 @@ from shared_apps.operations.encryption import code_digest_operation
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("visits", "0005_suppressed_email_from_privacy"),
+        ("visits", "0007_privacy_contact"),
     ]
 
     operations = [
