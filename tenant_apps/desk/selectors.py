@@ -107,8 +107,9 @@ def _prepared_models(queryset: QuerySet[ViewModel]) -> list[ViewModel]:
     """Model instances of the rows, with the company's slug and name read alongside (`_shown`)."""
     names, rows = _prepared_rows(queryset)
     model = queryset.model
-    stored = [field.attname for field in model._meta.concrete_fields]
-    positions = [names.index(name) for name in stored]
+    fields = model._meta.concrete_fields
+    stored = [field.attname for field in fields]
+    positions = [names.index(field.column) for field in fields]  # the cursor names columns (code_digest's: code)
     slug_at, name_at = names.index("shown_slug"), names.index("shown_name")
     result = []
     for row in rows:
