@@ -37,6 +37,7 @@ from shared_apps.accounts.access import may_manage_staff, staff_visible_to
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
 from shared_apps.api_tokens.access import api_tokens_visible_to, may_act_with_token, may_manage_api_tokens
+from shared_apps.api_tokens.authentication import ApiTokenAuthentication
 from shared_apps.console.services import api_token_create as console_token_create
 from shared_apps.console.services import support_grant_start
 from shared_apps.tenancy.models import Tenant
@@ -450,10 +451,15 @@ def _desk_rule(user: User, endpoint: Endpoint, values: dict[str, object]) -> boo
     return True if rule is None else bool(rule(user))
 
 
-def _is_api(endpoint: Endpoint, values: dict[str, object]) -> bool:
-    """Whether a company endpoint is served by the REST framework (which alone takes an API token)."""
-    match = resolve(endpoint.path(values), urlconf=URLCONFS[endpoint.kind])
-    return hasattr(match.func, "cls")
+def _takes_token(endpoint: Endpoint, values: dict[str, object]) -> bool:
+    """Whether a company endpoint authenticates API tokens: a REST framework view that lists ApiTokenAuthentication
+    (the pages, `rule_required` ones such as the API's docs included, take a session only)."""
+    func = resolve(endpoint.path(values), urlconf=URLCONFS[endpoint.kind]).func
+    view_class = getattr(func, "cls", None)
+    if view_class is None or getattr(func, "access_rule", None) is not None:
+        return False
+    classes = getattr(func, "initkwargs", {}).get("authentication_classes") or view_class.authentication_classes
+    return ApiTokenAuthentication in classes
 
 
 def _may(persona: Persona, endpoint: Endpoint, values: dict[str, object], *, unsafe: bool) -> bool:
@@ -473,7 +479,7 @@ def _may(persona: Persona, endpoint: Endpoint, values: dict[str, object], *, uns
         user = persona.user()
         assert user is not None
         # A token opens the API only (no page), and only while its maker may still act with one.
-        if not _is_api(endpoint, values) or not may_act_with_token(user):
+        if not _takes_token(endpoint, values) or not may_act_with_token(user):
             return False
         return _company_rule(user, endpoint, values, unsafe=unsafe)
     if endpoint.kind == "reception":
