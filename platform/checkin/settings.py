@@ -393,6 +393,15 @@ CELERY_BEAT_SCHEDULE |= {
     "privacy-resume": {"task": "privacy.resume_all", "schedule": 60.0},
 }
 
+# --- Logs: sign-in records (every schema) and the audit log (public); shared_apps/accounts/log_upkeep.py --------
+CHECKIN_SIGNIN_RECORD_DAYS = env_int("CHECKIN_SIGNIN_RECORD_DAYS", 365)
+CHECKIN_AUDIT_RETENTION_DAYS = env_int("CHECKIN_AUDIT_RETENTION_DAYS", 730)
+CHECKIN_LOG_IP_PSEUDONYMISE_DAYS = env_int("CHECKIN_LOG_IP_PSEUDONYMISE_DAYS", 90)
+CELERY_BEAT_SCHEDULE |= {
+    # After the purge (03:00): addresses truncated, old sign-in records and audit entries deleted, in every schema.
+    "accounts-log-upkeep": {"task": "accounts.log_upkeep_all", "schedule": crontab(hour=3, minute=45)},
+}
+
 # --- REST framework ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -22,9 +22,7 @@ class DeskVisit(models.Model):
         Tenant, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )  # its unique key below leads with it
     visit_id = models.BigIntegerField()
-    # The keyed digest of the visit's code (visits_visit.code_digest), never the code. The column keeps its first
-    # name, `code`, so that upgrading needs no reception migration before the trigger function writes digests.
-    code_digest = models.TextField(db_column="code")
+    code = models.TextField()  # the visit's code column as the company stores it (its keyed digest, once codes are)
     state = models.TextField()
     expected_start = models.DateTimeField()
     expected_end = models.DateTimeField()
@@ -47,7 +45,7 @@ class DeskVisit(models.Model):
             # Today's board: visits not over before the day began (today's and later ones only).
             models.Index(fields=["expected_end"], name="readmodel_visit_end_idx"),
             models.Index(fields=["state"], condition=models.Q(state="on_site"), name="readmodel_visit_on_site_idx"),
-            models.Index(fields=["code_digest"], name="readmodel_visit_code_idx"),  # the kiosk's code lookup
+            models.Index(fields=["code"], name="readmodel_visit_code_idx"),  # the kiosk's code lookup
         ]
 
     def __str__(self) -> str:

@@ -22,8 +22,7 @@ What keeps the rules of ../shared/DESIGN.md:
   a row of another company (tests/security/test_database_roles.py). The building's desk role may only
   SELECT these tables (`readmodel_*` tables are read-only for their schema's role:
   shared_apps/database/db_roles.py).
-- Only the desk's columns: names, the visitor's organisation, the host's name, times, state and the keyed digest
-  of the visit's code (in the column `code`; the code itself is stored nowhere, README "Security").
+- Only the desk's columns: names, the visitor's organisation, the host's name, times, state and code.
   E-mail addresses, phone numbers, purposes, consent and languages stay in the company schema; the
   company's name and slug come from `public.tenancy_tenant`, so a rename or a suspension rewrites nothing.
 - Exports, company pages and the API read the company schema only; nothing outside tenant_apps/desk
@@ -75,7 +74,9 @@ def _company_rows_copy(cursor, reception: str, company: Tenant) -> None:  # type
     cursor.execute(
         f"INSERT INTO {desk}.{VISITS_TABLE} (company_id, visit_id, code, state, expected_start, expected_end, "
         "checked_in_at, checked_out_at, first_name, last_name, visitor_company, host_name) "
-        "SELECT %s, v.id, v.code_digest, v.state, v.expected_start, v.expected_end, v.checked_in_at, v.checked_out_at, "
+        # The code column as the company stores it: `code_digest` once codes are kept as keyed digests.
+        "SELECT %s, v.id, coalesce(to_jsonb(v) ->> 'code_digest', to_jsonb(v) ->> 'code'), v.state, "
+        "v.expected_start, v.expected_end, v.checked_in_at, v.checked_out_at, "
         "p.first_name, p.last_name, p.company_name, coalesce(h.name, '') "
         f"FROM {own}.visits_visit v JOIN {own}.visits_visitor p ON p.id = v.visitor_id "
         f"LEFT JOIN {own}.visits_host h ON h.id = v.host_id",

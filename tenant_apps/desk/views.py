@@ -33,6 +33,7 @@ from tenant_apps.desk.selectors import (
     privacy_notice_for,
 )
 from tenant_apps.visits.models import Visit
+from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import VisitStateError
 
 desk_only = rule_required(is_building_desk)
@@ -222,6 +223,7 @@ def _badge_page(request: HttpRequest, *, company: Tenant, visit: Visit, code: st
         "qr": qr,
         "building": _building(request),
         "next": _back(request).url,
+        "privacy_link": visitor_privacy_link(visit.visitor, company=company),
     }
     return render(request, "desk/badge.html", context)
 

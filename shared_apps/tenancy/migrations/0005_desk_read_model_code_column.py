@@ -1,13 +1,9 @@
-"""The desk read model's trigger function copies the keyed digest of a visit's code, never the code.
+"""The desk read model's function copies the visit's code column whichever form the company stores it in.
 
-Visit codes are stored only as digests (visits 0008, shared_apps/operations/encryption.py). This public
-migration runs before any company schema migrates, so the function reads the digest from the changed row by
-name (`to_jsonb(v) ->> 'code_digest'`): a company not yet migrated (no such column) writes an empty value
-instead of failing its visit's statement, and its migration's update of every visit then writes the digests.
-The read model's column keeps its name `code` (desk 0003), so no reception schema has to migrate first.
+Visit codes are moving to a keyed digest (`code_digest`): the function reads `code_digest` when the company's
+visit table has it, else `code`, so it keeps working on either side of that migration, in whatever order the
+company schemas migrate. The rest is 0004's function unchanged.
 """
-
-from importlib import import_module
 
 from django.db import migrations
 
@@ -39,8 +35,7 @@ BEGIN
             EXECUTE format(
                 'INSERT INTO %1$s.readmodel_visit AS d (company_id, visit_id, code, state, expected_start, '
                 'expected_end, checked_in_at, checked_out_at, first_name, last_name, visitor_company, host_name) '
-                'SELECT $1, v.id, coalesce(to_jsonb(v) ->> ''code_digest'', ''''), v.state, v.expected_start, '
-                'v.expected_end, v.checked_in_at, '
+                'SELECT $1, v.id, coalesce(to_jsonb(v) ->> ''code_digest'', to_jsonb(v) ->> ''code''), v.state, v.expected_start, v.expected_end, v.checked_in_at, '
                 'v.checked_out_at, p.first_name, p.last_name, p.company_name, coalesce(h.name, '''') '
                 'FROM new_rows v JOIN %2$s.visits_visitor p ON p.id = v.visitor_id '
                 'LEFT JOIN %2$s.visits_host h ON h.id = v.host_id '
@@ -97,12 +92,10 @@ $fn$;
 REVOKE ALL ON FUNCTION public.checkin_desk_read_model() FROM PUBLIC;
 """
 
-PREVIOUS = import_module("shared_apps.tenancy.migrations.0004_desk_read_model_function").FUNCTION
-
 
 class Migration(migrations.Migration):
     dependencies = [
         ("tenancy", "0004_desk_read_model_function"),
     ]
 
-    operations = [migrations.RunSQL(FUNCTION, reverse_sql=PREVIOUS)]
+    operations = [migrations.RunSQL(FUNCTION, reverse_sql=migrations.RunSQL.noop)]
