@@ -1,10 +1,13 @@
 """Kiosk pairing codes and visit codes at rest: every column of every table of the schemas involved holds no code
-in clear, yet pairing, check-in by code, the badge and check-out by code still work."""
+in clear, yet pairing, check-in by code, the badge and check-out by code still work; the migrations digest the
+codes already handed out, which keep working."""
 
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
+from shared_apps.operations.encryption import code_digest
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.kiosk.services import kiosk_pair, pairing_code_create
 from tenant_apps.visits.models import Visit
@@ -52,3 +55,40 @@ def test_no_table_holds_a_code_in_clear_and_the_codes_still_work(
     with tenant_context(tower_reception):
         kiosk, _token = kiosk_pair(code=pairing.code, client="dump", building=tower)  # found by its digest
         assert kiosk.name == "Spare"
+
+
+def _migrate(target: tuple[str, str]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+
+
+def _to_latest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_migrations_digest_the_codes_already_handed_out_and_they_keep_working(
+    kiosk_tower, tower: Building, tower_reception: Tenant, acme: Tenant
+):
+    visit = invite(acme, first="Otto", last="Older")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # test rows' deferred checks would block ALTER TABLE
+    with tenant_context(acme):
+        _migrate(("visits", "0007_privacy_contact"))  # back: codes in clear again (fresh ones drawn)
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE visits_visit SET code = 'OLDC0DE2' WHERE id = %s", [visit.pk])
+        _to_latest()
+        assert Visit.objects.get(pk=visit.pk).code_digest == code_digest("OLDC0DE2")
+        assert "OLDC0DE2" not in _dump([acme.schema_name])
+    with tenant_context(tower_reception):
+        desk = User.objects.get(email="desk@tower.example")
+        pending = pairing_code_create(kiosk_name="Before", user=desk, building=tower)
+        _migrate(("kiosk", "0002_kiosk_state_nonce"))
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE kiosk_pairingcode SET code = 'PAIR22' WHERE id = %s", [pending.pk])
+        _to_latest()
+        assert "PAIR22" not in _dump([tower_reception.schema_name])
+        assert kiosk_pair(code="PAIR22", client="migrated", building=tower)[0].name == "Before"
+    assert invited_check_in(kiosk_tower, "OLDC0DE2")[-1].redirect_chain[-1][0] == "/kiosk/done/"
+    with tenant_context(acme):
+        assert Visit.objects.get(pk=visit.pk).state == Visit.State.ON_SITE
