@@ -9,13 +9,47 @@ from django.utils import timezone
 from shared_apps.accounts.models import User
 from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.database.connection import tenant_connection
-from tenant_apps.visits.models import CompanySettings, Host, Visit
+from shared_apps.operations.encryption import code_digests
+from shared_apps.tenancy.models import Tenant
+from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor
+from tenant_apps.visits.person_links import person_page_url
 
 
 def company_settings() -> CompanySettings:
     """The current company's settings row, created with defaults on first use."""
     settings, _ = CompanySettings.objects.get_or_create(pk=1)
     return settings
+
+
+@dataclass(frozen=True)
+class PrivacyContact:
+    """Whom a visitor asks about their data: the controller (the company), its contact and its DPO if any."""
+
+    controller: str
+    name: str
+    email: str
+    dpo_name: str
+    dpo_email: str
+    is_default: bool  # no contact set: the address of the company's first admin
+
+
+def privacy_contact(*, remembered: bool = False) -> PrivacyContact:
+    """The current company's privacy contact as its admins set it; by default, its first active admin's address.
+
+    `remembered`: read the settings through the brief memory (busy screens such as the kiosk's notice)."""
+    if remembered:
+        current = company_settings_remembered()
+    else:
+        current = CompanySettings.objects.filter(pk=1).first() or CompanySettings()
+    name, email = current.privacy_contact_name, current.privacy_contact_email
+    is_default = not (name or email)
+    if is_default:
+        admin = User.objects.filter(is_active=True, role=User.Role.ADMIN).order_by("pk").first()
+        email = admin.email if admin else ""
+    return PrivacyContact(
+        controller=tenant_connection().tenant.name, name=name, email=email,
+        dpo_name=current.dpo_name, dpo_email=current.dpo_email, is_default=is_default,
+    )  # fmt: skip
 
 
 # The kiosk's screens (hosts shown, the notice's retention period) and every arrival's webhook check read the
@@ -97,7 +131,7 @@ def visits_history(*, user: User, filters: HistoryFilter) -> QuerySet[Visit]:
                 | Q(visitor__last_name__icontains=word)
                 | Q(visitor__email__icontains=word)
                 | Q(visitor__company_name__icontains=word)
-                | Q(code__iexact=word)
+                | Q(code_digest__in=code_digests(word.upper()))
             )
     if filters.date_from:
         visits = visits.filter(expected_start__gte=_start_of(filters.date_from))
@@ -123,3 +157,8 @@ def hosts_active() -> QuerySet[Host]:
 def host_active(host_id: int | None) -> Host | None:
     """The active host with this id, or None (none chosen, or deactivated since it was offered)."""
     return Host.objects.filter(pk=host_id, is_active=True).first() if host_id else None
+
+
+def visitor_privacy_link(visitor: Visitor, *, company: Tenant) -> str:
+    """The visitor's own privacy link on `company`'s host, without its scheme: for printed badges, from any schema."""
+    return person_page_url(visitor, company=company).split("://", 1)[1]

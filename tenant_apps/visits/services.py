@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor
 from tenant_apps.visits.objections import OBJECTED_MESSAGE, objection_lift, visitor_objected
@@ -233,6 +234,30 @@ def _locked(visit: Visit, *, with_host: bool = False) -> Visit:
     return Visit.objects.select_for_update().get(pk=visit.pk)
 
 
+class CodeReason:
+    """Why a visit's code was drawn again (the audit entry's `reason`)."""
+
+    INVITATION = "invitation"  # the invitation e-mail (or its re-send), with QR and calendar file
+    RESCHEDULE = "reschedule"  # the e-mail with the new date, which carries the code again
+    BADGE = "badge"  # a badge printed at the desk
+    PORTAL = "portal"  # company staff asked for the code on the visit's page
+
+
+@transaction.atomic
+def visit_code_reissue(*, visit: Visit, actor: str, reason: str) -> str:
+    """A fresh code for the visit, returned in clear for the one message or page that shows it; the earlier code
+    stops working at once (only the new digest is stored). Audited, never with the code."""
+    code = visit.code_issue()
+    Visit.objects.filter(pk=visit.pk).update(code_digest=visit.code_digest)
+    audit_record(
+        actor=actor,
+        action="visit.code_reissued",
+        object_ids={"visit": [visit.pk]},
+        details={"reason": reason},
+    )
+    return code
+
+
 @transaction.atomic
 def visit_note_add(*, visit: Visit, note: str, actor: Actor) -> VisitEvent:
     """Add a free-text note to a visit's timeline, in any state; the visit itself does not change."""
@@ -420,11 +445,26 @@ def visits_preregister_many(*, registrations: list[Registration], actor: Actor) 
 
 
 @transaction.atomic
-def company_settings_update(*, show_hosts_on_kiosk: bool, require_two_factor: bool) -> CompanySettings:
-    """Choose whether the kiosk lets walk-in visitors pick their host from a list, and whether every account of the
-    company must sign in with a second factor."""
+def company_settings_update(
+    *,
+    show_hosts_on_kiosk: bool,
+    require_two_factor: bool,
+    privacy_contact_name: str = "",
+    privacy_contact_email: str = "",
+    dpo_name: str = "",
+    dpo_email: str = "",
+) -> CompanySettings:
+    """Choose whether the kiosk lets walk-in visitors pick their host from a list, whether every account of the
+    company must sign in with a second factor, and whom visitors ask about their data (blank: the admins)."""
     settings = CompanySettings.objects.select_for_update().get_or_create(pk=1)[0]
     settings.show_hosts_on_kiosk = show_hosts_on_kiosk
     settings.require_two_factor = require_two_factor
-    settings.save(update_fields=["show_hosts_on_kiosk", "require_two_factor", "updated_at"])
+    settings.privacy_contact_name = privacy_contact_name
+    settings.privacy_contact_email = privacy_contact_email
+    settings.dpo_name = dpo_name
+    settings.dpo_email = dpo_email
+    settings.save(
+        update_fields=["show_hosts_on_kiosk", "require_two_factor", "privacy_contact_name", "privacy_contact_email",
+                       "dpo_name", "dpo_email", "updated_at"]
+    )  # fmt: skip
     return settings

@@ -14,7 +14,16 @@ from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from tenant_apps.visits.access import access_visit, is_company_staff
-from tenant_apps.visits.bulk_import import COLUMNS, read_rows, registration_from
+from tenant_apps.visits.bulk_import import (
+    COLUMNS,
+    preview_matches,
+    preview_payload,
+    preview_rows,
+    preview_text,
+    preview_token,
+    read_rows,
+    registration_from,
+)
 from tenant_apps.visits.forms import (
     BULK_MAX_BYTES,
     BULK_MAX_ROWS,
@@ -29,8 +38,10 @@ from tenant_apps.visits.models import Host, Visit
 from tenant_apps.visits.selectors import visits_history, visits_of, visits_on_day, visits_personal, visits_upcoming
 from tenant_apps.visits.services import (
     Actor,
+    CodeReason,
     VisitStateError,
     visit_cancel,
+    visit_code_reissue,
     visit_mark_no_show,
     visit_preregister,
     visit_reschedule,
@@ -96,14 +107,18 @@ def history(request: HttpRequest) -> HttpResponse:
 def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
     """One visit with its timeline; the actions are offered to whoever may change it. Read only: a POST is 405,
     so whoever may see a visit but not change it gets no answer to a change (tests/security/test_access_matrix.py)."""
+    return _detail_page(request, access_visit(request.user, visit_id))  # type: ignore[arg-type]
+
+
+def _detail_page(request: HttpRequest, visit: Visit, *, code: str = "") -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    visit = access_visit(user, visit_id)
     can_manage = visits_of(user=user).filter(pk=visit.pk).exists()
     return render(
         request,
         "visits/detail.html",
-        {"visit": visit, "events": visit.events.all(), "can_manage": can_manage,
-         "is_expected": visit.state == Visit.State.EXPECTED},
+        {"visit": visit, "events": visit.events.all(), "can_manage": can_manage, "code": code,
+         "is_expected": visit.state == Visit.State.EXPECTED,
+         "may_reissue": can_manage and visit.state in (Visit.State.EXPECTED, Visit.State.ON_SITE)},
     )  # fmt: skip
 
 
@@ -124,32 +139,52 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     return render(request, "visits/visit_form.html", {"form": form, "title": _("Register a visitor")})
 
 
+def _import_scope(request: HttpRequest) -> str:
+    """What a preview is bound to besides the text: this company's schema and this user."""
+    return f"{request.tenant.schema_name}:{request.user.pk}"  # type: ignore[attr-defined]
+
+
 @rule_required(is_company_staff)
 def visit_import(request: HttpRequest) -> HttpResponse:
-    """Pre-register many visitors from CSV; any bad row means nothing is stored."""
-    form = BulkImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = read_rows(form.cleaned_data["csv_text"])
+    """Pre-register many visitors from CSV in two steps: a preview of every visit and invitation, then the
+    confirmation, which stores exactly the text previewed (sent back as it was, with a signed digest that binds the
+    two); any bad row means nothing is stored."""
+    confirming = request.method == "POST" and "confirm" in request.POST
+    form = BulkImportForm(None if confirming else request.POST or None, None if confirming else request.FILES or None)
+    report, preview, token, text, problem = None, None, "", "", ""
+    if confirming:
+        carried = preview_text(request.POST.get("csv", ""))
+        text = carried or ""
+        if carried is None or not preview_matches(text, request.POST.get("token", ""), scope=_import_scope(request)):
+            problem = _("The list changed since you checked it, or the check is over an hour old. "
+                        "Check the new list before importing it.")  # fmt: skip
+        else:
+            report = read_rows(text)  # again: a host may have left since the preview
+            if report.ok:
+                try:
+                    visits = visits_preregister_many(registrations=report.registrations, actor=_actor(request))
+                except VisitStateError as error:
+                    problem = str(error)
+                else:
+                    audit_record(actor=request.user.email, action="visits.imported", request=request,  # type: ignore[union-attr]
+                                 details={"count": len(visits)})  # fmt: skip
+                    messages.success(
+                        request,
+                        ngettext("%(count)d visit is registered.", "%(count)d visits are registered.", len(visits))
+                        % {"count": len(visits)},
+                    )
+                    return redirect("visits:upcoming")
+    elif request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["csv_text"]
+        report = read_rows(text)
         if report.ok:
-            try:
-                visits = visits_preregister_many(registrations=report.registrations, actor=_actor(request))
-            except VisitStateError as error:
-                form.add_error(None, str(error))
-            else:
-                audit_record(actor=request.user.email, action="visits.imported", request=request,  # type: ignore[union-attr]
-                             details={"count": len(visits)})  # fmt: skip
-                messages.success(
-                    request,
-                    ngettext("%(count)d visit is registered.", "%(count)d visits are registered.", len(visits))
-                    % {"count": len(visits)},
-                )
-                return redirect("visits:upcoming")
+            preview, token = preview_rows(report), preview_token(text, scope=_import_scope(request))
     return render(
         request,
         "visits/import.html",
-        {"form": form, "report": report, "columns": COLUMNS, "max_rows": BULK_MAX_ROWS,
-         "max_kb": BULK_MAX_BYTES // 1000},
+        {"form": form, "report": report, "preview": preview, "token": token, "csv_text": text, "problem": problem,
+         "csv_payload": preview_payload(text) if preview else "", "columns": COLUMNS, "max_rows": BULK_MAX_ROWS,
+         "max_kb": BULK_MAX_BYTES // 1000, "today": timezone.localdate()},
     )  # fmt: skip
 
 
@@ -205,6 +240,20 @@ def _transition(request: HttpRequest, visit_id: int, action: str) -> HttpRespons
     else:
         messages.success(request, done)
     return redirect("visits:detail", visit_id=visit.pk)
+
+
+@rule_required(is_company_staff)
+def visit_code_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """A new code for an expected or on-site visit (POST), shown on this answer only: the server keeps only the
+    code's digest, so the earlier code stops working. For a visitor who lost theirs; audited."""
+    visit = access_visit(request.user, visit_id, manage=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if visit.state not in (Visit.State.EXPECTED, Visit.State.ON_SITE):
+        messages.error(request, _("Only an expected or on-site visit gets a new code."))
+        return redirect("visits:detail", visit_id=visit.pk)
+    code = visit_code_reissue(visit=visit, actor=_actor(request).label, reason=CodeReason.PORTAL)
+    return _detail_page(request, visit, code=code)
 
 
 @rule_required(is_company_staff)
