@@ -49,4 +49,6 @@ def _celery_warm_up() -> None:
     app.amqp  # noqa: B018 - the message protocol, made on first use
     if app.conf.result_backend:
         backends.by_url(app.conf.result_backend, app.loader)
-    symbol_by_name(resolve_transport(Connection(app.conf.broker_url).transport_cls))
+    transport = resolve_transport(Connection(app.conf.broker_url).transport_cls)
+    if transport:
+        symbol_by_name(transport)
