@@ -28,7 +28,13 @@ from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
 from shared_apps.operations.metrics import delivery_sent_observe
-from tenant_apps.notifications.emails import cancellation_email, host_arrival_email, invitation_email, reschedule_email
+from tenant_apps.notifications.emails import (
+    cancellation_email,
+    host_arrival_email,
+    invitation_email,
+    reception_arrival_email,
+    reschedule_email,
+)
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.notifications.services import (
     ARRIVAL_EVENT,
@@ -115,6 +121,7 @@ def _transmit(delivery: Delivery) -> None:
         Delivery.Kind.CANCELLATION: cancellation_email,
         Delivery.Kind.RESCHEDULE: reschedule_email,
         Delivery.Kind.HOST_EMAIL: host_arrival_email,
+        Delivery.Kind.RECEPTION_EMAIL: reception_arrival_email,
     }[Delivery.Kind(delivery.kind)]
     message = build(visit=visit)
     message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"

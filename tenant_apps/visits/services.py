@@ -417,11 +417,14 @@ def visits_preregister_many(*, registrations: list[Registration], actor: Actor) 
 
 
 @transaction.atomic
-def company_settings_update(*, show_hosts_on_kiosk: bool, require_two_factor: bool) -> CompanySettings:
-    """Choose whether the kiosk lets walk-in visitors pick their host from a list, and whether every account of the
-    company must sign in with a second factor."""
+def company_settings_update(
+    *, show_hosts_on_kiosk: bool, require_two_factor: bool, reception_email: str = ""
+) -> CompanySettings:
+    """Choose whether the kiosk lets walk-in visitors search for their host, where a walk-in who names no host is
+    announced (empty: the building's desk), and whether every account must sign in with a second factor."""
     settings = CompanySettings.objects.select_for_update().get_or_create(pk=1)[0]
     settings.show_hosts_on_kiosk = show_hosts_on_kiosk
     settings.require_two_factor = require_two_factor
-    settings.save(update_fields=["show_hosts_on_kiosk", "require_two_factor", "updated_at"])
+    settings.reception_email = reception_email.strip().lower()
+    settings.save(update_fields=["show_hosts_on_kiosk", "require_two_factor", "reception_email", "updated_at"])
     return settings

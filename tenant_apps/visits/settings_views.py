@@ -15,14 +15,16 @@ from tenant_apps.visits.services import company_settings_update
 
 @rule_required(may_change_company_settings)
 def settings_edit(request: HttpRequest) -> HttpResponse:
-    """Show and change the kiosk setting and the two-factor requirement."""
+    """Show and change the kiosk settings (host search, reception address) and the two-factor requirement."""
     current = company_settings()
-    initial = {"show_hosts_on_kiosk": current.show_hosts_on_kiosk, "require_two_factor": current.require_two_factor}
+    initial = {"show_hosts_on_kiosk": current.show_hosts_on_kiosk, "require_two_factor": current.require_two_factor,
+               "reception_email": current.reception_email}  # fmt: skip
     form = CompanySettingsForm(request.POST or None, initial=initial, admin=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         company_settings_update(**form.cleaned_data)
+        details = {**form.cleaned_data, "reception_email": bool(form.cleaned_data["reception_email"])}  # no address
         audit_record(actor=request.user.email, action="settings.updated", request=request,  # type: ignore[union-attr]
-                     details=form.cleaned_data)  # fmt: skip
+                     details=details)  # fmt: skip
         messages.success(request, _("The settings are saved."))
         return redirect("company_settings:edit")
     return render(request, "visits/settings.html", {"form": form})
