@@ -273,6 +273,8 @@ CACHES = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("fr", _("French")), ("nl", _("Dutch")), ("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Belgian formats in every language, English included: 6 December 2026, 06-12-2026 14:30 (checkin/formats).
+FORMAT_MODULE_PATH = ["checkin.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Brussels"

@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from shared_apps.database.connection import tenant_connection
+from shared_apps.tenancy.dates import day_date
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.ics import visit_ics
 from tenant_apps.notifications.services import DeliveryError, Told, walk_in_reception_address
@@ -62,8 +63,7 @@ def _when(visit: Visit, place: Place) -> dict[str, str]:
     start = timezone.localtime(visit.expected_start, place.time_zone)
     end = timezone.localtime(visit.expected_end, place.time_zone)
     return {
-        # Translators: a date format (Django's `date` filter letters) with the weekday, e.g. "Tuesday 2 March 2027".
-        "date": formats.date_format(start, _("l j F Y")),
+        "date": day_date(start),  # Belgian in every language: "Tuesday 2 March 2027" (checkin/formats)
         "start": formats.time_format(start, "H:i"),
         "end": formats.time_format(end, "H:i"),
         "time_zone": str(place.time_zone),
@@ -94,7 +94,9 @@ def _calendar_file(visit: Visit, place: Place, *, cancelled: bool) -> bytes:
         uid=_calendar_uid(visit, place),
         summary=_("Visit to %(company)s") % {"company": place.company},
         location=", ".join(part for part in (place.building, place.address) if part),
-        description=_("Your code for the kiosk: %(code)s") % {"code": visit.code},
+        # The day and times as the e-mail writes them (Belgian formats), then the code.
+        description="{date}, {start}\u2013{end}\n".format(**_when(visit, place))
+        + _("Your code for the kiosk: %(code)s") % {"code": visit.code},
         cancelled=cancelled,
         sequence=sequence,
     )

@@ -18,6 +18,7 @@ PUBLIC_ROUTES = {
     "accounts/password-reset/",
     "accounts/set-password/<uidb64>/<token>/",
     "i18n/setlang/",
+    "favicon.ico",  # the icon every browser asks for (checkin/favicon.py)
 }
 
 
