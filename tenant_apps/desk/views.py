@@ -3,8 +3,8 @@
 from itertools import groupby
 from typing import cast
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -32,6 +32,7 @@ from tenant_apps.desk.selectors import (
     desk_on_site,
     privacy_notice_for,
 )
+from tenant_apps.kiosk.badges import badge_context, visitor_language
 from tenant_apps.visits.services import VisitStateError
 
 desk_only = rule_required(is_building_desk)
@@ -198,12 +199,14 @@ def visit_note(request: HttpRequest, company: str, visit_id: int) -> HttpRespons
 @desk_only
 @never_cache
 def visit_badge(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
-    """A print-ready badge (101 x 54 mm label) with the visit code as a QR code."""
+    """A print-ready badge on the building's label size, in the visitor's language, with the code as a QR code."""
     reception = _reception(request)
     tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
     services.desk_badge_printed(reception=reception, company=tenant, visit=visit, user=_user(request), request=request)
-    qr = segno.make(visit.code, error="m").svg_inline(scale=3, border=0, omitsize=True)
-    context = {"company": tenant, "visit": visit, "qr": qr, "building": _building(request), "next": _back(request).url}
+    building = _building(request)
+    day = timezone.localtime(visit.checked_in_at or visit.expected_start, ZoneInfo(building.timezone)).date()
+    context = {"company": tenant, "visit": visit, "building": building, "day": day, "next": _back(request).url,
+               "badge_language": visitor_language(visit), **badge_context(building=building, visit=visit)}  # fmt: skip
     return render(request, "desk/badge.html", context)
 
 

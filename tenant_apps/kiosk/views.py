@@ -8,16 +8,16 @@ device's signed state cookie (ids only, `state.py`) and is forgotten on reset.
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import segno
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shared_apps.audit.services import client_ip
 from shared_apps.tenancy.models import Tenant
+from tenant_apps.kiosk.badges import badge_context, visitor_language
 from tenant_apps.kiosk.branding import brand_css
 from tenant_apps.kiosk.device import (
     KioskRequest,
@@ -379,19 +379,13 @@ def badge(request: KioskRequest) -> HttpResponse:
     if company is None or visit is None:
         state_reset(request, kiosk_id=request.kiosk.pk)
         return redirect("kiosk:start")
-    qr = segno.make(visit.code, error="m").svg_inline(scale=4, border=0, omitsize=True)
-    return _render(
-        request,
-        "kiosk/badge.html",
-        {
-            "company": company,
-            "visit": visit,
-            "qr": qr,
-            "day": timezone.localtime(
-                visit.checked_in_at or timezone.now(), ZoneInfo(request.building.timezone)
-            ).date(),
-        },
-    )
+    day = timezone.localtime(visit.checked_in_at or timezone.now(), ZoneInfo(request.building.timezone)).date()
+    with translation.override(visitor_language(visit)):  # the visitor's language, whatever the screen spoke
+        return _render(
+            request,
+            "kiosk/badge.html",
+            {"company": company, "visit": visit, "day": day, **badge_context(building=request.building, visit=visit)},
+        )
 
 
 @kiosk_required

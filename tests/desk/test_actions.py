@@ -164,5 +164,5 @@ def test_the_badge_has_the_name_company_and_a_qr_of_the_code(tower_desk, acme, m
     page = response.content.decode()
     assert response.status_code == 200
     assert "Millicent" in page and "Acme Logistics" in page and visit.code in page and "<svg" in page
-    assert "desk/badge.css" in page
+    assert "kiosk/badge.css" in page and "kiosk/badge-62x100.css" in page  # the building's label size
     assert _audited("desk.badge.print", visit.pk) == 1
