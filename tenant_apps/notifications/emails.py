@@ -1,5 +1,7 @@
 """The e-mails about a visit: the visitor's invitation, its new time, its cancellation; the host's arrival notice.
 
+Every e-mail to the visitor names whom to ask about their data and carries their own privacy link.
+
 Each is rendered in its reader's language and in the building's time zone, as
 multipart text and HTML. The invitation carries the kiosk code as a QR image
 (inline, Content-ID `qr`) and a calendar file; a new time sends it again, with a
@@ -25,6 +27,8 @@ from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.ics import visit_ics
 from tenant_apps.notifications.services import DeliveryError, Told, walk_in_reception_address
 from tenant_apps.visits.models import Visit, VisitEvent
+from tenant_apps.visits.person_links import person_page_url
+from tenant_apps.visits.selectors import privacy_contact
 
 QR_CONTENT_ID = "qr"
 
@@ -82,6 +86,14 @@ def _visit_context(visit: Visit, place: Place) -> dict[str, Any]:
     return {"visit": visit, "visitor": visit.visitor, "host": visit.host, "place": place, **_when(visit, place)}
 
 
+def _visitor_context(visit: Visit, place: Place) -> dict[str, Any]:
+    """An e-mail to the visitor: the visit, and their own privacy link with whom to ask (never "do not reply")."""
+    return {
+        **_visit_context(visit, place), "privacy_url": person_page_url(visit.visitor), "contact": privacy_contact(),
+        "privacy_days": settings.CHECKIN_PERSON_LINK_DAYS,
+    }  # fmt: skip
+
+
 def _calendar_uid(visit: Visit, place: Place) -> str:
     return f"visit-{visit.pk}.{place.schema}@{settings.CHECKIN_ROOT_DOMAIN}"
 
@@ -109,7 +121,7 @@ def invitation_email(*, visit: Visit, rescheduled: bool = False) -> EmailMultiAl
     """
     place = current_place()
     with translation.override(visit.visitor.language):
-        context = {**_visit_context(visit, place), "qr_cid": QR_CONTENT_ID, "rescheduled": rescheduled}
+        context = {**_visitor_context(visit, place), "qr_cid": QR_CONTENT_ID, "rescheduled": rescheduled}
         names = {"company": place.company, "date": context["date"]}
         subject = (_("New time: your visit to %(company)s on %(date)s") if rescheduled else
                    _("Your visit to %(company)s on %(date)s")) % names  # fmt: skip
@@ -132,7 +144,7 @@ def cancellation_email(*, visit: Visit) -> EmailMultiAlternatives:
     """The visitor's notice that the visit is off, with a calendar file that removes it."""
     place = current_place()
     with translation.override(visit.visitor.language):
-        context = _visit_context(visit, place)
+        context = _visitor_context(visit, place)
         subject = _("Cancelled: your visit to %(company)s on %(date)s") % {
             "company": place.company,
             "date": context["date"],

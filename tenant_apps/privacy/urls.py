@@ -17,4 +17,6 @@ urlpatterns = [
     path("people/<int:visitor_id>/record.json", views.person_json, name="person_json"),
     path("people/<int:visitor_id>/record.html", views.person_html, name="person_html"),
     path("people/<int:visitor_id>/erase/", views.person_erase_view, name="person_erase"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/<int:request_id>/", views.request_detail, name="request"),
 ]

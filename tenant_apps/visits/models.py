@@ -33,6 +33,12 @@ class CompanySettings(models.Model):
     require_two_factor = models.BooleanField(_("require two-factor authentication"), default=False)
     webhook_url = models.URLField(_("webhook URL"), blank=True)
     webhook_secret = EncryptedTextField(_("webhook secret"), blank=True)  # stored encrypted
+    # Whom visitors ask about their data (the controller) and the data protection officer, if any: shown in the
+    # e-mails, the kiosk notice and the visitor's own page (`privacy_contact()`); blank means the company's admins.
+    privacy_contact_name = models.CharField(_("privacy contact"), max_length=150, blank=True)
+    privacy_contact_email = models.EmailField(_("privacy contact e-mail"), blank=True)
+    dpo_name = models.CharField(_("data protection officer"), max_length=150, blank=True)
+    dpo_email = models.EmailField(_("data protection officer's e-mail"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_tenants.utils import tenant_context
 
 from tests.portal.conftest import FAR_ID, AcmeWorld
 
@@ -47,6 +48,37 @@ def _api_token(world: AcmeWorld) -> int:
         return api_token_create(name="guard test", created_by=world.admin)[0].pk
 
 
+def _subject_request(world: AcmeWorld) -> int:
+    import datetime as dt
+
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.privacy.models import SubjectRequest
+    from tenant_apps.privacy.subject_requests import answer_due
+
+    with schema_context("acme"):
+        return SubjectRequest.objects.create(
+            kind=SubjectRequest.Kind.CORRECTION, visitor=world.own_today.visitor, reply_to="x@example.org",
+            due_at=answer_due(dt.datetime.now(dt.UTC)),
+        ).pk  # fmt: skip
+
+
+def _person_link(world: AcmeWorld) -> str:
+    from tenant_apps.visits.person_links import person_token
+
+    with tenant_context(_acme()):
+        return person_token(world.own_today.visitor)
+
+
+def _acme():
+    from django_tenants.utils import schema_context
+
+    from shared_apps.tenancy.models import Tenant
+
+    with schema_context("public"):
+        return Tenant.objects.get(slug="acme")
+
+
 KWARGS = {
     "visit_id": lambda world: world.own_future.pk,
     "host_id": lambda world: world.member_host.pk,
@@ -54,6 +86,8 @@ KWARGS = {
     "visitor_id": lambda world: world.own_today.visitor_id,
     "export_id": _ready_export,
     "token_id": _api_token,
+    "request_id": _subject_request,
+    "token": _person_link,
 }
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -73,8 +107,11 @@ def _routes(patterns: list, prefix: str = "") -> list[str]:
 ROUTES = [
     route
     for route in _routes(get_resolver("checkin.urls_company").url_patterns)
-    if route not in PUBLIC_ROUTES and not route.startswith("api/v1/^")
+    if route not in PUBLIC_ROUTES and not route.startswith("api/v1/^") and not route.startswith("p/")
 ]
+# The visitor's own page opens by its signed link, with no account (tests/privacy/test_person_page.py): an acme
+# link opens on acme and nothing on globex.
+BY_LINK = [route for route in _routes(get_resolver("checkin.urls_company").url_patterns) if route.startswith("p/")]
 
 
 def _path(route: str, world: AcmeWorld) -> str:
@@ -130,3 +167,10 @@ def test_an_acme_id_is_not_found_on_globex(world, acme_admin, globex_admin):
     # Each id opens something on acme, so a 404 on globex means "not here", not "no such object anywhere".
     assert [path for path in paths if acme_admin.get(path).status_code == 404] == []
     assert [failure for path in paths for failure in _failures(globex_admin, path, _not_found)] == []
+
+
+def test_an_acme_privacy_link_shows_nothing_on_globex(world, client_for):
+    paths = [_path(route, world) for route in BY_LINK]
+    assert len(paths) == 4
+    assert client_for("acme.localhost").get(paths[0]).status_code == 200
+    assert [failure for path in paths for failure in _failures(client_for("globex.localhost"), path, _not_found)] == []

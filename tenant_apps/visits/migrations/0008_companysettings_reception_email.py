@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0005_suppressed_email_from_privacy'),
+        ('visits', '0007_privacy_contact'),
     ]
 
     operations = [
