@@ -69,6 +69,7 @@ def badge_context(*, building: Building, visit: Visit) -> dict[str, object]:
     qr = segno.make(visit.code, error="m").svg_inline(scale=4, border=0, omitsize=True)
     return {
         "label": size,
+        "name_words": name.split(),
         "name_points": fitting_points(name, width_mm=size.text_width_mm, lines=size.name_lines, sizes=NAME_POINTS),
         "company_points": fitting_points(
             visit.visitor.company_name, width_mm=size.text_width_mm, lines=2, sizes=COMPANY_POINTS

@@ -214,6 +214,7 @@ def _host_email(schema: str, name: str, email: str) -> None:
 
 def _walk_in(tablet, url: str, company: str, first: str, last: str, *, host_search: str = "") -> str:
     tablet.goto(f"{url}/kiosk/")
+    tablet.click("button.kiosk-language[value=en]")  # the building's first language is French
     tablet.click("a[href='/kiosk/walk-in/']")
     tablet.click(f"button.kiosk-company:has-text('{company}')")
     if host_search:
