@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.accounts.user_agents import user_agent_summary
 from shared_apps.operations.encryption import EncryptedTextField
 
 
@@ -117,3 +118,18 @@ class SignInRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
+
+    @property
+    def browser(self) -> str:
+        return user_agent_summary(self.user_agent)
+
+    @property
+    def tone(self) -> str:
+        """The badge's colour on the sign-in pages."""
+        if self.event == self.Event.SIGNED_IN:
+            return "on_site"
+        if self.event in (self.Event.LOCKED_OUT, self.Event.REFUSED_LOCKED):
+            return "cancelled"
+        if self.event in (self.Event.FAILED, self.Event.TWO_FACTOR_FAILED):
+            return "expected"
+        return "left"

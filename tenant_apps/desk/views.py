@@ -33,6 +33,7 @@ from tenant_apps.desk.selectors import (
     privacy_notice_for,
 )
 from tenant_apps.kiosk.badges import badge_context, visitor_language
+from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import VisitStateError
 
 desk_only = rule_required(is_building_desk)
@@ -206,7 +207,8 @@ def visit_badge(request: HttpRequest, company: str, visit_id: int) -> HttpRespon
     building = _building(request)
     day = timezone.localtime(visit.checked_in_at or visit.expected_start, ZoneInfo(building.timezone)).date()
     context = {"company": tenant, "visit": visit, "building": building, "day": day, "next": _back(request).url,
-               "badge_language": visitor_language(visit), **badge_context(building=building, visit=visit)}  # fmt: skip
+               "badge_language": visitor_language(visit), **badge_context(building=building, visit=visit),
+               "privacy_link": visitor_privacy_link(visit.visitor, company=tenant)}  # fmt: skip
     return render(request, "desk/badge.html", context)
 
 

@@ -60,6 +60,7 @@ from tenant_apps.kiosk.state import (
     state_update,
 )
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
+from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import VisitStateError
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
@@ -384,7 +385,13 @@ def badge(request: KioskRequest) -> HttpResponse:
         return _render(
             request,
             "kiosk/badge.html",
-            {"company": company, "visit": visit, "day": day, **badge_context(building=request.building, visit=visit)},
+            {
+                "company": company,
+                "visit": visit,
+                "day": day,
+                **badge_context(building=request.building, visit=visit),
+                "privacy_link": visitor_privacy_link(visit.visitor, company=company),
+            },  # fmt: skip
         )
 
 

@@ -31,7 +31,7 @@ def _language(request: HttpRequest, visitor: Visitor) -> str:
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # not "no-referrer": the forms' Origin would be "null"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

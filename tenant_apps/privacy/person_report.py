@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.languages import LANGUAGE_CHOICES
@@ -55,7 +56,7 @@ def actor_label(actor: str) -> str:
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    return str(getattr(model._meta.get_field(name), "verbose_name", name)).capitalize()
+    return capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name)))
 
 
 def _entry(model: type[models.Model], name: str, value: Any) -> dict[str, Any]:

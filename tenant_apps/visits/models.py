@@ -127,8 +127,7 @@ class Visit(models.Model):
         ordering = ["expected_start"]
         indexes = [
             models.Index(fields=["expected_start"], name="visit_expected_start_idx"),
-            # The desk's today board (expected_end >= start of day) and evacuation list (on site now)
-            # read these through the building's views, one company schema per branch.
+            # Today's and the on-site visits of this company (its pages); the desk reads its building's read model.
             models.Index(fields=["expected_end"], name="visit_expected_end_idx"),
             models.Index(fields=["state"], condition=models.Q(state="on_site"), name="visit_on_site_idx"),
         ]

@@ -9,7 +9,9 @@ from django.utils import timezone
 from shared_apps.accounts.models import User
 from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.database.connection import tenant_connection
-from tenant_apps.visits.models import CompanySettings, Host, Visit
+from shared_apps.tenancy.models import Tenant
+from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor
+from tenant_apps.visits.person_links import person_page_url
 
 
 def company_settings() -> CompanySettings:
@@ -149,3 +151,8 @@ def hosts_active() -> QuerySet[Host]:
 def host_active(host_id: int | None) -> Host | None:
     """The active host with this id, or None (none chosen, or deactivated since it was offered)."""
     return Host.objects.filter(pk=host_id, is_active=True).first() if host_id else None
+
+
+def visitor_privacy_link(visitor: Visitor, *, company: Tenant) -> str:
+    """The visitor's own privacy link on `company`'s host, without its scheme: for printed badges, from any schema."""
+    return person_page_url(visitor, company=company).split("://", 1)[1]

@@ -190,3 +190,19 @@ def test_the_pages_speak_the_accounts_language_with_belgian_dates(acme, client_f
     assert today in page
     titles = {"fr": "Vos connexions", "nl": "Uw aanmeldingen", "de": "Ihre Anmeldungen", "en": "Your sign-ins"}
     assert titles[language] in page
+
+
+@pytest.mark.parametrize(
+    "header, summary",
+    [
+        ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+         "Chrome · Linux"),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1",
+         "Safari · iOS"),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0", "Edge · Windows"),
+        ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14.1; rv:121.0) Gecko/20100101 Firefox/121.0", "Firefox · macOS"),
+        ("curl/8.5.0", "curl/8.5.0"),
+    ],
+)  # fmt: skip
+def test_the_pages_name_the_browser_in_a_few_words(header, summary):
+    assert SignInRecord(user_agent=header).browser == summary
