@@ -391,7 +391,7 @@ def badge(request: KioskRequest) -> HttpResponse:
                 "day": day,
                 **badge_context(building=request.building, visit=visit),
                 "privacy_link": visitor_privacy_link(visit.visitor, company=company),
-            },  # fmt: skip
+            },
         )
 
 

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connections
@@ -28,8 +28,11 @@ from tests.two_factor import code_for_browser
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 
-LANDSCAPE = {"width": 1280, "height": 800}
-PORTRAIT = {"width": 800, "height": 1280}
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
+
+LANDSCAPE: "ViewportSize" = {"width": 1280, "height": 800}
+PORTRAIT: "ViewportSize" = {"width": 800, "height": 1280}
 FORTY = ("Maximiliane-Theodora", "Vandenbroucke-Uytte")  # 40 characters with the space
 SERIOUS = {"serious", "critical"}
 
@@ -78,7 +81,7 @@ def _pairing_codes(browser, url: str, count: int) -> list[str]:
     return codes
 
 
-def _tablet(browser, url: str, code: str, viewport: dict[str, int], locale: str = "en-BE"):
+def _tablet(browser, url: str, code: str, viewport: "ViewportSize", locale: str = "en-BE"):
     tablet = browser.new_context(locale=locale, viewport=viewport).new_page()
     tablet.goto(f"{url}/kiosk/")
     tablet.fill("input[name=code]", code)
