@@ -18,7 +18,7 @@ from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.kiosk.models import Kiosk, KioskSettings, PairingCode
 from tenant_apps.notifications.services import Told, arrival_told
 from tenant_apps.visits.models import Host, Visit
-from tenant_apps.visits.selectors import company_settings_remembered
+from tenant_apps.visits.selectors import PrivacyContact, company_settings_remembered, privacy_contact
 
 FALLBACK_LANGUAGE = "en"
 
@@ -105,6 +105,12 @@ def company_retention_days(*, company: Tenant) -> int:
     """What the notice tells the visitor: read on every notice screen, so remembered briefly."""
     with tenant_context(company):
         return company_settings_remembered().retention_days
+
+
+def company_privacy_contact(*, company: Tenant) -> PrivacyContact:
+    """Whom the notice tells the visitor to ask about their data in `company` (its contact, else its admin)."""
+    with tenant_context(company):
+        return privacy_contact(remembered=True)
 
 
 Documents = tuple[BuildingDocument | None, BuildingDocument | None]

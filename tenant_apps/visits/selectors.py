@@ -32,9 +32,14 @@ class PrivacyContact:
     is_default: bool  # no contact set: the address of the company's first admin
 
 
-def privacy_contact() -> PrivacyContact:
-    """The current company's privacy contact as its admins set it; by default, its first active admin's address."""
-    current = CompanySettings.objects.filter(pk=1).first() or CompanySettings()
+def privacy_contact(*, remembered: bool = False) -> PrivacyContact:
+    """The current company's privacy contact as its admins set it; by default, its first active admin's address.
+
+    `remembered`: read the settings through the brief memory (busy screens such as the kiosk's notice)."""
+    if remembered:
+        current = company_settings_remembered()
+    else:
+        current = CompanySettings.objects.filter(pk=1).first() or CompanySettings()
     name, email = current.privacy_contact_name, current.privacy_contact_email
     is_default = not (name or email)
     if is_default:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0005_desk_read_model_code_column'),
+        ('tenancy', '0006_building_privacy_contact'),
     ]
 
     operations = [
