@@ -62,11 +62,12 @@ def visitor_language(visit: Visit) -> str:
     return visit.visitor.language if visit.visitor.language in known else settings.LANGUAGE_CODE
 
 
-def badge_context(*, building: Building, visit: Visit) -> dict[str, object]:
-    """What templates/kiosk/_badge_label.html needs, besides the visit, its company and the day."""
+def badge_context(*, building: Building, visit: Visit, code: str) -> dict[str, object]:
+    """What templates/kiosk/_badge_label.html needs, besides the visit, its company and the day. `code`: the clear
+    code the badge carries (the server keeps only digests); "" prints the badge without its QR code."""
     size = label_size(building)
     name = f"{visit.visitor.first_name} {visit.visitor.last_name}"
-    qr = segno.make(visit.code, error="m").svg_inline(scale=4, border=0, omitsize=True)
+    qr = segno.make(code, error="m").svg_inline(scale=4, border=0, omitsize=True) if code else ""
     return {
         "label": size,
         "name_words": name.split(),
@@ -75,4 +76,5 @@ def badge_context(*, building: Building, visit: Visit) -> dict[str, object]:
             visit.visitor.company_name, width_mm=size.text_width_mm, lines=2, sizes=COMPANY_POINTS
         ),
         "qr": qr,
+        "code": code,
     }

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shared_apps.audit.services import client_ip
+from shared_apps.operations.encryption import SecretUnreadable, decrypt, encrypt
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.kiosk.badges import badge_context, visitor_language
 from tenant_apps.kiosk.branding import brand_css
@@ -250,7 +251,7 @@ def walk_in_details(request: KioskRequest) -> HttpResponse:
                 kiosk_id=request.kiosk.pk,
                 company=None,
                 host=None,
-                result=stamped(kind="in", company=company.pk, visit=visit.pk),
+                result=stamped(kind="in", company=company.pk, visit=visit.pk, code=encrypt(visit.code)),
             )
             return redirect("kiosk:done")
     return _render(request, "kiosk/details.html", {"form": form, "documents": documents, "company": company})
@@ -274,7 +275,13 @@ def invitation(request: KioskRequest) -> HttpResponse:
     if form.is_valid():
         lookup = invitation_find(kiosk=request.kiosk, building=request.building, code=form.cleaned_data["code"])
         if lookup.found is not None:
-            pending = stamped(company=lookup.found.company.pk, visit=lookup.found.visit.pk)
+            # The code the visitor typed goes on their badge: the server keeps only its digest, so the cookie
+            # carries it, encrypted (operations/encryption.py), for the few minutes the badge can be printed.
+            pending = stamped(
+                company=lookup.found.company.pk,
+                visit=lookup.found.visit.pk,
+                code=encrypt(form.cleaned_data["code"]),
+            )
             state_update(request, kiosk_id=request.kiosk.pk, invite=pending)
             invited_in = lookup.found.visit.visitor.language
             if "lang" not in _state(request) and invited_in in request.building.kiosk_languages:
@@ -316,7 +323,7 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
             request,
             kiosk_id=request.kiosk.pk,
             invite=None,
-            result=stamped(kind="in", company=company.pk, visit=visit.pk),
+            result=stamped(kind="in", company=company.pk, visit=visit.pk, code=pending.get("code", "")),
         )
         return redirect("kiosk:done")
     shown = kiosk_visit(company=company, visit_id=int(pending["visit"]))
@@ -373,6 +380,15 @@ def done(request: KioskRequest) -> HttpResponse:
     )
 
 
+def _badge_code(result: dict[str, Any] | None) -> str:
+    """The clear code the check-in's result carries, encrypted, in the state cookie; "" when there is none."""
+    token = str((result or {}).get("code") or "")
+    try:
+        return decrypt(token) if token else ""
+    except SecretUnreadable:
+        return ""
+
+
 @kiosk_required
 def badge(request: KioskRequest) -> HttpResponse:
     """The print view of the visitor's badge, with the QR code used to check out."""
@@ -389,7 +405,7 @@ def badge(request: KioskRequest) -> HttpResponse:
                 "company": company,
                 "visit": visit,
                 "day": day,
-                **badge_context(building=request.building, visit=visit),
+                **badge_context(building=request.building, visit=visit, code=_badge_code(_result)),
                 "privacy_link": visitor_privacy_link(visit.visitor, company=company),
             },
         )

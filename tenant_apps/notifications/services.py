@@ -184,12 +184,12 @@ def arrival_told(*, visit: Visit) -> tuple[Told, str]:
 
 
 def arrival_payload(visit: Visit) -> dict[str, Any]:
-    """What the webhook tells about an arrival: ids, code, state and times; of the visitor only the first name."""
+    """What the webhook tells about an arrival: ids, state and times; of the visitor only the first name. Not the
+    visit's code: it is a credential, kept only as a digest (README, "Security")."""
     return {
         "event": ARRIVAL_EVENT,
         "visit": {
             "id": visit.pk,
-            "code": visit.code,
             "state": visit.state,
             "expected_start": visit.expected_start,
             "expected_end": visit.expected_end,

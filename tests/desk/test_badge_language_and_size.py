@@ -6,7 +6,7 @@ from tenant_apps.visits.models import Visit
 
 def test_the_desk_badge_speaks_the_visitors_language(tower_desk, acme, make_visit):
     visit = make_visit(acme, first_name="Greta", language="de", state=Visit.State.ON_SITE)
-    page = tower_desk.get(f"/desk/visits/acme/{visit.pk}/badge/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = tower_desk.post(f"/desk/visits/acme/{visit.pk}/badge/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Beim Gehen am Terminal scannen." in page and "Besucher" in page
     assert "Print the badge" in page  # the desk's own page stays in the desk's language
 

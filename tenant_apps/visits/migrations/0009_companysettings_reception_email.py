@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0007_privacy_contact'),
+        ('visits', '0008_visit_code_digest'),
     ]
 
     operations = [
