@@ -93,7 +93,7 @@ def board_sections(visits: Iterable[DeskVisit], *, here: str) -> list[BoardSecti
 
 
 def board_rows_html(visits: Iterable[DeskVisit], *, here: str, time_of: str = "expected_start") -> SafeString:
-    """One `<tr>` per visit: who, company, the section's time, host, code, and the actions its state allows."""
+    """One `<tr>` per visit: who, company, the section's time, host, and the actions its state allows."""
     labels, patterns, zone = _Labels.now(), _url_patterns(), timezone.get_current_timezone()
     back = escape("?next=" + quote(here, safe=""))
     rows = []
@@ -126,7 +126,7 @@ def board_rows_html(visits: Iterable[DeskVisit], *, here: str, time_of: str = "e
         )
         rows.append(
             f'<tr data-visit="{key}" data-state="{state}"><td>{who}</td><td>{escape(visit.company_name)}</td>'
-            f"<td>{when}</td><td>{escape(visit.host_name or '—')}</td><td><code>{escape(visit.code)}</code></td>"
+            f"<td>{when}</td><td>{escape(visit.host_name or '—')}</td>"
             f'<td><div class="desk-actions">{actions}</div></td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 -- every value above is escaped

@@ -9,6 +9,7 @@ from django.utils import timezone
 from shared_apps.accounts.models import User
 from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.database.connection import tenant_connection
+from shared_apps.operations.encryption import code_digests
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor
 from tenant_apps.visits.person_links import person_page_url
@@ -130,7 +131,7 @@ def visits_history(*, user: User, filters: HistoryFilter) -> QuerySet[Visit]:
                 | Q(visitor__last_name__icontains=word)
                 | Q(visitor__email__icontains=word)
                 | Q(visitor__company_name__icontains=word)
-                | Q(code__iexact=word)
+                | Q(code_digest__in=code_digests(word.upper()))
             )
     if filters.date_from:
         visits = visits.filter(expected_start__gte=_start_of(filters.date_from))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor
 from tenant_apps.visits.objections import OBJECTED_MESSAGE, objection_lift, visitor_objected
@@ -230,6 +231,30 @@ def _locked(visit: Visit) -> Visit:
     return Visit.objects.select_for_update().get(pk=visit.pk)
 
 
+class CodeReason:
+    """Why a visit's code was drawn again (the audit entry's `reason`)."""
+
+    INVITATION = "invitation"  # the invitation e-mail (or its re-send), with QR and calendar file
+    RESCHEDULE = "reschedule"  # the e-mail with the new date, which carries the code again
+    BADGE = "badge"  # a badge printed at the desk
+    PORTAL = "portal"  # company staff asked for the code on the visit's page
+
+
+@transaction.atomic
+def visit_code_reissue(*, visit: Visit, actor: str, reason: str) -> str:
+    """A fresh code for the visit, returned in clear for the one message or page that shows it; the earlier code
+    stops working at once (only the new digest is stored). Audited, never with the code."""
+    code = visit.code_issue()
+    Visit.objects.filter(pk=visit.pk).update(code_digest=visit.code_digest)
+    audit_record(
+        actor=actor,
+        action="visit.code_reissued",
+        object_ids={"visit": [visit.pk]},
+        details={"reason": reason},
+    )
+    return code
+
+
 @transaction.atomic
 def visit_note_add(*, visit: Visit, note: str, actor: Actor) -> VisitEvent:
     """Add a free-text note to a visit's timeline, in any state; the visit itself does not change."""
@@ -421,22 +446,25 @@ def company_settings_update(
     *,
     show_hosts_on_kiosk: bool,
     require_two_factor: bool,
+    reception_email: str = "",
     privacy_contact_name: str = "",
     privacy_contact_email: str = "",
     dpo_name: str = "",
     dpo_email: str = "",
 ) -> CompanySettings:
-    """Choose whether the kiosk lets walk-in visitors pick their host from a list, whether every account of the
-    company must sign in with a second factor, and whom visitors ask about their data (blank: the admins)."""
+    """Choose whether the kiosk lets walk-in visitors search for their host, where a walk-in who names no host is
+    announced (empty: the building's desk), whether every account of the company must sign in with a second
+    factor, and whom visitors ask about their data (blank: the admins)."""
     settings = CompanySettings.objects.select_for_update().get_or_create(pk=1)[0]
     settings.show_hosts_on_kiosk = show_hosts_on_kiosk
     settings.require_two_factor = require_two_factor
+    settings.reception_email = reception_email.strip().lower()
     settings.privacy_contact_name = privacy_contact_name
     settings.privacy_contact_email = privacy_contact_email
     settings.dpo_name = dpo_name
     settings.dpo_email = dpo_email
     settings.save(
-        update_fields=["show_hosts_on_kiosk", "require_two_factor", "privacy_contact_name", "privacy_contact_email",
-                       "dpo_name", "dpo_email", "updated_at"]
+        update_fields=["show_hosts_on_kiosk", "require_two_factor", "reception_email", "privacy_contact_name",
+                       "privacy_contact_email", "dpo_name", "dpo_email", "updated_at"]
     )  # fmt: skip
     return settings
