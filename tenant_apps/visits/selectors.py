@@ -4,12 +4,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
 from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.database.connection import tenant_connection
-from tenant_apps.visits.models import CompanySettings, Host, Visit
+from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor, email_normalise
 
 
 def company_settings() -> CompanySettings:
@@ -123,3 +124,12 @@ def hosts_active() -> QuerySet[Host]:
 def host_active(host_id: int | None) -> Host | None:
     """The active host with this id, or None (none chosen, or deactivated since it was offered)."""
     return Host.objects.filter(pk=host_id, is_active=True).first() if host_id else None
+
+
+def visitors_with_email(email: str) -> QuerySet[Visitor]:
+    """The company's person with this address (at most one: the unique index `visitor_one_per_email`), compared as
+    that index does, so it is the index that answers; none for an empty address."""
+    email = email_normalise(email)
+    if not email:
+        return Visitor.objects.none()
+    return Visitor.objects.alias(normalised=Lower(Trim("email"))).filter(normalised=email).exclude(email="")

@@ -69,7 +69,7 @@ OPEN = re.compile(
     r"^(accounts/(login|logout|password-reset|set-password|two-factor)|i18n/|kiosk/pair/|admin/(login|logout)/)"
 )
 # Routes opened by a secret in the URL alone: with a made-up secret nobody gets anything.
-BY_SECRET = {"privacy/final-export/<str:token>/"}
+BY_SECRET = {"privacy/final-export/<str:token>/", "privacy/confirm-consent/<str:token>/"}
 # The Django admin's helpers answer 403 or 404 to parameters made up here even for IT: only refusals are checked.
 NOT_PAGES = {"admin/autocomplete/", "admin/r/<path:content_type_id>/<path:object_id>/", "admin/(?P<url>.*)$"}
 REFUSALS = (401, 403, 404, 405)
@@ -294,6 +294,7 @@ def _objects(world: AcmeWorld, acme: Tenant) -> dict[str, list[object]]:  # noqa
         "user_id": [world.colleague.pk],
         "export_id": [export.pk],
         "token_id": [token.pk],
+        "token": ["x" * 43],  # a made-up secret of a link (BY_SECRET)
     }
 
 
