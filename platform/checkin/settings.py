@@ -150,13 +150,13 @@ CHECKIN_SPARE_SCHEMAS = env_int("CHECKIN_SPARE_SCHEMAS", 3)
 CHECKIN_HOST_CACHE_SECONDS = env_int("CHECKIN_HOST_CACHE_SECONDS", 5)
 # A removed company's schema is dropped this many days later (`drop_removed_companies`).
 CHECKIN_REMOVAL_GRACE_DAYS = env_int("CHECKIN_REMOVAL_GRACE_DAYS", 30)
+# Days a visitor's own privacy link (e-mails, badge) stays valid: tenant_apps/visits/person_links.py.
+CHECKIN_PERSON_LINK_DAYS = env_int("CHECKIN_PERSON_LINK_DAYS", 90)
 
 # migrate_schemas over the fleet: parallel worker processes, recycled (shared_apps/database/migration_executor.py),
-# wrapped so that the buildings' desk views are rebuilt after tenant migrations; they stay readable throughout,
-# and each schema's `migrate` sets its company aside from them only when they block a migration.
-# (shared_apps/provisioning/migration_executor.py), and timed for the metrics.
+# wrapped so that buildings whose desk read model is new get their companies' rows copied once every schema has
+# migrated (shared_apps/provisioning/migration_executor.py), and timed for the metrics.
 GET_EXECUTOR_FUNCTION = "shared_apps.provisioning.migration_executor.executor_for_migrate_schemas"
-TENANT_BASE_MIGRATE_COMMAND = "tenant_apps.desk.schema_migrate.Command"
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 4)
 TENANT_MULTIPROCESSING_CHUNKS = env_int("TENANT_MULTIPROCESSING_CHUNKS", 10)
 TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD = env_int("TENANT_MULTIPROCESSING_MAX_TASKS_PER_CHILD", 20)
@@ -273,6 +273,8 @@ CACHES = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("fr", _("French")), ("nl", _("Dutch")), ("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Belgian formats in every language, English included: 6 December 2026, 06-12-2026 14:30 (checkin/formats).
+FORMAT_MODULE_PATH = ["checkin.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
@@ -389,6 +391,15 @@ CELERY_BEAT_SCHEDULE |= {
     "privacy-expire-exports": {"task": "privacy.exports_expire_all", "schedule": crontab(minute=15)},
     # Exports and purges a lost worker cut short are sent again within minutes (tenant_apps/privacy/resume.py).
     "privacy-resume": {"task": "privacy.resume_all", "schedule": 60.0},
+}
+
+# --- Logs: sign-in records (every schema) and the audit log (public); shared_apps/accounts/log_upkeep.py --------
+CHECKIN_SIGNIN_RECORD_DAYS = env_int("CHECKIN_SIGNIN_RECORD_DAYS", 365)
+CHECKIN_AUDIT_RETENTION_DAYS = env_int("CHECKIN_AUDIT_RETENTION_DAYS", 730)
+CHECKIN_LOG_IP_PSEUDONYMISE_DAYS = env_int("CHECKIN_LOG_IP_PSEUDONYMISE_DAYS", 90)
+CELERY_BEAT_SCHEDULE |= {
+    # After the purge (03:00): addresses truncated, old sign-in records and audit entries deleted, in every schema.
+    "accounts-log-upkeep": {"task": "accounts.log_upkeep_all", "schedule": crontab(hour=3, minute=45)},
 }
 
 # --- REST framework ----------------------------------------------------------------

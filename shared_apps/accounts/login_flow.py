@@ -18,6 +18,7 @@ from django.shortcuts import resolve_url
 from django.utils.translation import ngettext
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signin_records import Event, signin_record
 from shared_apps.accounts.two_factor import (
     CodeKind,
     device_confirmed,
@@ -66,8 +67,15 @@ def password_check_throttled(check: Callable[[], T], *, email: str | None, reque
         return check()
     attempt = login_attempt_begin(email=email, ip=ip)
     if attempt is None:
+        signin_record(request=request, event=Event.REFUSED_LOCKED, identifier=email)
         raise ValidationError(locked_message(), code="locked")
-    result = check()  # a ValidationError leaves the failure counted
+    try:
+        result = check()  # a ValidationError leaves the failure counted
+    except ValidationError:
+        signin_record(request=request, event=Event.FAILED, identifier=email)
+        if attempt.locked:
+            signin_record(request=request, event=Event.LOCKED_OUT, identifier=email)
+        raise
     login_attempt_forgive(attempt)
     return result
 
@@ -108,6 +116,7 @@ def login_finish(request: HttpRequest, user: User) -> str:
     login(request, user, backend=data.get("backend") or settings.AUTHENTICATION_BACKENDS[0])
     session_verified_set(request)
     login_success_record(email=user.email)
+    signin_record(request=request, event=Event.SIGNED_IN, user=user)
     return str(data.get("next") or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
@@ -131,6 +140,7 @@ def code_attempt(request: HttpRequest, user: User, code: str) -> CodeResult:
     """Check a second-factor code of `user` under the login throttle: a wrong one counts as a failed sign-in."""
     attempt = login_attempt_begin(email=user.email, ip=request_ip(request))
     if attempt is None:
+        signin_record(request=request, event=Event.REFUSED_LOCKED, user=user)
         return CodeResult.LOCKED
     kind = two_factor_check(user=user, code=code)
     if kind is CodeKind.RECOVERY:
@@ -139,6 +149,9 @@ def code_attempt(request: HttpRequest, user: User, code: str) -> CodeResult:
     if kind is not None:
         login_attempt_forgive(attempt)
         return CodeResult(kind)
+    signin_record(request=request, event=Event.TWO_FACTOR_FAILED, user=user)
+    if attempt.locked:
+        signin_record(request=request, event=Event.LOCKED_OUT, user=user)
     data = _pending(request)
     if data is not None:
         data["wrong"] += 1

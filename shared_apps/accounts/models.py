@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.accounts.user_agents import user_agent_summary
 from shared_apps.operations.encryption import EncryptedTextField
 
 
@@ -83,3 +84,52 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery code of user {self.user_id}"
+
+
+class SignInRecord(models.Model):
+    """One sign-in event of this schema's accounts (ASVS 16.3.1, 16.3.2): who, when, from where; never a password
+    or a code. Request roles may only add rows (shared_apps/database/db_roles.py); the nightly maintenance job
+    truncates the address after a while and deletes the row after its retention (shared_apps/accounts/log_upkeep.py).
+    """
+
+    class Event(models.TextChoices):
+        SIGNED_IN = "signed_in", _("signed in")
+        FAILED = "failed", _("wrong e-mail address or password")
+        LOCKED_OUT = "locked_out", _("locked out after too many failures")
+        REFUSED_LOCKED = "refused_locked", _("refused while locked out")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("wrong two-factor code")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+        PASSWORD_RESET = "password_reset", _("password set by e-mail link")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    event = models.CharField(_("event"), max_length=32, choices=Event.choices)
+    # The account when the identifier names one of this schema; the row outlives nothing it points to (accounts
+    # are deactivated, never deleted), and no constraint ties an append-only row to a deletable one.
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    identifier = models.CharField(_("e-mail address typed"), max_length=254, blank=True)
+    ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="signin_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event}"
+
+    @property
+    def browser(self) -> str:
+        return user_agent_summary(self.user_agent)
+
+    @property
+    def tone(self) -> str:
+        """The badge's colour on the sign-in pages."""
+        if self.event == self.Event.SIGNED_IN:
+            return "on_site"
+        if self.event in (self.Event.LOCKED_OUT, self.Event.REFUSED_LOCKED):
+            return "cancelled"
+        if self.event in (self.Event.FAILED, self.Event.TWO_FACTOR_FAILED):
+            return "expected"
+        return "left"

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +16,13 @@ from shared_apps.accounts.host_pages import host_nav
 from shared_apps.accounts.login_flow import CodeResult, code_attempt, locked_message
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import sessions_end
+from shared_apps.accounts.signin_records import (
+    SIGNIN_PAGE_SIZE,
+    Event,
+    signin_record,
+    signin_records_of,
+    signin_retention,
+)
 from shared_apps.accounts.two_factor import (
     device_confirmed,
     recovery_codes_left,
@@ -110,6 +118,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         form.save()
         update_session_auth_hash(request, user)  # gives this session a new key, kept below
         ended = sessions_end(user=user, keep=request.session.session_key)
+        signin_record(request=request, event=Event.PASSWORD_CHANGED, user=user)
         audit_record(actor=user.email, action="password.changed", request=request, object_ids={"user": [user.pk]},
                      details={"sessions_ended": ended})  # fmt: skip
         messages.success(request, _("Your password is changed. You are signed out everywhere else."))
@@ -117,3 +126,15 @@ def password_change(request: HttpRequest) -> HttpResponse:
     status = 429 if form.has_error("old_password", "locked") else 200
     return render(request, "accounts/password_change.html", {"form": form, "nav_template": host_nav(request)},
                   status=status)  # fmt: skip
+
+
+@signed_in
+def my_signins(request: HttpRequest) -> HttpResponse:
+    """The account's own sign-in records, newest first: its sign-ins, failures, lockouts and password changes."""
+    records = signin_records_of(request.user)  # type: ignore[arg-type]
+    page = Paginator(records, SIGNIN_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/signins.html",
+        {"page": page, "own": True, "nav_template": host_nav(request), **signin_retention()},
+    )

@@ -24,6 +24,7 @@ from shared_apps.accounts.login_flow import (
     session_verified_set,
 )
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signin_records import Event, signin_record
 from shared_apps.accounts.two_factor import (
     device_confirm,
     device_confirmed,
@@ -97,6 +98,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             else:
                 next_url = login_finish(request, user)
             return recovery_codes_page(request, codes, next_url=next_url, first=True)
+        signin_record(request=request, event=Event.TWO_FACTOR_FAILED, user=user)
         form.add_error("code", wrong_code_message())
     required = two_factor_required(user)
     tenant = getattr(request, "tenant", None)

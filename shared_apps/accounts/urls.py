@@ -16,4 +16,5 @@ urlpatterns = [
     path("security/recovery-codes/", security_views.recovery_codes_regenerate, name="recovery_codes"),
     path("security/two-factor/off/", security_views.two_factor_off, name="two_factor_off"),
     path("security/password/", security_views.password_change, name="password_change"),
+    path("security/sign-ins/", security_views.my_signins, name="signins"),
 ]

@@ -12,6 +12,7 @@ from shared_apps.accounts.forms import LoginForm
 from shared_apps.accounts.invitations import password_reset_send
 from shared_apps.accounts.login_flow import login_begin
 from shared_apps.accounts.services import sessions_end
+from shared_apps.accounts.signin_records import Event, signin_record
 from shared_apps.audit.services import audit_record
 from shared_apps.login_throttle.services import login_success_record
 
@@ -29,6 +30,7 @@ class LoginView(auth_views.LoginView):
         if step is not None:
             return redirect(step)
         login_success_record(email=user.email)
+        signin_record(request=self.request, event=Event.SIGNED_IN, user=user)
         return super().form_valid(form)
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
@@ -67,6 +69,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         ended = sessions_end(user=form.user)
+        signin_record(request=self.request, event=Event.PASSWORD_RESET, user=form.user)
         audit_record(actor=form.user.email, action="password.set_by_link", request=self.request,
                      object_ids={"user": [form.user.pk]}, details={"sessions_ended": ended})  # fmt: skip
         messages.success(self.request, _("Your password is saved. You can sign in now."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shared_apps.console.views import audit, buildings, companies, desk_staff, maintenance, support, tokens
+from shared_apps.console.views import audit, buildings, companies, desk_staff, maintenance, signins, support, tokens
 
 app_name = "console"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("companies/<slug:slug>/reactivate/", companies.company_reactivate_view, name="company_reactivate"),
     path("companies/<slug:slug>/remove/", companies.company_remove_view, name="company_remove"),
     path("audit/", audit.audit_list, name="audit"),
+    path("sign-ins/", signins.signin_list, name="signins"),
     path("support/", support.support_start, name="support_start"),
     path("support/<int:grant_id>/", support.support_visits, name="support_visits"),
     path("support/<int:grant_id>/end/", support.support_end, name="support_end"),

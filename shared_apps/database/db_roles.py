@@ -3,8 +3,9 @@
 Every schema gets its own `NOLOGIN` role:
 
 - a company schema's role may use that schema's tables and nothing of any other company;
-- a building's reception schema's role may use its own tables (desk accounts, kiosks) and
-  `SELECT` the building's desk views, but no company table;
+- a building's reception schema's role may use its own tables (desk accounts, kiosks) and only
+  `SELECT` its read-model tables (`readmodel_*`, written by triggers running as the owner:
+  tenant_apps/desk/read_model.py), but no company table; a company's role has no right on it;
 - the public schema's role (the root host: IT and provisioning API) may use the public tables.
 
 All of them inherit `<prefix>_shared`: read access to the tenancy tables (hosts, buildings)
@@ -44,6 +45,16 @@ AUDIT_TABLE = "audit_auditentry"
 # Written from every host: failed sign-ins and rate limits count across subdomains (shared_apps/login_throttle);
 # every request reads, and every change to what web processes remember bumps, the memories' generations.
 SHARED_TABLES_WRITE = ["login_throttle", "rate_counter", "tenancy_memorygeneration"]
+# In every schema: its accounts' sign-ins (shared_apps/accounts/signin_records.py). Request roles may add rows,
+# never change or remove one; only the log maintainer (below) truncates an old address or deletes an old row.
+SIGNIN_TABLE = "accounts_signinrecord"
+# Who may pseudonymise and delete old rows of the logs, and nothing else: NOLOGIN, no member but the owner, its
+# rights used through one SECURITY DEFINER function that only the owner may execute. Its name holds a character no
+# schema role's can ("-"): the append-only trigger of the audit log lets it, and only it, through.
+LOG_MAINTAINER_SUFFIX = "__log-maintainer"
+LOG_MAINTAIN_FUNCTION = "public.checkin_log_maintain(name, name, timestamptz, timestamptz)"
+# Tables of a schema that its own role may only read (a reception schema's desk read model).
+READ_MODEL_PREFIX = "readmodel\\_"
 
 
 def role_prefix() -> str:
@@ -72,6 +83,10 @@ def shared_role() -> str:
 
 def app_role() -> str:
     return f"{role_prefix()}__app"
+
+
+def log_maintainer_role() -> str:
+    return f"{role_prefix()}{LOG_MAINTAINER_SUFFIX}"
 
 
 def owner_role() -> str | None:
@@ -247,7 +262,65 @@ def roles_bootstrap_statements() -> list[str]:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {ident(public)}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON public.{AUDIT_TABLE} FROM {ident(public)}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {ident(public)}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON public.{SIGNIN_TABLE} FROM {ident(public)}",
+        *log_maintainer_statements(),
     ]
+
+
+# Deletes rows older than `delete_before` and truncates the client address of rows older than
+# `pseudonymise_before` to its /24 (IPv4) or /48 (IPv6) network, in one of the two logs it knows, and says how many
+# rows each step touched. It runs as the log maintainer: the only role the audit log's trigger lets delete.
+_LOG_MAINTAIN_SQL = f"""
+CREATE OR REPLACE FUNCTION {LOG_MAINTAIN_FUNCTION.split("(")[0]}(
+    target_schema name, target_table name, pseudonymise_before timestamptz, delete_before timestamptz
+) RETURNS TABLE (pseudonymised bigint, deleted bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    relation regclass := to_regclass(format('%I.%I', target_schema, target_table));
+BEGIN
+    IF target_table NOT IN ('{AUDIT_TABLE}', '{SIGNIN_TABLE}') OR relation IS NULL THEN
+        RAISE EXCEPTION 'checkin_log_maintain looks after no table %.%', target_schema, target_table;
+    END IF;
+    IF pseudonymise_before > now() OR delete_before > now() THEN
+        RAISE EXCEPTION 'checkin_log_maintain: only rows of the past are due';
+    END IF;
+    EXECUTE format('DELETE FROM %s WHERE at < $1', relation) USING delete_before;
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+    EXECUTE format(
+        'UPDATE %s SET ip = host(network(set_masklen(ip, CASE family(ip) WHEN 4 THEN 24 ELSE 48 END)))::inet '
+        'WHERE at < $1 AND ip IS NOT NULL '
+        'AND ip <> host(network(set_masklen(ip, CASE family(ip) WHEN 4 THEN 24 ELSE 48 END)))::inet',
+        relation
+    ) USING pseudonymise_before;
+    GET DIAGNOSTICS pseudonymised = ROW_COUNT;
+    RETURN NEXT;
+END;
+$fn$
+"""
+
+
+def log_maintainer_statements() -> list[str]:
+    """The log maintainer role, its rights on the public logs, and the one function that uses them."""
+    maintainer = ident(log_maintainer_role())
+    return [
+        _role_create_sql(log_maintainer_role(), inherit=False),
+        f"GRANT {maintainer} TO CURRENT_USER",  # for a moment: the owner may give it the function only as a member
+        f"GRANT USAGE ON SCHEMA public TO {maintainer}",
+        f"GRANT SELECT, DELETE, UPDATE (ip) ON public.{AUDIT_TABLE}, public.{SIGNIN_TABLE} TO {maintainer}",
+        _LOG_MAINTAIN_SQL,
+        f"ALTER FUNCTION {LOG_MAINTAIN_FUNCTION} OWNER TO {maintainer}",
+        f"REVOKE ALL ON FUNCTION {LOG_MAINTAIN_FUNCTION} FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION {LOG_MAINTAIN_FUNCTION} TO CURRENT_USER",
+        f"REVOKE {maintainer} FROM CURRENT_USER",  # no one may SET ROLE to it: its rights serve the function only
+    ]
+
+
+def _if_table(schema: str, table: str, statement: str) -> str:
+    """`statement` run only when the table exists (a schema role may be made before its migrations)."""
+    return (
+        f"DO $$ BEGIN IF to_regclass({_literal(f'{ident(schema)}.{ident(table)}')}) IS NOT NULL THEN "
+        f"EXECUTE {_literal(statement)}; END IF; END $$"
+    )
 
 
 def schema_role_statements(schema: str, *, extra_grants: Iterable[str] = ()) -> list[str]:
@@ -264,6 +337,19 @@ def schema_role_statements(schema: str, *, extra_grants: Iterable[str] = ()) -> 
         # Tables that later migrations add (created by the owner) get the same rights.
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {target} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {target} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {role}",
+        # Sign-in records: added by requests, changed or removed by the log maintainer only.
+        _if_table(schema, SIGNIN_TABLE, f"REVOKE UPDATE, DELETE, TRUNCATE ON {target}.{SIGNIN_TABLE} FROM {role}"),
+        f"GRANT USAGE ON SCHEMA {target} TO {ident(log_maintainer_role())}",
+        _if_table(
+            schema,
+            SIGNIN_TABLE,
+            f"GRANT SELECT, DELETE, UPDATE (ip) ON {target}.{SIGNIN_TABLE} TO {ident(log_maintainer_role())}",
+        ),
+        # A read model is written only by the owner's trigger functions: its schema's role reads it.
+        "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables "
+        f"WHERE schemaname = {_literal(schema)} AND tablename LIKE {_literal(READ_MODEL_PREFIX + '%')} LOOP "
+        f"EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %I.%I FROM %I', {_literal(schema)}, t, "
+        f"{_literal(schema_role(schema))}); END LOOP; END $$",
         *extra_grants,
     ]
 
@@ -276,12 +362,6 @@ def roles_bootstrap() -> None:
 def schema_role_ensure(schema: str) -> None:
     """Give a new (or newly migrated) schema its role. Idempotent; part of provisioning's transaction."""
     _execute(schema_role_statements(schema))
-
-
-def views_grant_statements(reception_schema: str, views: Iterable[str]) -> list[str]:
-    role = ident(schema_role(reception_schema))
-    # The views read the companies' tables with their owner's rights; the desk's role sees only the views.
-    return [f"GRANT SELECT ON {ident(reception_schema)}.{ident(view)} TO {role}" for view in views]
 
 
 def schema_role_drop_statements(schema: str) -> list[str]:

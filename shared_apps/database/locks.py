@@ -36,7 +36,7 @@ POLL_SECONDS = 0.2
 class LockKey(IntEnum):
     """First key of every advisory lock of the application (four ASCII letters), and what the second key is."""
 
-    DESK_VIEWS = 0x6465736B  # "desk": a building's desk views are rebuilt; second key the building's id
+    DESK_READ_MODEL = 0x6465736B  # "desk": a building's desk read model is being filled; second key the building's id
     SPARE_SCHEMA = 0x73706172  # "spar": a spare schema is being taken; second key hashtext(spare schema name)
     EXPORT = 0x45585054  # "EXPT": an export is being written; second key hashtext("<schema>:<export id>")
     PURGE = 0x50524756  # "PRGV": a company's retention purge runs; second key hashtext(company schema name)

@@ -8,9 +8,10 @@ what the migrations built: tables with their defaults and identity columns,
 constraints and indexes under their own names, and the rows migrations wrote
 (`django_migrations`, content types, permissions).
 
-Anything the copy does not know how to reproduce (views, triggers,
-functions, free-standing sequences) makes it fail loudly rather than create
-a schema that differs from a migrated one.
+Triggers are copied as they are defined (the functions they call live
+outside the schema, in `public`). Anything else the copy does not know how to
+reproduce (views, functions in the schema, free-standing sequences) makes it
+fail loudly rather than create a schema that differs from a migrated one.
 """
 
 from django.db import connection
@@ -40,9 +41,19 @@ UNION ALL
 SELECT 'function ' || p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = %(schema)s
 UNION ALL
-SELECT 'trigger ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+SELECT 'trigger ' || t.tgname || ' calling a function of the schema itself'
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_proc p ON p.oid = t.tgfoid
+WHERE n.nspname = %(schema)s AND NOT t.tgisinternal AND p.pronamespace = n.oid
+"""
+
+# The definition names its table with the schema: the clone's runs with the target on the search path.
+_TRIGGERS = """
+SELECT replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(n.nspname) || '.', ' ON ')
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = %(schema)s AND NOT t.tgisinternal
+ORDER BY c.relname, t.tgname
 """
 
 _CONSTRAINTS = """
@@ -138,6 +149,8 @@ def _template_body(template: str) -> list[str]:
         indexes = [row[0] for row in cursor.fetchall()]
         cursor.execute(_IDENTITY_COLUMNS, {"schema": template})
         identities = cursor.fetchall()
+        cursor.execute(_TRIGGERS, {"schema": template})
+        triggers = [row[0] for row in cursor.fetchall()]
         # Only a few tables hold rows (migrations, content types, permissions): copy just those.
         cursor.execute(
             " UNION ALL ".join(f"SELECT %s WHERE EXISTS (SELECT 1 FROM {src}.{_ident(table)})" for table in tables),
@@ -180,6 +193,7 @@ def _template_body(template: str) -> list[str]:
             f"SELECT setval(pg_get_serial_sequence({_literal(_ident(table))}, {_literal(column)}), "
             f"COALESCE(MAX({_ident(column)}), 0) + 1, false) FROM {_ident(table)}"
         )
+    statements += triggers  # after the rows: the template's rows are no company's visits
     return statements
 
 

@@ -48,6 +48,11 @@ class Attempt:
 
     keys: tuple[tuple[str, bool], ...]  # each key, and whether this attempt locked it
 
+    @property
+    def locked(self) -> bool:
+        """Whether this attempt, if it fails, is the one that locked the account or the address."""
+        return any(locked_it for _key, locked_it in self.keys)
+
 
 @transaction.atomic
 def login_attempt_begin(*, email: str | None, ip: str, now: dt.datetime | None = None) -> Attempt | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.audit.services import audit_record
 from shared_apps.database import db_roles
-from shared_apps.provisioning.reception import building_sql_views_refresh
+from shared_apps.provisioning.reception import reception_read_model_start
 from shared_apps.provisioning.tenant_schemas import tenant_create, validate_name
 from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.default_notices import DEFAULT_NOTICE_VERSION, PRIVACY_NOTICES
@@ -40,7 +40,7 @@ def building_create(
     building = Building.objects.create(slug=slug, name=name, address=address, timezone=timezone)
     reception = tenant_create(tenant_type=Tenant.Type.RECEPTION, slug=slug, name=name, building=building)
     building_documents_create_defaults(building=building, actor=actor)
-    building_sql_views_refresh(building=building)
+    reception_read_model_start(building=building)
     audit_record(
         actor=actor, action="building.create", tenant_schema=reception.schema_name,
         object_ids={"building": [building.pk], "tenant": [reception.pk]},

@@ -23,7 +23,7 @@ from shared_apps.accounts.invitations import user_invite
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.database import db_roles
-from shared_apps.provisioning.reception import building_sql_views_refresh
+from shared_apps.provisioning.reception import reception_company_forget
 from shared_apps.provisioning.tenant_schemas import tenant_create, validate_name
 from shared_apps.tenancy.conflicts import Conflict
 from shared_apps.tenancy.links import host_for, tenant_url
@@ -112,7 +112,6 @@ def company_create(*, building: Building | str, slug: str, name: str, actor: str
     company = tenant_create(tenant_type=Tenant.Type.COMPANY, slug=slug, name=name, building=building)
     with tenant_context(company):
         retention_default_apply(retention_days=building.default_retention_days)
-    building_sql_views_refresh(building=building)
     audit_record(
         actor=actor, action="company.create", tenant_schema=company.schema_name,
         object_ids={"building": [building.pk], "tenant": [company.pk]},
@@ -186,8 +185,6 @@ def company_update(
             company.logo.save(logo.name or "logo.png", logo, save=False)
         changed.append("logo")
     company.save()
-    if "name" in changed and company.building is not None and company.status == Tenant.Status.ACTIVE:
-        building_sql_views_refresh(building=company.building)  # the desk views carry the company's name
     audit_record(
         actor=actor, action="company.update", tenant_schema=company.schema_name, request=request,
         object_ids={"tenant": [company.pk]}, details={"changed": changed},
@@ -203,9 +200,7 @@ def _status_change(
             _("This company is %(status)s: that is not possible now.") % {"status": company.get_status_display()}
         )
     company.status = to
-    company.save(update_fields=["status"])
-    if company.building is not None:
-        building_sql_views_refresh(building=company.building)  # the desk shows active companies only
+    company.save(update_fields=["status"])  # the desk reads the status: it shows active companies only
     audit_record(actor=actor, action=action, tenant_schema=company.schema_name, request=request,
                  object_ids={"tenant": [company.pk]})  # fmt: skip
     return company
@@ -235,8 +230,7 @@ def company_remove(
     company.status = Tenant.Status.REMOVED
     company.schema_drop_after = (now or timezone.now()) + datetime.timedelta(days=settings.CHECKIN_REMOVAL_GRACE_DAYS)
     company.save(update_fields=["status", "schema_drop_after"])
-    if company.building is not None:
-        building_sql_views_refresh(building=company.building)
+    reception_company_forget(company=company)  # off the desk in this transaction
     # Its admins get everything the company had, by a link that outlives the company's host.
     transaction.on_commit(lambda: company_final_export(company, actor=actor), robust=True)
     audit_record(

@@ -1,14 +1,21 @@
-"""The one call from a lifecycle step into the reception apps.
+"""The calls from lifecycle steps into the reception apps.
 
-A building's desk and kiosk read its companies through SQL views over their schemas, listing each active
-company by name (tenant_apps/desk/building_sql_views.py). Every step that changes that list or a name in it
-calls this: a building's creation, a company's creation, renaming, suspension, reactivation and removal.
+A building's desk and kiosk read its companies through the desk read model in its reception schema
+(tenant_apps/desk/read_model.py), which triggers on the companies' own tables keep current. A company's
+creation, renaming, suspension and reactivation write nothing there (the company's name and status are read
+from its tenant row); a new building is marked filled, and a removed company's rows go in its removal's
+transaction.
 """
 
-from shared_apps.tenancy.models import Building
-from tenant_apps.desk.building_sql_views import building_sql_views_rebuild
+from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.desk.read_model import read_model_company_forget, read_model_mark_filled
 
 
-def building_sql_views_refresh(*, building: Building) -> None:
-    """Rebuild the building's SQL views, in the caller's transaction."""
-    building_sql_views_rebuild(building=building)
+def reception_read_model_start(*, building: Building) -> None:
+    """A new building's read model: nothing to copy, its companies' triggers write every row from the first."""
+    read_model_mark_filled(building=building)
+
+
+def reception_company_forget(*, company: Tenant) -> None:
+    """Take a removed company off its building's desk, in the caller's transaction."""
+    read_model_company_forget(company=company)

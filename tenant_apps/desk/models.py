@@ -1,22 +1,28 @@
-"""Read-only models over the building's views (see `building_sql_views.py`); nothing is stored here.
+"""The building's desk read model: one row per visit and per active host of the building's companies.
 
-Their fields are the views' columns, which are only what the desk's pages and the evacuation CSV
-use: a new column goes into both places (a test compares them).
+The rows are written only by `public.checkin_desk_read_model()`, fired by triggers on the company's own
+tables in the company's transaction (tenant_apps/desk/read_model.py): nothing in the application inserts,
+updates or deletes them, and the building's desk role may only read them. They hold only what the desk's
+pages and the evacuation CSV show or filter on (a test compares them); the company's name and slug are read
+from `public.tenancy_tenant` through `company`, so a rename or a suspension rewrites no row.
 """
 
 from django.db import models
 
-from tenant_apps.desk.building_sql_views import HOSTS_VIEW, VISITS_VIEW
+from shared_apps.tenancy.models import Tenant
+
+VISITS_TABLE = "readmodel_visit"
+HOSTS_TABLE = "readmodel_host"
 
 
 class DeskVisit(models.Model):
     """One visit of one company of the building, with its visitor's name and its host's."""
 
-    row_key = models.TextField(primary_key=True)  # "<tenant_id>:<visit_id>", unique across the building
-    company_slug = models.TextField()
-    company_name = models.TextField()
+    company = models.ForeignKey(
+        Tenant, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )  # its unique key below leads with it
     visit_id = models.BigIntegerField()
-    code = models.TextField()
+    code = models.TextField()  # the visit's code column as the company stores it (its keyed digest, once codes are)
     state = models.TextField()
     expected_start = models.DateTimeField()
     expected_end = models.DateTimeField()
@@ -27,28 +33,62 @@ class DeskVisit(models.Model):
     visitor_company = models.TextField()
     host_name = models.TextField()  # empty when the visit has no host
 
+    # Read with the board (annotated from the company's tenant row), not stored.
+    company_slug: str
+    company_name: str
+
     class Meta:
-        managed = False
-        db_table = VISITS_VIEW
-        ordering = ["expected_start", "row_key"]
+        db_table = VISITS_TABLE
+        ordering = ["expected_start", "company_id", "visit_id"]
+        constraints = [models.UniqueConstraint(fields=["company", "visit_id"], name="readmodel_visit_key")]
+        indexes = [
+            # Today's board: visits not over before the day began (today's and later ones only).
+            models.Index(fields=["expected_end"], name="readmodel_visit_end_idx"),
+            models.Index(fields=["state"], condition=models.Q(state="on_site"), name="readmodel_visit_on_site_idx"),
+            models.Index(fields=["code"], name="readmodel_visit_code_idx"),  # the kiosk's code lookup
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def row_key(self) -> str:
+        """ "<company id>:<visit id>", unique across the building."""
+        return f"{self.company_id}:{self.visit_id}"
 
 
 class DeskHost(models.Model):
     """An active host of one company of the building, for the walk-in form."""
 
-    row_key = models.TextField(primary_key=True)
-    company_slug = models.TextField()
-    company_name = models.TextField()
+    company = models.ForeignKey(
+        Tenant, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )  # its unique key below leads with it
     host_id = models.BigIntegerField()
     name = models.TextField()
 
+    company_slug: str
+    company_name: str
+
     class Meta:
-        managed = False
-        db_table = HOSTS_VIEW
-        ordering = ["company_name", "name"]
+        db_table = HOSTS_TABLE
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["company", "host_id"], name="readmodel_host_key")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def row_key(self) -> str:
+        return f"{self.company_id}:{self.host_id}"
+
+
+class ReadModelFilled(models.Model):
+    """Set once the rows of the building's companies that existed before the read model are copied into it."""
+
+    filled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "readmodel_filled"
+
+    def __str__(self) -> str:
+        return f"filled at {self.filled_at:%Y-%m-%d %H:%M}"

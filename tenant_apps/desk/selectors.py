@@ -1,4 +1,4 @@
-"""Reads for the desk, through the building's views in its reception schema.
+"""Reads for the desk, through the building's read model in its reception schema (tenant_apps/desk/read_model.py).
 
 Each selector takes the building's reception tenant explicitly and reads in its
 schema, whatever schema the caller is in.
@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import psycopg
 from django.db import connection, transaction
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -72,23 +72,17 @@ def building_day(*, building: Building, day: dt.date | None = None) -> tuple[dt.
 
 @contextmanager
 def _in_reception(reception: Tenant) -> Iterator[None]:
-    """Read in the reception schema, planned for what a desk query is: one small index range in each of many
-    company schemas, all in memory. Parallel workers or JIT would cost more than they save, and at the default
-    random_page_cost the planner would rather hash each company's whole visitor table than look up twenty rows."""
-    with tenant_context(reception), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1"
-        )
+    """Read in the reception schema, in one transaction: the board's counts and rows agree."""
+    with tenant_context(reception), transaction.atomic():
         yield
 
 
 def _prepared_rows(queryset: QuerySet) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The column names and rows of `queryset`, run as a server-side prepared statement with its values inlined.
 
-    Planning a query over the building's views (a branch per company, three tables each) costs several times
-    more than running it. A prepared statement without parameters is planned once, for the values it holds, and
-    the plan is reused on this connection as long as the text is the same: a desk polling the board sends the
-    same text all day. PostgreSQL plans it again by itself after a view is rebuilt or under another search_path.
+    A desk polling the board sends the same text all day: prepared, it is planned once per connection. The
+    read model's queries plan in well under a millisecond, so nothing depends on it (behind a PgBouncer that
+    discards them, every statement is planned again at that small cost).
     """
     sql, params = queryset.query.sql_with_params()
     connection.ensure_connection()
@@ -109,14 +103,31 @@ def _prepared_rows(queryset: QuerySet) -> tuple[list[str], list[tuple[Any, ...]]
 
 
 def _prepared_models(queryset: QuerySet[ViewModel]) -> list[ViewModel]:
+    """Model instances of the rows, with the company's slug and name read alongside (`_shown`)."""
     names, rows = _prepared_rows(queryset)
-    return [queryset.model.from_db(connection.alias, names, row) for row in rows]
+    model = queryset.model
+    stored = [field.attname for field in model._meta.concrete_fields]
+    positions = [names.index(name) for name in stored]
+    slug_at, name_at = names.index("shown_slug"), names.index("shown_name")
+    result = []
+    for row in rows:
+        instance = model.from_db(connection.alias, stored, [row[i] for i in positions])
+        instance.company_slug, instance.company_name = row[slug_at], row[name_at]
+        result.append(instance)
+    return result
+
+
+def _shown(queryset: QuerySet[ViewModel]) -> QuerySet[ViewModel]:
+    """Rows of the building's active companies only, each with its company's slug and name."""
+    return queryset.filter(company__status=Tenant.Status.ACTIVE).annotate(
+        shown_slug=F("company__slug"), shown_name=F("company__name")
+    )
 
 
 def _today(reception: Tenant) -> QuerySet[DeskVisit]:
     assert reception.building is not None
     start, end = building_day(building=reception.building)
-    return DeskVisit.objects.filter(expected_start__lt=end, expected_end__gte=start)
+    return _shown(DeskVisit.objects.filter(expected_start__lt=end, expected_end__gte=start))
 
 
 def _search(queryset: QuerySet[DeskVisit], q: str) -> QuerySet[DeskVisit]:
@@ -146,11 +157,11 @@ def desk_board(*, reception: Tenant, filters: BoardFilters, companies: list[Tena
 def _board_visits(reception: Tenant, filters: BoardFilters) -> list[DeskVisit]:
     visits = _search(_today(reception), filters.q)
     if filters.company:
-        visits = visits.filter(company_slug=filters.company)
+        visits = visits.filter(company__slug=filters.company)
     visits = (
         visits.filter(state=filters.state) if filters.state in BOARD_STATES else visits.filter(state__in=BOARD_STATES)
     )
-    return _prepared_models(visits.order_by("expected_start", "row_key")[:BOARD_LIMIT])
+    return _prepared_models(visits.order_by("expected_start", "company_id", "visit_id")[:BOARD_LIMIT])
 
 
 def _board_counts(reception: Tenant, companies: list[Tenant]) -> BoardCounts:
@@ -159,7 +170,7 @@ def _board_counts(reception: Tenant, companies: list[Tenant]) -> BoardCounts:
     _, rows = _prepared_rows(
         _today(reception)
         .filter(state__in=BOARD_STATES)
-        .values("company_slug", "state")
+        .values("company__slug", "state")
         .annotate(n=Count("*"))
         .order_by()
     )
@@ -175,14 +186,16 @@ def desk_on_site(*, reception: Tenant) -> list[DeskVisit]:
     """Everyone on site now, whatever day they arrived, grouped by company: the evacuation list."""
     with _in_reception(reception):
         return _prepared_models(
-            DeskVisit.objects.filter(state=Visit.State.ON_SITE).order_by("company_name", "last_name", "first_name")
+            _shown(DeskVisit.objects.filter(state=Visit.State.ON_SITE)).order_by(
+                "company__name", "last_name", "first_name", "visit_id"
+            )
         )
 
 
 def desk_hosts(*, reception: Tenant) -> list[DeskHost]:
     """Active hosts of every company of the building, for the walk-in form."""
     with _in_reception(reception):
-        return _prepared_models(DeskHost.objects.order_by("company_name", "name"))
+        return _prepared_models(_shown(DeskHost.objects.all()).order_by("company__name", "name", "host_id"))
 
 
 def privacy_notice_for(*, building: Building, language: str) -> BuildingDocument | None:
@@ -194,8 +207,12 @@ def privacy_notice_for(*, building: Building, language: str) -> BuildingDocument
 
 
 def visit_key_by_code(code: str) -> str | None:
-    """Which company of the building holds a visit code, in the current (reception) schema's view: its row key
+    """Which active company of the building holds a visit code, in the current (reception) schema's read model:
     "<company id>:<visit id>", or None. The kiosk asks it (tenant_apps/kiosk/selectors.py, registered in
-    DeskConfig.ready())."""
-    hits = list(DeskVisit.objects.filter(code=code).order_by().values_list("row_key", flat=True)[:1])
-    return hits[0] if hits else None
+    DeskConfig.ready()): one index lookup."""
+    hits = list(
+        DeskVisit.objects.filter(code=code, company__status=Tenant.Status.ACTIVE)
+        .order_by()
+        .values_list("company_id", "visit_id")[:1]
+    )
+    return f"{hits[0][0]}:{hits[0][1]}" if hits else None

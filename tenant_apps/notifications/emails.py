@@ -1,5 +1,7 @@
 """The e-mails about a visit: the visitor's invitation, its new time, its cancellation; the host's arrival notice.
 
+Every e-mail to the visitor names whom to ask about their data and carries their own privacy link.
+
 Each is rendered in its reader's language and in the building's time zone, as
 multipart text and HTML. The invitation carries the kiosk code as a QR image
 (inline, Content-ID `qr`) and a calendar file; a new time sends it again, with a
@@ -20,9 +22,12 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from shared_apps.database.connection import tenant_connection
+from shared_apps.tenancy.dates import day_date
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.ics import visit_ics
 from tenant_apps.visits.models import Visit, VisitEvent
+from tenant_apps.visits.person_links import person_page_url
+from tenant_apps.visits.selectors import privacy_contact
 
 QR_CONTENT_ID = "qr"
 
@@ -61,8 +66,7 @@ def _when(visit: Visit, place: Place) -> dict[str, str]:
     start = timezone.localtime(visit.expected_start, place.time_zone)
     end = timezone.localtime(visit.expected_end, place.time_zone)
     return {
-        # Translators: a date format (Django's `date` filter letters) with the weekday, e.g. "Tuesday 2 March 2027".
-        "date": formats.date_format(start, _("l j F Y")),
+        "date": day_date(start),  # Belgian in every language: "Tuesday 2 March 2027" (checkin/formats)
         "start": formats.time_format(start, "H:i"),
         "end": formats.time_format(end, "H:i"),
         "time_zone": str(place.time_zone),
@@ -81,6 +85,14 @@ def _visit_context(visit: Visit, place: Place) -> dict[str, Any]:
     return {"visit": visit, "visitor": visit.visitor, "host": visit.host, "place": place, **_when(visit, place)}
 
 
+def _visitor_context(visit: Visit, place: Place) -> dict[str, Any]:
+    """An e-mail to the visitor: the visit, and their own privacy link with whom to ask (never "do not reply")."""
+    return {
+        **_visit_context(visit, place), "privacy_url": person_page_url(visit.visitor), "contact": privacy_contact(),
+        "privacy_days": settings.CHECKIN_PERSON_LINK_DAYS,
+    }  # fmt: skip
+
+
 def _calendar_uid(visit: Visit, place: Place) -> str:
     return f"visit-{visit.pk}.{place.schema}@{settings.CHECKIN_ROOT_DOMAIN}"
 
@@ -93,7 +105,9 @@ def _calendar_file(visit: Visit, place: Place, *, cancelled: bool) -> bytes:
         uid=_calendar_uid(visit, place),
         summary=_("Visit to %(company)s") % {"company": place.company},
         location=", ".join(part for part in (place.building, place.address) if part),
-        description=_("Your code for the kiosk: %(code)s") % {"code": visit.code},
+        # The day and times as the e-mail writes them (Belgian formats), then the code.
+        description="{date}, {start}\u2013{end}\n".format(**_when(visit, place))
+        + _("Your code for the kiosk: %(code)s") % {"code": visit.code},
         cancelled=cancelled,
         sequence=sequence,
     )
@@ -106,7 +120,7 @@ def invitation_email(*, visit: Visit, rescheduled: bool = False) -> EmailMultiAl
     """
     place = current_place()
     with translation.override(visit.visitor.language):
-        context = {**_visit_context(visit, place), "qr_cid": QR_CONTENT_ID, "rescheduled": rescheduled}
+        context = {**_visitor_context(visit, place), "qr_cid": QR_CONTENT_ID, "rescheduled": rescheduled}
         names = {"company": place.company, "date": context["date"]}
         subject = (_("New time: your visit to %(company)s on %(date)s") if rescheduled else
                    _("Your visit to %(company)s on %(date)s")) % names  # fmt: skip
@@ -129,7 +143,7 @@ def cancellation_email(*, visit: Visit) -> EmailMultiAlternatives:
     """The visitor's notice that the visit is off, with a calendar file that removes it."""
     place = current_place()
     with translation.override(visit.visitor.language):
-        context = _visit_context(visit, place)
+        context = _visitor_context(visit, place)
         subject = _("Cancelled: your visit to %(company)s on %(date)s") % {
             "company": place.company,
             "date": context["date"],

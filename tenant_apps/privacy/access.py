@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
-from tenant_apps.privacy.models import Export
+from tenant_apps.privacy.models import Export, SubjectRequest
 from tenant_apps.visits.access import access_visitor, is_company_staff, may_list_visitors
 from tenant_apps.visits.models import Visitor
 
@@ -68,3 +68,19 @@ def access_person(user: User, visitor_id: int) -> Visitor:
     if not may_handle_subject_requests(user):
         raise Http404
     return access_visitor(user, visitor_id, edit=True)
+
+
+# The visitors' own requests (made on their privacy page): for who handles data-subject requests.
+
+
+def subject_requests_visible_to(user: User) -> QuerySet[SubjectRequest]:
+    """The visitors' requests `user` may see and answer: all of the company's for who handles requests."""
+    return SubjectRequest.objects.all() if may_handle_subject_requests(user) else SubjectRequest.objects.none()
+
+
+def access_subject_request(user: User, request_id: int) -> SubjectRequest:
+    """A visitor's request `user` may answer; 404 when missing or not allowed."""
+    item = subject_requests_visible_to(user).select_related("visitor", "closed_by").filter(pk=request_id).first()
+    if item is None:
+        raise Http404
+    return item

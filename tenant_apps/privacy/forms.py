@@ -1,8 +1,11 @@
 """Forms of the privacy pages: they validate input; the rules live in the services."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.privacy.models import SubjectRequest
 from tenant_apps.privacy.retention import retention_bounds
 from tenant_apps.visits.models import Visitor
 
@@ -47,3 +50,57 @@ class PersonCorrectionForm(forms.ModelForm):
     class Meta:
         model = Visitor
         fields = ["first_name", "last_name", "email", "phone", "company_name", "language"]
+
+
+class PersonRequestForm(forms.Form):
+    """A visitor's request that needs the company: what they ask, and for a correction, what is wrong."""
+
+    kind = forms.ChoiceField(
+        label=_("What do you ask?"), widget=forms.RadioSelect,
+        choices=[(kind.value, kind.label) for kind in SubjectRequest.Kind
+                 if kind in (SubjectRequest.Kind.CORRECTION, SubjectRequest.Kind.ERASURE,
+                             SubjectRequest.Kind.RESTRICTION)],
+    )  # fmt: skip
+    message = forms.CharField(
+        label=_("Your message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For a correction: what is wrong, and what it should say."),
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == SubjectRequest.Kind.CORRECTION and not cleaned.get("message", "").strip():
+            self.add_error("message", _("Tell us what is wrong and what it should say."))
+        return cleaned
+
+
+class PersonObjectionForm(forms.Form):
+    """A visitor objects or withdraws consent: done at once, so they confirm first."""
+
+    kind = forms.ChoiceField(
+        label=_("What do you want?"), widget=forms.RadioSelect, initial=SubjectRequest.Kind.OBJECTION,
+        choices=[(SubjectRequest.Kind.OBJECTION.value, _("I object to the processing of my data")),
+                 (SubjectRequest.Kind.WITHDRAWAL.value, _("I withdraw my consent"))],
+    )  # fmt: skip
+    confirm = forms.BooleanField(
+        label=_("I understand that my data and my planned visits are deleted now, and that staff can no longer "
+                "register me."),
+    )  # fmt: skip
+
+
+class SubjectRequestCloseForm(forms.Form):
+    """An admin's answer to a visitor's request."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), widget=forms.RadioSelect,
+        choices=[("done", _("Carried out")), ("refused", _("Refused"))],
+    )  # fmt: skip
+    note = forms.CharField(
+        label=_("Answer to the visitor"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the visitor in their language with the outcome. Required for a refusal: say why."),
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("outcome") == "refused" and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say why the request is refused."))
+        return cleaned

@@ -6,6 +6,7 @@ file, a purge notice holds counts and dates.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -75,3 +76,47 @@ class PurgeRun(models.Model):
 
     def __str__(self) -> str:
         return f"purge of {self.started_at:%Y-%m-%d %H:%M}: {'done' if self.finished_at else 'unfinished'}"
+
+
+class SubjectRequest(models.Model):
+    """A data-subject request made by the visitor on their own page (tenant_apps/privacy/person_page.py).
+
+    What the visitor can do alone (objection, withdrawn consent) is done at once and recorded here as done; what
+    needs the company (correction, erasure, restriction) waits for its admins, who must answer within one month
+    (GDPR art. 12(3)). The reply address and the visitor's message are kept only while the request is open.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("correction")
+        ERASURE = "erasure", _("erasure")
+        RESTRICTION = "restriction", _("restriction of processing")
+        OBJECTION = "objection", _("objection")
+        WITHDRAWAL = "withdrawal", _("withdrawal of consent")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for the company")
+        DONE = "done", _("carried out")
+        REFUSED = "refused", _("refused")
+
+    kind = models.CharField(_("request"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    visitor = models.ForeignKey(
+        "visits.Visitor", on_delete=models.SET_NULL, null=True, blank=True, related_name="subject_requests"
+    )
+    message = models.TextField(_("message"), blank=True)
+    reply_to = models.EmailField(blank=True)  # where the outcome goes; cleared once it is sent
+    language = models.CharField(max_length=8, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    due_at = models.DateTimeField(_("answer due by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome_note = models.TextField(_("answer to the visitor"), blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="subject_request_open_idx")]
+
+    def __str__(self) -> str:
+        return f"Subject request {self.pk} ({self.kind}, {self.status})"

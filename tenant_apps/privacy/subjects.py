@@ -113,26 +113,36 @@ def _erase(visitor: Visitor) -> Erasure:
 
 
 @transaction.atomic
-def person_erase(*, visitor: Visitor, user: User, request: HttpRequest | None = None) -> Erasure:
-    """Hard-delete the visitor, their visits and timelines, and every earlier export; audited by counts."""
+def person_erase(
+    *, visitor: Visitor, user: User | None = None, actor: str = "", request: HttpRequest | None = None
+) -> Erasure:
+    """Hard-delete the visitor, their visits and timelines, and every earlier export; audited by counts.
+
+    `actor`: who acts when no account does (the visitor on their own page)."""
     visitor_id = visitor.pk
     erasure = _erase(visitor)
     audit_record(
-        actor=user.email, action="subject.erase", request=request, object_ids={"visitor": [visitor_id]},
+        actor=actor or (user.email if user else ""), action="subject.erase", request=request,
+        object_ids={"visitor": [visitor_id]},
         details={"visits": erasure.visits, "visit_events": erasure.visit_events, "exports": erasure.exports},
     )  # fmt: skip
     return erasure
 
 
 @transaction.atomic
-def person_object(*, visitor: Visitor, user: User, request: HttpRequest | None = None) -> Erasure:
-    """Record an objection or withdrawn consent: suppress the e-mail address (hashed), then erase the person."""
+def person_object(
+    *, visitor: Visitor, user: User | None = None, actor: str = "", request: HttpRequest | None = None
+) -> Erasure:
+    """Record an objection or withdrawn consent: suppress the e-mail address (hashed), then erase the person.
+
+    `actor`: who acts when no account does (the visitor on their own page)."""
     visitor_id, suppressed = visitor.pk, bool(visitor.email)
     if visitor.email:
         objection_record(visitor.email)
     erasure = _erase(visitor)
     audit_record(
-        actor=user.email, action="subject.object", request=request, object_ids={"visitor": [visitor_id]},
+        actor=actor or (user.email if user else ""), action="subject.object", request=request,
+        object_ids={"visitor": [visitor_id]},
         details={"visits": erasure.visits, "visit_events": erasure.visit_events, "exports": erasure.exports,
                  "email_suppressed": suppressed},
     )  # fmt: skip

@@ -20,4 +20,6 @@ urlpatterns = [
     path("people/<int:visitor_id>/restriction/", views.person_restriction, name="person_restriction"),
     path("people/<int:visitor_id>/merge/", views.person_merge, name="person_merge"),
     path("confirm-consent/<str:token>/", objection_views.objection_confirm, name="objection_confirm"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/<int:request_id>/", views.request_detail, name="request"),
 ]

@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,16 +18,26 @@ from shared_apps.audit.services import audit_record
 from tenant_apps.privacy.access import (
     access_export,
     access_person,
+    access_subject_request,
     exports_visible_to,
     may_change_retention,
     may_handle_subject_requests,
     may_manage_exports,
     may_see_purge_forecast,
     persons_visible_to,
+    subject_requests_visible_to,
 )
 from tenant_apps.privacy.exports.lifecycle import export_download, export_download_name, export_request
-from tenant_apps.privacy.forms import ExportRequestForm, PersonCorrectionForm, PersonSearchForm, RetentionForm
+from tenant_apps.privacy.forms import (
+    ExportRequestForm,
+    PersonCorrectionForm,
+    PersonSearchForm,
+    RetentionForm,
+    SubjectRequestCloseForm,
+)
+from tenant_apps.privacy.models import SubjectRequest
 from tenant_apps.privacy.retention import purge_forecast, retention_bounds, retention_update
+from tenant_apps.privacy.subject_requests import subject_request_close
 from tenant_apps.privacy.subjects import (
     merge_candidates,
     person_correct,
@@ -228,3 +239,32 @@ def person_erase_view(request: HttpRequest, visitor_id: int) -> HttpResponse:
         return redirect("privacy:people")
     record = person_record(visitor=visitor)
     return render(request, "privacy/person_erase.html", {"visitor": visitor, "record": record, "section": "people"})
+
+
+@rule_required(may_handle_subject_requests)
+def requests(request: HttpRequest) -> HttpResponse:
+    """The visitors' own requests: the open ones first, by deadline, then the latest answered."""
+    visible = subject_requests_visible_to(request.user)  # type: ignore[arg-type]
+    context = {
+        "open": visible.filter(status=SubjectRequest.Status.OPEN).order_by("due_at", "pk"),
+        "closed": visible.exclude(status=SubjectRequest.Status.OPEN).order_by("-received_at", "-pk")[:50],
+        "now": timezone.now(), "section": "requests",
+    }  # fmt: skip
+    return render(request, "privacy/requests.html", context)
+
+
+@rule_required(may_handle_subject_requests)
+@require_http_methods(["GET", "POST"])
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    """One visitor's request: what they ask, by when, and the admin's answer (carried out or refused)."""
+    user: User = request.user  # type: ignore[assignment]
+    item = access_subject_request(user, request_id)
+    form = SubjectRequestCloseForm(request.POST or None)
+    if request.method == "POST" and item.status == SubjectRequest.Status.OPEN and form.is_valid():
+        subject_request_close(item=item, user=user, carried_out=form.cleaned_data["outcome"] == "done",
+                              note=form.cleaned_data["note"], request=request)  # fmt: skip
+        messages.success(request, _("The request is closed and the visitor is told by e-mail."))
+        return redirect("privacy:requests")
+    status = 400 if request.method == "POST" else 200
+    context = {"item": item, "form": form, "now": timezone.now(), "section": "requests"}
+    return render(request, "privacy/request.html", context, status=status)

@@ -1,16 +1,28 @@
 """Reading a bulk pre-registration: CSV rows checked one by one with the single-visit form.
 
-Nothing is stored here; the caller registers the rows only when every row is valid.
+Nothing is stored here; the caller shows the rows as a preview, then registers them only when every row is valid
+and the person confirms the very text previewed (`preview_token` / `preview_matches`).
+
+Dates are read the same way whatever the interface language: ISO (2027-01-05 09:30) or day/month/year
+(05/01/2027, 05-01-2027, 05.01.2027), then a 24-hour time. Month/day/year and two-digit years are refused with
+a message on the row, never guessed.
 """
 
+import base64
 import csv
+import datetime as dt
+import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 
+from django.core import signing
+from django.db.models.functions import Lower
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from tenant_apps.visits.forms import BULK_MAX_ROWS, PreRegistrationForm
-from tenant_apps.visits.models import Host
+from tenant_apps.visits.forms import BULK_MAX_BYTES, BULK_MAX_ROWS, PreRegistrationForm
+from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visitor
 from tenant_apps.visits.selectors import hosts_active
 from tenant_apps.visits.services import Registration
 
@@ -28,12 +40,73 @@ class RowError:
 @dataclass
 class ImportReport:
     registrations: list[Registration] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line of each registration
     errors: list[RowError] = field(default_factory=list)  # per row
     problem: str = ""  # about the whole text: header, size
 
     @property
     def ok(self) -> bool:
         return not self.errors and not self.problem and bool(self.registrations)
+
+
+_DATE = re.compile(
+    r"^(?:(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})"
+    r"|(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}))"
+    r"(?:[ T]+(?P<hh>\d{1,2})[:.hu](?P<mm>\d{2})(?::(?P<ss>\d{2}))?)?$"
+)
+_PREVIEW_SALT = "visits.bulk_import.preview"
+PREVIEW_MAX_AGE = 3600  # seconds a preview can be confirmed
+
+
+def parse_when(text: str) -> dt.datetime | None:
+    """The naive date and time a cell means, or None when it is not ISO or day/month/year with a time."""
+    match = _DATE.match(text.strip())
+    if match is None or match["hh"] is None:
+        return None
+    parts = match.groupdict()
+    year, month, day = (
+        (parts["iso_y"], parts["iso_m"], parts["iso_d"]) if parts["iso_y"] else (parts["y"], parts["m"], parts["d"])
+    )
+    try:
+        return dt.datetime(int(year), int(month), int(day), int(parts["hh"]), int(parts["mm"]), int(parts["ss"] or 0))
+    except ValueError:  # 31-02-2027, 25:00
+        return None
+
+
+def _digest(text: str, scope: str) -> str:
+    # A browser sends a form's line breaks as CRLF: the same rows whatever the line ends (read_rows splits lines).
+    lines = "\n".join(text.lstrip("\ufeff").splitlines())
+    return hashlib.sha256(f"{scope}\n{lines}".encode()).hexdigest()
+
+
+def preview_token(text: str, *, scope: str) -> str:
+    """A signed, dated digest of the text previewed, for `scope` (the schema and the user): the confirmation must
+    carry it back with the same text, so a list changed after the preview is never stored unseen."""
+    return signing.TimestampSigner(salt=_PREVIEW_SALT).sign(_digest(text, scope))
+
+
+def preview_matches(text: str, token: str, *, scope: str) -> bool:
+    """Whether `token` was given by `preview_token` for exactly this text and scope, less than an hour ago."""
+    try:
+        digest = signing.TimestampSigner(salt=_PREVIEW_SALT).unsign(token, max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired included
+        return False
+    return constant_time_compare(digest, _digest(text, scope))
+
+
+def preview_payload(text: str) -> str:
+    """The text as the preview's form carries it back: base64, so no byte is changed on the way (a browser would
+    rewrite line ends and control characters in a form field)."""
+    return base64.b64encode(text.encode()).decode()
+
+
+def preview_text(payload: str) -> str | None:
+    """The text `preview_payload` carried, or None when it is not such a payload or longer than an import may be."""
+    try:
+        raw = base64.b64decode(payload.encode(), validate=True)
+        return raw.decode() if len(raw) <= BULK_MAX_BYTES else None
+    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError
+        return None
 
 
 def read_rows(text: str) -> ImportReport:
@@ -70,9 +143,31 @@ def read_rows(text: str) -> ImportReport:
             report.errors.append(RowError(line=line, messages=messages))
         elif registration is not None:
             report.registrations.append(registration)
+            report.lines.append(line)
     if not rows:
         report.problem = _("There are no rows under the header line.")
     return report
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    line: int
+    registration: Registration
+    known_visitor: bool  # a visitor of the company already has this e-mail address: their details are refreshed
+
+    @property
+    def language_name(self) -> str:
+        return str(dict(LANGUAGE_CHOICES).get(self.registration.visitor.language, self.registration.visitor.language))
+
+
+def preview_rows(report: ImportReport) -> list[PreviewRow]:
+    """What confirming would store, row by row, in the order of the list."""
+    emails = {registration.visitor.email.lower() for registration in report.registrations}
+    known = set(Visitor.objects.annotate(lower=Lower("email")).filter(lower__in=emails).values_list("lower", flat=True))
+    return [
+        PreviewRow(line=line, registration=registration, known_visitor=registration.visitor.email.lower() in known)
+        for line, registration in zip(report.lines, report.registrations, strict=True)
+    ]
 
 
 def _hosts_by_name_and_email() -> dict[str, Host]:
@@ -94,16 +189,30 @@ def _read_row(row: dict[str, str | None], hosts: dict[str, Host]) -> tuple[Regis
         host = hosts.get(value["host"].lower())
         if host is None:
             messages.append(_("Host: no active host has this name or e-mail address."))
+    when: dict[str, str] = {}
+    for column, name, label in (("start", "expected_start", _("Expected arrival")),
+                                ("end", "expected_end", _("Expected departure"))):  # fmt: skip
+        moment = parse_when(value[column]) if value[column] else None
+        if value[column] and moment is None:
+            messages.append(
+                _(
+                    "%(label)s (%(column)s): “%(value)s” is not a date and time we read. Write the day, month and "
+                    "year, then the time: 05/01/2027 09:30, 05-01-2027 09:30 or 2027-01-05 09:30."
+                )
+                % {"label": label, "column": column, "value": value[column]}
+            )
+        when[name] = moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""
     form = PreRegistrationForm(
         data={
             "first_name": value["first_name"], "last_name": value["last_name"], "email": value["email"],
             "phone": value["phone"], "company_name": value["company"], "language": value["language"].lower() or "en",
-            "host": host.pk if host else "", "expected_start": value["start"], "expected_end": value["end"],
-            "purpose": value["purpose"],
+            "host": host.pk if host else "", "purpose": value["purpose"], **when,
         }
     )  # fmt: skip
     if not form.is_valid():
         for name, errors in form.errors.items():
+            if name in when and value[_COLUMN_OF.get(name, name)] and not when[name]:
+                continue  # already explained above
             label = f"{form.fields[name].label} ({_COLUMN_OF.get(name, name)})" if name in form.fields else ""
             messages += [f"{label}: {error}" if label else str(error) for error in errors]
     if messages:

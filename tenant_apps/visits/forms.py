@@ -203,9 +203,27 @@ class CompanySettingsForm(forms.Form):
                     "users without one set it up at their next page."),
     )  # fmt: skip
 
+    privacy_contact_name = forms.CharField(
+        label=_("Privacy contact"), max_length=150, required=False,
+        help_text=_("Whom visitors ask about their data: a person or a department. "
+                    "Left blank, visitors are given your first administrator's address."),
+    )  # fmt: skip
+    privacy_contact_email = forms.EmailField(label=_("Privacy contact e-mail"), required=False)
+    dpo_name = forms.CharField(label=_("Data protection officer"), max_length=150, required=False,
+                               help_text=_("If your company has one."))  # fmt: skip
+    dpo_email = forms.EmailField(label=_("Data protection officer's e-mail"), required=False)
+
     def __init__(self, *args: Any, admin: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.admin = admin
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("privacy_contact_name") and not cleaned.get("privacy_contact_email"):
+            self.add_error("privacy_contact_email", _("Give the address where visitors reach this contact."))
+        if cleaned.get("dpo_name") and not cleaned.get("dpo_email"):
+            self.add_error("dpo_email", _("Give the address where visitors reach this contact."))
+        return cleaned
 
     def clean_require_two_factor(self) -> bool:
         # The admin who turns it on shows it works first, rather than meet it on the next page.

@@ -32,6 +32,12 @@ class CompanySettings(models.Model):
     require_two_factor = models.BooleanField(_("require two-factor authentication"), default=False)
     webhook_url = models.URLField(_("webhook URL"), blank=True)
     webhook_secret = EncryptedTextField(_("webhook secret"), blank=True)  # stored encrypted
+    # Whom visitors ask about their data (the controller) and the data protection officer, if any: shown in the
+    # e-mails, the kiosk notice and the visitor's own page (`privacy_contact()`); blank means the company's admins.
+    privacy_contact_name = models.CharField(_("privacy contact"), max_length=150, blank=True)
+    privacy_contact_email = models.EmailField(_("privacy contact e-mail"), blank=True)
+    dpo_name = models.CharField(_("data protection officer"), max_length=150, blank=True)
+    dpo_email = models.EmailField(_("data protection officer's e-mail"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -140,8 +146,7 @@ class Visit(models.Model):
         ordering = ["expected_start"]
         indexes = [
             models.Index(fields=["expected_start"], name="visit_expected_start_idx"),
-            # The desk's today board (expected_end >= start of day) and evacuation list (on site now)
-            # read these through the building's views, one company schema per branch.
+            # Today's and the on-site visits of this company (its pages); the desk reads its building's read model.
             models.Index(fields=["expected_end"], name="visit_expected_end_idx"),
             models.Index(fields=["state"], condition=models.Q(state="on_site"), name="visit_on_site_idx"),
         ]

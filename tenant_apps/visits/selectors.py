@@ -19,6 +19,32 @@ def company_settings() -> CompanySettings:
     return settings
 
 
+@dataclass(frozen=True)
+class PrivacyContact:
+    """Whom a visitor asks about their data: the controller (the company), its contact and its DPO if any."""
+
+    controller: str
+    name: str
+    email: str
+    dpo_name: str
+    dpo_email: str
+    is_default: bool  # no contact set: the address of the company's first admin
+
+
+def privacy_contact() -> PrivacyContact:
+    """The current company's privacy contact as its admins set it; by default, its first active admin's address."""
+    current = CompanySettings.objects.filter(pk=1).first() or CompanySettings()
+    name, email = current.privacy_contact_name, current.privacy_contact_email
+    is_default = not (name or email)
+    if is_default:
+        admin = User.objects.filter(is_active=True, role=User.Role.ADMIN).order_by("pk").first()
+        email = admin.email if admin else ""
+    return PrivacyContact(
+        controller=tenant_connection().tenant.name, name=name, email=email,
+        dpo_name=current.dpo_name, dpo_email=current.dpo_email, is_default=is_default,
+    )  # fmt: skip
+
+
 # The kiosk's screens (hosts shown, the notice's retention period) and every arrival's webhook check read the
 # settings: remembered briefly, by schema.
 _remembered_settings: BriefMemory[CompanySettings] = BriefMemory(forget_on=("visits.CompanySettings",))

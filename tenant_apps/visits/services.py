@@ -510,11 +510,26 @@ def visits_preregister_many(*, registrations: list[Registration], actor: Actor) 
 
 
 @transaction.atomic
-def company_settings_update(*, show_hosts_on_kiosk: bool, require_two_factor: bool) -> CompanySettings:
-    """Choose whether the kiosk lets walk-in visitors pick their host from a list, and whether every account of the
-    company must sign in with a second factor."""
+def company_settings_update(
+    *,
+    show_hosts_on_kiosk: bool,
+    require_two_factor: bool,
+    privacy_contact_name: str = "",
+    privacy_contact_email: str = "",
+    dpo_name: str = "",
+    dpo_email: str = "",
+) -> CompanySettings:
+    """Choose whether the kiosk lets walk-in visitors pick their host from a list, whether every account of the
+    company must sign in with a second factor, and whom visitors ask about their data (blank: the admins)."""
     settings = CompanySettings.objects.select_for_update().get_or_create(pk=1)[0]
     settings.show_hosts_on_kiosk = show_hosts_on_kiosk
     settings.require_two_factor = require_two_factor
-    settings.save(update_fields=["show_hosts_on_kiosk", "require_two_factor", "updated_at"])
+    settings.privacy_contact_name = privacy_contact_name
+    settings.privacy_contact_email = privacy_contact_email
+    settings.dpo_name = dpo_name
+    settings.dpo_email = dpo_email
+    settings.save(
+        update_fields=["show_hosts_on_kiosk", "require_two_factor", "privacy_contact_name", "privacy_contact_email",
+                       "dpo_name", "dpo_email", "updated_at"]
+    )  # fmt: skip
     return settings

@@ -15,14 +15,19 @@ from tenant_apps.visits.services import company_settings_update
 
 @rule_required(may_change_company_settings)
 def settings_edit(request: HttpRequest) -> HttpResponse:
-    """Show and change the kiosk setting and the two-factor requirement."""
+    """Show and change the kiosk setting, the two-factor requirement and the privacy contact."""
     current = company_settings()
-    initial = {"show_hosts_on_kiosk": current.show_hosts_on_kiosk, "require_two_factor": current.require_two_factor}
+    names = ("show_hosts_on_kiosk", "require_two_factor", "privacy_contact_name", "privacy_contact_email",
+             "dpo_name", "dpo_email")  # fmt: skip
+    initial = {name: getattr(current, name) for name in names}
     form = CompanySettingsForm(request.POST or None, initial=initial, admin=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
+        # The audit entry names the contact fields changed, not the names and addresses in them.
+        changed = [name for name in names[2:] if name in form.changed_data]
         company_settings_update(**form.cleaned_data)
         audit_record(actor=request.user.email, action="settings.updated", request=request,  # type: ignore[union-attr]
-                     details=form.cleaned_data)  # fmt: skip
+                     details={name: value for name, value in form.cleaned_data.items()
+                              if isinstance(value, bool)} | {"contact_fields": changed})  # fmt: skip
         messages.success(request, _("The settings are saved."))
         return redirect("company_settings:edit")
     return render(request, "visits/settings.html", {"form": form})

@@ -14,7 +14,16 @@ from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from tenant_apps.visits.access import access_visit, is_company_staff
-from tenant_apps.visits.bulk_import import COLUMNS, read_rows, registration_from
+from tenant_apps.visits.bulk_import import (
+    COLUMNS,
+    preview_matches,
+    preview_payload,
+    preview_rows,
+    preview_text,
+    preview_token,
+    read_rows,
+    registration_from,
+)
 from tenant_apps.visits.forms import (
     BULK_MAX_BYTES,
     BULK_MAX_ROWS,
@@ -124,32 +133,52 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     return render(request, "visits/visit_form.html", {"form": form, "title": _("Register a visitor")})
 
 
+def _import_scope(request: HttpRequest) -> str:
+    """What a preview is bound to besides the text: this company's schema and this user."""
+    return f"{request.tenant.schema_name}:{request.user.pk}"  # type: ignore[attr-defined]
+
+
 @rule_required(is_company_staff)
 def visit_import(request: HttpRequest) -> HttpResponse:
-    """Pre-register many visitors from CSV; any bad row means nothing is stored."""
-    form = BulkImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        report = read_rows(form.cleaned_data["csv_text"])
+    """Pre-register many visitors from CSV in two steps: a preview of every visit and invitation, then the
+    confirmation, which stores exactly the text previewed (sent back as it was, with a signed digest that binds the
+    two); any bad row means nothing is stored."""
+    confirming = request.method == "POST" and "confirm" in request.POST
+    form = BulkImportForm(None if confirming else request.POST or None, None if confirming else request.FILES or None)
+    report, preview, token, text, problem = None, None, "", "", ""
+    if confirming:
+        carried = preview_text(request.POST.get("csv", ""))
+        text = carried or ""
+        if carried is None or not preview_matches(text, request.POST.get("token", ""), scope=_import_scope(request)):
+            problem = _("The list changed since you checked it, or the check is over an hour old. "
+                        "Check the new list before importing it.")  # fmt: skip
+        else:
+            report = read_rows(text)  # again: a host may have left since the preview
+            if report.ok:
+                try:
+                    visits = visits_preregister_many(registrations=report.registrations, actor=_actor(request))
+                except VisitStateError as error:
+                    problem = str(error)
+                else:
+                    audit_record(actor=request.user.email, action="visits.imported", request=request,  # type: ignore[union-attr]
+                                 details={"count": len(visits)})  # fmt: skip
+                    messages.success(
+                        request,
+                        ngettext("%(count)d visit is registered.", "%(count)d visits are registered.", len(visits))
+                        % {"count": len(visits)},
+                    )
+                    return redirect("visits:upcoming")
+    elif request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["csv_text"]
+        report = read_rows(text)
         if report.ok:
-            try:
-                visits = visits_preregister_many(registrations=report.registrations, actor=_actor(request))
-            except VisitStateError as error:
-                form.add_error(None, str(error))
-            else:
-                audit_record(actor=request.user.email, action="visits.imported", request=request,  # type: ignore[union-attr]
-                             details={"count": len(visits)})  # fmt: skip
-                messages.success(
-                    request,
-                    ngettext("%(count)d visit is registered.", "%(count)d visits are registered.", len(visits))
-                    % {"count": len(visits)},
-                )
-                return redirect("visits:upcoming")
+            preview, token = preview_rows(report), preview_token(text, scope=_import_scope(request))
     return render(
         request,
         "visits/import.html",
-        {"form": form, "report": report, "columns": COLUMNS, "max_rows": BULK_MAX_ROWS,
-         "max_kb": BULK_MAX_BYTES // 1000},
+        {"form": form, "report": report, "preview": preview, "token": token, "csv_text": text, "problem": problem,
+         "csv_payload": preview_payload(text) if preview else "", "columns": COLUMNS, "max_rows": BULK_MAX_ROWS,
+         "max_kb": BULK_MAX_BYTES // 1000, "today": timezone.localdate()},
     )  # fmt: skip
 
 

@@ -1,23 +1,32 @@
-"""Desk speed: the building's views over 100 company schemas against one shared table.
+"""Desk speed at a big building: the desk's read model against one shared table holding the same rows.
 
-Creates a throw-away database with one building of COMPANIES companies holding
-VISITS visits in total over the past year, TODAY of them today (bulk-loaded with
-COPY in each company schema), and the same rows in single tables with a company
-column (the shared-table design). Prints the median and p95 milliseconds of the
-desk's today-board query (rows and counts) and of the evacuation list on both,
-and their ratio, then drops the database.
+Creates a throw-away database with one building of COMPANIES companies holding VISITS visits in total over
+the past year, TODAY of them today (generated with set-based SQL in each company schema: the companies'
+triggers fill the building's read model as the rows go in, as they do in production), and the same rows in
+single shared tables with a company column (the shared-table design). Then prints, side by side, median and
+p95 milliseconds of:
 
-    .venv/bin/python tests/bench/desk.py [--companies 100] [--visits 200000] [--today 2000] [--runs 50]
+- the desk's today board (rows and counts) and evacuation list, warm (a desk polling the same text on one
+  connection), on a new connection, with a new search text each time, and after `DISCARD ALL` with
+  prepared statements off (PgBouncer in transaction mode resets the server connection after each
+  transaction: nothing stays planned);
+- the kiosk's code lookup, a new code each time;
+- relation locks held by one desk read, 32 concurrent desk and kiosk readers (errors counted), and the
+  growth of a new connection's memory (its catalogue cache) after one board read;
+
+against the same queries on the shared tables, with the goals, then drops the database.
+
+    .venv/bin/python tests/bench/desk.py [--companies 500] [--visits 1000000] [--today 5000] [--runs 30]
 
 Uses DATABASE_URL's server (the embedded PostgreSQL when unset, as dev.py does).
 """
 
 import argparse
-import datetime as dt
 import os
 import random
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,61 +36,120 @@ sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
 
 HOSTS_PER_COMPANY = 10
-FIRST = ["Marie", "Pieter", "Anna", "James", "Lena", "Tom", "Sophie", "Jan", "Eva", "Luc"]
-LAST = ["Lambert", "De Smet", "Müller", "Carter", "Schmidt", "Janssens", "Dubois", "Peeters", "Maes", "Claes"]
 
 SHARED_TABLES = """
 CREATE SCHEMA shared;
 CREATE TABLE shared.host (company_id bigint NOT NULL, id bigint NOT NULL, name varchar(150) NOT NULL,
     is_active boolean NOT NULL, PRIMARY KEY (company_id, id));
 CREATE TABLE shared.visitor (company_id bigint NOT NULL, id bigint NOT NULL, first_name varchar(100) NOT NULL,
-    last_name varchar(100) NOT NULL, email varchar(254) NOT NULL, phone varchar(20) NOT NULL,
-    company_name varchar(150) NOT NULL, language varchar(2) NOT NULL, PRIMARY KEY (company_id, id));
+    last_name varchar(100) NOT NULL, company_name varchar(150) NOT NULL, PRIMARY KEY (company_id, id));
 CREATE TABLE shared.visit (company_id bigint NOT NULL, id bigint NOT NULL, visitor_id bigint NOT NULL,
     host_id bigint, expected_start timestamptz NOT NULL, expected_end timestamptz NOT NULL,
     state varchar(16) NOT NULL, checked_in_at timestamptz, checked_out_at timestamptz, code varchar(16) NOT NULL,
-    consent_notice_version varchar(32) NOT NULL, PRIMARY KEY (company_id, id));
+    PRIMARY KEY (company_id, id));
 """
+
+# One company's rows, generated in its schema: %(per)s visits, the first %(today)s of them today.
+_COMPANY_ROWS = """
+INSERT INTO {s}.visits_host (id, name, is_active, email, phone, notify_by)
+SELECT n, 'Host ' || n || ' {slug}', true, '', '', 'email' FROM generate_series(1, {hosts}) n;
+INSERT INTO {s}.visits_visitor (id, first_name, last_name, email, phone, company_name, language)
+SELECT n, (ARRAY['Marie','Pieter','Anna','James','Lena','Tom','Sophie','Jan','Eva','Luc'])[1 + (n * 7) % 10],
+       (ARRAY['Lambert','De Smet','Müller','Carter','Schmidt','Janssens','Dubois','Peeters','Maes','Claes'])
+           [1 + (n * 13) % 10],
+       '', '', 'Org', 'en'
+FROM generate_series(1, {per}) n;
+INSERT INTO {s}.visits_visit (id, visitor_id, host_id, expected_start, expected_end, state, checked_in_at,
+    checked_out_at, code, purpose, channel, consent_notice_version, consent_channel, rules_version,
+    auto_checked_out, created_at, updated_at)
+SELECT n, n, 1 + n % {hosts}, st, st + interval '2 hours', state,
+       CASE WHEN state IN ('on_site', 'left') THEN st END, CASE WHEN state = 'left' THEN st + interval '2 hours' END,
+       lpad({company}::text, 4, '0') || lpad(n::text, 6, '0'), '', 'invitation', '', '', '', false, now(), now()
+FROM (SELECT n,
+        CASE WHEN n <= {today} THEN %(day)s::timestamptz + interval '8 hours' + (n * 37 % 600) * interval '1 minute'
+             ELSE %(day)s::timestamptz - (1 + n % 364) * interval '1 day' - (n % 600) * interval '1 minute' END AS st,
+        CASE WHEN n <= {today} THEN (ARRAY['expected','on_site','left'])[1 + n % 3]
+             ELSE (ARRAY['left','left','left','left','left','left','left','left','cancelled','no_show'])[1 + n % 10]
+        END AS state
+      FROM generate_series(1, {per}) n) g;
+SELECT setval(pg_get_serial_sequence('{s}.visits_visit', 'id'), {per} + 1, false);
+SELECT setval(pg_get_serial_sequence('{s}.visits_visitor', 'id'), {per} + 1, false);
+SELECT setval(pg_get_serial_sequence('{s}.visits_host', 'id'), {hosts} + 1, false);
+INSERT INTO shared.host SELECT {company}, id, name, is_active FROM {s}.visits_host;
+INSERT INTO shared.visitor SELECT {company}, id, first_name, last_name, company_name FROM {s}.visits_visitor;
+INSERT INTO shared.visit SELECT {company}, id, visitor_id, host_id, expected_start, expected_end, state,
+    checked_in_at, checked_out_at, code FROM {s}.visits_visit;
+""".replace(" % ", " %% ")
+
+# The shared design gets the read model's indexes.
+_SHARED_INDEXES = """
+CREATE INDEX ON shared.visit (expected_end);
+CREATE INDEX ON shared.visit (state) WHERE state = 'on_site';
+CREATE INDEX ON shared.visit (code);
+"""
+
+_SHARED_COLUMNS = """v.company_id, t.slug, t.name, v.id, v.code, v.state, v.expected_start, v.expected_end,
+    v.checked_in_at, v.checked_out_at, p.first_name, p.last_name, p.company_name, h.name
+FROM shared.visit v JOIN shared.visitor p ON p.company_id = v.company_id AND p.id = v.visitor_id
+LEFT JOIN shared.host h ON h.company_id = v.company_id AND h.id = v.host_id
+JOIN public.tenancy_tenant t ON t.id = v.company_id AND t.status = 'active'"""
+_SHARED_BOARD = """SELECT {columns}
+WHERE v.expected_start < '{end}' AND v.expected_end >= '{start}' AND v.state IN ('expected', 'on_site', 'left')
+{search} ORDER BY v.expected_start, v.company_id, v.id LIMIT 500"""
+_SHARED_COUNTS = """SELECT t.slug, v.state, count(*) FROM shared.visit v
+JOIN public.tenancy_tenant t ON t.id = v.company_id AND t.status = 'active'
+WHERE v.expected_start < '{end}' AND v.expected_end >= '{start}' AND v.state IN ('expected', 'on_site', 'left')
+GROUP BY t.slug, v.state"""
+_SHARED_EVACUATION = f"""SELECT {_SHARED_COLUMNS}
+WHERE v.state = 'on_site' ORDER BY t.name, p.last_name, p.first_name, v.id"""
+_SHARED_CODE = """SELECT v.company_id, v.id FROM shared.visit v
+JOIN public.tenancy_tenant t ON t.id = v.company_id AND t.status = 'active' WHERE v.code = '{code}' LIMIT 1"""
 
 
 def _p95(values: list[float]) -> float:
     return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
 
 
-def _timed(run: Callable[[], object], runs: int) -> list[float]:
-    run()  # warm the plan and the cache, as a desk polling every few seconds does
+def _timed(run: Callable[[int], object], runs: int, before: Callable[[], object] | None = None) -> list[float]:
+    run(-1)  # warm the cache, as a desk polling every few seconds does
     times = []
-    for _ in range(runs):
+    for n in range(runs):
+        if before is not None:
+            before()
         start = time.perf_counter()
-        run()
+        run(n)
         times.append((time.perf_counter() - start) * 1000)
     return times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--companies", type=int, default=100)
-    parser.add_argument("--visits", type=int, default=200_000, help="visits in total, over the past year")
-    parser.add_argument("--today", type=int, default=2_000, help="of which today")
-    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--companies", type=int, default=500)
+    parser.add_argument("--visits", type=int, default=1_000_000, help="visits in total, over the past year")
+    parser.add_argument("--today", type=int, default=5_000, help="of which today")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--readers", type=int, default=32, help="concurrent desk and kiosk readers")
     args = parser.parse_args()
+
+    from django.conf import settings
 
     from tests.bench.throwaway import throwaway_database
 
+    settings.CHECKIN_SPARE_SCHEMAS = 0  # each company cloned from the template, with no refill after each
     with throwaway_database():
         _run(args)
 
 
 def _run(args: argparse.Namespace) -> None:
-    from django.db import connection, transaction
+    from django.db import connection, connections, transaction
     from django_tenants.utils import schema_context
 
+    from shared_apps.database.connection import tenant_connection
     from shared_apps.provisioning.buildings import building_create
     from shared_apps.provisioning.companies import company_create
     from shared_apps.provisioning.tenant_schemas import platform_ensure
     from shared_apps.tenancy.models import Tenant
-    from tenant_apps.desk.building_sql_views import building_sql_views_rebuild
-    from tenant_apps.desk.selectors import BoardFilters, building_day, desk_board, desk_on_site
+    from tenant_apps.desk.selectors import BoardFilters, building_day, desk_board, desk_on_site, visit_key_by_code
 
     platform_ensure()
     building = building_create(slug="bench", name="Bench")
@@ -89,149 +157,175 @@ def _run(args: argparse.Namespace) -> None:
     companies = [
         company_create(building=building, slug=f"co-{i:03d}", name=f"Company {i:03d}") for i in range(args.companies)
     ]
-    print(f"provisioned {len(companies)} companies in {time.perf_counter() - started:.1f} s")
-    rebuilds = _timed(lambda: building_sql_views_rebuild(building=building), 10)
-    print(f"rebuild the building's views over {len(companies)} companies: median {statistics.median(rebuilds):.1f} ms")
+    print(f"provisioned {len(companies)} companies in {time.perf_counter() - started:.1f} s", flush=True)
 
     started = time.perf_counter()
-    _load(connection, companies, building, args.visits, args.today)
+    day_start, day_end = building_day(building=building)
+    per, today = args.visits // len(companies), args.today // len(companies)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"loaded {args.visits} visits ({args.today} today) in {time.perf_counter() - started:.1f} s")
+        cursor.execute(SHARED_TABLES)
+        for company in companies:
+            with transaction.atomic():
+                cursor.execute(
+                    _COMPANY_ROWS.format(s=f'"{company.schema_name}"', slug=company.slug, company=company.pk,
+                                         hosts=HOSTS_PER_COMPANY, per=per, today=today),
+                    {"day": day_start},
+                )  # fmt: skip
+        cursor.execute(_SHARED_INDEXES)
+        cursor.execute("VACUUM ANALYZE" if connection.get_autocommit() else "ANALYZE")
+    total = per * len(companies)
+    print(f"loaded {total} visits ({today * len(companies)} today) through the triggers, and the shared copy, "
+          f"in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
 
     reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
-    start, end = building_day(building=building)
     everyone = BoardFilters()
+    sample = random.Random(1).sample(companies, min(50, len(companies)))
+    codes = [f"{company.pk:04d}{n:06d}" for company in sample for n in (1, per)]
+    names = ["Marie", "Pieter", "Anna", "James", "Lena", "Tom", "Sophie", "Jan", "Eva", "Luc", "Lambert", "Claes"]
 
-    def board_views() -> None:
-        desk_board(reception=reception, filters=everyone, companies=companies)
+    def fresh_search(n: int) -> str:
+        return f"{names[n % len(names)][: 3 + n % 3]} {n}" if n >= 0 else "warm"
 
-    def evacuation_views() -> None:
+    def shared_query(sql: str) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+    def shared_board(search: str = "") -> None:
+        where = ""
+        if search:
+            words = search.split()
+            where = " ".join(
+                f"AND (p.first_name ILIKE '%{w}%' OR p.last_name ILIKE '%{w}%')" for w in words
+            )  # the bench's own words: no quoting needed
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_SHARED_BOARD.format(columns=_SHARED_COLUMNS, end=day_end, start=day_start, search=where))
+            cursor.fetchall()
+            cursor.execute(_SHARED_COUNTS.format(end=day_end, start=day_start))
+            cursor.fetchall()
+
+    def model_board(search: str = "") -> None:
+        desk_board(reception=reception, filters=BoardFilters(q=search), companies=companies)
+
+    def model_evacuation() -> None:
         desk_on_site(reception=reception)
 
-    def board_shared() -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_SAME_SETTINGS)
-            cursor.execute(_SHARED_BOARD, {"start": start, "end": end})
-            cursor.fetchall()
-            cursor.execute(_SHARED_COUNTS, {"start": start, "end": end})
-            cursor.fetchall()
+    def model_code(n: int) -> None:  # in the reception schema, as the kiosk's request is
+        assert visit_key_by_code(codes[n % len(codes)]) is not None
 
-    def evacuation_shared() -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_SAME_SETTINGS)
-            cursor.execute(_SHARED_EVACUATION)
-            cursor.fetchall()
+    def shared_code(n: int) -> None:
+        shared_query(_SHARED_CODE.format(code=codes[n % len(codes)]))
 
-    with schema_context(reception.schema_name):
-        rows = {
-            "today board (rows + counts)": (_timed(board_views, args.runs), _timed(board_shared, args.runs)),
-            "evacuation list": (_timed(evacuation_views, args.runs), _timed(evacuation_shared, args.runs)),
-        }
-        on_site = len(desk_on_site(reception=reception))
-        today = len(desk_board(reception=reception, filters=everyone, companies=companies).visits)
-    print(f"{args.companies} companies, {args.visits} visits, {today} on today's board, {on_site} on site; "
-          f"{args.runs} runs each, milliseconds")  # fmt: skip
-    print(f"  {'query':30} {'views med':>9} {'p95':>7} {'shared med':>10} {'p95':>7} {'ratio':>6}")
-    for name, (views, shared) in rows.items():
-        ratio = statistics.median(views) / statistics.median(shared)
-        print(f"  {name:30} {statistics.median(views):9.1f} {_p95(views):7.1f} "
-              f"{statistics.median(shared):10.1f} {_p95(shared):7.1f} {ratio:5.2f}x")  # fmt: skip
+    def new_connection() -> None:
+        """A new server connection, its catalogue cache empty: the read that follows is timed, not the connect."""
+        connections["default"].close()
+        connection.ensure_connection()
 
+    def discard_all() -> None:
+        connection.ensure_connection()
+        connection.connection.execute("DISCARD ALL")  # alone, outside a transaction, as PgBouncer sends it
+        tenant_connection().preamble_forget()
 
-# The same planner settings as the desk's selectors.
-_SAME_SETTINGS = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1"
-_SHARED_COLUMNS = """v.company_id, t.slug, t.name, v.id, v.code, v.state, v.expected_start, v.expected_end,
-    v.checked_in_at, v.checked_out_at, v.consent_notice_version, p.id, p.first_name, p.last_name, p.company_name,
-    p.language, h.id, h.name
-FROM shared.visit v JOIN shared.visitor p ON p.company_id = v.company_id AND p.id = v.visitor_id
-LEFT JOIN shared.host h ON h.company_id = v.company_id AND h.id = v.host_id
-JOIN public.tenancy_tenant t ON t.id = v.company_id"""
-_SHARED_BOARD = f"""SELECT {_SHARED_COLUMNS}
-WHERE v.expected_start < %(end)s AND v.expected_end >= %(start)s AND v.state IN ('expected', 'on_site', 'left')
-ORDER BY v.expected_start, v.company_id, v.id LIMIT 500"""
-_SHARED_COUNTS = """SELECT company_id, state, count(*) FROM shared.visit
-WHERE expected_start < %(end)s AND expected_end >= %(start)s AND state IN ('expected', 'on_site', 'left')
-GROUP BY company_id, state"""
-_SHARED_EVACUATION = f"""SELECT {_SHARED_COLUMNS}
-WHERE v.state = 'on_site' ORDER BY t.name, p.last_name, p.first_name"""
-
-
-def _load(connection, companies, building, total: int, today: int) -> None:
-    """COPY hosts, visitors and visits into each company schema, and the same rows into the shared tables."""
-    from tenant_apps.desk.selectors import building_day
-
-    rng = random.Random(2026)
-    day_start, _ = building_day(building=building)
-    now = dt.datetime.now(dt.UTC)
-    per_company, today_per_company = total // len(companies), today // len(companies)
     connection.ensure_connection()
-    raw = connection.connection
-    with raw.cursor() as cursor:
-        cursor.execute(SHARED_TABLES)
-        cursor.execute("SET search_path = public")
-        for company in companies:
-            schema = f'"{company.schema_name}"'
-            hosts: list[tuple[object, ...]] = [
-                (n, f"Host {n} {company.slug}", True) for n in range(1, HOSTS_PER_COMPANY + 1)
-            ]
-            visitors: list[tuple[object, ...]] = []
-            visits: list[tuple[object, ...]] = []
-            for n in range(1, per_company + 1):
-                first, last = rng.choice(FIRST), rng.choice(LAST)
-                visitors.append(
-                    (n, first, last, f"{first.lower()}@example.org", "", "Org", rng.choice(["fr", "nl", "en", "de"]))
-                )
-                if n <= today_per_company:
-                    start = day_start + dt.timedelta(hours=8, minutes=rng.randrange(0, 600))
-                    state = rng.choice(["expected", "on_site", "left"])
-                else:
-                    start = day_start - dt.timedelta(days=rng.randrange(1, 365), minutes=rng.randrange(0, 600))
-                    state = rng.choice(["left"] * 8 + ["cancelled", "no_show"])
-                end = start + dt.timedelta(hours=2)
-                checked_in = start if state in ("on_site", "left") else None
-                checked_out = end if state == "left" else None
-                visits.append((n, n, rng.randrange(1, HOSTS_PER_COMPANY + 1), start, end, state, checked_in,
-                               checked_out, f"{company.pk:03d}{n:05d}"))  # fmt: skip
-            with cursor.copy(
-                f"COPY {schema}.visits_host (id, name, is_active, email, phone, notify_by) FROM STDIN"
-            ) as copy:
-                for row in hosts:
-                    copy.write_row((*row, "", "", "email"))
-            with cursor.copy(f"COPY {schema}.visits_visitor (id, first_name, last_name, email, phone, company_name, "
-                             "language) FROM STDIN") as copy:  # fmt: skip
-                for row in visitors:
-                    copy.write_row(row)
-            with cursor.copy(f"COPY {schema}.visits_visit (id, visitor_id, host_id, expected_start, expected_end, "
-                             "state, checked_in_at, checked_out_at, code, purpose, channel, consent_notice_version, "
-                             "consent_channel, rules_version, auto_checked_out, created_at, updated_at) FROM STDIN"
-                             ) as copy:  # fmt: skip
-                for row in visits:
-                    copy.write_row((*row, "", "invitation", "", "", "", False, now, now))
-            with cursor.copy("COPY shared.host (company_id, id, name, is_active) FROM STDIN") as copy:
-                for row in hosts:
-                    copy.write_row((company.pk, *row))
-            with cursor.copy("COPY shared.visitor (company_id, id, first_name, last_name, email, phone, company_name, "
-                             "language) FROM STDIN") as copy:  # fmt: skip
-                for row in visitors:
-                    copy.write_row((company.pk, *row))
-            with cursor.copy("COPY shared.visit (company_id, id, visitor_id, host_id, expected_start, expected_end, "
-                             "state, checked_in_at, checked_out_at, code, consent_notice_version) FROM STDIN"
-                             ) as copy:  # fmt: skip
-                for row in visits:
-                    copy.write_row((company.pk, *row, ""))
-        # The shared design gets the same indexes as a company's visit table.
-        cursor.execute("CREATE INDEX ON shared.visit (expected_start)")
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND tablename = 'visits_visit' "
-            "AND indexname NOT LIKE '%%pkey' AND indexdef NOT LIKE '%%(code)%%' AND indexdef NOT LIKE '%%_id)%%' "
-            "AND indexdef NOT LIKE '%%(expected_start)%%'",
-            [companies[0].schema_name],
+    raw_prepare = connection.connection.prepare_threshold
+    rows: dict[str, tuple[list[float], list[float]]] = {}
+    with schema_context(reception.schema_name):
+        rows["board, warm"] = (_timed(lambda n: model_board(), args.runs), _timed(lambda n: shared_board(), args.runs))
+        rows["board, new connection"] = (
+            _timed(lambda n: model_board(), args.runs, before=new_connection),
+            _timed(lambda n: shared_board(), args.runs, before=new_connection),
         )
-        for (definition,) in cursor.fetchall():
-            columns = definition[definition.index(" USING btree ") + len(" USING btree ") :]
-            cursor.execute(f"CREATE INDEX ON shared.visit {columns}")
-    raw.commit() if not raw.autocommit else None
+        rows["board, new search text"] = (
+            _timed(lambda n: model_board(fresh_search(n)), args.runs),
+            _timed(lambda n: shared_board(fresh_search(n)), args.runs),
+        )
+        rows["evacuation, warm"] = (
+            _timed(lambda n: model_evacuation(), args.runs),
+            _timed(lambda n: shared_query(_SHARED_EVACUATION), args.runs),
+        )
+        rows["evacuation, new connection"] = (
+            _timed(lambda n: model_evacuation(), args.runs, before=new_connection),
+            _timed(lambda n: shared_query(_SHARED_EVACUATION), args.runs, before=new_connection),
+        )
+        # PgBouncer in transaction mode: CHECKIN_DB_PREPARE=0 and the server connection reset between transactions.
+        connection.ensure_connection()
+        connection.connection.prepare_threshold = None
+        rows["board, DISCARD ALL"] = (
+            _timed(lambda n: model_board(), args.runs, before=discard_all),
+            _timed(lambda n: shared_board(), args.runs, before=discard_all),
+        )
+        rows["evacuation, DISCARD ALL"] = (
+            _timed(lambda n: model_evacuation(), args.runs, before=discard_all),
+            _timed(lambda n: shared_query(_SHARED_EVACUATION), args.runs, before=discard_all),
+        )
+        rows["kiosk code lookup, new code"] = (_timed(model_code, args.runs), _timed(shared_code, args.runs))
+        connection.connection.prepare_threshold = raw_prepare
+
+        on_site = len(desk_on_site(reception=reception))
+        board_rows = len(desk_board(reception=reception, filters=everyone, companies=companies).visits)
+
+        # Locks of one read, and a new connection's memory before and after one board read.
+        new_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts")
+            memory_before = cursor.fetchone()[0]
+        with transaction.atomic():
+            model_board()
+            model_evacuation()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation'")
+                locks = cursor.fetchone()[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sum(total_bytes) FROM pg_backend_memory_contexts")
+            memory_growth = (cursor.fetchone()[0] - memory_before) / 1024 / 1024
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_locks_per_transaction")
+            max_locks = cursor.fetchone()[0]
+
+    errors: list[str] = []
+    reads = [0]
+    barrier = threading.Barrier(args.readers)
+
+    def reader(number: int) -> None:
+        try:
+            with schema_context(reception.schema_name):
+                barrier.wait()
+                for n in range(5):
+                    with transaction.atomic():  # each holds its locks while the others take theirs
+                        if number % 2:
+                            model_board()
+                        else:
+                            model_code(number * 5 + n)
+                    reads[0] += 1
+        except Exception as error:  # counted and printed
+            errors.append(f"{type(error).__name__}: {error}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(args.readers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    concurrent_seconds = time.perf_counter() - started
+
+    print(
+        f"\n{args.companies} companies, {total} visits, {board_rows} on today's board (limit 500), {on_site} on site; "
+        f"{args.runs} runs each, milliseconds"
+    )
+    print(f"  {'query':30} {'model med':>9} {'p95':>7} {'shared med':>10} {'p95':>7} {'ratio':>6}  goal")
+    for name, (model, shared) in rows.items():
+        ratio = statistics.median(model) / statistics.median(shared)
+        goal = "< 5 ms" if "code" in name else "< 50 ms, within 2x"
+        ok = statistics.median(model) < (5 if "code" in name else 50) and ("code" in name or ratio <= 2)
+        verdict = "met" if ok else "MISSED"
+        print(f"  {name:30} {statistics.median(model):9.1f} {_p95(model):7.1f} "
+              f"{statistics.median(shared):10.1f} {_p95(shared):7.1f} {ratio:5.2f}x  {goal} {verdict}")  # fmt: skip
+    print(f"  relation locks held by one board + evacuation read: {locks} (max_locks_per_transaction {max_locks})")
+    print(f"  {args.readers} concurrent desk and kiosk readers: {reads[0]} reads in {concurrent_seconds:.1f} s, "
+          f"{len(errors)} errors{': ' + errors[0] if errors else ''}")  # fmt: skip
+    print(f"  a new connection's memory growth after one board read: {memory_growth:.1f} MB (goal < 10 MB)")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ column to visits, running `migrate_schemas` over every tenant schema once per
 migration: the first with django-tenants' multiprocessing executor (the
 baseline, Django's `migrate` in each schema, PROCESSES workers), the second with
 the product's fleet executor (shared_apps/database/migration_executor.py). Both
-drop and rebuild the buildings' desk views around the migrations. Prints both
+end by filling any desk read model not filled yet (none here). Prints both
 wall times and their ratio, then removes the migrations and drops the database.
 
     .venv/bin/python tests/bench/migrate.py [--count 500] [--processes 4] [--no-baseline]

@@ -1,6 +1,6 @@
 """The README and the operator's guide name only files and functions that exist.
 
-When a module moves (tenant_apps/desk/schema_migrate.py's views now live in building_sql_views.py), a sentence
+When a module moves (the desk's views gave way to tenant_apps/desk/read_model.py), a sentence
 pointing at the old place is found here instead of by a reader.
 """
 

@@ -133,7 +133,7 @@ def _board_statement_runs() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT coalesce(sum(generic_plans), 0) FROM pg_prepared_statements "
-            "WHERE statement LIKE 'SELECT%%FROM \"desk_visits\"%%ORDER BY%%LIMIT 500'"
+            "WHERE statement LIKE 'SELECT%%FROM \"readmodel_visit\"%%ORDER BY%%LIMIT 500'"
         )
         return int(cursor.fetchone()[0])
 

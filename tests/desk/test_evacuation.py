@@ -3,6 +3,8 @@
 import csv
 import io
 
+from django.utils import formats, timezone, translation
+
 from shared_apps.audit.models import AuditEntry
 from tenant_apps.desk.evacuation import csv_cell
 from tenant_apps.visits.models import Visit
@@ -51,3 +53,24 @@ def test_csv_cell_leaves_ordinary_text_alone():
     assert csv_cell("") == ""
     assert csv_cell("\r=1") == "'\r=1"
     assert csv_cell("\tTab") == "'\tTab"
+
+
+def test_the_print_has_a_title_the_building_the_time_and_totals_per_company(tower_desk, acme, globex, make_visit):
+    for name in ("Sabine", "Tobias"):
+        make_visit(acme, first_name=name, state=Visit.State.ON_SITE)
+    make_visit(globex, first_name="Ursula", state=Visit.State.ON_SITE)
+    tower_desk.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    response = tower_desk.get("/desk/evacuation/")
+    page = response.content.decode()
+    groups = dict(response.context["groups"])
+    head = page[page.index('<div class="desk-head">') : page.index('<div class="desk-head-actions')]
+    assert "Liste d'évacuation" in head  # the title is printed (not in .no-print)
+    assert "Tower" in head  # the building
+    now = response.context["now"]
+    with translation.override("fr"):
+        printed = formats.date_format(timezone.localtime(now), "DATE_FORMAT")
+    assert f"Imprimée le {printed} à {timezone.localtime(now):%H:%M}" in head
+    totals = page[page.index('class="card evacuation-totals"') : page.index("data-rollcall-status")]
+    for company, people in groups.items():
+        assert f'<tr><td>{company}</td><td class="num">{len(people)}</td></tr>' in totals
+    assert f'<td class="num"><strong>{response.context["total"]}</strong></td>' in totals

@@ -66,12 +66,12 @@ def test_a_session_lock_waits_for_the_holder_up_to_its_wait(other):
 
 
 def test_a_session_lock_without_a_bound_waits_as_long_as_it_takes(other, tower):
-    other.execute("SELECT pg_advisory_lock(%s, %s)", [LockKey.DESK_VIEWS, tower.pk])  # an id is used as it is
+    other.execute("SELECT pg_advisory_lock(%s, %s)", [LockKey.DESK_READ_MODEL, tower.pk])  # an id is used as it is
     release = threading.Timer(0.3, other.execute, ["SELECT pg_advisory_unlock_all()"])
     started = time.monotonic()
     release.start()
     try:
-        with session_lock(LockKey.DESK_VIEWS, tower.pk, wait_seconds=None) as acquired:
+        with session_lock(LockKey.DESK_READ_MODEL, tower.pk, wait_seconds=None) as acquired:
             assert acquired and time.monotonic() - started >= 0.3
     finally:
         release.join()
@@ -118,15 +118,15 @@ def test_a_session_lock_outlives_the_transactions_of_its_block(other):
 
 
 def test_the_holder_s_own_locks_of_the_same_pair_go_through_and_others_wait(other):
-    with session_lock(LockKey.DESK_VIEWS, 7, wait_seconds=None):
-        assert not nobody_holds(LockKey.DESK_VIEWS, 7)  # held, by this thread
-        with session_lock(LockKey.DESK_VIEWS, 7) as again:
+    with session_lock(LockKey.DESK_READ_MODEL, 7, wait_seconds=None):
+        assert not nobody_holds(LockKey.DESK_READ_MODEL, 7)  # held, by this thread
+        with session_lock(LockKey.DESK_READ_MODEL, 7) as again:
             assert again
         with transaction.atomic():
-            assert transaction_lock(LockKey.DESK_VIEWS, 7, wait=False)
-        (free,) = other.execute("SELECT pg_try_advisory_lock(%s, %s)", [LockKey.DESK_VIEWS, 7]).fetchone()
+            assert transaction_lock(LockKey.DESK_READ_MODEL, 7, wait=False)
+        (free,) = other.execute("SELECT pg_try_advisory_lock(%s, %s)", [LockKey.DESK_READ_MODEL, 7]).fetchone()
         assert not free
-    assert nobody_holds(LockKey.DESK_VIEWS, 7)
+    assert nobody_holds(LockKey.DESK_READ_MODEL, 7)
 
 
 def test_a_killed_holder_holds_nothing(other):

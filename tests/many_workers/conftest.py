@@ -88,7 +88,7 @@ def workers(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     """gunicorn with WORKERS workers and the production settings (the web processes remember for 5 s)."""
     port = _spare_port()
     env = production_env(
-        # As the owner: suspending or removing a company rebuilds the building's desk views, which needs the
+        # As the owner: removing a company deletes its rows from the building's desk read model, which needs the
         # owner role (production names it in CHECKIN_DB_OWNER_ROLE); requests still run as their schema's role.
         database_url=world.owner_url,
         port=port,

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_tenants.utils import tenant_context
 
 from tests.portal.conftest import FAR_ID, AcmeWorld
 
@@ -18,6 +19,7 @@ PUBLIC_ROUTES = {
     "accounts/password-reset/",
     "accounts/set-password/<uidb64>/<token>/",
     "i18n/setlang/",
+    "favicon.ico",  # the icon every browser asks for (checkin/favicon.py)
 }
 # Routes opened by a secret in the URL alone (a link e-mailed to a visitor): a made-up secret opens nothing.
 BY_SECRET = {"privacy/confirm-consent/<str:token>/"}
@@ -48,6 +50,37 @@ def _api_token(world: AcmeWorld) -> int:
         return api_token_create(name="guard test", created_by=world.admin)[0].pk
 
 
+def _subject_request(world: AcmeWorld) -> int:
+    import datetime as dt
+
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.privacy.models import SubjectRequest
+    from tenant_apps.privacy.subject_requests import answer_due
+
+    with schema_context("acme"):
+        return SubjectRequest.objects.create(
+            kind=SubjectRequest.Kind.CORRECTION, visitor=world.own_today.visitor, reply_to="x@example.org",
+            due_at=answer_due(dt.datetime.now(dt.UTC)),
+        ).pk  # fmt: skip
+
+
+def _person_link(world: AcmeWorld) -> str:
+    from tenant_apps.visits.person_links import person_token
+
+    with tenant_context(_acme()):
+        return person_token(world.own_today.visitor)
+
+
+def _acme():
+    from django_tenants.utils import schema_context
+
+    from shared_apps.tenancy.models import Tenant
+
+    with schema_context("public"):
+        return Tenant.objects.get(slug="acme")
+
+
 KWARGS = {
     "visit_id": lambda world: world.own_future.pk,
     "host_id": lambda world: world.member_host.pk,
@@ -55,6 +88,8 @@ KWARGS = {
     "visitor_id": lambda world: world.own_today.visitor_id,
     "export_id": _ready_export,
     "token_id": _api_token,
+    "request_id": _subject_request,
+    "token": _person_link,
 }
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -74,8 +109,11 @@ def _routes(patterns: list, prefix: str = "") -> list[str]:
 ROUTES = [
     route
     for route in _routes(get_resolver("checkin.urls_company").url_patterns)
-    if route not in PUBLIC_ROUTES | BY_SECRET and not route.startswith("api/v1/^")
+    if route not in PUBLIC_ROUTES | BY_SECRET and not route.startswith("api/v1/^") and not route.startswith("p/")
 ]
+# The visitor's own page opens by its signed link, with no account (tests/privacy/test_person_page.py): an acme
+# link opens on acme and nothing on globex.
+BY_LINK = [route for route in _routes(get_resolver("checkin.urls_company").url_patterns) if route.startswith("p/")]
 
 
 def _path(route: str, world: AcmeWorld) -> str:
@@ -138,3 +176,10 @@ def test_a_made_up_secret_opens_nothing(world, acme_admin, client_for):
         path = "/" + _PARAM.sub("x" * 43, route)
         for client in (client_for("acme.localhost"), acme_admin):
             assert client.get(path).status_code == 404 and client.post(path).status_code == 404, path
+
+
+def test_an_acme_privacy_link_shows_nothing_on_globex(world, client_for):
+    paths = [_path(route, world) for route in BY_LINK]
+    assert len(paths) == 4
+    assert client_for("acme.localhost").get(paths[0]).status_code == 200
+    assert [failure for path in paths for failure in _failures(client_for("globex.localhost"), path, _not_found)] == []

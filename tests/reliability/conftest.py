@@ -58,7 +58,7 @@ def own_postgres() -> Iterator[EmbeddedPostgres]:
     folder.chmod(0o755)
     server = EmbeddedPostgres(folder)
     try:
-        # The platform and the one company the test uses; a building's views would need all its companies.
+        # The platform and the one company the test uses (without its reception schema, its triggers write nothing).
         server.clone(current_test_database_url(), schemas=("public", "acme"))
         # Roles belong to the cluster, not to the dump: give the restored schemas theirs, as after any restore.
         manage = [sys.executable, str(ROOT / "platform" / "manage.py"), "sync_db_roles"]

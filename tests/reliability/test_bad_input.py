@@ -16,6 +16,7 @@ from tenant_apps.api.services import api_token_create
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tests.conftest import HostClient
 from tests.kiosk.conftest import kiosk_client, pair_device, walk_in
+from tests.portal.test_bulk_import import import_confirmed
 
 FORM = "application/x-www-form-urlencoded"
 HOSTS = ["acme.localhost", "tower.localhost", "localhost"]
@@ -197,7 +198,7 @@ def test_portal_bulk_import(acme, acme_admin):
                     "2031-06-01 10:00", ""])  # fmt: skip
     text = "first_name;last_name;email;phone;company;language;host;start;end;purpose\n" + row
     upload = SimpleUploadedFile("visitors.csv", text.encode(), content_type="text/csv")
-    assert acme_admin.post("/visits/import/", {"file": upload}).status_code == 302
+    assert import_confirmed(acme_admin, {"file": upload}).status_code == 302
     assert _visitor(acme, email="ada@example.org") == CLEAN
 
 

@@ -3,8 +3,7 @@
 Provisions LOBBY companies in the benchmark's building through its provisioning
 (tests/bench/load.py: a desk account with its second factor, two paired kiosks,
 INVITATIONS invitations for today spread over them), then OTHERS more companies in
-buildings of ten (provisioning rebuilds a building's views each time, so
-spreading them keeps this quick). Prints, as JSON, the kiosks' device tokens and
+buildings of ten (as a platform spreads them). Prints, as JSON, the kiosks' device tokens and
 the invitation codes.
 
     python -m tests.reliability.upgrade_fleet LOBBY OTHERS INVITATIONS

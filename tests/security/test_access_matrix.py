@@ -15,6 +15,7 @@ cookie would be. The oracle is one rule per resource (RESOURCES: tenant_apps/vis
 """
 
 import base64
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -44,9 +45,11 @@ from tenant_apps.privacy.access import (
     may_handle_subject_requests,
     may_manage_exports,
     persons_visible_to,
+    subject_requests_visible_to,
 )
 from tenant_apps.privacy.exports.lifecycle import export_storage
-from tenant_apps.privacy.models import Export
+from tenant_apps.privacy.models import Export, SubjectRequest
+from tenant_apps.privacy.subject_requests import answer_due
 from tenant_apps.visits.access import (
     hosts_visible_to,
     may_list_hosts,
@@ -57,6 +60,7 @@ from tenant_apps.visits.access import (
     visits_visible_to,
 )
 from tenant_apps.visits.models import Visit, Visitor
+from tenant_apps.visits.person_links import person_token
 from tests.conftest import PASSWORD, HostClient
 from tests.kiosk.conftest import kiosk_client, pair_device
 from tests.portal.conftest import FAR_ID, AcmeWorld, make_visit, world  # noqa: F401  (world: a fixture)
@@ -64,12 +68,18 @@ from tests.portal.conftest import FAR_ID, AcmeWorld, make_visit, world  # noqa: 
 HOSTS = {"company": "acme.localhost", "reception": "tower.localhost", "public": "localhost"}
 URLCONFS = {"company": "checkin.urls_company", "reception": "checkin.urls_reception", "public": "checkin.urls_public"}
 
-# Routes open to everyone on purpose (signing in, choosing a language, pairing a tablet): tests/accounts covers them.
+# Routes open to everyone on purpose (signing in, choosing a language, pairing a tablet, the favicon): tests/accounts
+# and tests/foundation/test_belgian_formats.py cover them.
 OPEN = re.compile(
-    r"^(accounts/(login|logout|password-reset|set-password|two-factor)|i18n/|kiosk/pair/|admin/(login|logout)/)"
+    r"^(accounts/(login|logout|password-reset|set-password|two-factor)|i18n/|kiosk/pair/|admin/(login|logout)/"
+    r"|favicon\.ico$)"
 )
 # Routes opened by a secret in the URL alone: with a made-up secret nobody gets anything.
-BY_SECRET = {"privacy/final-export/<str:token>/", "privacy/confirm-consent/<str:token>/"}
+BY_SECRET = {"privacy/final-export/<str:token>/"}
+# The visitor's own privacy page: opened by its signed link alone (tests/privacy/test_person_page.py), with a
+# made-up or another company's link by nobody.
+BY_SECRET |= {f"p/<str:token>/{tail}" for tail in ("", "my-data.json", "request/", "object/")}
+BY_SECRET |= {"privacy/confirm-consent/<str:token>/"}  # a renewed consent's confirmation link
 # The Django admin's helpers answer 403 or 404 to parameters made up here even for IT: only refusals are checked.
 NOT_PAGES = {"admin/autocomplete/", "admin/r/<path:content_type_id>/<path:object_id>/", "admin/(?P<url>.*)$"}
 REFUSALS = (401, 403, 404, 405)
@@ -138,6 +148,9 @@ VISITOR = Resource(may_list=may_list_visitors, see=visitors_visible_to, change=v
 HOST = Resource(may_list=may_list_hosts, see=hosts_visible_to, change=hosts_visible_to)
 PERSON = Resource(may_list=may_handle_subject_requests, see=persons_visible_to, change=persons_visible_to)
 EXPORT = Resource(may_list=may_manage_exports, see=exports_visible_to, change=exports_visible_to)
+SUBJECT_REQUEST = Resource(
+    may_list=may_handle_subject_requests, see=subject_requests_visible_to, change=subject_requests_visible_to
+)
 TOKEN = Resource(may_list=may_manage_api_tokens, see=api_tokens_visible_to, change=api_tokens_visible_to)
 ACCOUNT = Resource(may_list=_may_manage_company_staff, see=_company_staff, change=_company_staff)
 # Which resource a company path parameter or an API route names.
@@ -146,6 +159,7 @@ RESOURCES = {
     "host_id": HOST,
     "visitor_id": PERSON,
     "export_id": EXPORT,
+    "request_id": SUBJECT_REQUEST,
     "token_id": TOKEN,
     "user_id": ACCOUNT,
     "visits": VISIT,
@@ -286,6 +300,12 @@ def _objects(world: AcmeWorld, acme: Tenant) -> dict[str, list[object]]:  # noqa
         name = export_storage().save("acme/matrix.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
         export = Export.objects.create(pk=FAR_ID, status=Export.Status.READY, storage_name=name)
         token = api_token_create(name="matrix", created_by=world.admin)[0]
+        asked = SubjectRequest.objects.create(kind=SubjectRequest.Kind.ERASURE, visitor=cara, reply_to=cara.email,
+                                              due_at=answer_due(dt.datetime.now(dt.UTC)))  # fmt: skip
+        with schema_context("public"):
+            globex = Tenant.objects.get(slug="globex")
+    with tenant_context(globex):  # a genuine link, of another company: nothing on acme's host
+        foreign_link = person_token(Visitor(pk=cara.pk))
     visits = [world.own_today, world.other_today, world.own_future, world.other_future, world.other_past]
     return {
         "visit_id": [visit.pk for visit in visits],
@@ -294,7 +314,9 @@ def _objects(world: AcmeWorld, acme: Tenant) -> dict[str, list[object]]:  # noqa
         "user_id": [world.colleague.pk],
         "export_id": [export.pk],
         "token_id": [token.pk],
-        "token": ["x" * 43],  # a made-up secret of a link (BY_SECRET)
+        "request_id": [asked.pk],
+        "token": [foreign_link],
+BY_SECRET |= {"privacy/confirm-consent/<str:token>/"}  # a renewed consent's confirmation link
     }
 
 
@@ -451,6 +473,7 @@ def test_the_resolvers_list_every_channel():
     assert ("company", "api/v1/^visitors/(?P<pk>[^/.]+)/$") in routes and ("company", "hosts/") in routes
     assert ("reception", "desk/visits/<slug:company>/<int:visit_id>/badge/") in routes
     assert ("reception", "kiosk/badge/") in routes and ("public", "console/companies/<slug:slug>/remove/") in routes
+    assert ("company", "p/<str:token>/") in routes and ("company", "privacy/requests/<int:request_id>/") in routes
 
 
 @pytest.mark.parametrize("name", PERSONAS)

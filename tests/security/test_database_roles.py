@@ -78,7 +78,16 @@ def test_a_company_request_runs_as_its_own_role_and_reads_its_own_tables(acme):
         "SELECT * FROM globex.visits_visitor",
         "SELECT * FROM initech.visits_visit",
         "UPDATE globex.visits_visitor SET first_name = 'x'",
-        "SELECT * FROM tower.desk_visits",
+        "SELECT * FROM tower.readmodel_visit",
+        "SELECT * FROM tower.readmodel_host",
+        "SELECT company_id FROM tower.readmodel_visit WHERE company_id = 1",
+        "INSERT INTO tower.readmodel_visit (company_id, visit_id, code, state, expected_start, expected_end, "
+        "first_name, last_name, visitor_company, host_name) VALUES (1, 1, 'X', 'on_site', now(), now(), 'a', 'b', "
+        "'', '')",
+        "DELETE FROM tower.readmodel_visit",
+        "UPDATE tower.readmodel_visit SET first_name = 'x'",
+        "TRUNCATE tower.readmodel_visit",
+        "SELECT * FROM harbour.readmodel_visit",
         "SELECT * FROM tower.accounts_user",
         "SELECT * FROM public.accounts_user",
         "SELECT * FROM public.django_session",
@@ -116,28 +125,69 @@ def test_the_audit_log_cannot_be_changed_by_any_request_role(acme):
         assert "permission denied" in refused("DELETE FROM public.audit_auditentry")
 
 
-def test_the_desk_of_tower_reads_its_views_and_no_company_table(tower):
+def test_the_desk_of_tower_reads_its_read_model_and_no_company_table(tower, acme, globex):
     with request_on("tower.localhost"):
         assert current_user() == db_roles.schema_role("tower")
-        companies = {row[0] for row in run("SELECT DISTINCT company_slug FROM desk_visits")}
-        assert companies <= {"acme", "globex"}
+        companies = {row[0] for row in run("SELECT DISTINCT company_id FROM readmodel_visit")}
+        assert companies <= {acme.pk, globex.pk}
         for sql in [
-            "SELECT * FROM harbour.desk_visits",
-            "SELECT * FROM harbour.desk_hosts",
+            "SELECT * FROM harbour.readmodel_visit",
+            "SELECT * FROM harbour.readmodel_host",
             "SELECT * FROM harbour.accounts_user",
             "SELECT * FROM acme.visits_visit",
             "SELECT * FROM acme.visits_visitor",
             "SELECT * FROM globex.visits_visit",
             "SELECT * FROM initech.visits_visit",
+            # The read model is written by the companies' triggers only: the desk reads it.
+            "DELETE FROM readmodel_visit",
+            "UPDATE readmodel_visit SET state = 'left'",
+            "UPDATE readmodel_host SET name = 'x'",
+            "INSERT INTO readmodel_host (company_id, host_id, name) VALUES (1, 1, 'x')",
+            "TRUNCATE readmodel_visit",
+            "DELETE FROM readmodel_filled",
         ]:
             assert "permission denied" in refused(sql), sql
 
 
-def test_the_views_expose_only_what_the_desk_shows(tower):
+def test_a_company_request_writes_only_its_own_rows_of_the_read_model_through_its_own_tables(acme, globex):
+    """The trigger takes the company from the table that fired: acme's statements touch acme's rows alone."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from tenant_apps.visits.models import Visit, Visitor
+
+    for company in (acme, globex):
+        with tenant_context(company):
+            visitor = Visitor.objects.create(first_name="Ann", last_name="Example")
+            now = timezone.now()
+            Visit.objects.create(
+                visitor=visitor,
+                expected_start=now,
+                expected_end=now + dt.timedelta(hours=1),
+                channel=Visit.Channel.DESK,
+            )
+    with request_on("globex.localhost"):
+        run("UPDATE visits_visitor SET first_name = 'Globexian'")
+        run("UPDATE visits_visit SET state = 'on_site'")
+    with request_on("acme.localhost"):
+        run("UPDATE visits_visitor SET first_name = 'Acmeian'")
+        run("UPDATE visits_visit SET state = 'cancelled'")
+    rows = set(run(f"SELECT company_id, first_name, state FROM tower.readmodel_visit "
+                   f"WHERE company_id IN ({acme.pk}, {globex.pk})"))  # fmt: skip
+    counts = dict(run(f"SELECT {acme.pk}, count(*) FROM acme.visits_visit UNION ALL "
+                      f"SELECT {globex.pk}, count(*) FROM globex.visits_visit"))  # fmt: skip
+    assert counts[acme.pk] and counts[globex.pk]
+    assert rows == {(acme.pk, "Acmeian", "cancelled"), (globex.pk, "Globexian", "on_site")}
+
+
+def test_the_read_model_holds_only_what_the_desk_shows(tower):
     columns = {row[0] for row in run(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'tower' AND table_name = 'desk_visits'"
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'tower' "
+        "AND table_name IN ('readmodel_visit', 'readmodel_host')"
     )}  # fmt: skip
-    assert columns and not columns & {"email", "phone", "purpose", "consent_given_at", "notes"}
+    assert columns and not columns & {"email", "phone", "purpose", "consent_at", "language", "visitor_id", "notes"}
 
 
 def test_a_kiosk_request_of_tower_cannot_reach_a_company_of_harbour(tower, acme, initech):

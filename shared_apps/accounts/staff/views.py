@@ -8,6 +8,7 @@ listed and invitable there), `manager_roles` (who may manage them) and
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.access import Roles, access_staff_user, may_manage_staff, rule_required, staff_visible_to
 from shared_apps.accounts.invitations import user_invite
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signin_records import SIGNIN_PAGE_SIZE, signin_records_all, signin_retention
 from shared_apps.accounts.staff.forms import InviteForm, RoleForm
 from shared_apps.accounts.staff.services import StaffAccountError, user_set_active, user_set_role
 from shared_apps.audit.services import audit_record
@@ -41,6 +43,19 @@ def user_list(request: HttpRequest, *, roles: Roles, manager_roles: Roles, nav_t
         rows = [(user, forms[user.pk]) for user in users]
         return render(
             request, "accounts/staff/list.html", _context(nav_template, rows=rows, can_pick_role=len(roles) > 1)
+        )
+
+    return _as_manager(request, manager_roles, view)
+
+
+def signin_list(request: HttpRequest, *, roles: Roles, manager_roles: Roles, nav_template: str) -> HttpResponse:
+    """Every sign-in record of this host's accounts (and of unknown addresses typed on it), newest first: for a
+    company's admins their company's, for the desk their building's desk accounts'."""
+
+    def view() -> HttpResponse:
+        page = Paginator(signin_records_all(), SIGNIN_PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request, "accounts/signins.html", _context(nav_template, page=page, own=False, **signin_retention())
         )
 
     return _as_manager(request, manager_roles, view)

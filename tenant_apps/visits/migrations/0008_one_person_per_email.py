@@ -29,7 +29,7 @@ DROP TABLE visitor_merge;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0005_suppressed_email_from_privacy'),
+        ('visits', '0007_privacy_contact'),
     ]
 
     operations = [

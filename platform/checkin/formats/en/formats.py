@@ -1,0 +1,1 @@
+from checkin.formats._belgian import *  # noqa: F403

@@ -1,0 +1,118 @@
+"""A visitor's own requests about their data, made on their privacy page, and the admins' answers.
+
+Objection and withdrawn consent are carried out at once (`person_object`: the address is suppressed, the person
+erased) and recorded as done. Correction, erasure and restriction need the company: they wait for its admins, who
+are e-mailed, see them under /privacy/requests/ with the deadline of GDPR art. 12(3) (one month after receipt),
+and close them as carried out or refused; the visitor is then e-mailed the outcome in their language. Every step
+is audited, by ids and kinds, never by name or address.
+"""
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
+from tenant_apps.privacy.mail import admins_notify, company_admins, portal_link
+from tenant_apps.privacy.models import SubjectRequest
+from tenant_apps.privacy.subjects import person_erase, person_object
+from tenant_apps.visits.models import Visitor
+from tenant_apps.visits.selectors import privacy_contact
+
+VISITOR_ACTOR = "person-link"  # the visitor, through their own link
+QUEUED_KINDS = (SubjectRequest.Kind.CORRECTION, SubjectRequest.Kind.ERASURE, SubjectRequest.Kind.RESTRICTION)
+AT_ONCE_KINDS = (SubjectRequest.Kind.OBJECTION, SubjectRequest.Kind.WITHDRAWAL)
+
+
+def answer_due(received_at: dt.datetime) -> dt.datetime:
+    """GDPR art. 12(3): an answer within one month of receipt (the same day of the next month, or its last day)."""
+    return received_at + relativedelta(months=1)
+
+
+def subject_requests_open() -> QuerySet[SubjectRequest]:
+    return SubjectRequest.objects.filter(status=SubjectRequest.Status.OPEN).order_by("due_at", "pk")
+
+
+@transaction.atomic
+def subject_request_queue(
+    *, visitor: Visitor, kind: str, message: str = "", request: HttpRequest | None = None
+) -> SubjectRequest:
+    """Queue the visitor's request for the company's admins, with its deadline, and e-mail them; audited."""
+    assert kind in QUEUED_KINDS
+    now = timezone.now()
+    item = SubjectRequest.objects.create(
+        kind=kind, visitor=visitor, message=message.strip(), reply_to=visitor.email, language=visitor.language,
+        received_at=now, due_at=answer_due(now),
+    )  # fmt: skip
+    audit_record(actor=VISITOR_ACTOR, action="subject.request", request=request,
+                 object_ids={"visitor": [visitor.pk], "subject_request": [item.pk]},
+                 details={"kind": kind})  # fmt: skip
+    transaction.on_commit(lambda: _tell_admins(item))
+    return item
+
+
+def _tell_admins(item: SubjectRequest) -> None:
+    admins_notify(
+        template="subject_request",
+        context={"item": item, "kind": item.kind, "due_at": item.due_at,
+                 "request_url": portal_link("privacy:request", item.pk)},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def subject_request_object(*, visitor: Visitor, kind: str, request: HttpRequest | None = None) -> SubjectRequest:
+    """The visitor objects or withdraws consent on their page: done at once (their address suppressed, their data
+    erased), recorded as a done request the admins see; audited."""
+    assert kind in AT_ONCE_KINDS
+    visitor_id, now = visitor.pk, timezone.now()
+    person_object(visitor=visitor, actor=VISITOR_ACTOR, request=request)
+    item = SubjectRequest.objects.create(
+        kind=kind, status=SubjectRequest.Status.DONE, received_at=now, due_at=answer_due(now), closed_at=now,
+    )  # fmt: skip
+    audit_record(actor=VISITOR_ACTOR, action="subject.request", request=request,
+                 object_ids={"visitor": [visitor_id], "subject_request": [item.pk]},
+                 details={"kind": kind, "done_at_once": True})  # fmt: skip
+    if company_admins():
+        transaction.on_commit(lambda: _tell_admins(item))
+    return item
+
+
+@transaction.atomic
+def subject_request_close(
+    *, item: SubjectRequest, user: User, carried_out: bool, note: str = "", request: HttpRequest | None = None
+) -> SubjectRequest:
+    """An admin answers an open request: carried out (an erasure erases the person here; a correction or a
+    restriction is made on the person's page first) or refused with a reason. The visitor is e-mailed the outcome
+    in their language; then the request keeps no address or message. Audited."""
+    item = SubjectRequest.objects.select_for_update().get(pk=item.pk)
+    if item.status != SubjectRequest.Status.OPEN:
+        return item
+    visitor_id = item.visitor_id
+    if carried_out and item.kind == SubjectRequest.Kind.ERASURE and item.visitor is not None:
+        person_erase(visitor=item.visitor, user=user, request=request)
+        item.visitor = None
+    item.status = SubjectRequest.Status.DONE if carried_out else SubjectRequest.Status.REFUSED
+    item.closed_at, item.closed_by, item.outcome_note = timezone.now(), user, note.strip()
+    reply_to, language = item.reply_to, item.language
+    item.reply_to, item.message = "", ""
+    item.save()
+    audit_record(actor=user.email, action="subject.request_closed", request=request,
+                 object_ids={"subject_request": [item.pk], **({"visitor": [visitor_id]} if visitor_id else {})},
+                 details={"kind": item.kind, "status": item.status, "visitor_told": bool(reply_to)})  # fmt: skip
+    if reply_to:
+        transaction.on_commit(lambda: _tell_visitor(item, to=reply_to, language=language))
+    return item
+
+
+def _tell_visitor(item: SubjectRequest, *, to: str, language: str) -> None:
+    with translation.override(language or None):
+        context = {"item": item, "contact": privacy_contact()}
+        subject = render_to_string("privacy/email/subject_outcome_subject.txt", context).strip()
+        body = render_to_string("privacy/email/subject_outcome_body.txt", context)
+    send_mail(subject, body, None, [to])
