@@ -318,6 +318,16 @@ def visitor_refuse_if_unusable(visitor: Visitor) -> None:
         raise VisitorObjected(str(OBJECTED_MESSAGE))
 
 
+def visitor_refusal_for_email(email: str) -> str:
+    """Why no visit may be registered for this address now ("" when it may): the address objected, or its person's
+    processing is restricted. For forms, so the refusal shows on the e-mail field before anything is stored."""
+    if visitor_objected(email):
+        return str(OBJECTED_MESSAGE)
+    if visitors_with_email(email).exclude(restricted_at=None).exists():
+        return str(RESTRICTED_MESSAGE)
+    return ""
+
+
 def _fill_blanks(visitor: Visitor, details: VisitorDetails) -> None:
     """Complete a known person with what a channel typed, never overwriting what is stored: names a host typed are
     not replaced by a kiosk walk-in, nor a visitor's details by someone else's pre-registration. Corrections are
