@@ -41,7 +41,12 @@ def register(
     """Register a visit to Sophie at 09:00 Brussels time on 2 March 2027, in the current schema."""
     visitor, _ = Visitor.objects.update_or_create(  # one person per address (tenant_apps/visits/models.py)
         email=email,
-        defaults={"first_name": "Marie", "last_name": "Lambert", "company_name": "Lambert & Fils", "language": language},
+        defaults={
+            "first_name": "Marie",
+            "last_name": "Lambert",
+            "company_name": "Lambert & Fils",
+            "language": language,
+        },
     )
     start = dt.datetime(2027, 3, 2, 9, 0, tzinfo=BRUSSELS)
     return visit_register(
