@@ -32,6 +32,7 @@ from tenant_apps.desk.selectors import (
     desk_on_site,
     privacy_notice_for,
 )
+from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import VisitStateError
 
 desk_only = rule_required(is_building_desk)
@@ -203,7 +204,8 @@ def visit_badge(request: HttpRequest, company: str, visit_id: int) -> HttpRespon
     tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
     services.desk_badge_printed(reception=reception, company=tenant, visit=visit, user=_user(request), request=request)
     qr = segno.make(visit.code, error="m").svg_inline(scale=3, border=0, omitsize=True)
-    context = {"company": tenant, "visit": visit, "qr": qr, "building": _building(request), "next": _back(request).url}
+    context = {"company": tenant, "visit": visit, "qr": qr, "building": _building(request), "next": _back(request).url,
+               "privacy_link": visitor_privacy_link(visit.visitor, company=tenant)}  # fmt: skip
     return render(request, "desk/badge.html", context)
 
 

@@ -50,6 +50,7 @@ from tenant_apps.kiosk.state import (
     state_update,
 )
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
+from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import ObjectionConfirmationNeeded, VisitorRefused, VisitStateError
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
@@ -344,6 +345,7 @@ def badge(request: KioskRequest) -> HttpResponse:
             "company": company,
             "visit": visit,
             "qr": qr,
+            "privacy_link": visitor_privacy_link(visit.visitor, company=company),
             "day": timezone.localtime(
                 visit.checked_in_at or timezone.now(), ZoneInfo(request.building.timezone)
             ).date(),

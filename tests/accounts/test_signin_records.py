@@ -206,3 +206,19 @@ def test_the_pages_speak_the_accounts_language_with_belgian_dates(acme, client_f
 )  # fmt: skip
 def test_the_pages_name_the_browser_in_a_few_words(header, summary):
     assert SignInRecord(user_agent=header).browser == summary
+
+
+def test_the_persona_endpoint_matrix_covers_every_sign_in_page():
+    """tests/security/test_access_matrix.py tries every persona on these routes against their rules (own: any
+    account; Users: the host's managers; console: IT); this checks it finds them."""
+    from tests.security.test_access_matrix import ENDPOINTS
+
+    routes = {(endpoint.kind, endpoint.route) for endpoint in ENDPOINTS}
+    assert {
+        ("company", "accounts/security/sign-ins/"),
+        ("company", "users/sign-ins/"),
+        ("reception", "accounts/security/sign-ins/"),
+        ("reception", "desk/staff/sign-ins/"),
+        ("public", "accounts/security/sign-ins/"),
+        ("public", "console/sign-ins/"),
+    } <= routes

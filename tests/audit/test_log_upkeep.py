@@ -167,9 +167,11 @@ def test_it_taking_a_companys_role_cannot_remove_its_sign_in_records_either(acme
         assert "permission denied" in refused("DELETE FROM accounts_signinrecord")
 
 
-def test_the_nightly_upkeep_is_on_beats_schedule(settings):
+def test_the_nightly_upkeep_is_on_beats_schedule_and_known_to_the_worker(settings):
     entries = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "accounts.log_upkeep_all" in entries
+    app.loader.import_default_modules()  # what a worker imports at start (autodiscovery)
+    assert {"accounts.log_upkeep_all", "accounts.log_upkeep_schema"} <= set(app.tasks)
 
 
 def test_an_upkeep_in_a_transaction_that_fails_leaves_everything(db, settings):

@@ -96,11 +96,13 @@ def test_another_persons_altered_expired_or_foreign_link_shows_nothing(acme, glo
     zoe, path = _zoe(acme)
     other = _other(acme)
     anonymous = HostClient(ACME)
-    value, stamp, signature = path.strip("/").split("/")[1].split(":")
-    forged = f"/p/{signing.b62_encode(other.pk)}:{stamp}:{signature}/"  # Zoë's signature on Otto's id
+    value, stamp, signature = path.strip("/").split("/")[1].split(".")
+    assert len(path) < 40  # short enough for a badge
+    forged = f"/p/{signing.b62_encode(other.pk)}.{stamp}.{signature}/"  # Zoë's signature on Otto's id
     assert anonymous.get(forged).status_code == 404
-    assert anonymous.get(f"/p/{value}:{stamp}:{signature[:-2]}xx/").status_code == 404
-    assert anonymous.get(f"/p/{value}/").status_code == 404
+    assert anonymous.get(f"/p/{value}.{stamp}.{signature[:-2]}xx/").status_code == 404
+    assert anonymous.get(f"/p/{value}.{signing.b62_encode(9**12)}.{signature}/").status_code == 404  # a new time
+    assert anonymous.get(f"/p/{value}/").status_code == 404 and anonymous.get("/p/../").status_code == 404
     assert anonymous.get(path + "my-data.json".replace("my", "my")).status_code == 200  # the genuine one works
     assert HostClient("globex.localhost").get(path).status_code == 404  # another company's host
     assert HostClient("globex.localhost").get(path + "my-data.json").status_code == 404
@@ -227,3 +229,15 @@ def test_an_admin_sets_the_privacy_contact_on_the_settings_page(acme, acme_admin
         assert CompanySettings.objects.get().privacy_contact_email == "privacy@acme.example"
     entry = AuditEntry.objects.filter(action="settings.updated", tenant_schema="acme").latest("pk")
     assert "privacy@acme.example" not in str(entry.details)
+
+
+def test_the_desk_badge_carries_the_persons_short_link_of_their_company(acme, tower_desk):
+    zoe, _ = _zoe(acme)
+    with tenant_context(acme):
+        visit = Visit.objects.filter(visitor=zoe).order_by("pk").first()
+    assert visit is not None
+    page = tower_desk.get(f"/desk/visits/acme/{visit.pk}/badge/").content.decode()
+    link = re.search(r'class="badge-privacy-link">[^<]*<span>acme\.localhost(?::\d+)?(/p/[^<]+/)</span>', page)
+    assert link, page
+    assert "Zoë" in HostClient(ACME).get(link.group(1)).content.decode()
+    assert HostClient("globex.localhost").get(link.group(1)).status_code == 404
