@@ -68,6 +68,11 @@ class BuildingEditForm(forms.Form):
         attrs={"type": "time"}, format="%H:%M"))  # fmt: skip
     kiosk_requires_email = forms.BooleanField(label=_("The kiosk asks for an e-mail address"), required=False)
     kiosk_requires_phone = forms.BooleanField(label=_("The kiosk asks for a phone number"), required=False)
+    privacy_contact_name = forms.CharField(
+        label=_("Privacy contact"), max_length=150, required=False,
+        help_text=_("Whom visitors ask about what the reception and the kiosk record. Left blank: the front desk."),
+    )  # fmt: skip
+    privacy_contact_email = forms.EmailField(label=_("Privacy contact e-mail"), required=False)
 
     @classmethod
     def for_building(cls, building: Building, data: Any = None) -> "BuildingEditForm":

@@ -346,8 +346,10 @@ def schema_role_statements(schema: str, *, extra_grants: Iterable[str] = ()) -> 
             f"GRANT SELECT, DELETE, UPDATE (ip) ON {target}.{SIGNIN_TABLE} TO {ident(log_maintainer_role())}",
         ),
         # A read model is written only by the owner's trigger functions: its schema's role reads it.
-        "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables "
-        f"WHERE schemaname = {_literal(schema)} AND tablename LIKE {_literal(READ_MODEL_PREFIX + '%')} LOOP "
+        # (By name prefix first: pg_class's (relname, relnamespace) index, whatever the number of schemas.)
+        "DO $$ DECLARE t text; BEGIN FOR t IN SELECT relname FROM pg_class "
+        f"WHERE relname LIKE {_literal(READ_MODEL_PREFIX + '%')} AND relkind = 'r' "
+        f"AND relnamespace = {_literal(ident(schema))}::regnamespace LOOP "
         f"EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %I.%I FROM %I', {_literal(schema)}, t, "
         f"{_literal(schema_role(schema))}); END LOOP; END $$",
         *extra_grants,

@@ -6,12 +6,17 @@ under it, and only then is the old key removed (deploy/README.md, "Rotating the 
 A database dump or a read-only SQL session then holds tokens, never the secrets.
 """
 
+import base64
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from hashlib import sha256
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -169,3 +174,62 @@ def encrypt_column_operation(app_label: str, model_name: str, column: str) -> Ru
         return run
 
     return RunPython(transform(encrypt_if_clear), transform(decrypt_if_token))
+
+
+# Codes a person types or scans (kiosk pairing codes, visit codes) are credentials that the server only ever
+# compares: it stores their keyed digest, HMAC-SHA256 under a key derived (HKDF-SHA256) from each key of
+# CHECKIN_ENCRYPTION_KEYS, so a dump neither holds the codes nor lets anyone test guesses without the key.
+CODE_DIGEST_INFO = b"checkin code digest v1"
+CODE_DIGEST_LENGTH = 64  # hex
+
+
+@lru_cache(maxsize=8)
+def _digest_keys(keys: tuple[str, ...]) -> tuple[bytes, ...]:
+    if not keys:
+        raise ImproperlyConfigured("CHECKIN_ENCRYPTION_KEYS holds no key.")
+    return tuple(
+        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=CODE_DIGEST_INFO).derive(
+            base64.urlsafe_b64decode(key)
+        )
+        for key in keys
+    )
+
+
+def _digest(key: bytes, code: str) -> str:
+    return hmac.new(key, code.encode(), sha256).hexdigest()
+
+
+def code_digest(code: str) -> str:
+    """What a row keeps of a code: its digest under the first key (the one new codes are made with)."""
+    return _digest(_digest_keys(tuple(settings.CHECKIN_ENCRYPTION_KEYS))[0], code)
+
+
+def code_digests(code: str) -> list[str]:
+    """The code's digest under every key, first key first: a lookup matches any of them, so a code made before a
+    key rotation keeps working while its key is still listed (digests cannot be re-keyed without the code)."""
+    return [_digest(key, code) for key in _digest_keys(tuple(settings.CHECKIN_ENCRYPTION_KEYS))]
+
+
+def code_digest_operation(
+    app_label: str, model_name: str, *, code: str, digest: str, new_code: Callable[[], str]
+) -> RunPython:
+    """The data migration that replaces each clear code by its digest (the code column left NULL); back, each row
+    gets a fresh code, since a digest gives no code back (codes handed out before stop working)."""
+
+    def forward(state_apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        table = schema_editor.connection.ops.quote_name(state_apps.get_model(app_label, model_name)._meta.db_table)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, {code} FROM {table} WHERE {code} IS NOT NULL FOR UPDATE")
+            for row_id, clear in cursor.fetchall():
+                cursor.execute(
+                    f"UPDATE {table} SET {digest} = %s, {code} = NULL WHERE id = %s", [code_digest(clear), row_id]
+                )
+
+    def backward(state_apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        table = schema_editor.connection.ops.quote_name(state_apps.get_model(app_label, model_name)._meta.db_table)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {table} FOR UPDATE")
+            for (row_id,) in cursor.fetchall():
+                cursor.execute(f"UPDATE {table} SET {code} = %s, {digest} = NULL WHERE id = %s", [new_code(), row_id])
+
+    return RunPython(forward, backward)

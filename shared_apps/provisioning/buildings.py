@@ -94,8 +94,12 @@ def building_update(
     auto_checkout_time: datetime.time,
     kiosk_requires_email: bool,
     kiosk_requires_phone: bool,
+    privacy_contact_name: str | None = None,
+    privacy_contact_email: str | None = None,
 ) -> Building:
-    """Change a building's settings; its slug and host never change. The audit entry lists the fields changed."""
+    """Change a building's settings; its slug and host never change. The audit entry lists the fields changed.
+
+    The privacy contact (None: unchanged) is whom visitors ask about what the reception and kiosk record."""
     name = text_clean(name)
     if not name:
         raise ValidationError({"name": _("A name is required.")})
@@ -112,6 +116,10 @@ def building_update(
         "kiosk_requires_email": kiosk_requires_email,
         "kiosk_requires_phone": kiosk_requires_phone,
     }
+    if privacy_contact_name is not None:
+        new["privacy_contact_name"] = privacy_contact_name.strip()
+    if privacy_contact_email is not None:
+        new["privacy_contact_email"] = privacy_contact_email.strip()
     changed = sorted(field for field, value in new.items() if getattr(building, field) != value)
     for field, value in new.items():
         setattr(building, field, value)

@@ -36,6 +36,10 @@ class Building(models.Model):  # type: ignore[django-manager-missing]  # Tenant 
     auto_checkout_time = models.TimeField(_("automatic check-out time"), default=datetime.time(20, 0))
     kiosk_requires_email = models.BooleanField(_("kiosk asks for e-mail"), default=True)
     kiosk_requires_phone = models.BooleanField(_("kiosk asks for phone"), default=False)
+    # Whom visitors ask about what the building's reception and kiosk record (shown on the kiosk's notice); blank:
+    # the front desk.
+    privacy_contact_name = models.CharField(_("privacy contact"), max_length=150, blank=True)
+    privacy_contact_email = models.EmailField(_("privacy contact e-mail"), blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -80,6 +80,11 @@ class HostSerializer(serializers.ModelSerializer[Host]):
 
 class VisitSerializer(serializers.ModelSerializer[Visit]):
     visitor = VisitorSummarySerializer(read_only=True)
+    code = serializers.CharField(
+        read_only=True,
+        help_text="The visit's code for the kiosk, in the answer that registers the visit only (the invitation "
+        "e-mail carries a fresh one); empty in every other answer, since only its digest is stored.",
+    )
 
     class Meta:
         model = Visit

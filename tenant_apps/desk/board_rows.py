@@ -61,7 +61,8 @@ def _hhmm(value: dt.datetime | None, zone: dt.tzinfo) -> str:
 
 
 def board_rows_html(visits: Iterable[DeskVisit], *, here: str) -> SafeString:
-    """One `<tr>` per visit: who, company, time, state, host, code, and the actions its state allows."""
+    """One `<tr>` per visit: who, company, time, state, host, and the actions its state allows (no code: the server
+    keeps only its digest)."""
     labels, patterns, zone = _Labels.now(), _url_patterns(), timezone.get_current_timezone()
     back = escape("?next=" + quote(here, safe=""))
     rows = []
@@ -97,7 +98,7 @@ def board_rows_html(visits: Iterable[DeskVisit], *, here: str) -> SafeString:
         rows.append(
             f'<tr data-visit="{key}" data-state="{state}"><td>{who}</td><td>{escape(visit.company_name)}</td>'
             f'<td>{when}</td><td><span class="badge badge-{state}">{escape(labels.states.get(visit.state, ""))}'
-            f"</span></td><td>{escape(visit.host_name or '—')}</td><td><code>{escape(visit.code)}</code></td>"
+            f"</span></td><td>{escape(visit.host_name or '—')}</td>"
             f'<td><div class="desk-actions">{actions}</div></td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 -- every value above is escaped

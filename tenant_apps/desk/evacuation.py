@@ -33,7 +33,6 @@ def evacuation_csv(*, building: Building, visits: list[DeskVisit]) -> str:
             _("Organisation"),
             _("Host"),
             _("Checked in"),
-            _("Code"),
             _("Safe"),
         ]
     )
@@ -46,7 +45,6 @@ def evacuation_csv(*, building: Building, visits: list[DeskVisit]) -> str:
             visit.visitor_company,
             visit.host_name or "",
             arrived,
-            visit.code,
             "",
         ]
         writer.writerow([csv_cell(cell) for cell in row])

@@ -34,12 +34,13 @@ def kiosk_list(request: HttpRequest) -> HttpResponse:
     """The building's kiosks, the pairing codes still waiting, and a form for a new code."""
     building = _building(request)
     form = PairingCodeForm(request.POST or None)
+    created = None
     if request.method == "POST" and form.is_valid():
-        pairing_code_create(
+        # Shown on this answer only: the server keeps the code's digest, so no later page can show it again.
+        created = pairing_code_create(
             kiosk_name=form.cleaned_data["kiosk_name"], user=cast(User, request.user), building=building
         )
-        messages.success(request, _("Pairing code created. Type it on the tablet at /kiosk/ within 10 minutes."))
-        return redirect("kiosk_desk:list")
+        form = PairingCodeForm()
     return render(
         request,
         "desk/kiosks.html",
@@ -49,6 +50,7 @@ def kiosk_list(request: HttpRequest) -> HttpResponse:
             "kiosks": kiosks_visible_to(cast(User, request.user)),
             "pending": pairing_codes_pending(),
             "options": kiosk_settings(),
+            "created": created,
         },
     )
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_apps.database.connection import tenant_connection
+from shared_apps.operations.encryption import code_digests
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from tenant_apps.desk.models import DeskHost, DeskVisit
 from tenant_apps.visits.models import CODE_LENGTH, Visit
@@ -134,7 +135,8 @@ def _search(queryset: QuerySet[DeskVisit], q: str) -> QuerySet[DeskVisit]:
     words = q.split()
     if not words:
         return queryset
-    by_code = Q(code=q.strip().upper()) if len(q.strip()) == CODE_LENGTH else Q(pk__in=[])
+    typed = q.strip().upper()
+    by_code = Q(code__in=code_digests(typed)) if len(typed) == CODE_LENGTH else Q(pk__in=[])  # digests
     by_name = Q()
     for word in words:
         by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
@@ -206,17 +208,19 @@ def privacy_notice_for(*, building: Building, language: str) -> BuildingDocument
     return notices.filter(language=language).first() or notices.filter(language="en").first()
 
 
-def visit_key_by_code(code: str) -> str | None:
-    """Which active company of the building holds a visit code, in the current (reception) schema's read model:
-    "<company id>:<visit id>", or None. The kiosk asks it (tenant_apps/kiosk/selectors.py, registered in
-    DeskConfig.ready()): one index lookup, its SQL written out (building the query costs more than running it)."""
+def visit_key_by_code_digests(digests: list[str]) -> str | None:
+    """Which active company of the building holds a visit code, given the code's digests (`code_digests`, one per
+    key), in the current (reception) schema's read model: "<company id>:<visit id>", or None. The kiosk asks it
+    (tenant_apps/kiosk/selectors.py, registered in DeskConfig.ready()): one index lookup, its SQL written out
+    (building the query costs more than running it)."""
     with connection.cursor() as cursor:
-        cursor.execute(_BY_CODE, [code, Tenant.Status.ACTIVE])
+        cursor.execute(_BY_CODE_DIGESTS, [digests, Tenant.Status.ACTIVE])
         hit = cursor.fetchone()
     return f"{hit[0]}:{hit[1]}" if hit else None
 
 
-_BY_CODE = (
+# The read model's `code` column holds the code's keyed digest (visits_visit.code_digest), never the code.
+_BY_CODE_DIGESTS = (
     f"SELECT v.company_id, v.visit_id FROM {DeskVisit._meta.db_table} v "
-    f"JOIN public.{Tenant._meta.db_table} t ON t.id = v.company_id WHERE v.code = %s AND t.status = %s LIMIT 1"
+    f"JOIN public.{Tenant._meta.db_table} t ON t.id = v.company_id WHERE v.code = ANY(%s) AND t.status = %s LIMIT 1"
 )

@@ -20,12 +20,14 @@ from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import host_active
 from tenant_apps.visits.services import (
     Actor,
+    CodeReason,
     VisitorDetails,
     WalkIn,
     desk_actor,
     visit_cancel,
     visit_check_in,
     visit_check_out,
+    visit_code_reissue,
     visit_note_add,
     walk_in_register,
 )
@@ -135,11 +137,17 @@ def desk_visit_note_add(
     _visit_audit("desk.visit.note", reception=reception, company=company, visit=visit, user=user, request=request)
 
 
-def desk_badge_printed(
+@transaction.atomic
+def desk_badge_print(
     *, reception: Tenant, company: Tenant, visit: Visit, user: User, request: HttpRequest | None = None
-) -> None:
-    """Record that the desk (re)printed a visit's badge."""
+) -> str:
+    """A badge (re)printed at the desk: the server keeps only the digest of the visit's code, so the badge gets a
+    fresh code, returned in clear for that page, and the visitor's earlier code (invitation or older badge) stops
+    working. Both the print and the new code are audited."""
+    with tenant_context(company):
+        code = visit_code_reissue(visit=visit, actor=_actor(reception, user).label, reason=CodeReason.BADGE)
     _visit_audit("desk.badge.print", reception=reception, company=company, visit=visit, user=user, request=request)
+    return code
 
 
 def desk_evacuation_viewed(

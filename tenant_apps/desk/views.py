@@ -32,6 +32,7 @@ from tenant_apps.desk.selectors import (
     desk_on_site,
     privacy_notice_for,
 )
+from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import VisitStateError
 
@@ -195,17 +196,35 @@ def visit_note(request: HttpRequest, company: str, visit_id: int) -> HttpRespons
     return render(request, "desk/note.html", context, status=status)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @desk_only
 @never_cache
 def visit_badge(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
-    """A print-ready badge (101 x 54 mm label) with the visit code as a QR code."""
+    """A print-ready badge (101 x 54 mm label) with the visit code as a QR code.
+
+    The server keeps only the code's digest: GET shows the badge and a button, and POST draws the fresh code that
+    this badge carries (the visitor's earlier code stops working), audited."""
     reception = _reception(request)
     tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
-    services.desk_badge_printed(reception=reception, company=tenant, visit=visit, user=_user(request), request=request)
-    qr = segno.make(visit.code, error="m").svg_inline(scale=3, border=0, omitsize=True)
-    context = {"company": tenant, "visit": visit, "qr": qr, "building": _building(request), "next": _back(request).url,
-               "privacy_link": visitor_privacy_link(visit.visitor, company=tenant)}  # fmt: skip
+    code = ""
+    if request.method == "POST":
+        code = services.desk_badge_print(
+            reception=reception, company=tenant, visit=visit, user=_user(request), request=request
+        )
+    return _badge_page(request, company=tenant, visit=visit, code=code)
+
+
+def _badge_page(request: HttpRequest, *, company: Tenant, visit: Visit, code: str) -> HttpResponse:
+    qr = segno.make(code, error="m").svg_inline(scale=3, border=0, omitsize=True) if code else ""
+    context = {
+        "company": company,
+        "visit": visit,
+        "code": code,
+        "qr": qr,
+        "building": _building(request),
+        "next": _back(request).url,
+        "privacy_link": visitor_privacy_link(visit.visitor, company=company),
+    }
     return render(request, "desk/badge.html", context)
 
 
@@ -240,6 +259,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
         except VisitStateError as error:  # someone who objected: staff may not register them again
             form.add_error("email", str(error))
         else:
+            # To the badge page, whose button draws the code the badge carries (the server keeps only digests).
             messages.success(request, _("Walk-in registered and checked in."))
             return redirect("desk:visit_badge", company=company.slug, visit_id=visit.pk)
     status = 400 if form.errors else 200

@@ -1,7 +1,9 @@
-"""The access rule of a building's kiosks (the tablets paired with its reception schema): its desk manages them.
+"""The access rules of a building's kiosks (the tablets paired with its reception schema): its desk manages them,
+and only a paired tablet uses the visitor screens.
 
 The reception schema holds the kiosks of its own building only, so every kiosk here is the desk's; another
-building's is not found. The desk's kiosk pages ask these functions and nothing else.
+building's is not found. The desk's kiosk pages ask these functions and nothing else; the visitor screens
+(`/kiosk/...`, tenant_apps/kiosk/device.py) ask `may_use_kiosk_screens`.
 """
 
 from django.db.models import QuerySet
@@ -26,3 +28,10 @@ def kiosks_visible_to(user: User) -> QuerySet[Kiosk]:
 def access_kiosk(user: User, kiosk_id: int) -> Kiosk:
     """A kiosk `user` may revoke; 404 when missing or not allowed."""
     return get_object_or_404(kiosks_visible_to(user), pk=kiosk_id)
+
+
+def may_use_kiosk_screens(kiosk: Kiosk | None) -> bool:
+    """Whether a device may use the visitor screens (check-in, check-out, badge, company logos): only a kiosk of this
+    building, found by its device token, and not revoked. A person signed in (desk, company staff, IT) is no device:
+    without a kiosk's token they get the pairing screen, whatever their rights elsewhere."""
+    return kiosk is not None and kiosk.revoked_at is None

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.kiosk.access import may_use_kiosk_screens
 from tenant_apps.kiosk.models import Kiosk
 from tenant_apps.kiosk.state import state_get, state_restart, state_store
 from tenant_apps.kiosk.tokens import device_token_hash
@@ -113,7 +114,7 @@ def _kiosk_view(view: View, *, starts_over: bool) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         reception = reception_of(request)
         kiosk = kiosk_from_request(request) if reception.building_id else None
-        if kiosk is None:
+        if kiosk is None or not may_use_kiosk_screens(kiosk):
             unpaired = redirect("kiosk:pair")
             if DEVICE_COOKIE in request.COOKIES:
                 unpaired.delete_cookie(DEVICE_COOKIE, samesite="Strict")
@@ -131,4 +132,5 @@ def _kiosk_view(view: View, *, starts_over: bool) -> View:
         state_store(request, response)
         return response
 
+    wrapper.device_rule = may_use_kiosk_screens  # type: ignore[attr-defined]  # read by tests/security/test_access_matrix.py
     return wrapper

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
-from tenant_apps.kiosk.selectors import building_documents, company_retention_days
+from tenant_apps.kiosk.selectors import building_documents, company_privacy_contact, company_retention_days
+from tenant_apps.visits.selectors import PrivacyContact
 
 # When the building has not written a notice, the kiosk shows its own (kiosk/_notice_default.html).
 DEFAULT_NOTICE_VERSION = "kiosk-default-1"
@@ -15,6 +16,12 @@ class VisitorDocuments:
     company: Tenant
     notice: BuildingDocument | None
     rules: BuildingDocument | None
+    building: Building | None = None
+
+    @cached_property
+    def contact(self) -> PrivacyContact:
+        """The company's privacy contact, read only when the notice is shown."""
+        return company_privacy_contact(company=self.company)
 
     @cached_property
     def retention_days(self) -> int:
@@ -33,4 +40,4 @@ class VisitorDocuments:
 def visitor_documents(*, building: Building, company: Tenant, language: str) -> VisitorDocuments:
     """The notice (building-wide) and the rules (the company's own, else the building's) in `language`."""
     notice, rules = building_documents(building=building, language=language, company=company)
-    return VisitorDocuments(company=company, notice=notice, rules=rules)
+    return VisitorDocuments(company=company, notice=notice, rules=rules, building=building)

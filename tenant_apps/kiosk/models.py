@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.operations.encryption import CODE_DIGEST_LENGTH
+
 
 def state_nonce_new() -> str:
     return secrets.token_urlsafe(12)
@@ -42,9 +44,13 @@ class Kiosk(models.Model):
 
 
 class PairingCode(models.Model):
-    """A short one-time code that desk staff create and a tablet types to become a kiosk."""
+    """A short one-time code that desk staff create and a tablet types to become a kiosk.
 
-    code = models.CharField(max_length=12, unique=True)
+    Only the code's keyed digest is stored (operations/encryption.py): the desk sees the code once, on the
+    answer that created it (`code` on that instance), and a dump of the table pairs no tablet.
+    """
+
+    code_digest = models.CharField(max_length=CODE_DIGEST_LENGTH, unique=True)
     kiosk_name = models.CharField(_("kiosk name"), max_length=80)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -56,6 +62,8 @@ class PairingCode(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    code = ""  # the clear code, set by pairing_code_create on the instance it returns; never stored
 
     def __str__(self) -> str:
         return f"pairing code for {self.kiosk_name}"

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_apps.database.brief_memory import BriefMemory
+from shared_apps.operations.encryption import code_digests
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.kiosk.models import Kiosk, KioskSettings, PairingCode
 from tenant_apps.visits.models import Host, Visit
-from tenant_apps.visits.selectors import company_settings_remembered
+from tenant_apps.visits.selectors import PrivacyContact, company_settings_remembered, privacy_contact
 
 FALLBACK_LANGUAGE = "en"
 
@@ -66,6 +67,12 @@ def company_retention_days(*, company: Tenant) -> int:
     """What the notice tells the visitor: read on every notice screen, so remembered briefly."""
     with tenant_context(company):
         return company_settings_remembered().retention_days
+
+
+def company_privacy_contact(*, company: Tenant) -> PrivacyContact:
+    """Whom the notice tells the visitor to ask about their data in `company` (its contact, else its admin)."""
+    with tenant_context(company):
+        return privacy_contact(remembered=True)
 
 
 Documents = tuple[BuildingDocument | None, BuildingDocument | None]
@@ -121,10 +128,12 @@ class FoundVisit:
     visit: Visit
 
 
-# Which company of the building holds a code: code -> "<company id>:<visit id>", or None. The desk's building view
+# Which company of the building holds a code, asked by the code's digests (operations/encryption.py
+# `code_digests`: one per key, any may match) -> "<company id>:<visit id>", or None. The desk's building view
 # answers it (a `UNION ALL` over exactly the building's company schemas, in one query that probes each schema's
-# unique index); the desk sits above the kiosk, so it registers the answer here (DeskConfig.ready()).
-CodeOwner = Callable[[str], str | None]
+# unique index on `code_digest`); the desk sits above the kiosk, so it registers the answer here
+# (DeskConfig.ready()).
+CodeOwner = Callable[[list[str]], str | None]
 _code_owners: list[CodeOwner] = []
 
 
@@ -142,7 +151,7 @@ def visit_by_code(*, building: Building, code: str) -> FoundVisit | None:
         return None
     if not _code_owners:
         raise ImproperlyConfigured("The kiosk finds codes through the desk's view: install tenant_apps.desk.")
-    key = _code_owners[0](code)
+    key = _code_owners[0](code_digests(code))
     if key is None:
         return None
     company_id, visit_id = key.split(":")

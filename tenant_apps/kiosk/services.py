@@ -15,6 +15,7 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
+from shared_apps.operations.encryption import code_digest, code_digests
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.kiosk.models import Kiosk, PairingCode, state_nonce_new
 from tenant_apps.kiosk.selectors import FoundVisit, visit_by_code
@@ -54,8 +55,9 @@ def pairing_code_create(*, kiosk_name: str, user: User, building: Building) -> P
     for _ in range(5):
         try:
             with transaction.atomic():
+                code = pairing_code_new()
                 pairing = PairingCode.objects.create(
-                    code=pairing_code_new(),
+                    code_digest=code_digest(code),
                     kiosk_name=kiosk_name.strip(),
                     created_by=user,
                     expires_at=timezone.now() + dt.timedelta(minutes=PAIRING_CODE_MINUTES),
@@ -65,6 +67,7 @@ def pairing_code_create(*, kiosk_name: str, user: User, building: Building) -> P
             continue
     else:
         raise RuntimeError("Could not draw a free pairing code; delete old codes and try again.")
+    pairing.code = code  # shown once to the desk that asked; only the digest is stored
     audit_record(
         actor=desk_actor(building=building, user=user).label,
         action="kiosk.pairing_code",
@@ -89,7 +92,7 @@ def kiosk_pair(*, code: str, client: str, building: Building) -> tuple[Kiosk, st
 def _kiosk_pair(*, code: str, building: Building) -> tuple[Kiosk, str]:
     pairing = (
         PairingCode.objects.select_for_update()
-        .filter(code=code, used_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(code_digest__in=code_digests(code), used_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
     if pairing is None:

@@ -1,7 +1,10 @@
 """The kiosk's screen-to-screen state, kept in a signed cookie and tied to one device.
 
 It holds ids and the chosen language, never what a visitor typed: names and
-e-mails go straight from the form into the company's schema. A result (the
+e-mails go straight from the form into the company's schema. The one exception
+is the visit's code for the badge, which the server keeps only as a digest: it
+rides in the pending invitation and the result encrypted with the server's key
+(Fernet, operations/encryption.py), never readable from the cookie. A result (the
 confirmation and the badge) lives a few minutes, then the kiosk shows the start.
 
 Why a cookie and not the session: the kiosk is the busiest client of a building

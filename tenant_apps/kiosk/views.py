@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shared_apps.audit.services import client_ip
+from shared_apps.operations.encryption import SecretUnreadable, decrypt, encrypt
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.kiosk.device import (
     KioskRequest,
@@ -218,7 +219,7 @@ def walk_in_details(request: KioskRequest) -> HttpResponse:
                 kiosk_id=request.kiosk.pk,
                 company=None,
                 host=None,
-                result=stamped(kind="in", company=company.pk, visit=visit.pk),
+                result=stamped(kind="in", company=company.pk, visit=visit.pk, code=encrypt(visit.code)),
             )
             return redirect("kiosk:done")
     return _render(request, "kiosk/details.html", {"form": form, "documents": documents, "company": company})
@@ -237,7 +238,13 @@ def invitation(request: KioskRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         lookup = invitation_find(kiosk=request.kiosk, building=request.building, code=form.cleaned_data["code"])
         if lookup.found is not None:
-            pending = stamped(company=lookup.found.company.pk, visit=lookup.found.visit.pk)
+            # The code the visitor typed goes on their badge: the server keeps only its digest, so the cookie
+            # carries it, encrypted (operations/encryption.py), for the few minutes the badge can be printed.
+            pending = stamped(
+                company=lookup.found.company.pk,
+                visit=lookup.found.visit.pk,
+                code=encrypt(form.cleaned_data["code"]),
+            )
             state_update(request, kiosk_id=request.kiosk.pk, invite=pending)
             return redirect("kiosk:invitation_confirm")
         assert lookup.problem is not None
@@ -276,7 +283,7 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
             request,
             kiosk_id=request.kiosk.pk,
             invite=None,
-            result=stamped(kind="in", company=company.pk, visit=visit.pk),
+            result=stamped(kind="in", company=company.pk, visit=visit.pk, code=pending.get("code", "")),
         )
         return redirect("kiosk:done")
     shown = kiosk_visit(company=company, visit_id=int(pending["visit"]))
@@ -330,6 +337,15 @@ def done(request: KioskRequest) -> HttpResponse:
     return _render(request, "kiosk/done.html", {"result": result, "company": company, "visit": visit})
 
 
+def _badge_code(result: dict[str, Any] | None) -> str:
+    """The clear code the check-in's result carries, encrypted, in the state cookie; "" when there is none."""
+    token = str((result or {}).get("code") or "")
+    try:
+        return decrypt(token) if token else ""
+    except SecretUnreadable:
+        return ""
+
+
 @kiosk_required
 def badge(request: KioskRequest) -> HttpResponse:
     """The print view of the visitor's badge, with the QR code used to check out."""
@@ -337,13 +353,15 @@ def badge(request: KioskRequest) -> HttpResponse:
     if company is None or visit is None:
         state_reset(request, kiosk_id=request.kiosk.pk)
         return redirect("kiosk:start")
-    qr = segno.make(visit.code, error="m").svg_inline(scale=4, border=0, omitsize=True)
+    code = _badge_code(_result)
+    qr = segno.make(code, error="m").svg_inline(scale=4, border=0, omitsize=True) if code else ""
     return _render(
         request,
         "kiosk/badge.html",
         {
             "company": company,
             "visit": visit,
+            "code": code,
             "qr": qr,
             "privacy_link": visitor_privacy_link(visit.visitor, company=company),
             "day": timezone.localtime(

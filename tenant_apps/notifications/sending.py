@@ -39,6 +39,7 @@ from tenant_apps.notifications.services import (
 )
 from tenant_apps.notifications.webhooks import webhook_post
 from tenant_apps.visits.selectors import company_settings
+from tenant_apps.visits.services import CodeReason, visit_code_reissue
 
 logger = logging.getLogger(__name__)
 
@@ -120,9 +121,19 @@ def _transmit(delivery: Delivery) -> None:
         Delivery.Kind.RESCHEDULE: reschedule_email,
         Delivery.Kind.HOST_EMAIL: host_arrival_email,
     }[Delivery.Kind(delivery.kind)]
-    message = build(visit=visit)
-    message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
-    message.send()
+    reason = _CODE_CARRIED.get(Delivery.Kind(delivery.kind))
+    with transaction.atomic():
+        if reason is not None:
+            # The stored digest gives no code back: the message carries a fresh one, and the code of an earlier
+            # message stops working once it has gone (a failed send rolls the new code back).
+            visit_code_reissue(visit=visit, actor="system:notifications", reason=reason)
+        message = build(visit=visit)
+        message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
+        message.send()
+
+
+# The e-mails that give the visitor their code (QR, text and calendar file).
+_CODE_CARRIED = {Delivery.Kind.INVITATION: CodeReason.INVITATION, Delivery.Kind.RESCHEDULE: CodeReason.RESCHEDULE}
 
 
 def _record_sent(delivery: Delivery) -> None:

@@ -136,12 +136,12 @@ def delivery_queue_arrival(*, visit_id: int, has_host: bool = True) -> list[Deli
 
 
 def arrival_payload(visit: Visit) -> dict[str, Any]:
-    """What the webhook tells about an arrival: ids, code, state and times; of the visitor only the first name."""
+    """What the webhook tells about an arrival: ids, state and times; of the visitor only the first name. Not the
+    visit's code: it is a credential, kept only as a digest (README, "Security")."""
     return {
         "event": ARRIVAL_EVENT,
         "visit": {
             "id": visit.pk,
-            "code": visit.code,
             "state": visit.state,
             "expected_start": visit.expected_start,
             "expected_end": visit.expected_end,

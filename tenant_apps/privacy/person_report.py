@@ -25,7 +25,8 @@ FORMAT = "checkin.person-record/1"
 BELGIAN_DATETIME = "j-n-Y H:i"  # 7-12-2026 14:05
 # Visit columns left out: links to rows of other tables, given by name instead (the host) or not the person's data
 # (the staff accounts that registered or changed the visit).
-VISIT_LEFT_OUT = {"visitor_id", "host_id", "created_by_id", "updated_by_id"}
+# The code's keyed digest is left out too: it is no data about the person, and a credential's trace.
+VISIT_LEFT_OUT = {"visitor_id", "host_id", "created_by_id", "updated_by_id", "code_digest"}
 
 
 def _time_zone() -> zoneinfo.ZoneInfo:
@@ -75,7 +76,7 @@ def _entry(model: type[models.Model], name: str, value: Any) -> dict[str, Any]:
 
 def _visit(visit: Visit) -> dict[str, Any]:
     labels = {
-        "id": _("Number"), "code": _("Code for the kiosk"),
+        "id": _("Number"),
         "consent_notice_version": _("Version of the privacy notice"),
         "consent_at": _("Privacy notice accepted at"), "consent_channel": _("Privacy notice accepted through"),
         "rules_version": _("Version of the visitor rules"), "auto_checked_out": _("Checked out automatically"),

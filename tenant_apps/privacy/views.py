@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -36,6 +36,7 @@ from tenant_apps.privacy.forms import (
     SubjectRequestCloseForm,
 )
 from tenant_apps.privacy.models import SubjectRequest
+from tenant_apps.privacy.person_report import person_report
 from tenant_apps.privacy.retention import purge_forecast, retention_bounds, retention_update
 from tenant_apps.privacy.subject_requests import subject_request_close
 from tenant_apps.privacy.subjects import (
@@ -213,8 +214,11 @@ def person_json(request: HttpRequest, visitor_id: int) -> HttpResponse:
 
 @rule_required(may_handle_subject_requests)
 def person_html(request: HttpRequest, visitor_id: int) -> HttpResponse:
-    record, pk = _record_download(request, visitor_id, "html")
-    page = render_to_string("privacy/person_record.html", {"record": record}, request=request)
+    """The readable record to hand to the person: in their language, with labels and Belgian dates."""
+    _record, pk = _record_download(request, visitor_id, "html")
+    visitor = access_person(request.user, visitor_id)  # type: ignore[arg-type]
+    with translation.override(visitor.language):
+        page = render_to_string("privacy/person_record.html", {"report": person_report(visitor=visitor)})
     response = HttpResponse(page, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="visitor-{pk}.html"'
     response["Cache-Control"] = "no-store"

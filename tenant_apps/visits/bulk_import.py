@@ -197,7 +197,7 @@ def _read_row(row: dict[str, str | None], hosts: dict[str, Host]) -> tuple[Regis
             messages.append(
                 _(
                     "%(label)s (%(column)s): “%(value)s” is not a date and time we read. Write the day, month and "
-                    "year, then the time: 05/01/2027 09:30, 05-01-2027 09:30 or 2027-01-05 09:30."
+                    "year, then the time: 31/01/2027 09:30, 31-01-2027 09:30 or 2027-01-31 09:30."
                 )
                 % {"label": label, "column": column, "value": value[column]}
             )

@@ -5,6 +5,7 @@ the schema of the company visited and nowhere else.
 """
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,7 @@ from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.accounts.languages import LANGUAGE_CHOICES
-from shared_apps.operations.encryption import EncryptedTextField
+from shared_apps.operations.encryption import CODE_DIGEST_LENGTH, EncryptedTextField, code_digest
 from shared_apps.tenancy.text import NameField
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed on a kiosk
@@ -127,7 +128,9 @@ class Visit(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     channel = models.CharField(_("registered through"), max_length=16, choices=Channel.choices)
-    code = models.CharField(max_length=16, unique=True, default=new_visit_code)
+    # The code for the kiosk (invitation QR, badge) is kept only as its keyed digest (operations/encryption.py):
+    # the clear code exists on the instance that made it (`code`, see `code_issue`) and nowhere else.
+    code_digest = models.CharField(max_length=CODE_DIGEST_LENGTH, unique=True)
     consent_notice_version = models.CharField(max_length=32, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
     consent_channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
@@ -158,6 +161,26 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visitor} ({self.expected_start:%Y-%m-%d})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.code_digest:  # a new visit gets its code here, shown only by who made it
+            self.code_issue()
+        super().save(*args, **kwargs)
+
+    @property
+    def code(self) -> str:
+        """The clear code, on the instance that made it only; "" once read back from the database."""
+        return getattr(self, "_code", "")
+
+    @code.setter
+    def code(self, value: str) -> None:
+        self._code = value
+        self.code_digest = code_digest(value) if value else ""
+
+    def code_issue(self) -> str:
+        """Draw a fresh code for this instance (its digest replaces the stored one when the row is saved)."""
+        self.code = new_visit_code()
+        return self.code
 
 
 class VisitEvent(models.Model):

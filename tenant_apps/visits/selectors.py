@@ -10,6 +10,7 @@ from django.utils import timezone
 from shared_apps.accounts.models import User
 from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.database.connection import tenant_connection
+from shared_apps.operations.encryption import code_digests
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor, email_normalise
 from tenant_apps.visits.person_links import person_page_url
@@ -33,9 +34,14 @@ class PrivacyContact:
     is_default: bool  # no contact set: the address of the company's first admin
 
 
-def privacy_contact() -> PrivacyContact:
-    """The current company's privacy contact as its admins set it; by default, its first active admin's address."""
-    current = CompanySettings.objects.filter(pk=1).first() or CompanySettings()
+def privacy_contact(*, remembered: bool = False) -> PrivacyContact:
+    """The current company's privacy contact as its admins set it; by default, its first active admin's address.
+
+    `remembered`: read the settings through the brief memory (busy screens such as the kiosk's notice)."""
+    if remembered:
+        current = company_settings_remembered()
+    else:
+        current = CompanySettings.objects.filter(pk=1).first() or CompanySettings()
     name, email = current.privacy_contact_name, current.privacy_contact_email
     is_default = not (name or email)
     if is_default:
@@ -126,7 +132,7 @@ def visits_history(*, user: User, filters: HistoryFilter) -> QuerySet[Visit]:
                 | Q(visitor__last_name__icontains=word)
                 | Q(visitor__email__icontains=word)
                 | Q(visitor__company_name__icontains=word)
-                | Q(code__iexact=word)
+                | Q(code_digest__in=code_digests(word.upper()))
             )
     if filters.date_from:
         visits = visits.filter(expected_start__gte=_start_of(filters.date_from))

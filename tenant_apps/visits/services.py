@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor, email_normalise
 from tenant_apps.visits.objections import OBJECTED_MESSAGE, visitor_objected
@@ -255,6 +256,30 @@ def visit_mark_no_show(*, visit: Visit, actor: Actor) -> Visit:
 def _locked(visit: Visit) -> Visit:
     """Re-read the visit under a row lock, so two check-ins at once cannot both succeed."""
     return Visit.objects.select_for_update().get(pk=visit.pk)
+
+
+class CodeReason:
+    """Why a visit's code was drawn again (the audit entry's `reason`)."""
+
+    INVITATION = "invitation"  # the invitation e-mail (or its re-send), with QR and calendar file
+    RESCHEDULE = "reschedule"  # the e-mail with the new date, which carries the code again
+    BADGE = "badge"  # a badge printed at the desk
+    PORTAL = "portal"  # company staff asked for the code on the visit's page
+
+
+@transaction.atomic
+def visit_code_reissue(*, visit: Visit, actor: str, reason: str) -> str:
+    """A fresh code for the visit, returned in clear for the one message or page that shows it; the earlier code
+    stops working at once (only the new digest is stored). Audited, never with the code."""
+    code = visit.code_issue()
+    Visit.objects.filter(pk=visit.pk).update(code_digest=visit.code_digest)
+    audit_record(
+        actor=actor,
+        action="visit.code_reissued",
+        object_ids={"visit": [visit.pk]},
+        details={"reason": reason},
+    )
+    return code
 
 
 @transaction.atomic

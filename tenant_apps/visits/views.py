@@ -38,8 +38,10 @@ from tenant_apps.visits.models import Host, Visit
 from tenant_apps.visits.selectors import visits_history, visits_of, visits_on_day, visits_personal, visits_upcoming
 from tenant_apps.visits.services import (
     Actor,
+    CodeReason,
     VisitStateError,
     visit_cancel,
+    visit_code_reissue,
     visit_mark_no_show,
     visit_preregister,
     visit_reschedule,
@@ -105,14 +107,18 @@ def history(request: HttpRequest) -> HttpResponse:
 def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
     """One visit with its timeline; the actions are offered to whoever may change it. Read only: a POST is 405,
     so whoever may see a visit but not change it gets no answer to a change (tests/security/test_access_matrix.py)."""
+    return _detail_page(request, access_visit(request.user, visit_id))  # type: ignore[arg-type]
+
+
+def _detail_page(request: HttpRequest, visit: Visit, *, code: str = "") -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    visit = access_visit(user, visit_id)
     can_manage = visits_of(user=user).filter(pk=visit.pk).exists()
     return render(
         request,
         "visits/detail.html",
-        {"visit": visit, "events": visit.events.all(), "can_manage": can_manage,
-         "is_expected": visit.state == Visit.State.EXPECTED},
+        {"visit": visit, "events": visit.events.all(), "can_manage": can_manage, "code": code,
+         "is_expected": visit.state == Visit.State.EXPECTED,
+         "may_reissue": can_manage and visit.state in (Visit.State.EXPECTED, Visit.State.ON_SITE)},
     )  # fmt: skip
 
 
@@ -234,6 +240,20 @@ def _transition(request: HttpRequest, visit_id: int, action: str) -> HttpRespons
     else:
         messages.success(request, done)
     return redirect("visits:detail", visit_id=visit.pk)
+
+
+@rule_required(is_company_staff)
+def visit_code_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """A new code for an expected or on-site visit (POST), shown on this answer only: the server keeps only the
+    code's digest, so the earlier code stops working. For a visitor who lost theirs; audited."""
+    visit = access_visit(request.user, visit_id, manage=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if visit.state not in (Visit.State.EXPECTED, Visit.State.ON_SITE):
+        messages.error(request, _("Only an expected or on-site visit gets a new code."))
+        return redirect("visits:detail", visit_id=visit.pk)
+    code = visit_code_reissue(visit=visit, actor=_actor(request).label, reason=CodeReason.PORTAL)
+    return _detail_page(request, visit, code=code)
 
 
 @rule_required(is_company_staff)

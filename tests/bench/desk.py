@@ -60,7 +60,7 @@ SELECT n, (ARRAY['Marie','Pieter','Anna','James','Lena','Tom','Sophie','Jan','Ev
        '', '', 'Org', 'en'
 FROM generate_series(1, {per}) n;
 INSERT INTO {s}.visits_visit (id, visitor_id, host_id, expected_start, expected_end, state, checked_in_at,
-    checked_out_at, code, purpose, channel, consent_notice_version, consent_channel, rules_version,
+    checked_out_at, code_digest, purpose, channel, consent_notice_version, consent_channel, rules_version,
     auto_checked_out, created_at, updated_at)
 SELECT n, n, 1 + n % {hosts}, st, st + interval '2 hours', state,
        CASE WHEN state IN ('on_site', 'left') THEN st END, CASE WHEN state = 'left' THEN st + interval '2 hours' END,
@@ -78,7 +78,7 @@ SELECT setval(pg_get_serial_sequence('{s}.visits_host', 'id'), {hosts} + 1, fals
 INSERT INTO shared.host SELECT {company}, id, name, is_active FROM {s}.visits_host;
 INSERT INTO shared.visitor SELECT {company}, id, first_name, last_name, company_name FROM {s}.visits_visitor;
 INSERT INTO shared.visit SELECT {company}, id, visitor_id, host_id, expected_start, expected_end, state,
-    checked_in_at, checked_out_at, code FROM {s}.visits_visit;
+    checked_in_at, checked_out_at, code_digest FROM {s}.visits_visit;
 """.replace(" % ", " %% ")
 
 # The shared design gets the read model's indexes.
@@ -149,7 +149,13 @@ def _run(args: argparse.Namespace) -> None:
     from shared_apps.provisioning.companies import company_create
     from shared_apps.provisioning.tenant_schemas import platform_ensure
     from shared_apps.tenancy.models import Tenant
-    from tenant_apps.desk.selectors import BoardFilters, building_day, desk_board, desk_on_site, visit_key_by_code
+    from tenant_apps.desk.selectors import (
+        BoardFilters,
+        building_day,
+        desk_board,
+        desk_on_site,
+        visit_key_by_code_digests,
+    )
 
     platform_ensure()
     building = building_create(slug="bench", name="Bench")
@@ -215,7 +221,7 @@ def _run(args: argparse.Namespace) -> None:
         desk_on_site(reception=reception)
 
     def model_code(n: int) -> None:  # in the reception schema, as the kiosk's request is
-        assert visit_key_by_code(codes[n % len(codes)]) is not None
+        assert visit_key_by_code_digests([codes[n % len(codes)]]) is not None  # stored as the "digest" here
 
     def shared_code(n: int) -> None:
         shared_query(_SHARED_CODE.format(code=codes[n % len(codes)]))

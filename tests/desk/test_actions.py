@@ -1,12 +1,14 @@
 """Actions from the board: each goes through the company's services, is audited, and is refused when illegal."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_apps.audit.models import AuditEntry
+from shared_apps.operations.encryption import code_digests
 from shared_apps.tenancy.models import BuildingDocument
 from tenant_apps.visits.models import Host, Visit, VisitEvent
 
@@ -158,11 +160,22 @@ def test_the_harbour_desk_cannot_register_a_walk_in_for_a_tower_company(harbour_
         assert not Visit.objects.filter(visitor__last_name="Walkin").exists()
 
 
-def test_the_badge_has_the_name_company_and_a_qr_of_the_code(tower_desk, acme, make_visit):
+def test_the_badge_has_the_name_company_and_a_qr_of_a_fresh_code_and_the_old_code_stops(tower_desk, acme, make_visit):
     visit = make_visit(acme, first_name="Millicent", organisation="Stark", state=Visit.State.ON_SITE)
-    response = tower_desk.get(f"/desk/visits/acme/{visit.pk}/badge/")
+    old_code = visit.code
+    preview = tower_desk.get(f"/desk/visits/acme/{visit.pk}/badge/").content.decode()
+    assert (
+        "Millicent" in preview and old_code not in preview and "visitor-badge-qr" not in preview
+    )  # nothing to read back
+    assert _audited("desk.badge.print", visit.pk) == 0
+    response = tower_desk.post(f"/desk/visits/acme/{visit.pk}/badge/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Millicent" in page and "Acme Logistics" in page and visit.code in page and "<svg" in page
+    new_code = re.findall(r"<code>(\w+)</code>", page)[0]
+    assert "Millicent" in page and "Acme Logistics" in page and new_code != old_code and "<svg" in page
     assert "desk/badge.css" in page
     assert _audited("desk.badge.print", visit.pk) == 1
+    with tenant_context(acme):
+        assert AuditEntry.objects.filter(action="visit.code_reissued", details__reason="badge").count() == 1
+        assert Visit.objects.filter(code_digest__in=code_digests(new_code)).get().pk == visit.pk
+        assert not Visit.objects.filter(code_digest__in=code_digests(old_code)).exists()

@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from django_tenants.management.commands import migrate_schemas
 from django_tenants.utils import schema_context, tenant_context
 
+from shared_apps.operations.encryption import code_digest, code_digests
 from shared_apps.provisioning.buildings import building_create
 from shared_apps.provisioning.companies import (
     company_create,
@@ -21,7 +22,7 @@ from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.slugs import schema_name_for
 from tenant_apps.desk.models import DeskHost, DeskVisit, ReadModelFilled
 from tenant_apps.desk.read_model import read_model_fill
-from tenant_apps.desk.selectors import BoardFilters, desk_board, desk_hosts, desk_on_site, visit_key_by_code
+from tenant_apps.desk.selectors import BoardFilters, desk_board, desk_hosts, desk_on_site, visit_key_by_code_digests
 from tenant_apps.privacy.purge import company_purge
 from tenant_apps.privacy.subjects import person_erase
 from tenant_apps.visits.models import Host, Visit, Visitor
@@ -125,6 +126,11 @@ def test_a_purge_is_gone_from_the_desk_when_it_returns(acme, tower_reception, ma
     assert old.pk not in {visit for company, visit, _n, _s in _rows("tower") if company == acme.pk}
 
 
+def visit_key_by_code(code: str) -> str | None:
+    """The kiosk's lookup of a typed code, in the current (reception) schema: by the code's digests."""
+    return visit_key_by_code_digests(code_digests(code))
+
+
 def visit_key_by_code_in(schema: str, code: str) -> str | None:
     with schema_context(schema):
         return visit_key_by_code(code)
@@ -210,7 +216,9 @@ def test_a_company_migration_changing_a_column_the_desk_reads_runs_and_the_desk_
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # test rows' deferred checks would block ALTER TABLE
     call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
     with tenant_context(acme):
-        Visit.objects.filter(pk=visit.pk).update(state=Visit.State.ON_SITE, code="WIDER-CODE-0000000001")
+        Visit.objects.filter(pk=visit.pk).update(
+            state=Visit.State.ON_SITE, code_digest=code_digest("WIDER-CODE-0000000001")
+        )
     assert (acme.pk, visit.pk, visit.visitor.first_name, "on_site") in _rows("tower")
     with schema_context("tower"):
         assert visit_key_by_code("WIDER-CODE-0000000001") == f"{acme.pk}:{visit.pk}"

@@ -1,12 +1,14 @@
 """Desk staff pair a tablet with a one-time code; unpaired and revoked browsers get the pairing screen only."""
 
 import datetime as dt
+import hashlib
 import re
 
 import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.operations.encryption import code_digest, code_digests
 from tenant_apps.kiosk.device import DEVICE_COOKIE
 from tenant_apps.kiosk.models import Kiosk, PairingCode
 from tenant_apps.kiosk.tokens import device_token_hash
@@ -44,9 +46,19 @@ def test_it_pairs_a_tablet_with_a_code_from_the_desk(tower_desk, client_for, tow
     with tenant_context(tower_reception):
         kiosk = Kiosk.objects.get(name="Lobby left")
         assert kiosk.token_hash == device_token_hash(cookie.value) and cookie.value not in kiosk.token_hash
-        assert PairingCode.objects.get(code=code).used_at is not None
+        assert PairingCode.objects.get(code_digest__in=code_digests(code)).used_at is not None
     assert tablet.get("/kiosk/").status_code == 200
     assert "Lobby left" in tower_desk.get("/desk/kiosks/").content.decode()
+
+
+def test_the_pairing_code_is_shown_once_and_stored_only_as_a_keyed_digest(tower_desk, tower_reception):
+    code = _new_code(tower_desk, "Lobby right")
+    again = tower_desk.get("/desk/kiosks/").content.decode()
+    assert "Lobby right" in again and code not in again  # still pending, but no page shows the code again
+    with tenant_context(tower_reception):
+        stored = PairingCode.objects.get(kiosk_name="Lobby right")
+        assert stored.code_digest == code_digest(code) and code not in stored.code_digest
+        assert stored.code_digest != hashlib.sha256(code.encode()).hexdigest()  # keyed: a dump tests no guess
 
 
 def test_a_pairing_code_works_once(tower_desk, client_for):
@@ -60,7 +72,9 @@ def test_a_pairing_code_works_once(tower_desk, client_for):
 def test_an_expired_pairing_code_is_refused(tower_desk, client_for, tower_reception):
     code = _new_code(tower_desk)
     with tenant_context(tower_reception):
-        PairingCode.objects.filter(code=code).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+        PairingCode.objects.filter(code_digest__in=code_digests(code)).update(
+            expires_at=timezone.now() - dt.timedelta(seconds=1)
+        )
     response = client_for("tower.localhost").post("/kiosk/pair/", {"code": code})
     assert response.status_code == 200 and DEVICE_COOKIE not in response.cookies
 

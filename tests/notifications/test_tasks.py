@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 from email.mime.image import MIMEImage
 
 import pytest
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 from django_tenants.utils import tenant_context
 
+from shared_apps.operations.encryption import code_digests
 from tenant_apps.notifications.emails import qr_png
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.sending import MAX_ATTEMPTS
@@ -40,8 +42,11 @@ def test_it_invites_the_visitor_in_their_language_with_qr_code_and_calendar_file
     assert message.subject == "Votre visite chez Acme Logistics le mardi 2 mars 2027"
     assert isinstance(message, mail.EmailMultiAlternatives)
     html = str(message.alternatives[0][0])
+    # The e-mail carries a code drawn when it was made (only its digest is kept): not the one of registration.
+    code = _mailed_code(message)
+    assert code != visit.code and _code_opens(code) == visit.pk and _code_opens(visit.code) is None
     for body in (message.body, html):
-        assert visit.code in body
+        assert code in body
         assert "09:00 \u2013 11:00" in body  # the building's time zone, not UTC
         assert "Rue de la Loi 200, 1040 Brussels" in body
         assert "Sophie Dubois" in body
@@ -49,12 +54,12 @@ def test_it_invites_the_visitor_in_their_language_with_qr_code_and_calendar_file
     assert 'src="cid:qr"' in html
     [image] = [a for a in message.attachments if isinstance(a, MIMEImage)]
     assert image["Content-ID"] == "<qr>"
-    assert image.get_payload(decode=True) == qr_png(visit.code)
+    assert image.get_payload(decode=True) == qr_png(code)
     ics = _ics(message)
     assert "METHOD:PUBLISH" in ics
     assert "DTSTART:20270302T080000Z" in ics and "DTEND:20270302T100000Z" in ics
     assert f"UID:visit-{visit.pk}.acme@" in ics
-    assert visit.code in ics and "Rue de la Loi 200" in ics
+    assert code in ics and "Rue de la Loi 200" in ics
     [delivery] = Delivery.objects.filter(visit=visit)
     assert (delivery.kind, delivery.status, delivery.attempts) == ("invitation", "sent", 1)
 
@@ -114,7 +119,9 @@ def test_a_new_time_is_sent_to_the_invited_visitor_and_moves_the_calendar_event(
         visit_reschedule(visit=visit, expected_start=later, expected_end=later + dt.timedelta(hours=1), actor=ADMIN)
     moved = mail.outbox[1]
     assert moved.subject == "Nieuw tijdstip: uw bezoek aan Acme Logistics op woensdag 3 maart 2027"
-    assert "heeft een nieuwe datum of tijd" in moved.body and "12:00" in moved.body and visit.code in moved.body
+    first_code, moved_code = _mailed_code(mail.outbox[0]), _mailed_code(moved)
+    assert "heeft een nieuwe datum of tijd" in moved.body and "12:00" in moved.body and moved_code in moved.body
+    assert _code_opens(moved_code) == visit.pk and _code_opens(first_code) is None  # the earlier e-mail's code ends
     ics = _ics(moved)
     assert "METHOD:PUBLISH" in ics and "SEQUENCE:1" in ics and f"UID:visit-{visit.pk}.acme@" in ics
     with django_capture_on_commit_callbacks(execute=True):
@@ -156,7 +163,7 @@ def test_an_arrival_emails_the_host_and_calls_the_signed_webhook(in_acme, receiv
     assert call.headers["X-Checkin-Event"] == "visit.checked_in"
     payload = _verify(call, "whsec_test-secret")
     assert payload["event"] == "visit.checked_in"
-    assert payload["visit"]["id"] == visit.pk and payload["visit"]["code"] == visit.code
+    assert payload["visit"]["id"] == visit.pk and "code" not in payload["visit"]  # a credential: never sent
     assert payload["visit"]["state"] == "on_site" and payload["visit"]["checked_in_at"]
     assert payload["visit"]["host_id"] == visit.host_id
     assert payload["visit"]["visitor_first_name"] == "Marie"
@@ -262,3 +269,15 @@ def test_a_webhook_to_a_private_address_is_blocked_in_production(
     webhook = Delivery.objects.get(visit=visit, kind="host_webhook")
     assert (webhook.status, webhook.last_error) == ("failed", "Blocked: not a public address")
     assert receiver.calls == []
+
+
+def _mailed_code(message) -> str:
+    """The kiosk code an invitation or reschedule e-mail carries (the end of its line in the text part)."""
+    found = re.search(r":\s+([A-HJ-NP-Z2-9]{8})\s*$", message.body, re.MULTILINE)
+    assert found, message.body
+    return found.group(1)
+
+
+def _code_opens(code: str) -> int | None:
+    found = Visit.objects.filter(code_digest__in=code_digests(code)).values_list("pk", flat=True)
+    return found[0] if found else None

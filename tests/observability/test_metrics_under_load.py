@@ -110,7 +110,7 @@ def committed_deliveries(acme) -> Iterator[list[int]]:
             now = timezone.now()
             visit = Visit.objects.create(
                 visitor=visitor, expected_start=now, expected_end=now + dt.timedelta(hours=1),
-                channel=Visit.Channel.INVITATION, code="METRICSLOAD1",
+                channel=Visit.Channel.INVITATION,
             )  # fmt: skip
             deliveries = [Delivery.objects.create(visit=visit, kind=Delivery.Kind.INVITATION) for _ in range(5)]
             return visitor, [delivery.pk for delivery in deliveries], Export.objects.create().pk

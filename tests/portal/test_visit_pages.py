@@ -1,5 +1,7 @@
 """Today, upcoming, history (search, filters, pagination) and a visit's detail with its timeline."""
 
+import re
+
 from django_tenants.utils import tenant_context
 
 from tenant_apps.visits.models import Visit, Visitor
@@ -77,9 +79,25 @@ def test_the_detail_shows_the_visit_and_its_timeline(world, acme_admin):
     acme_admin.post(f"/visits/{world.own_future.pk}/reschedule/",
                     {"expected_start": "2031-01-01T09:00", "expected_end": "2031-01-01T10:00"})  # fmt: skip
     page = acme_admin.get(f"/visits/{world.own_future.pk}/").content.decode()
-    assert world.own_future.code in page
+    assert world.own_future.code not in page  # only its digest is stored: no page reads it back
     assert "Registered" in page and "Rescheduled" in page
     assert "by admin@acme.example" in page
+
+
+def test_a_new_code_is_shown_once_and_the_earlier_one_stops_working(world, acme_admin, acme):
+    from shared_apps.audit.models import AuditEntry
+    from shared_apps.operations.encryption import code_digests
+    from tenant_apps.visits.models import Visit
+
+    visit = world.own_future
+    assert acme_admin.get(f"/visits/{visit.pk}/code/").status_code == 405
+    page = acme_admin.post(f"/visits/{visit.pk}/code/").content.decode()
+    new_code = re.findall(r'class="visit-code">(\w+)<', page)[0]
+    assert new_code != visit.code and new_code not in acme_admin.get(f"/visits/{visit.pk}/").content.decode()
+    with tenant_context(acme):
+        assert Visit.objects.get(code_digest__in=code_digests(new_code)).pk == visit.pk
+        assert not Visit.objects.filter(code_digest__in=code_digests(visit.code)).exists()
+        assert AuditEntry.objects.filter(action="visit.code_reissued", details__reason="portal").count() == 1
 
 
 def test_an_unknown_visit_is_not_found(world, acme_admin):

@@ -57,10 +57,10 @@ def _committed_rows() -> Iterator[None]:
         Visitor.objects.create(first_name="Ann", last_name="Smith\r\nJr", email="ann@example.org"),
     ]
     try:
-        for index, visitor in enumerate(visitors):
+        for visitor in visitors:
             visit = Visit.objects.create(
                 visitor=visitor, host=host, expected_start=start, expected_end=start + dt.timedelta(hours=1),
-                purpose="-2+3\nsecond line \\ backslash", channel=Visit.Channel.DESK, code=f"PARALLEL{index}",
+                purpose="-2+3\nsecond line \\ backslash", channel=Visit.Channel.DESK,
             )  # fmt: skip
             VisitEvent.objects.create(visit=visit, kind=VisitEvent.Kind.NOTE, actor="desk", note='{"not": "json"}')
         yield

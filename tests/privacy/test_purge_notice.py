@@ -27,7 +27,7 @@ def test_the_warning_goes_out_once_with_the_count_and_the_date(acme, frozen):
     assert message.to == ["admin@acme.example"]
     assert "3 visits will be deleted soon" in message.subject
     # The first visit falls due on 25 June 12:00; the nightly run at 03:00 on the 26th deletes it.
-    assert "From June 26, 2026" in message.body and "3 visits will have been deleted" in message.body
+    assert "From 26 June 2026" in message.body and "3 visits will have been deleted" in message.body
     assert "http://acme.localhost:8000/privacy/exports/" in message.body
     assert "Vandenberghe" not in message.body
 

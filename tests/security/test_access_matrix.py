@@ -3,15 +3,18 @@
 The endpoints are every route of `checkin.urls_company` (the API router's routes included), `urls_reception` and
 `urls_public`; a new route is covered at once, and one whose path parameter or rule this file cannot work out
 fails loudly until a builder or a rule is added below. Path parameters are filled from real objects (the portal's
-AcmeWorld and a few more). The personas: acme's admin and member, globex's admin (session and API token), tower's
-desk, harbour's desk, IT, anonymous and tower's kiosk; each sends its cookies to every host, as a stolen or replayed
-cookie would be. The oracle is one rule per resource (RESOURCES: tenant_apps/visits/access.py and the like), and:
+AcmeWorld and a few more). The personas: acme's admin and member, acme's admin with an API token only and a
+member holding a token they made while admin (no session: the token is all they send), globex's admin (session
+and API token), tower's desk, harbour's desk, IT, anonymous and tower's kiosk; each sends its cookies to every host,
+as a stolen or replayed cookie would be. The oracle is one rule per resource (RESOURCES:
+tenant_apps/visits/access.py and the like; for a token, also `may_act_with_token`; for the kiosk screens, the
+device rule `may_use_kiosk_screens` of tenant_apps/kiosk/access.py that they name), and:
 
 - where the rule says no, GET and the unsafe methods (CSRF-valid, as a signed-in browser's) are refused: a
   redirect to a sign-in or pairing page, 401, 403, 404 or 405;
 - where it says yes, GET answers (so each filled object is real and each refusal above means something);
 - the API never allows more than the portal: an object or list the API opens has a portal page the same persona
-  opens, and a list holds nothing the rule hides.
+  opens (for a token persona: that its account opens when signed in), and a list holds nothing the rule hides.
 """
 
 import base64
@@ -33,12 +36,14 @@ from checkin.urls_reception import DESK_STAFF
 from shared_apps.accounts.access import may_manage_staff, staff_visible_to
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
-from shared_apps.api_tokens.access import api_tokens_visible_to, may_manage_api_tokens
+from shared_apps.api_tokens.access import api_tokens_visible_to, may_act_with_token, may_manage_api_tokens
+from shared_apps.api_tokens.authentication import ApiTokenAuthentication
 from shared_apps.console.services import api_token_create as console_token_create
 from shared_apps.console.services import support_grant_start
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.api.services import api_token_create
 from tenant_apps.kiosk.access import kiosks_visible_to, may_manage_kiosks
+from tenant_apps.kiosk.models import Kiosk
 from tenant_apps.privacy.access import (
     exports_visible_to,
     may_change_retention,
@@ -237,6 +242,8 @@ class Persona:
     client: HostClient | None = None
     headers: dict[str, str] = field(default_factory=dict)
     email: str = ""
+    token_only: bool = False  # an integration: its API token and nothing else, no session
+    kiosk: Kiosk | None = None  # the device a kiosk persona is
 
     def on(self, host: str) -> HostClient:
         """A browser on `host` holding this persona's cookies (and token)."""
@@ -280,12 +287,36 @@ def _persona(name: str, tower: Any, globex: Tenant) -> Persona:
         it = User.objects.get(email="it@checkin.example")
         persona.headers = {"HTTP_AUTHORIZATION": f"Bearer {console_token_create(user=it, name='matrix IT')[1]}"}
         return persona
+    if name in ("admin with token", "member with token"):
+        email = "admin@acme.example" if name == "admin with token" else "member@acme.example"
+        with _in_acme():
+            maker = User.objects.get(email=email)
+            role = maker.role
+            if role != User.Role.ADMIN:  # a member cannot make one: theirs was made while they were admin
+                User.objects.filter(pk=maker.pk).update(role=User.Role.ADMIN)
+                maker.role = User.Role.ADMIN
+            key = api_token_create(name=f"matrix {name}", created_by=maker)[1]
+            User.objects.filter(pk=maker.pk).update(role=role)
+        return Persona(name, "acme.localhost", headers={"HTTP_AUTHORIZATION": f"Bearer {key}"}, email=email,
+                       token_only=True)  # fmt: skip
     if name == "kiosk":
-        return Persona(name, "tower.localhost", kiosk_client(HostClient, tower, pair_device(tower, "Matrix")[1]))
+        kiosk, token = pair_device(tower, "Matrix")
+        return Persona(name, "tower.localhost", kiosk_client(HostClient, tower, token), kiosk=kiosk)
     return Persona(name, None)
 
 
-PERSONAS = ["admin", "member", "other company", "desk", "other building", "IT", "anonymous", "kiosk"]
+PERSONAS = [
+    "admin",
+    "member",
+    "admin with token",
+    "member with token",
+    "other company",
+    "desk",
+    "other building",
+    "IT",
+    "anonymous",
+    "kiosk",
+]
 
 
 # --- real objects for the path parameters --------------------------------------------------------------------------
@@ -421,12 +452,38 @@ def _desk_rule(user: User, endpoint: Endpoint, values: dict[str, object]) -> boo
     return True if rule is None else bool(rule(user))
 
 
+def _takes_token(endpoint: Endpoint, values: dict[str, object]) -> bool:
+    """Whether a company endpoint authenticates API tokens: a REST framework view that lists ApiTokenAuthentication
+    (the pages, `rule_required` ones such as the API's docs included, take a session only)."""
+    func = resolve(endpoint.path(values), urlconf=URLCONFS[endpoint.kind]).func
+    view_class = getattr(func, "cls", None)
+    if view_class is None or getattr(func, "access_rule", None) is not None:
+        return False
+    classes = getattr(func, "initkwargs", {}).get("authentication_classes") or view_class.authentication_classes
+    return ApiTokenAuthentication in classes
+
+
 def _may(persona: Persona, endpoint: Endpoint, values: dict[str, object], *, unsafe: bool) -> bool:
+    if endpoint.kind == "reception":
+        # The visitor screens name their device rule (tenant_apps/kiosk/access.py): asked for the device this
+        # persona is on this host (only the kiosk persona is one, and only on tower's host), whoever else it is.
+        device_rule = getattr(resolve(endpoint.path(values), urlconf=URLCONFS["reception"]).func, "device_rule", None)
+        if endpoint.route.startswith("kiosk/") and device_rule is None:
+            pytest.fail(f"{endpoint.route!r} serves the kiosk without naming its device rule")
+        if device_rule is not None:
+            return bool(device_rule(persona.kiosk if persona.home == HOSTS["reception"] else None))
     if persona.home != HOSTS[endpoint.kind] or endpoint.route in BY_SECRET:
         return False  # another company's, building's or the platform's host: nothing
+    if persona.kiosk is not None:
+        return False  # a device, no account: the desk's pages are not for it
+    if persona.token_only:
+        user = persona.user()
+        assert user is not None
+        # A token opens the API only (no page), and only while its maker may still act with one.
+        if not _takes_token(endpoint, values) or not may_act_with_token(user):
+            return False
+        return _company_rule(user, endpoint, values, unsafe=unsafe)
     if endpoint.kind == "reception":
-        if endpoint.route.startswith("kiosk/") or persona.name == "kiosk":
-            return endpoint.route.startswith("kiosk/") == (persona.name == "kiosk")
         desk = persona.user()
         assert desk is not None
         return _desk_rule(desk, endpoint, values)
@@ -507,7 +564,7 @@ def test_no_persona_gets_more_than_the_rule_and_the_api_no_more_than_the_portal(
                 if not _refused(response):
                     wrong.append(f"{method.upper()} {path} answered {response.status_code} though the rule refuses it")
     assert wrong == [], "\n".join(wrong)
-    assert _api_opens_nothing_the_portal_hides(opened, world) == []
+    assert _api_opens_nothing_the_portal_hides(_portal_opened(persona, opened, world), opened, world) == []
     if persona.home == HOSTS["company"]:
         assert _lists_hold_nothing_the_rule_hides(persona) == []
 
@@ -531,11 +588,26 @@ def _portal_twin(api_path: str, world: AcmeWorld) -> list[str]:  # noqa: F811
     return [f"/privacy/people/{pk}/", *(f"/visits/{visit}/" for visit in visits)]
 
 
-def _api_opens_nothing_the_portal_hides(opened: set[str], world: AcmeWorld) -> list[str]:  # noqa: F811
-    api = [
+def _api_paths(opened: set[str]) -> list[str]:
+    return [
         path for path in opened if re.match(r"/api/v1/(visits|visitors|hosts)/(\d+/)?$", path) or path == RETENTION_API
     ]
-    return [path for path in api if not any(twin in opened for twin in _portal_twin(path, world))]
+
+
+def _portal_opened(persona: Persona, opened: set[str], world: AcmeWorld) -> set[str]:  # noqa: F811
+    """The portal pages the persona's account opens: those it opened, or for a token persona (which opens no page)
+    the twins of what its token opened, asked by its account signed in."""
+    if not persona.token_only:
+        return opened
+    twins = {twin for path in _api_paths(opened) for twin in _portal_twin(path, world)}
+    if not twins:
+        return set()
+    browser = _signed_in(persona.name, HOSTS["company"], persona.email).on(HOSTS["company"])
+    return {twin for twin in twins if not _refused(browser.get(twin))}
+
+
+def _api_opens_nothing_the_portal_hides(portal: set[str], opened: set[str], world: AcmeWorld) -> list[str]:  # noqa: F811
+    return [path for path in _api_paths(opened) if not any(twin in portal for twin in _portal_twin(path, world))]
 
 
 def _lists_hold_nothing_the_rule_hides(persona: Persona) -> list[str]:

@@ -54,6 +54,7 @@ def building_detail(request: HttpRequest, slug: str) -> HttpResponse:
             timezone_name=data["timezone"], kiosk_languages=data["kiosk_languages"],
             default_retention_days=data["default_retention_days"], auto_checkout_time=data["auto_checkout_time"],
             kiosk_requires_email=data["kiosk_requires_email"], kiosk_requires_phone=data["kiosk_requires_phone"],
+            privacy_contact_name=data["privacy_contact_name"], privacy_contact_email=data["privacy_contact_email"],
             request=request,
         ))  # fmt: skip
         if updated is not None:

@@ -14,6 +14,16 @@ from shared_apps.operations.backups.restores import database_create, dump_restor
 from shared_apps.tenancy.models import Tenant
 
 _TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename"
+# Functions outside the schema that its triggers call (the desk read model's, in public): a
+# company dump names them but does not hold them, so the scratch database gets them first.
+_TRIGGER_FUNCTIONS = """
+SELECT DISTINCT pg_get_functiondef(p.oid)
+FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_proc p ON p.oid = t.tgfoid
+WHERE n.nspname = %s AND NOT t.tgisinternal AND p.pronamespace <> c.relnamespace
+"""
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,15 @@ def _counts(cursor: Any, schema: str, tables: list[str]) -> dict[str, int]:
     return counts
 
 
+def _trigger_functions_copy(schema: str, scratch: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_TRIGGER_FUNCTIONS, [schema])
+        definitions = [row[0] for row in cursor.fetchall()]
+    with connect(scratch) as restored_db:
+        for definition in definitions:
+            restored_db.execute(definition)
+
+
 @owner_privileges
 def restore_drill(*, company: Tenant, keep: bool = False) -> list[TableCount]:
     """Dump the company, restore the dump into a new scratch database, and count every table in both.
@@ -49,6 +68,7 @@ def restore_drill(*, company: Tenant, keep: bool = False) -> list[TableCount]:
         dump = company_dump(company=company, file=Path(folder) / f"{company.schema_name}.dump")
         database_create(scratch)
         try:
+            _trigger_functions_copy(company.schema_name, scratch)
             dump_restore(file=dump, database=scratch)
             with connection.cursor() as cursor:
                 cursor.execute(_TABLES, [company.schema_name])

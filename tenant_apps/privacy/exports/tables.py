@@ -93,7 +93,6 @@ TABLES = [
             "checked_in_at": f"Arrival at the lobby; empty if the visitor never checked in. {_TIME}",
             "checked_out_at": f"Departure; empty if not checked out. {_TIME}",
             "channel": "How the visit was registered: invitation, kiosk, desk or api.",
-            "code": "The single-visit code printed on the invitation and badge.",
             "consent_notice_version": "Version of the privacy notice the visitor accepted at check-in.",
             "consent_at": f"When the privacy notice was accepted. {_TIME}",
             "consent_channel": "Where the privacy notice was accepted: kiosk, desk, invitation or api.",
@@ -104,6 +103,7 @@ TABLES = [
             "created_at": f"When the visit was registered. {_TIME}",
             "updated_at": f"Last change. {_TIME}",
         },
+        excluded=("code_digest",),  # a keyed digest of the kiosk code: useless outside, and a credential's trace
     ),
     ExportTable(
         name="visitors", model=Visitor, rows=_visitors,
