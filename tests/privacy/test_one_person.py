@@ -229,7 +229,7 @@ def test_two_creates_at_once_make_one_person(other_channel, acme):
 def test_the_migration_merges_the_obvious_duplicates_keeping_every_visit(acme):
     from django.db import connection
 
-    migration = importlib.import_module("tenant_apps.visits.migrations.0009_one_person_per_email")
+    migration = importlib.import_module("tenant_apps.visits.migrations.0010_one_person_per_email")
     with tenant_context(acme):
         with connection.cursor() as cursor:
             cursor.execute("DROP INDEX visitor_one_per_email")  # as before the migration (rolled back)

@@ -29,7 +29,7 @@ DROP TABLE visitor_merge;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0008_visit_code_digest'),
+        ('visits', '0009_companysettings_reception_email'),
     ]
 
     operations = [
