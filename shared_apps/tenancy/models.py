@@ -24,6 +24,12 @@ def tenant_logo_path(tenant: "Tenant", filename: str) -> str:
     return f"logos/{tenant.schema_name}/{uuid.uuid4().hex}.{suffix}"
 
 
+def building_logo_path(building: "Building", filename: str) -> str:
+    """A building's kiosk logo, under a random name in the building's folder."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"logos/building-{building.slug}/{uuid.uuid4().hex}.{suffix}"
+
+
 class Building(models.Model):  # type: ignore[django-manager-missing]  # Tenant is untyped upstream
     """An office building: one lobby, one reception schema, any number of companies."""
 
@@ -40,6 +46,18 @@ class Building(models.Model):  # type: ignore[django-manager-missing]  # Tenant 
     # the front desk.
     privacy_contact_name = models.CharField(_("privacy contact"), max_length=150, blank=True)
     privacy_contact_email = models.EmailField(_("privacy contact e-mail"), blank=True)
+    # Where a kiosk walk-in that no host or company reception hears of is announced by e-mail, besides the board.
+    desk_email = models.EmailField(_("front desk e-mail address"), blank=True)
+    # The kiosk's branding, set by the desk or IT, served within the CSP (a logo view and a stylesheet view).
+    kiosk_logo = models.ImageField(_("kiosk logo"), upload_to=building_logo_path, blank=True)
+    kiosk_accent = models.CharField(_("kiosk accent colour"), max_length=7, blank=True)
+    kiosk_welcome = models.CharField(_("kiosk welcome line"), max_length=120, blank=True)
+
+    class BadgeSize(models.TextChoices):
+        LABEL_62X100 = "62x100", _("62 x 100 mm (Brother DK-11202)")
+        LABEL_54X101 = "54x101", _("54 x 101 mm (Dymo 99014)")
+
+    badge_size = models.CharField(_("badge label size"), max_length=8, choices=BadgeSize.choices, default="62x100")
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

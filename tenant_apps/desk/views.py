@@ -3,8 +3,8 @@
 from itertools import groupby
 from typing import cast
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -32,6 +32,7 @@ from tenant_apps.desk.selectors import (
     desk_on_site,
     privacy_notice_for,
 )
+from tenant_apps.kiosk.badges import badge_context, visitor_language
 from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import VisitStateError
@@ -200,7 +201,7 @@ def visit_note(request: HttpRequest, company: str, visit_id: int) -> HttpRespons
 @desk_only
 @never_cache
 def visit_badge(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
-    """A print-ready badge (101 x 54 mm label) with the visit code as a QR code.
+    """A print-ready badge on the building's label size, in the visitor's language, with the code as a QR code.
 
     The server keeps only the code's digest: GET shows the badge and a button, and POST draws the fresh code that
     this badge carries (the visitor's earlier code stops working), audited."""
@@ -215,15 +216,17 @@ def visit_badge(request: HttpRequest, company: str, visit_id: int) -> HttpRespon
 
 
 def _badge_page(request: HttpRequest, *, company: Tenant, visit: Visit, code: str) -> HttpResponse:
-    qr = segno.make(code, error="m").svg_inline(scale=3, border=0, omitsize=True) if code else ""
+    building = _building(request)
+    day = timezone.localtime(visit.checked_in_at or visit.expected_start, ZoneInfo(building.timezone)).date()
     context = {
         "company": company,
         "visit": visit,
-        "code": code,
-        "qr": qr,
-        "building": _building(request),
+        "building": building,
+        "day": day,
         "next": _back(request).url,
+        "badge_language": visitor_language(visit),
         "privacy_link": visitor_privacy_link(visit.visitor, company=company),
+        **badge_context(building=building, visit=visit, code=code),
     }
     return render(request, "desk/badge.html", context)
 

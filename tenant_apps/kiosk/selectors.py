@@ -17,6 +17,7 @@ from shared_apps.operations.encryption import code_digests
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.kiosk.models import Kiosk, KioskSettings, PairingCode
+from tenant_apps.notifications.services import Told, arrival_told
 from tenant_apps.visits.models import Host, Visit
 from tenant_apps.visits.selectors import PrivacyContact, company_settings_remembered, privacy_contact
 
@@ -47,7 +48,8 @@ def access_kiosk_company(*, building: Building, company_id: object) -> Tenant | 
         return None
 
     def lookup() -> Tenant:
-        return companies_in_building(building_id=building.pk).get(pk=pk)
+        # With its building: a walk-in's arrival reads where to announce it (notifications/services.py).
+        return companies_in_building(building_id=building.pk).select_related("building").get(pk=pk)
 
     try:
         return _companies.recall((building.pk, pk), lookup)
@@ -55,12 +57,49 @@ def access_kiosk_company(*, building: Building, company_id: object) -> Tenant | 
         return None
 
 
-def kiosk_hosts(*, company: Tenant) -> list[Host]:
-    """The company's active hosts, only if the company lets the kiosk show them."""
+HOST_SEARCH_MIN_LETTERS = 2  # fewer letters find no one: the kiosk never shows the company's whole list
+HOST_SEARCH_RESULTS = 8
+
+
+def kiosk_hosts_offered(*, company: Tenant) -> bool:
+    """Whether a walk-in may search for their host: the company lets the kiosk offer them, and has some."""
+    with tenant_context(company):
+        if not company_settings_remembered().show_hosts_on_kiosk:
+            return False
+        return Host.objects.filter(is_active=True).exists()
+
+
+def kiosk_host_search(*, company: Tenant, query: str) -> list[Host]:
+    """A few of the company's active hosts whose name holds every word typed, only if the company lets the kiosk
+    offer them and at least HOST_SEARCH_MIN_LETTERS letters were typed: never the whole list."""
+    words = query.split()[:4]
+    if sum(len(word) for word in words) < HOST_SEARCH_MIN_LETTERS:
+        return []
     with tenant_context(company):
         if not company_settings_remembered().show_hosts_on_kiosk:
             return []
-        return list(Host.objects.filter(is_active=True).order_by("name"))
+        hosts = Host.objects.filter(is_active=True)
+        for word in words:
+            hosts = hosts.filter(name__icontains=word)
+        return list(hosts.order_by("name")[:HOST_SEARCH_RESULTS])
+
+
+def kiosk_host(*, company: Tenant, host_id: object) -> Host | None:
+    """The company's active host with this id, if the company lets the kiosk offer its hosts; else None."""
+    try:
+        pk = int(str(host_id))
+    except ValueError:
+        return None
+    with tenant_context(company):
+        if not company_settings_remembered().show_hosts_on_kiosk:
+            return None
+        return Host.objects.filter(pk=pk, is_active=True).first()
+
+
+def kiosk_arrival_told(*, company: Tenant, visit: Visit) -> tuple[Told, str]:
+    """Who was told of this visit's arrival, for the visitor's last screen (read in the company's schema)."""
+    with tenant_context(company):
+        return arrival_told(visit=visit)
 
 
 def company_retention_days(*, company: Tenant) -> int:

@@ -8,10 +8,9 @@ device's signed state cookie (ids only, `state.py`) and is forgotten on reset.
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import segno
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -19,6 +18,8 @@ from django.views.decorators.http import require_POST
 from shared_apps.audit.services import client_ip
 from shared_apps.operations.encryption import SecretUnreadable, decrypt, encrypt
 from shared_apps.tenancy.models import Tenant
+from tenant_apps.kiosk.badges import badge_context, visitor_language
+from tenant_apps.kiosk.branding import brand_css
 from tenant_apps.kiosk.device import (
     KioskRequest,
     device_cookie_set,
@@ -28,7 +29,16 @@ from tenant_apps.kiosk.device import (
 )
 from tenant_apps.kiosk.documents import visitor_documents
 from tenant_apps.kiosk.forms import CodeForm, ConfirmForm, WalkInForm
-from tenant_apps.kiosk.selectors import access_kiosk_company, kiosk_companies, kiosk_hosts, kiosk_visit
+from tenant_apps.kiosk.selectors import (
+    HOST_SEARCH_MIN_LETTERS,
+    access_kiosk_company,
+    kiosk_arrival_told,
+    kiosk_companies,
+    kiosk_host,
+    kiosk_host_search,
+    kiosk_hosts_offered,
+    kiosk_visit,
+)
 from tenant_apps.kiosk.services import (
     CodeProblem,
     PairingRefused,
@@ -55,6 +65,7 @@ from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import VisitStateError
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp", "gif": "image/gif"}
 
 
 def _problem_message(problem: CodeProblem) -> str:
@@ -69,9 +80,8 @@ def _problem_message(problem: CodeProblem) -> str:
 def _render(
     request: KioskRequest, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    return render(
-        request, template, {"building": request.building, "kiosk": request.kiosk, **(context or {})}, status=status
-    )
+    shared = {"building": request.building, "kiosk": request.kiosk, "languages": _languages(request)}
+    return render(request, template, {**shared, **(context or {})}, status=status)
 
 
 def _state(request: KioskRequest) -> dict[str, Any]:
@@ -113,12 +123,26 @@ def pair(request: HttpRequest) -> HttpResponse:
     return render(request, "kiosk/pair.html", {"form": form, "building": reception.building}, status=200)
 
 
+def _languages(request: KioskRequest) -> list[tuple[str, str]]:
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in request.building.kiosk_languages]
+
+
+def _home(request: KioskRequest, *, form: CodeForm | None = None, problem: str = "", status: int = 200) -> HttpResponse:
+    """The first screen: scan or type an invitation's code at once, or choose walk-in or check-out."""
+    return _render(
+        request,
+        "kiosk/start.html",
+        {"form": form or CodeForm(), "problem": problem,
+         "chosen": "lang" in _state(request)},
+        status=status,
+    )  # fmt: skip
+
+
 @kiosk_required
 def start(request: KioskRequest) -> HttpResponse:
-    """Language first. Arriving here forgets everything the previous visitor did, on the server too."""
+    """The first screen. Arriving here forgets everything the previous visitor did, on the server too."""
     state_restart(request, kiosk_id=request.kiosk.pk)
-    languages = [(code, LANGUAGE_NAMES.get(code, code)) for code in request.building.kiosk_languages]
-    return _render(request, "kiosk/start.html", {"languages": languages})
+    return _home(request)
 
 
 @kiosk_starting_over  # a visitor starts (the start screen may be long gone)
@@ -131,6 +155,21 @@ def language(request: KioskRequest) -> HttpResponse:
     return redirect("kiosk:menu")
 
 
+# Screens a visitor may change the language on, keeping what they did so far.
+LANGUAGE_SWITCH_SCREENS = {"invitation_confirm", "walk_in", "walk_in_host", "walk_in_details", "check_out"}
+
+
+@kiosk_required
+@require_POST
+def language_switch(request: KioskRequest) -> HttpResponse:
+    """Change the language in the middle of the steps (an invitation's language may not be the visitor's)."""
+    chosen = request.POST.get("language", "")
+    screen = request.POST.get("screen", "")
+    if chosen in request.building.kiosk_languages:
+        state_update(request, kiosk_id=request.kiosk.pk, lang=chosen)
+    return redirect(f"kiosk:{screen}" if screen in LANGUAGE_SWITCH_SCREENS else "kiosk:menu")
+
+
 @kiosk_starting_over
 @require_POST
 def reset(request: KioskRequest) -> HttpResponse:
@@ -139,41 +178,45 @@ def reset(request: KioskRequest) -> HttpResponse:
 
 @kiosk_required
 def menu(request: KioskRequest) -> HttpResponse:
-    if "lang" not in _state(request):
-        return redirect("kiosk:start")
-    return _render(request, "kiosk/menu.html")
+    """The first screen in the language the visitor chose (without starting over)."""
+    return _home(request)
 
 
 @kiosk_required
 def walk_in_company(request: KioskRequest) -> HttpResponse:
     """Choose the company visited among the building's active companies."""
-    if "lang" not in _state(request):
-        return redirect("kiosk:start")
     if request.method == "POST":
         company = access_kiosk_company(building=request.building, company_id=request.POST.get("company"))
         if company is not None:
             state_update(request, kiosk_id=request.kiosk.pk, company=company.pk, host=None)
-            return redirect("kiosk:walk_in_host" if kiosk_hosts(company=company) else "kiosk:walk_in_details")
+            return redirect("kiosk:walk_in_host" if kiosk_hosts_offered(company=company) else "kiosk:walk_in_details")
     companies = list(kiosk_companies(building=request.building))
     return _render(request, "kiosk/companies.html", {"companies": companies})
 
 
 @kiosk_required
 def walk_in_host(request: KioskRequest) -> HttpResponse:
-    """Optionally choose the person visited, when the company shows its hosts on the kiosk."""
+    """Search for the person visited by a few letters of their name, when the company lets the kiosk offer its
+    hosts; never the whole list. A fragment of results answers the screen's own live search (kiosk.js)."""
     company = _chosen_company(request)
     if company is None:
         return redirect("kiosk:start")
-    hosts = kiosk_hosts(company=company)
-    if not hosts:
+    if not kiosk_hosts_offered(company=company):
         return redirect("kiosk:walk_in_details")
-    if request.method == "POST":
+    if request.method == "POST" and "host" in request.POST:
         chosen = request.POST.get("host", "")
-        host_ids = {str(host.pk): host.pk for host in hosts}
-        if chosen in host_ids or chosen == "none":
-            state_update(request, kiosk_id=request.kiosk.pk, host=host_ids.get(chosen))
+        host = None if chosen == "none" else kiosk_host(company=company, host_id=chosen)
+        if host is not None or chosen == "none":
+            state_update(request, kiosk_id=request.kiosk.pk, host=host.pk if host else None)
             return redirect("kiosk:walk_in_details")
-    return _render(request, "kiosk/hosts.html", {"company": company, "hosts": hosts})
+    query = str(request.POST.get("q", ""))[:60] if request.method == "POST" else ""
+    hosts = kiosk_host_search(company=company, query=query)
+    searched = len(query.strip()) >= HOST_SEARCH_MIN_LETTERS
+    context = {"company": company, "hosts": hosts, "query": query, "searched": searched,
+               "min_letters": HOST_SEARCH_MIN_LETTERS}  # fmt: skip
+    if request.headers.get("X-Kiosk-Search") == "1":
+        return _render(request, "kiosk/_host_results.html", context)
+    return _render(request, "kiosk/hosts.html", context)
 
 
 @kiosk_required
@@ -182,7 +225,7 @@ def walk_in_details(request: KioskRequest) -> HttpResponse:
     company = _chosen_company(request)
     if company is None:
         return redirect("kiosk:start")
-    language = str(_state(request).get("lang", "en"))
+    language = str(request.LANGUAGE_CODE)
     documents = visitor_documents(building=request.building, company=company, language=language)
     form = WalkInForm(
         request.POST or None,
@@ -215,16 +258,21 @@ def walk_in_details(request: KioskRequest) -> HttpResponse:
 
 
 def _code_screen(request: KioskRequest, *, purpose: str, form: CodeForm, message: str = "") -> HttpResponse:
-    return _render(request, "kiosk/code.html", {"form": form, "purpose": purpose, "problem": message})
+    return _render(
+        request,
+        "kiosk/code.html",
+        {"form": form, "purpose": purpose, "problem": message},
+    )
 
 
 @kiosk_required
 def invitation(request: KioskRequest) -> HttpResponse:
-    """Scan or type the invitation's code."""
-    if "lang" not in _state(request):
-        return redirect("kiosk:start")
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """The invitation's code, scanned or typed on the first screen; the kiosk then speaks the invitation's
+    language, unless the visitor chose one (they may change it on the next screen)."""
+    if request.method != "POST":
+        return redirect("kiosk:menu")
+    form = CodeForm(request.POST)
+    if form.is_valid():
         lookup = invitation_find(kiosk=request.kiosk, building=request.building, code=form.cleaned_data["code"])
         if lookup.found is not None:
             # The code the visitor typed goes on their badge: the server keeps only its digest, so the cookie
@@ -235,10 +283,13 @@ def invitation(request: KioskRequest) -> HttpResponse:
                 code=encrypt(form.cleaned_data["code"]),
             )
             state_update(request, kiosk_id=request.kiosk.pk, invite=pending)
+            invited_in = lookup.found.visit.visitor.language
+            if "lang" not in _state(request) and invited_in in request.building.kiosk_languages:
+                state_update(request, kiosk_id=request.kiosk.pk, lang=invited_in)
             return redirect("kiosk:invitation_confirm")
         assert lookup.problem is not None
-        return _code_screen(request, purpose="in", form=CodeForm(), message=_problem_message(lookup.problem))
-    return _code_screen(request, purpose="in", form=form)
+        return _home(request, problem=_problem_message(lookup.problem))
+    return _home(request, form=form)
 
 
 @kiosk_required
@@ -249,7 +300,7 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
     if company is None or pending is None:
         state_reset(request, kiosk_id=request.kiosk.pk)
         return redirect("kiosk:start")
-    language = str(_state(request).get("lang", "en"))
+    language = str(request.LANGUAGE_CODE)
     documents = visitor_documents(building=request.building, company=company, language=language)
     form = ConfirmForm(request.POST or None, has_rules=documents.rules is not None)
     if request.method == "POST" and form.is_valid():
@@ -267,7 +318,7 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
             return redirect("kiosk:start")
         except VisitStateError:
             state_update(request, kiosk_id=request.kiosk.pk, invite=None)
-            return _code_screen(request, purpose="in", form=CodeForm(), message=_problem_message(CodeProblem.USED))
+            return _home(request, problem=_problem_message(CodeProblem.USED))
         state_update(
             request,
             kiosk_id=request.kiosk.pk,
@@ -294,8 +345,6 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
 @kiosk_required
 def check_out(request: KioskRequest) -> HttpResponse:
     """Scan the badge or type its code; nothing else identifies a visit here."""
-    if "lang" not in _state(request):
-        return redirect("kiosk:start")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         lookup = code_check_out(kiosk=request.kiosk, building=request.building, code=form.cleaned_data["code"])
@@ -323,7 +372,12 @@ def done(request: KioskRequest) -> HttpResponse:
     if result is None or (result.get("kind") == "in" and visit is None):
         state_reset(request, kiosk_id=request.kiosk.pk)
         return redirect("kiosk:start")
-    return _render(request, "kiosk/done.html", {"result": result, "company": company, "visit": visit})
+    told, host_name = kiosk_arrival_told(company=company, visit=visit) if company and visit else (None, "")
+    return _render(
+        request,
+        "kiosk/done.html",
+        {"result": result, "company": company, "visit": visit, "told": told, "host_name": host_name},
+    )
 
 
 def _badge_code(result: dict[str, Any] | None) -> str:
@@ -342,22 +396,19 @@ def badge(request: KioskRequest) -> HttpResponse:
     if company is None or visit is None:
         state_reset(request, kiosk_id=request.kiosk.pk)
         return redirect("kiosk:start")
-    code = _badge_code(_result)
-    qr = segno.make(code, error="m").svg_inline(scale=4, border=0, omitsize=True) if code else ""
-    return _render(
-        request,
-        "kiosk/badge.html",
-        {
-            "company": company,
-            "visit": visit,
-            "code": code,
-            "qr": qr,
-            "privacy_link": visitor_privacy_link(visit.visitor, company=company),
-            "day": timezone.localtime(
-                visit.checked_in_at or timezone.now(), ZoneInfo(request.building.timezone)
-            ).date(),
-        },
-    )
+    day = timezone.localtime(visit.checked_in_at or timezone.now(), ZoneInfo(request.building.timezone)).date()
+    with translation.override(visitor_language(visit)):  # the visitor's language, whatever the screen spoke
+        return _render(
+            request,
+            "kiosk/badge.html",
+            {
+                "company": company,
+                "visit": visit,
+                "day": day,
+                **badge_context(building=request.building, visit=visit, code=_badge_code(_result)),
+                "privacy_link": visitor_privacy_link(visit.visitor, company=company),
+            },
+        )
 
 
 @kiosk_required
@@ -366,11 +417,27 @@ def company_logo(request: KioskRequest, company_id: int) -> HttpResponse:
     company = access_kiosk_company(building=request.building, company_id=company_id)
     if company is None or not company.logo:
         raise Http404
-    extension = (company.logo.name or "").rsplit(".", 1)[-1].lower()
-    content_type = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp",
-                    "gif": "image/gif"}.get(extension)  # fmt: skip
+    content_type = LOGO_TYPES.get((company.logo.name or "").rsplit(".", 1)[-1].lower())
     if content_type is None:
         raise Http404
     response = FileResponse(company.logo.open("rb"), content_type=content_type)
     response["Content-Security-Policy"] = "default-src 'none'"
     return response  # type: ignore[return-value]
+
+
+@kiosk_required
+def building_logo(request: KioskRequest) -> HttpResponse:
+    """The building's own logo for the kiosk's header, set by the desk or IT."""
+    logo = request.building.kiosk_logo
+    content_type = LOGO_TYPES.get((logo.name or "").rsplit(".", 1)[-1].lower()) if logo else None
+    if not logo or content_type is None:
+        raise Http404
+    response = FileResponse(logo.open("rb"), content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response  # type: ignore[return-value]
+
+
+@kiosk_required
+def brand_stylesheet(request: KioskRequest) -> HttpResponse:
+    """The building's accent colour as a stylesheet of this host: the strict CSP allows no inline style."""
+    return HttpResponse(brand_css(request.building.kiosk_accent), content_type="text/css; charset=utf-8")

@@ -25,6 +25,7 @@ from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.dates import day_date
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.ics import visit_ics
+from tenant_apps.notifications.services import DeliveryError, Told, walk_in_reception_address
 from tenant_apps.visits.models import Visit, VisitEvent
 from tenant_apps.visits.person_links import person_page_url
 from tenant_apps.visits.selectors import privacy_contact
@@ -169,3 +170,23 @@ def host_arrival_email(*, visit: Visit) -> EmailMultiAlternatives:
         context["arrived"] = formats.time_format(timezone.localtime(visit.checked_in_at, place.time_zone), "H:i")
         subject = _("Your visitor %(name)s has arrived") % {"name": str(visit.visitor)}
         return _message(subject=subject, template="host_arrival", context=context, to=visit.host.email)
+
+
+def reception_arrival_email(*, visit: Visit) -> EmailMultiAlternatives:
+    """A kiosk walk-in whom no host hears of, for the company's reception address or the building's desk, in the
+    building's first kiosk language."""
+    told, address = walk_in_reception_address()
+    if not address:
+        raise DeliveryError("No reception or desk address is set")
+    place = current_place()
+    building = tenant_connection().tenant.building
+    languages = building.kiosk_languages if building is not None else []
+    with translation.override(languages[0] if languages else settings.LANGUAGE_CODE):
+        context = _visit_context(visit, place)
+        context["arrived"] = formats.time_format(timezone.localtime(visit.checked_in_at, place.time_zone), "H:i")
+        context["for_desk"] = told != Told.RECEPTION
+        subject = _("Walk-in for %(company)s: %(name)s is at reception") % {
+            "company": place.company,
+            "name": str(visit.visitor),
+        }
+        return _message(subject=subject, template="reception_arrival", context=context, to=address)

@@ -21,6 +21,7 @@ class Delivery(models.Model):
         RESCHEDULE = "reschedule", _("new-time e-mail")
         HOST_EMAIL = "host_email", _("arrival e-mail to the host")
         HOST_WEBHOOK = "host_webhook", _("arrival webhook")
+        RECEPTION_EMAIL = "reception_email", _("walk-in e-mail to the reception")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

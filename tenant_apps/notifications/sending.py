@@ -28,7 +28,13 @@ from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
 from shared_apps.operations.metrics import delivery_sent_observe
-from tenant_apps.notifications.emails import cancellation_email, host_arrival_email, invitation_email, reschedule_email
+from tenant_apps.notifications.emails import (
+    cancellation_email,
+    host_arrival_email,
+    invitation_email,
+    reception_arrival_email,
+    reschedule_email,
+)
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.notifications.services import (
     ARRIVAL_EVENT,
@@ -116,6 +122,7 @@ def _transmit(delivery: Delivery) -> None:
         Delivery.Kind.CANCELLATION: cancellation_email,
         Delivery.Kind.RESCHEDULE: reschedule_email,
         Delivery.Kind.HOST_EMAIL: host_arrival_email,
+        Delivery.Kind.RECEPTION_EMAIL: reception_arrival_email,
     }[Delivery.Kind(delivery.kind)]
     reason = _CODE_CARRIED.get(Delivery.Kind(delivery.kind))
     with transaction.atomic():

@@ -8,6 +8,7 @@ with back-off, `failed` after its last try).
 """
 
 import datetime as dt
+import enum
 import logging
 import smtplib
 from typing import Any
@@ -18,11 +19,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
+from shared_apps.database.connection import tenant_connection
 from shared_apps.operations.broker import publish
+from shared_apps.tenancy.models import Building
 from tenant_apps.notifications.after_commit import in_this_schema
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
-from tenant_apps.visits.models import CompanySettings, Visit
+from tenant_apps.visits.models import CompanySettings, Host, Visit
 from tenant_apps.visits.selectors import company_settings, company_settings_remembered
 
 logger = logging.getLogger(__name__)
@@ -110,15 +113,48 @@ def delivery_queue_reschedule(*, visit_id: int) -> Delivery | None:
     return _queue(visit, Delivery.Kind.RESCHEDULE) if visit is not None and _invited(visit) else None
 
 
-def delivery_queue_arrival(*, visit_id: int, has_host: bool = True) -> list[Delivery]:
+class Told(enum.StrEnum):
+    """Who hears of an arrival: what the kiosk's last screen tells the visitor."""
+
+    HOST = "host"  # the host, by e-mail or through the company's webhook
+    RECEPTION = "reception"  # the company's reception address (a kiosk walk-in that named no host)
+    DESK = "desk"  # the building's front desk, by e-mail and on its board
+    BOARD = "board"  # no one by message: the front desk sees the arrival on its board
+
+
+def _host_hears(host: Host | None, *, webhook: bool) -> bool:
+    if host is None or not host.is_active:
+        return False
+    if host.notify_by == Host.Notify.EMAIL:
+        return bool(host.email)
+    return host.notify_by == Host.Notify.WEBHOOK and webhook
+
+
+def walk_in_reception_address(company: CompanySettings | None = None) -> tuple[Told, str]:
+    """Where a kiosk walk-in that no host hears of is announced: the company's reception address, else the
+    building's front-desk address, else nowhere by e-mail (the desk's board still shows the arrival).
+    `company`: the company's settings, when the caller has read them already."""
+    own = (company or company_settings_remembered()).reception_email
+    if own:
+        return Told.RECEPTION, own
+    building: Building | None = tenant_connection().tenant.building
+    if building is not None and building.desk_email:
+        return Told.DESK, building.desk_email
+    return Told.BOARD, ""
+
+
+def delivery_queue_arrival(*, visit_id: int, has_host: bool = True, walk_in: bool = False) -> list[Delivery]:
     """On check-in: e-mail the host if they want e-mail, and call the company's webhook if one is set.
 
     The webhook fires for every arrival, so the company's own systems (chat,
-    access control) can tell hosts who chose `webhook`. `has_host=False` (the
-    visit has no host) skips reading the visit when there is no webhook either.
+    access control) can tell hosts who chose `webhook`. A kiosk walk-in (`walk_in`) whom no host hears of is
+    announced to the company's reception address or the building's desk (`walk_in_reception_address`): a
+    walk-in always reaches someone. `has_host=False` (the visit has no host) skips reading the visit when
+    there is nothing to send.
     """
-    webhook = bool(company_settings_remembered().webhook_url)
-    if not webhook and not has_host:
+    company = company_settings_remembered()
+    webhook = bool(company.webhook_url)
+    if not webhook and not has_host and not (walk_in and walk_in_reception_address(company)[1]):
         return []
     visit = _visit(visit_id)
     if visit is None:
@@ -129,7 +165,22 @@ def delivery_queue_arrival(*, visit_id: int, has_host: bool = True) -> list[Deli
         deliveries.append(_queue(visit, Delivery.Kind.HOST_EMAIL))
     if webhook:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_WEBHOOK))
+    if walk_in and not _host_hears(host, webhook=webhook) and walk_in_reception_address(company)[1]:
+        deliveries.append(_queue(visit, Delivery.Kind.RECEPTION_EMAIL))
     return deliveries
+
+
+def arrival_told(*, visit: Visit) -> tuple[Told, str]:
+    """Who was told of this arrival (current company), as its deliveries show: (who, the host's name if a host)."""
+    kinds = set(Delivery.objects.filter(visit=visit).values_list("kind", flat=True))
+    host = visit.host
+    if Delivery.Kind.HOST_EMAIL in kinds or (
+        Delivery.Kind.HOST_WEBHOOK in kinds and host is not None and host.notify_by == Host.Notify.WEBHOOK
+    ):
+        return Told.HOST, host.name if host else ""
+    if Delivery.Kind.RECEPTION_EMAIL in kinds:
+        return walk_in_reception_address()[0], ""
+    return Told.BOARD, ""
 
 
 def arrival_payload(visit: Visit) -> dict[str, Any]:

@@ -28,7 +28,9 @@ def _cancelled(*, visit: Visit, **_kwargs: Any) -> None:
 
 
 def _arrived(*, visit: Visit, **_kwargs: Any) -> None:
-    delivery_queue_arrival(visit_id=visit.pk, has_host=visit.host_id is not None)
+    delivery_queue_arrival(
+        visit_id=visit.pk, has_host=visit.host_id is not None, walk_in=visit.channel == Visit.Channel.KIOSK
+    )
 
 
 def visit_receivers_connect() -> None:

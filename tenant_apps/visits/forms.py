@@ -193,7 +193,12 @@ class HostForm(forms.Form):
 class CompanySettingsForm(forms.Form):
     show_hosts_on_kiosk = forms.BooleanField(
         label=_("Show the host list on the kiosk"), required=False,
-        help_text=_("Visitors who arrive without an invitation can then pick the person they visit by name."),
+        help_text=_("Visitors who arrive without an invitation can then search for the person they visit by name."),
+    )  # fmt: skip
+    reception_email = forms.EmailField(
+        label=_("Reception e-mail address"), required=False,
+        help_text=_("Who hears of a visitor who arrives without an invitation and names no host. "
+                    "Left empty, the building's front desk is told."),
     )  # fmt: skip
     require_two_factor = forms.BooleanField(
         label=_("Require two-factor authentication for every user"), required=False,

@@ -29,6 +29,8 @@ class CompanySettings(models.Model):
 
     retention_days = models.PositiveIntegerField(_("retention period (days)"), default=365)
     show_hosts_on_kiosk = models.BooleanField(_("show the host list on the kiosk"), default=False)
+    # Who hears of a kiosk walk-in that named no host: this address, else the building's front desk.
+    reception_email = models.EmailField(_("reception e-mail address"), blank=True)
     require_two_factor = models.BooleanField(_("require two-factor authentication"), default=False)
     webhook_url = models.URLField(_("webhook URL"), blank=True)
     webhook_secret = EncryptedTextField(_("webhook secret"), blank=True)  # stored encrypted

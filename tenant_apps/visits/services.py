@@ -446,22 +446,25 @@ def company_settings_update(
     *,
     show_hosts_on_kiosk: bool,
     require_two_factor: bool,
+    reception_email: str = "",
     privacy_contact_name: str = "",
     privacy_contact_email: str = "",
     dpo_name: str = "",
     dpo_email: str = "",
 ) -> CompanySettings:
-    """Choose whether the kiosk lets walk-in visitors pick their host from a list, whether every account of the
-    company must sign in with a second factor, and whom visitors ask about their data (blank: the admins)."""
+    """Choose whether the kiosk lets walk-in visitors search for their host, where a walk-in who names no host is
+    announced (empty: the building's desk), whether every account of the company must sign in with a second
+    factor, and whom visitors ask about their data (blank: the admins)."""
     settings = CompanySettings.objects.select_for_update().get_or_create(pk=1)[0]
     settings.show_hosts_on_kiosk = show_hosts_on_kiosk
     settings.require_two_factor = require_two_factor
+    settings.reception_email = reception_email.strip().lower()
     settings.privacy_contact_name = privacy_contact_name
     settings.privacy_contact_email = privacy_contact_email
     settings.dpo_name = dpo_name
     settings.dpo_email = dpo_email
     settings.save(
-        update_fields=["show_hosts_on_kiosk", "require_two_factor", "privacy_contact_name", "privacy_contact_email",
-                       "dpo_name", "dpo_email", "updated_at"]
+        update_fields=["show_hosts_on_kiosk", "require_two_factor", "reception_email", "privacy_contact_name",
+                       "privacy_contact_email", "dpo_name", "dpo_email", "updated_at"]
     )  # fmt: skip
     return settings

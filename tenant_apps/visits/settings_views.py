@@ -15,10 +15,11 @@ from tenant_apps.visits.services import company_settings_update
 
 @rule_required(may_change_company_settings)
 def settings_edit(request: HttpRequest) -> HttpResponse:
-    """Show and change the kiosk setting, the two-factor requirement and the privacy contact."""
+    """Show and change the kiosk settings (host search, reception address), the two-factor requirement and the
+    privacy contact."""
     current = company_settings()
     names = ("show_hosts_on_kiosk", "require_two_factor", "privacy_contact_name", "privacy_contact_email",
-             "dpo_name", "dpo_email")  # fmt: skip
+             "dpo_name", "dpo_email", "reception_email")  # fmt: skip
     initial = {name: getattr(current, name) for name in names}
     form = CompanySettingsForm(request.POST or None, initial=initial, admin=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():

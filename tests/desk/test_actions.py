@@ -165,15 +165,15 @@ def test_the_badge_has_the_name_company_and_a_qr_of_a_fresh_code_and_the_old_cod
     old_code = visit.code
     preview = tower_desk.get(f"/desk/visits/acme/{visit.pk}/badge/").content.decode()
     assert (
-        "Millicent" in preview and old_code not in preview and "visitor-badge-qr" not in preview
+        "Millicent" in preview and old_code not in preview and 'class="badge-qr"' not in preview
     )  # nothing to read back
     assert _audited("desk.badge.print", visit.pk) == 0
     response = tower_desk.post(f"/desk/visits/acme/{visit.pk}/badge/")
     page = response.content.decode()
     assert response.status_code == 200
-    new_code = re.findall(r"<code>(\w+)</code>", page)[0]
+    new_code = re.findall(r"class=\"badge-code\">(\w+)<", page)[0]
     assert "Millicent" in page and "Acme Logistics" in page and new_code != old_code and "<svg" in page
-    assert "desk/badge.css" in page
+    assert "kiosk/badge.css" in page and "kiosk/badge-62x100.css" in page  # the building's label size
     assert _audited("desk.badge.print", visit.pk) == 1
     with tenant_context(acme):
         assert AuditEntry.objects.filter(action="visit.code_reissued", details__reason="badge").count() == 1

@@ -54,7 +54,7 @@ def test_the_board_shows_a_check_in_made_elsewhere_without_a_reload(live_desk):
             other.fill("input[name=expected_end]", "23:59")
             other.check("input[name=notice_accepted]")
             other.click("main button[type=submit]")
-            expect(other.locator(".visitor-badge")).to_contain_text(surname)
+            expect(other.locator(".badge-label")).to_contain_text(surname)
 
             expect(board.locator("#board-live")).to_contain_text(surname, timeout=15000)
             assert board.evaluate("window.deskMarker") == "not reloaded"

@@ -123,11 +123,12 @@ def test_the_kiosk_keeps_no_session_in_the_database(kiosk_tower, globex, tower):
 def test_the_badge_has_name_companies_date_and_a_check_out_qr_sized_for_a_label(kiosk_tower, globex):
     walk_in(kiosk_tower, globex, **SECRET_DETAILS)
     page = kiosk_tower.get("/kiosk/badge/").content.decode()
-    assert "Quentin Quarantaine" in page and "Qwerty Corp" in page and "Globex Consulting" in page
-    assert "<svg" in page and "badge.css" in page
+    assert '>Quentin</span> <span class="badge-word">Quarantaine<' in page  # words never split
+    assert "Qwerty Corp" in page and "Globex Consulting" in page
+    assert "<svg" in page and "kiosk/badge.css" in page and "kiosk/badge-62x100.css" in page
     from django.contrib.staticfiles import finders
 
-    css = Path(str(finders.find("kiosk/badge.css"))).read_text()
+    css = Path(str(finders.find("kiosk/badge-62x100.css"))).read_text()
     assert "@page { size: 62mm 100mm" in css
 
 

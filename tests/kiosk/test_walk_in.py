@@ -132,7 +132,8 @@ def test_hosts_are_offered_only_when_the_company_allows_it(kiosk_tower, globex):
         settings.save()
     response = kiosk_tower.post("/kiosk/walk-in/", {"company": globex.pk})
     assert response["Location"] == "/kiosk/walk-in/host/"
-    assert "Lena Schmidt" in kiosk_tower.get("/kiosk/walk-in/host/").content.decode()
+    assert "Lena Schmidt" not in kiosk_tower.get("/kiosk/walk-in/host/").content.decode()  # a search, not a list
+    assert "Lena Schmidt" in kiosk_tower.post("/kiosk/walk-in/host/", {"q": "len"}).content.decode()
     kiosk_tower.post("/kiosk/walk-in/host/", {"host": host.pk})
     kiosk_tower.post(
         "/kiosk/walk-in/details/",

@@ -361,6 +361,7 @@ def _reception_objects(world: AcmeWorld, tower_reception: Tenant, acme: Tenant) 
     assert tower_reception.building is not None
     kiosk = pair_device(tower_reception.building, "Matrix lobby")[0]  # not the kiosk persona's own tablet
     acme.logo.save("matrix.png", ContentFile(_PNG, name="matrix.png"), save=True)  # the logo the kiosk shows
+    tower_reception.building.kiosk_logo.save("matrix.png", ContentFile(_PNG, name="matrix.png"), save=True)
     return {
         "user_id": [colleague.pk],
         "kiosk_id": [kiosk.pk],
@@ -520,6 +521,8 @@ def objects(world: AcmeWorld, acme: Tenant, tower_reception: Tenant) -> Iterator
     yield {"company": _objects(world, acme), "reception": reception,
            "public": {**_public_objects(acme), "user_id": reception["user_id"]}}  # fmt: skip
     acme.logo.delete(save=False)  # files outlive the rolled-back transaction
+    assert tower_reception.building is not None
+    tower_reception.building.kiosk_logo.delete(save=False)
     export_storage().delete("acme/matrix.zip")
 
 

@@ -35,8 +35,19 @@
     window.addEventListener("afterprint", function () { window.setTimeout(reset, 500); });
   }
 
-  // QR scanning with the camera, where the browser has BarcodeDetector; typing always works.
+  // QR scanning with the camera, where the browser has BarcodeDetector; typing always works. On the first screen
+  // (data-scan-auto) the camera starts at once; elsewhere on a tap.
   var scanner = document.querySelector("[data-scanner]");
+  // The decoder hook: what a detected code does (filled in and sent, as if typed). Tests call it directly.
+  window.checkinKiosk = {
+    scanned: function (value) {
+      var form = document.querySelector("[data-scan-form]");
+      if (!form || !value) { return false; }
+      form.querySelector("input[name=code]").value = String(value).trim();
+      form.submit();
+      return true;
+    }
+  };
   if (scanner && "BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     var form = scanner.closest("form");
     var input = form.querySelector("input[name=code]");
@@ -46,8 +57,9 @@
     scanner.hidden = false;
     var stop = function () { if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); stream = null; } };
     window.addEventListener("pagehide", stop);
-    start.addEventListener("click", function () {
-      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+    var begin = function () {
+      var detector;
+      try { detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { scanner.hidden = true; return; }
       navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" }, audio: false }).then(function (media) {
         stream = media;
         video.srcObject = media;
@@ -59,14 +71,35 @@
           if (!stream) { return; }
           detector.detect(video).then(function (codes) {
             if (codes.length && codes[0].rawValue) {
-              input.value = codes[0].rawValue;
               stop();
-              form.submit();
-            } else { window.requestAnimationFrame(tick); }
-          }).catch(function () { window.requestAnimationFrame(tick); });
+              window.checkinKiosk.scanned(codes[0].rawValue);
+            } else { window.setTimeout(tick, 150); }
+          }).catch(function () { window.setTimeout(tick, 250); });
         };
         tick();
-      }).catch(function () { scanner.hidden = true; input.focus(); });
-    });
+      }).catch(function () { start.hidden = false; video.removeAttribute("data-live"); });
+    };
+    start.addEventListener("click", begin);
+    if (form.hasAttribute("data-scan-auto")) { begin(); }
+  }
+
+  // The host search: results as the visitor types (from the minimum letters on); the form works without it too.
+  var search = document.querySelector("[data-host-search]");
+  var results = document.querySelector("[data-host-results]");
+  if (search && results && window.fetch) {
+    var field = search.querySelector("input[name=q]");
+    var pending = null;
+    var last = field.value;
+    var ask = function () {
+      if (field.value === last) { return; }
+      last = field.value;
+      var body = new FormData(search);
+      window.fetch(search.action || window.location.href, {
+        method: "POST", body: body, credentials: "same-origin", headers: { "X-Kiosk-Search": "1" }
+      }).then(function (response) { return response.ok ? response.text() : null; }).then(function (html) {
+        if (html !== null && field.value === last) { results.innerHTML = html; }
+      }).catch(function () {});
+    };
+    field.addEventListener("input", function () { window.clearTimeout(pending); pending = window.setTimeout(ask, 200); });
   }
 })();
