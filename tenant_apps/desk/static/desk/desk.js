@@ -44,7 +44,11 @@
           var focused = document.activeElement && document.activeElement.getAttribute("data-focus-key");
           var scrollers = Array.prototype.map.call(live.querySelectorAll(".desk-table-wrap"), function (el) { return el.scrollLeft; });
           if (stable !== lastHtml) {
+            var openLeft = live.querySelector("details[data-section=left]");
+            var wasOpen = openLeft && openLeft.open;
             live.innerHTML = html;
+            var left = live.querySelector("details[data-section=left]");
+            if (left && wasOpen) { left.open = true; }
             lastHtml = stable;
             live.querySelectorAll(".desk-table-wrap").forEach(function (el, i) { el.scrollLeft = scrollers[i] || 0; });
             if (focused) {
