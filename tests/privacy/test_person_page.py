@@ -158,6 +158,21 @@ def test_each_request_reaches_the_admins_with_its_deadline_and_is_audited(
     assert closing.details["status"] == "done"
 
 
+@pytest.mark.parametrize("outcome", ["done", "refused"])
+def test_a_restriction_holds_from_the_request_and_is_lifted_only_if_refused(acme, acme_admin, outcome):
+    zoe, path = _zoe(acme)
+    HostClient(ACME).post(path + "request/", {"kind": "restriction"})
+    with tenant_context(acme):
+        zoe.refresh_from_db()
+        assert zoe.restricted_at is not None
+        item = SubjectRequest.objects.get()
+    closed = acme_admin.post(f"/privacy/requests/{item.pk}/", {"outcome": outcome, "note": "Art. 18."})
+    assert closed.status_code == 302
+    with tenant_context(acme):
+        zoe.refresh_from_db()
+        assert (zoe.restricted_at is None) == (outcome == "refused")
+
+
 def test_a_request_is_refused_only_with_a_reason_and_other_companies_never_see_it(
     acme, acme_admin, globex_admin, django_capture_on_commit_callbacks
 ):
