@@ -42,6 +42,7 @@ from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.services import (
     Actor,
     VisitorDetails,
+    VisitorRefused,
     VisitStateError,
     visit_cancel,
     visit_check_in,
@@ -50,8 +51,8 @@ from tenant_apps.visits.services import (
     visit_register,
     visit_reschedule,
     visit_update_details,
-    visitor_create,
     visitor_details_of,
+    visitor_find_or_create,
     visitor_update,
 )
 
@@ -109,7 +110,16 @@ class CompanyApi(viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(summary="List visitors"),
     retrieve=extend_schema(summary="Get a visitor"),
-    create=extend_schema(summary="Create a visitor"),
+    create=extend_schema(
+        summary="Create a visitor, or find the company's person with this e-mail address",
+        description=(
+            "A person is one per company, recognised by their e-mail address trimmed and lower-cased. When the "
+            "company already has this address, that person is answered with 200: their stored details are kept, "
+            "blanks only are filled in (correct them with PATCH). A new person is answered with 201. Someone who "
+            "objected or whose processing is restricted is refused with 400 on `email`."
+        ),
+        responses={201: VisitorSerializer, 200: VisitorSerializer},
+    ),
     partial_update=extend_schema(summary="Correct a visitor's details"),
     update=extend_schema(summary="Replace a visitor's details"),
 )
@@ -134,8 +144,13 @@ class VisitorApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
         serializer.is_valid(raise_exception=True)
         data = {name: serializer.validated_data.get(name, "") for name in VisitorSerializer.Meta.fields[1:]}
         data["language"] = data["language"] or "en"
-        visitor = visitor_create(details=VisitorDetails(**data))
-        return Response(VisitorSerializer(visitor).data, status=status.HTTP_201_CREATED)
+        try:
+            with transaction.atomic():
+                found = visitor_find_or_create(details=VisitorDetails(**data))
+        except VisitorRefused as refused:
+            raise ValidationError({"email": [str(refused)]}) from refused
+        answer = status.HTTP_201_CREATED if found.created else status.HTTP_200_OK
+        return Response(VisitorSerializer(found.visitor).data, status=answer)
 
     def update(self, request: Request, pk: str | None = None, partial: bool = False) -> Response:
         visitor = self.get_object()
@@ -170,10 +185,19 @@ class HostApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
     list=extend_schema(summary="List visits", parameters=[VisitFilterSerializer]),  # the filters as they are read
     retrieve=extend_schema(summary="Get a visit"),
     create=extend_schema(
-        summary="Register a visit", request=VisitCreateSerializer, responses={201: VisitSerializer}, extensions=CONFLICT
+        summary="Register a visit",
+        description=(
+            "Refused with 400, field by field, in the language of `Accept-Language`: an `expected_start` on a day "
+            "that is past (the company's time zone) or an `expected_end` already past (no invitation leaves for "
+            "them), and a `visitor` who objected or whose processing is restricted."
+        ),
+        request=VisitCreateSerializer,
+        responses={201: VisitSerializer},
+        extensions=CONFLICT,
     ),
     partial_update=extend_schema(
         summary="Change a visit's host, purpose or times",
+        description="New times in the past are refused with 400, as when registering.",
         request=VisitUpdateSerializer,
         responses={200: VisitSerializer},
         extensions=CONFLICT,

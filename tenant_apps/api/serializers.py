@@ -14,7 +14,15 @@ from shared_apps.operations.api_input import JsonTypes
 from shared_apps.tenancy.text import NameField, NameSerializerField
 from tenant_apps.visits.access import visitors_usable_by
 from tenant_apps.visits.models import Host, Visit, Visitor
-from tenant_apps.visits.services import OBJECTED_MESSAGE, visitor_objected
+from tenant_apps.visits.selectors import visitors_with_email
+from tenant_apps.visits.services import (
+    OBJECTED_MESSAGE,
+    TAKEN_EMAIL_MESSAGE,
+    VisitorRefused,
+    visit_times_past,
+    visitor_objected,
+    visitor_refuse_if_unusable,
+)
 
 
 # A phone number phonenumbers takes as valid (a national one read as Belgian), or empty; answered in E.164.
@@ -39,6 +47,10 @@ class VisitorSerializer(JsonTypes, serializers.ModelSerializer[Visitor]):
     def validate_email(self, value: str) -> str:
         if visitor_objected(value):
             raise serializers.ValidationError(str(OBJECTED_MESSAGE))
+        if self.instance is not None and value.strip():  # a correction may not take another person's address
+            others = visitors_with_email(value).exclude(pk=self.instance.pk)
+            if others.exists():
+                raise serializers.ValidationError(str(TAKEN_EMAIL_MESSAGE))
         return value
 
     def validate_phone(self, value: str) -> str:
@@ -101,6 +113,10 @@ class VisitTimeField(serializers.DateTimeField):
 
 
 def _check_times(attrs: dict[str, Any], visit: Visit | None = None) -> None:
+    """The times of a new visit, or the new times of a moved one: not in the past, departure after arrival."""
+    past = visit_times_past(attrs.get("expected_start"), attrs.get("expected_end"))
+    if past:
+        raise serializers.ValidationError({name: [message] for name, message in past.items()})
     start = attrs.get("expected_start", visit.expected_start if visit else None)
     end = attrs.get("expected_end", visit.expected_end if visit else None)
     if start and end and end < start:
@@ -123,6 +139,14 @@ class VisitCreateSerializer(JsonTypes, serializers.Serializer[Visit]):
     expected_start = VisitTimeField()
     expected_end = VisitTimeField()
     purpose = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+
+    def validate_visitor(self, visitor: Visitor) -> Visitor:
+        """Someone who objected or whose processing is restricted gets no new visit: 400 on `visitor`."""
+        try:
+            visitor_refuse_if_unusable(visitor)
+        except VisitorRefused as refused:
+            raise serializers.ValidationError(str(refused)) from refused
+        return visitor
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         _check_times(attrs)

@@ -5,6 +5,10 @@ each row cost about half a millisecond (URLs reversed per action, labels transla
 per form): rendering was most of a poll. Here each label is translated once and each action's URL reversed
 once per render, every value is escaped, and the rows' buttons post through one shared form (`FORM_ID`,
 rendered in `_board.html` with the CSRF token), so the rows hold no token.
+
+The board shows three sections: expected (soonest planned time first), on site (latest arrival first) and left
+(latest departure first, collapsed). Each section has one time column that means one thing: the planned time,
+the check-in time or the check-out time. "Cancel" is a link to a confirmation page, never a one-click POST.
 """
 
 import datetime as dt
@@ -30,7 +34,6 @@ _COMPANY, _VISIT = "company-placeholder", "987654321"
 class _Labels:
     """The row's words in the active language, translated once per render."""
 
-    states: dict[str, str]
     check_in: str
     check_out: str
     cancel: str
@@ -40,7 +43,6 @@ class _Labels:
     @classmethod
     def now(cls) -> "_Labels":
         return cls(
-            states={"expected": gettext("Expected"), "on_site": gettext("On site"), "left": gettext("Left")},
             check_in=gettext("Check in"),
             check_out=gettext("Check out"),
             cancel=gettext("Cancel"),
@@ -60,9 +62,38 @@ def _hhmm(value: dt.datetime | None, zone: dt.tzinfo) -> str:
     return value.astimezone(zone).strftime("%H:%M") if value else ""
 
 
-def board_rows_html(visits: Iterable[DeskVisit], *, here: str) -> SafeString:
-    """One `<tr>` per visit: who, company, time, state, host, and the actions its state allows (no code: the server
-    keeps only its digest)."""
+@dataclass(frozen=True)
+class BoardSection:
+    """One of the board's three sections: its state, heading, time column label and rows."""
+
+    state: str
+    heading: str
+    time_label: str
+    count: int
+    rows: SafeString
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def board_sections(visits: Iterable[DeskVisit], *, here: str) -> list[BoardSection]:
+    """Today's visits split into expected, on site and left, each in the order the desk works through it."""
+    visits = list(visits)
+    expected = sorted((v for v in visits if v.state == "expected"), key=lambda v: (v.expected_start, v.row_key))
+    on_site = sorted((v for v in visits if v.state == "on_site"), key=lambda v: v.checked_in_at or _EPOCH, reverse=True)
+    left = sorted((v for v in visits if v.state == "left"), key=lambda v: v.checked_out_at or _EPOCH, reverse=True)
+    return [
+        BoardSection("expected", gettext("Expected"), gettext("Planned"), len(expected),
+                     board_rows_html(expected, here=here, time_of="expected_start")),
+        BoardSection("on_site", gettext("On site"), gettext("Checked in"), len(on_site),
+                     board_rows_html(on_site, here=here, time_of="checked_in_at")),
+        BoardSection("left", gettext("Left"), gettext("Checked out"), len(left),
+                     board_rows_html(left, here=here, time_of="checked_out_at")),
+    ]  # fmt: skip
+
+
+def board_rows_html(visits: Iterable[DeskVisit], *, here: str, time_of: str = "expected_start") -> SafeString:
+    """One `<tr>` per visit: who, company, the section's time, host, and the actions its state allows."""
     labels, patterns, zone = _Labels.now(), _url_patterns(), timezone.get_current_timezone()
     back = escape("?next=" + quote(here, safe=""))
     rows = []
@@ -73,15 +104,13 @@ def board_rows_html(visits: Iterable[DeskVisit], *, here: str) -> SafeString:
         who = f"<strong>{escape(visit.first_name)} {escape(visit.last_name)}</strong>"
         if visit.visitor_company:
             who += f'<br><span class="muted">{escape(visit.visitor_company)}</span>'
-        when = _hhmm(visit.checked_in_at or visit.expected_start, zone)
-        if visit.checked_out_at:
-            when += "\u2013" + _hhmm(visit.checked_out_at, zone)
+        when = _hhmm(getattr(visit, time_of), zone)
         if visit.state == "expected":
             actions = (
                 f'<a class="button button-small" data-focus-key="in-{key}" href="{urls["check_in"]}{back}">'
                 f"{escape(labels.check_in)}</a>"
-                f'<button class="button-quiet" type="submit" form="{FORM_ID}" formaction="{urls["cancel"]}" '
-                f'data-focus-key="cancel-{key}">{escape(labels.cancel)}</button>'
+                f'<a class="button-quiet" data-focus-key="cancel-{key}" data-confirm-dialog '
+                f'href="{urls["cancel"]}{back}">{escape(labels.cancel)}</a>'
             )
         elif visit.state == "on_site":
             actions = (
@@ -97,8 +126,7 @@ def board_rows_html(visits: Iterable[DeskVisit], *, here: str) -> SafeString:
         )
         rows.append(
             f'<tr data-visit="{key}" data-state="{state}"><td>{who}</td><td>{escape(visit.company_name)}</td>'
-            f'<td>{when}</td><td><span class="badge badge-{state}">{escape(labels.states.get(visit.state, ""))}'
-            f"</span></td><td>{escape(visit.host_name or '—')}</td>"
+            f"<td>{when}</td><td>{escape(visit.host_name or '—')}</td>"
             f'<td><div class="desk-actions">{actions}</div></td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 -- every value above is escaped

@@ -58,7 +58,10 @@ def kiosk_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @rule_required(may_manage_kiosks)
 def kiosk_revoke_view(request: HttpRequest, kiosk_id: int) -> HttpResponse:
+    """Revoke a kiosk after a confirmation page: the list's "Revoke" posts here without `confirm=yes`."""
     kiosk = access_kiosk(cast(User, request.user), kiosk_id)
+    if request.POST.get("confirm") != "yes":
+        return render(request, "desk/kiosk_revoke.html", {"kiosk": kiosk, "building": _building(request)})
     kiosk_revoke(kiosk=kiosk, user=cast(User, request.user), building=_building(request))
     messages.success(
         request, _("The kiosk “%(name)s” is revoked. It shows the pairing screen from now on.") % {"name": kiosk.name}

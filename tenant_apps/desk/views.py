@@ -23,7 +23,7 @@ from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.desk import services
 from tenant_apps.desk.access import access_desk_company, access_desk_visit, is_building_desk
 from tenant_apps.desk.board_rows import FORM_ID as ROW_FORM_ID
-from tenant_apps.desk.board_rows import board_rows_html
+from tenant_apps.desk.board_rows import board_sections
 from tenant_apps.desk.evacuation import evacuation_csv
 from tenant_apps.desk.forms import BoardFilterForm, CheckInForm, NoteForm, WalkInForm
 from tenant_apps.desk.selectors import (
@@ -87,7 +87,7 @@ def _board_context(request: HttpRequest) -> dict[str, object]:
         "filters": filters,
         "counts": board.counts,
         "visits": board.visits,
-        "rows": board_rows_html(board.visits, here=here),
+        "sections": board_sections(board.visits, here=here),
         "row_form": ROW_FORM_ID,
         "here": here,
         "updated_at": timezone.now(),
@@ -167,11 +167,16 @@ def visit_check_out(request: HttpRequest, company: str, visit_id: int) -> HttpRe
     return _state_action(request, company, visit_id, "check_out")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @desk_only
+@never_cache
 def visit_cancel(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
-    """Cancel an expected visit."""
-    return _state_action(request, company, visit_id, "cancel")
+    """Cancel an expected visit, after a confirmation page: a POST without `confirm=yes` only shows that page."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        return _state_action(request, company, visit_id, "cancel")
+    tenant, visit = access_desk_visit(reception=_reception(request), slug=company, visit_id=visit_id)
+    context = {"company": tenant, "visit": visit, "next": _back(request).url}
+    return render(request, "desk/cancel.html", context)
 
 
 @desk_only

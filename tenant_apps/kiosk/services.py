@@ -21,10 +21,12 @@ from tenant_apps.kiosk.models import Kiosk, PairingCode, state_nonce_new
 from tenant_apps.kiosk.selectors import FoundVisit, visit_by_code
 from tenant_apps.kiosk.throttle import code_subject, throttle_forgive, throttle_hit, throttle_hit_in_turn
 from tenant_apps.kiosk.tokens import device_token_hash, device_token_new, pairing_code_new
+from tenant_apps.privacy.services import objection_confirmation_send
 from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import host_active
 from tenant_apps.visits.services import (
     Actor,
+    ObjectionConfirmationNeeded,
     VisitorDetails,
     VisitStateError,
     WalkIn,
@@ -220,7 +222,9 @@ def walk_in_check_in(
 ) -> Visit:
     """Register and check in a walk-in in the visited company's schema, all or nothing, with the accepted versions,
     staying until the building's end-of-day check-out (an hour at least). The visitor accepted the notice here
-    themselves: their consent lifts an earlier objection (tenant_apps/visits/objections.py)."""
+    themselves, but for an address that objected that lifts nothing by itself: the confirmation link is e-mailed
+    to the address, and ObjectionConfirmationNeeded raised (tenant_apps/visits/objections.py). A restricted person
+    is refused (VisitorRestricted)."""
     now = timezone.now()
     with tenant_context(company):
         walk_in = WalkIn(
@@ -230,7 +234,11 @@ def walk_in_check_in(
             notice_version=notice_version,
             rules_version=rules_version,
         )
-        return walk_in_register(walk_in=walk_in, actor=_kiosk_actor(kiosk, building))
+        try:
+            return walk_in_register(walk_in=walk_in, actor=_kiosk_actor(kiosk, building))
+        except ObjectionConfirmationNeeded:
+            objection_confirmation_send(email=visitor.email, language=visitor.language)
+            raise
 
 
 def _cutoff_today(building: Building, now: dt.datetime) -> dt.datetime:

@@ -62,7 +62,7 @@ from tenant_apps.kiosk.state import (
 )
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
 from tenant_apps.visits.selectors import visitor_privacy_link
-from tenant_apps.visits.services import VisitStateError
+from tenant_apps.visits.services import ObjectionConfirmationNeeded, VisitorRefused, VisitStateError
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp", "gif": "image/gif"}
@@ -237,15 +237,26 @@ def walk_in_details(request: KioskRequest) -> HttpResponse:
         if not walk_in_allowed(kiosk=request.kiosk):
             form.add_error(None, _("Too many attempts. Please ask at the reception desk."))
         else:
-            visit = walk_in_check_in(
-                kiosk=request.kiosk,
-                building=request.building,
-                company=company,
-                host_id=_state(request).get("host"),
-                visitor=form.visitor_details(language=language),
-                notice_version=documents.notice_version,
-                rules_version=documents.rules_version,
-            )
+            try:
+                visit = walk_in_check_in(
+                    kiosk=request.kiosk,
+                    building=request.building,
+                    company=company,
+                    host_id=_state(request).get("host"),
+                    visitor=form.visitor_details(language=language),
+                    notice_version=documents.notice_version,
+                    rules_version=documents.rules_version,
+                )
+            except ObjectionConfirmationNeeded:
+                form.add_error(
+                    None, _("We sent an e-mail to this address. Confirm with its link, then register again.")
+                )
+                return _render(request, "kiosk/details.html",
+                               {"form": form, "documents": documents, "company": company})  # fmt: skip
+            except VisitorRefused:
+                form.add_error(None, _("We cannot register you here. Please ask at the reception desk."))
+                return _render(request, "kiosk/details.html",
+                               {"form": form, "documents": documents, "company": company})  # fmt: skip
             state_update(
                 request,
                 kiosk_id=request.kiosk.pk,

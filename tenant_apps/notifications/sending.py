@@ -81,6 +81,10 @@ def delivery_claim(delivery_id: int) -> tuple[Outcome | None, Delivery | None]:
             return Outcome.SENT, None
         if delivery.status == Delivery.Status.FAILED:
             return Outcome.FAILED, None
+        if delivery.visit.visitor.restricted_at is not None:  # restricted after it was queued: it never leaves
+            delivery.status, delivery.last_error = Delivery.Status.FAILED, "Not sent: the person is restricted"
+            delivery.save(update_fields=["status", "last_error", "updated_at"])
+            return Outcome.FAILED, None
         if (
             delivery.status == Delivery.Status.SENDING
             and delivery.claimed_at

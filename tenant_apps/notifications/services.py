@@ -80,7 +80,10 @@ def outbox_sweep(*, older_than: dt.timedelta = dt.timedelta(seconds=30)) -> int:
 
 
 def _visit(visit_id: int) -> Visit | None:
-    return Visit.objects.select_related("visitor", "host", "host__user").filter(pk=visit_id).first()
+    """The visit to write a message about; None when there is none, or when its visitor's processing is restricted
+    (GDPR art. 18: kept, not used: no invitation, no notification, until an admin lifts it)."""
+    visits = Visit.objects.select_related("visitor", "host", "host__user").filter(visitor__restricted_at=None)
+    return visits.filter(pk=visit_id).first()
 
 
 def delivery_queue_invitation(*, visit_id: int) -> Delivery | None:

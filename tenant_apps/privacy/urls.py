@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenant_apps.privacy import views
+from tenant_apps.privacy import objection_views, views
 from tenant_apps.privacy.api import RetentionAPI
 
 app_name = "privacy"
@@ -17,6 +17,9 @@ urlpatterns = [
     path("people/<int:visitor_id>/record.json", views.person_json, name="person_json"),
     path("people/<int:visitor_id>/record.html", views.person_html, name="person_html"),
     path("people/<int:visitor_id>/erase/", views.person_erase_view, name="person_erase"),
+    path("people/<int:visitor_id>/restriction/", views.person_restriction, name="person_restriction"),
+    path("people/<int:visitor_id>/merge/", views.person_merge, name="person_merge"),
+    path("confirm-consent/<str:token>/", objection_views.objection_confirm, name="objection_confirm"),
     path("requests/", views.requests, name="requests"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
 ]

@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
@@ -39,13 +40,18 @@ from tenant_apps.privacy.person_report import person_report
 from tenant_apps.privacy.retention import purge_forecast, retention_bounds, retention_update
 from tenant_apps.privacy.subject_requests import subject_request_close
 from tenant_apps.privacy.subjects import (
+    merge_candidates,
     person_correct,
     person_erase,
     person_object,
     person_record,
+    person_restrict,
+    person_restriction_lift,
     persons_find,
+    persons_merge,
 )
 from tenant_apps.visits.selectors import company_settings
+from tenant_apps.visits.services import VisitStateError
 
 
 @rule_required(may_see_purge_forecast)
@@ -131,11 +137,62 @@ def person(request: HttpRequest, visitor_id: int) -> HttpResponse:
     form = PersonCorrectionForm(request.POST or None, instance=access_person(user, visitor_id))
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        person_correct(visitor=visitor, user=user, changes=changes, request=request)
-        messages.success(request, _("The details were corrected."))
-        return redirect("privacy:person", visitor_id=visitor_id)
-    context = {"visitor": visitor, "record": person_record(visitor=visitor), "form": form, "section": "people"}
+        try:
+            person_correct(visitor=visitor, user=user, changes=changes, request=request)
+        except VisitStateError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("The details were corrected."))
+            return redirect("privacy:person", visitor_id=visitor_id)
+    candidates = merge_candidates(visitor=visitor, among=persons_visible_to(user))
+    context = {"visitor": visitor, "record": person_record(visitor=visitor), "form": form, "section": "people",
+               "merge_candidates": candidates}  # fmt: skip
     return render(request, "privacy/person.html", context)
+
+
+@rule_required(may_handle_subject_requests)
+@require_POST
+def person_restriction(request: HttpRequest, visitor_id: int) -> HttpResponse:
+    """Restrict the processing of a person's data, or lift the restriction (`lift=1`); audited."""
+    user: User = request.user  # type: ignore[assignment]
+    visitor = access_person(user, visitor_id)
+    if request.POST.get("lift") == "1":
+        person_restriction_lift(visitor=visitor, user=user, request=request)
+        messages.success(request, _("The restriction is lifted: this person can be registered and told again."))
+    else:
+        person_restrict(visitor=visitor, actor=user.email, request=request)
+        messages.success(request, _("The processing is restricted: the data is kept, but not used, until you lift it."))
+    return redirect("privacy:person", visitor_id=visitor_id)
+
+
+@rule_required(may_handle_subject_requests)
+@require_http_methods(["GET", "POST"])
+def person_merge(request: HttpRequest, visitor_id: int) -> HttpResponse:
+    """Merge another record of the same person into this one: their visits move here; audited."""
+    user: User = request.user  # type: ignore[assignment]
+    keep = access_person(user, visitor_id)
+    among = persons_visible_to(user)
+    form = PersonSearchForm(request.POST if "query" in request.POST else None)
+    found = None
+    if form.is_bound and form.is_valid():
+        found = list(persons_find(query=form.cleaned_data["query"], among=among.exclude(pk=keep.pk)))
+    if request.method == "POST" and "duplicate" in request.POST:
+        duplicate = access_person(user, _int(request.POST["duplicate"]))
+        try:
+            persons_merge(keep=keep, duplicate=duplicate, user=user, request=request)
+        except VisitStateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The two records are merged into this one, with all their visits."))
+            return redirect("privacy:person", visitor_id=keep.pk)
+    context = {"visitor": keep, "candidates": merge_candidates(visitor=keep, among=among), "form": form,
+               "found": found, "section": "people"}  # fmt: skip
+    return render(request, "privacy/person_merge.html", context)
+
+
+def _int(value: str) -> int:
+    """A posted id; anything else reads as an id nobody has (so the access helper answers 404)."""
+    return int(value) if value.isdigit() and len(value) < 12 else 0
 
 
 def _record_download(request: HttpRequest, visitor_id: int, kind: str) -> tuple[dict[str, object], int]:
@@ -178,7 +235,11 @@ def person_erase_view(request: HttpRequest, visitor_id: int) -> HttpResponse:
             erasure = person_object(visitor=visitor, user=request.user, request=request)  # type: ignore[arg-type]
         else:
             erasure = person_erase(visitor=visitor, user=request.user, request=request)  # type: ignore[arg-type]
-        messages.success(request, _("The person was erased, with %(count)d visits.") % {"count": erasure.visits})
+        messages.success(
+            request,
+            ngettext("The person was erased, with %(count)d visit.", "The person was erased, with %(count)d visits.",
+                     erasure.visits) % {"count": erasure.visits},
+        )  # fmt: skip
         return redirect("privacy:people")
     record = person_record(visitor=visitor)
     return render(request, "privacy/person_erase.html", {"visitor": visitor, "record": record, "section": "people"})

@@ -13,7 +13,7 @@ from shared_apps.tenancy.text import NameFormField
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visit, Visitor
 from tenant_apps.visits.phone import phone_to_e164
 from tenant_apps.visits.selectors import HistoryFilter, hosts_active, hosts_all
-from tenant_apps.visits.services import HostDetails, VisitorDetails
+from tenant_apps.visits.services import HostDetails, VisitorDetails, visit_times_past, visitor_refusal_for_email
 
 DATETIME_WIDGET = {"attrs": {"type": "datetime-local"}, "format": "%Y-%m-%dT%H:%M"}
 
@@ -73,13 +73,22 @@ class _ScheduleMixin(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("expected_start"), data.get("expected_end")
-        if start and end and end <= start:
+        for name, problem in visit_times_past(start, end).items():
+            self.add_error(name, problem)
+        if start and end and end <= start and "expected_end" not in self.errors:
             self.add_error("expected_end", _("The departure must be after the arrival."))
         return data
 
 
 class PreRegistrationForm(VisitorFieldsForm, _HostChoiceMixin, _ScheduleMixin):
-    """One visit: who comes, to see whom, when and why."""
+    """One visit: who comes, to see whom, when and why. Also each row of a bulk import."""
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        refusal = visitor_refusal_for_email(email)  # objected or restricted: refused on the field, nothing stored
+        if refusal:
+            raise forms.ValidationError(refusal, code="visitor_refused")
+        return email
 
     field_order = [
         "first_name", "last_name", "email", "phone", "company_name", "language",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.accounts.languages import LANGUAGE_CHOICES
@@ -69,8 +70,20 @@ class Host(models.Model):
         return self.name
 
 
+def email_normalise(email: str) -> str:
+    """How a company recognises a visitor: their e-mail address trimmed of surrounding white space and lower-cased
+    (the local part too: no mail service in use tells `Anne@` from `anne@`). PostgreSQL's `lower(btrim(email))`
+    gives the same text, which the unique index of `Visitor` holds; the services store the address so."""
+    return email.strip().lower()
+
+
 class Visitor(models.Model):
-    """The person, reusable across visits; nothing beyond what a visit needs."""
+    """The person, one per company: reused across visits and recognised by `email_normalise(email)`.
+
+    A visitor without an e-mail address cannot be recognised: each channel creates a new one unless staff pick an
+    existing person; an admin merges duplicates (`tenant_apps/privacy/subjects.py`, `persons_merge`). A restricted
+    person (`restricted_at`, GDPR art. 18) is kept but not used: no new visit, no message, until an admin lifts it.
+    """
 
     first_name = NameField(_("first name"), max_length=100)
     last_name = NameField(_("last name"), max_length=100)
@@ -78,9 +91,17 @@ class Visitor(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)  # E.164
     company_name = NameField(_("company"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="en")
+    restricted_at = models.DateTimeField(_("processing restricted since"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            # One person per address in the company; raw writes and races included (a second INSERT waits and fails).
+            models.UniqueConstraint(
+                Lower(Trim("email")), condition=~models.Q(email=""), name="visitor_one_per_email",
+                violation_error_message=_("Another person of this company already has this e-mail address."),
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -204,3 +225,19 @@ class SuppressedEmail(models.Model):
 
     def __str__(self) -> str:
         return f"Suppressed e-mail {self.email_hash[:8]}…"
+
+
+class ObjectionLiftRequest(models.Model):
+    """Someone who gave consent again at the kiosk for an address that objected: the objection holds until the
+    address's owner confirms through the signed, single-use, expiring link sent to it (tenant_apps/visits/
+    objections.py). The address is kept encrypted to send that e-mail, and cleared once the link is used; requests
+    older than the link's lifetime are deleted when the next one is made."""
+
+    email = EncryptedTextField(blank=True)  # cleared once used
+    email_hash = models.CharField(max_length=64, db_index=True)
+    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES, default="en")
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Objection lift request {self.pk}"

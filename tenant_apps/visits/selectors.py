@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
@@ -11,7 +12,7 @@ from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.database.connection import tenant_connection
 from shared_apps.operations.encryption import code_digests
 from shared_apps.tenancy.models import Tenant
-from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor
+from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor, email_normalise
 from tenant_apps.visits.person_links import person_page_url
 
 
@@ -157,6 +158,15 @@ def hosts_active() -> QuerySet[Host]:
 def host_active(host_id: int | None) -> Host | None:
     """The active host with this id, or None (none chosen, or deactivated since it was offered)."""
     return Host.objects.filter(pk=host_id, is_active=True).first() if host_id else None
+
+
+def visitors_with_email(email: str) -> QuerySet[Visitor]:
+    """The company's person with this address (at most one: the unique index `visitor_one_per_email`), compared as
+    that index does, so it is the index that answers; none for an empty address."""
+    email = email_normalise(email)
+    if not email:
+        return Visitor.objects.none()
+    return Visitor.objects.alias(normalised=Lower(Trim("email"))).filter(normalised=email).exclude(email="")
 
 
 def visitor_privacy_link(visitor: Visitor, *, company: Tenant) -> str:

@@ -10,20 +10,28 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building
-from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor
-from tenant_apps.visits.objections import OBJECTED_MESSAGE, objection_lift, visitor_objected
+from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor, email_normalise
+from tenant_apps.visits.objections import OBJECTED_MESSAGE, visitor_objected
+from tenant_apps.visits.selectors import visitors_with_email
 from tenant_apps.visits.signals import visit_arrived, visit_cancelled, visit_registered, visit_rescheduled
 
 
 class VisitStateError(Exception):
     """An illegal transition; the message is translated and safe to show to the user."""
+
+
+TAKEN_EMAIL_MESSAGE = gettext_lazy(
+    "Another person of this company already has this e-mail address. A company admin can merge the two on the "
+    "privacy pages."
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +72,10 @@ def visit_register(
     purpose: str,
     actor: Actor,
 ) -> Visit:
-    """Pre-register a visit: it starts `expected`, with a fresh single-visit code."""
+    """Pre-register a visit: it starts `expected`, with a fresh single-visit code. Refused for someone who objected
+    or whose processing is restricted, whatever the channel."""
     _refuse_departure_before_arrival(expected_start, expected_end)
+    visitor_refuse_if_unusable(visitor)
     visit = Visit.objects.create(
         visitor=visitor,
         host=host,
@@ -150,6 +160,7 @@ def visit_walk_in(
         updated_by=actor.user,
     )
     _refuse_departure_before_arrival(visit.expected_start, expected_end)
+    visitor_refuse_if_unusable(visitor)
     _arrive(visit, actor, notice_version=notice_version, rules_version=rules_version)
     with transaction.atomic(savepoint=False):
         visit.save(force_insert=True)
@@ -161,6 +172,22 @@ def visit_walk_in(
         )
         visit_arrived.send(sender=Visit, visit=visit)
     return visit
+
+
+PAST_ARRIVAL_MESSAGE = gettext_lazy("The arrival is on a day that is past: choose today or a later day.")
+PAST_DEPARTURE_MESSAGE = gettext_lazy("The departure is already past: choose a later time.")
+
+
+def visit_times_past(start: dt.datetime | None, end: dt.datetime | None) -> dict[str, str]:
+    """Why times typed for a new or moved visit are in the past, by field: an arrival on a day before today (the
+    company's time zone) or a departure already gone. Staff register visits ahead; the portal, the bulk import and
+    the API refuse these with a field error, and no invitation leaves for them."""
+    problems = {}
+    if start is not None and timezone.localdate(start) < timezone.localdate():
+        problems["expected_start"] = str(PAST_ARRIVAL_MESSAGE)
+    if end is not None and end < timezone.now():
+        problems["expected_end"] = str(PAST_DEPARTURE_MESSAGE)
+    return problems
 
 
 def _refuse_departure_before_arrival(start: dt.datetime, end: dt.datetime) -> None:
@@ -281,43 +308,114 @@ class VisitorDetails:
 
 def _apply_visitor_details(visitor: Visitor, details: VisitorDetails) -> None:
     visitor.first_name, visitor.last_name = details.first_name, details.last_name
-    visitor.email, visitor.phone = details.email.strip().lower(), details.phone
+    visitor.email, visitor.phone = email_normalise(details.email), details.phone
     visitor.company_name, visitor.language = details.company_name, details.language
 
 
-@transaction.atomic
-def visitor_find_or_create(*, details: VisitorDetails) -> Visitor:
-    """The company's visitor with this e-mail address, refreshed with `details`; a new one otherwise.
+class VisitorRefused(VisitStateError):
+    """The person may not be registered now (objected, or restricted); the message is safe to show."""
 
-    A visitor without an e-mail address cannot be recognised and is always created.
+
+class VisitorObjected(VisitorRefused):
+    """The person objected: no channel registers them again."""
+
+
+class ObjectionConfirmationNeeded(VisitorObjected):
+    """Consent given again at the kiosk for an address that objected: it lifts nothing until the address's owner
+    confirms through the link sent to it (tenant_apps/privacy/objection_confirm.py sends it)."""
+
+
+class VisitorRestricted(VisitorRefused):
+    """The person's processing is restricted (GDPR art. 18): kept, not used, until an admin lifts it."""
+
+
+RESTRICTED_MESSAGE = gettext_lazy(
+    "The processing of this person's data is restricted: they cannot be registered for a visit until a company "
+    "admin lifts the restriction on the privacy pages."
+)
+
+
+def visitor_refuse_if_unusable(visitor: Visitor) -> None:
+    """Refuse a new visit (or a message) for someone who objected or whose processing is restricted."""
+    if visitor.restricted_at is not None:
+        raise VisitorRestricted(str(RESTRICTED_MESSAGE))
+    if visitor_objected(visitor.email):
+        raise VisitorObjected(str(OBJECTED_MESSAGE))
+
+
+def visitor_refusal_for_email(email: str) -> str:
+    """Why no visit may be registered for this address now ("" when it may): the address objected, or its person's
+    processing is restricted. For forms, so the refusal shows on the e-mail field before anything is stored."""
+    if visitor_objected(email):
+        return str(OBJECTED_MESSAGE)
+    if visitors_with_email(email).exclude(restricted_at=None).exists():
+        return str(RESTRICTED_MESSAGE)
+    return ""
+
+
+def _fill_blanks(visitor: Visitor, details: VisitorDetails) -> None:
+    """Complete a known person with what a channel typed, never overwriting what is stored: names a host typed are
+    not replaced by a kiosk walk-in, nor a visitor's details by someone else's pre-registration. Corrections are
+    explicit: the visit's edit form, the privacy pages, the API's PATCH."""
+    changed = []
+    for name in ("first_name", "last_name", "phone", "company_name"):
+        typed = getattr(details, name).strip()
+        if typed and not getattr(visitor, name).strip():
+            setattr(visitor, name, typed)
+            changed.append(name)
+    if changed:
+        visitor.full_clean()
+        visitor.save(update_fields=changed)
+
+
+@dataclass(frozen=True)
+class Found:
+    visitor: Visitor
+    created: bool
+
+
+def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None = None) -> Found:
+    """The company's one person with this address, completed (never overwritten) with `details`; a new one
+    otherwise. Every channel comes here: portal, bulk import, API, desk and kiosk.
+
+    Refused (VisitorRefused) when the address objected or the person is restricted. `consent_by` says the person
+    gave consent again themselves (at the kiosk): for an address that objected it lifts nothing by itself
+    (ObjectionConfirmationNeeded: the owner of the address confirms by e-mail first). Two channels creating the
+    same person at once make one: the second INSERT waits on the unique index, fails, and reads the first's.
+    Without an e-mail address nobody can be recognised: a new person each time (an admin merges duplicates).
     """
-    email = details.email.strip().lower()
-    visitor = Visitor.objects.select_for_update().filter(email__iexact=email).order_by("pk").first() if email else None
+    email = email_normalise(details.email)
+    if email and visitor_objected(email):
+        if consent_by is not None:
+            raise ObjectionConfirmationNeeded(str(OBJECTED_MESSAGE))
+        raise VisitorObjected(str(OBJECTED_MESSAGE))
+    if not email:
+        return Found(_visitor_insert(details), created=True)
+    visitor = visitors_with_email(email).select_for_update().first()
     if visitor is None:
-        return visitor_create(details=details)
-    return visitor_update(visitor=visitor, details=details)
+        try:
+            with transaction.atomic():  # a savepoint: only a concurrent insert of the same address fails here
+                return Found(_visitor_insert(details, validate_unique=False), created=True)
+        except IntegrityError:
+            visitor = visitors_with_email(email).select_for_update().get()
+    visitor_refuse_if_unusable(visitor)
+    _fill_blanks(visitor, details)
+    return Found(visitor, created=False)
+
+
+def _visitor_insert(details: VisitorDetails, *, validate_unique: bool = True) -> Visitor:
+    visitor = Visitor()
+    _apply_visitor_details(visitor, details)
+    visitor.full_clean(validate_constraints=validate_unique)
+    visitor.save(force_insert=True)
+    return visitor
 
 
 @transaction.atomic
 def visitor_create(*, details: VisitorDetails) -> Visitor:
-    """A new visitor, registered by staff: someone who objected is refused (tenant_apps/visits/objections.py)."""
-    return _visitor_new(details, consent_by=None)
-
-
-def _visitor_new(details: VisitorDetails, *, consent_by: Actor | None) -> Visitor:
-    """Create a visitor by the objection rule: refused when they objected, unless they give their own consent
-    again now (`consent_by`: where they gave it), which lifts the objection. No savepoint of its own."""
-    email = details.email.strip().lower()
-    if consent_by is not None:
-        if email:
-            objection_lift(email=email, actor=consent_by.label)
-    elif visitor_objected(email):
-        raise VisitStateError(str(OBJECTED_MESSAGE))
-    visitor = Visitor()
-    _apply_visitor_details(visitor, details)
-    visitor.full_clean()
-    visitor.save()
-    return visitor
+    """The person with these details for staff (portal, API): the existing one with this address if any (completed,
+    not overwritten), else a new one. Someone who objected or is restricted is refused."""
+    return visitor_find_or_create(details=details).visitor
 
 
 @dataclass(frozen=True)
@@ -334,11 +432,12 @@ class WalkIn:
 @transaction.atomic
 def walk_in_register(*, walk_in: WalkIn, actor: Actor) -> Visit:
     """Register a walk-in and check them in at once, all or nothing, in the current company; the desk and the
-    kiosk both come here. The visitor is created by the objection rule: at the kiosk the visitor accepts the
-    privacy notice themselves, their own consent, which lifts an earlier objection; at the desk staff register
-    them, and someone who objected is refused as everywhere staff register visitors."""
+    kiosk both come here. The known person with this address is reused (completed, never overwritten). Someone who
+    objected is refused: at the desk as everywhere staff register visitors; at the kiosk, where the visitor accepts
+    the privacy notice themselves, too, until the owner of the address confirms by e-mail
+    (ObjectionConfirmationNeeded). A restricted person is refused on every channel."""
     own_consent = actor.channel == Visit.Channel.KIOSK
-    visitor = _visitor_new(walk_in.visitor, consent_by=actor if own_consent else None)
+    visitor = visitor_find_or_create(details=walk_in.visitor, consent_by=actor if own_consent else None).visitor
     return visit_walk_in(
         visitor=visitor, host=walk_in.host, expected_end=walk_in.expected_end, actor=actor,
         notice_version=walk_in.notice_version, rules_version=walk_in.rules_version,
@@ -353,7 +452,10 @@ def visitor_details_of(visitor: Visitor, **changes: str) -> VisitorDetails:
 
 @transaction.atomic
 def visitor_update(*, visitor: Visitor, details: VisitorDetails) -> Visitor:
-    """Correct a visitor's details; they are the same person on every visit."""
+    """Correct a visitor's details; they are the same person on every visit. Taking the address of another person
+    of the company is refused (an admin merges the two on the privacy pages)."""
+    if visitors_with_email(details.email).exclude(pk=visitor.pk).exists():
+        raise VisitStateError(str(TAKEN_EMAIL_MESSAGE))
     _apply_visitor_details(visitor, details)
     visitor.full_clean()
     visitor.save()
@@ -427,8 +529,9 @@ class Registration:
 
 @transaction.atomic
 def visit_preregister(*, registration: Registration, actor: Actor) -> Visit:
-    """Register a visit for the visitor with this e-mail address, created or refreshed first."""
-    visitor = visitor_find_or_create(details=registration.visitor)
+    """Register a visit for the company's person with this e-mail address: the known one (completed with what was
+    typed, never overwritten) or a new one."""
+    visitor = visitor_find_or_create(details=registration.visitor).visitor
     return visit_register(
         visitor=visitor, host=registration.host, expected_start=registration.expected_start,
         expected_end=registration.expected_end, purpose=registration.purpose, actor=actor,

@@ -10,7 +10,7 @@ def desk_paths(acme, make_visit):
     visit = make_visit(acme, state=Visit.State.ON_SITE)
     base = f"/desk/visits/acme/{visit.pk}"
     gets = ["/", "/desk/", "/desk/board/", "/desk/walk-in/", "/desk/evacuation/", "/desk/evacuation.csv",
-            f"{base}/check-in/", f"{base}/note/", f"{base}/badge/"]  # fmt: skip
+            f"{base}/check-in/", f"{base}/note/", f"{base}/badge/", f"{base}/cancel/"]  # fmt: skip
     posts = ["/desk/walk-in/", f"{base}/check-in/", f"{base}/check-out/", f"{base}/cancel/", f"{base}/note/"]
     return gets, posts
 

@@ -79,13 +79,25 @@ def test_check_out_and_refusal(tower_desk, globex, make_visit):
     assert _visit(globex, expected.pk).state == "expected"
 
 
+def test_cancel_asks_first_and_a_single_post_without_confirmation_cancels_nothing(tower_desk, acme, make_visit):
+    expected = make_visit(acme, first_name="Perpetua")
+    page = tower_desk.get(f"/desk/visits/acme/{expected.pk}/cancel/?next=/desk/%3Fcompany%3Dacme")
+    assert page.status_code == 200 and "Perpetua" in page.content.decode()
+    assert 'name="confirm" value="yes"' in page.content.decode()
+    response = tower_desk.post(f"/desk/visits/acme/{expected.pk}/cancel/", {"next": "/desk/"})
+    assert response.status_code == 200 and 'name="confirm" value="yes"' in response.content.decode()
+    assert _visit(acme, expected.pk).state == "expected"
+    assert _audited("desk.visit.cancel", expected.pk) == 0
+
+
 def test_cancel_and_refusal(tower_desk, acme, make_visit):
     expected = make_visit(acme)
     left = make_visit(acme, state=Visit.State.LEFT)
-    tower_desk.post(f"/desk/visits/acme/{expected.pk}/cancel/")
+    response = tower_desk.post(f"/desk/visits/acme/{expected.pk}/cancel/", {"confirm": "yes", "next": "/desk/"})
+    assert response.status_code == 302 and response["Location"] == "/desk/"
     assert _visit(acme, expected.pk).state == "cancelled"
     assert _audited("desk.visit.cancel", expected.pk) == 1
-    tower_desk.post(f"/desk/visits/acme/{left.pk}/cancel/")
+    tower_desk.post(f"/desk/visits/acme/{left.pk}/cancel/", {"confirm": "yes"})
     assert _visit(acme, left.pk).state == "left"
     assert _audited("desk.visit.cancel", left.pk) == 0
 
@@ -93,7 +105,6 @@ def test_cancel_and_refusal(tower_desk, acme, make_visit):
 def test_actions_are_post_only(tower_desk, acme, make_visit):
     visit = make_visit(acme, state=Visit.State.ON_SITE)
     assert tower_desk.get(f"/desk/visits/acme/{visit.pk}/check-out/").status_code == 405
-    assert tower_desk.get(f"/desk/visits/acme/{visit.pk}/cancel/").status_code == 405
     assert _visit(acme, visit.pk).state == "on_site"
 
 

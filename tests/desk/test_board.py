@@ -38,7 +38,7 @@ def test_the_harbour_desk_sees_none_of_them_by_board_search_or_id(harbour_desk, 
     assert "Cressida" not in harbour_desk.get("/desk/").content.decode()
     assert harbour_desk.post("/desk/", {"q": "Cressida"}).context["visits"] == []
     assert harbour_desk.post("/desk/board/", {"q": visit.code}).context["visits"] == []
-    for action in ["check-in", "note", "badge"]:
+    for action in ["check-in", "note", "badge", "cancel"]:
         assert harbour_desk.get(f"/desk/visits/acme/{visit.pk}/{action}/").status_code == 404
     for action in ["check-in", "check-out", "cancel", "note"]:
         assert harbour_desk.post(f"/desk/visits/acme/{visit.pk}/{action}/").status_code == 404
@@ -109,12 +109,12 @@ def test_rows_escape_what_people_typed_and_post_through_one_shared_form(tower_de
     expected = make_visit(acme, first_name="Rosalind")
     page = tower_desk.get("/desk/?company=acme").content.decode()
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt; &quot;Quote" in page
-    rows = page[page.index('<table class="desk-visits">') :]
+    rows = page[page.index('<table class="desk-visits"') :]
     assert "csrfmiddlewaretoken" not in rows and "<form" not in rows  # the rows post through one shared form
     shared_form = '<form id="desk-row-action" method="post" hidden><input type="hidden" name="csrfmiddlewaretoken"'
     assert shared_form in page and 'name="next" value="/desk/?company=acme"' in page
     out = f'form="desk-row-action" formaction="/desk/visits/acme/{on_site.pk}/check-out/"'
-    cancel = f'form="desk-row-action" formaction="/desk/visits/acme/{expected.pk}/cancel/"'
+    cancel = f'href="/desk/visits/acme/{expected.pk}/cancel/?next=%2Fdesk%2F%3Fcompany%3Dacme"'
     check_in = f'href="/desk/visits/acme/{expected.pk}/check-in/?next=%2Fdesk%2F%3Fcompany%3Dacme"'
     assert out in page and cancel in page and check_in in page
     assert f"/desk/visits/acme/{on_site.pk}/check-in/" not in page  # only the actions its state allows
@@ -173,3 +173,20 @@ def test_the_board_reads_the_same_with_prepared_statements_turned_off(tower, acm
     finally:
         raw.prepare_threshold = saved
     assert _board_statement_runs() == before
+
+
+def test_the_board_has_expected_on_site_and_left_sections_each_with_its_own_time(tower_desk, acme, globex, make_visit):
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    later = make_visit(acme, first_name="Later", start=hour + dt.timedelta(minutes=2))
+    sooner = make_visit(globex, first_name="Sooner", start=hour + dt.timedelta(minutes=1))
+    make_visit(acme, first_name="Arrived", state=Visit.State.ON_SITE)
+    make_visit(acme, first_name="Departed", state=Visit.State.LEFT)
+    page = tower_desk.get("/desk/").content.decode()
+    expected = page[page.index('data-section="expected"') : page.index('data-section="on_site"')]
+    on_site = page[page.index('data-section="on_site"') : page.index('data-section="left"')]
+    left = page[page.index('data-section="left"') :]
+    assert expected.index(f"/globex/{sooner.pk}/") < expected.index(f"/acme/{later.pk}/")
+    assert "Planned" in expected and "Arrived" not in expected and "Departed" not in expected
+    assert "Checked in" in on_site and "Arrived" in on_site and "Departed" not in on_site
+    assert "Checked out" in left and "Departed" in left
+    assert '<details class="desk-section desk-section-left" data-section="left">' in page  # collapsed

@@ -112,7 +112,10 @@ def test_a_forged_token_gets_nothing(client_for, tower):
 def test_a_revoked_kiosk_gets_the_pairing_screen_on_its_next_request(kiosk_tower, tower_desk, tower_device, globex):
     choose_language(kiosk_tower)
     assert kiosk_tower.get("/kiosk/walk-in/").status_code == 200
-    response = tower_desk.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/")
+    asked = tower_desk.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/")  # the list's button: asks first
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.content.decode()
+    assert kiosk_tower.get("/kiosk/walk-in/").status_code == 200  # a single POST revoked nothing
+    response = tower_desk.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/", {"confirm": "yes"})
     assert response.status_code == 302
     for url in KIOSK_SCREENS:
         assert kiosk_tower.get(url)["Location"] == "/kiosk/pair/"
@@ -135,7 +138,7 @@ def test_the_desk_pages_are_for_the_buildings_desk_only(client_for, kiosk_tower,
     assert anonymous.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/")["Location"].startswith("/accounts/login/")
     assert kiosk_tower.get("/desk/kiosks/")["Location"].startswith("/accounts/login/")
     # Harbour's desk works in harbour's schema: tower's kiosk does not exist there.
-    assert harbour_desk.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/").status_code == 404
+    assert harbour_desk.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/", {"confirm": "yes"}).status_code == 404
     assert client_for("acme.localhost").get("/desk/kiosks/").status_code == 404
     assert client_for("acme.localhost").get("/kiosk/").status_code == 404
 
@@ -147,7 +150,7 @@ def test_a_company_user_cannot_open_the_kiosk_pages(acme_admin):
 def test_revoking_and_pairing_are_audited_without_personal_data(tower_desk, tower_device):
     from shared_apps.audit.models import AuditEntry
 
-    tower_desk.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/")
+    tower_desk.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/", {"confirm": "yes"})
     entry = AuditEntry.objects.filter(action="kiosk.revoke").first()
     assert entry is not None and entry.object_ids == {"kiosk": [tower_device[0].pk]}
     assert AuditEntry.objects.filter(action="kiosk.pair", object_ids__kiosk=[tower_device[0].pk]).exists()

@@ -32,7 +32,7 @@ def test_the_device_is_looked_up_once_within_the_time(remembering, kiosk_tower):
 def test_a_revoked_kiosk_is_refused_at_once_although_remembered(remembering, kiosk_tower, tower_desk, tower_device):
     choose_language(kiosk_tower)
     assert kiosk_tower.get("/kiosk/menu/").status_code == 200
-    assert tower_desk.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/").status_code == 302
+    assert tower_desk.post(f"/desk/kiosks/{tower_device[0].pk}/revoke/", {"confirm": "yes"}).status_code == 302
     assert kiosk_tower.get("/kiosk/menu/")["Location"] == "/kiosk/pair/"
 
 

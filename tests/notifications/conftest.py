@@ -39,8 +39,14 @@ def register(
     *, language: str = "fr", channel: str = Visit.Channel.INVITATION, email: str = "marie@example.org"
 ) -> Visit:
     """Register a visit to Sophie at 09:00 Brussels time on 2 March 2027, in the current schema."""
-    visitor = Visitor.objects.create(
-        first_name="Marie", last_name="Lambert", email=email, company_name="Lambert & Fils", language=language
+    visitor, _ = Visitor.objects.update_or_create(  # one person per address (tenant_apps/visits/models.py)
+        email=email,
+        defaults={
+            "first_name": "Marie",
+            "last_name": "Lambert",
+            "company_name": "Lambert & Fils",
+            "language": language,
+        },
     )
     start = dt.datetime(2027, 3, 2, 9, 0, tzinfo=BRUSSELS)
     return visit_register(

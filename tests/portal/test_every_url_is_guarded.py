@@ -21,6 +21,8 @@ PUBLIC_ROUTES = {
     "i18n/setlang/",
     "favicon.ico",  # the icon every browser asks for (checkin/favicon.py)
 }
+# Routes opened by a secret in the URL alone (a link e-mailed to a visitor): a made-up secret opens nothing.
+BY_SECRET = {"privacy/confirm-consent/<str:token>/"}
 
 
 def _ready_export(world: AcmeWorld) -> int:
@@ -107,7 +109,7 @@ def _routes(patterns: list, prefix: str = "") -> list[str]:
 ROUTES = [
     route
     for route in _routes(get_resolver("checkin.urls_company").url_patterns)
-    if route not in PUBLIC_ROUTES and not route.startswith("api/v1/^") and not route.startswith("p/")
+    if route not in PUBLIC_ROUTES | BY_SECRET and not route.startswith("api/v1/^") and not route.startswith("p/")
 ]
 # The visitor's own page opens by its signed link, with no account (tests/privacy/test_person_page.py): an acme
 # link opens on acme and nothing on globex.
@@ -167,6 +169,13 @@ def test_an_acme_id_is_not_found_on_globex(world, acme_admin, globex_admin):
     # Each id opens something on acme, so a 404 on globex means "not here", not "no such object anywhere".
     assert [path for path in paths if acme_admin.get(path).status_code == 404] == []
     assert [failure for path in paths for failure in _failures(globex_admin, path, _not_found)] == []
+
+
+def test_a_made_up_secret_opens_nothing(world, acme_admin, client_for):
+    for route in BY_SECRET:
+        path = "/" + _PARAM.sub("x" * 43, route)
+        for client in (client_for("acme.localhost"), acme_admin):
+            assert client.get(path).status_code == 404 and client.post(path).status_code == 404, path
 
 
 def test_an_acme_privacy_link_shows_nothing_on_globex(world, client_for):

@@ -133,7 +133,9 @@ def test_each_request_reaches_the_admins_with_its_deadline_and_is_audited(
     assert item.due_at == answer_due(item.received_at) and item.due_at.month != item.received_at.month
     assert [m.to for m in mail.outbox] == [["admin@acme.example"]]
     assert f"/privacy/requests/{item.pk}/" in mail.outbox[0].body and item.due_at.strftime("%Y") in mail.outbox[0].body
-    entry = AuditEntry.objects.get(action="subject.request", tenant_schema="acme")
+    entry = AuditEntry.objects.get(
+        action="subject.request", tenant_schema="acme", object_ids__subject_request=[item.pk]
+    )
     assert entry.details == {"kind": kind} and entry.actor == "person-link" and MAIL not in str(entry.details)
     listing = acme_admin.get("/privacy/requests/").content.decode()
     assert f"/privacy/requests/{item.pk}/" in listing and f"{item.due_at.day}-{item.due_at.month}-" in listing

@@ -44,7 +44,11 @@
           var focused = document.activeElement && document.activeElement.getAttribute("data-focus-key");
           var scrollers = Array.prototype.map.call(live.querySelectorAll(".desk-table-wrap"), function (el) { return el.scrollLeft; });
           if (stable !== lastHtml) {
+            var openLeft = live.querySelector("details[data-section=left]");
+            var wasOpen = openLeft && openLeft.open;
             live.innerHTML = html;
+            var left = live.querySelector("details[data-section=left]");
+            if (left && wasOpen) { left.open = true; }
             lastHtml = stable;
             live.querySelectorAll(".desk-table-wrap").forEach(function (el, i) { el.scrollLeft = scrollers[i] || 0; });
             if (focused) {
@@ -123,7 +127,32 @@
     update();
   }
 
+  // The walk-in form's host list offers only the chosen company's hosts (values are "<company>:<host id>");
+  // without this script the server still refuses a host of another company.
+  function setupWalkInHosts() {
+    var company = document.querySelector("select[name=company]");
+    var host = document.querySelector("select[name=host]");
+    if (!company || !host || !document.querySelector("form [name=notice_accepted]")) { return; }
+    function update() {
+      var prefix = company.value + ":";
+      host.querySelectorAll("option").forEach(function (option) {
+        var fits = !option.value || (company.value && option.value.indexOf(prefix) === 0);
+        option.hidden = !fits;
+        option.disabled = !fits;
+      });
+      host.querySelectorAll("optgroup").forEach(function (group) {
+        var shown = Array.prototype.some.call(group.querySelectorAll("option"), function (o) { return !o.hidden; });
+        group.hidden = !shown;
+        group.disabled = !shown;
+      });
+      if (host.selectedOptions.length && host.selectedOptions[0].disabled) { host.value = ""; }
+    }
+    company.addEventListener("change", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupWalkInHosts();
     setupBoard();
     setupPrint();
     setupRollCall();
