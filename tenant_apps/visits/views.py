@@ -229,6 +229,8 @@ def _transition(request: HttpRequest, visit_id: int, action: str) -> HttpRespons
     visit = access_visit(request.user, visit_id, manage=True)  # type: ignore[arg-type]
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if action == "cancel" and request.POST.get("confirm") != "yes":  # the detail page's button asks first
+        return render(request, "visits/cancel_confirm.html", {"visit": visit})
     service, done = {
         "cancel": (visit_cancel, _("The visit is cancelled.")),
         "no_show": (visit_mark_no_show, _("The visit is marked as a no-show.")),
@@ -258,7 +260,7 @@ def visit_code_view(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @rule_required(is_company_staff)
 def visit_cancel_view(request: HttpRequest, visit_id: int) -> HttpResponse:
-    """Cancel an expected visit (POST)."""
+    """Cancel an expected visit (POST with `confirm=yes`; without it, the confirmation page)."""
     return _transition(request, visit_id, "cancel")
 
 

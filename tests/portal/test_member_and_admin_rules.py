@@ -45,7 +45,7 @@ def test_a_member_opens_today_s_visit_of_a_colleague_read_only(world, acme_membe
 def test_a_member_manages_their_own_visit(world, acme_member):
     page = acme_member.get(f"/visits/{world.own_future.pk}/")
     assert f"/visits/{world.own_future.pk}/edit/" in page.content.decode()
-    assert acme_member.post(f"/visits/{world.own_future.pk}/cancel/").status_code == 302
+    assert acme_member.post(f"/visits/{world.own_future.pk}/cancel/", {"confirm": "yes"}).status_code == 302
     world.own_future.refresh_from_db()
     assert world.own_future.state == Visit.State.CANCELLED
 

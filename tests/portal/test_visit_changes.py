@@ -53,9 +53,16 @@ def test_rescheduling_refuses_bad_times_and_ended_visits(world, acme_admin):
     assert "Only an expected visit can be rescheduled." in page.content.decode()
 
 
+def test_cancel_asks_first_a_single_post_cancels_nothing(acme, world, acme_admin):
+    page = acme_admin.post(f"/visits/{world.own_future.pk}/cancel/")
+    assert page.status_code == 200 and 'name="confirm" value="yes"' in page.content.decode()
+    with tenant_context(acme):
+        assert Visit.objects.get(pk=world.own_future.pk).state == Visit.State.EXPECTED
+
+
 def test_cancel_and_no_show_are_post_only_transitions(acme, world, acme_admin):
     assert acme_admin.get(f"/visits/{world.own_future.pk}/cancel/").status_code == 405
-    acme_admin.post(f"/visits/{world.own_future.pk}/cancel/")
+    acme_admin.post(f"/visits/{world.own_future.pk}/cancel/", {"confirm": "yes"})
     acme_admin.post(f"/visits/{world.other_future.pk}/no-show/")
     with tenant_context(acme):
         assert Visit.objects.get(pk=world.own_future.pk).state == Visit.State.CANCELLED
@@ -63,8 +70,8 @@ def test_cancel_and_no_show_are_post_only_transitions(acme, world, acme_admin):
 
 
 def test_a_refused_transition_is_explained(world, acme_admin):
-    acme_admin.post(f"/visits/{world.own_future.pk}/cancel/")
-    page = acme_admin.post(f"/visits/{world.own_future.pk}/cancel/", follow=True).content.decode()
+    acme_admin.post(f"/visits/{world.own_future.pk}/cancel/", {"confirm": "yes"})
+    page = acme_admin.post(f"/visits/{world.own_future.pk}/cancel/", {"confirm": "yes"}, follow=True).content.decode()
     assert "This visit is already cancelled." in page
     page = acme_admin.post(f"/visits/{world.other_past.pk}/no-show/", follow=True).content.decode()
     assert "Only an expected visit can be marked as a no-show." in page

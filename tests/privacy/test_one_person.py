@@ -302,7 +302,7 @@ def test_a_restricted_person_is_kept_but_not_used_until_an_admin_lifts_it(
         sent_before = Delivery.objects.filter(visit=planned).count()
     reschedule = {"expected_start": _at(3, 10), "expected_end": _at(3, 11)}
     assert acme_admin.post(f"/visits/{planned.pk}/reschedule/", reschedule).status_code == 302
-    assert acme_admin.post(f"/visits/{planned.pk}/cancel/").status_code == 302
+    assert acme_admin.post(f"/visits/{planned.pk}/cancel/", {"confirm": "yes"}).status_code == 302
     with tenant_context(acme):
         assert Delivery.objects.filter(visit=planned).count() == sent_before
     assert _people(acme) == [person]  # kept
