@@ -93,8 +93,8 @@ def subject_request_close(
     *, item: SubjectRequest, user: User, carried_out: bool, note: str = "", request: HttpRequest | None = None
 ) -> SubjectRequest:
     """An admin answers an open request: carried out (an erasure erases the person here; a correction is made on
-    the person's page first; a restriction stays) or refused with a reason (a refused restriction is lifted). The visitor is e-mailed the outcome
-    in their language; then the request keeps no address or message. Audited."""
+    the person's page first; a restriction stays) or refused with a reason (a refused restriction is lifted). The
+    visitor is e-mailed the outcome in their language; then the request keeps no address or message. Audited."""
     item = SubjectRequest.objects.select_for_update().get(pk=item.pk)
     if item.status != SubjectRequest.Status.OPEN:
         return item
