@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from shared_apps.provisioning.buildings import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.text import NameFormField
+from tenant_apps.kiosk.branding import ACCENT, MIN_CONTRAST, contrast_with_white
 from tenant_apps.privacy.forms import PersonSearchForm
 
 T = TypeVar("T")
@@ -73,6 +74,27 @@ class BuildingEditForm(forms.Form):
         help_text=_("Whom visitors ask about what the reception and the kiosk record. Left blank: the front desk."),
     )  # fmt: skip
     privacy_contact_email = forms.EmailField(label=_("Privacy contact e-mail"), required=False)
+    kiosk_welcome = forms.CharField(
+        label=_("Kiosk welcome line"), max_length=120, required=False,
+        help_text=_("Shown large on the kiosk's first screen. Left blank: “Welcome” in the visitor's language."),
+    )  # fmt: skip
+    kiosk_accent = forms.CharField(
+        label=_("Kiosk accent colour"), max_length=7, required=False,
+        help_text=_("A colour such as #0b6e4f, dark enough for white text on it."),
+    )  # fmt: skip
+    badge_size = forms.ChoiceField(label=_("Badge labels"), choices=Building.BadgeSize.choices)
+    desk_email = forms.EmailField(
+        label=_("Front desk e-mail address"), required=False,
+        help_text=_("Told of a kiosk walk-in whose company set no reception address, besides the desk's board."),
+    )  # fmt: skip
+
+    def clean_kiosk_accent(self) -> str:
+        colour = str(self.cleaned_data.get("kiosk_accent") or "").strip().lower()
+        if colour and not ACCENT.match(colour):
+            raise forms.ValidationError(_("Enter a colour as # and six hexadecimal digits, for example #0b6e4f."))
+        if colour and contrast_with_white(colour) < MIN_CONTRAST:
+            raise forms.ValidationError(_("This colour is too light: white text on it would be hard to read."))
+        return colour
 
     @classmethod
     def for_building(cls, building: Building, data: Any = None) -> "BuildingEditForm":

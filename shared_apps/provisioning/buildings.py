@@ -96,8 +96,12 @@ def building_update(
     kiosk_requires_phone: bool,
     privacy_contact_name: str | None = None,
     privacy_contact_email: str | None = None,
+    kiosk_branding: dict[str, str] | None = None,
 ) -> Building:
     """Change a building's settings; its slug and host never change. The audit entry lists the fields changed.
+
+    `kiosk_branding` (None: unchanged): the kiosk's welcome line and accent colour, the badge label size and the
+    desk's address for walk-ins (the form validated them).
 
     The privacy contact (None: unchanged) is whom visitors ask about what the reception and kiosk record."""
     name = text_clean(name)
@@ -120,6 +124,9 @@ def building_update(
         new["privacy_contact_name"] = privacy_contact_name.strip()
     if privacy_contact_email is not None:
         new["privacy_contact_email"] = privacy_contact_email.strip()
+    for field in ("kiosk_welcome", "kiosk_accent", "badge_size", "desk_email"):
+        if kiosk_branding is not None and field in kiosk_branding:
+            new[field] = str(kiosk_branding[field]).strip()
     changed = sorted(field for field, value in new.items() if getattr(building, field) != value)
     for field, value in new.items():
         setattr(building, field, value)

@@ -34,7 +34,6 @@ from tenant_apps.desk.selectors import (
 )
 from tenant_apps.kiosk.badges import badge_context, visitor_language
 from tenant_apps.visits.models import Visit
-from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import VisitStateError
 
 desk_only = rule_required(is_building_desk)
@@ -230,7 +229,6 @@ def _badge_page(request: HttpRequest, *, company: Tenant, visit: Visit, code: st
         "day": day,
         "next": _back(request).url,
         "badge_language": visitor_language(visit),
-        "privacy_link": visitor_privacy_link(visit.visitor, company=company),
         **badge_context(building=building, visit=visit, code=code),
     }
     return render(request, "desk/badge.html", context)

@@ -61,7 +61,6 @@ from tenant_apps.kiosk.state import (
     state_update,
 )
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
-from tenant_apps.visits.selectors import visitor_privacy_link
 from tenant_apps.visits.services import ObjectionConfirmationNeeded, VisitorRefused, VisitStateError
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
@@ -417,7 +416,6 @@ def badge(request: KioskRequest) -> HttpResponse:
                 "visit": visit,
                 "day": day,
                 **badge_context(building=request.building, visit=visit, code=_badge_code(_result)),
-                "privacy_link": visitor_privacy_link(visit.visitor, company=company),
             },
         )
 

@@ -1,4 +1,4 @@
-"""The visitor's own privacy page, opened by the signed link of their e-mails, badge and kiosk notice (`/p/<token>/`).
+"""The visitor's own privacy page, opened by the signed link in their e-mails (`/p/<token>/`).
 
 No account: the link is the key (tenant_apps/visits/person_links.py). Each answer is for the one person the token
 names in the company of the host, in that person's language (or one they pick with `?lang=`), never cached,

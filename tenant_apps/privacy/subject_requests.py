@@ -1,7 +1,9 @@
 """A visitor's own requests about their data, made on their privacy page, and the admins' answers.
 
 Objection and withdrawn consent are carried out at once (`person_object`: the address is suppressed, the person
-erased) and recorded as done. Correction, erasure and restriction need the company: they wait for its admins, who
+erased) and recorded as done. A restriction takes effect at once too (art. 18 protects while the company decides):
+the person is restricted when the request arrives, and lifted again if the admins refuse it. Correction, erasure
+and the restriction's decision need the company: they wait for its admins, who
 are e-mailed, see them under /privacy/requests/ with the deadline of GDPR art. 12(3) (one month after receipt),
 and close them as carried out or refused; the visitor is then e-mailed the outcome in their language. Every step
 is audited, by ids and kinds, never by name or address.
@@ -21,7 +23,7 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from tenant_apps.privacy.mail import admins_notify, company_admins, portal_link
 from tenant_apps.privacy.models import SubjectRequest
-from tenant_apps.privacy.subjects import person_erase, person_object
+from tenant_apps.privacy.subjects import person_erase, person_object, person_restrict, person_restriction_lift
 from tenant_apps.visits.models import Visitor
 from tenant_apps.visits.selectors import privacy_contact
 
@@ -43,9 +45,12 @@ def subject_requests_open() -> QuerySet[SubjectRequest]:
 def subject_request_queue(
     *, visitor: Visitor, kind: str, message: str = "", request: HttpRequest | None = None
 ) -> SubjectRequest:
-    """Queue the visitor's request for the company's admins, with its deadline, and e-mail them; audited."""
+    """Queue the visitor's request for the company's admins, with its deadline, and e-mail them; audited. A
+    restriction is in force from now on."""
     assert kind in QUEUED_KINDS
     now = timezone.now()
+    if kind == SubjectRequest.Kind.RESTRICTION:
+        person_restrict(visitor=visitor, actor=VISITOR_ACTOR, request=request)
     item = SubjectRequest.objects.create(
         kind=kind, visitor=visitor, message=message.strip(), reply_to=visitor.email, language=visitor.language,
         received_at=now, due_at=answer_due(now),
@@ -87,9 +92,9 @@ def subject_request_object(*, visitor: Visitor, kind: str, request: HttpRequest 
 def subject_request_close(
     *, item: SubjectRequest, user: User, carried_out: bool, note: str = "", request: HttpRequest | None = None
 ) -> SubjectRequest:
-    """An admin answers an open request: carried out (an erasure erases the person here; a correction or a
-    restriction is made on the person's page first) or refused with a reason. The visitor is e-mailed the outcome
-    in their language; then the request keeps no address or message. Audited."""
+    """An admin answers an open request: carried out (an erasure erases the person here; a correction is made on
+    the person's page first; a restriction stays) or refused with a reason (a refused restriction is lifted). The
+    visitor is e-mailed the outcome in their language; then the request keeps no address or message. Audited."""
     item = SubjectRequest.objects.select_for_update().get(pk=item.pk)
     if item.status != SubjectRequest.Status.OPEN:
         return item
@@ -97,6 +102,8 @@ def subject_request_close(
     if carried_out and item.kind == SubjectRequest.Kind.ERASURE and item.visitor is not None:
         person_erase(visitor=item.visitor, user=user, request=request)
         item.visitor = None
+    if not carried_out and item.kind == SubjectRequest.Kind.RESTRICTION and item.visitor is not None:
+        person_restriction_lift(visitor=item.visitor, user=user, request=request)
     item.status = SubjectRequest.Status.DONE if carried_out else SubjectRequest.Status.REFUSED
     item.closed_at, item.closed_by, item.outcome_note = timezone.now(), user, note.strip()
     reply_to, language = item.reply_to, item.language

@@ -1,9 +1,10 @@
 """The visitor's own privacy link: a short, signed, expiring address of one person's page on the company's host.
 
 The token is `<id>.<time>.<signature>` (base 62 id and time, then 96 bits of HMAC-SHA256 of both, keyed with
-`SECRET_KEY`, or one of `SECRET_KEY_FALLBACKS`, under a salt naming the company's schema): short enough to print on
-a badge. A link works for that person, on that company's host, for `CHECKIN_PERSON_LINK_DAYS` days, and for nothing
-else (another person, another company's host, an altered or expired token: the same 404).
+`SECRET_KEY`, or one of `SECRET_KEY_FALLBACKS`, under a salt naming the company's schema): short enough to type
+from a printed e-mail. A link works for that person, on that company's host, for `CHECKIN_PERSON_LINK_DAYS` days,
+and for nothing else (another person, another company's host, an altered or expired token: the same 404). Never
+on a badge: it is worn in view.
 """
 
 import base64
@@ -43,7 +44,7 @@ def person_page_path(visitor: Visitor, *, company: Tenant | None = None) -> str:
 
 def person_page_url(visitor: Visitor, *, company: Tenant | None = None) -> str:
     """The absolute link to `visitor`'s own privacy page on the host of `company` (default: the current one), for
-    e-mails and badges."""
+    e-mails."""
     return tenant_url(company or tenant_connection().tenant) + person_page_path(visitor, company=company)
 
 

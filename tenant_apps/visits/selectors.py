@@ -11,9 +11,7 @@ from shared_apps.accounts.models import User
 from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.database.connection import tenant_connection
 from shared_apps.operations.encryption import code_digests
-from shared_apps.tenancy.models import Tenant
 from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor, email_normalise
-from tenant_apps.visits.person_links import person_page_url
 
 
 def company_settings() -> CompanySettings:
@@ -167,8 +165,3 @@ def visitors_with_email(email: str) -> QuerySet[Visitor]:
     if not email:
         return Visitor.objects.none()
     return Visitor.objects.alias(normalised=Lower(Trim("email"))).filter(normalised=email).exclude(email="")
-
-
-def visitor_privacy_link(visitor: Visitor, *, company: Tenant) -> str:
-    """The visitor's own privacy link on `company`'s host, without its scheme: for printed badges, from any schema."""
-    return person_page_url(visitor, company=company).split("://", 1)[1]

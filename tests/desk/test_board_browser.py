@@ -1,12 +1,17 @@
 """In headless Chromium at 1280x800: the board's sections (expected soonest first, a visitor row in view without
 scrolling, left collapsed), the walk-in form's host list following the chosen company, and Cancel asking first."""
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.desk.test_browser import _sign_in, live_desk  # noqa: F401 -- the fixture, shared
 
-VIEWPORT = {"width": 1280, "height": 800}
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
+
+VIEWPORT: "ViewportSize" = {"width": 1280, "height": 800}
 
 
 @pytest.fixture

@@ -55,6 +55,7 @@ def building_detail(request: HttpRequest, slug: str) -> HttpResponse:
             default_retention_days=data["default_retention_days"], auto_checkout_time=data["auto_checkout_time"],
             kiosk_requires_email=data["kiosk_requires_email"], kiosk_requires_phone=data["kiosk_requires_phone"],
             privacy_contact_name=data["privacy_contact_name"], privacy_contact_email=data["privacy_contact_email"],
+            kiosk_branding={name: data[name] for name in ("kiosk_welcome", "kiosk_accent", "badge_size", "desk_email")},
             request=request,
         ))  # fmt: skip
         if updated is not None:
