@@ -325,19 +325,22 @@ def reconcile(fixture: Fixture, outcomes: Outcomes) -> Ledger:
     from django.db.models import Count, Q
     from django_tenants.utils import schema_context
 
+    from shared_apps.operations.encryption import code_digest
     from tenant_apps.visits.models import Visit, VisitEvent
 
-    # Walk-ins by visitor name, invitations by code: the check-in events of each stored visit.
+    # Walk-ins by visitor name, invitations by code (stored as its digest): the check-in events of each stored visit.
+    codes = {code_digest(code): code for code in fixture.codes}
     check_ins: dict[str, list[int]] = {}
     for schema in fixture.companies.values():
         with schema_context(schema):
             visits = (
-                Visit.objects.filter(Q(channel=Visit.Channel.KIOSK) | Q(code__in=fixture.codes))
+                Visit.objects.filter(Q(channel=Visit.Channel.KIOSK) | Q(code_digest__in=list(codes)))
                 .annotate(events_in=Count("events", filter=Q(events__kind=VisitEvent.Kind.CHECKED_IN)))
                 .filter(state=Visit.State.ON_SITE)
             )
-            for channel, name, code, events in visits.values_list("channel", "visitor__last_name", "code", "events_in"):
-                check_ins.setdefault(name if channel == Visit.Channel.KIOSK else code, []).append(events)
+            rows = visits.values_list("channel", "visitor__last_name", "code_digest", "events_in")
+            for channel, name, digest, events in rows:
+                check_ins.setdefault(name if channel == Visit.Channel.KIOSK else codes[digest], []).append(events)
     told_ok = outcomes.walk_ins_ok + outcomes.codes_ok
     return Ledger(
         lost=[key for key in told_ok if key not in check_ins],
