@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,6 +143,7 @@ def visit_walk_in(
     actor: Actor,
     notice_version: str = "",
     rules_version: str = "",
+    _checked_usable: bool = False,
 ) -> Visit:
     """A visitor who came unannounced: registered and on site at once, from now until `expected_end`.
 
@@ -160,7 +161,8 @@ def visit_walk_in(
         updated_by=actor.user,
     )
     _refuse_departure_before_arrival(visit.expected_start, expected_end)
-    visitor_refuse_if_unusable(visitor)
+    if not _checked_usable:
+        visitor_refuse_if_unusable(visitor)
     _arrive(visit, actor, notice_version=notice_version, rules_version=rules_version)
     with transaction.atomic(savepoint=False):
         visit.save(force_insert=True)
@@ -384,7 +386,7 @@ def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None 
     Refused (VisitorRefused) when the address objected or the person is restricted. `consent_by` says the person
     gave consent again themselves (at the kiosk): for an address that objected it lifts nothing by itself
     (ObjectionConfirmationNeeded: the owner of the address confirms by e-mail first). Two channels creating the
-    same person at once make one: the second INSERT waits on the unique index, fails, and reads the first's.
+    same person at once make one: the second INSERT waits on the unique index, does nothing, and the first's is read.
     Without an e-mail address nobody can be recognised: a new person each time (an admin merges duplicates).
     """
     email = email_normalise(details.email)
@@ -394,23 +396,45 @@ def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None 
         raise VisitorObjected(str(OBJECTED_MESSAGE))
     if not email:
         return Found(_visitor_insert(details), created=True)
-    visitor = visitors_with_email(email).select_for_update().first()
-    if visitor is None:
-        try:
-            with transaction.atomic():  # a savepoint: only a concurrent insert of the same address fails here
-                return Found(_visitor_insert(details, validate_unique=False), created=True)
-        except IntegrityError:
-            visitor = visitors_with_email(email).select_for_update().get()
-    visitor_refuse_if_unusable(visitor)
+    created = _visitor_insert_unless_known(details)
+    if created is not None:
+        return Found(created, created=True)
+    visitor = visitors_with_email(email).select_for_update().get()
+    if visitor.restricted_at is not None:  # objection was checked above, for this very address
+        raise VisitorRestricted(str(RESTRICTED_MESSAGE))
     _fill_blanks(visitor, details)
     return Found(visitor, created=False)
 
 
-def _visitor_insert(details: VisitorDetails, *, validate_unique: bool = True) -> Visitor:
+def _visitor_insert(details: VisitorDetails) -> Visitor:
     visitor = Visitor()
     _apply_visitor_details(visitor, details)
-    visitor.full_clean(validate_constraints=validate_unique)
+    visitor.full_clean()
     visitor.save(force_insert=True)
+    return visitor
+
+
+def _visitor_insert_unless_known(details: VisitorDetails) -> Visitor | None:
+    """The new person with these details, or None when the company has one with this address already (another
+    channel's, even one committed a moment ago): one `INSERT ... ON CONFLICT DO NOTHING` on the address index
+    (`visitor_one_per_email`), so the busiest path, a new walk-in, takes one round trip and no savepoint."""
+    visitor = Visitor()
+    _apply_visitor_details(visitor, details)
+    visitor.full_clean(validate_constraints=False)
+    fields = [field for field in Visitor._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    values = [field.get_db_prep_save(getattr(visitor, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Visitor._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
+            "ON CONFLICT ((lower(btrim(email)))) WHERE NOT (email = '') DO NOTHING RETURNING id",
+            values,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    visitor.pk = row[0]
+    visitor._state.adding, visitor._state.db = False, connection.alias
     return visitor
 
 
@@ -444,6 +468,7 @@ def walk_in_register(*, walk_in: WalkIn, actor: Actor) -> Visit:
     return visit_walk_in(
         visitor=visitor, host=walk_in.host, expected_end=walk_in.expected_end, actor=actor,
         notice_version=walk_in.notice_version, rules_version=walk_in.rules_version,
+        _checked_usable=True,  # visitor_find_or_create refused an objected or restricted person a moment ago
     )  # fmt: skip
 
 
