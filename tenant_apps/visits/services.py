@@ -421,8 +421,8 @@ def _visitor_insert_unless_known(details: VisitorDetails) -> Visitor | None:
     visitor = Visitor()
     _apply_visitor_details(visitor, details)
     visitor.full_clean(validate_constraints=False)
-    fields = [field for field in Visitor._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    fields = [field for field in Visitor._meta.concrete_fields if not field.primary_key and field.column]
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     values = [field.get_db_prep_save(getattr(visitor, field.attname), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(
