@@ -59,7 +59,7 @@ def test_a_revoked_kiosk(workers, world):
     assert _statuses(workers.flood(start)) == {200}
     desk = workers.browser("tower.localhost").sign_in("desk@tower.example", DEMO_PASSWORD, DEMO_TOTP_SECRET)
     desk.request("GET", "/desk/kiosks/")
-    assert desk.request("POST", f"/desk/kiosks/{kiosk['id']}/revoke/", {}).status == 302
+    assert desk.request("POST", f"/desk/kiosks/{kiosk['id']}/revoke/", {"confirm": "yes"}).status == 302
     answers = workers.flood(start)
     assert {(answer.status, answer.location) for _, answer in answers} == {(302, "/kiosk/pair/")}
 
