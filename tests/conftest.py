@@ -26,8 +26,22 @@ from shared_apps.database.connection import tenant_connection
 from shared_apps.provisioning.buildings import building_create
 from shared_apps.provisioning.companies import company_create
 from shared_apps.tenancy.models import Building, Domain, Tenant
+from tests.browser import dev_server
 from tests.deploy.processes import current_test_database_url
 from tests.two_factor import code_for
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that drive a dev server commit what its requests write (visits, visitors, hosts, kiosks, rate counts):
+    they run last, so no other test finds their rows (nor a copy of the test database holds them)."""
+
+    def commits(item: pytest.Item) -> bool:
+        module = getattr(item, "module", None)
+        return getattr(module, "dev_server", None) is dev_server or hasattr(module, "CHROMIUM")
+
+    items[:] = [item for item in items if not commits(item)] + [item for item in items if commits(item)]
+
 
 PASSWORD = DEMO_PASSWORD
 

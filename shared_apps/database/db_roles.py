@@ -308,7 +308,10 @@ def log_maintainer_statements() -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {maintainer}",
         f"GRANT SELECT, DELETE, UPDATE (ip) ON public.{AUDIT_TABLE}, public.{SIGNIN_TABLE} TO {maintainer}",
         _LOG_MAINTAIN_SQL,
+        # A new owner needs CREATE on the function's schema (a superuser skips the check; the guide's owner does not).
+        f"GRANT CREATE ON SCHEMA public TO {maintainer}",
         f"ALTER FUNCTION {LOG_MAINTAIN_FUNCTION} OWNER TO {maintainer}",
+        f"REVOKE CREATE ON SCHEMA public FROM {maintainer}",
         f"REVOKE ALL ON FUNCTION {LOG_MAINTAIN_FUNCTION} FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION {LOG_MAINTAIN_FUNCTION} TO CURRENT_USER",
         f"REVOKE {maintainer} FROM CURRENT_USER",  # no one may SET ROLE to it: its rights serve the function only

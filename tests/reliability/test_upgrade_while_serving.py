@@ -45,8 +45,9 @@ def _tables_with_the_new_column(url: str) -> tuple[int, int]:
     """(visit tables, visit tables with badge_colour) over every schema."""
     with psycopg.connect(url) as db:
         row = db.execute(
-            "SELECT count(*) FILTER (WHERE column_name = 'code'), count(*) FILTER (WHERE column_name = 'badge_colour') "
-            "FROM information_schema.columns WHERE table_name = 'visits_visit'"
+            "SELECT count(*) FILTER (WHERE column_name = 'code_digest'),"
+            " count(*) FILTER (WHERE column_name = 'badge_colour')"
+            " FROM information_schema.columns WHERE table_name = 'visits_visit'"
         ).fetchone()
         return int(row[0]), int(row[1])  # type: ignore[index]
 

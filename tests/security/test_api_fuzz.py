@@ -233,15 +233,20 @@ LOGO = _image()
 
 
 def _in_order(body: dict[str, Any]) -> None:
-    """A visit ends after it starts, a rule between two fields (and the stored visit) that a schema cannot state:
-    a positive case sends both times, in order."""
+    """A visit ends after it starts and is not in the past, rules between two fields and the clock (and the stored
+    visit) that a schema cannot state: a positive case sends both times, in order, from tomorrow on."""
     if "expected_start" not in body and "expected_end" not in body:
         return
     start = body.setdefault("expected_start", "2000-01-01T00:00:00Z")
     end = body.setdefault("expected_end", "2099-12-31T00:00:00Z")
     with contextlib.suppress(TypeError, ValueError):  # not date-times after all: the server judges them
-        if dt.datetime.fromisoformat(end) < dt.datetime.fromisoformat(start):
-            body["expected_start"], body["expected_end"] = end, start
+        first, last = sorted([dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end)])
+        tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        if first < tomorrow:
+            first, last = tomorrow, max(last, tomorrow + dt.timedelta(hours=1))
+        body["expected_start"], body["expected_end"] = (
+            moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") for moment in (first, last)
+        )
 
 
 def _range_in_order(query: dict[str, Any] | None) -> None:
