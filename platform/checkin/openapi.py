@@ -162,16 +162,3 @@ def operation_links(result: dict[str, Any], generator: Any, **kwargs: Any) -> di
             if links and status in operation["responses"]:
                 operation["responses"][status]["links"] = links
     return result
-
-
-# DRF refuses a NUL character in every text field ("Null characters are not allowed."); the schema says so.
-WITHOUT_NUL = "^[^\\x00]*$"
-
-
-def strings_without_nul(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
-    """Each free-text property of a component (no format, choice or pattern of its own) forbids the NUL character."""
-    for component in result.get("components", {}).get("schemas", {}).values():
-        for field in component.get("properties", {}).values():
-            if field.get("type") == "string" and not {"format", "enum", "pattern"} & field.keys():
-                field["pattern"] = WITHOUT_NUL
-    return result

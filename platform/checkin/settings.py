@@ -439,7 +439,6 @@ SPECTACULAR_SETTINGS = {
         "checkin.openapi.empty_query_values",
         "checkin.openapi.error_responses",
         "checkin.openapi.operation_links",
-        "checkin.openapi.strings_without_nul",
     ],
     # The status a company can be set to (active, suspended) is a smaller choice than the status it can have.
     # One name for the set of languages, whichever field offers it (a visitor's, a kiosk's, an invitation's).

@@ -78,7 +78,8 @@ class BuildingSerializer(serializers.ModelSerializer):
 class BuildingCreateSerializer(JsonTypes):
     slug = slug_field()
     name = NameSerializerField(max_length=120)
-    address = serializers.CharField(allow_blank=True, required=False, default="")
+    # Cleaned like a name (control characters, a NUL among them, removed; breaks as spaces), not refused.
+    address = NameSerializerField(allow_blank=True, required=False, default="")
     timezone = serializers.ChoiceField(choices=TIMEZONES, required=False, default="Europe/Brussels")
     desk_email = serializers.EmailField(
         max_length=254, required=False, help_text="the first desk account, invited to choose a password"
@@ -93,7 +94,7 @@ BUILDING_SETTINGS = [
 
 class BuildingUpdateSerializer(JsonTypes):
     name = NameSerializerField(max_length=120, required=False)
-    address = serializers.CharField(allow_blank=True, required=False)
+    address = NameSerializerField(allow_blank=True, required=False)
     timezone = serializers.ChoiceField(choices=TIMEZONES, required=False)
     kiosk_languages = serializers.ListField(
         child=serializers.ChoiceField(choices=LANGUAGE_CODES), allow_empty=False, min_length=1, required=False
