@@ -10,6 +10,10 @@ from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.visits.models import CompanySettings, Host, Visit
 from tests.kiosk.conftest import choose_language
+from tests.notifications.conftest import eager  # noqa: F401  (a fixture)
+
+# The arrival's messages are sent in-process at the commit, whatever REDIS_URL says (CI sets it).
+pytestmark = pytest.mark.usefixtures("eager")
 
 DETAILS = {"first_name": "Wendy", "last_name": "Walkin", "visitor_company": "", "email": "wendy@example.org",
            "phone": "", "accept_notice": "on"}  # fmt: skip
