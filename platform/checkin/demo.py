@@ -17,6 +17,8 @@ from django_tenants.utils import schema_context, tenant_context
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
 from shared_apps.accounts.two_factor import device_set
+from shared_apps.api_tokens.keys import PREFIX_LENGTH, api_key_hash
+from shared_apps.api_tokens.models import ApiToken
 from shared_apps.provisioning.buildings import building_create
 from shared_apps.provisioning.companies import company_create
 from shared_apps.provisioning.tenant_schemas import platform_ensure
@@ -27,6 +29,9 @@ from tenant_apps.visits.selectors import visits_on_day
 
 DEMO_PASSWORD = "checkin-demo-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_TOTP_SECRET = "CHECKINDEMOCHECKINDEMOCHECKINDEM"  # noqa: S105 - the demo's authenticator app, published
+# globex's directory sync: a SCIM token with a published key, printed by `load_demo` (README, Directory sync).
+DEMO_SCIM_COMPANY = "globex"
+DEMO_SCIM_TOKEN = "ck_demo-globex-directory-scim-2026"  # noqa: S105 - printed for the demo on purpose
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,21 @@ def load_demo() -> list[Login]:
         company = Tenant.objects.filter(slug=slug).first() or company_create(building=building, slug=slug, name=name)
         with tenant_context(company):
             email = f"admin@{slug}.example"
-            user_ensure(email=email, full_name=f"{name} Admin", role=User.Role.ADMIN, password=DEMO_PASSWORD)
+            admin = user_ensure(email=email, full_name=f"{name} Admin", role=User.Role.ADMIN, password=DEMO_PASSWORD)
             _ensure_visits(slug, host_names)
+            if slug == DEMO_SCIM_COMPANY:
+                _ensure_scim_token(admin)
         logins.append(Login(name, tenant_url(company), email))
     return logins
+
+
+def _ensure_scim_token(admin: User) -> None:
+    """The demo directory's token, active again if it was revoked (as the demo's passwords come back)."""
+    ApiToken.objects.update_or_create(
+        key_hash=api_key_hash(DEMO_SCIM_TOKEN),
+        defaults={"name": "Demo directory", "prefix": DEMO_SCIM_TOKEN[:PREFIX_LENGTH], "scope": ApiToken.Scope.SCIM,
+                  "created_by": admin, "revoked_at": None},
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -130,6 +130,7 @@ TENANT_TYPES = {
             "tenant_apps.notifications",
             "tenant_apps.privacy",
             "tenant_apps.api",
+            "tenant_apps.scim",
             "drf_spectacular_sidecar",  # Swagger UI's files for /api/v1/docs/, served locally (no CDN)
         ],
         "URLCONF": "checkin.urls_company",

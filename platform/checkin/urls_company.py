@@ -22,11 +22,13 @@ urlpatterns = [
     path("visits/", include("tenant_apps.visits.urls")),
     path("hosts/", include("tenant_apps.visits.host_urls")),
     path("users/", include("shared_apps.accounts.staff.urls"), COMPANY_STAFF),
+    path("settings/directory/", include("tenant_apps.scim.settings_urls")),
     path("settings/", include("tenant_apps.visits.settings_urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("privacy/", include("tenant_apps.privacy.urls")),
     path("p/", include("tenant_apps.privacy.person_page_urls")),  # the visitor's own page, by signed link
     path("api/v1/", include("tenant_apps.api.urls")),
+    path("scim/v2/", include("tenant_apps.scim.urls")),
     path("audit/", company_audit, name="company_audit"),
     *common,
 ]

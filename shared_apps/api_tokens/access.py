@@ -25,13 +25,16 @@ def may_act_with_token(user: User) -> bool:
     return may_manage_api_tokens(user)
 
 
-def api_tokens_visible_to(user: User) -> QuerySet[ApiToken]:
-    """The tokens of the current schema `user` may see, active ones first, newest first; none for a non-manager."""
+def api_tokens_visible_to(user: User, *, scope: ApiToken.Scope = ApiToken.Scope.API) -> QuerySet[ApiToken]:
+    """The tokens of `scope` in the current schema `user` may see, active ones first, newest first; none for a
+    non-manager. Each page lists and revokes its own scope's tokens only."""
     if not may_manage_api_tokens(user):
         return ApiToken.objects.none()
-    return ApiToken.objects.select_related("created_by").order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
+    tokens = ApiToken.objects.filter(scope=scope).select_related("created_by")
+    return tokens.order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
 
 
-def access_api_token(user: User, token_id: int) -> ApiToken:
-    """A token of the current schema `user` may revoke, or 404: another schema's tokens are not found here."""
-    return get_object_or_404(api_tokens_visible_to(user), pk=token_id)
+def access_api_token(user: User, token_id: int, *, scope: ApiToken.Scope = ApiToken.Scope.API) -> ApiToken:
+    """A token of `scope` of the current schema `user` may revoke, or 404: another schema's tokens, and another
+    scope's, are not found here."""
+    return get_object_or_404(api_tokens_visible_to(user, scope=scope), pk=token_id)

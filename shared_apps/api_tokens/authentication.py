@@ -26,6 +26,13 @@ DEPRECATED_KEYWORD = b"token"
 _DEPRECATED_MARK = "checkin_deprecated_authorization"
 
 
+def api_token_for_key(key: str, *, scope: ApiToken.Scope) -> ApiToken | None:
+    """The active token of `scope` with this key in the current schema, or None: a SCIM key opens no REST API and
+    an API key no SCIM endpoint."""
+    token = ApiToken.objects.select_related("created_by").filter(key_hash=api_key_hash(key), scope=scope).first()
+    return token if token is not None and token.revoked_at is None else None
+
+
 class ApiTokenAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
         parts = get_authorization_header(request).split()
@@ -35,9 +42,8 @@ class ApiTokenAuthentication(BaseAuthentication):
             setattr(request._request, _DEPRECATED_MARK, True)
         if len(parts) != 2:
             raise AuthenticationFailed(_("Invalid token header: give the key after “Bearer ”."))
-        key = parts[1].decode(errors="replace")
-        token = ApiToken.objects.select_related("created_by").filter(key_hash=api_key_hash(key)).first()
-        if token is None or token.revoked_at is not None:
+        token = api_token_for_key(parts[1].decode(errors="replace"), scope=ApiToken.Scope.API)
+        if token is None:
             raise AuthenticationFailed(_("Invalid or revoked API token."))
         user = token.created_by
         if user is None or not user.is_active:

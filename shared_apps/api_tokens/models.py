@@ -7,11 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
-    """A bearer key made and revoked by an IT user or a company admin; it acts as its creator."""
+    """A bearer key made and revoked by an IT user or a company admin. An API token acts as its creator; a SCIM
+    token (a company's directory, tenant_apps/scim) acts as the directory and opens only /scim/v2/."""
+
+    class Scope(models.TextChoices):
+        API = "api", _("REST API")
+        SCIM = "scim", _("directory sync (SCIM)")
 
     name = models.CharField(_("name"), max_length=120)
     prefix = models.CharField(_("key starts with"), max_length=12, db_index=True)  # tells keys apart in lists
     key_hash = models.CharField(max_length=64, unique=True)  # sha256 hex of the key (keys.py)
+    scope = models.CharField(
+        _("opens"), max_length=8, choices=Scope.choices, default=Scope.API, db_default=Scope.API
+    )  # db_default: rows written by raw SQL (the tokens' move, migrations/_tokens_move.py) are API tokens
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -11,11 +11,13 @@ from shared_apps.api_tokens.models import ApiToken
 
 
 @transaction.atomic
-def api_token_create(*, name: str, created_by: User) -> tuple[ApiToken, str]:
-    """Make a token in the current schema. The key is returned once; only its hash is kept."""
+def api_token_create(
+    *, name: str, created_by: User, scope: ApiToken.Scope = ApiToken.Scope.API
+) -> tuple[ApiToken, str]:
+    """Make a token in the current schema for `scope`. The key is returned once; only its hash is kept."""
     key = api_key_new()
     token = ApiToken.objects.create(
-        name=name, prefix=key[:PREFIX_LENGTH], key_hash=api_key_hash(key), created_by=created_by
+        name=name, prefix=key[:PREFIX_LENGTH], key_hash=api_key_hash(key), created_by=created_by, scope=scope
     )
     return token, key
 

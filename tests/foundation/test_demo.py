@@ -24,3 +24,23 @@ def test_loading_the_demo_again_changes_nothing(acme):
     ]  # fmt: skip
     with tenant_context(acme):
         assert Visit.objects.count() >= 4
+
+
+def test_globex_directory_token_is_printed_and_works_again_after_a_revocation(globex, capsys):
+    from django.core.management import call_command
+
+    from checkin.demo import DEMO_SCIM_TOKEN
+    from shared_apps.api_tokens.models import ApiToken
+    from tests.conftest import HostClient
+
+    directory = HostClient("globex.localhost", HTTP_AUTHORIZATION=f"Bearer {DEMO_SCIM_TOKEN}")
+    assert directory.get("/scim/v2/Users").status_code == 200
+    with tenant_context(globex):
+        ApiToken.objects.filter(scope=ApiToken.Scope.SCIM).update(revoked_at="2026-01-01T00:00:00Z")
+    assert directory.get("/scim/v2/Users").status_code == 401
+    call_command("load_demo")
+    printed = capsys.readouterr().out
+    assert f"Authorization: Bearer {DEMO_SCIM_TOKEN}" in printed and "http://globex.localhost:8000/scim/v2" in printed
+    assert directory.get("/scim/v2/Users").status_code == 200
+    acme = HostClient("acme.localhost", HTTP_AUTHORIZATION=f"Bearer {DEMO_SCIM_TOKEN}")
+    assert acme.get("/scim/v2/Users").status_code == 401  # globex's only

@@ -50,6 +50,24 @@ def _api_token(world: AcmeWorld) -> int:
         return api_token_create(name="guard test", created_by=world.admin)[0].pk
 
 
+def _scim_token(world: AcmeWorld) -> int:
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.scim.services import scim_token_create
+
+    with schema_context("acme"):
+        return scim_token_create(name="guard test", created_by=world.admin)[0].pk
+
+
+def _scim_group(world: AcmeWorld) -> int:
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.scim.models import ScimGroup
+
+    with schema_context("acme"):
+        return ScimGroup.objects.get_or_create(display_name="guard test")[0].pk
+
+
 def _subject_request(world: AcmeWorld) -> int:
     import datetime as dt
 
@@ -88,6 +106,8 @@ KWARGS = {
     "visitor_id": lambda world: world.own_today.visitor_id,
     "export_id": _ready_export,
     "token_id": _api_token,
+    "scim_token_id": _scim_token,
+    "group_id": _scim_group,
     "request_id": _subject_request,
     "token": _person_link,
 }
@@ -105,11 +125,13 @@ def _routes(patterns: list, prefix: str = "") -> list[str]:
     return found
 
 
-# The REST API's routes (regular expressions from DRF's router) have their own enumeration in tests/api.
+# The REST API's routes (regular expressions from DRF's router) have their own enumeration in tests/api; the SCIM
+# endpoints, which take the SCIM token only (401 to anyone else, sessions included), theirs in tests/scim and the
+# access matrix.
 ROUTES = [
     route
     for route in _routes(get_resolver("checkin.urls_company").url_patterns)
-    if route not in PUBLIC_ROUTES | BY_SECRET and not route.startswith("api/v1/^") and not route.startswith("p/")
+    if route not in PUBLIC_ROUTES | BY_SECRET and not route.startswith(("api/v1/^", "p/", "scim/v2/"))
 ]
 # The visitor's own page opens by its signed link, with no account (tests/privacy/test_person_page.py): an acme
 # link opens on acme and nothing on globex.

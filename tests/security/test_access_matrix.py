@@ -6,7 +6,8 @@ fails loudly until a builder or a rule is added below. Path parameters are fille
 AcmeWorld and a few more). The personas: acme's admin and member, acme's admin with an API token only and a
 member holding a token they made while admin (no session: the token is all they send), globex's admin (session
 and API token), tower's desk, harbour's desk, IT, anonymous and tower's kiosk; each sends its cookies to every host,
-as a stolen or replayed cookie would be. The oracle is one rule per resource (RESOURCES:
+as a stolen or replayed cookie would be; and acme's directory, holding acme's SCIM token only (tenant_apps/scim), which
+opens /scim/v2/ and nothing else, where every other persona is refused. The oracle is one rule per resource (RESOURCES:
 tenant_apps/visits/access.py and the like; for a token, also `may_act_with_token`; for the kiosk screens, the
 device rule `may_use_kiosk_screens` of tenant_apps/kiosk/access.py that they name), and:
 
@@ -38,6 +39,7 @@ from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
 from shared_apps.api_tokens.access import api_tokens_visible_to, may_act_with_token, may_manage_api_tokens
 from shared_apps.api_tokens.authentication import ApiTokenAuthentication
+from shared_apps.api_tokens.models import ApiToken
 from shared_apps.console.services import api_token_create as console_token_create
 from shared_apps.console.services import support_grant_start
 from shared_apps.tenancy.models import Tenant
@@ -55,8 +57,12 @@ from tenant_apps.privacy.access import (
 from tenant_apps.privacy.exports.lifecycle import export_storage
 from tenant_apps.privacy.models import Export, SubjectRequest
 from tenant_apps.privacy.subject_requests import answer_due
+from tenant_apps.scim.models import ScimGroup, ScimUser
+from tenant_apps.scim.selectors import groups_for_mapping
+from tenant_apps.scim.services import scim_token_create
 from tenant_apps.visits.access import (
     hosts_visible_to,
+    may_change_company_settings,
     may_list_hosts,
     may_list_visitors,
     visitors_editable_by,
@@ -157,6 +163,18 @@ SUBJECT_REQUEST = Resource(
     may_list=may_handle_subject_requests, see=subject_requests_visible_to, change=subject_requests_visible_to
 )
 TOKEN = Resource(may_list=may_manage_api_tokens, see=api_tokens_visible_to, change=api_tokens_visible_to)
+
+
+def _scim_tokens(user: User) -> QuerySet[ApiToken]:
+    return api_tokens_visible_to(user, scope=ApiToken.Scope.SCIM)
+
+
+def _scim_groups(user: User) -> QuerySet[ScimGroup]:
+    return groups_for_mapping() if may_change_company_settings(user) else ScimGroup.objects.none()
+
+
+SCIM_TOKEN = Resource(may_list=may_change_company_settings, see=_scim_tokens, change=_scim_tokens)
+SCIM_GROUP = Resource(may_list=may_change_company_settings, see=_scim_groups, change=_scim_groups)
 ACCOUNT = Resource(may_list=_may_manage_company_staff, see=_company_staff, change=_company_staff)
 # Which resource a company path parameter or an API route names.
 RESOURCES = {
@@ -166,6 +184,8 @@ RESOURCES = {
     "export_id": EXPORT,
     "request_id": SUBJECT_REQUEST,
     "token_id": TOKEN,
+    "scim_token_id": SCIM_TOKEN,
+    "group_id": SCIM_GROUP,
     "user_id": ACCOUNT,
     "visits": VISIT,
     "visitors": VISITOR,
@@ -243,6 +263,7 @@ class Persona:
     headers: dict[str, str] = field(default_factory=dict)
     email: str = ""
     token_only: bool = False  # an integration: its API token and nothing else, no session
+    directory: bool = False  # acme's directory: its SCIM token and nothing else
     kiosk: Kiosk | None = None  # the device a kiosk persona is
 
     def on(self, host: str) -> HostClient:
@@ -299,6 +320,10 @@ def _persona(name: str, tower: Any, globex: Tenant) -> Persona:
             User.objects.filter(pk=maker.pk).update(role=role)
         return Persona(name, "acme.localhost", headers={"HTTP_AUTHORIZATION": f"Bearer {key}"}, email=email,
                        token_only=True)  # fmt: skip
+    if name == "directory":
+        with _in_acme():
+            key = scim_token_create(name="matrix directory", created_by=User.objects.get(email="admin@acme.example"))[1]
+        return Persona(name, "acme.localhost", headers={"HTTP_AUTHORIZATION": f"Bearer {key}"}, directory=True)
     if name == "kiosk":
         kiosk, token = pair_device(tower, "Matrix")
         return Persona(name, "tower.localhost", kiosk_client(HostClient, tower, token), kiosk=kiosk)
@@ -316,6 +341,7 @@ PERSONAS = [
     "IT",
     "anonymous",
     "kiosk",
+    "directory",
 ]
 
 
@@ -331,6 +357,9 @@ def _objects(world: AcmeWorld, acme: Tenant) -> dict[str, list[object]]:  # noqa
         name = export_storage().save("acme/matrix.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
         export = Export.objects.create(pk=FAR_ID, status=Export.Status.READY, storage_name=name)
         token = api_token_create(name="matrix", created_by=world.admin)[0]
+        scim_token = scim_token_create(name="matrix", created_by=world.admin)[0]
+        scim_user = ScimUser.objects.create(user=world.colleague, user_name="colleague@acme.example")
+        scim_group = ScimGroup.objects.create(display_name="Matrix")
         asked = SubjectRequest.objects.create(kind=SubjectRequest.Kind.ERASURE, visitor=cara, reply_to=cara.email,
                                               due_at=answer_due(dt.datetime.now(dt.UTC)))  # fmt: skip
         with schema_context("public"):
@@ -345,6 +374,10 @@ def _objects(world: AcmeWorld, acme: Tenant) -> dict[str, list[object]]:  # noqa
         "user_id": [world.colleague.pk],
         "export_id": [export.pk],
         "token_id": [token.pk],
+        "scim_token_id": [scim_token.pk],
+        "group_id": [scim_group.pk],
+        "scim_user_id": [str(scim_user.scim_id)],
+        "scim_group_id": [str(scim_group.scim_id)],
         "request_id": [asked.pk],
         "token": [foreign_link],
     }
@@ -409,6 +442,8 @@ def _values(endpoint: Endpoint, objects: dict[str, dict[str, list[object]]], eve
 
 def _company_rule(user: User, endpoint: Endpoint, values: dict[str, object], *, unsafe: bool) -> bool:
     """What the rule lets a company user do at this company endpoint."""
+    if endpoint.route.startswith("scim/v2/"):
+        return False  # a SCIM token's only: no account opens them
     resource_name = endpoint.api_resource
     if resource_name is not None:
         resource = RESOURCES[resource_name]
@@ -477,6 +512,10 @@ def _may(persona: Persona, endpoint: Endpoint, values: dict[str, object], *, uns
         return False  # another company's, building's or the platform's host: nothing
     if persona.kiosk is not None:
         return False  # a device, no account: the desk's pages are not for it
+    if persona.directory or endpoint.route.startswith("scim/v2/"):
+        # The SCIM endpoints take the company's SCIM token and nothing else; the token opens nothing else.
+        scim_view = getattr(resolve(endpoint.path(values), urlconf=URLCONFS["company"]).func, "scim_endpoint", False)
+        return persona.directory and scim_view
     if persona.token_only:
         user = persona.user()
         assert user is not None
@@ -533,6 +572,7 @@ def test_the_resolvers_list_every_channel():
     assert ("reception", "desk/visits/<slug:company>/<int:visit_id>/badge/") in routes
     assert ("reception", "kiosk/badge/") in routes and ("public", "console/companies/<slug:slug>/remove/") in routes
     assert ("company", "p/<str:token>/") in routes and ("company", "privacy/requests/<int:request_id>/") in routes
+    assert ("company", "scim/v2/Users/<str:scim_user_id>") in routes and ("company", "scim/v2/Groups") in routes
 
 
 @pytest.mark.parametrize("name", PERSONAS)
@@ -568,7 +608,7 @@ def test_no_persona_gets_more_than_the_rule_and_the_api_no_more_than_the_portal(
                     wrong.append(f"{method.upper()} {path} answered {response.status_code} though the rule refuses it")
     assert wrong == [], "\n".join(wrong)
     assert _api_opens_nothing_the_portal_hides(_portal_opened(persona, opened, world), opened, world) == []
-    if persona.home == HOSTS["company"]:
+    if persona.home == HOSTS["company"] and not persona.directory:
         assert _lists_hold_nothing_the_rule_hides(persona) == []
 
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from checkin.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
+from checkin.demo import DEMO_PASSWORD, DEMO_SCIM_COMPANY, DEMO_SCIM_TOKEN, DEMO_TOTP_SECRET, load_demo
 from shared_apps.accounts import totp
 
 
@@ -20,4 +20,9 @@ class Command(BaseCommand):
             "  IT and the front desk also ask for a two-factor code. Print the current one with\n"
             "      .venv/bin/python platform/manage.py demo_code\n"
             f"  or add the key {secret} to an authenticator app.\n"
+        )
+        directory = next(login.url for login in logins if login.email.endswith(f"@{DEMO_SCIM_COMPANY}.example"))
+        self.stdout.write(
+            f"  Directory sync (SCIM) of {DEMO_SCIM_COMPANY}: base URL {directory.rstrip('/')}/scim/v2\n"
+            f"      Authorization: Bearer {DEMO_SCIM_TOKEN}   (a demo key, published on purpose)\n"
         )
