@@ -45,18 +45,25 @@ def scim_endpoint(*methods: str) -> Callable[[ScimView], ScimView]:
         @never_cache
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            token = None
             try:
                 token = scim_token(request)
                 if request.method not in methods:
                     raise ScimError(405, f"{request.method} is not supported here.")
                 return view(request, token, *args, **kwargs)
             except ScimError as error:
-                headers = {"WWW_Authenticate": 'Bearer realm="scim"'} if error.status == 401 else {}
-                return _answer(error.body(), error.status, **headers)
+                refusal = error
             except ValidationError as error:
                 fields = getattr(error, "message_dict", {}) or {"value": error.messages}
                 detail = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in fields.items())
-                return _answer(ScimError(400, detail, "invalidValue").body(), 400)
+                refusal = ScimError(400, detail, "invalidValue")
+            if token is not None:  # a call of the directory refused, with nothing written: recorded all the same
+                audit_record(actor=services.scim_actor(token), action="scim.refused", request=request,
+                             object_ids={"api_token": [token.pk]},
+                             details={"method": request.method, "endpoint": view.__name__,
+                                      "status": refusal.status, "scim_type": refusal.scim_type})  # fmt: skip
+            headers = {"WWW_Authenticate": 'Bearer realm="scim"'} if refusal.status == 401 else {}
+            return _answer(refusal.body(), refusal.status, **headers)
 
         wrapper.scim_endpoint = True  # type: ignore[attr-defined]  # read by tests/security/test_access_matrix.py
         return wrapper

@@ -84,6 +84,9 @@ def test_a_signed_in_admin_session_opens_no_scim_endpoint(acme_admin):
 def test_bad_input_is_a_400_with_a_detail_and_writes_nothing(acme, acme_scim, body, scim_type):
     body = _refused(acme_scim.send("POST", "/scim/v2/Users", body), 400)
     assert body["scimType"] == scim_type
+    refused = AuditEntry.objects.get(tenant_schema="acme", action="scim.refused")  # audited, though nothing written
+    assert refused.details == {"method": "POST", "endpoint": "users", "status": 400, "scim_type": scim_type}
+    assert refused.actor.startswith("SCIM token ck_")
     with tenant_context(acme):
         assert not ScimUser.objects.exists() and not User.objects.filter(email__startswith="new").exists()
         assert not Host.objects.filter(email__startswith="new").exists()
