@@ -3,8 +3,8 @@
 import logging
 
 import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import OAuthError
-from authlib.jose.errors import JoseError
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -32,7 +32,7 @@ from tenant_apps.visits.access import may_change_company_settings
 logger = logging.getLogger(__name__)
 
 _NEXT = "checkin_sso_next"
-_PROTOCOL_ERRORS = (OAuthError, JoseError, JoseRfcError, requests.RequestException, ValueError, KeyError)
+_PROTOCOL_ERRORS = (AuthlibBaseError, JoseRfcError, requests.RequestException, ValueError, KeyError)
 _AUDITED = ("name", "issuer", "client_id", "allowed_domains", "role_claim", "admin_values", "member_values",
             "create_accounts", "sso_only", "enabled")  # fmt: skip
 

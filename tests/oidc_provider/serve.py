@@ -1,4 +1,4 @@
-"""Run the test OpenID provider: `python -m tests.oidc_provider.serve --port 8180 --config provider.json`.
+"""Run the test OpenID provider: `python -m tests.oidc_provider.serve --port 8180 --config demo.json`.
 
 The configuration file lists its users and clients (see `demo.json`); they are loaded again at every start, so the
 file is the whole truth. Prints `ready <issuer>` once it serves. Data (SQLite and the signing key) in --data.
@@ -39,7 +39,7 @@ def _signing_key(folder: Path) -> Path:
     return path
 
 
-def _load(config: dict[str, Any]) -> None:
+def _load(config: dict[str, Any], *, checkin_port: str) -> None:
     from django.contrib.auth.models import Group, User
     from oauth2_provider.models import Application
 
@@ -61,7 +61,7 @@ def _load(config: dict[str, Any]) -> None:
             client_secret=entry["client_secret"],
             client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-            redirect_uris=" ".join(entry["redirect_uris"]),
+            redirect_uris=" ".join(uri.replace("{checkin_port}", checkin_port) for uri in entry["redirect_uris"]),
             algorithm=Application.RS256_ALGORITHM,
             skip_authorization=True,
         )
@@ -73,6 +73,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--config", required=True)
     parser.add_argument("--data", default="")
+    parser.add_argument("--checkin-port", default="8000", help="replaces {checkin_port} in the redirect URIs")
     args = parser.parse_args()
     data = Path(args.data or tempfile.mkdtemp(prefix="oidc-provider-"))
     data.mkdir(parents=True, exist_ok=True)
@@ -89,7 +90,7 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    _load(json.loads(Path(args.config).read_text()))
+    _load(json.loads(Path(args.config).read_text()), checkin_port=args.checkin_port)
     server = make_server(
         args.host, args.port, get_wsgi_application(), server_class=_Server, handler_class=_QuietHandler
     )
