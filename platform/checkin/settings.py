@@ -75,6 +75,13 @@ DATABASES = {
     }
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# What DATABASE_URL points at: `postgresql` (one server) or `citus` (a Citus coordinator whose database has
+# schema-based sharding on, so every company and building schema is a distributed schema: deploy/README.md,
+# "Citus"). On Citus the per-schema roles can log in (the coordinator reaches the workers as the statement's role)
+# and DDL is sent apart from the per-transaction preamble (shared_apps/database/db_backend/base.py).
+CHECKIN_DATABASE_KIND = env_str("CHECKIN_DATABASE_KIND", "postgresql")
+if CHECKIN_DATABASE_KIND not in {"postgresql", "citus"}:
+    raise ValueError(f"CHECKIN_DATABASE_KIND must be postgresql or citus, not {CHECKIN_DATABASE_KIND!r}.")
 # Per-schema PostgreSQL roles (shared_apps/database/db_roles.py): names start with this prefix (default: the
 # database name); migrations and provisioning run as the owner role (default: the login of DATABASE_URL).
 CHECKIN_DB_ROLE_PREFIX = env_str("CHECKIN_DB_ROLE_PREFIX")
@@ -131,6 +138,7 @@ TENANT_TYPES = {
             "tenant_apps.privacy",
             "tenant_apps.api",
             "tenant_apps.scim",
+            "tenant_apps.sso",
             "drf_spectacular_sidecar",  # Swagger UI's files for /api/v1/docs/, served locally (no CDN)
         ],
         "URLCONF": "checkin.urls_company",
@@ -421,6 +429,8 @@ REST_FRAMEWORK = {
 }
 # Company webhooks may only reach public addresses, so an admin cannot make the server call its own network.
 CHECKIN_WEBHOOK_ALLOW_PRIVATE = env_bool("CHECKIN_WEBHOOK_ALLOW_PRIVATE", False)
+# A company's identity provider at a plain http:// URL (a local provider in development and tests); production refuses.
+CHECKIN_SSO_ALLOW_HTTP = env_bool("CHECKIN_SSO_ALLOW_HTTP", DEBUG)
 # A delivery handed to the broker (or claimed by a worker) this long ago and still not sent is handed over
 # again by the outbox sweep, and its claim taken over: above the deliver task's time limit (180 s).
 CHECKIN_DELIVERY_TIMEOUT_SECONDS = env_int("CHECKIN_DELIVERY_TIMEOUT_SECONDS", 300)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("users/", include("shared_apps.accounts.staff.urls"), COMPANY_STAFF),
     path("settings/directory/", include("tenant_apps.scim.settings_urls")),
     path("settings/", include("tenant_apps.visits.settings_urls")),
+    path("", include("tenant_apps.sso.urls")),  # /sso/login/, /sso/callback/, /settings/sso/
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("privacy/", include("tenant_apps.privacy.urls")),
     path("p/", include("tenant_apps.privacy.person_page_urls")),  # the visitor's own page, by signed link

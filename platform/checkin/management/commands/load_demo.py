@@ -21,8 +21,13 @@ class Command(BaseCommand):
             "      .venv/bin/python platform/manage.py demo_code\n"
             f"  or add the key {secret} to an authenticator app.\n"
         )
-        directory = next(login.url for login in logins if login.email.endswith(f"@{DEMO_SCIM_COMPANY}.example"))
+        directory = next(login.url for login in logins if login.email == f"admin@{DEMO_SCIM_COMPANY}.example")
         self.stdout.write(
             f"  Directory sync (SCIM) of {DEMO_SCIM_COMPANY}: base URL {directory.rstrip('/')}/scim/v2\n"
             f"      Authorization: Bearer {DEMO_SCIM_TOKEN}   (a demo key, published on purpose)\n"
         )
+        if any(login.where.endswith("single sign-on") for login in logins):
+            self.stdout.write(
+                '  globex also offers "Sign in with Globex ID": the demo\'s OpenID provider above (started by\n'
+                f"  platform/dev.py run) takes the sso.* logins with the same password {DEMO_PASSWORD}.\n"
+            )
