@@ -28,6 +28,9 @@ class VisitStateError(Exception):
     """An illegal transition; the message is translated and safe to show to the user."""
 
 
+SERIES_RESCHEDULE_MESSAGE = gettext_lazy(
+    "A day of a visit over several days cannot be moved: cancel that day and register a separate visit instead."
+)
 TAKEN_EMAIL_MESSAGE = gettext_lazy(
     "Another person of this company already has this e-mail address. A company admin can merge the two on the "
     "privacy pages."
@@ -93,8 +96,11 @@ def visit_register(
 
 @transaction.atomic
 def visit_reschedule(*, visit: Visit, expected_start: dt.datetime, expected_end: dt.datetime, actor: Actor) -> Visit:
-    """Move a visit that has not started yet."""
+    """Move a visit that has not started yet. A day of a series keeps the series' times (its calendar file holds
+    one rule for every day): cancel the day and register a visit of its own instead."""
     visit = _locked(visit)
+    if visit.series_id is not None:
+        raise VisitStateError(str(SERIES_RESCHEDULE_MESSAGE))
     if visit.state != Visit.State.EXPECTED:
         raise VisitStateError(_("Only an expected visit can be rescheduled."))
     _refuse_departure_before_arrival(expected_start, expected_end)
@@ -231,7 +237,13 @@ def visit_check_out(*, visit: Visit, actor: Actor, automatic: bool = False) -> V
 @transaction.atomic
 def visit_cancel(*, visit: Visit, actor: Actor) -> Visit:
     """expected -> cancelled."""
-    visit = _locked(visit)
+    visit = cancel_one(_locked(visit), actor)
+    visit_cancelled.send(sender=Visit, visit=visit)
+    return visit
+
+
+def cancel_one(visit: Visit, actor: Actor) -> Visit:
+    """expected -> cancelled for a visit read under lock, without telling anyone (the caller does, once)."""
     if visit.state == Visit.State.CANCELLED:
         raise VisitStateError(_("This visit is already cancelled."))
     if visit.state != Visit.State.EXPECTED:
@@ -239,7 +251,6 @@ def visit_cancel(*, visit: Visit, actor: Actor) -> Visit:
     visit.state = Visit.State.CANCELLED
     _save(visit, actor, ["state"])
     _event(visit, VisitEvent.Kind.CANCELLED, actor)
-    visit_cancelled.send(sender=Visit, visit=visit)
     return visit
 
 
@@ -275,9 +286,15 @@ class CodeReason:
 @transaction.atomic
 def visit_code_reissue(*, visit: Visit, actor: str, reason: str) -> str:
     """A fresh code for the visit, returned in clear for the one message or page that shows it; the earlier code
-    stops working at once (only the new digest is stored). Audited, never with the code."""
+    stops working at once (only the new digest is stored). Audited, never with the code.
+
+    A day of a series shares its code with every day of the series: the new code replaces it on all of them,
+    except a badge printed at the desk, which is that day's alone."""
     code = visit.code_issue()
-    Visit.objects.filter(pk=visit.pk).update(code_digest=visit.code_digest)
+    same_code = Visit.objects.filter(pk=visit.pk)
+    if visit.series_id is not None and reason != CodeReason.BADGE:
+        same_code = Visit.objects.filter(series_id=visit.series_id)
+    same_code.update(code_digest=visit.code_digest)
     audit_record(
         actor=actor,
         action="visit.code_reissued",
