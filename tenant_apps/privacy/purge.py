@@ -4,8 +4,9 @@ Rule: hard-delete every visit whose end (check-out, else the planned end of a
 visit that never happened) is older than the company's retention period, the
 rows that hang off those visits, then visitors left without any visit, then
 expired export files. The days of a multi-day visit go together, once the
-series' last day is older than the retention (and series left without days). It deletes in small keyset batches, each its own short
-transaction, and holds a per-schema advisory lock so only one purge runs on a
+series' last day is older than the retention (and series left without days).
+It deletes in small keyset batches, each its own short transaction, and holds
+a per-schema advisory lock so only one purge runs on a
 schema at a time. Running it again deletes nothing more; a run cut off midway
 keeps what its finished batches deleted, and the next run deletes the rest.
 The audit log gets counts, never who.

@@ -123,7 +123,9 @@ class VisitSeries(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(last_day__gte=models.F("first_day")), name="series_last_after_first"),
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")), name="series_last_after_first"
+            ),
         ]
 
     def __str__(self) -> str:

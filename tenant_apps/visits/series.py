@@ -51,9 +51,7 @@ def series_days(*, first_day: dt.date, last_day: dt.date, weekdays: str) -> list
     return [day for offset in range(span + 1) if (day := first_day + dt.timedelta(days=offset)).isoweekday() in wanted]
 
 
-def series_problems(
-    *, start: dt.datetime, end: dt.datetime, last_day: dt.date, weekdays: str
-) -> dict[str, str]:
+def series_problems(*, start: dt.datetime, end: dt.datetime, last_day: dt.date, weekdays: str) -> dict[str, str]:
     """Why this series cannot be registered, by field (`last_day`, `weekdays`, `expected_end`); empty when it can."""
     first_day = timezone.localdate(start)
     if not weekdays_clean(weekdays):

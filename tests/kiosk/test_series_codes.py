@@ -57,7 +57,7 @@ def test_a_series_is_one_visit_per_chosen_day_sharing_one_code(acme):
 
 
 def test_one_code_checks_in_and_out_at_the_kiosk_on_each_day_and_on_no_other(client_for, tower, acme):
-    series, days = make_series(acme)  # Monday to Friday
+    series, _days = make_series(acme)  # Monday to Friday
     code = _code_of(acme, series)
     outside = [MONDAY - dt.timedelta(days=1), MONDAY + dt.timedelta(days=5)]  # the Sunday before, the Saturday after
     for day in outside:
