@@ -101,7 +101,9 @@ def _invited(visit: Visit) -> bool:
     """Whether the visitor has an invitation that went out or is on its way (else a change is not theirs to hear)."""
     if not visit.visitor.email:
         return False
-    return visit.deliveries.filter(kind=Delivery.Kind.INVITATION).exclude(status=Delivery.Status.FAILED).exists()
+    # A visit over several days has one invitation, about its first day (tenant_apps/visits/series.py).
+    sent = Delivery.objects.filter(visit__series_id=visit.series_id) if visit.series_id else visit.deliveries.all()
+    return sent.filter(kind=Delivery.Kind.INVITATION).exclude(status=Delivery.Status.FAILED).exists()
 
 
 def delivery_queue_cancellation(*, visit_id: int) -> Delivery | None:

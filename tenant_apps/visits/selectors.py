@@ -165,3 +165,8 @@ def visitors_with_email(email: str) -> QuerySet[Visitor]:
     if not email:
         return Visitor.objects.none()
     return Visitor.objects.alias(normalised=Lower(Trim("email"))).filter(normalised=email).exclude(email="")
+
+
+def series_visits(series_id: int) -> list[Visit]:
+    """Every day of a visit over several days (tenant_apps/visits/series.py), the first first, with its visitor."""
+    return list(Visit.objects.select_related("visitor").filter(series_id=series_id).order_by("expected_start"))

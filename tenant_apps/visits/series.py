@@ -153,8 +153,3 @@ def visit_series_cancel_rest(*, visit: Visit, actor: Actor) -> list[Visit]:
         raise VisitStateError(_("No day of this series from this one on is still expected."))
     visit_cancelled.send(sender=Visit, visit=cancelled[0])  # one message for all of them
     return cancelled
-
-
-def series_visits(series_id: int) -> list[Visit]:
-    """Every day of a series, first first."""
-    return list(Visit.objects.filter(series_id=series_id).order_by("expected_start"))
