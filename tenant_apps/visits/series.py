@@ -8,7 +8,6 @@ and the retention, counted from the series' last day (`tenant_apps/privacy/reten
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,11 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor, VisitSeries, new_visit_code
+from tenant_apps.visits.selectors import series_days_from
 from tenant_apps.visits.services import (
     Actor,
     Registration,
+    SeriesPattern,
     VisitStateError,
     cancel_one,
+    visit_register,
     visitor_find_or_create,
     visitor_refuse_if_unusable,
 )
@@ -68,14 +70,6 @@ def series_problems(*, start: dt.datetime, end: dt.datetime, last_day: dt.date, 
     if len(days) > SERIES_MAX_DAYS:
         return {"last_day": str(TOO_MANY_MESSAGE) % {"count": SERIES_MAX_DAYS}}
     return {}
-
-
-@dataclass(frozen=True)
-class SeriesPattern:
-    """The days of a series as typed: the last day and the ISO weekdays (the first day is the arrival's)."""
-
-    last_day: dt.date
-    weekdays: str
 
 
 def _at(day: dt.date, clock: dt.datetime) -> dt.datetime:
@@ -127,14 +121,28 @@ def visit_series_register(
 
 
 @transaction.atomic
-def visit_series_preregister(*, registration: Registration, pattern: SeriesPattern, actor: Actor) -> VisitSeries:
-    """A series for the company's person with this e-mail address (known, completed; or new), as
-    `visit_preregister` does for one visit."""
+def registration_store(*, registration: Registration, actor: Actor) -> Visit:
+    """Register what a pre-registration describes (portal, bulk import, API) for the company's person with this
+    e-mail address (the known one, completed, never overwritten; or a new one): one visit, or a series when
+    `registration.series` says so. Returns the visit, or the series' first day."""
     visitor = visitor_find_or_create(details=registration.visitor).visitor
-    return visit_series_register(
+    if registration.series is None:
+        return visit_register(
+            visitor=visitor, host=registration.host, expected_start=registration.expected_start,
+            expected_end=registration.expected_end, purpose=registration.purpose, actor=actor,
+        )  # fmt: skip
+    series = visit_series_register(
         visitor=visitor, host=registration.host, expected_start=registration.expected_start,
-        expected_end=registration.expected_end, pattern=pattern, purpose=registration.purpose, actor=actor,
+        expected_end=registration.expected_end, pattern=registration.series, purpose=registration.purpose,
+        actor=actor,
     )  # fmt: skip
+    return Visit.objects.filter(series=series).order_by("expected_start").first()  # type: ignore[return-value]
+
+
+@transaction.atomic
+def registrations_store_all(*, registrations: list[Registration], actor: Actor) -> list[Visit]:
+    """Register every visit or series of a bulk import, or none: one failure rolls back the whole batch."""
+    return [registration_store(registration=registration, actor=actor) for registration in registrations]
 
 
 @transaction.atomic
@@ -143,12 +151,8 @@ def visit_series_cancel_rest(*, visit: Visit, actor: Actor) -> list[Visit]:
     visitor gets one message listing the days cancelled (a calendar file with them excluded)."""
     if visit.series_id is None:
         raise VisitStateError(_("This visit is not part of a series."))
-    rest = (
-        Visit.objects.select_for_update()
-        .filter(series_id=visit.series_id, expected_start__gte=visit.expected_start, state=Visit.State.EXPECTED)
-        .order_by("expected_start")
-    )
-    cancelled = [cancel_one(day, actor) for day in rest]
+    rest = Visit.objects.select_for_update().filter(pk__in=[day.pk for day in series_days_from(visit)])
+    cancelled = [cancel_one(day, actor) for day in rest.order_by("expected_start")]
     if not cancelled:
         raise VisitStateError(_("No day of this series from this one on is still expected."))
     visit_cancelled.send(sender=Visit, visit=cancelled[0])  # one message for all of them

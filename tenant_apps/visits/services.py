@@ -562,14 +562,24 @@ def host_set_active(*, host: Host, active: bool) -> Host:
 
 
 @dataclass(frozen=True)
+class SeriesPattern:
+    """The days of a visit over several days as typed: the last day and the ISO weekdays ("12345"); the first day is
+    the arrival's (tenant_apps/visits/series.py)."""
+
+    last_day: dt.date
+    weekdays: str
+
+
+@dataclass(frozen=True)
 class Registration:
-    """One pre-registration as typed: the visitor's details and the visit's."""
+    """One pre-registration as typed: the visitor's details and the visit's; `series` for one over several days."""
 
     visitor: VisitorDetails
     host: Host | None
     expected_start: dt.datetime
     expected_end: dt.datetime
     purpose: str
+    series: SeriesPattern | None = None
 
 
 @transaction.atomic

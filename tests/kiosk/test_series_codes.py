@@ -11,8 +11,8 @@ from django_tenants.utils import tenant_context
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.visits.models import Visit, Visitor, VisitSeries
 from tenant_apps.visits.selectors import series_visits
-from tenant_apps.visits.series import SeriesPattern, visit_series_cancel_rest, visit_series_register
-from tenant_apps.visits.services import Actor, VisitStateError, visit_cancel
+from tenant_apps.visits.series import visit_series_cancel_rest, visit_series_register
+from tenant_apps.visits.services import Actor, SeriesPattern, VisitStateError, visit_cancel
 from tests.kiosk.conftest import check_out, invited_check_in, pair_device, rate_counters_clear
 
 STAFF = Actor(label="admin@acme.example", channel=Visit.Channel.INVITATION)

@@ -14,8 +14,8 @@ from shared_apps.operations.encryption import code_digests
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.selectors import series_visits
-from tenant_apps.visits.series import SeriesPattern, visit_series_cancel_rest, visit_series_register
-from tenant_apps.visits.services import visit_cancel
+from tenant_apps.visits.series import visit_series_cancel_rest, visit_series_register
+from tenant_apps.visits.services import SeriesPattern, visit_cancel
 from tests.notifications.conftest import ADMIN
 
 pytestmark = pytest.mark.usefixtures("eager")
@@ -37,7 +37,7 @@ def _register(language: str = "en"):
 
 
 def _calendar(message) -> tuple[str, Calendar]:
-    [(name, content, mimetype)] = [a for a in message.attachments if isinstance(a, tuple)]
+    [(_name, content, mimetype)] = [a for a in message.attachments if isinstance(a, tuple)]
     assert mimetype.startswith("text/calendar")
     return mimetype, Calendar.from_ical(content)
 
@@ -63,7 +63,7 @@ WORKING_DAYS = [FIRST + dt.timedelta(days=n) for n in range(12) if (FIRST + dt.t
 
 def test_one_invitation_with_one_code_for_every_day_and_a_recurring_event(in_acme, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        series, days = _register()
+        series, _days = _register()
     [message] = mail.outbox
     assert message.subject == "Your visits to Acme Logistics from Monday 22 March 2027 to Friday 2 April 2027"
     assert "Thursday 1 April 2027" in message.body and "Saturday" not in message.body
@@ -107,7 +107,7 @@ def test_cancelling_a_day_then_the_rest_sends_one_message_each_with_the_days_exc
 
 def test_with_every_day_cancelled_the_event_itself_is_cancelled(in_acme, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        series, days = _register()
+        _series, days = _register()
     with django_capture_on_commit_callbacks(execute=True):
         visit_series_cancel_rest(visit=days[0], actor=ADMIN)
     mimetype, calendar = _calendar(mail.outbox[1])

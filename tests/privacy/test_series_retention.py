@@ -8,8 +8,8 @@ from django_tenants.utils import tenant_context
 from tenant_apps.privacy.purge import company_purge
 from tenant_apps.privacy.retention import retention_cutoff, visits_ending_before
 from tenant_apps.visits.models import Visit, VisitSeries
-from tenant_apps.visits.series import SeriesPattern, visit_series_register
-from tenant_apps.visits.services import Actor
+from tenant_apps.visits.series import visit_series_register
+from tenant_apps.visits.services import Actor, SeriesPattern
 from tests.privacy.conftest import person, set_retention
 
 DAY = dt.timedelta(days=1)
