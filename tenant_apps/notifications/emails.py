@@ -117,7 +117,7 @@ def _series_context(visit: Visit, place: Place) -> dict[str, Any]:
 
 
 def _series_calendar_file(visit: Visit, place: Place, days: list[Visit]) -> bytes:
-    series = VisitSeries.objects.get(pk=visit.series_id)
+    series = VisitSeries.objects.get(visits=visit)
     # Each cancelled day is one change of the event: the count orders them for calendars (SEQUENCE).
     cancelled = sum(day.state == Visit.State.CANCELLED for day in days)
     return series_ics(

@@ -89,10 +89,11 @@ def visit_series_register(
     pattern: SeriesPattern,
     purpose: str,
     actor: Actor,
-) -> VisitSeries:
+) -> Visit:
     """Register one visit per day of the series, all or none, sharing one fresh kiosk code; the visitor gets one
-    invitation (about the first day) with the whole series. Refused (VisitStateError, translated) beyond
-    SERIES_MAX_SPAN_DAYS or SERIES_MAX_DAYS, or for someone who objected or is restricted."""
+    invitation (about the first day) with the whole series. Returns the first day, its code in clear (`code`).
+    Refused (VisitStateError, translated) beyond SERIES_MAX_SPAN_DAYS or SERIES_MAX_DAYS, or for someone who
+    objected or is restricted."""
     problems = series_problems(start=expected_start, end=expected_end, last_day=pattern.last_day,
                                weekdays=pattern.weekdays)  # fmt: skip
     if problems:
@@ -117,7 +118,7 @@ def visit_series_register(
     )
     visits[0].code = code
     visit_registered.send(sender=Visit, visit=visits[0])  # one invitation for the whole series
-    return series
+    return visits[0]
 
 
 @transaction.atomic
@@ -131,12 +132,11 @@ def registration_store(*, registration: Registration, actor: Actor) -> Visit:
             visitor=visitor, host=registration.host, expected_start=registration.expected_start,
             expected_end=registration.expected_end, purpose=registration.purpose, actor=actor,
         )  # fmt: skip
-    series = visit_series_register(
+    return visit_series_register(
         visitor=visitor, host=registration.host, expected_start=registration.expected_start,
         expected_end=registration.expected_end, pattern=registration.series, purpose=registration.purpose,
         actor=actor,
     )  # fmt: skip
-    return Visit.objects.filter(series=series).order_by("expected_start").first()  # type: ignore[return-value]
 
 
 @transaction.atomic

@@ -27,11 +27,13 @@ def make_series(company: Tenant, *, first: dt.date = MONDAY, last: dt.date | Non
     """A series 9:00-17:00 from `first` to `last` (Friday of that week by default); its code in clear."""
     with tenant_context(company):
         visitor = Visitor.objects.create(first_name="Serena", last_name="Series", email="serena@example.org")
-        series = visit_series_register(
+        first_day = visit_series_register(
             visitor=visitor, host=None, expected_start=_local(first, 9), expected_end=_local(first, 17),
             pattern=SeriesPattern(last_day=last or first + dt.timedelta(days=4), weekdays=weekdays),
             purpose="Audit", actor=STAFF,
         )  # fmt: skip
+        series = first_day.series
+        assert series is not None
         days = series_visits(series.pk)
     return series, days
 

@@ -32,7 +32,8 @@ def _register(language: str = "en"):
         visitor=visitor, host=Host.objects.order_by("pk").first(), expected_start=start,
         expected_end=start + dt.timedelta(hours=8), pattern=SeriesPattern(last_day=LAST, weekdays="12345"),
         purpose="Audit", actor=ADMIN,
-    )  # fmt: skip
+    ).series  # fmt: skip
+    assert series is not None
     return series, series_visits(series.pk)
 
 
@@ -42,11 +43,16 @@ def _calendar(message) -> tuple[str, Calendar]:
     return mimetype, Calendar.from_ical(content)
 
 
+def _rule(event) -> str:
+    written = event["rrule"].to_ical()
+    return written.decode() if isinstance(written, bytes) else str(written)
+
+
 def _occurrences(calendar: Calendar) -> list[dt.datetime]:
     """The event's days as a calendar expands them: the RRULE from DTSTART, less the EXDATEs."""
     [event] = calendar.walk("VEVENT")
     start = event.decoded("dtstart")
-    rule = rrulestr(event["rrule"].to_ical().decode(), dtstart=start)
+    rule = rrulestr(_rule(event), dtstart=start)
     excluded = set()
     for exdate in event.get("exdate", []) if isinstance(event.get("exdate"), list) else [event.get("exdate")]:
         if exdate is not None:
@@ -67,13 +73,16 @@ def test_one_invitation_with_one_code_for_every_day_and_a_recurring_event(in_acm
     [message] = mail.outbox
     assert message.subject == "Your visits to Acme Logistics from Monday 22 March 2027 to Friday 2 April 2027"
     assert "Thursday 1 April 2027" in message.body and "Saturday" not in message.body
-    code = re.search(r":\s+([A-HJ-NP-Z2-9]{8})\s*$", message.body, re.MULTILINE).group(1)
+    found = re.search(r":\s+([A-HJ-NP-Z2-9]{8})\s*$", str(message.body), re.MULTILINE)
+    assert found is not None
+    code = found.group(1)
     assert {v.code_digest for v in series_visits(series.pk)} <= set(code_digests(code))  # the mailed code, every day
     mimetype, calendar = _calendar(message)
     assert "method=PUBLISH" in mimetype and calendar["method"] == "PUBLISH"
     [event] = calendar.walk("VEVENT")
     assert str(event["uid"]).startswith(f"series-{series.pk}.acme@")
-    assert event["rrule"]["FREQ"] == ["WEEKLY"] and event["rrule"]["BYDAY"] == ["MO", "TU", "WE", "TH", "FR"]
+    rule = _rule(event)
+    assert "FREQ=WEEKLY" in rule and "BYDAY=MO,TU,WE,TH,FR" in rule
     # 9:00 in Brussels on every day, before and after the change to summer time.
     assert _occurrences(calendar) == _at_nine(WORKING_DAYS) and len(WORKING_DAYS) == 10
     assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(hours=8)

@@ -21,7 +21,8 @@ def _series(first: dt.date, last: dt.date, email: str) -> VisitSeries:
     series = visit_series_register(
         visitor=person(email=email), host=None, expected_start=start, expected_end=start + dt.timedelta(hours=8),
         pattern=SeriesPattern(last_day=last, weekdays="1234567"), purpose="", actor=STAFF,
-    )  # fmt: skip
+    ).series  # fmt: skip
+    assert series is not None
     Visit.objects.filter(series=series).update(state=Visit.State.NO_SHOW)
     return series
 
