@@ -1,4 +1,5 @@
-"""Demo data: building `tower`, companies `acme` and `globex`, one account per role, today's visits.
+"""Demo data: building `tower`, companies `acme` and `globex`, one account per role, today's visits, and at acme a
+visit over several days (two working weeks from today).
 
 Running it again changes nothing but what has gone stale: accounts get their
 demo password back, and a company with no visits today gets a fresh set.
@@ -24,6 +25,8 @@ from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.selectors import visits_on_day
+from tenant_apps.visits.series import visit_series_register
+from tenant_apps.visits.services import Actor, SeriesPattern
 
 DEMO_PASSWORD = "checkin-demo-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_TOTP_SECRET = "CHECKINDEMOCHECKINDEMOCHECKINDEM"  # noqa: S105 - the demo's authenticator app, published
@@ -72,6 +75,8 @@ def load_demo() -> list[Login]:
             email = f"admin@{slug}.example"
             user_ensure(email=email, full_name=f"{name} Admin", role=User.Role.ADMIN, password=DEMO_PASSWORD)
             _ensure_visits(slug, host_names)
+            if slug == "acme":
+                _ensure_series()
         logins.append(Login(name, tenant_url(company), email))
     return logins
 
@@ -108,3 +113,23 @@ def _ensure_visits(slug: str, host_names: list[str]) -> None:
         if state == "left":
             visit.checked_out_at = start + dt.timedelta(hours=1, minutes=30)
         visit.save()
+
+
+@transaction.atomic
+def _ensure_series() -> None:
+    """A contractor on site every working day for two weeks from today: one visit over several days, one code."""
+    today = timezone.localdate()
+    if Visit.objects.filter(series__isnull=False, expected_start__date=today).exists():
+        return
+    visitor, _ = Visitor.objects.get_or_create(
+        email="marco@example.org",
+        defaults={"first_name": "Marco", "last_name": "Multiday", "company_name": "Fixit Works", "language": "nl"},
+    )
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time(8, 30)))
+    visit_series_register(
+        visitor=visitor, host=Host.objects.order_by("pk").first(), expected_start=start,
+        expected_end=start + dt.timedelta(hours=8, minutes=30), purpose="Renovation of the third floor",
+        # Monday to Friday, and today whatever day it is, so the demo's desk shows the series today.
+        pattern=SeriesPattern(last_day=today + dt.timedelta(days=13), weekdays=f"12345{today.isoweekday()}"),
+        actor=Actor(label="demo", channel=Visit.Channel.INVITATION),
+    )  # fmt: skip

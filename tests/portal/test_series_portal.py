@@ -66,7 +66,7 @@ def test_cancelling_the_rest_asks_first_then_cancels_this_day_and_the_later_ones
     acme_admin.post("/visits/new/", SERIES)
     days = _days(acme)
     confirm = acme_admin.post(f"/visits/{days[3].pk}/cancel-rest/")
-    assert confirm.status_code == 200 and "These 3 days are cancelled" in confirm.content.decode()
+    assert confirm.status_code == 200 and "These 3 days will be cancelled" in confirm.content.decode()
     assert {d.state for d in _days(acme)} == {Visit.State.EXPECTED}  # nothing without the confirmation
     assert acme_admin.get(f"/visits/{days[3].pk}/cancel-rest/").status_code == 405
     done = acme_admin.post(f"/visits/{days[3].pk}/cancel-rest/", {"confirm": "yes"})
