@@ -19,6 +19,8 @@ PUBLIC_ROUTES = {
     "accounts/password-reset/",
     "accounts/set-password/<uidb64>/<token>/",
     "i18n/setlang/",
+    "sso/login/",  # single sign-on through the company's identity provider (tests/sso); 404 where it has none
+    "sso/callback/",
     "favicon.ico",  # the icon every browser asks for (checkin/favicon.py)
 }
 # Routes opened by a secret in the URL alone (a link e-mailed to a visitor): a made-up secret opens nothing.
