@@ -26,7 +26,7 @@ from shared_apps.database.connection import tenant_connection
 from shared_apps.provisioning.buildings import building_create
 from shared_apps.provisioning.companies import company_create
 from shared_apps.tenancy.models import Building, Domain, Tenant
-from tests.browser import dev_server
+from tests.browser import SITE_ENV, SITE_UNSET, Site, dev_server
 from tests.deploy.processes import current_test_database_url
 from tests.two_factor import code_for
 
@@ -38,7 +38,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     def commits(item: pytest.Item) -> bool:
         module = getattr(item, "module", None)
-        return getattr(module, "dev_server", None) is dev_server or hasattr(module, "CHROMIUM")
+        uses_site = "dev_site" in getattr(item, "fixturenames", ())
+        return uses_site or getattr(module, "dev_server", None) is dev_server or hasattr(module, "CHROMIUM")
 
     items[:] = [item for item in items if not commits(item)] + [item for item in items if commits(item)]
 
@@ -81,6 +82,15 @@ def _seed() -> None:
     with tenant_context(Tenant.objects.get(slug="acme")):
         user_ensure(email="member@acme.example", full_name="Acme Member", role=User.Role.MEMBER, password=PASSWORD)
     tenant_connection().set_schema_to_public()
+
+
+@pytest.fixture(scope="session")
+def dev_site(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One dev server on the test database for every browser test of the session (tests/browser.py). It starts
+    with the first of them, which run last (`pytest_collection_modifyitems`), and stops before the database goes."""
+    output = tmp_path_factory.mktemp("dev_site") / "server.out"
+    with output.open("wb") as sink, dev_server(output=sink, env=SITE_ENV, unset=SITE_UNSET) as port:
+        yield Site(port=port, output=output)
 
 
 @pytest.fixture(autouse=True)
