@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
 
+from checkin.celery import app
 from checkin.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
@@ -107,6 +108,17 @@ def _public_schema_and_english_between_tests() -> Iterator[None]:
 def _tenant(slug: str) -> Tenant:
     with schema_context("public"):
         return Tenant.objects.get(slug=slug)
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """Tasks run in-process, as without REDIS_URL, whatever the environment says (CI sets REDIS_URL)."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
 
 
 @pytest.fixture
