@@ -154,6 +154,8 @@ def delivery_queue_arrival(*, visit: Visit) -> list[Delivery]:
     can tell hosts who chose `webhook`. A kiosk walk-in whom no host hears of is announced to the company's
     reception address or the building's desk (`walk_in_reception_address`): a walk-in always reaches someone.
     """
+    if visit.visitor.restricted_at is not None:  # checked in at the desk with their consent: nobody is messaged
+        return []
     company = company_settings_remembered()
     webhook = bool(company.webhook_url)
     walk_in = visit.channel == Visit.Channel.KIOSK

@@ -113,15 +113,20 @@ def visit_check_in(
     notice_version: str = "",
     rules_version: str = "",
     check: Callable[[Visit], None] | None = None,
+    restriction_consent: bool = False,
 ) -> Visit:
     """expected -> on_site, recording the privacy-notice acceptance that came with it.
 
     `visit` may be an unsaved `Visit(pk=...)`: the row is read here, under a lock. `check` is the
-    caller's own condition on that row; it raises VisitStateError to refuse.
+    caller's own condition on that row; it raises VisitStateError to refuse. A person whose processing is restricted
+    (GDPR art. 18) is refused (VisitorRestricted) unless `restriction_consent`: the person, present, agreed to this
+    visit being recorded (art. 18(2)), which only the desk may confirm, and audits.
     """
     visit = _locked(visit, with_host=True)  # the arrival's deliveries need the host: read with the row, once
     if check is not None:
         check(visit)
+    if not restriction_consent and visit.visitor.restricted_at is not None:
+        raise VisitorRestricted(str(RESTRICTED_CHECK_IN_MESSAGE))
     if visit.state == Visit.State.ON_SITE:
         raise VisitStateError(_("This visitor is already checked in."))
     if visit.state == Visit.State.CANCELLED:
@@ -258,8 +263,8 @@ def visit_mark_no_show(*, visit: Visit, actor: Actor) -> Visit:
 def _locked(visit: Visit, *, with_host: bool = False) -> Visit:
     """Re-read the visit under a row lock, so two check-ins at once cannot both succeed; with its host (not locked)
     when asked."""
-    if with_host:
-        return Visit.objects.select_for_update(of=("self",)).select_related("host").get(pk=visit.pk)
+    if with_host:  # and its visitor: a check-in reads their restriction, the arrival's messages their name
+        return Visit.objects.select_for_update(of=("self",)).select_related("host", "visitor").get(pk=visit.pk)
     return Visit.objects.select_for_update().get(pk=visit.pk)
 
 
@@ -338,6 +343,17 @@ RESTRICTED_MESSAGE = gettext_lazy(
     "The processing of this person's data is restricted: they cannot be registered for a visit until a company "
     "admin lifts the restriction on the privacy pages."
 )
+
+
+RESTRICTED_CHECK_IN_MESSAGE = gettext_lazy(
+    "The processing of this person's data is restricted: they can be checked in only at the reception desk, "
+    "with their agreement."
+)
+
+
+def visitor_restricted(visitor_id: int) -> bool:
+    """Whether this person's processing is restricted now (read fresh: a restriction holds at once)."""
+    return Visitor.objects.filter(pk=visitor_id).exclude(restricted_at=None).exists()
 
 
 def visitor_refuse_if_unusable(visitor: Visitor) -> None:
