@@ -142,8 +142,10 @@ def subject_request_extend(
     item.due_at_first, item.due_at = item.due_at, item.due_at + relativedelta(months=months)
     item.extended_at, item.extended_by, item.extension_reason = timezone.now(), user, reason.strip()
     item.save(update_fields=["due_at_first", "due_at", "extended_at", "extended_by", "extension_reason"])
-    audit_record(actor=user.email, action="subject.request_extended", request=request,
-                 object_ids={"subject_request": [item.pk], **({"visitor": [item.visitor_id]} if item.visitor_id else {})},
+    ids: dict[str, list[int | str]] = {"subject_request": [item.pk]}
+    if item.visitor_id:
+        ids["visitor"] = [item.visitor_id]
+    audit_record(actor=user.email, action="subject.request_extended", request=request, object_ids=ids,
                  details={"kind": item.kind, "months": months, "visitor_told": bool(item.reply_to)})  # fmt: skip
     if item.reply_to:
         reply_to, language = item.reply_to, item.language
