@@ -231,7 +231,7 @@ def _badge_page(request: HttpRequest, *, company: Tenant, visit: Visit, code: st
         "day": day,
         "next": _back(request).url,
         "badge_language": visitor_language(visit),
-        **badge_context(building=building, visit=visit, code=code),
+        **badge_context(building=building, company=company, visit=visit, code=code),
     }
     return render(request, "desk/badge.html", context)
 

@@ -424,7 +424,7 @@ def badge(request: KioskRequest) -> HttpResponse:
                 "company": company,
                 "visit": visit,
                 "day": day,
-                **badge_context(building=request.building, visit=visit, code=_badge_code(_result)),
+                **badge_context(building=request.building, company=company, visit=visit, code=_badge_code(_result)),
             },
         )
 

@@ -124,3 +124,12 @@ class SubjectRequestExtendForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Say why more time is needed."))
         return reason
+
+
+class PersonLinkForm(forms.Form):
+    """The e-mail address a visitor gave, to be sent their own privacy link (`/privacy/me/`)."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )  # fmt: skip

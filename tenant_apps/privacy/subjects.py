@@ -52,12 +52,15 @@ def _values(row: Any, names: list[str]) -> dict[str, Any]:
 
 
 def person_record(*, visitor: Visitor) -> dict[str, Any]:
-    """Everything the company holds about one visitor: the person, their visits, and each visit's timeline."""
+    """Everything the company holds about one visitor, as stored: the person, their own requests, their visits, and
+    each visit's timeline."""
     visit_fields = [f.attname for f in Visit._meta.concrete_fields]
     event_fields = [f.attname for f in VisitEvent._meta.concrete_fields if f.attname != "visit_id"]
     visits = Visit.objects.filter(visitor=visitor).select_related("host").prefetch_related("events").order_by("pk")
+    request_fields = [f.attname for f in SubjectRequest._meta.concrete_fields if f.attname != "visitor_id"]
     return {
         "visitor": _values(visitor, [f.attname for f in Visitor._meta.concrete_fields]),
+        "requests": [_values(item, request_fields) for item in SubjectRequest.objects.filter(visitor=visitor)],
         "visits": [
             {
                 **_values(visit, visit_fields),

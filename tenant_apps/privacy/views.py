@@ -205,7 +205,13 @@ def _record_download(request: HttpRequest, visitor_id: int, kind: str) -> tuple[
 
 @rule_required(may_handle_subject_requests)
 def person_json(request: HttpRequest, visitor_id: int) -> HttpResponse:
+    """The person's record for programs: the stored values (`visitor`, `visits`, `requests`) as they are, and beside
+    them `labelled`, the visitor's own download (`checkin.person-record/1`: each field's code, label in the person's
+    language, ISO value and Belgian display form), the same as `/p/<token>/download/` gives the person."""
     record, pk = _record_download(request, visitor_id, "json")
+    visitor = access_person(request.user, visitor_id)  # type: ignore[arg-type]
+    with translation.override(visitor.language):
+        record["labelled"] = person_report(visitor=visitor)
     response = HttpResponse(json.dumps(record, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
                             content_type="application/json; charset=utf-8")  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="visitor-{pk}.json"'

@@ -374,7 +374,7 @@ def visitor_refusal_for_email(email: str) -> str:
     return ""
 
 
-def _fill_blanks(visitor: Visitor, details: VisitorDetails) -> None:
+def _fill_blanks(visitor: Visitor, details: VisitorDetails) -> list[str]:
     """Complete a known person with what a channel typed, never overwriting what is stored: names a host typed are
     not replaced by a kiosk walk-in, nor a visitor's details by someone else's pre-registration. Corrections are
     explicit: the visit's edit form, the privacy pages, the API's PATCH."""
@@ -387,6 +387,7 @@ def _fill_blanks(visitor: Visitor, details: VisitorDetails) -> None:
     if changed:
         visitor.full_clean()
         visitor.save(update_fields=changed)
+    return changed
 
 
 @dataclass(frozen=True)
@@ -395,7 +396,7 @@ class Found:
     created: bool
 
 
-def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None = None) -> Found:
+def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None = None, actor: str = "") -> Found:
     """The company's one person with this address, completed (never overwritten) with `details`; a new one
     otherwise. Every channel comes here: portal, bulk import, API, desk and kiosk.
 
@@ -404,6 +405,10 @@ def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None 
     (ObjectionConfirmationNeeded: the owner of the address confirms by e-mail first). Two channels creating the
     same person at once make one: the second INSERT waits on the unique index, does nothing, and the first's is read.
     Without an e-mail address nobody can be recognised: a new person each time (an admin merges duplicates).
+    When a channel's details complete a known person (the blanks it fills: a merge of what two channels typed,
+    whether the person existed long before or was made a moment ago by another channel racing this one), it is
+    audited as `subject.details_merged` with the fields filled (never their values), by `actor` (who acts: the
+    channel's label).
     """
     email = email_normalise(details.email)
     if email and visitor_objected(email):
@@ -418,7 +423,11 @@ def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None 
     visitor = visitors_with_email(email).select_for_update().get()
     if visitor.restricted_at is not None:  # objection was checked above, for this very address
         raise VisitorRestricted(str(RESTRICTED_MESSAGE))
-    _fill_blanks(visitor, details)
+    filled = _fill_blanks(visitor, details)
+    if filled:
+        who = actor or (consent_by.label if consent_by is not None else "system:visits")
+        audit_record(actor=who, action="subject.details_merged", object_ids={"visitor": [visitor.pk]},
+                     details={"fields_filled": filled})  # fmt: skip
     return Found(visitor, created=False)
 
 
@@ -455,10 +464,10 @@ def _visitor_insert_unless_known(details: VisitorDetails) -> Visitor | None:
 
 
 @transaction.atomic
-def visitor_create(*, details: VisitorDetails) -> Visitor:
+def visitor_create(*, details: VisitorDetails, actor: str = "") -> Visitor:
     """The person with these details for staff (portal, API): the existing one with this address if any (completed,
     not overwritten), else a new one. Someone who objected or is restricted is refused."""
-    return visitor_find_or_create(details=details).visitor
+    return visitor_find_or_create(details=details, actor=actor).visitor
 
 
 @dataclass(frozen=True)
@@ -480,7 +489,9 @@ def walk_in_register(*, walk_in: WalkIn, actor: Actor) -> Visit:
     the privacy notice themselves, too, until the owner of the address confirms by e-mail
     (ObjectionConfirmationNeeded). A restricted person is refused on every channel."""
     own_consent = actor.channel == Visit.Channel.KIOSK
-    visitor = visitor_find_or_create(details=walk_in.visitor, consent_by=actor if own_consent else None).visitor
+    visitor = visitor_find_or_create(
+        details=walk_in.visitor, consent_by=actor if own_consent else None, actor=actor.label
+    ).visitor
     return visit_walk_in(
         visitor=visitor, host=walk_in.host, expected_end=walk_in.expected_end, actor=actor,
         notice_version=walk_in.notice_version, rules_version=walk_in.rules_version,
@@ -575,7 +586,7 @@ class Registration:
 def visit_preregister(*, registration: Registration, actor: Actor) -> Visit:
     """Register a visit for the company's person with this e-mail address: the known one (completed with what was
     typed, never overwritten) or a new one."""
-    visitor = visitor_find_or_create(details=registration.visitor).visitor
+    visitor = visitor_find_or_create(details=registration.visitor, actor=actor.label).visitor
     return visit_register(
         visitor=visitor, host=registration.host, expected_start=registration.expected_start,
         expected_end=registration.expected_end, purpose=registration.purpose, actor=actor,

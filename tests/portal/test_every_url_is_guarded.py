@@ -20,6 +20,7 @@ PUBLIC_ROUTES = {
     "accounts/set-password/<uidb64>/<token>/",
     "i18n/setlang/",
     "favicon.ico",  # the icon every browser asks for (checkin/favicon.py)
+    "privacy/me/",  # a visitor asks for their own privacy link by e-mail (tests/privacy/test_person_link_request.py)
 }
 # Routes opened by a secret in the URL alone (a link e-mailed to a visitor): a made-up secret opens nothing.
 BY_SECRET = {"privacy/confirm-consent/<str:token>/"}
