@@ -26,7 +26,7 @@ def test_the_admins_json_has_the_same_labels_and_belgian_dates_as_the_visitors_o
     assert [item["kind"] for item in record["requests"]] == ["correction"]
     labelled = record["labelled"]
     assert labelled["format"] == "checkin.person-record/1" and labelled["language"] == "nl"
-    own = json.loads(HostClient(ACME).get(path + "download/").content)
+    own = json.loads(HostClient(ACME).get(path + "my-data.json").content)
     assert _without_time(labelled) == _without_time(own)
     fields = {entry["field"]: entry for entry in labelled["person"]}
     assert fields["email"]["value"] == MAIL and fields["first_name"]["label"] == "Voornaam"
