@@ -75,9 +75,10 @@ URLCONFS = {"company": "checkin.urls_company", "reception": "checkin.urls_recept
 
 # Routes open to everyone on purpose (signing in, choosing a language, pairing a tablet, the favicon, the page where a
 # visitor asks for their own privacy link by e-mail): tests/accounts, tests/foundation/test_belgian_formats.py and
-# tests/privacy/test_person_link_request.py cover them.
+# tests/privacy/test_person_link_request.py cover them; single sign-on's start and callback: tests/sso.
 OPEN = re.compile(
-    r"^(accounts/(login|logout|password-reset|set-password|two-factor)|i18n/|kiosk/pair/|admin/(login|logout)/"
+    r"^(accounts/(login|logout|password-reset|set-password|two-factor)|sso/(login|callback)/|i18n/|kiosk/pair/"
+    r"|admin/(login|logout)/"
     r"|favicon\.ico$|privacy/me/$)"
 )
 # Routes opened by a secret in the URL alone: with a made-up secret nobody gets anything.
