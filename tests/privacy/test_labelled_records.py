@@ -36,9 +36,7 @@ def test_the_admins_json_has_the_same_labels_and_belgian_dates_as_the_visitors_o
     assert labelled["requests"][0]["kind_label"] == "rechtzetting"
 
 
-def test_the_export_holds_the_visitors_requests_with_labelled_codes(
-    acme, eager_celery, django_capture_on_commit_callbacks
-):
+def test_the_export_holds_the_visitors_requests_with_labelled_codes(acme, eager, django_capture_on_commit_callbacks):
     zoe, path = _zoe(acme)
     HostClient(ACME).post(path + "request/", {"kind": "erasure", "message": "Effacez-moi."})
     with tenant_context(acme):

@@ -294,7 +294,7 @@ def _refused_everywhere(acme_admin, tower_desk, kiosk_tower, acme, visitor_id: i
 
 
 def test_an_objected_person_is_refused_on_every_channel_and_nothing_is_sent(
-    acme_admin, tower_desk, kiosk_tower, acme, mailoutbox, django_capture_on_commit_callbacks, eager_celery
+    acme_admin, tower_desk, kiosk_tower, acme, mailoutbox, django_capture_on_commit_callbacks, eager
 ):
     with tenant_context(acme):
         objection_record(ADDRESS)

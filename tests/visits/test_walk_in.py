@@ -24,7 +24,6 @@ from tenant_apps.visits.services import (
     walk_in_register,
 )
 from tests.kiosk.conftest import walk_in
-from tests.notifications.conftest import eager  # noqa: F401  (a fixture: the confirmation leaves by the outbox)
 
 OBJECTOR = "objector@example.org"
 DESK = Actor(label="desk:tower:desk@tower.example", channel=Visit.Channel.DESK)
@@ -97,7 +96,7 @@ def test_a_walk_in_with_an_objected_email_at_the_desk_and_at_the_kiosk(
     client_for,
     mailoutbox,
     django_capture_on_commit_callbacks,
-    eager,  # noqa: F811
+    eager,
 ):
     """The same e-mail, objected, walks in at both screens of the building: the desk (staff) shows the rule's
     message and registers nobody; the kiosk, where the visitor accepts the notice, registers nobody either but
@@ -142,7 +141,7 @@ def test_a_confirmation_link_of_another_company_or_expired_opens_nothing(
     client_for,
     mailoutbox,
     django_capture_on_commit_callbacks,
-    eager,  # noqa: F811
+    eager,
 ):
     _objected(acme)
     with django_capture_on_commit_callbacks(execute=True):
