@@ -17,17 +17,20 @@ from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.desk.selectors import privacy_notice_for
 from tenant_apps.visits.models import Visit
-from tenant_apps.visits.selectors import host_active
+from tenant_apps.visits.selectors import company_settings, host_active
 from tenant_apps.visits.services import (
     Actor,
     CodeReason,
+    Decision,
     VisitorDetails,
+    VisitStateError,
     WalkIn,
     desk_actor,
     visit_cancel,
     visit_check_in,
     visit_check_out,
     visit_code_reissue,
+    visit_decide,
     visit_note_add,
     walk_in_register,
 )
@@ -190,4 +193,35 @@ def desk_walk_in_register(
         walk_in = WalkIn(visitor=visitor, host=host, expected_end=expected_end, notice_version=version)
         visit = walk_in_register(walk_in=walk_in, actor=_actor(reception, user))
     _visit_audit("desk.walk_in", reception=reception, company=company, visit=visit, user=user, request=request)
+    return visit
+
+
+def desk_decisions_allowed(*, company: Tenant) -> tuple[str, ...]:
+    """The states of `company`'s visits the desk may approve or decline: a visit held for the desk always; a walk-in
+    waiting for the company's approval only when the company lets the desk decide for it."""
+    with tenant_context(company):
+        desk_may_decide = company_settings().desk_may_decide
+    return (Visit.State.HELD, Visit.State.WAITING) if desk_may_decide else (Visit.State.HELD,)
+
+
+@transaction.atomic
+def desk_visit_decide(
+    *,
+    reception: Tenant,
+    company: Tenant,
+    visit: Visit,
+    user: User,
+    decision: Decision,
+    request: HttpRequest | None = None,
+) -> Visit:
+    """Approve (on site now) or decline a visit held for the desk, or a walk-in waiting for approval when its company
+    lets the desk decide; audited with the desk user who decided, here and on the company's timeline."""
+    allowed = desk_decisions_allowed(company=company)
+    if visit.state == Visit.State.WAITING and Visit.State.WAITING not in allowed:
+        raise VisitStateError(_("This company approves its walk-ins itself: the desk cannot decide for it."))
+    with tenant_context(company):
+        visit = visit_decide(visit=visit, decision=decision, actor=_actor(reception, user), decided_by="desk",
+                             states=allowed)  # fmt: skip
+    _visit_audit(f"desk.visit.{decision}d", reception=reception, company=company, visit=visit, user=user,
+                 request=request)  # fmt: skip
     return visit

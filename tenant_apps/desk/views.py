@@ -34,7 +34,7 @@ from tenant_apps.desk.selectors import (
 )
 from tenant_apps.kiosk.badges import badge_context, visitor_language
 from tenant_apps.visits.models import Visit
-from tenant_apps.visits.services import VisitStateError
+from tenant_apps.visits.services import Decision, VisitStateError
 
 desk_only = rule_required(is_building_desk)
 
@@ -305,3 +305,36 @@ def evacuation_download(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="evacuation-{_building(request).slug}-{stamp}.csv"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@desk_only
+@never_cache
+def visit_decide(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
+    """A walk-in waiting for approval or a visit held for the desk: who, for whom, and, when the desk may decide,
+    approve (checked in) or decline."""
+    reception = _reception(request)
+    tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
+    allowed = services.desk_decisions_allowed(company=tenant)
+    if request.method == "POST":
+        try:
+            decision = Decision(request.POST.get("decision", ""))
+        except ValueError:
+            messages.error(request, _("Choose to approve or to decline."))
+        else:
+            try:
+                services.desk_visit_decide(
+                    reception=reception, company=tenant, visit=visit, user=_user(request), decision=decision,
+                    request=request,
+                )  # fmt: skip
+            except VisitStateError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Approved: the visitor is checked in.") if decision == Decision.APPROVE
+                                 else _("Declined."))  # fmt: skip
+                return _back(request)
+    context = {
+        "company": tenant, "visit": visit, "next": _back(request).url,
+        "may_decide": visit.state in allowed, "deciding": visit.state in (Visit.State.WAITING, Visit.State.HELD),
+    }  # fmt: skip
+    return render(request, "desk/decide.html", context, status=400 if request.method == "POST" else 200)

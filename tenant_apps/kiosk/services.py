@@ -26,10 +26,12 @@ from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import host_active
 from tenant_apps.visits.services import (
     Actor,
+    Hold,
     ObjectionConfirmationNeeded,
     VisitorDetails,
     VisitStateError,
     WalkIn,
+    approval_deadline,
     desk_actor,
     kiosk_actor,
     visit_check_in,
@@ -224,7 +226,8 @@ def walk_in_check_in(
     staying until the building's end-of-day check-out (an hour at least). The visitor accepted the notice here
     themselves, but for an address that objected that lifts nothing by itself: the confirmation link is e-mailed
     to the address, and ObjectionConfirmationNeeded raised (tenant_apps/visits/objections.py). A restricted person
-    is refused (VisitorRestricted)."""
+    is refused (VisitorRestricted). When the company (or the building, for all) approves walk-ins, the visit waits
+    for that approval (`Visit.State.WAITING`) instead of being on site."""
     now = timezone.now()
     with tenant_context(company):
         walk_in = WalkIn(
@@ -234,8 +237,12 @@ def walk_in_check_in(
             notice_version=notice_version,
             rules_version=rules_version,
         )
+        deadline = approval_deadline(required_by_building=building.walk_in_approval_required)
         try:
-            return walk_in_register(walk_in=walk_in, actor=_kiosk_actor(kiosk, building))
+            return walk_in_register(
+                walk_in=walk_in, actor=_kiosk_actor(kiosk, building),
+                hold=Hold(approval_deadline=deadline) if deadline else None,
+            )  # fmt: skip
         except ObjectionConfirmationNeeded:
             objection_confirmation_send(email=visitor.email, language=visitor.language)
             raise
