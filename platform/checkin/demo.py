@@ -22,7 +22,7 @@ from shared_apps.provisioning.companies import company_create
 from shared_apps.provisioning.tenant_schemas import platform_ensure
 from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Building, Tenant
-from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor
 from tenant_apps.visits.selectors import visits_on_day
 
 DEMO_PASSWORD = "checkin-demo-2026"  # noqa: S105 - printed for the demo on purpose
@@ -108,3 +108,18 @@ def _ensure_visits(slug: str, host_names: list[str]) -> None:
         if state == "left":
             visit.checked_out_at = start + dt.timedelta(hours=1, minutes=30)
         visit.save()
+
+
+def demo_flows_ensure() -> list[str]:
+    """What the demo lets one try beyond the everyday (`manage.py load_demo`, not the tests' seed, whose companies
+    check walk-ins in at once): Globex approves its kiosk walk-ins (by the links in the e-mail to its reception,
+    printed by the console e-mail backend) and lets the desk decide for it. Returns the lines to print."""
+    with tenant_context(Tenant.objects.get(slug="globex")):
+        CompanySettings.objects.update_or_create(pk=1, defaults={
+            "walk_in_approval": True, "approval_timeout_minutes": 10, "desk_may_decide": True,
+            "reception_email": "reception@globex.example",
+        })  # fmt: skip
+    return [
+        "Globex approves its kiosk walk-ins: a walk-in waits on the kiosk; the approve and decline links are in the",
+        "  e-mail to reception@globex.example (printed here by the console e-mail backend); the desk may decide too.",
+    ]

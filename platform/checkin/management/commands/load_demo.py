@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from checkin.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
+from checkin.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_flows_ensure, load_demo
 from shared_apps.accounts import totp
 
 
@@ -11,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
+        flows = demo_flows_ensure()
         self.stdout.write("\nCheck-in demo is ready. Open these in a browser:\n")
         for login in logins:
             self.stdout.write(f"  {login.where:<24} {login.url:<34} {login.email}")
@@ -21,3 +22,5 @@ class Command(BaseCommand):
             "      .venv/bin/python platform/manage.py demo_code\n"
             f"  or add the key {secret} to an authenticator app.\n"
         )
+        for line in flows:
+            self.stdout.write(f"  {line}")
