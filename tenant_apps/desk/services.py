@@ -16,12 +16,14 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.desk.selectors import privacy_notice_for
+from tenant_apps.kiosk.block_list import block_list_decision_record, block_list_match, block_list_match_record
 from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import company_settings, host_active
 from tenant_apps.visits.services import (
     Actor,
     CodeReason,
     Decision,
+    Hold,
     VisitorDetails,
     VisitStateError,
     WalkIn,
@@ -31,6 +33,7 @@ from tenant_apps.visits.services import (
     visit_check_out,
     visit_code_reissue,
     visit_decide,
+    visit_hold,
     visit_note_add,
     walk_in_register,
 )
@@ -100,10 +103,20 @@ def desk_visit_check_in(
     request: HttpRequest | None = None,
 ) -> Visit:
     """Check a visitor in at the desk; when the building has a privacy notice, the visitor must have accepted it,
-    and its latest version in their language (English otherwise) is recorded on the visit."""
+    and its latest version in their language (English otherwise) is recorded on the visit. Someone on the building's
+    block list is held instead (`Visit.State.HELD`, an alert recorded): the desk decides on the visit's page."""
     version = _notice_version(reception=reception, language=visit.visitor.language, accepted=notice_accepted)
+    actor = _actor(reception, user)
+    match = block_list_match(first_name=visit.visitor.first_name, last_name=visit.visitor.last_name,
+                             email=visit.visitor.email)  # fmt: skip
     with tenant_context(company):
-        visit = visit_check_in(visit=visit, actor=_actor(reception, user), notice_version=version)
+        if match is not None:  # on the building's block list: held, the desk decides on its decision page
+            visit = visit_hold(visit=visit, actor=actor)
+        else:
+            visit = visit_check_in(visit=visit, actor=actor, notice_version=version)
+    if match is not None:
+        block_list_match_record(match=match, company_id=company.pk, visit_id=visit.pk, actor=actor.label)
+        return visit
     _visit_audit("desk.visit.check_in", reception=reception, company=company, visit=visit, user=user, request=request)
     return visit
 
@@ -182,16 +195,21 @@ def desk_walk_in_register(
 ) -> Visit:
     """Register a visitor who walked in for a company of the building and check them in at once, through that
     company's walk-in service (tenant_apps/visits/services.py), with the privacy notice accepted at the desk.
-    Refuses with VisitStateError someone who objected (staff may not register them again)."""
+    Refuses with VisitStateError someone who objected (staff may not register them again). Someone on the building's
+    block list is registered held (`Visit.State.HELD`, an alert recorded) for the desk to decide."""
     version = _notice_version(reception=reception, language=visitor.language, accepted=notice_accepted)
     if expected_end <= timezone.now():
         raise ValidationError({"expected_end": _("The expected departure must be later than now.")})
+    actor = _actor(reception, user)
+    match = block_list_match(first_name=visitor.first_name, last_name=visitor.last_name, email=visitor.email)
     with tenant_context(company):
         host = host_active(host_id)
         if host_id is not None and host is None:
             raise ValidationError({"host": _("Choose a host of the company the visitor came to see.")})
         walk_in = WalkIn(visitor=visitor, host=host, expected_end=expected_end, notice_version=version)
-        visit = walk_in_register(walk_in=walk_in, actor=_actor(reception, user))
+        visit = walk_in_register(walk_in=walk_in, actor=actor, hold=Hold() if match is not None else None)
+    if match is not None:
+        block_list_match_record(match=match, company_id=company.pk, visit_id=visit.pk, actor=actor.label)
     _visit_audit("desk.walk_in", reception=reception, company=company, visit=visit, user=user, request=request)
     return visit
 
@@ -219,9 +237,10 @@ def desk_visit_decide(
     allowed = desk_decisions_allowed(company=company)
     if visit.state == Visit.State.WAITING and Visit.State.WAITING not in allowed:
         raise VisitStateError(_("This company approves its walk-ins itself: the desk cannot decide for it."))
+    actor = _actor(reception, user)
     with tenant_context(company):
-        visit = visit_decide(visit=visit, decision=decision, actor=_actor(reception, user), decided_by="desk",
-                             states=allowed)  # fmt: skip
+        visit = visit_decide(visit=visit, decision=decision, actor=actor, decided_by="desk", states=allowed)
+    block_list_decision_record(company_id=company.pk, visit_id=visit.pk, decision=str(decision), actor=actor.label)
     _visit_audit(f"desk.visit.{decision}d", reception=reception, company=company, visit=visit, user=user,
                  request=request)  # fmt: skip
     return visit

@@ -33,6 +33,7 @@ from tenant_apps.desk.selectors import (
     privacy_notice_for,
 )
 from tenant_apps.kiosk.badges import badge_context, visitor_language
+from tenant_apps.kiosk.block_list import block_list_alerts_of, block_list_alerts_open
 from tenant_apps.visits.models import Visit
 from tenant_apps.visits.services import Decision, VisitStateError
 
@@ -87,6 +88,7 @@ def _board_context(request: HttpRequest) -> dict[str, object]:
         "counts": board.counts,
         "visits": board.visits,
         "sections": board_sections(board.visits, here=here),
+        "block_list_alerts": block_list_alerts_open().count(),
         "row_form": ROW_FORM_ID,
         "here": here,
         "updated_at": timezone.now(),
@@ -119,7 +121,7 @@ def visit_check_in(request: HttpRequest, company: str, visit_id: int) -> HttpRes
     form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.desk_visit_check_in(
+            visit = services.desk_visit_check_in(
                 reception=reception,
                 company=tenant,
                 visit=visit,
@@ -133,11 +135,21 @@ def visit_check_in(request: HttpRequest, company: str, visit_id: int) -> HttpRes
             messages.error(request, str(error))
             return _back(request)
         else:
+            if held := _held_page(request, tenant, visit):
+                return held
             messages.success(request, _("Checked in."))
             return _back(request)
     status = 400 if form.errors else 200
     context = {"company": tenant, "visit": visit, "notice": notice, "form": form, "next": _back(request).url}
     return render(request, "desk/check_in.html", context, status=status)
+
+
+def _held_page(request: HttpRequest, company: Tenant, visit: Visit) -> HttpResponse | None:
+    """After a desk check-in or walk-in: to the visit's decision page when the block list held it, else None."""
+    if visit.state != Visit.State.HELD:
+        return None
+    messages.warning(request, _("This visitor matches the building's block list: the visit is held for you."))
+    return redirect("desk:visit_decide", company=company.slug, visit_id=visit.pk)
 
 
 def _state_action(request: HttpRequest, company: str, visit_id: int, action: str) -> HttpResponse:
@@ -265,6 +277,8 @@ def walk_in(request: HttpRequest) -> HttpResponse:
         except VisitStateError as error:  # someone who objected: staff may not register them again
             form.add_error("email", str(error))
         else:
+            if held := _held_page(request, company, visit):
+                return held
             # To the badge page, whose button draws the code the badge carries (the server keeps only digests).
             messages.success(request, _("Walk-in registered and checked in."))
             return redirect("desk:visit_badge", company=company.slug, visit_id=visit.pk)
@@ -336,5 +350,6 @@ def visit_decide(request: HttpRequest, company: str, visit_id: int) -> HttpRespo
     context = {
         "company": tenant, "visit": visit, "next": _back(request).url,
         "may_decide": visit.state in allowed, "deciding": visit.state in (Visit.State.WAITING, Visit.State.HELD),
+        "alerts": block_list_alerts_of(company_id=tenant.pk, visit_id=visit.pk),
     }  # fmt: skip
     return render(request, "desk/decide.html", context, status=400 if request.method == "POST" else 200)

@@ -331,6 +331,9 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
         except VisitStateError:
             state_update(request, kiosk_id=request.kiosk.pk, invite=None)
             return _home(request, problem=_problem_message(CodeProblem.USED))
+        if visit.state == Visit.State.HELD:  # the desk sees them first; the visitor learns nothing more
+            state_reset(request, kiosk_id=request.kiosk.pk)
+            return _render(request, "kiosk/see_desk.html")
         state_update(
             request,
             kiosk_id=request.kiosk.pk,
