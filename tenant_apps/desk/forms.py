@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.desk.models import DeskHost
 from tenant_apps.desk.selectors import BOARD_STATES, BoardFilters
-from tenant_apps.kiosk.block_list import BlockListDetails, block_list_expiry_bounds
+from tenant_apps.kiosk.block_list import BlockListDetails, block_list_expiry_bounds, block_list_expiry_message
 from tenant_apps.kiosk.forms import WalkInDetailsForm
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
 from tenant_apps.visits.services import VisitorDetails
@@ -124,6 +124,13 @@ class BlockListForm(forms.Form):
         earliest, default, latest = block_list_expiry_bounds()
         self.fields["expires_on"].initial = default
         self.fields["expires_on"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+    def clean_expires_on(self) -> dt.date:
+        expires_on: dt.date = self.cleaned_data["expires_on"]
+        earliest, _default, latest = block_list_expiry_bounds()
+        if not earliest <= expires_on <= latest:
+            raise forms.ValidationError(block_list_expiry_message())
+        return expires_on
 
     def details(self) -> BlockListDetails:
         data = self.cleaned_data

@@ -61,6 +61,10 @@ def block_list_expiry_bounds(today: dt.date | None = None) -> tuple[dt.date, dt.
     return today + dt.timedelta(days=1), today + dt.timedelta(days=DEFAULT_DAYS), today + dt.timedelta(days=MAX_DAYS)
 
 
+def block_list_expiry_message() -> str:
+    return _("Choose an expiry between tomorrow and one year from today.")
+
+
 def _validate(details: BlockListDetails) -> None:
     earliest, _default, latest = block_list_expiry_bounds()
     errors = {}
@@ -69,7 +73,7 @@ def _validate(details: BlockListDetails) -> None:
     if not details.reason.strip():
         errors["reason"] = _("Say why the person is on the list.")
     if not earliest <= details.expires_on <= latest:
-        errors["expires_on"] = _("Choose an expiry between tomorrow and one year from today.")
+        errors["expires_on"] = block_list_expiry_message()
     if errors:
         raise ValidationError(errors)
 

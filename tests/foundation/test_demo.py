@@ -36,3 +36,7 @@ def test_the_demo_has_a_company_that_approves_walk_ins():
         settings = CompanySettings.objects.get(pk=1)
     assert settings.walk_in_approval and settings.desk_may_decide and settings.reception_email
     assert any("approve" in line for line in lines)
+    from tenant_apps.kiosk.block_list import block_list_match
+
+    with tenant_context(Tenant.objects.get(type=Tenant.Type.RECEPTION, building__slug="tower")):
+        assert block_list_match(first_name="eve", last_name="MALLORY", email="") is not None

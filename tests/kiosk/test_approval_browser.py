@@ -37,7 +37,7 @@ def _wait_in_line(tablet, url: str, first: str) -> None:
 def _link(output, first: str, decision: str, port: str) -> str:
     """The approve or decline link of `first`'s request, from the server's console e-mails, on the test server."""
     sent = output.read_text(errors="replace")
-    message = sent[sent.index(f"Approve a visitor: {first}") :]
+    message = sent[sent.index(f"{first} Approval") :]  # the text part (the subject is encoded)
     links = re.findall(r"http://globex\.localhost:\d+(/approval/[^/\s]+/)", message)
     return f"http://globex.localhost:{port}{links[0 if decision == 'approve' else 1]}"
 
