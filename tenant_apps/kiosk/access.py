@@ -39,8 +39,8 @@ def may_use_kiosk_screens(kiosk: Kiosk | None) -> bool:
 
 
 def may_manage_block_list(user: User) -> bool:
-    """Whether `user` may see and change the building's block list: its desk staff only (IT through the console's
-    command); never a company, a kiosk or a visitor."""
+    """Whether `user` may see and change the building's block list: its desk staff only (IT through the
+    `block_list` management command); never a company, a kiosk or a visitor."""
     return bool(user.is_authenticated and user.role == User.Role.DESK)
 
 

@@ -160,3 +160,26 @@ def test_the_nightly_job_deletes_expired_entries(tower_reception, tablet, globex
     with tenant_context(tower_reception):
         assert list(BlockListEntry.objects.values_list("pk", flat=True)) == [kept.pk]
     assert AuditEntry.objects.get(action="block_list.purged").details == {"deleted": 1}
+
+
+def test_it_manages_a_buildings_list_with_the_command(tower_reception):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("block_list", "add", "tower", "--by", "it@checkin.example", "--name", "Ivan Intruder",
+                 "--reason", "Court order", stdout=out)  # fmt: skip
+    entry_id = int(out.getvalue().split()[2].rstrip(","))
+    with tenant_context(tower_reception):
+        entry = BlockListEntry.objects.get(pk=entry_id)
+    assert entry.added_by == "it:it@checkin.example" and entry.expires_at.date() > timezone.localdate()
+    listed = StringIO()
+    call_command("block_list", "list", "tower", stdout=listed)
+    assert "Ivan Intruder" in listed.getvalue()
+    with pytest.raises(CommandError, match="between tomorrow and one year"):
+        call_command("block_list", "add", "tower", "--by", "it@checkin.example", "--name", "X", "--reason", "Y",
+                     "--expires-on", "2099-01-01")  # fmt: skip
+    call_command("block_list", "remove", "tower", "--by", "it@checkin.example", "--id", str(entry_id), stdout=out)
+    with tenant_context(tower_reception):
+        assert not BlockListEntry.objects.filter(pk=entry_id).exists()
