@@ -215,7 +215,7 @@ class CompanySettingsForm(forms.Form):
                     "approve or decline; the visitor's badge prints once approved. Invited visitors never wait."),
     )  # fmt: skip
     approval_timeout_minutes = forms.IntegerField(
-        label=_("Minutes to wait for an approval"), min_value=1, max_value=60, initial=10,
+        label=_("Minutes to wait for an approval"), min_value=1, max_value=60, initial=10, required=False,
         help_text=_("Without an answer by then, the kiosk sends the visitor to the front desk."),
     )  # fmt: skip
     desk_may_decide = forms.BooleanField(

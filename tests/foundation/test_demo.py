@@ -26,7 +26,7 @@ def test_loading_the_demo_again_changes_nothing(acme):
         assert Visit.objects.count() >= 4
 
 
-def test_the_demo_has_a_company_that_approves_walk_ins():
+def test_the_demo_has_a_company_that_approves_walk_ins(db):
     from checkin.demo import demo_flows_ensure
     from tenant_apps.visits.models import CompanySettings
 
