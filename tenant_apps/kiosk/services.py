@@ -8,6 +8,7 @@ import datetime as dt
 import enum
 import zoneinfo
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -188,7 +189,6 @@ def invitation_find(*, kiosk: Kiosk, building: Building, code: str) -> CodeLooku
     return CodeLookup(found=result)
 
 
-@transaction.atomic
 def invitation_check_in(
     *, kiosk: Kiosk, building: Building, company: Tenant, visit_id: int, notice_version: str, rules_version: str
 ) -> Visit:
@@ -203,10 +203,8 @@ def invitation_check_in(
     with tenant_context(company):
         visitor = Visit.objects.select_related("visitor").get(pk=visit_id).visitor
     match = block_list_match(first_name=visitor.first_name, last_name=visitor.last_name, email=visitor.email)
-    with tenant_context(company):
-        if match is not None:
-            held = visit_hold(visit=Visit(pk=visit_id), actor=actor)
-        else:
+    if match is None:
+        with tenant_context(company):
             return visit_check_in(
                 visit=Visit(pk=visit_id),
                 actor=actor,
@@ -214,7 +212,10 @@ def invitation_check_in(
                 rules_version=rules_version,
                 check=expected_today,
             )
-    block_list_match_record(match=match, company_id=company.pk, visit_id=held.pk, actor=actor.label)
+    with transaction.atomic():  # the held visit and the desk's alert, both or neither
+        with tenant_context(company):
+            held = visit_hold(visit=Visit(pk=visit_id), actor=actor)
+        block_list_match_record(match=match, company_id=company.pk, visit_id=held.pk, actor=actor.label)
     return held
 
 
@@ -244,15 +245,17 @@ def walk_in_check_in(
     for the desk (`Visit.State.HELD`, the desk alerted in the reception schema, in the same transaction)."""
     now = timezone.now()
     match = block_list_match(first_name=visitor.first_name, last_name=visitor.last_name, email=visitor.email)
+    register = partial(
+        _walk_in_register, kiosk=kiosk, building=building, company=company, host_id=host_id, visitor=visitor,
+        notice_version=notice_version, rules_version=rules_version, now=now, match=match,
+    )  # fmt: skip
     try:
-        with transaction.atomic():
-            visit = _walk_in_register(
-                kiosk=kiosk, building=building, company=company, host_id=host_id, visitor=visitor,
-                notice_version=notice_version, rules_version=rules_version, now=now, match=match,
-            )  # fmt: skip
-            if match is not None:
-                block_list_match_record(match=match, company_id=company.pk, visit_id=visit.pk,
-                                        actor=_kiosk_actor(kiosk, building).label)  # fmt: skip
+        if match is None:  # the busiest path: the walk-in's own transaction, no savepoint around it
+            return register()
+        with transaction.atomic():  # the held visit and the desk's alert, both or neither
+            visit = register()
+            block_list_match_record(match=match, company_id=company.pk, visit_id=visit.pk,
+                                    actor=_kiosk_actor(kiosk, building).label)  # fmt: skip
     except ObjectionConfirmationNeeded:
         with tenant_context(company):  # after the rollback: the confirmation link goes out all the same
             objection_confirmation_send(email=visitor.email, language=visitor.language)
