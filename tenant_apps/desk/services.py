@@ -35,6 +35,7 @@ from tenant_apps.visits.services import (
     visit_decide,
     visit_hold,
     visit_note_add,
+    visitor_restricted,
     walk_in_register,
 )
 
@@ -100,24 +101,36 @@ def desk_visit_check_in(
     visit: Visit,
     user: User,
     notice_accepted: bool,
+    restriction_confirmed: bool = False,
     request: HttpRequest | None = None,
 ) -> Visit:
     """Check a visitor in at the desk; when the building has a privacy notice, the visitor must have accepted it,
     and its latest version in their language (English otherwise) is recorded on the visit. Someone on the building's
-    block list is held instead (`Visit.State.HELD`, an alert recorded): the desk decides on the visit's page."""
+    block list is held instead (`Visit.State.HELD`, an alert recorded): the desk decides on the visit's page.
+
+    A person whose processing is restricted (GDPR art. 18) is checked in only when the desk confirms that they are
+    here and agree (art. 18(2): processing with the person's consent); refused otherwise with a field error. Such a
+    check-in is audited as `desk.visit.check_in_restricted`, and, the person being restricted, nobody is told by
+    message (the desk calls the host)."""
     version = _notice_version(reception=reception, language=visit.visitor.language, accepted=notice_accepted)
     actor = _actor(reception, user)
     match = block_list_match(first_name=visit.visitor.first_name, last_name=visit.visitor.last_name,
                              email=visit.visitor.email)  # fmt: skip
     with tenant_context(company):
+        restricted = visitor_restricted(visit.visitor_id)
+        if restricted and not restriction_confirmed:
+            raise ValidationError({"restriction_confirmed": _(
+                "This person's data is restricted: check them in only if they are here and agree, and tick the box."
+            )})  # fmt: skip
         if match is not None:  # on the building's block list: held, the desk decides on its decision page
             visit = visit_hold(visit=visit, actor=actor)
         else:
-            visit = visit_check_in(visit=visit, actor=actor, notice_version=version)
+            visit = visit_check_in(visit=visit, actor=actor, notice_version=version, restriction_consent=restricted)
     if match is not None:
         block_list_match_record(match=match, company_id=company.pk, visit_id=visit.pk, actor=actor.label)
         return visit
-    _visit_audit("desk.visit.check_in", reception=reception, company=company, visit=visit, user=user, request=request)
+    action = "desk.visit.check_in_restricted" if restricted else "desk.visit.check_in"
+    _visit_audit(action, reception=reception, company=company, visit=visit, user=user, request=request)
     return visit
 
 

@@ -67,6 +67,8 @@ class IdentityProviderForm(forms.Form):
         self.provider = provider
         if provider is not None and provider.client_secret:
             self.fields["client_secret"].help_text = _("Stored encrypted. Leave empty to keep it.")
+        else:
+            self.fields["client_secret"].required = True  # nothing stored yet to keep
 
     def clean_allowed_domains(self) -> list[str]:
         domains = [domain.lower().lstrip("@") for domain in _list(self.cleaned_data["allowed_domains"])]
@@ -91,8 +93,8 @@ class IdentityProviderForm(forms.Form):
 
     def clean_client_secret(self) -> str:
         secret: str = self.cleaned_data["client_secret"].strip()
-        if not secret and (self.provider is None or not self.provider.client_secret):
-            raise forms.ValidationError(_("This field is required."))
+        if not secret and self.fields["client_secret"].required:
+            raise forms.ValidationError(self.fields["client_secret"].error_messages["required"], code="required")
         return secret
 
     def clean(self) -> dict[str, Any]:

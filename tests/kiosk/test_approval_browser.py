@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.kiosk.test_kiosk_ux_browser import LANDSCAPE, _committed, _pairing_codes, _settings, _tablet, server
+from tests.kiosk.pairing import pairing_codes
+from tests.kiosk.test_kiosk_ux_browser import LANDSCAPE, _committed, _settings, _tablet, server
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 __all__ = ["server"]  # a fixture
@@ -71,7 +72,7 @@ def test_approve_decline_and_timeout_from_the_waiting_screen(server):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                tablet = _tablet(browser, url, _pairing_codes(browser, url, 1)[0], LANDSCAPE)
+                tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="Approval kiosk")[0], LANDSCAPE)
                 reception = browser.new_context().new_page()
 
                 first = f"Ada{run}"

@@ -17,7 +17,6 @@ from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent
 from tests.kiosk.conftest import choose_language, invite, invited_check_in
-from tests.notifications.conftest import eager  # noqa: F401  (a fixture)
 from tests.notifications.receiver import Receiver, webhook_receiver
 
 pytestmark = pytest.mark.usefixtures("eager")

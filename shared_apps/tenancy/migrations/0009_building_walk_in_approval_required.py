@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0007_building_kiosk_branding'),
+        ('tenancy', '0008_desk_read_model_on_citus_workers'),
     ]
 
     operations = [
