@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM
 from tests.kiosk.pairing import pairing_codes
 from tests.kiosk.test_kiosk_ux_browser import LANDSCAPE, _committed, _settings, _tablet, server
 
@@ -60,46 +60,41 @@ def _deadline_passes(first: str) -> None:
     assert _committed(work) == 1
 
 
-def test_approve_decline_and_timeout_from_the_waiting_screen(server):
-    from playwright.sync_api import sync_playwright
-
+def test_approve_decline_and_timeout_from_the_waiting_screen(server, browser):
     url, output = server
     port = url.rsplit(":", 1)[1]
     run = uuid.uuid4().hex[:6]
     before = _settings("globex", walk_in_approval=True, reception_email=f"front-{run}@globex.example",
                        approval_timeout_minutes=10, show_hosts_on_kiosk=False)  # fmt: skip
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="Approval kiosk")[0], LANDSCAPE)
-                reception = browser.new_context().new_page()
+        tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="Approval kiosk")[0], LANDSCAPE)
+        reception = browser.new_context().new_page()
 
-                first = f"Ada{run}"
-                _wait_in_line(tablet, url, first)
-                reception.goto(_link(output, first, "approve", port))
-                assert f"{first} Approval" in reception.content()
-                reception.click("form button[type=submit]")
-                assert "Approved" in reception.content()
-                tablet.wait_for_url("**/kiosk/done/", timeout=20_000)  # the waiting screen moved by itself
-                assert f"Welcome, {first}" in tablet.content()
-                tablet.click("a[href='/kiosk/badge/']")
-                assert first in tablet.locator(".badge-label").inner_text()
+        first = f"Ada{run}"
+        _wait_in_line(tablet, url, first)
+        reception.goto(_link(output, first, "approve", port))
+        assert f"{first} Approval" in reception.content()
+        reception.click("form button[type=submit]")
+        assert "Approved" in reception.content()
+        tablet.wait_for_url("**/kiosk/done/", timeout=20_000)  # the waiting screen moved by itself
+        assert f"Welcome, {first}" in tablet.content()
+        tablet.click("a[href='/kiosk/badge/']")
+        assert first in tablet.locator(".badge-label").inner_text()
 
-                first = f"Dan{run}"
-                _wait_in_line(tablet, url, first)
-                reception.goto(_link(output, first, "decline", port))
-                reception.click("form button[type=submit]")
-                tablet.locator("h1:has-text('Please see the reception desk')").wait_for(timeout=20_000)
-                assert first not in tablet.content()
+        first = f"Dan{run}"
+        _wait_in_line(tablet, url, first)
+        reception.goto(_link(output, first, "decline", port))
+        reception.click("form button[type=submit]")
+        tablet.locator("h1:has-text('Please see the reception desk')").wait_for(timeout=20_000)
+        assert first not in tablet.content()
 
-                first = f"Tim{run}"
-                _wait_in_line(tablet, url, first)
-                _deadline_passes(first)
-                tablet.locator("h1:has-text('Please see the reception desk')").wait_for(timeout=20_000)
-                reception.goto(_link(output, first, "approve", port))
-                assert "This link no longer works" in reception.content()
-            finally:
-                browser.close()
+        first = f"Tim{run}"
+        _wait_in_line(tablet, url, first)
+        _deadline_passes(first)
+        tablet.locator("h1:has-text('Please see the reception desk')").wait_for(timeout=20_000)
+        reception.goto(_link(output, first, "approve", port))
+        assert "This link no longer works" in reception.content()
+        tablet.context.close()
+        reception.context.close()
     finally:
         _settings("globex", **before)
