@@ -24,8 +24,9 @@ from shared_apps.provisioning.companies import company_create
 from shared_apps.provisioning.tenant_schemas import platform_ensure
 from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.kiosk.block_list import DEFAULT_DAYS, BlockListDetails, block_list_add, block_list_entries, name_key
 from tenant_apps.sso.services import identity_provider_save
-from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor
 from tenant_apps.visits.selectors import visits_on_day
 from tenant_apps.visits.series import visit_series_register
 from tenant_apps.visits.services import Actor, SeriesPattern
@@ -45,6 +46,7 @@ _COMPANIES = {
     "acme": ("Acme Logistics", ["Sophie Dubois", "Jan Peeters"]),
     "globex": ("Globex Consulting", ["Lena Schmidt", "Tom Janssens"]),
 }
+BLOCKED_NAME = "Eve Mallory"  # the demo's block-list entry
 _VISITORS = [
     ("Marie", "Lambert", "Lambert & Fils", "fr", 9, "expected"),
     ("Pieter", "De Smet", "Havenbedrijf", "nl", 10, "on_site"),
@@ -154,3 +156,28 @@ def _ensure_series() -> None:
         pattern=SeriesPattern(last_day=today + dt.timedelta(days=13), weekdays=f"12345{today.isoweekday()}"),
         actor=Actor(label="demo", channel=Visit.Channel.INVITATION),
     )  # fmt: skip
+
+
+def demo_flows_ensure() -> list[str]:
+    """What the demo lets one try beyond the everyday (`manage.py load_demo`, not the tests' seed, whose companies
+    check walk-ins in at once): Globex approves its kiosk walk-ins (by the links in the e-mail to its reception,
+    printed by the console e-mail backend) and lets the desk decide for it; Tower's block list holds one person.
+    Returns the lines to print."""
+    with tenant_context(Tenant.objects.get(slug="globex")):
+        CompanySettings.objects.update_or_create(pk=1, defaults={
+            "walk_in_approval": True, "approval_timeout_minutes": 10, "desk_may_decide": True,
+            "reception_email": "reception@globex.example",
+        })  # fmt: skip
+    with tenant_context(Tenant.objects.get(type=Tenant.Type.RECEPTION, building__slug="tower")):
+        if not block_list_entries().filter(name_key=name_key(BLOCKED_NAME)).exists():
+            expires = timezone.localdate() + dt.timedelta(days=DEFAULT_DAYS)
+            block_list_add(details=BlockListDetails(
+                full_name=BLOCKED_NAME, email="eve.mallory@example.org", birth_date=None, document_hint="ID …0413",
+                reason="Tried to enter the Acme floor without a host (demo entry).", expires_on=expires,
+            ), actor="demo")  # fmt: skip
+    return [
+        "Globex approves its kiosk walk-ins: a walk-in waits on the kiosk; the approve and decline links are in the",
+        "  e-mail to reception@globex.example (printed here by the console e-mail backend); the desk may decide too.",
+        f"Tower's block list (desk → Block list) holds {BLOCKED_NAME}: check in under that name, at the kiosk or",
+        "  the desk, and the visit is held for the desk.",
+    ]

@@ -26,7 +26,9 @@ from tenant_apps.visits.models import CODE_LENGTH, Visit
 
 ViewModel = TypeVar("ViewModel", DeskVisit, DeskHost)
 
-BOARD_STATES = [Visit.State.EXPECTED, Visit.State.ON_SITE, Visit.State.LEFT]
+# Walk-ins waiting for their company's approval and visits held for the desk come first on the board.
+DECISION_STATES = [Visit.State.WAITING, Visit.State.HELD]
+BOARD_STATES = [*DECISION_STATES, Visit.State.EXPECTED, Visit.State.ON_SITE, Visit.State.LEFT]
 BOARD_LIMIT = 500
 
 
@@ -41,6 +43,8 @@ class BoardFilters:
 
 @dataclass
 class StateCounts:
+    waiting: int = 0
+    held: int = 0
     expected: int = 0
     on_site: int = 0
     left: int = 0

@@ -25,10 +25,12 @@ from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.dates import day_date
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.ics import series_ics, visit_ics
-from tenant_apps.notifications.services import DeliveryError, Told, walk_in_reception_address
+from tenant_apps.notifications.services import DeliveryError, Told, approval_address, walk_in_reception_address
+from tenant_apps.visits.approval import approval_url
 from tenant_apps.visits.models import Visit, VisitEvent, VisitSeries
 from tenant_apps.visits.person_links import person_page_url
 from tenant_apps.visits.selectors import privacy_contact, series_visits
+from tenant_apps.visits.services import Decision
 
 QR_CONTENT_ID = "qr"
 
@@ -239,3 +241,32 @@ def reception_arrival_email(*, visit: Visit) -> EmailMultiAlternatives:
             "name": str(visit.visitor),
         }
         return _message(subject=subject, template="reception_arrival", context=context, to=address)
+
+
+def approval_links(visit: Visit, *, asked: str) -> tuple[str, str]:
+    """The approve and decline links of a waiting walk-in, made for whoever is asked."""
+    return (approval_url(visit, decision=Decision.APPROVE, asked=asked),
+            approval_url(visit, decision=Decision.DECLINE, asked=asked))  # fmt: skip
+
+
+def approval_request_email(*, visit: Visit) -> EmailMultiAlternatives:
+    """Ask the host (or the company's reception address) to approve or decline a kiosk walk-in, in the host's
+    language (the reception's: the building's first kiosk language), with single-use links valid until the
+    company's timeout."""
+    asked, address = approval_address(visit)
+    if not address or visit.approval_deadline is None:
+        raise DeliveryError("No host or reception address to ask")
+    place = current_place()
+    building = tenant_connection().tenant.building
+    languages = building.kiosk_languages if building is not None else []
+    language = host_language(visit) if asked == "host" else (languages[0] if languages else settings.LANGUAGE_CODE)
+    approve, decline = approval_links(visit, asked=asked)
+    with translation.override(language):
+        context = _visit_context(visit, place)
+        context.update(
+            asked=formats.time_format(timezone.localtime(visit.created_at, place.time_zone), "H:i"),
+            until=formats.time_format(timezone.localtime(visit.approval_deadline, place.time_zone), "H:i"),
+            approve_url=approve, decline_url=decline,
+        )  # fmt: skip
+        subject = _("Approve a visitor: %(name)s is at reception") % {"name": str(visit.visitor)}
+        return _message(subject=subject, template="approval_request", context=context, to=address)

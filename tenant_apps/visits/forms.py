@@ -252,6 +252,19 @@ class CompanySettingsForm(forms.Form):
         help_text=_("Who hears of a visitor who arrives without an invitation and names no host. "
                     "Left empty, the building's front desk is told."),
     )  # fmt: skip
+    walk_in_approval = forms.BooleanField(
+        label=_("Kiosk walk-ins wait for approval"), required=False,
+        help_text=_("The host, or the reception address when no host was chosen, gets an e-mail with links to "
+                    "approve or decline; the visitor's badge prints once approved. Invited visitors never wait."),
+    )  # fmt: skip
+    approval_timeout_minutes = forms.IntegerField(
+        label=_("Minutes to wait for an approval"), min_value=1, max_value=60, initial=10, required=False,
+        help_text=_("Without an answer by then, the kiosk sends the visitor to the front desk."),
+    )  # fmt: skip
+    desk_may_decide = forms.BooleanField(
+        label=_("The front desk may approve or decline for us"), required=False,
+        help_text=_("The building's desk then sees the approve and decline buttons for your waiting walk-ins."),
+    )  # fmt: skip
     require_two_factor = forms.BooleanField(
         label=_("Require two-factor authentication for every user"), required=False,
         help_text=_("Everyone then signs in with their password and a code from an app on their phone; "

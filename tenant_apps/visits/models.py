@@ -41,6 +41,11 @@ class CompanySettings(models.Model):
     privacy_contact_email = models.EmailField(_("privacy contact e-mail"), blank=True)
     dpo_name = models.CharField(_("data protection officer"), max_length=150, blank=True)
     dpo_email = models.EmailField(_("data protection officer's e-mail"), blank=True)
+    # Walk-in approval: a kiosk walk-in waits until the host (or the reception address) approves it by link, or
+    # until the timeout, after which the kiosk sends the visitor to the desk. The building can require it for all.
+    walk_in_approval = models.BooleanField(_("kiosk walk-ins wait for approval"), default=False)
+    approval_timeout_minutes = models.PositiveSmallIntegerField(_("minutes to wait for an approval"), default=10)
+    desk_may_decide = models.BooleanField(_("the front desk may approve or decline for the company"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -143,6 +148,9 @@ class Visit(models.Model):
         LEFT = "left", _("left")
         CANCELLED = "cancelled", _("cancelled")
         NO_SHOW = "no_show", _("no-show")
+        WAITING = "waiting", _("waiting for approval")  # a kiosk walk-in of a company that approves walk-ins
+        HELD = "held", _("held by the front desk")  # the building's desk decides; the company sees no reason
+        DECLINED = "declined", _("declined")
 
     class Channel(models.TextChoices):
         INVITATION = "invitation", _("invitation")
@@ -171,6 +179,8 @@ class Visit(models.Model):
     consent_channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
     rules_version = models.CharField(max_length=32, blank=True)  # visitor rules accepted with this visit
     auto_checked_out = models.BooleanField(default=False)
+    # Until when the host's approval links work (a walk-in that waits for approval); null for every other visit.
+    approval_deadline = models.DateTimeField(_("approval asked until"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -235,6 +245,10 @@ class VisitEvent(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         NO_SHOW = "no_show", _("marked as no-show")
         NOTE = "note", _("note")
+        APPROVAL_ASKED = "approval_asked", _("approval asked")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+        HELD = "held", _("held by the front desk")
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
