@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0010_one_person_per_email'),
+        ('visits', '0011_walk_in_approval'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
