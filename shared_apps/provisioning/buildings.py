@@ -97,13 +97,15 @@ def building_update(
     privacy_contact_name: str | None = None,
     privacy_contact_email: str | None = None,
     kiosk_branding: dict[str, str] | None = None,
+    walk_in_approval_required: bool | None = None,
 ) -> Building:
     """Change a building's settings; its slug and host never change. The audit entry lists the fields changed.
 
     `kiosk_branding` (None: unchanged): the kiosk's welcome line and accent colour, the badge label size and the
     desk's address for walk-ins (the form validated them).
 
-    The privacy contact (None: unchanged) is whom visitors ask about what the reception and kiosk record."""
+    The privacy contact (None: unchanged) is whom visitors ask about what the reception and kiosk record.
+    `walk_in_approval_required` (None: unchanged): every company's kiosk walk-ins wait for approval."""
     name = text_clean(name)
     if not name:
         raise ValidationError({"name": _("A name is required.")})
@@ -127,6 +129,8 @@ def building_update(
     for field in ("kiosk_welcome", "kiosk_accent", "badge_size", "desk_email"):
         if kiosk_branding is not None and field in kiosk_branding:
             new[field] = str(kiosk_branding[field]).strip()
+    if walk_in_approval_required is not None:  # None: unchanged
+        new["walk_in_approval_required"] = walk_in_approval_required
     changed = sorted(field for field, value in new.items() if getattr(building, field) != value)
     for field, value in new.items():
         setattr(building, field, value)

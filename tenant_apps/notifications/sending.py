@@ -19,16 +19,20 @@ Outcomes of a try:
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
 from shared_apps.operations.metrics import delivery_sent_observe
 from tenant_apps.notifications.emails import (
+    approval_links,
+    approval_request_email,
     cancellation_email,
     host_arrival_email,
     invitation_email,
@@ -37,8 +41,11 @@ from tenant_apps.notifications.emails import (
 )
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.notifications.services import (
+    APPROVAL_EVENT,
     ARRIVAL_EVENT,
     DeliveryError,
+    approval_address,
+    approval_payload,
     arrival_payload,
     error_summary,
     webhook_attempt_log,
@@ -51,6 +58,21 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6  # sends tried in all before a delivery is marked failed
 RECORD_PATIENCE_SECONDS = 90.0  # how long a sent message's record waits for the database to come back
+
+
+class MessageVoid(Exception):
+    """What the message was about no longer calls for it (a confirmation used or expired meanwhile): not sent."""
+
+
+# Builders of the messages that are not about a visit, registered by the app that owns their wording and links
+# (privacy, in its AppConfig.ready(): notifications never imports it). A builder writes the message of one
+# delivery, or raises MessageVoid.
+MessageBuilder = Callable[[Delivery], EmailMessage]
+_builders: dict[str, MessageBuilder] = {}
+
+
+def message_builder_register(kind: str, builder: MessageBuilder) -> None:
+    _builders[kind] = builder
 
 
 class Outcome(StrEnum):
@@ -81,7 +103,8 @@ def delivery_claim(delivery_id: int) -> tuple[Outcome | None, Delivery | None]:
             return Outcome.SENT, None
         if delivery.status == Delivery.Status.FAILED:
             return Outcome.FAILED, None
-        if delivery.visit.visitor.restricted_at is not None:  # restricted after it was queued: it never leaves
+        restricted = delivery.visit is not None and delivery.visit.visitor.restricted_at is not None
+        if restricted and delivery.kind not in _builders:  # restricted after it was queued: it never leaves
             delivery.status, delivery.last_error = Delivery.Status.FAILED, "Not sent: the person is restricted"
             delivery.save(update_fields=["status", "last_error", "updated_at"])
             return Outcome.FAILED, None
@@ -99,21 +122,33 @@ def delivery_claim(delivery_id: int) -> tuple[Outcome | None, Delivery | None]:
 
 def _transmit(delivery: Delivery) -> None:
     """Send the message once; raise on any failure."""
+    if delivery.kind in _builders:  # a person's privacy e-mail, not about a visit
+        message = _builders[delivery.kind](delivery)
+        message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
+        message.send()
+        return
     visit = delivery.visit
-    if delivery.kind == Delivery.Kind.HOST_WEBHOOK:
+    assert visit is not None
+    if delivery.kind in (Delivery.Kind.HOST_WEBHOOK, Delivery.Kind.APPROVAL_WEBHOOK):
         company = company_settings()
         if not company.webhook_url:
             raise DeliveryError("No webhook URL is set")
+        if delivery.kind == Delivery.Kind.APPROVAL_WEBHOOK:
+            # The company's own system relays the links to whoever it tells: made as for the one asked by e-mail.
+            approve, decline = approval_links(visit, asked=approval_address(visit)[0] or "reception")
+            event, payload = APPROVAL_EVENT, approval_payload(visit, approve_url=approve, decline_url=decline)
+        else:
+            event, payload = ARRIVAL_EVENT, arrival_payload(visit)
         result = webhook_post(
             url=company.webhook_url,
             secret=company.webhook_secret,
-            event=ARRIVAL_EVENT,
-            payload=arrival_payload(visit),
+            event=event,
+            payload=payload,
             delivery_id=delivery.pk,
             idempotency_key=str(delivery.idempotency_key),
         )
         try:
-            webhook_attempt_log(result, event=ARRIVAL_EVENT, delivery=delivery)
+            webhook_attempt_log(result, event=event, delivery=delivery)
         except DatabaseError:  # not a failed send: a POST that went through must not be made again
             logger.warning("delivery %s: the webhook attempt could not be logged", delivery.pk)
             if not result.succeeded:
@@ -127,6 +162,7 @@ def _transmit(delivery: Delivery) -> None:
         Delivery.Kind.RESCHEDULE: reschedule_email,
         Delivery.Kind.HOST_EMAIL: host_arrival_email,
         Delivery.Kind.RECEPTION_EMAIL: reception_arrival_email,
+        Delivery.Kind.APPROVAL_EMAIL: approval_request_email,
     }[Delivery.Kind(delivery.kind)]
     reason = _CODE_CARRIED.get(Delivery.Kind(delivery.kind))
     with transaction.atomic():
@@ -181,6 +217,10 @@ def delivery_attempt(delivery_id: int) -> Outcome:
         return refused or Outcome.GONE
     try:
         _transmit(delivery)
+    except MessageVoid as void:
+        delivery.status, delivery.last_error, delivery.claimed_at = Delivery.Status.FAILED, str(void)[:200], None
+        delivery.save(update_fields=["last_error", "status", "claimed_at", "updated_at"])
+        return Outcome.GONE
     except Exception as exc:
         final = delivery.attempts >= MAX_ATTEMPTS
         delivery.last_error = error_summary(exc)

@@ -25,13 +25,14 @@ from shared_apps.tenancy.models import Building
 from tenant_apps.notifications.after_commit import in_this_schema
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
-from tenant_apps.visits.models import CompanySettings, Host, Visit
+from tenant_apps.visits.models import CompanySettings, Host, ObjectionLiftRequest, Visit, Visitor
 from tenant_apps.visits.selectors import company_settings, company_settings_remembered
 
 logger = logging.getLogger(__name__)
 
 INVITED_CHANNELS = (Visit.Channel.INVITATION, Visit.Channel.API)
 ARRIVAL_EVENT = "visit.checked_in"
+APPROVAL_EVENT = "visit.approval_requested"
 TEST_EVENT = "ping"
 
 
@@ -39,13 +40,24 @@ class DeliveryError(Exception):
     """A send that did not go through; the message is safe to store (no address, no name)."""
 
 
-def _queue(visit: Visit, kind: str) -> Delivery:
+def _queue(visit: Visit | None, kind: str, **about: Any) -> Delivery:
     """Write the delivery in the caller's transaction, so it is stored with the visit's change or not at all
     (a transactional outbox: no database failure after the commit can lose it), and hand it to the broker
-    once that transaction commits."""
-    delivery = Delivery.objects.create(visit=visit, kind=kind)
+    once that transaction commits. `about`: what a message not about a visit concerns (its Delivery fields)."""
+    delivery = Delivery.objects.create(visit=visit, kind=kind, **about)
     transaction.on_commit(in_this_schema(delivery_enqueue, delivery=delivery), robust=True)
     return delivery
+
+
+def delivery_queue_consent_confirmation(*, lift_request: ObjectionLiftRequest) -> Delivery:
+    """E-mail the owner of an address that objected the link confirming their renewed consent, through the outbox
+    (retried like every message); written by privacy when the delivery is sent (`message_builder_register`)."""
+    return _queue(None, Delivery.Kind.CONSENT_CONFIRMATION, objection_lift=lift_request)
+
+
+def delivery_queue_person_link(*, visitor: Visitor) -> Delivery:
+    """E-mail a person their own privacy link, through the outbox; written by privacy when it is sent."""
+    return _queue(None, Delivery.Kind.PERSON_LINK, visitor=visitor)
 
 
 def delivery_enqueue(*, delivery: Delivery) -> bool:
@@ -101,7 +113,9 @@ def _invited(visit: Visit) -> bool:
     """Whether the visitor has an invitation that went out or is on its way (else a change is not theirs to hear)."""
     if not visit.visitor.email:
         return False
-    return visit.deliveries.filter(kind=Delivery.Kind.INVITATION).exclude(status=Delivery.Status.FAILED).exists()
+    # A visit over several days has one invitation, about its first day (tenant_apps/visits/series.py).
+    sent = Delivery.objects.filter(visit__series_id=visit.series_id) if visit.series_id else visit.deliveries.all()
+    return sent.filter(kind=Delivery.Kind.INVITATION).exclude(status=Delivery.Status.FAILED).exists()
 
 
 def delivery_queue_cancellation(*, visit_id: int) -> Delivery | None:
@@ -154,17 +168,42 @@ def delivery_queue_arrival(*, visit: Visit) -> list[Delivery]:
     can tell hosts who chose `webhook`. A kiosk walk-in whom no host hears of is announced to the company's
     reception address or the building's desk (`walk_in_reception_address`): a walk-in always reaches someone.
     """
+    if visit.visitor.restricted_at is not None:  # checked in at the desk with their consent: nobody is messaged
+        return []
     company = company_settings_remembered()
     webhook = bool(company.webhook_url)
     walk_in = visit.channel == Visit.Channel.KIOSK
     deliveries = []
     host = visit.host if visit.host_id is not None else None
+    if visit.approval_deadline is not None:  # whoever approved was asked by e-mail already: only the webhook
+        return [_queue(visit, Delivery.Kind.HOST_WEBHOOK)] if webhook else []
     if host and host.is_active and host.email and host.notify_by == host.Notify.EMAIL:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_EMAIL))
     if webhook:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_WEBHOOK))
     if walk_in and not _host_hears(host, webhook=webhook) and walk_in_reception_address(company)[1]:
         deliveries.append(_queue(visit, Delivery.Kind.RECEPTION_EMAIL))
+    return deliveries
+
+
+def approval_address(visit: Visit) -> tuple[str, str]:
+    """Who is asked to approve a waiting walk-in by e-mail: ("host", their address) when a host was chosen and has
+    one, else ("reception", the company's reception address), else ("", "") (the desk's board shows the visit)."""
+    host = visit.host if visit.host_id is not None else None
+    if host is not None and host.is_active and host.email:
+        return "host", host.email
+    reception = company_settings_remembered().reception_email
+    return ("reception", reception) if reception else ("", "")
+
+
+def delivery_queue_approval(*, visit: Visit) -> list[Delivery]:
+    """A kiosk walk-in waits for approval: e-mail the host (or the reception address) the approve and decline
+    links, and send the company's webhook the same event, in the walk-in's transaction."""
+    deliveries = []
+    if approval_address(visit)[1]:
+        deliveries.append(_queue(visit, Delivery.Kind.APPROVAL_EMAIL))
+    if company_settings_remembered().webhook_url:
+        deliveries.append(_queue(visit, Delivery.Kind.APPROVAL_WEBHOOK))
     return deliveries
 
 
@@ -196,6 +235,16 @@ def arrival_payload(visit: Visit) -> dict[str, Any]:
             "visitor_first_name": visit.visitor.first_name,
         },
     }
+
+
+def approval_payload(visit: Visit, *, approve_url: str, decline_url: str) -> dict[str, Any]:
+    """What the webhook tells about a walk-in waiting for approval: as an arrival, with the two single-use links
+    (the receiver can show them to the host) and until when they work."""
+    payload = arrival_payload(visit)
+    payload["event"] = APPROVAL_EVENT
+    payload["visit"]["approval_deadline"] = visit.approval_deadline
+    payload["approve_url"], payload["decline_url"] = approve_url, decline_url
+    return payload
 
 
 def webhook_attempt_log(result: WebhookResult, *, event: str, delivery: Delivery | None) -> WebhookAttempt:

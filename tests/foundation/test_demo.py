@@ -44,3 +44,17 @@ def test_globex_directory_token_is_printed_and_works_again_after_a_revocation(gl
     assert directory.get("/scim/v2/Users").status_code == 200
     acme = HostClient("acme.localhost", HTTP_AUTHORIZATION=f"Bearer {DEMO_SCIM_TOKEN}")
     assert acme.get("/scim/v2/Users").status_code == 401  # globex's only
+def test_the_demo_has_a_company_that_approves_walk_ins(db):
+    from checkin.demo import demo_flows_ensure
+    from tenant_apps.visits.models import CompanySettings
+
+    lines = demo_flows_ensure()
+    assert demo_flows_ensure() == lines  # again: nothing changes
+    with tenant_context(Tenant.objects.get(slug="globex")):
+        settings = CompanySettings.objects.get(pk=1)
+    assert settings.walk_in_approval and settings.desk_may_decide and settings.reception_email
+    assert any("approve" in line for line in lines)
+    from tenant_apps.kiosk.block_list import block_list_match
+
+    with tenant_context(Tenant.objects.get(type=Tenant.Type.RECEPTION, building__slug="tower")):
+        assert block_list_match(first_name="eve", last_name="MALLORY", email="") is not None

@@ -7,14 +7,17 @@ too (described by its verbose name until a note is written for it here).
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import translation
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.database.connection import tenant_connection
-from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor
+from tenant_apps.privacy.models import SubjectRequest
+from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor, VisitSeries
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,12 @@ def _visitors(span: ExportRange) -> QuerySet[Visitor]:
     return Visitor.objects.filter(pk__in=span.visits().values("visitor_id"))
 
 
+def _series(span: ExportRange) -> QuerySet[VisitSeries]:
+    if span.start is None and span.end is None:
+        return VisitSeries.objects.all()
+    return VisitSeries.objects.filter(pk__in=span.visits().values("series_id"))
+
+
 def _events(span: ExportRange) -> QuerySet[VisitEvent]:
     if span.start is None and span.end is None:
         return VisitEvent.objects.all()
@@ -74,6 +83,21 @@ def _audit(span: ExportRange) -> QuerySet[AuditEntry]:
     if span.end is not None:
         entries = entries.filter(at__lt=span.end)
     return entries
+
+
+def _subject_requests(span: ExportRange) -> QuerySet[SubjectRequest]:
+    requests = SubjectRequest.objects.all()
+    if span.start is not None:
+        requests = requests.filter(received_at__gte=span.start)
+    if span.end is not None:
+        requests = requests.filter(received_at__lt=span.end)
+    return requests
+
+
+def _codes(choices: list[tuple[str, Any]]) -> str:
+    """The codes of a choice column with their labels: `correction` (correction), ..."""
+    with translation.override("en"):
+        return ", ".join(f"{code} ({label})" for code, label in choices) + "."
 
 
 _TIME = "Date and time in UTC, ISO 8601."
@@ -102,8 +126,19 @@ TABLES = [
             "updated_by_id": "Staff account that last changed the visit (staff_users.id).",
             "created_at": f"When the visit was registered. {_TIME}",
             "updated_at": f"Last change. {_TIME}",
+            "series_id": "The visit over several days this day belongs to (visit_series.id); empty for a single visit.",
         },
         excluded=("code_digest",),  # a keyed digest of the kiosk code: useless outside, and a credential's trace
+    ),
+    ExportTable(
+        name="visit_series", model=VisitSeries, rows=_series,
+        about="One row per visit over several days: its pattern. Each of its days is a row of visits (series_id).",
+        notes={
+            "id": "Number of the series (visits.series_id).", "first_day": "First day (YYYY-MM-DD).",
+            "last_day": "Last day (YYYY-MM-DD).",
+            "weekdays": "The weekdays it falls on, as ISO digits: 1 Monday to 7 Sunday (e.g. 12345).",
+            "created_at": f"When the series was registered. {_TIME}",
+        },
     ),
     ExportTable(
         name="visitors", model=Visitor, rows=_visitors,
@@ -134,6 +169,29 @@ TABLES = [
             "kind": "registered, rescheduled, checked_in, checked_out, auto_checked_out, cancelled, no_show or note.",
             "actor": "Who acted: a staff e-mail, desk:<building>:<account> or kiosk:<building>:<device>.",
             "note": "Free text attached to the event.",
+        },
+    ),
+    ExportTable(
+        name="subject_requests", model=SubjectRequest, rows=_subject_requests,
+        about="The visitors' own requests about their data, made on their privacy page, with their deadlines "
+        "(GDPR art. 12(3)) and the company's answers (for a date range: the requests received in it).",
+        notes={
+            "id": "Number of the request.",
+            "kind": f"What the visitor asked: {_codes(SubjectRequest.Kind.choices)}",
+            "status": f"Where it stands: {_codes(SubjectRequest.Status.choices)}",
+            "visitor_id": "The person (visitors.id); empty once the person is erased.",
+            "message": "The visitor's message; emptied once the request is closed.",
+            "reply_to": "Where the outcome is e-mailed; emptied once it is sent.",
+            "language": "Language of the visitor's e-mails (fr, nl, en, de).",
+            "received_at": f"When the request arrived. {_TIME}",
+            "due_at": f"Answer due by (one month after receipt, or the extended deadline). {_TIME}",
+            "closed_at": f"When it was closed; empty while open. {_TIME}",
+            "closed_by_id": "Staff account that closed it (staff_users.id).",
+            "outcome_note": "The answer sent to the visitor.",
+            "extended_at": f"When the deadline was extended (once, by up to two months); empty if not. {_TIME}",
+            "extended_by_id": "Staff account that extended it (staff_users.id).",
+            "extension_reason": "The reason for the extension, sent to the visitor.",
+            "due_at_first": f"The first deadline, before the extension; empty if not extended. {_TIME}",
         },
     ),
     ExportTable(
