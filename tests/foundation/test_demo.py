@@ -44,6 +44,8 @@ def test_globex_directory_token_is_printed_and_works_again_after_a_revocation(gl
     assert directory.get("/scim/v2/Users").status_code == 200
     acme = HostClient("acme.localhost", HTTP_AUTHORIZATION=f"Bearer {DEMO_SCIM_TOKEN}")
     assert acme.get("/scim/v2/Users").status_code == 401  # globex's only
+
+
 def test_the_demo_has_a_company_that_approves_walk_ins(db):
     from checkin.demo import demo_flows_ensure
     from tenant_apps.visits.models import CompanySettings
