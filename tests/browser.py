@@ -9,11 +9,14 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -68,3 +71,59 @@ def dev_server(
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+SERIOUS = {"serious", "critical"}
+PASSWORD = "checkin-demo-2026"
+
+
+def axe_serious(page: "Page") -> list[str]:
+    """The serious and critical axe-core violations of the page as it is now, one line each (rule, nodes)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{page.url} {violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
+def sign_in(page: "Page", url: str, *, email: str, schema: str, password: str = PASSWORD) -> None:
+    """Sign in on `url`'s host as a demo account, with its second factor when the host asks for one."""
+    from tests.two_factor import code_for_browser
+
+    page.goto(f"{url}/accounts/login/")
+    page.fill("main input[name=username]", email)
+    page.fill("main input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    if "/accounts/two-factor/" in page.url:
+        page.fill("main input[name=code]", code_for_browser(schema, email))
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+
+
+def invite_today(first: str, language: str, *, schema: str = "acme") -> str:
+    """A committed invitation of `schema`'s for now until two hours from now (the dev server sees it); its code."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from shared_apps.tenancy.models import Tenant
+    from tenant_apps.visits.models import Visit, Visitor
+    from tenant_apps.visits.services import Actor, visit_register
+    from tests.committed import outside_the_test_transaction
+
+    def work() -> str:
+        company = Tenant.objects.get(schema_name=schema)
+        now = timezone.now()
+        with tenant_context(company):
+            visitor = Visitor.objects.create(first_name=first, last_name="Scanner", language=language)
+            end = now + dt.timedelta(hours=2)
+            visit = visit_register(visitor=visitor, host=None, expected_start=now, expected_end=end, purpose="",
+                                   actor=Actor(label="test", channel=Visit.Channel.INVITATION))  # fmt: skip
+            return str(visit.code)
+
+    return outside_the_test_transaction(work)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.db import connections
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, dev_server
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, axe_serious, dev_server, invite_today
 from tests.two_factor import code_for_browser
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 LANDSCAPE: "ViewportSize" = {"width": 1280, "height": 800}
 PORTRAIT: "ViewportSize" = {"width": 800, "height": 1280}
 FORTY = ("Maximiliane-Theodora", "Vandenbroucke-Uytte")  # 40 characters with the space
-SERIOUS = {"serious", "critical"}
 
 
 def _committed(work: Callable[[], Any]) -> Any:
@@ -106,46 +105,12 @@ def _font_px(page, selector: str) -> float:
     return float(page.locator(selector).first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)"))
 
 
-def _axe_serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{page.url} {violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']][:3]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
-
-
-def _invite_today(first: str, language: str) -> str:
-    import datetime as dt
-
-    from django.utils import timezone
-    from django_tenants.utils import tenant_context
-
-    from shared_apps.tenancy.models import Tenant
-    from tenant_apps.visits.models import Visit, Visitor
-    from tenant_apps.visits.services import Actor, visit_register
-
-    def work() -> str:
-        acme = Tenant.objects.get(schema_name="acme")
-        now = timezone.now()
-        with tenant_context(acme):
-            visitor = Visitor.objects.create(first_name=first, last_name="Scanner", language=language)
-            end = now + dt.timedelta(hours=2)
-            visit = visit_register(visitor=visitor, host=None, expected_start=now, expected_end=end, purpose="",
-                                   actor=Actor(label="test", channel=Visit.Channel.INVITATION))  # fmt: skip
-            return visit.code
-
-    return str(_committed(work))
-
-
 def test_an_invited_visitor_checks_in_from_the_first_screen_in_the_invitations_language(server):
     from playwright.sync_api import sync_playwright
 
     url, _output = server
     first = f"Ines{uuid.uuid4().hex[:6]}"
-    code = _invite_today(first, "nl")
+    code = invite_today(first, "nl")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -324,7 +289,7 @@ def test_no_kiosk_screen_has_a_serious_or_critical_axe_violation(server):
     from playwright.sync_api import sync_playwright
 
     url, _output = server
-    code = _invite_today(f"Axel{uuid.uuid4().hex[:6]}", "de")
+    code = invite_today(f"Axel{uuid.uuid4().hex[:6]}", "de")
     acme_before = _settings("acme", show_hosts_on_kiosk=True)
     found: list[str] = []
     try:
@@ -333,40 +298,40 @@ def test_no_kiosk_screen_has_a_serious_or_critical_axe_violation(server):
             try:
                 unpaired = browser.new_context(viewport=LANDSCAPE).new_page()
                 unpaired.goto(f"{url}/kiosk/")
-                found += _axe_serious(unpaired)  # the pairing screen
+                found += axe_serious(unpaired)  # the pairing screen
                 tablet = _tablet(browser, url, _pairing_codes(browser, url, 1)[0], LANDSCAPE)
-                found += _axe_serious(tablet)  # the first screen
+                found += axe_serious(tablet)  # the first screen
                 tablet.fill("input[name=code]", "ZZZZ-ZZZZ")
                 tablet.click("form[data-scan-form] button.primary")
-                found += _axe_serious(tablet)  # with a problem shown
+                found += axe_serious(tablet)  # with a problem shown
                 tablet.fill("input[name=code]", code)
                 tablet.click("form[data-scan-form] button.primary")
-                found += _axe_serious(tablet)  # the invitation's confirmation, with the notice
+                found += axe_serious(tablet)  # the invitation's confirmation, with the notice
                 tablet.click("form.kiosk-form button.primary")
-                found += _axe_serious(tablet)  # its errors
+                found += axe_serious(tablet)  # its errors
                 tablet.goto(f"{url}/kiosk/")
                 tablet.click("a[href='/kiosk/walk-in/']")
-                found += _axe_serious(tablet)  # the companies
+                found += axe_serious(tablet)  # the companies
                 tablet.click("button.kiosk-company:has-text('Acme Logistics')")
                 tablet.fill("input[name=q]", "an")
                 tablet.click("form[data-host-search] button[type=submit]")
-                found += _axe_serious(tablet)  # the host search with results
+                found += axe_serious(tablet)  # the host search with results
                 tablet.click("button[name=host][value=none]")
                 tablet.click(".kiosk-submit-bar button.primary")
-                found += _axe_serious(tablet)  # the details with their errors
+                found += axe_serious(tablet)  # the details with their errors
                 tablet.fill("input[name=first_name]", "Alba")
                 tablet.fill("input[name=last_name]", "Axe")
                 tablet.fill("input[name=email]", "alba@example.org")
                 tablet.check("input[name=accept_notice]")
                 tablet.click(".kiosk-submit-bar button.primary")
-                found += _axe_serious(tablet)  # done
+                found += axe_serious(tablet)  # done
                 tablet.click("a[href='/kiosk/badge/']")
-                found += _axe_serious(tablet)  # the badge
+                found += axe_serious(tablet)  # the badge
                 tablet.goto(f"{url}/kiosk/check-out/")
-                found += _axe_serious(tablet)  # check-out
+                found += axe_serious(tablet)  # check-out
                 tablet.fill("input[name=code]", "ZZZZ-ZZZZ")
                 tablet.click("form button.primary")
-                found += _axe_serious(tablet)  # check-out with a problem
+                found += axe_serious(tablet)  # check-out with a problem
             finally:
                 browser.close()
     finally:
