@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page, ViewportSize
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -74,6 +74,7 @@ def dev_server(
 
 
 SERIOUS = {"serious", "critical"}
+LANDSCAPE: "ViewportSize" = {"width": 1280, "height": 800}  # the lobby tablet and the desk's screen
 PASSWORD = "checkin-demo-2026"
 
 

@@ -7,10 +7,9 @@ import uuid
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, axe_serious, dev_server, invite_today, sign_in
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, LANDSCAPE, axe_serious, dev_server, invite_today, sign_in
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
-LANDSCAPE = {"width": 1280, "height": 800}
 
 
 def test_no_desk_page_has_a_serious_or_critical_axe_violation(db):

@@ -11,7 +11,6 @@ from django_tenants.utils import tenant_context
 from shared_apps.tenancy.models import Building
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.visits.models import Host, Visit
-from tests.kiosk.conftest import kiosk_tower, tower_device  # noqa: F401  (fixtures)
 from tests.kiosk.test_walk_in_reaches_someone import _settings, _walk_in
 from tests.notifications.conftest import eager  # noqa: F401  (a fixture)
 
@@ -37,7 +36,9 @@ def test_a_walk_in_nobody_could_be_told_of_is_marked_on_the_board(
     assert "Walkin" not in harbour_desk.get("/desk/").content.decode()
 
 
-def test_a_walk_in_whose_host_was_told_is_not_marked(kiosk_tower, globex, tower_desk, django_capture_on_commit_callbacks):
+def test_a_walk_in_whose_host_was_told_is_not_marked(
+    kiosk_tower, globex, tower_desk, django_capture_on_commit_callbacks
+):
     _settings(globex, show_hosts_on_kiosk=True)
     with tenant_context(globex):
         host = Host.objects.get(name="Lena Schmidt").pk
@@ -66,7 +67,9 @@ def test_a_walk_in_whose_mail_failed_is_marked(kiosk_tower, globex, tower_desk, 
     assert 'data-unannounced="true"' in row and MARK in row
 
 
-def test_a_mark_goes_once_a_retried_message_is_sent(kiosk_tower, globex, tower_desk, django_capture_on_commit_callbacks):
+def test_a_mark_goes_once_a_retried_message_is_sent(
+    kiosk_tower, globex, tower_desk, django_capture_on_commit_callbacks
+):
     from tenant_apps.notifications.sending import delivery_attempt
 
     _settings(globex, reception_email="front@globex.example")

@@ -78,7 +78,7 @@ _CHECK_IN_OR_OUT = re.compile(r"\bcheck(?:ed|s|ing)?[ -](?:in|out)\b", re.I)
 
 
 def test_german_says_einchecken_and_auschecken_not_anmelden_and_abmelden():
-    """"Anmelden"/"Abmelden" (also sign in/out) and their look-alike desk buttons read as one another: German
+    """ "Anmelden"/"Abmelden" (also sign in/out) and their look-alike desk buttons read as one another: German
     reception software says "Einchecken"/"Auschecken", and so does every German check-in or check-out message."""
     found = {msgid: msgstr for locale in CATALOGUE_DIRS for _, msgid, msgstr in _entries("de", locale)}
     assert found["Check in"] == "Einchecken" and found["Check out"] == "Auschecken"

@@ -11,7 +11,7 @@ from PIL import Image
 from tests.kiosk.conftest import choose_language
 
 
-def _building_form(it_staff, tower, **changes: str) -> dict[str, object]:
+def _building_form(it_staff, tower, **changes: object) -> dict[str, object]:
     form = it_staff.get(f"/console/buildings/{tower.slug}/").context["form"]
     return {**{name: value for name, value in form.initial.items() if value not in (None, False)},
             "kiosk_languages": form.initial["kiosk_languages"], "auto_checkout_time": "20:00", **changes}  # fmt: skip
@@ -53,7 +53,9 @@ def _image(kind: str = "PNG", size: tuple[int, int] = (40, 20), name: str = "bra
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def test_it_uploads_the_kiosk_logo_and_the_kiosk_shows_it_from_its_own_host(it_staff, kiosk_tower, kiosk_harbour, tower):
+def test_it_uploads_the_kiosk_logo_and_the_kiosk_shows_it_from_its_own_host(
+    it_staff, kiosk_tower, kiosk_harbour, tower
+):
     # A JPEG uploaded under a .png name is stored and served as what it is.
     data = _building_form(it_staff, tower, kiosk_logo=_image("JPEG", name="brand.png"))
     assert it_staff.post(f"/console/buildings/{tower.slug}/", data).status_code == 302
@@ -68,7 +70,8 @@ def test_it_uploads_the_kiosk_logo_and_the_kiosk_shows_it_from_its_own_host(it_s
         assert 'src="/kiosk/brand-logo/"' in page
         served = kiosk_tower.get("/kiosk/brand-logo/")
         assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
-        assert served["X-Content-Type-Options"] == "nosniff" and "default-src 'none'" in served["Content-Security-Policy"]
+        assert served["X-Content-Type-Options"] == "nosniff"
+        assert "default-src 'none'" in served["Content-Security-Policy"]
         assert b"".join(served.streaming_content).startswith(b"\xff\xd8")  # the JPEG itself
         assert kiosk_harbour.get("/kiosk/brand-logo/").status_code == 404  # another building's kiosk: its own (none)
 

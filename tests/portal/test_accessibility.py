@@ -6,10 +6,9 @@ import os
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, axe_serious, dev_server, sign_in
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, LANDSCAPE, axe_serious, dev_server, sign_in
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
-LANDSCAPE = {"width": 1280, "height": 800}
 PAGES = (
     "/", "/visits/upcoming/", "/visits/history/", "/visits/import/", "/hosts/", "/hosts/new/", "/users/",
     "/settings/", "/notifications/settings/", "/privacy/", "/privacy/retention/", "/privacy/exports/",
