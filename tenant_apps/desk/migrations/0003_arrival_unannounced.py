@@ -7,6 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('desk', '0002_read_model'),
+        ('visits', '0011_arrival_unannounced'),
     ]
 
     operations = [
