@@ -104,7 +104,9 @@ def _ensure_visits(slug: str, host_names: list[str]) -> None:
     tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 0)))
     if not Visit.objects.filter(expected_start__gte=tomorrow).exists():
         for index, (first, last, company, language, days, hour) in enumerate(_UPCOMING):
-            start = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour, 0)))
+            day = today + dt.timedelta(days=days)
+            day += dt.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)  # offices: Monday
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
             _visit(_visitor(first, last, company, language), hosts[index % len(hosts)], start, "expected")
 
 
