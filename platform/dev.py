@@ -88,8 +88,8 @@ def run(env: dict[str, str]) -> int:
     port = env.get("PORT", "8000")
     env.setdefault("CHECKIN_PUBLIC_PORT", port)  # the printed URLs use the port actually served
     subprocess.run([*MANAGE, "migrate_schemas", "--noinput", "-v", "0"], env=env, check=True)
+    children: list[subprocess.Popen[bytes]] = [oidc_provider_start(env, checkin_port=port)]
     subprocess.run([*MANAGE, "load_demo"], env=env, check=True)
-    children: list[subprocess.Popen[bytes]] = []
     if env.get("REDIS_URL"):
         celery = [str(VENV / "bin" / "celery"), "-A", "checkin"]
         children.append(subprocess.Popen([*celery, "worker", "-l", "INFO", "--max-tasks-per-child", "200"], env=env))
@@ -107,6 +107,26 @@ def run(env: dict[str, str]) -> int:
                 child.send_signal(signal.SIGINT)
         for child in [server, *children]:
             child.wait()
+
+
+def oidc_provider_start(env: dict[str, str], *, checkin_port: str) -> subprocess.Popen[bytes]:
+    """The demo's identity provider (tests/oidc_provider, django-oauth-toolkit) that `globex` signs in through;
+    `load_demo` configures globex for it when CHECKIN_DEMO_OIDC_ISSUER is set."""
+    port = env.get("CHECKIN_DEMO_OIDC_PORT", "8180")
+    data = ROOT / ".data" / "oidc-provider"
+    data.mkdir(parents=True, exist_ok=True)
+    config = ROOT / "tests" / "oidc_provider" / "demo.json"
+    provider = subprocess.Popen(
+        [str(PYTHON), "-m", "tests.oidc_provider.serve", "--port", port, "--config", str(config), "--data", str(data),
+         "--checkin-port", checkin_port],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE,
+    )  # fmt: skip
+    assert provider.stdout is not None
+    ready = provider.stdout.readline().decode()
+    if not ready.startswith("ready "):
+        sys.exit(f"The demo's OpenID provider did not start on port {port}: set CHECKIN_DEMO_OIDC_PORT to a free port.")
+    env["CHECKIN_DEMO_OIDC_ISSUER"] = ready.split()[1]
+    return provider
 
 
 def test(env: dict[str, str], pytest_args: list[str]) -> int:

@@ -10,6 +10,7 @@ code `manage.py demo_code` prints.
 """
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from shared_apps.provisioning.companies import company_create
 from shared_apps.provisioning.tenant_schemas import platform_ensure
 from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.sso.services import identity_provider_save
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.selectors import visits_on_day
 
@@ -86,7 +88,26 @@ def load_demo() -> list[Login]:
             user_ensure(email=email, full_name=f"{name} Admin", role=User.Role.ADMIN, password=DEMO_PASSWORD)
             _ensure_visits(slug, host_names)
         logins.append(Login(name, tenant_url(company), email))
+    issuer = os.environ.get("CHECKIN_DEMO_OIDC_ISSUER")
+    if issuer:
+        with tenant_context(Tenant.objects.get(slug="globex")):
+            _ensure_single_sign_on(issuer)
+        logins.append(Login("Globex, single sign-on", issuer, "sso.admin@globex.example"))
+        logins.append(Login("Globex, single sign-on", issuer, "sso.member@globex.example"))
     return logins
+
+
+DEMO_OIDC_CLIENT = ("globex-checkin", "globex-demo-client-secret")  # tests/oidc_provider/demo.json
+
+
+def _ensure_single_sign_on(issuer: str) -> None:
+    """globex signs in through the demo's provider (platform/dev.py starts it): admins from its group
+    `checkin-admins`, everyone else of globex.example a member, accounts made at first sign-in."""
+    identity_provider_save(
+        name="Globex ID", issuer=issuer, client_id=DEMO_OIDC_CLIENT[0], client_secret=DEMO_OIDC_CLIENT[1],
+        allowed_domains=["globex.example"], role_claim="groups", admin_values=["checkin-admins"], member_values=[],
+        create_accounts=True, sso_only=False, enabled=True,
+    )  # fmt: skip
 
 
 @transaction.atomic

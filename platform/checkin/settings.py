@@ -130,6 +130,7 @@ TENANT_TYPES = {
             "tenant_apps.notifications",
             "tenant_apps.privacy",
             "tenant_apps.api",
+            "tenant_apps.sso",
             "drf_spectacular_sidecar",  # Swagger UI's files for /api/v1/docs/, served locally (no CDN)
         ],
         "URLCONF": "checkin.urls_company",
@@ -420,6 +421,8 @@ REST_FRAMEWORK = {
 }
 # Company webhooks may only reach public addresses, so an admin cannot make the server call its own network.
 CHECKIN_WEBHOOK_ALLOW_PRIVATE = env_bool("CHECKIN_WEBHOOK_ALLOW_PRIVATE", False)
+# A company's identity provider at a plain http:// URL (a local provider in development and tests); production refuses.
+CHECKIN_SSO_ALLOW_HTTP = env_bool("CHECKIN_SSO_ALLOW_HTTP", DEBUG)
 # A delivery handed to the broker (or claimed by a worker) this long ago and still not sent is handed over
 # again by the outbox sweep, and its claim taken over: above the deliver task's time limit (180 s).
 CHECKIN_DELIVERY_TIMEOUT_SECONDS = env_int("CHECKIN_DELIVERY_TIMEOUT_SECONDS", 300)

@@ -28,6 +28,8 @@ from shared_apps.tenancy.public_links import port_validate, scheme_validate
 DEBUG = env_bool("DEBUG", False)
 if DEBUG:
     raise ImproperlyConfigured("DEBUG is on in production settings: unset DEBUG or set DEBUG=0.")
+# An identity provider's discovery, token and keys travel over TLS only (tenant_apps/sso/discovery.py).
+CHECKIN_SSO_ALLOW_HTTP = False
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(

@@ -23,6 +23,7 @@ urlpatterns = [
     path("hosts/", include("tenant_apps.visits.host_urls")),
     path("users/", include("shared_apps.accounts.staff.urls"), COMPANY_STAFF),
     path("settings/", include("tenant_apps.visits.settings_urls")),
+    path("", include("tenant_apps.sso.urls")),  # /sso/login/, /sso/callback/, /settings/sso/
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("privacy/", include("tenant_apps.privacy.urls")),
     path("p/", include("tenant_apps.privacy.person_page_urls")),  # the visitor's own page, by signed link

@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from shared_apps.accounts.login_flow import password_check_throttled
+from shared_apps.accounts.sign_in_policy import password_refused
+from shared_apps.accounts.signin_records import Event, signin_record
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -15,6 +17,7 @@ class LoginForm(auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": _("That e-mail address and password do not match an active account on this site."),
         "inactive": _("That e-mail address and password do not match an active account on this site."),
+        "sso_only": _("Your company signs you in through its identity provider: use the button below."),
     }
 
     def clean(self) -> dict[str, Any]:
@@ -22,6 +25,11 @@ class LoginForm(auth_forms.AuthenticationForm):
         cleaned: dict[str, Any] = password_check_throttled(
             super().clean, email=self.cleaned_data.get("username"), request=self.request
         )
+        # Said only after the right password, so the message tells nothing about an address to someone without it.
+        user = self.get_user()
+        if user is not None and password_refused(user):
+            signin_record(request=self.request, event=Event.PASSWORD_REFUSED_SSO, user=user)
+            raise forms.ValidationError(self.error_messages["sso_only"], code="sso_only")
         return cleaned
 
 

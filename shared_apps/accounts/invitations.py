@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.sign_in_policy import password_refused
 
 
 def set_password_url(*, user: User, base_url: str) -> str:
@@ -51,9 +52,10 @@ def language_supported(language: str) -> str:
 
 
 def password_reset_send(*, email: str, base_url: str, site_name: str) -> None:
-    """E-mail a reset link if an active account has this address; say nothing either way."""
+    """E-mail a reset link if an active account with a password allowed has this address; say nothing either way
+    (an account of a company that signs in through its identity provider only gets no link)."""
     user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
-    if user is not None:
+    if user is not None and not password_refused(user):
         _send_link(user, base_url=base_url, site_name=site_name, template="accounts/email/password_reset.txt",
                    subject=gettext_lazy("Reset your Check-in password for %(site)s"))  # fmt: skip
 

@@ -100,6 +100,9 @@ class SignInRecord(models.Model):
         TWO_FACTOR_FAILED = "two_factor_failed", _("wrong two-factor code")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         PASSWORD_RESET = "password_reset", _("password set by e-mail link")
+        SIGNED_IN_SSO = "signed_in_sso", _("signed in through the identity provider")
+        SSO_REFUSED = "sso_refused", _("refused by single sign-on")
+        PASSWORD_REFUSED_SSO = "password_refused_sso", _("password refused: single sign-on only")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)
@@ -126,10 +129,11 @@ class SignInRecord(models.Model):
     @property
     def tone(self) -> str:
         """The badge's colour on the sign-in pages."""
-        if self.event == self.Event.SIGNED_IN:
+        if self.event in (self.Event.SIGNED_IN, self.Event.SIGNED_IN_SSO):
             return "on_site"
         if self.event in (self.Event.LOCKED_OUT, self.Event.REFUSED_LOCKED):
             return "cancelled"
-        if self.event in (self.Event.FAILED, self.Event.TWO_FACTOR_FAILED):
+        if self.event in (self.Event.FAILED, self.Event.TWO_FACTOR_FAILED, self.Event.SSO_REFUSED,
+                          self.Event.PASSWORD_REFUSED_SSO):  # fmt: skip
             return "expected"
         return "left"

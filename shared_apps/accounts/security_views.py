@@ -16,6 +16,7 @@ from shared_apps.accounts.host_pages import host_nav
 from shared_apps.accounts.login_flow import CodeResult, code_attempt, locked_message
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import sessions_end
+from shared_apps.accounts.sign_in_policy import password_refused
 from shared_apps.accounts.signin_records import (
     SIGNIN_PAGE_SIZE,
     Event,
@@ -114,7 +115,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     """Change one's own password; every other session of the account ends, this one goes on."""
     user: User = request.user  # type: ignore[assignment]
     form = PasswordChangeForm(user, request.POST or None, request=request)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and password_refused(user):
+        form.is_valid()  # the fields' own errors too
+        form.add_error(None, _("Your company signs you in through its identity provider: no password is needed."))
+    elif request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, user)  # gives this session a new key, kept below
         ended = sessions_end(user=user, keep=request.session.session_key)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -12,6 +14,7 @@ from shared_apps.accounts.forms import LoginForm
 from shared_apps.accounts.invitations import password_reset_send
 from shared_apps.accounts.login_flow import login_begin
 from shared_apps.accounts.services import sessions_end
+from shared_apps.accounts.sign_in_policy import password_refused, sign_in_option
 from shared_apps.accounts.signin_records import Event, signin_record
 from shared_apps.audit.services import audit_record
 from shared_apps.login_throttle.services import login_success_record
@@ -23,6 +26,9 @@ class LoginView(auth_views.LoginView):
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"sso": sign_in_option()}
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         user = form.get_user()
@@ -67,6 +73,9 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     post_reset_login = False
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        if password_refused(form.user):  # a link sent before the company chose single sign-on only
+            form.add_error(None, _("Your company signs you in through its identity provider: no password is needed."))
+            return self.form_invalid(form)
         response = super().form_valid(form)
         ended = sessions_end(user=form.user)
         signin_record(request=self.request, event=Event.PASSWORD_RESET, user=form.user)

@@ -74,9 +74,10 @@ HOSTS = {"company": "acme.localhost", "reception": "tower.localhost", "public": 
 URLCONFS = {"company": "checkin.urls_company", "reception": "checkin.urls_reception", "public": "checkin.urls_public"}
 
 # Routes open to everyone on purpose (signing in, choosing a language, pairing a tablet, the favicon): tests/accounts
-# and tests/foundation/test_belgian_formats.py cover them.
+# and tests/foundation/test_belgian_formats.py cover them; single sign-on's start and callback: tests/sso.
 OPEN = re.compile(
-    r"^(accounts/(login|logout|password-reset|set-password|two-factor)|i18n/|kiosk/pair/|admin/(login|logout)/"
+    r"^(accounts/(login|logout|password-reset|set-password|two-factor)|sso/(login|callback)/|i18n/|kiosk/pair/"
+    r"|admin/(login|logout)/"
     r"|favicon\.ico$)"
 )
 # Routes opened by a secret in the URL alone: with a made-up secret nobody gets anything.

@@ -21,3 +21,8 @@ class Command(BaseCommand):
             "      .venv/bin/python platform/manage.py demo_code\n"
             f"  or add the key {secret} to an authenticator app.\n"
         )
+        if any(login.where.endswith("single sign-on") for login in logins):
+            self.stdout.write(
+                '  globex also offers "Sign in with Globex ID": the demo\'s OpenID provider above (started by\n'
+                f"  platform/dev.py run) takes the sso.* logins with the same password {DEMO_PASSWORD}.\n"
+            )
