@@ -75,6 +75,13 @@ DATABASES = {
     }
 }
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# What DATABASE_URL points at: `postgresql` (one server) or `citus` (a Citus coordinator whose database has
+# schema-based sharding on, so every company and building schema is a distributed schema: deploy/README.md,
+# "Citus"). On Citus the per-schema roles can log in (the coordinator reaches the workers as the statement's role)
+# and DDL is sent apart from the per-transaction preamble (shared_apps/database/db_backend/base.py).
+CHECKIN_DATABASE_KIND = env_str("CHECKIN_DATABASE_KIND", "postgresql")
+if CHECKIN_DATABASE_KIND not in {"postgresql", "citus"}:
+    raise ValueError(f"CHECKIN_DATABASE_KIND must be postgresql or citus, not {CHECKIN_DATABASE_KIND!r}.")
 # Per-schema PostgreSQL roles (shared_apps/database/db_roles.py): names start with this prefix (default: the
 # database name); migrations and provisioning run as the owner role (default: the login of DATABASE_URL).
 CHECKIN_DB_ROLE_PREFIX = env_str("CHECKIN_DB_ROLE_PREFIX")

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from shared_apps.database.brief_memory import BriefMemory
 
@@ -232,9 +232,20 @@ def owner_privileges(func: F | None = None) -> Any:
 # --- Roles and grants (run as the owner) -----------------------------------
 
 
-def _role_create_sql(role: str, *, inherit: bool = True) -> str:
-    attributes = "NOLOGIN" + ("" if inherit else " NOINHERIT")
-    return f"DO $$ BEGIN CREATE ROLE {ident(role)} {attributes}; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+def citus() -> bool:
+    """Whether DATABASE_URL is a Citus coordinator (settings.CHECKIN_DATABASE_KIND)."""
+    return getattr(settings, "CHECKIN_DATABASE_KIND", "postgresql") == "citus"
+
+
+def _role_create_sql(role: str, *, inherit: bool = True, login: bool = False) -> str:
+    """A role that can log in only where it must: on Citus the coordinator opens its connections to the workers as
+    the role a statement runs as, so a schema's role needs LOGIN (and the workers must authenticate the coordinator:
+    deploy/README.md, "Citus"). A role made before the switch to Citus gets LOGIN when its schema's rights are
+    ensured again (`manage.py sync_db_roles`)."""
+    attributes = ("LOGIN" if login else "NOLOGIN") + ("" if inherit else " NOINHERIT")
+    existing = f"ALTER ROLE {ident(role)} LOGIN" if login else "NULL"
+    create = f"CREATE ROLE {ident(role)} {attributes}"
+    return f"DO $$ BEGIN {create}; EXCEPTION WHEN duplicate_object THEN {existing}; END $$"
 
 
 def _execute(statements: Iterable[str]) -> None:
@@ -249,7 +260,7 @@ def roles_bootstrap_statements() -> list[str]:
     return [
         _role_create_sql(shared),
         _role_create_sql(app, inherit=False),
-        _role_create_sql(public),
+        _role_create_sql(public, login=citus()),
         f"GRANT {ident(shared)} TO {ident(public)}",
         f"GRANT {ident(public)}, {ident(shared)} TO {ident(app)}",
         f"GRANT {ident(app)} TO SESSION_USER",
@@ -331,7 +342,7 @@ def schema_role_statements(schema: str, *, extra_grants: Iterable[str] = ()) -> 
     role = ident(schema_role(schema))
     target = ident(schema)
     return [
-        _role_create_sql(schema_role(schema)),
+        _role_create_sql(schema_role(schema), login=citus()),
         f"GRANT {ident(shared_role())} TO {role}",
         f"GRANT {role} TO {ident(app_role())}",
         f"GRANT USAGE ON SCHEMA {target} TO {role}",
@@ -367,6 +378,19 @@ def roles_bootstrap() -> None:
 def schema_role_ensure(schema: str) -> None:
     """Give a new (or newly migrated) schema its role. Idempotent; part of provisioning's transaction."""
     _execute(schema_role_statements(schema))
+    if citus():
+        # The workers' copies of the schema's sequences (Citus draws a company table's ids there) do not get the
+        # coordinator's grants: give them on every worker once the schema is committed, where they can see it.
+        transaction.on_commit(functools.partial(_workers_sequences_grant, schema))
+
+
+def _workers_sequences_grant(schema: str) -> None:
+    grant = f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {ident(schema)} TO {ident(schema_role(schema))}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nodename, nodeport, result FROM run_command_on_workers(%s) WHERE NOT success", [grant])
+        failed = cursor.fetchall()
+    if failed:
+        raise RuntimeError(f"Granting the sequences of {schema} on the Citus workers failed: {failed}")
 
 
 def schema_role_drop_statements(schema: str) -> list[str]:

@@ -189,9 +189,12 @@ def _template_body(template: str) -> list[str]:
     for table, column in identities:
         if table not in filled:
             continue
+        # Read first, then set: on Citus the table's rows are on a worker and its sequence on the coordinator, and
+        # one SELECT naming both would be sent whole to the worker, where the sequence is not found.
         statements.append(
-            f"SELECT setval(pg_get_serial_sequence({_literal(_ident(table))}, {_literal(column)}), "
-            f"COALESCE(MAX({_ident(column)}), 0) + 1, false) FROM {_ident(table)}"
+            f"DO $$ DECLARE next bigint; BEGIN SELECT COALESCE(MAX({_ident(column)}), 0) + 1 INTO next "
+            f"FROM {_ident(table)}; PERFORM setval(pg_get_serial_sequence({_literal(_ident(table))}, "
+            f"{_literal(column)}), next, false); END $$"
         )
     statements += triggers  # after the rows: the template's rows are no company's visits
     return statements
@@ -222,6 +225,11 @@ def clone_schema(*, template: str, target: str) -> None:
     """Create schema `target` as a copy of `template`, inside the caller's transaction (all or nothing)."""
     statements = clone_statements(template=template, target=target)
     with connection.cursor() as cursor:
-        cursor.execute(";\n".join(statements))
+        if tenant_connection().ddl_apart:
+            # Citus forwards a DDL statement's whole query text to the workers: one statement at a time there.
+            for statement in statements:
+                cursor.execute(statement)
+        else:
+            cursor.execute(";\n".join(statements))
     # The replay moved the search_path; make django-tenants set it again.
     tenant_connection().preamble_forget()

@@ -67,9 +67,25 @@ class Cluster:
         """The application's DATABASE_URL: the coordinator."""
         return self.coordinator.url()
 
-    def placement(self, schema: str) -> int:
+    def database_create(self, name: str) -> None:
+        """A database with Citus on every node, the workers joined, and the settings the application needs there:
+        schema-based sharding (every schema it creates is a distributed schema) and the company tables' triggers
+        (the desk read model's, which do nothing on a worker): deploy/README.md, "Citus"."""
+        for node in self.nodes:
+            with node.connect("postgres") as conn:
+                conn.execute(f"CREATE DATABASE {name}")
+            with node.connect(name) as conn:
+                conn.execute("CREATE EXTENSION citus")
+        with self.coordinator.connect(name) as conn:
+            conn.execute("SELECT citus_set_coordinator_host('127.0.0.1', %s)", [self.coordinator.port])
+            for worker in self.workers:
+                conn.execute("SELECT citus_add_node('127.0.0.1', %s)", [worker.port])
+            conn.execute(f"ALTER DATABASE {name} SET citus.enable_schema_based_sharding = on")
+            conn.execute(f"ALTER DATABASE {name} SET citus.enable_unsafe_triggers = on")
+
+    def placement(self, schema: str, database: str = DATABASE) -> int:
         """The port of the worker holding a distributed schema's tables."""
-        with self.coordinator.connect() as conn:
+        with self.coordinator.connect(database) as conn:
             row = conn.execute(
                 "SELECT DISTINCT p.nodeport FROM citus_shards p JOIN pg_dist_schema s "
                 "ON s.colocationid = p.colocation_id WHERE s.schemaid = %s::regnamespace",
@@ -146,16 +162,7 @@ def citus_cluster(workers: int = 2) -> Iterator[Cluster]:
         cluster = Cluster(root=root, coordinator=coordinator, workers=started[1:])
         for node in cluster.nodes:
             _wait_ready(node)
-            with node.connect("postgres") as conn:
-                conn.execute(f"CREATE DATABASE {DATABASE}")
-            with node.connect() as conn:
-                conn.execute("CREATE EXTENSION citus")
-        with coordinator.connect() as conn:
-            conn.execute("SELECT citus_set_coordinator_host('127.0.0.1', %s)", [coordinator.port])
-            for worker in cluster.workers:
-                conn.execute("SELECT citus_add_node('127.0.0.1', %s)", [worker.port])
-            # Every schema the application creates becomes a distributed schema (deploy/README.md, "Citus").
-            conn.execute(f"ALTER DATABASE {DATABASE} SET citus.enable_schema_based_sharding = on")
+        cluster.database_create(DATABASE)
         yield cluster
     finally:
         for node in reversed(started):

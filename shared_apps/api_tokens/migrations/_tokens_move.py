@@ -16,8 +16,10 @@ def _move(source: str, target: str, *, where: str = "") -> list[str]:
     # Unqualified names: the migration runs with the search path of the schema it migrates.
     return [
         f"INSERT INTO {target} ({COLUMNS}) SELECT {COLUMNS} FROM {source} {where}",
-        f"SELECT setval(pg_get_serial_sequence('{target}', 'id'), COALESCE((SELECT MAX(id) FROM {target}), 1), "
-        f"(SELECT MAX(id) FROM {target}) IS NOT NULL)",
+        # Read, then set (same effect as one SELECT): on Citus a SELECT naming a company's table is sent whole to
+        # the worker holding it, where the sequence (on the coordinator) is not found.
+        f"DO $$ DECLARE high bigint; BEGIN SELECT MAX(id) INTO high FROM {target}; "
+        f"PERFORM setval(pg_get_serial_sequence('{target}', 'id'), COALESCE(high, 1), high IS NOT NULL); END $$",
         f"DELETE FROM {source}",
     ]
 

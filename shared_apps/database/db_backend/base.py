@@ -13,6 +13,11 @@ which PostgreSQL scopes to that transaction and undoes at its end, rollback incl
 The role follows `shared_apps.database.db_roles`: the schema's own role within a request
 or task, the owner outside them.
 
+On Citus (`CHECKIN_DATABASE_KIND=citus`) a DDL statement is sent after the preamble, not with it: Citus hands the
+whole query text of a utility statement to the workers, and they refuse several commands in one prepared statement
+("cannot insert multiple commands into a prepared statement"). Outside a transaction the preamble then uses `SET`
+(as for CREATE DATABASE below) and the next statement sets its own again.
+
 Limits: statements must go through Django's cursors (not the raw psycopg connection);
 `COPY` needs `transaction.atomic` so the preamble can be sent first; server-side cursors
 (`DISABLE_SERVER_SIDE_CURSORS`) and `server_side_binding` cannot be used, since a
@@ -25,6 +30,8 @@ import re
 import select
 from typing import Any
 
+import sqlparse
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.postgresql import base as django_postgresql
 from django_tenants.postgresql_backend import base as tenants_base
@@ -39,6 +46,8 @@ _NO_TRANSACTION_BLOCK = re.compile(
     r"|(CREATE|DROP)\s+TABLESPACE)\b",
     re.IGNORECASE,
 )
+# Utility statements whose text Citus forwards to the workers as it came (a DO block runs its own statements).
+_DDL = re.compile(r"\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|TRUNCATE|SECURITY\s+LABEL)\b", re.IGNORECASE)
 
 
 DjangoCursor: Any = django_postgresql.Cursor  # psycopg's ClientCursor with Django's callproc; untyped in the stubs
@@ -51,18 +60,40 @@ class RoleCursor(DjangoCursor):
 
     def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
         preamble = self.wrapper.preamble_pending() if self.wrapper is not None else None
+        apart = (
+            self.wrapper is not None
+            and self.wrapper.ddl_apart
+            and isinstance(query, str | bytes)
+            and bool(_DDL.match(_text(query)))
+        )
         if preamble is None:
+            if apart:
+                return self._execute_one_by_one(query, params, **kwargs)
             return super().execute(query, params, **kwargs)
         if isinstance(query, str) and _NO_TRANSACTION_BLOCK.match(query):
             # CREATE DATABASE, VACUUM, CREATE INDEX CONCURRENTLY...: owner maintenance that cannot share a
             # transaction; they get the same settings for the session. Every later statement sets its own.
             super().execute(preamble.replace("SET LOCAL ", "SET "))
             return super().execute(query, params, **kwargs)
+        if apart:
+            in_transaction = not self.wrapper.connection.autocommit  # type: ignore[union-attr]
+            super().execute(preamble if in_transaction else preamble.replace("SET LOCAL ", "SET "))
+            self.wrapper.preamble_sent(preamble)  # type: ignore[union-attr]
+            return self._execute_one_by_one(query, params, **kwargs)
         super().execute(_prefixed(preamble, query), params, **kwargs)
         for _ in range(_PREAMBLE_RESULTS):
             self.nextset()  # leave the cursor on the caller's own result
         self.wrapper.preamble_sent(preamble)  # type: ignore[union-attr]
         return self
+
+    def _execute_one_by_one(self, query: str | bytes, params: Any, **kwargs: Any) -> Any:
+        """Citus forwards a utility statement's whole query text to the workers: a migration's several statements
+        in one string go one at a time (split as Django's `sqlmigrate` splits them)."""
+        text = query if isinstance(query, str) else query.decode()
+        parts = [part for part in sqlparse.split(text) if part.strip().rstrip(";").strip()] if not params else [text]
+        for part in parts[:-1]:
+            super().execute(part, **kwargs)
+        return super().execute(parts[-1] if parts else text, params, **kwargs)
 
     def executemany(self, query: Any, params_seq: Any, **kwargs: Any) -> None:
         for params in params_seq:
@@ -74,6 +105,10 @@ class RoleCursor(DjangoCursor):
         return super().copy(statement, params, **kwargs)
 
 
+def _text(query: str | bytes) -> str:
+    return query if isinstance(query, str) else query[:64].decode(errors="replace")
+
+
 def _prefixed(preamble: str, query: Any) -> Any:
     if isinstance(query, sql.Composable):
         return sql.SQL(preamble) + query
@@ -82,7 +117,27 @@ def _prefixed(preamble: str, query: Any) -> Any:
     return preamble + query
 
 
+class SchemaEditor(tenants_base.DatabaseWrapper.SchemaEditorClass):
+    """On Citus, a new column's CHECK (a positive integer field's) is added as a named constraint of its own: Citus
+    refuses a column added with an unnamed constraint. Named as Django names a check that a field change adds."""
+
+    def add_field(self, model: Any, field: Any) -> None:
+        check = field.db_parameters(connection=self.connection)["check"]
+        if not (getattr(self.connection, "ddl_apart", False) and check):
+            return super().add_field(model, field)
+        self.sql_check_constraint = ""  # the column without its check (an instance attribute, for this call)
+        try:
+            super().add_field(model, field)
+        finally:
+            del self.sql_check_constraint
+        name = self._create_index_name(model._meta.db_table, [field.column], suffix="_check")
+        self.execute(self._create_check_sql(model, name, check))
+        return None
+
+
 class DatabaseWrapper(tenants_base.DatabaseWrapper):
+    SchemaEditorClass = SchemaEditor
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.settings_dict["OPTIONS"].get("server_side_binding"):
@@ -90,6 +145,7 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         self.role_scopes: list[db_roles.RoleScope | None] = []
         self._preamble_applied: str | None = None
         self._preambles: dict[tuple[str, bool, str | None], str] = {}
+        self.ddl_apart = getattr(settings, "CHECKIN_DATABASE_KIND", "postgresql") == "citus"
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         new = super().get_new_connection(conn_params)
