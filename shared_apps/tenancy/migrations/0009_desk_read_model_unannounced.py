@@ -3,8 +3,10 @@
 A kiosk walk-in of whose arrival no message reached anyone is marked on the desk's board so the desk acts. The
 function copies the flag when the reception's `readmodel_visit` has its column (tenant_apps/desk migration 0003) and
 reads it from the company's row as JSON, so it works on either side of both migrations, in whatever order the
-schemas migrate. The rest is 0005's function unchanged.
+schemas migrate. The rest is 0008's function (0005's with the Citus worker guard) unchanged.
 """
+
+from importlib import import_module
 
 from django.db import migrations
 
@@ -107,11 +109,14 @@ END
 $fn$;
 REVOKE ALL ON FUNCTION public.checkin_desk_read_model() FROM PUBLIC;
 """
+_CITUS = import_module("shared_apps.tenancy.migrations.0008_desk_read_model_on_citus_workers")
+assert FUNCTION.count("\nBEGIN\n") == 1
+FUNCTION = FUNCTION.replace("\nBEGIN\n", "\n" + _CITUS._GUARD, 1)  # nothing to do on a Citus worker (0008)
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenancy", "0007_building_kiosk_branding"),
+        ("tenancy", "0008_desk_read_model_on_citus_workers"),
     ]
 
-    operations = [migrations.RunSQL(FUNCTION, reverse_sql=migrations.RunSQL.noop)]
+    operations = [migrations.RunSQL(FUNCTION, reverse_sql=_CITUS.FUNCTION)]
