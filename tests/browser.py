@@ -1,4 +1,10 @@
-"""Headless Chromium against a dev server on the test database (it sees only committed rows)."""
+"""Headless Chromium against a dev server on the test database (it sees only committed rows).
+
+The browser tests share one dev server for the session (the `dev_site` fixture of tests/conftest.py): starting one
+takes seconds on a busy machine, more than most of these tests' own steps. Each test signs in as a person of its
+own (`desk_person`): accounts sign in with a second factor, and a code is good once, so tests sharing one account
+would wait for the authenticator's next 30-second step (tests/two_factor.py).
+"""
 
 import os
 import socket
@@ -6,14 +12,19 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
+
+from tests.committed import outside_the_test_transaction
+from tests.two_factor import code_for_browser
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, ViewportSize
@@ -73,9 +84,74 @@ def dev_server(
         process.wait(timeout=30)
 
 
+# What the shared server runs with: no REDIS_URL, so anything the services queue runs in-process (its e-mails go to
+# the server's output, where tests read them); a new connection for each request, so nothing of the server's holds
+# the test database open or sees a request's settings beyond it.
+SITE_ENV = {"CONN_MAX_AGE": "0"}
+SITE_UNSET = ("REDIS_URL",)
+PASSWORD = "checkin-demo-2026"  # the demo's, and of every account made here
+
+
+@dataclass(frozen=True)
+class Site:
+    """The session's dev server: its port, and the file its standard output goes to (the console e-mail
+    backend's messages of every test so far: search it for what is unique to the test)."""
+
+    port: int
+    output: Path
+
+    def url(self, host: str) -> str:
+        return f"http://{host}:{self.port}"
+
+
+def desk_person(building: str = "tower") -> tuple[str, str]:
+    """A desk account of its own at `building`'s reception (committed: the server sees it), with the demo's
+    second-factor secret. Returns its e-mail address and schema; the account stays, like the rest of what these
+    tests commit (under names unique to the run)."""
+    from django_tenants.utils import tenant_context
+
+    from checkin.demo import DEMO_TOTP_SECRET
+    from shared_apps.accounts.models import User
+    from shared_apps.accounts.services import user_ensure
+    from shared_apps.accounts.two_factor import device_set
+    from shared_apps.tenancy.models import Tenant
+
+    email = f"desk-{uuid.uuid4().hex[:8]}@{building}.example"
+
+    def work() -> str:
+        reception = Tenant.objects.get(building__slug=building, type=Tenant.Type.RECEPTION)
+        with tenant_context(reception):
+            user = user_ensure(email=email, full_name="Browser Desk", role=User.Role.DESK, password=PASSWORD)
+            device_set(user=user, secret=DEMO_TOTP_SECRET)
+        return str(reception.schema_name)
+
+    return email, outside_the_test_transaction(work)
+
+
+def sign_in(page: Any, url: str, email: str, schema: str, *, password: str = PASSWORD) -> None:
+    """Sign in on the page as a person would: the password, then the authenticator's code when the account has
+    one (desk and IT accounts always do)."""
+    page.goto(f"{url}/accounts/login/")
+    page.fill("main input[name=username]", email)
+    page.fill("main input[name=password]", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    if "/accounts/two-factor/" in page.url:
+        page.fill("main input[name=code]", code_for_browser(schema, email))
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+
+
+def sign_in_at_the_desk(page: Any, url: str, building: str = "tower") -> str:
+    """Sign in to `url`'s desk as a desk person of the test's own; returns the account's e-mail address."""
+    email, schema = desk_person(building)
+    sign_in(page, url, email, schema)
+    page.wait_for_url("**/desk/")
+    return email
+
+
 SERIOUS = {"serious", "critical"}
 LANDSCAPE: "ViewportSize" = {"width": 1280, "height": 800}  # the lobby tablet and the desk's screen
-PASSWORD = "checkin-demo-2026"
 
 
 def axe_serious(page: "Page") -> list[str]:
@@ -90,21 +166,6 @@ def axe_serious(page: "Page") -> list[str]:
     ]
 
 
-def sign_in(page: "Page", url: str, *, email: str, schema: str, password: str = PASSWORD) -> None:
-    """Sign in on `url`'s host as a demo account, with its second factor when the host asks for one."""
-    from tests.two_factor import code_for_browser
-
-    page.goto(f"{url}/accounts/login/")
-    page.fill("main input[name=username]", email)
-    page.fill("main input[name=password]", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    if "/accounts/two-factor/" in page.url:
-        page.fill("main input[name=code]", code_for_browser(schema, email))
-        page.click("main button[type=submit]")
-        page.wait_for_load_state()
-
-
 def invite_today(first: str, language: str, *, schema: str = "acme") -> str:
     """A committed invitation of `schema`'s for now until two hours from now (the dev server sees it); its code."""
     import datetime as dt
@@ -115,7 +176,6 @@ def invite_today(first: str, language: str, *, schema: str = "acme") -> str:
     from shared_apps.tenancy.models import Tenant
     from tenant_apps.visits.models import Visit, Visitor
     from tenant_apps.visits.services import Actor, visit_register
-    from tests.committed import outside_the_test_transaction
 
     def work() -> str:
         company = Tenant.objects.get(schema_name=schema)

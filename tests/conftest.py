@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import translation
 from django_tenants.utils import schema_context, tenant_context
 
+from checkin.celery import app
 from checkin.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
@@ -26,7 +27,7 @@ from shared_apps.database.connection import tenant_connection
 from shared_apps.provisioning.buildings import building_create
 from shared_apps.provisioning.companies import company_create
 from shared_apps.tenancy.models import Building, Domain, Tenant
-from tests.browser import dev_server
+from tests.browser import SITE_ENV, SITE_UNSET, Site, dev_server
 from tests.deploy.processes import current_test_database_url
 from tests.two_factor import code_for
 
@@ -38,7 +39,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     def commits(item: pytest.Item) -> bool:
         module = getattr(item, "module", None)
-        return getattr(module, "dev_server", None) is dev_server or hasattr(module, "CHROMIUM")
+        uses_site = "dev_site" in getattr(item, "fixturenames", ())
+        return uses_site or getattr(module, "dev_server", None) is dev_server or hasattr(module, "CHROMIUM")
 
     items[:] = [item for item in items if not commits(item)] + [item for item in items if commits(item)]
 
@@ -83,6 +85,15 @@ def _seed() -> None:
     tenant_connection().set_schema_to_public()
 
 
+@pytest.fixture(scope="session")
+def dev_site(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One dev server on the test database for every browser test of the session (tests/browser.py). It starts
+    with the first of them, which run last (`pytest_collection_modifyitems`), and stops before the database goes."""
+    output = tmp_path_factory.mktemp("dev_site") / "server.out"
+    with output.open("wb") as sink, dev_server(output=sink, env=SITE_ENV, unset=SITE_UNSET) as port:
+        yield Site(port=port, output=output)
+
+
 @pytest.fixture(autouse=True)
 def _public_schema_and_english_between_tests() -> Iterator[None]:
     # A request through the test client leaves its schema and language active in the thread.
@@ -97,6 +108,17 @@ def _public_schema_and_english_between_tests() -> Iterator[None]:
 def _tenant(slug: str) -> Tenant:
     with schema_context("public"):
         return Tenant.objects.get(slug=slug)
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """Tasks run in-process, as without REDIS_URL, whatever the environment says (CI sets REDIS_URL)."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django_tenants.utils import tenant_context
 
-from checkin.celery import app
 from shared_apps.accounts.models import User
 from shared_apps.api_tokens.models import ApiToken
 from shared_apps.tenancy.models import Tenant
@@ -16,11 +14,8 @@ from tests.conftest import HostClient
 
 
 @pytest.fixture(autouse=True)
-def _eager() -> Iterator[None]:
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+def _eager(eager: None) -> None:
+    """Every API test runs its tasks in-process (tests/conftest.py's `eager`)."""
 
 
 @dataclass(frozen=True)

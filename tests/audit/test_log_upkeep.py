@@ -3,7 +3,6 @@ CHECKIN_LOG_IP_PSEUDONYMISE_DAYS, sign-in records and audit entries deleted afte
 and no request role, of any host type, can change or remove a row, nor use the job's way to."""
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from django.db import connection, transaction
@@ -21,16 +20,6 @@ from tests.security.test_database_roles import current_user, refused, request_on
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
 SCHEMAS = ["public", "acme", "tower"]
-
-
-@pytest.fixture
-def eager_celery() -> Iterator[None]:
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = eager
 
 
 def _signin(schema: str, days: int, ip: str | None) -> int:
@@ -57,7 +46,7 @@ def _signin_ips(schema: str) -> dict[int, str | None]:
         return dict(SignInRecord.objects.values_list("pk", "ip"))
 
 
-def test_the_job_truncates_addresses_when_due_and_deletes_rows_past_their_retention(eager_celery, settings):
+def test_the_job_truncates_addresses_when_due_and_deletes_rows_past_their_retention(eager, settings):
     settings.CHECKIN_LOG_IP_PSEUDONYMISE_DAYS = 90
     settings.CHECKIN_SIGNIN_RECORD_DAYS = 365
     settings.CHECKIN_AUDIT_RETENTION_DAYS = 730

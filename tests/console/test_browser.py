@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, dev_server
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Site, sign_in
 from tests.two_factor import code_for_browser
 
-PASSWORD = "checkin-demo-2026"
 DESK_PASSWORD = "a-sturdy-desk-passphrase-7"
 
 
@@ -28,24 +27,18 @@ def _invitation_link(mail_log: Path, host: str, port: int) -> str:
 
 
 @pytest.mark.django_db
-def test_it_staffs_a_new_building_from_the_console_and_the_desk_signs_in(tmp_path):
+def test_it_staffs_a_new_building_from_the_console_and_the_desk_signs_in(dev_site: Site):
     from playwright.sync_api import expect, sync_playwright
 
     slug = f"dock-{uuid.uuid4().hex[:6]}"
     schema = slug.replace("-", "_")
     email = f"first.desk@{slug}.example"
-    mail_log = tmp_path / "mail.log"
-    with mail_log.open("wb") as output, dev_server(output=output) as port, sync_playwright() as playwright:
+    mail_log, port = dev_site.output, dev_site.port
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             it = browser.new_context().new_page()
-            it.goto(f"http://localhost:{port}/accounts/login/")
-            it.fill("input[name=username]", "it@checkin.example")
-            it.fill("input[name=password]", PASSWORD)
-            it.click("main button[type=submit]")
-            it.wait_for_url("**/accounts/two-factor/")
-            it.fill("input[name=code]", code_for_browser("public", "it@checkin.example"))
-            it.click("main button[type=submit]")
+            sign_in(it, f"http://localhost:{port}", "it@checkin.example", "public")
 
             it.goto(f"http://localhost:{port}/console/buildings/new/")
             it.fill("input[name=name]", "Dock Offices")

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.desk.test_browser import _sign_in, live_desk  # noqa: F401 -- the fixture, shared
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, sign_in_at_the_desk
+from tests.desk.test_browser import live_desk  # noqa: F401 -- the fixture, shared
 
 if TYPE_CHECKING:
     from playwright.sync_api import ViewportSize
@@ -22,7 +22,7 @@ def page(live_desk):  # noqa: F811
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_context(viewport=VIEWPORT, locale="en").new_page()
-            _sign_in(page, live_desk)
+            sign_in_at_the_desk(page, live_desk)
             yield page
         finally:
             browser.close()

@@ -2,32 +2,16 @@
 buttons act on that visit."""
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, dev_server
-from tests.two_factor import code_for_browser
-
-PASSWORD = "checkin-demo-2026"
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Site, sign_in_at_the_desk
 
 
 @pytest.fixture
-def live_desk(db: None) -> Iterator[str]:
-    """A dev server on the test database (it sees only committed rows: the session's demo)."""
-    with dev_server() as port:
-        yield f"http://tower.localhost:{port}"
-
-
-def _sign_in(page, url: str) -> None:
-    page.goto(f"{url}/accounts/login/")
-    page.fill("input[name=username]", "desk@tower.example")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/accounts/two-factor/")  # desk accounts sign in with a second factor
-    page.fill("input[name=code]", code_for_browser("tower", "desk@tower.example"))
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/desk/")
+def live_desk(db: None, dev_site: Site) -> str:
+    """The tower's desk on the session's dev server (it sees only committed rows: the session's demo)."""
+    return dev_site.url("tower.localhost")
 
 
 def test_the_board_shows_a_check_in_made_elsewhere_without_a_reload(live_desk):
@@ -38,7 +22,7 @@ def test_the_board_shows_a_check_in_made_elsewhere_without_a_reload(live_desk):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             board = browser.new_context().new_page()
-            _sign_in(board, live_desk)
+            sign_in_at_the_desk(board, live_desk)
             board.goto(f"{live_desk}/desk/?company=globex")
             board.fill("input[name=q]", surname[:6])  # a search the refresh must keep
             board.evaluate("window.deskMarker = 'not reloaded'")
@@ -46,7 +30,7 @@ def test_the_board_shows_a_check_in_made_elsewhere_without_a_reload(live_desk):
 
             # Another client checks someone in: a walk-in goes through visit_register and visit_check_in.
             other = browser.new_context().new_page()
-            _sign_in(other, live_desk)
+            sign_in_at_the_desk(other, live_desk)  # another desk person
             other.goto(f"{live_desk}/desk/walk-in/")
             other.select_option("select[name=company]", "globex")
             other.fill("input[name=first_name]", "Ulrike")

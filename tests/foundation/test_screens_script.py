@@ -1,5 +1,6 @@
-"""tests/screens/shoot.py, the screenshot script of README's "Benchmarks and tools", run once in Dutch against a dev
-server on the test database: it writes and prints a non-empty PNG of every screen it promises."""
+"""tests/screens/shoot.py, the screenshot script of README's "Benchmarks and tools", run once in Dutch against the
+session's dev server on the test database (tests/browser.py): it writes and prints a non-empty PNG of every screen it
+promises."""
 
 import os
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, ROOT, dev_server
+from tests.browser import CHROMIUM, ROOT, Site
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 
@@ -25,13 +26,10 @@ SCREENS = [
 ]
 
 
-def test_the_screenshot_script_writes_every_screen_of_a_language(db):
-    with (
-        dev_server(env={"CONN_MAX_AGE": "0"}, unset=("REDIS_URL",)) as port,
-        tempfile.TemporaryDirectory() as folder,
-    ):
+def test_the_screenshot_script_writes_every_screen_of_a_language(db, dev_site: Site):
+    with tempfile.TemporaryDirectory() as folder:
         result = subprocess.run(
-            [sys.executable, "tests/screens/shoot.py", "--port", str(port), "--languages", "nl", folder],
+            [sys.executable, "tests/screens/shoot.py", "--port", str(dev_site.port), "--languages", "nl", folder],
             cwd=ROOT, capture_output=True, text=True, timeout=600,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr[-3000:]

@@ -1,28 +1,25 @@
 """In headless Chromium, in Dutch: pair a tablet with a desk code, check a walk-in in, print the badge, check out.
 
-The server is a `runserver` subprocess on the test database; what it commits
-(the kiosk, the visit) stays there, under names unique to this run.
+The server is the session's `runserver` subprocess on the test database (tests/browser.py); what it commits
+(the desk person, the kiosk, the visit) stays there, under names unique to this run.
 """
 
 import os
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, dev_server
-from tests.two_factor import code_for_browser
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Site
+from tests.kiosk.pairing import pairing_codes
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 
 
 @pytest.fixture
-def server(db: None) -> Iterator[str]:
-    # `db` makes pytest-django create the test database; this test itself queries nothing, so its
+def server(db: None, dev_site: Site) -> str:
+    # `db` lets the test reach the test database; this test itself queries nothing, so its
     # open transaction holds no lock that the server's writes would wait for.
-    # Without REDIS_URL anything the services queue runs in-process.
-    with dev_server(env={"CONN_MAX_AGE": "0"}, unset=("REDIS_URL",)) as port:
-        yield f"http://tower.localhost:{port}"
+    return dev_site.url("tower.localhost")
 
 
 def test_a_walk_in_checks_in_prints_a_badge_and_checks_out_in_dutch(server):
@@ -33,19 +30,7 @@ def test_a_walk_in_checks_in_prints_a_badge_and_checks_out_in_dutch(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            desk = browser.new_context().new_page()
-            desk.goto(f"{server}/accounts/login/")
-            desk.fill("input[name=username]", "desk@tower.example")
-            desk.fill("input[name=password]", "checkin-demo-2026")
-            desk.click("button[type=submit]")
-            desk.wait_for_url("**/accounts/two-factor/")
-            desk.fill("input[name=code]", code_for_browser("tower", "desk@tower.example"))
-            desk.click("main button[type=submit]")
-            desk.wait_for_url("**/desk/")
-            desk.goto(f"{server}/desk/kiosks/")
-            desk.fill("input[name=kiosk_name]", f"Browser kiosk {run}")
-            desk.click("form button.primary")
-            code = desk.locator("[data-pairing-code]").first.inner_text()
+            (code,) = pairing_codes(browser, server, 1, name="Browser kiosk")
 
             tablet = browser.new_context(locale="nl-BE", viewport={"width": 1024, "height": 768}).new_page()
             tablet.goto(f"{server}/kiosk/")

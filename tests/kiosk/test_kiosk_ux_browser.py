@@ -2,8 +2,9 @@
 walk-in that reaches its host or the company's reception by e-mail, a 40-character name on one label of each size,
 and no serious or critical axe-core violation on any kiosk screen.
 
-The server is a `runserver` subprocess on the test database; it sees only committed rows, so what a test needs
-beforehand (an invitation, a setting) is written on a connection of its own (`_committed`) and put back after.
+The server is the session's `runserver` subprocess on the test database (tests/browser.py); it sees only committed
+rows, so what a test needs beforehand (an invitation, a setting) is written on a connection of its own (`_committed`)
+and put back after, saved as a page would save it: the server's brief memories of settings forget them at once.
 
 The camera: Chromium on Linux has no BarcodeDetector (the Shape Detection API ships on macOS, ChromeOS and Android
 only), so a fake camera (`--use-fake-device-for-media-stream`) would show a QR code that nothing decodes. The
@@ -13,9 +14,8 @@ code calls (`window.checkinKiosk.scanned`), and the typed field.
 
 import os
 import re
-import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.db import connections
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, axe_serious, dev_server, invite_today
-from tests.two_factor import code_for_browser
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Site
+from tests.kiosk.pairing import pairing_codes
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 LANDSCAPE: "ViewportSize" = {"width": 1280, "height": 800}
 PORTRAIT: "ViewportSize" = {"width": 800, "height": 1280}
 FORTY = ("Maximiliane-Theodora", "Vandenbroucke-Uytte")  # 40 characters with the space
+SERIOUS = {"serious", "critical"}
 
 
 def _committed(work: Callable[[], Any]) -> Any:
@@ -50,34 +51,9 @@ def _committed(work: Callable[[], Any]) -> Any:
 
 
 @pytest.fixture
-def server(db: None) -> Iterator[tuple[str, Path]]:
-    with tempfile.TemporaryDirectory() as folder:
-        output = Path(folder) / "server.out"
-        with (
-            output.open("wb") as sink,
-            dev_server(output=sink, env={"CONN_MAX_AGE": "0"}, unset=("REDIS_URL",)) as port,
-        ):
-            yield f"http://tower.localhost:{port}", output
-
-
-def _pairing_codes(browser, url: str, count: int) -> list[str]:
-    desk = browser.new_context().new_page()
-    desk.goto(f"{url}/accounts/login/")
-    desk.fill("input[name=username]", "desk@tower.example")
-    desk.fill("input[name=password]", "checkin-demo-2026")
-    desk.click("button[type=submit]")
-    desk.wait_for_url("**/accounts/two-factor/")
-    desk.fill("input[name=code]", code_for_browser("tower", "desk@tower.example"))
-    desk.click("main button[type=submit]")
-    desk.wait_for_url("**/desk/")
-    codes = []
-    for number in range(count):
-        desk.goto(f"{url}/desk/kiosks/")
-        desk.fill("input[name=kiosk_name]", f"UX kiosk {uuid.uuid4().hex[:6]} {number}")
-        desk.click("form button.primary")
-        codes.append(desk.locator("[data-pairing-code]").first.inner_text())
-    desk.context.close()
-    return codes
+def server(db: None, dev_site: Site) -> tuple[str, Path]:
+    """The tower's URL on the session's dev server, and the server's output (its e-mails)."""
+    return dev_site.url("tower.localhost"), dev_site.output
 
 
 def _tablet(browser, url: str, code: str, viewport: "ViewportSize", locale: str = "en-BE"):
@@ -105,16 +81,50 @@ def _font_px(page, selector: str) -> float:
     return float(page.locator(selector).first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)"))
 
 
+def _axe_serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{page.url} {violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
+def _invite_today(first: str, language: str) -> str:
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from shared_apps.tenancy.models import Tenant
+    from tenant_apps.visits.models import Visit, Visitor
+    from tenant_apps.visits.services import Actor, visit_register
+
+    def work() -> str:
+        acme = Tenant.objects.get(schema_name="acme")
+        now = timezone.now()
+        with tenant_context(acme):
+            visitor = Visitor.objects.create(first_name=first, last_name="Scanner", language=language)
+            end = now + dt.timedelta(hours=2)
+            visit = visit_register(visitor=visitor, host=None, expected_start=now, expected_end=end, purpose="",
+                                   actor=Actor(label="test", channel=Visit.Channel.INVITATION))  # fmt: skip
+            return visit.code
+
+    return str(_committed(work))
+
+
 def test_an_invited_visitor_checks_in_from_the_first_screen_in_the_invitations_language(server):
     from playwright.sync_api import sync_playwright
 
     url, _output = server
     first = f"Ines{uuid.uuid4().hex[:6]}"
-    code = invite_today(first, "nl")
+    code = _invite_today(first, "nl")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            landscape, portrait = _pairing_codes(browser, url, 2)
+            landscape, portrait = pairing_codes(browser, url, 2, name="UX kiosk")
             for pairing, viewport in ((landscape, LANDSCAPE), (portrait, PORTRAIT)):
                 tablet = _tablet(browser, url, pairing, viewport)
                 # The first screen: the code at once, beside walk-in and check-out, all in view without scrolling.
@@ -126,7 +136,7 @@ def test_an_invited_visitor_checks_in_from_the_first_screen_in_the_invitations_l
                 assert tablet.locator("[data-scanner]").is_hidden()
                 tablet.context.close()
 
-            tablet = _tablet(browser, url, _pairing_codes(browser, url, 1)[0], LANDSCAPE)
+            tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
             # What a detected QR code does: the decoder hook fills the code in and sends it.
             with tablet.expect_navigation():
                 tablet.evaluate("code => window.checkinKiosk.scanned(code)", code.lower())
@@ -161,7 +171,9 @@ def _settings(schema: str, **values: object) -> dict[str, object]:
         with tenant_context(Tenant.objects.get(schema_name=schema)):
             current, _ = CompanySettings.objects.get_or_create(pk=1)
             before = {name: getattr(current, name) for name in values}
-            CompanySettings.objects.filter(pk=1).update(**values)
+            for name, value in values.items():
+                setattr(current, name, value)
+            current.save(update_fields=list(values))  # a save, as the settings page makes: the server forgets
             return before
 
     return dict(_committed(work))
@@ -214,7 +226,7 @@ def test_a_walk_in_reaches_the_host_found_or_the_companys_reception_by_email(ser
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                tablet = _tablet(browser, url, _pairing_codes(browser, url, 1)[0], LANDSCAPE)
+                tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
                 told = _walk_in(tablet, url, "Globex Consulting", f"Rita{run}", "Reception")
                 assert "reception of Globex Consulting" in told
                 told = _walk_in(tablet, url, "Acme Logistics", f"Hank{run}", "Host", host_search="soph")
@@ -235,7 +247,8 @@ def _badge_size(size: str) -> str:
     def work() -> str:
         building = Building.objects.get(slug="tower")
         before = building.badge_size
-        Building.objects.filter(pk=building.pk).update(badge_size=size)
+        building.badge_size = size
+        building.save(update_fields=["badge_size"])  # a save, as the console makes: the server forgets the building
         return before
 
     return str(_committed(work))
@@ -253,7 +266,7 @@ def test_a_forty_character_name_prints_on_one_label_with_its_qr_code(server, siz
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                tablet = _tablet(browser, url, _pairing_codes(browser, url, 1)[0], LANDSCAPE)
+                tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
                 _walk_in(tablet, url, "Globex Consulting", first, last)
                 tablet.click("a[href='/kiosk/badge/']")
                 tablet.wait_for_load_state("load")
@@ -289,7 +302,7 @@ def test_no_kiosk_screen_has_a_serious_or_critical_axe_violation(server):
     from playwright.sync_api import sync_playwright
 
     url, _output = server
-    code = invite_today(f"Axel{uuid.uuid4().hex[:6]}", "de")
+    code = _invite_today(f"Axel{uuid.uuid4().hex[:6]}", "de")
     acme_before = _settings("acme", show_hosts_on_kiosk=True)
     found: list[str] = []
     try:
@@ -298,40 +311,40 @@ def test_no_kiosk_screen_has_a_serious_or_critical_axe_violation(server):
             try:
                 unpaired = browser.new_context(viewport=LANDSCAPE).new_page()
                 unpaired.goto(f"{url}/kiosk/")
-                found += axe_serious(unpaired)  # the pairing screen
-                tablet = _tablet(browser, url, _pairing_codes(browser, url, 1)[0], LANDSCAPE)
-                found += axe_serious(tablet)  # the first screen
+                found += _axe_serious(unpaired)  # the pairing screen
+                tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
+                found += _axe_serious(tablet)  # the first screen
                 tablet.fill("input[name=code]", "ZZZZ-ZZZZ")
                 tablet.click("form[data-scan-form] button.primary")
-                found += axe_serious(tablet)  # with a problem shown
+                found += _axe_serious(tablet)  # with a problem shown
                 tablet.fill("input[name=code]", code)
                 tablet.click("form[data-scan-form] button.primary")
-                found += axe_serious(tablet)  # the invitation's confirmation, with the notice
+                found += _axe_serious(tablet)  # the invitation's confirmation, with the notice
                 tablet.click("form.kiosk-form button.primary")
-                found += axe_serious(tablet)  # its errors
+                found += _axe_serious(tablet)  # its errors
                 tablet.goto(f"{url}/kiosk/")
                 tablet.click("a[href='/kiosk/walk-in/']")
-                found += axe_serious(tablet)  # the companies
+                found += _axe_serious(tablet)  # the companies
                 tablet.click("button.kiosk-company:has-text('Acme Logistics')")
                 tablet.fill("input[name=q]", "an")
                 tablet.click("form[data-host-search] button[type=submit]")
-                found += axe_serious(tablet)  # the host search with results
+                found += _axe_serious(tablet)  # the host search with results
                 tablet.click("button[name=host][value=none]")
                 tablet.click(".kiosk-submit-bar button.primary")
-                found += axe_serious(tablet)  # the details with their errors
+                found += _axe_serious(tablet)  # the details with their errors
                 tablet.fill("input[name=first_name]", "Alba")
                 tablet.fill("input[name=last_name]", "Axe")
                 tablet.fill("input[name=email]", "alba@example.org")
                 tablet.check("input[name=accept_notice]")
                 tablet.click(".kiosk-submit-bar button.primary")
-                found += axe_serious(tablet)  # done
+                found += _axe_serious(tablet)  # done
                 tablet.click("a[href='/kiosk/badge/']")
-                found += axe_serious(tablet)  # the badge
+                found += _axe_serious(tablet)  # the badge
                 tablet.goto(f"{url}/kiosk/check-out/")
-                found += axe_serious(tablet)  # check-out
+                found += _axe_serious(tablet)  # check-out
                 tablet.fill("input[name=code]", "ZZZZ-ZZZZ")
                 tablet.click("form button.primary")
-                found += axe_serious(tablet)  # check-out with a problem
+                found += _axe_serious(tablet)  # check-out with a problem
             finally:
                 browser.close()
     finally:

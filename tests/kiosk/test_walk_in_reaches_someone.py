@@ -10,7 +10,6 @@ from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.visits.models import CompanySettings, Host, Visit
 from tests.kiosk.conftest import choose_language
-from tests.notifications.conftest import eager  # noqa: F401  (a fixture)
 
 # The arrival's messages are sent in-process at the commit, whatever REDIS_URL says (CI sets it).
 pytestmark = pytest.mark.usefixtures("eager")

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 import pytest
 from django_tenants.utils import tenant_context
 
-from checkin.celery import app
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.selectors import company_settings
 from tenant_apps.visits.services import Actor, visit_register
@@ -18,15 +17,6 @@ BRUSSELS = dt.timezone(dt.timedelta(hours=1))  # 26 November: CET
 def _webhooks_may_call_loopback(settings) -> None:
     """The test receiver listens on 127.0.0.1, which production refuses (see CHECKIN_WEBHOOK_ALLOW_PRIVATE)."""
     settings.CHECKIN_WEBHOOK_ALLOW_PRIVATE = True
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    """Tasks run in-process, as without REDIS_URL, whatever the environment says."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Fixtures of the privacy tests: a private export folder, eager Celery, and visits seeded through time."""
+"""Fixtures of the privacy tests: a private export folder and visits seeded through time (eager Celery: `eager`,
+tests/conftest.py)."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -8,7 +9,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from checkin.celery import app
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.selectors import company_settings
 from tenant_apps.visits.services import (
@@ -32,16 +32,6 @@ def export_folder(settings, tmp_path) -> Iterator[None]:
         "exports": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
     }
     yield
-
-
-@pytest.fixture
-def eager_celery() -> Iterator[None]:
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = eager
 
 
 def person(first: str = "Zoë", last: str = "Vandenberghe", email: str = "zoe@example.org", **extra: str) -> Visitor:

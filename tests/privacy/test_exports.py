@@ -70,7 +70,7 @@ def _json_value(value: object) -> object:
     return value
 
 
-def test_the_zip_holds_exactly_what_the_database_holds(acme, eager_celery, django_capture_on_commit_callbacks):
+def test_the_zip_holds_exactly_what_the_database_holds(acme, eager, django_capture_on_commit_callbacks):
     with tenant_context(acme):
         _seed(dt.datetime.now(dt.UTC))
     export = _make_export(acme, django_capture_on_commit_callbacks)
@@ -132,7 +132,7 @@ def test_every_text_cell_a_spreadsheet_would_run_gets_an_apostrophe_and_nothing_
     assert parsed == [[_csv_value(value), "-5", _csv_value(value)] for value in values]
 
 
-def test_a_date_range_holds_only_the_visits_that_started_in_it(acme, eager_celery, django_capture_on_commit_callbacks):
+def test_a_date_range_holds_only_the_visits_that_started_in_it(acme, eager, django_capture_on_commit_callbacks):
     today = dt.datetime.now(dt.UTC)
     with tenant_context(acme):
         inside = visit(person(email="in@example.org"), ended=today - 10 * DAY)
@@ -167,7 +167,7 @@ def test_the_csv_files_write_belgian_dates_and_24_hour_times_and_the_json_files_
 
 
 def test_an_admin_downloads_it_under_a_server_chosen_name_and_it_is_audited(
-    acme, acme_admin, eager_celery, django_capture_on_commit_callbacks
+    acme, acme_admin, eager, django_capture_on_commit_callbacks
 ):
     export = _make_export(acme, django_capture_on_commit_callbacks)
     response = acme_admin.get(f"/privacy/exports/{export.pk}/download/")
@@ -181,7 +181,7 @@ def test_an_admin_downloads_it_under_a_server_chosen_name_and_it_is_audited(
 
 
 def test_nobody_else_downloads_it(
-    acme, acme_member, globex_admin, tower_desk, client_for, eager_celery, django_capture_on_commit_callbacks
+    acme, acme_member, globex_admin, tower_desk, client_for, eager, django_capture_on_commit_callbacks
 ):
     export = _make_export(acme, django_capture_on_commit_callbacks)
     url = f"/privacy/exports/{export.pk}/download/"
@@ -193,7 +193,7 @@ def test_nobody_else_downloads_it(
 
 
 def test_the_exports_page_lists_status_size_hash_and_expiry(
-    acme, acme_admin, eager_celery, django_capture_on_commit_callbacks
+    acme, acme_admin, eager, django_capture_on_commit_callbacks
 ):
     response = acme_admin.post("/privacy/exports/", {"date_from": "", "date_to": ""})
     assert response.status_code == 302
@@ -212,7 +212,7 @@ def test_members_do_not_see_the_exports_page(acme_member, tower_desk):
     assert tower_desk.get("/privacy/exports/").status_code == 404
 
 
-def test_expired_exports_are_gone_from_storage(acme, acme_admin, eager_celery, django_capture_on_commit_callbacks):
+def test_expired_exports_are_gone_from_storage(acme, acme_admin, eager, django_capture_on_commit_callbacks):
     export = _make_export(acme, django_capture_on_commit_callbacks)
     name, expires_at = export.storage_name, export.expires_at
     assert storages["exports"].exists(name) and expires_at is not None
@@ -227,7 +227,7 @@ def test_expired_exports_are_gone_from_storage(acme, acme_admin, eager_celery, d
     assert acme_admin.get(f"/privacy/exports/{export.pk}/download/").status_code == 404
 
 
-def test_a_final_export_emails_the_admins_a_download_link(acme, eager_celery, django_capture_on_commit_callbacks):
+def test_a_final_export_emails_the_admins_a_download_link(acme, eager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         export = company_final_export(acme)
     with tenant_context(acme):
@@ -240,7 +240,7 @@ def test_a_final_export_emails_the_admins_a_download_link(acme, eager_celery, dj
 
 
 def test_removing_a_company_sends_its_admins_a_final_export_that_outlives_its_host(
-    acme, eager_celery, django_capture_on_commit_callbacks, client_for
+    acme, eager, django_capture_on_commit_callbacks, client_for
 ):
     from shared_apps.provisioning.companies import company_remove
 

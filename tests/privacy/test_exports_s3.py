@@ -65,7 +65,7 @@ def _make_export(company, django_capture_on_commit_callbacks) -> Export:
 
 @pytest.mark.django_db
 def test_an_export_is_written_to_a_private_object_and_downloads_through_web(
-    acme, acme_admin, bucket, eager_celery, django_capture_on_commit_callbacks
+    acme, acme_admin, bucket, eager, django_capture_on_commit_callbacks
 ):
     export = _make_export(acme, django_capture_on_commit_callbacks)
     assert export.status == Export.Status.READY
@@ -80,7 +80,7 @@ def test_an_export_is_written_to_a_private_object_and_downloads_through_web(
 
 
 @pytest.mark.django_db
-def test_an_expired_export_is_removed_from_the_bucket(acme, bucket, eager_celery, django_capture_on_commit_callbacks):
+def test_an_expired_export_is_removed_from_the_bucket(acme, bucket, eager, django_capture_on_commit_callbacks):
     export = _make_export(acme, django_capture_on_commit_callbacks)
     assert export.expires_at is not None
     with time_machine.travel(export.expires_at + dt.timedelta(minutes=1)):

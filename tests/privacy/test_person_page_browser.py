@@ -5,25 +5,14 @@ with its deadline; creating a visit for that person afterwards is refused."""
 import email
 import json
 import re
-import tempfile
 import uuid
 from pathlib import Path
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, dev_server
-from tests.two_factor import code_for_browser
-
-PASSWORD = "checkin-demo-2026"
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Site, sign_in
 
 
 def _sign_in(page, url: str) -> None:
-    page.goto(f"{url}/accounts/login/")
-    page.fill("main input[name=username]", "admin@acme.example")
-    page.fill("main input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    if "/accounts/two-factor/" in page.url:
-        page.fill("main input[name=code]", code_for_browser("acme", "admin@acme.example"))
-        page.click("main button[type=submit]")
+    sign_in(page, url, "admin@acme.example", "acme")
     page.wait_for_url(f"{url}/")
 
 
@@ -54,16 +43,12 @@ def _privacy_link(console: Path, address: str) -> str:
     raise AssertionError(f"no e-mail to {address}")
 
 
-def test_a_visitor_downloads_their_data_and_objects_from_the_invitation_link(db):
+def test_a_visitor_downloads_their_data_and_objects_from_the_invitation_link(db, dev_site: Site):
     from playwright.sync_api import expect, sync_playwright
 
     address = f"noor.{uuid.uuid4().hex[:8]}@example.org"
-    with (
-        tempfile.NamedTemporaryFile() as console,
-        dev_server(output=console, env={"CONN_MAX_AGE": "0"}, unset=("REDIS_URL",)) as port,
-        sync_playwright() as playwright,
-    ):
-        url = f"http://acme.localhost:{port}"
+    with sync_playwright() as playwright:
+        url = dev_site.url("acme.localhost")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             admin = browser.new_context().new_page()
@@ -71,7 +56,7 @@ def test_a_visitor_downloads_their_data_and_objects_from_the_invitation_link(db)
             _new_visit(admin, url, address)
             assert "/new/" not in admin.url, admin.locator("main").inner_text()
 
-            link = _privacy_link(Path(console.name), address)
+            link = _privacy_link(dev_site.output, address)
             link = re.sub(r"^https?://[^/]+", url, link)  # the dev server's port
             visitor = browser.new_context(accept_downloads=True).new_page()
             visitor.goto(link)

@@ -162,7 +162,7 @@ def test_the_command_refuses_an_unknown_company(db):
         call_command("purge_visits", "--company", "nope")
 
 
-def test_the_daily_task_purges_every_company(acme, globex, frozen, eager_celery):
+def test_the_daily_task_purges_every_company(acme, globex, frozen, eager):
     for company in (acme, globex):
         with tenant_context(company):
             set_retention(30)

@@ -50,7 +50,7 @@ def test_nothing_goes_out_before_the_warning_window_and_a_later_wave_gets_its_ow
     assert len(mail.outbox) == 2
 
 
-def test_the_daily_task_warns_every_company_once(acme, frozen, eager_celery):
+def test_the_daily_task_warns_every_company_once(acme, frozen, eager):
     with tenant_context(acme):
         set_retention(30)
         visit(person(), ended=frozen.now - 20 * DAY)

@@ -24,7 +24,7 @@ from tests.deploy.processes import current_test_database_url
 from tests.privacy.conftest import person, set_retention, visit
 from tests.reliability.test_interrupted_purge import _fail_after
 
-pytestmark = pytest.mark.usefixtures("eager_celery", "export_folder")
+pytestmark = pytest.mark.usefixtures("eager", "export_folder")
 DAY = dt.timedelta(days=1)
 
 

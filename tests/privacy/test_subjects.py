@@ -74,9 +74,7 @@ def test_an_admin_corrects_the_details_and_the_audit_names_only_the_fields(acme,
     assert "<h1>Quintijn Oosterhout</h1>" in bad.content.decode()
 
 
-def test_erasure_leaves_nothing_of_the_person(
-    acme, acme_admin, caplog, eager_celery, django_capture_on_commit_callbacks
-):
+def test_erasure_leaves_nothing_of_the_person(acme, acme_admin, caplog, eager, django_capture_on_commit_callbacks):
     caplog.set_level(logging.DEBUG)
     who = _someone(acme)
     with tenant_context(acme):

@@ -1,28 +1,15 @@
 """From the kiosk to the export and the erasure, no log line names a visitor or their e-mail."""
 
 import logging
-from collections.abc import Iterator
 
-import pytest
 from django.core import mail
 from django_tenants.utils import tenant_context
 
-from checkin.celery import app
 from tenant_apps.privacy.models import Export
 from tenant_apps.visits.models import Visit, Visitor
 from tests.kiosk.conftest import kiosk_client, pair_device, walk_in
 
 NAME, SURNAME, EMAIL = "Wilhelmina", "Logvanderveen", "wilhelmina.log@example.org"
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = before
 
 
 def test_a_full_visit_leaves_no_name_or_email_in_the_logs(
