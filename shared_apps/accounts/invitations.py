@@ -40,7 +40,10 @@ def user_invite(*, email: str, full_name: str, role: str, base_url: str, site_na
         user = User(email=email, full_name=full_name, role=role, language=language_supported(language))
         user.set_unusable_password()
         user.save()
-    _send_link(user, base_url=base_url, site_name=site_name, template="accounts/email/invitation.txt",
+    # A member of a company that signs in through its identity provider only gets no password link: it would be
+    # refused. The e-mail says where to sign in instead.
+    template = "accounts/email/invitation_sso.txt" if password_refused(user) else "accounts/email/invitation.txt"
+    _send_link(user, base_url=base_url, site_name=site_name, template=template,
                subject=gettext_lazy("Your Check-in account for %(site)s"))  # fmt: skip
     return user
 
@@ -63,8 +66,11 @@ def password_reset_send(*, email: str, base_url: str, site_name: str) -> None:
 def _send_link(user: User, *, base_url: str, site_name: str, template: str, subject: Promise) -> None:
     """The e-mail with the link, subject and body in the account's language."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        body = render_to_string(
-            template, {"user": user, "site_name": site_name, "url": set_password_url(user=user, base_url=base_url)}
+        url = (
+            f"{base_url.rstrip('/')}{reverse('accounts:login')}"
+            if template.endswith("_sso.txt")
+            else set_password_url(user=user, base_url=base_url)
         )
+        body = render_to_string(template, {"user": user, "site_name": site_name, "url": url})
         subject_text = str(subject) % {"site": site_name}
     send_mail(subject_text, body, None, [user.email])

@@ -146,7 +146,7 @@ class VisitorApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
         data["language"] = data["language"] or "en"
         try:
             with transaction.atomic():
-                found = visitor_find_or_create(details=VisitorDetails(**data))
+                found = visitor_find_or_create(details=VisitorDetails(**data), actor=actor_label(request))
         except VisitorRefused as refused:
             raise ValidationError({"email": [str(refused)]}) from refused
         answer = status.HTTP_201_CREATED if found.created else status.HTTP_200_OK

@@ -40,6 +40,11 @@ class CheckInForm(forms.Form):
     notice_accepted = forms.BooleanField(
         label=_("The visitor has read and accepted the privacy notice"), required=False
     )
+    # Asked only of a person whose processing is restricted (GDPR art. 18(2): processed with their consent).
+    restriction_confirmed = forms.BooleanField(
+        label=_("The visitor is here in person and agrees that this visit is recorded despite the restriction"),
+        required=False,
+    )
 
 
 class NoteForm(forms.Form):

@@ -29,6 +29,7 @@ from tenant_apps.visits.services import (
     visit_check_out,
     visit_code_reissue,
     visit_note_add,
+    visitor_restricted,
     walk_in_register,
 )
 
@@ -94,14 +95,28 @@ def desk_visit_check_in(
     visit: Visit,
     user: User,
     notice_accepted: bool,
+    restriction_confirmed: bool = False,
     request: HttpRequest | None = None,
 ) -> Visit:
     """Check a visitor in at the desk; when the building has a privacy notice, the visitor must have accepted it,
-    and its latest version in their language (English otherwise) is recorded on the visit."""
+    and its latest version in their language (English otherwise) is recorded on the visit.
+
+    A person whose processing is restricted (GDPR art. 18) is checked in only when the desk confirms that they are
+    here and agree (art. 18(2): processing with the person's consent); refused otherwise with a field error. Such a
+    check-in is audited as `desk.visit.check_in_restricted`, and, the person being restricted, nobody is told by
+    message (the desk calls the host)."""
     version = _notice_version(reception=reception, language=visit.visitor.language, accepted=notice_accepted)
     with tenant_context(company):
-        visit = visit_check_in(visit=visit, actor=_actor(reception, user), notice_version=version)
-    _visit_audit("desk.visit.check_in", reception=reception, company=company, visit=visit, user=user, request=request)
+        restricted = visitor_restricted(visit.visitor_id)
+        if restricted and not restriction_confirmed:
+            raise ValidationError({"restriction_confirmed": _(
+                "This person's data is restricted: check them in only if they are here and agree, and tick the box."
+            )})  # fmt: skip
+        visit = visit_check_in(
+            visit=visit, actor=_actor(reception, user), notice_version=version, restriction_consent=restricted
+        )
+    action = "desk.visit.check_in_restricted" if restricted else "desk.visit.check_in"
+    _visit_audit(action, reception=reception, company=company, visit=visit, user=user, request=request)
     return visit
 
 

@@ -112,7 +112,8 @@ def board_fragment(request: HttpRequest) -> HttpResponse:
 @desk_only
 @never_cache
 def visit_check_in(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
-    """Check a visitor in, with the privacy notice accepted at the desk."""
+    """Check a visitor in, with the privacy notice accepted at the desk; a restricted person is marked so, and
+    checked in only with their agreement confirmed (desk/services.py)."""
     reception = _reception(request)
     tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
     notice = privacy_notice_for(building=_building(request), language=visit.visitor.language)
@@ -125,6 +126,7 @@ def visit_check_in(request: HttpRequest, company: str, visit_id: int) -> HttpRes
                 visit=visit,
                 user=_user(request),
                 notice_accepted=form.cleaned_data["notice_accepted"],
+                restriction_confirmed=form.cleaned_data["restriction_confirmed"],
                 request=request,
             )
         except ValidationError as error:
@@ -229,7 +231,7 @@ def _badge_page(request: HttpRequest, *, company: Tenant, visit: Visit, code: st
         "day": day,
         "next": _back(request).url,
         "badge_language": visitor_language(visit),
-        **badge_context(building=building, visit=visit, code=code),
+        **badge_context(building=building, company=company, visit=visit, code=code),
     }
     return render(request, "desk/badge.html", context)
 

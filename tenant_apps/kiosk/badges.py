@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import segno
 from django.conf import settings
 
-from shared_apps.tenancy.models import Building
+from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.privacy.services import person_link_page_url
 from tenant_apps.visits.models import Visit
 
 
@@ -62,9 +63,11 @@ def visitor_language(visit: Visit) -> str:
     return visit.visitor.language if visit.visitor.language in known else settings.LANGUAGE_CODE
 
 
-def badge_context(*, building: Building, visit: Visit, code: str) -> dict[str, object]:
+def badge_context(*, building: Building, company: Tenant, visit: Visit, code: str) -> dict[str, object]:
     """What templates/kiosk/_badge_label.html needs, besides the visit, its company and the day. `code`: the clear
-    code the badge carries (the server keeps only digests); "" prints the badge without its QR code."""
+    code the badge carries (the server keeps only digests); "" prints the badge without its QR code. The badge
+    carries the company's short privacy page in the visitor's language, never a personal link: a badge is worn in
+    view, and whoever read a personal link could see the person's data or object for them."""
     size = label_size(building)
     name = f"{visit.visitor.first_name} {visit.visitor.last_name}"
     qr = segno.make(code, error="m").svg_inline(scale=4, border=0, omitsize=True) if code else ""
@@ -77,4 +80,5 @@ def badge_context(*, building: Building, visit: Visit, code: str) -> dict[str, o
         ),
         "qr": qr,
         "code": code,
+        "privacy_link": person_link_page_url(company, language=visitor_language(visit)).split("://", 1)[-1],
     }

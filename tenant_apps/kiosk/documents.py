@@ -5,6 +5,7 @@ from functools import cached_property
 
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from tenant_apps.kiosk.selectors import building_documents, company_privacy_contact, company_retention_days
+from tenant_apps.privacy.services import person_link_page_url
 from tenant_apps.visits.selectors import PrivacyContact
 
 # When the building has not written a notice, the kiosk shows its own (kiosk/_notice_default.html).
@@ -27,6 +28,11 @@ class VisitorDocuments:
     def retention_days(self) -> int:
         """Read only when the notice is shown: storing a check-in needs the versions, not this."""
         return company_retention_days(company=self.company)
+
+    @cached_property
+    def privacy_link(self) -> str:
+        """The company's short page where a visitor asks for their own privacy link (names no one)."""
+        return person_link_page_url(self.company)
 
     @property
     def notice_version(self) -> str:

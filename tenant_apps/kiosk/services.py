@@ -137,6 +137,7 @@ class CodeProblem(enum.Enum):
     EXPIRED = "expired"  # not valid today
     USED = "used"
     THROTTLED = "throttled"
+    SEE_DESK = "see_desk"  # the person's processing is restricted: only the desk may check them in, with consent
 
 
 @dataclass(frozen=True)
@@ -181,13 +182,17 @@ def invitation_find(*, kiosk: Kiosk, building: Building, code: str) -> CodeLooku
         return CodeLookup(problem=CodeProblem.USED)
     if _building_today(building, visit.expected_start) != _building_today(building, timezone.now()):
         return CodeLookup(problem=CodeProblem.EXPIRED)
+    if visit.visitor.restricted_at is not None:  # kept, not used: the kiosk says only "see the desk"
+        return CodeLookup(problem=CodeProblem.SEE_DESK)
     return CodeLookup(found=result)
 
 
 def invitation_check_in(
     *, kiosk: Kiosk, building: Building, company: Tenant, visit_id: int, notice_version: str, rules_version: str
 ) -> Visit:
-    """Check in an invited visitor found by code, recording the notice and rules they accepted."""
+    """Check in an invited visitor found by code, recording the notice and rules they accepted. A person whose
+    processing is restricted is refused (VisitorRestricted, even when restricted since the code was typed): the
+    kiosk cannot confirm their agreement, the desk can (tenant_apps/desk/services.py)."""
 
     def expected_today(visit: Visit) -> None:
         if _building_today(building, visit.expected_start) != _building_today(building, timezone.now()):

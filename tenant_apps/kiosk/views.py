@@ -61,7 +61,12 @@ from tenant_apps.kiosk.state import (
     state_update,
 )
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
-from tenant_apps.visits.services import ObjectionConfirmationNeeded, VisitorRefused, VisitStateError
+from tenant_apps.visits.services import (
+    ObjectionConfirmationNeeded,
+    VisitorRefused,
+    VisitorRestricted,
+    VisitStateError,
+)
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp", "gif": "image/gif"}
@@ -73,6 +78,7 @@ def _problem_message(problem: CodeProblem) -> str:
         CodeProblem.EXPIRED: _("This code is not valid today: a code is valid on the day of the visit only."),
         CodeProblem.USED: _("This code has already been used."),
         CodeProblem.THROTTLED: _("Too many attempts. Please ask at the reception desk."),
+        CodeProblem.SEE_DESK: _("Please see the reception desk."),
     }[problem]
 
 
@@ -326,6 +332,9 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
         except Visit.DoesNotExist:  # erased since the code was typed
             state_reset(request, kiosk_id=request.kiosk.pk)
             return redirect("kiosk:start")
+        except VisitorRestricted:  # restricted since the code was typed: nothing more is said here
+            state_update(request, kiosk_id=request.kiosk.pk, invite=None)
+            return _home(request, problem=_problem_message(CodeProblem.SEE_DESK))
         except VisitStateError:
             state_update(request, kiosk_id=request.kiosk.pk, invite=None)
             return _home(request, problem=_problem_message(CodeProblem.USED))
@@ -414,7 +423,7 @@ def badge(request: KioskRequest) -> HttpResponse:
         "visit": visit,
         "day": day,
         "badge_language": visitor_language(visit),
-        **badge_context(building=request.building, visit=visit, code=_badge_code(_result)),
+        **badge_context(building=request.building, company=company, visit=visit, code=_badge_code(_result)),
     }
     return _render(request, "kiosk/badge.html", context)
 

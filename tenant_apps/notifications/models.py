@@ -9,11 +9,14 @@ from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.visits.models import Visit
+from tenant_apps.visits.models import ObjectionLiftRequest, Visit, Visitor
 
 
 class Delivery(models.Model):
-    """One message about one visit: an e-mail to the visitor or the host, or the company's webhook."""
+    """One message about one visit (an e-mail to the visitor or the host, or the company's webhook), or one privacy
+    e-mail to a person: the confirmation of a renewed consent (about an `ObjectionLiftRequest`) or their own privacy
+    link (about a `Visitor`). Each row points at what its message is about, so an erasure, a purge or an expired
+    request takes it along; the message itself is written when it is sent (tenant_apps/notifications/sending.py)."""
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("invitation e-mail")
@@ -22,6 +25,8 @@ class Delivery(models.Model):
         HOST_EMAIL = "host_email", _("arrival e-mail to the host")
         HOST_WEBHOOK = "host_webhook", _("arrival webhook")
         RECEPTION_EMAIL = "reception_email", _("walk-in e-mail to the reception")
+        CONSENT_CONFIRMATION = "consent_confirm", _("renewed-consent confirmation e-mail")
+        PERSON_LINK = "person_link", _("privacy-link e-mail")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -29,7 +34,11 @@ class Delivery(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="deliveries")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True)
+    objection_lift = models.ForeignKey(
+        ObjectionLiftRequest, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
+    )
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
@@ -62,7 +71,9 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} for visit {self.visit_id}: {self.status}"
+        return (
+            f"{self.kind} for visit {self.visit_id}: {self.status}" if self.visit_id else f"{self.kind}: {self.status}"
+        )
 
 
 class WebhookAttempt(models.Model):

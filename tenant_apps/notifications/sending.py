@@ -19,10 +19,12 @@ Outcomes of a try:
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -54,6 +56,21 @@ MAX_ATTEMPTS = 6  # sends tried in all before a delivery is marked failed
 RECORD_PATIENCE_SECONDS = 90.0  # how long a sent message's record waits for the database to come back
 
 
+class MessageVoid(Exception):
+    """What the message was about no longer calls for it (a confirmation used or expired meanwhile): not sent."""
+
+
+# Builders of the messages that are not about a visit, registered by the app that owns their wording and links
+# (privacy, in its AppConfig.ready(): notifications never imports it). A builder writes the message of one
+# delivery, or raises MessageVoid.
+MessageBuilder = Callable[[Delivery], EmailMessage]
+_builders: dict[str, MessageBuilder] = {}
+
+
+def message_builder_register(kind: str, builder: MessageBuilder) -> None:
+    _builders[kind] = builder
+
+
 class Outcome(StrEnum):
     SENT = "sent"  # sent now, or already sent before
     GONE = "gone"  # the visit was purged or erased meanwhile
@@ -82,7 +99,8 @@ def delivery_claim(delivery_id: int) -> tuple[Outcome | None, Delivery | None]:
             return Outcome.SENT, None
         if delivery.status == Delivery.Status.FAILED:
             return Outcome.FAILED, None
-        if delivery.visit.visitor.restricted_at is not None:  # restricted after it was queued: it never leaves
+        restricted = delivery.visit is not None and delivery.visit.visitor.restricted_at is not None
+        if restricted and delivery.kind not in _builders:  # restricted after it was queued: it never leaves
             delivery.status, delivery.last_error = Delivery.Status.FAILED, "Not sent: the person is restricted"
             delivery.save(update_fields=["status", "last_error", "updated_at"])
             return Outcome.FAILED, None
@@ -100,7 +118,13 @@ def delivery_claim(delivery_id: int) -> tuple[Outcome | None, Delivery | None]:
 
 def _transmit(delivery: Delivery) -> None:
     """Send the message once; raise on any failure."""
+    if delivery.kind in _builders:  # a person's privacy e-mail, not about a visit
+        message = _builders[delivery.kind](delivery)
+        message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
+        message.send()
+        return
     visit = delivery.visit
+    assert visit is not None
     if delivery.kind == Delivery.Kind.HOST_WEBHOOK:
         company = company_settings()
         if not company.webhook_url:
@@ -182,6 +206,10 @@ def delivery_attempt(delivery_id: int) -> Outcome:
         return refused or Outcome.GONE
     try:
         _transmit(delivery)
+    except MessageVoid as void:
+        delivery.status, delivery.last_error, delivery.claimed_at = Delivery.Status.FAILED, str(void)[:200], None
+        delivery.save(update_fields=["last_error", "status", "claimed_at", "updated_at"])
+        return Outcome.GONE
     except Exception as exc:
         final = delivery.attempts >= MAX_ATTEMPTS
         delivery.last_error = error_summary(exc)
@@ -201,7 +229,8 @@ def delivery_attempt(delivery_id: int) -> Outcome:
 
 def _walk_in_mark(delivery: Delivery) -> None:
     """A failed (or, after a failure, sent) arrival message changes whether the desk must tell the company."""
-    if delivery.kind in (Delivery.Kind.HOST_EMAIL, Delivery.Kind.HOST_WEBHOOK, Delivery.Kind.RECEPTION_EMAIL):
+    arrival = (Delivery.Kind.HOST_EMAIL, Delivery.Kind.HOST_WEBHOOK, Delivery.Kind.RECEPTION_EMAIL)
+    if delivery.visit is not None and delivery.kind in arrival:
         with suppress(DatabaseError), transaction.atomic():  # the mark must not turn a sent message into a retry
             arrival_unannounced_mark(visit=delivery.visit)
 

@@ -25,7 +25,7 @@ from shared_apps.tenancy.models import Building
 from tenant_apps.notifications.after_commit import in_this_schema
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
-from tenant_apps.visits.models import CompanySettings, Host, Visit
+from tenant_apps.visits.models import CompanySettings, Host, ObjectionLiftRequest, Visit, Visitor
 from tenant_apps.visits.selectors import company_settings, company_settings_remembered
 
 logger = logging.getLogger(__name__)
@@ -39,13 +39,24 @@ class DeliveryError(Exception):
     """A send that did not go through; the message is safe to store (no address, no name)."""
 
 
-def _queue(visit: Visit, kind: str) -> Delivery:
+def _queue(visit: Visit | None, kind: str, **about: Any) -> Delivery:
     """Write the delivery in the caller's transaction, so it is stored with the visit's change or not at all
     (a transactional outbox: no database failure after the commit can lose it), and hand it to the broker
-    once that transaction commits."""
-    delivery = Delivery.objects.create(visit=visit, kind=kind)
+    once that transaction commits. `about`: what a message not about a visit concerns (its Delivery fields)."""
+    delivery = Delivery.objects.create(visit=visit, kind=kind, **about)
     transaction.on_commit(in_this_schema(delivery_enqueue, delivery=delivery), robust=True)
     return delivery
+
+
+def delivery_queue_consent_confirmation(*, lift_request: ObjectionLiftRequest) -> Delivery:
+    """E-mail the owner of an address that objected the link confirming their renewed consent, through the outbox
+    (retried like every message); written by privacy when the delivery is sent (`message_builder_register`)."""
+    return _queue(None, Delivery.Kind.CONSENT_CONFIRMATION, objection_lift=lift_request)
+
+
+def delivery_queue_person_link(*, visitor: Visitor) -> Delivery:
+    """E-mail a person their own privacy link, through the outbox; written by privacy when it is sent."""
+    return _queue(None, Delivery.Kind.PERSON_LINK, visitor=visitor)
 
 
 def delivery_enqueue(*, delivery: Delivery) -> bool:
@@ -154,6 +165,8 @@ def delivery_queue_arrival(*, visit: Visit) -> list[Delivery]:
     can tell hosts who chose `webhook`. A kiosk walk-in whom no host hears of is announced to the company's
     reception address or the building's desk (`walk_in_reception_address`): a walk-in always reaches someone.
     """
+    if visit.visitor.restricted_at is not None:  # checked in at the desk with their consent: nobody is messaged
+        return []
     company = company_settings_remembered()
     webhook = bool(company.webhook_url)
     walk_in = visit.channel == Visit.Channel.KIOSK

@@ -104,3 +104,32 @@ class SubjectRequestCloseForm(forms.Form):
         if cleaned.get("outcome") == "refused" and not cleaned.get("note", "").strip():
             self.add_error("note", _("Say why the request is refused."))
         return cleaned
+
+
+class SubjectRequestExtendForm(forms.Form):
+    """GDPR art. 12(3): one extension of the deadline, by one or two further months, with the reason told to the
+    visitor."""
+
+    months = forms.TypedChoiceField(
+        label=_("Extend by"), coerce=int, widget=forms.RadioSelect,
+        choices=[(1, _("one month")), (2, _("two months"))],
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Reason, sent to the visitor"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Allowed once, when the request is complex or requests are many (GDPR art. 12(3))."),
+    )  # fmt: skip
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why more time is needed."))
+        return reason
+
+
+class PersonLinkForm(forms.Form):
+    """The e-mail address a visitor gave, to be sent their own privacy link (`/privacy/me/`)."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )  # fmt: skip

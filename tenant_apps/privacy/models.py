@@ -97,6 +97,7 @@ class SubjectRequest(models.Model):
         OPEN = "open", _("waiting for the company")
         DONE = "done", _("carried out")
         REFUSED = "refused", _("refused")
+        ERASED = "erased", _("closed: person erased")  # the person was erased (or objected) while it was open
 
     kind = models.CharField(_("request"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -113,6 +114,14 @@ class SubjectRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     outcome_note = models.TextField(_("answer to the visitor"), blank=True)
+    # GDPR art. 12(3): the deadline may be extended once, by up to two further months, with a reason told to the
+    # visitor. `due_at` is then the extended deadline; `due_at_first` keeps the first one.
+    extended_at = models.DateTimeField(_("deadline extended at"), null=True, blank=True)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    due_at_first = models.DateTimeField(_("first deadline"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -1,4 +1,5 @@
-"""The visitor's own privacy page, opened by the signed link in their e-mails (`/p/<token>/`).
+"""The visitor's own privacy page, opened by the signed link in their e-mails (`/p/<token>/`), and the page that
+sends that link to whoever types the address (`/privacy/me/`, the short link of the kiosk's notice and the badge).
 
 No account: the link is the key (tenant_apps/visits/person_links.py). Each answer is for the one person the token
 names in the company of the host, in that person's language (or one they pick with `?lang=`), never cached,
@@ -13,10 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shared_apps.audit.services import audit_record
-from tenant_apps.privacy.forms import PersonObjectionForm, PersonRequestForm
+from tenant_apps.privacy.forms import PersonLinkForm, PersonObjectionForm, PersonRequestForm
+from tenant_apps.privacy.person_link_request import person_link_request
 from tenant_apps.privacy.person_report import person_report
 from tenant_apps.privacy.subject_requests import VISITOR_ACTOR, subject_request_object, subject_request_queue
 from tenant_apps.visits.models import Visitor
@@ -24,9 +27,12 @@ from tenant_apps.visits.person_links import person_from_token
 from tenant_apps.visits.selectors import privacy_contact
 
 
-def _language(request: HttpRequest, visitor: Visitor) -> str:
+def _language(request: HttpRequest, visitor: Visitor | None) -> str:
+    """`?lang=`, else the person's language (else, without a person, the request's)."""
     asked = request.GET.get("lang", "")
-    return asked if asked in {code for code, _ in settings.LANGUAGES} else visitor.language
+    if asked in {code for code, _ in settings.LANGUAGES}:
+        return asked
+    return visitor.language if visitor is not None else str(getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE))
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -98,3 +104,22 @@ def object_(request: HttpRequest, token: str) -> HttpResponse:
         subject_request_object(visitor=visitor, kind=kind, request=request)
         context = {"kind": kind, "contact": privacy_contact(), "language": language}
         return _private(render(request, "privacy/person_page/done.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def me(request: HttpRequest) -> HttpResponse:
+    """Anyone types an e-mail address; its owner, if the company knows them, is e-mailed their own link. The answer
+    never says whether the address is known (tenant_apps/privacy/person_link_request.py)."""
+    language = _language(request, None)
+    with translation.override(language):
+        form = PersonLinkForm(request.POST if request.method == "POST" else None)
+        context = {"form": form, "language": language, "languages": settings.LANGUAGES,
+                   "contact": privacy_contact(remembered=True), "sent": request.GET.get("sent") == "1"}  # fmt: skip
+        if request.method == "POST":
+            if not form.is_valid():
+                return _private(render(request, "privacy/person_page/me.html", context, status=400))
+            if person_link_request(email=form.cleaned_data["email"], request=request).throttled:
+                form.add_error(None, _("Too many attempts. Please try again in an hour."))
+                return _private(render(request, "privacy/person_page/me.html", context, status=429))
+            return _private(redirect(reverse("privacy:me") + f"?lang={language}&sent=1"))
+        return _private(render(request, "privacy/person_page/me.html", context))

@@ -121,6 +121,7 @@ def _request(item: SubjectRequest) -> dict[str, Any]:
         "status": item.status, "status_label": item.get_status_display(),
         "received_at": item.received_at.isoformat(), "received_at_display": belgian_datetime(item.received_at),
         "due_at": item.due_at.isoformat(), "due_at_display": belgian_datetime(item.due_at),
+        "extended": item.extended_at is not None, "extension_reason": item.extension_reason,
         "message": item.message,
     }  # fmt: skip
 

@@ -6,6 +6,7 @@ The data-subject requests themselves are in `subjects.py` (`person_restrict`, `p
 """
 
 from tenant_apps.privacy.objection_confirm import objection_confirmation_send
+from tenant_apps.privacy.person_link_request import person_link_page_url
 from tenant_apps.privacy.subjects import (
     person_erase,
     person_object,
@@ -17,6 +18,7 @@ from tenant_apps.privacy.subjects import (
 __all__ = [
     "objection_confirmation_send",
     "person_erase",
+    "person_link_page_url",
     "person_object",
     "person_restrict",
     "person_restriction_lift",

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
@@ -117,9 +118,44 @@ def subject_request_close(
     return item
 
 
-def _tell_visitor(item: SubjectRequest, *, to: str, language: str) -> None:
+EXTENSION_MAX_MONTHS = 2  # GDPR art. 12(3): "by two further months where necessary"
+
+
+class ExtensionRefused(Exception):
+    """The deadline cannot be extended (closed, already extended once, or a bad length); safe to show."""
+
+
+@transaction.atomic
+def subject_request_extend(
+    *, item: SubjectRequest, user: User, months: int, reason: str, request: HttpRequest | None = None
+) -> SubjectRequest:
+    """GDPR art. 12(3): extend an open request's deadline once, by one or two further months, with a reason; the
+    visitor is e-mailed the new deadline and the reason in their language. Audited (kind and months, not the reason's
+    text, which is the visitor's to read)."""
+    item = SubjectRequest.objects.select_for_update().get(pk=item.pk)
+    if item.status != SubjectRequest.Status.OPEN:
+        raise ExtensionRefused(_("Only an open request's deadline can be extended."))
+    if item.extended_at is not None:
+        raise ExtensionRefused(_("This deadline was extended already: the law allows it once."))
+    if not 1 <= months <= EXTENSION_MAX_MONTHS or not reason.strip():
+        raise ExtensionRefused(_("Choose one or two months and give the reason."))
+    item.due_at_first, item.due_at = item.due_at, item.due_at + relativedelta(months=months)
+    item.extended_at, item.extended_by, item.extension_reason = timezone.now(), user, reason.strip()
+    item.save(update_fields=["due_at_first", "due_at", "extended_at", "extended_by", "extension_reason"])
+    ids: dict[str, list[int | str]] = {"subject_request": [item.pk]}
+    if item.visitor_id:
+        ids["visitor"] = [item.visitor_id]
+    audit_record(actor=user.email, action="subject.request_extended", request=request, object_ids=ids,
+                 details={"kind": item.kind, "months": months, "visitor_told": bool(item.reply_to)})  # fmt: skip
+    if item.reply_to:
+        reply_to, language = item.reply_to, item.language
+        transaction.on_commit(lambda: _tell_visitor(item, to=reply_to, language=language, template="subject_extension"))
+    return item
+
+
+def _tell_visitor(item: SubjectRequest, *, to: str, language: str, template: str = "subject_outcome") -> None:
     with translation.override(language or None):
         context = {"item": item, "contact": privacy_contact()}
-        subject = render_to_string("privacy/email/subject_outcome_subject.txt", context).strip()
-        body = render_to_string("privacy/email/subject_outcome_body.txt", context)
+        subject = render_to_string(f"privacy/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"privacy/email/{template}_body.txt", context)
     send_mail(subject, body, None, [to])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all
+from tenant_apps.privacy.models import SubjectRequest
 from tenant_apps.visits.models import Visit, VisitEvent, Visitor, email_normalise
 from tenant_apps.visits.objections import objection_record
 from tenant_apps.visits.selectors import visitors_with_email
@@ -51,12 +52,15 @@ def _values(row: Any, names: list[str]) -> dict[str, Any]:
 
 
 def person_record(*, visitor: Visitor) -> dict[str, Any]:
-    """Everything the company holds about one visitor: the person, their visits, and each visit's timeline."""
+    """Everything the company holds about one visitor, as stored: the person, their own requests, their visits, and
+    each visit's timeline."""
     visit_fields = [f.attname for f in Visit._meta.concrete_fields]
     event_fields = [f.attname for f in VisitEvent._meta.concrete_fields if f.attname != "visit_id"]
     visits = Visit.objects.filter(visitor=visitor).select_related("host").prefetch_related("events").order_by("pk")
+    request_fields = [f.attname for f in SubjectRequest._meta.concrete_fields if f.attname != "visitor_id"]
     return {
         "visitor": _values(visitor, [f.attname for f in Visitor._meta.concrete_fields]),
+        "requests": [_values(item, request_fields) for item in SubjectRequest.objects.filter(visitor=visitor)],
         "visits": [
             {
                 **_values(visit, visit_fields),
@@ -97,19 +101,25 @@ class Erasure:
     visits: int
     visit_events: int
     exports: int
+    requests_closed: int = 0
 
 
 def _erase(visitor: Visitor) -> Erasure:
-    """Delete the person, their visits and timelines. Counts are taken of the rows themselves before deleting:
-    a delete's own total also counts what cascades (deliveries, webhook attempts)."""
+    """Delete the person, their visits and timelines, and close their open requests ("closed: person erased",
+    keeping no address or message: nothing is left to answer), in the caller's transaction. Counts are taken of the
+    rows themselves before deleting: a delete's own total also counts what cascades (deliveries, webhook attempts)."""
     visits = Visit.objects.filter(visitor=visitor)
     visit_count = visits.count()
     events = VisitEvent.objects.filter(visit__in=visits).count()
+    closed = SubjectRequest.objects.filter(visitor=visitor, status=SubjectRequest.Status.OPEN).update(
+        status=SubjectRequest.Status.ERASED, closed_at=timezone.now(), reply_to="", message=""
+    )
     VisitEvent.objects.filter(visit__in=visits).delete()
     visits.delete()
     visitor.delete()
     # Exports made before may hold the person: they go too, and the admin can export again.
-    return Erasure(visits=visit_count, visit_events=events, exports=exports_delete_all(reason="erasure"))
+    exports = exports_delete_all(reason="erasure")
+    return Erasure(visits=visit_count, visit_events=events, exports=exports, requests_closed=closed)
 
 
 @transaction.atomic
@@ -124,7 +134,8 @@ def person_erase(
     audit_record(
         actor=actor or (user.email if user else ""), action="subject.erase", request=request,
         object_ids={"visitor": [visitor_id]},
-        details={"visits": erasure.visits, "visit_events": erasure.visit_events, "exports": erasure.exports},
+        details={"visits": erasure.visits, "visit_events": erasure.visit_events, "exports": erasure.exports,
+                 "requests_closed": erasure.requests_closed},
     )  # fmt: skip
     return erasure
 
@@ -144,7 +155,7 @@ def person_object(
         actor=actor or (user.email if user else ""), action="subject.object", request=request,
         object_ids={"visitor": [visitor_id]},
         details={"visits": erasure.visits, "visit_events": erasure.visit_events, "exports": erasure.exports,
-                 "email_suppressed": suppressed},
+                 "email_suppressed": suppressed, "requests_closed": erasure.requests_closed},
     )  # fmt: skip
     return erasure
 

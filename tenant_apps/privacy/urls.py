@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from tenant_apps.privacy import objection_views, views
+from tenant_apps.privacy import objection_views, person_page, views
 from tenant_apps.privacy.api import RetentionAPI
 
 app_name = "privacy"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("me/", person_page.me, name="me"),  # anyone: the visitor's own link sent by e-mail (person_page.py)
     path("retention/", views.retention, name="retention"),
     path("api/retention/", RetentionAPI.as_view(), name="retention_api"),
     path("exports/", views.exports, name="exports"),

@@ -34,11 +34,12 @@ from tenant_apps.privacy.forms import (
     PersonSearchForm,
     RetentionForm,
     SubjectRequestCloseForm,
+    SubjectRequestExtendForm,
 )
 from tenant_apps.privacy.models import SubjectRequest
 from tenant_apps.privacy.person_report import person_report
 from tenant_apps.privacy.retention import purge_forecast, retention_bounds, retention_update
-from tenant_apps.privacy.subject_requests import subject_request_close
+from tenant_apps.privacy.subject_requests import ExtensionRefused, subject_request_close, subject_request_extend
 from tenant_apps.privacy.subjects import (
     merge_candidates,
     person_correct,
@@ -204,7 +205,13 @@ def _record_download(request: HttpRequest, visitor_id: int, kind: str) -> tuple[
 
 @rule_required(may_handle_subject_requests)
 def person_json(request: HttpRequest, visitor_id: int) -> HttpResponse:
+    """The person's record for programs: the stored values (`visitor`, `visits`, `requests`) as they are, and beside
+    them `labelled`, the visitor's own download (`checkin.person-record/1`: each field's code, label in the person's
+    language, ISO value and Belgian display form), the same as `/p/<token>/download/` gives the person."""
     record, pk = _record_download(request, visitor_id, "json")
+    visitor = access_person(request.user, visitor_id)  # type: ignore[arg-type]
+    with translation.override(visitor.language):
+        record["labelled"] = person_report(visitor=visitor)
     response = HttpResponse(json.dumps(record, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
                             content_type="application/json; charset=utf-8")  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="visitor-{pk}.json"'
@@ -260,15 +267,27 @@ def requests(request: HttpRequest) -> HttpResponse:
 @rule_required(may_handle_subject_requests)
 @require_http_methods(["GET", "POST"])
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    """One visitor's request: what they ask, by when, and the admin's answer (carried out or refused)."""
+    """One visitor's request: what they ask, by when, and the admin's answer (carried out or refused), or the
+    deadline's one extension (POST with `action=extend`)."""
     user: User = request.user  # type: ignore[assignment]
     item = access_subject_request(user, request_id)
-    form = SubjectRequestCloseForm(request.POST or None)
-    if request.method == "POST" and item.status == SubjectRequest.Status.OPEN and form.is_valid():
+    extending = request.method == "POST" and request.POST.get("action") == "extend"
+    form = SubjectRequestCloseForm(request.POST if request.method == "POST" and not extending else None)
+    extend_form = SubjectRequestExtendForm(request.POST if extending else None)
+    if extending and item.status == SubjectRequest.Status.OPEN and extend_form.is_valid():
+        try:
+            subject_request_extend(item=item, user=user, months=extend_form.cleaned_data["months"],
+                                   reason=extend_form.cleaned_data["reason"], request=request)  # fmt: skip
+        except ExtensionRefused as refusal:
+            extend_form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The deadline is extended and the visitor is told by e-mail."))
+            return redirect("privacy:request", item.pk)
+    elif request.method == "POST" and not extending and item.status == SubjectRequest.Status.OPEN and form.is_valid():
         subject_request_close(item=item, user=user, carried_out=form.cleaned_data["outcome"] == "done",
                               note=form.cleaned_data["note"], request=request)  # fmt: skip
         messages.success(request, _("The request is closed and the visitor is told by e-mail."))
         return redirect("privacy:requests")
     status = 400 if request.method == "POST" else 200
-    context = {"item": item, "form": form, "now": timezone.now(), "section": "requests"}
+    context = {"item": item, "form": form, "extend_form": extend_form, "now": timezone.now(), "section": "requests"}
     return render(request, "privacy/request.html", context, status=status)

@@ -74,8 +74,8 @@ def sso_settings(request: HttpRequest) -> HttpResponse:
                   status=status)  # fmt: skip
 
 
+@rule_required(may_change_company_settings)  # first: an anonymous GET goes to the sign-in page, as everywhere
 @require_POST
-@rule_required(may_change_company_settings)
 def sso_remove(request: HttpRequest) -> HttpResponse:
     """Remove the configuration: everyone signs in with a password again."""
     if identity_provider_delete():

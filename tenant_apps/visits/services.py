@@ -113,15 +113,20 @@ def visit_check_in(
     notice_version: str = "",
     rules_version: str = "",
     check: Callable[[Visit], None] | None = None,
+    restriction_consent: bool = False,
 ) -> Visit:
     """expected -> on_site, recording the privacy-notice acceptance that came with it.
 
     `visit` may be an unsaved `Visit(pk=...)`: the row is read here, under a lock. `check` is the
-    caller's own condition on that row; it raises VisitStateError to refuse.
+    caller's own condition on that row; it raises VisitStateError to refuse. A person whose processing is restricted
+    (GDPR art. 18) is refused (VisitorRestricted) unless `restriction_consent`: the person, present, agreed to this
+    visit being recorded (art. 18(2)), which only the desk may confirm, and audits.
     """
     visit = _locked(visit, with_host=True)  # the arrival's deliveries need the host: read with the row, once
     if check is not None:
         check(visit)
+    if not restriction_consent and visit.visitor.restricted_at is not None:
+        raise VisitorRestricted(str(RESTRICTED_CHECK_IN_MESSAGE))
     if visit.state == Visit.State.ON_SITE:
         raise VisitStateError(_("This visitor is already checked in."))
     if visit.state == Visit.State.CANCELLED:
@@ -258,8 +263,8 @@ def visit_mark_no_show(*, visit: Visit, actor: Actor) -> Visit:
 def _locked(visit: Visit, *, with_host: bool = False) -> Visit:
     """Re-read the visit under a row lock, so two check-ins at once cannot both succeed; with its host (not locked)
     when asked."""
-    if with_host:
-        return Visit.objects.select_for_update(of=("self",)).select_related("host").get(pk=visit.pk)
+    if with_host:  # and its visitor: a check-in reads their restriction, the arrival's messages their name
+        return Visit.objects.select_for_update(of=("self",)).select_related("host", "visitor").get(pk=visit.pk)
     return Visit.objects.select_for_update().get(pk=visit.pk)
 
 
@@ -340,6 +345,17 @@ RESTRICTED_MESSAGE = gettext_lazy(
 )
 
 
+RESTRICTED_CHECK_IN_MESSAGE = gettext_lazy(
+    "The processing of this person's data is restricted: they can be checked in only at the reception desk, "
+    "with their agreement."
+)
+
+
+def visitor_restricted(visitor_id: int) -> bool:
+    """Whether this person's processing is restricted now (read fresh: a restriction holds at once)."""
+    return Visitor.objects.filter(pk=visitor_id).exclude(restricted_at=None).exists()
+
+
 def visitor_refuse_if_unusable(visitor: Visitor) -> None:
     """Refuse a new visit (or a message) for someone who objected or whose processing is restricted."""
     if visitor.restricted_at is not None:
@@ -358,7 +374,7 @@ def visitor_refusal_for_email(email: str) -> str:
     return ""
 
 
-def _fill_blanks(visitor: Visitor, details: VisitorDetails) -> None:
+def _fill_blanks(visitor: Visitor, details: VisitorDetails) -> list[str]:
     """Complete a known person with what a channel typed, never overwriting what is stored: names a host typed are
     not replaced by a kiosk walk-in, nor a visitor's details by someone else's pre-registration. Corrections are
     explicit: the visit's edit form, the privacy pages, the API's PATCH."""
@@ -371,6 +387,7 @@ def _fill_blanks(visitor: Visitor, details: VisitorDetails) -> None:
     if changed:
         visitor.full_clean()
         visitor.save(update_fields=changed)
+    return changed
 
 
 @dataclass(frozen=True)
@@ -379,7 +396,7 @@ class Found:
     created: bool
 
 
-def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None = None) -> Found:
+def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None = None, actor: str = "") -> Found:
     """The company's one person with this address, completed (never overwritten) with `details`; a new one
     otherwise. Every channel comes here: portal, bulk import, API, desk and kiosk.
 
@@ -388,6 +405,10 @@ def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None 
     (ObjectionConfirmationNeeded: the owner of the address confirms by e-mail first). Two channels creating the
     same person at once make one: the second INSERT waits on the unique index, does nothing, and the first's is read.
     Without an e-mail address nobody can be recognised: a new person each time (an admin merges duplicates).
+    When a channel's details complete a known person (the blanks it fills: a merge of what two channels typed,
+    whether the person existed long before or was made a moment ago by another channel racing this one), it is
+    audited as `subject.details_merged` with the fields filled (never their values), by `actor` (who acts: the
+    channel's label).
     """
     email = email_normalise(details.email)
     if email and visitor_objected(email):
@@ -402,7 +423,11 @@ def visitor_find_or_create(*, details: VisitorDetails, consent_by: Actor | None 
     visitor = visitors_with_email(email).select_for_update().get()
     if visitor.restricted_at is not None:  # objection was checked above, for this very address
         raise VisitorRestricted(str(RESTRICTED_MESSAGE))
-    _fill_blanks(visitor, details)
+    filled = _fill_blanks(visitor, details)
+    if filled:
+        who = actor or (consent_by.label if consent_by is not None else "system:visits")
+        audit_record(actor=who, action="subject.details_merged", object_ids={"visitor": [visitor.pk]},
+                     details={"fields_filled": filled})  # fmt: skip
     return Found(visitor, created=False)
 
 
@@ -439,10 +464,10 @@ def _visitor_insert_unless_known(details: VisitorDetails) -> Visitor | None:
 
 
 @transaction.atomic
-def visitor_create(*, details: VisitorDetails) -> Visitor:
+def visitor_create(*, details: VisitorDetails, actor: str = "") -> Visitor:
     """The person with these details for staff (portal, API): the existing one with this address if any (completed,
     not overwritten), else a new one. Someone who objected or is restricted is refused."""
-    return visitor_find_or_create(details=details).visitor
+    return visitor_find_or_create(details=details, actor=actor).visitor
 
 
 @dataclass(frozen=True)
@@ -464,7 +489,9 @@ def walk_in_register(*, walk_in: WalkIn, actor: Actor) -> Visit:
     the privacy notice themselves, too, until the owner of the address confirms by e-mail
     (ObjectionConfirmationNeeded). A restricted person is refused on every channel."""
     own_consent = actor.channel == Visit.Channel.KIOSK
-    visitor = visitor_find_or_create(details=walk_in.visitor, consent_by=actor if own_consent else None).visitor
+    visitor = visitor_find_or_create(
+        details=walk_in.visitor, consent_by=actor if own_consent else None, actor=actor.label
+    ).visitor
     return visit_walk_in(
         visitor=visitor, host=walk_in.host, expected_end=walk_in.expected_end, actor=actor,
         notice_version=walk_in.notice_version, rules_version=walk_in.rules_version,
@@ -559,7 +586,7 @@ class Registration:
 def visit_preregister(*, registration: Registration, actor: Actor) -> Visit:
     """Register a visit for the company's person with this e-mail address: the known one (completed with what was
     typed, never overwritten) or a new one."""
-    visitor = visitor_find_or_create(details=registration.visitor).visitor
+    visitor = visitor_find_or_create(details=registration.visitor, actor=actor.label).visitor
     return visit_register(
         visitor=visitor, host=registration.host, expected_start=registration.expected_start,
         expected_end=registration.expected_end, purpose=registration.purpose, actor=actor,

@@ -12,7 +12,6 @@ from shared_apps.tenancy.models import Building
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.visits.models import Host, Visit
 from tests.kiosk.test_walk_in_reaches_someone import _settings, _walk_in
-from tests.notifications.conftest import eager  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.usefixtures("eager")
 MARK = "Nobody was told: tell the company"

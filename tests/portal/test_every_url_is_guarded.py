@@ -19,7 +19,10 @@ PUBLIC_ROUTES = {
     "accounts/password-reset/",
     "accounts/set-password/<uidb64>/<token>/",
     "i18n/setlang/",
+    "sso/login/",  # single sign-on through the company's identity provider (tests/sso); 404 where it has none
+    "sso/callback/",
     "favicon.ico",  # the icon every browser asks for (checkin/favicon.py)
+    "privacy/me/",  # a visitor asks for their own privacy link by e-mail (tests/privacy/test_person_link_request.py)
 }
 # Routes opened by a secret in the URL alone (a link e-mailed to a visitor): a made-up secret opens nothing.
 BY_SECRET = {"privacy/confirm-consent/<str:token>/"}

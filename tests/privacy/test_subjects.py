@@ -103,7 +103,7 @@ def test_erasure_leaves_nothing_of_the_person(acme, acme_admin, caplog, eager, d
         everything = b"".join(archive.read(name) for name in archive.namelist())
     assert SECRET_NAME.encode() not in everything and SECRET_MAIL.encode() not in everything
     entry = AuditEntry.objects.get(action="subject.erase")
-    assert entry.details == {"visits": 2, "visit_events": 5, "exports": 1}
+    assert entry.details == {"visits": 2, "visit_events": 5, "exports": 1, "requests_closed": 0}
     audit_text = json.dumps(list(AuditEntry.objects.values("actor", "object_ids", "details")))
     assert SECRET_NAME not in audit_text and SECRET_MAIL not in audit_text
     assert SECRET_NAME not in caplog.text and SECRET_MAIL not in caplog.text and "Oosterhof" not in caplog.text

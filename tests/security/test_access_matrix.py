@@ -73,12 +73,13 @@ from tests.portal.conftest import FAR_ID, AcmeWorld, make_visit, world  # noqa: 
 HOSTS = {"company": "acme.localhost", "reception": "tower.localhost", "public": "localhost"}
 URLCONFS = {"company": "checkin.urls_company", "reception": "checkin.urls_reception", "public": "checkin.urls_public"}
 
-# Routes open to everyone on purpose (signing in, choosing a language, pairing a tablet, the favicon): tests/accounts
-# and tests/foundation/test_belgian_formats.py cover them; single sign-on's start and callback: tests/sso.
+# Routes open to everyone on purpose (signing in, choosing a language, pairing a tablet, the favicon, the page where a
+# visitor asks for their own privacy link by e-mail): tests/accounts, tests/foundation/test_belgian_formats.py and
+# tests/privacy/test_person_link_request.py cover them; single sign-on's start and callback: tests/sso.
 OPEN = re.compile(
     r"^(accounts/(login|logout|password-reset|set-password|two-factor)|sso/(login|callback)/|i18n/|kiosk/pair/"
     r"|admin/(login|logout)/"
-    r"|favicon\.ico$)"
+    r"|favicon\.ico$|privacy/me/$)"
 )
 # Routes opened by a secret in the URL alone: with a made-up secret nobody gets anything.
 BY_SECRET = {"privacy/final-export/<str:token>/"}

@@ -80,3 +80,18 @@ def test_a_signed_in_member_cannot_give_itself_a_password(client_for, globex, oi
     assert response.status_code == 200 and b"identity provider" in response.content
     with tenant_context(globex):
         assert User.objects.get(email=MEMBER).check_password(PASSWORD)
+
+
+def test_an_invited_member_is_sent_to_the_provider_not_to_a_password_link(globex, oidc_issuer):
+    from shared_apps.accounts.invitations import user_invite
+
+    sso_configure(globex, oidc_issuer, sso_only=True)
+    with tenant_context(globex):
+        user_invite(email="new.member@globex.example", full_name="New Member", role=User.Role.MEMBER,
+                    base_url="http://globex.localhost:8000/", site_name="Globex", language="fr")  # fmt: skip
+        user_invite(email="new.admin@globex.example", full_name="New Admin", role=User.Role.ADMIN,
+                    base_url="http://globex.localhost:8000/", site_name="Globex")  # fmt: skip
+    member_mail, admin_mail = mail.outbox
+    assert "http://globex.localhost:8000/accounts/login/" in member_mail.body
+    assert "set-password" not in member_mail.body and "Votre entreprise vous connecte" in member_mail.body
+    assert "/accounts/set-password/" in admin_mail.body  # the break-glass admin chooses a password

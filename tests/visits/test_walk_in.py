@@ -90,7 +90,13 @@ def _link(mail) -> str:
 
 
 def test_a_walk_in_with_an_objected_email_at_the_desk_and_at_the_kiosk(
-    tower_desk, kiosk_tower, acme, client_for, mailoutbox, django_capture_on_commit_callbacks
+    tower_desk,
+    kiosk_tower,
+    acme,
+    client_for,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    eager,
 ):
     """The same e-mail, objected, walks in at both screens of the building: the desk (staff) shows the rule's
     message and registers nobody; the kiosk, where the visitor accepts the notice, registers nobody either but
@@ -129,7 +135,13 @@ def test_a_walk_in_with_an_objected_email_at_the_desk_and_at_the_kiosk(
 
 
 def test_a_confirmation_link_of_another_company_or_expired_opens_nothing(
-    kiosk_tower, acme, globex, client_for, mailoutbox, django_capture_on_commit_callbacks
+    kiosk_tower,
+    acme,
+    globex,
+    client_for,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    eager,
 ):
     _objected(acme)
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,13 +7,16 @@ too (described by its verbose name until a note is written for it here).
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import translation
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.database.connection import tenant_connection
+from tenant_apps.privacy.models import SubjectRequest
 from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor
 
 
@@ -76,6 +79,21 @@ def _audit(span: ExportRange) -> QuerySet[AuditEntry]:
     return entries
 
 
+def _subject_requests(span: ExportRange) -> QuerySet[SubjectRequest]:
+    requests = SubjectRequest.objects.all()
+    if span.start is not None:
+        requests = requests.filter(received_at__gte=span.start)
+    if span.end is not None:
+        requests = requests.filter(received_at__lt=span.end)
+    return requests
+
+
+def _codes(choices: list[tuple[str, Any]]) -> str:
+    """The codes of a choice column with their labels: `correction` (correction), ..."""
+    with translation.override("en"):
+        return ", ".join(f"{code} ({label})" for code, label in choices) + "."
+
+
 _TIME = "Date and time in UTC, ISO 8601."
 
 TABLES = [
@@ -134,6 +152,29 @@ TABLES = [
             "kind": "registered, rescheduled, checked_in, checked_out, auto_checked_out, cancelled, no_show or note.",
             "actor": "Who acted: a staff e-mail, desk:<building>:<account> or kiosk:<building>:<device>.",
             "note": "Free text attached to the event.",
+        },
+    ),
+    ExportTable(
+        name="subject_requests", model=SubjectRequest, rows=_subject_requests,
+        about="The visitors' own requests about their data, made on their privacy page, with their deadlines "
+        "(GDPR art. 12(3)) and the company's answers (for a date range: the requests received in it).",
+        notes={
+            "id": "Number of the request.",
+            "kind": f"What the visitor asked: {_codes(SubjectRequest.Kind.choices)}",
+            "status": f"Where it stands: {_codes(SubjectRequest.Status.choices)}",
+            "visitor_id": "The person (visitors.id); empty once the person is erased.",
+            "message": "The visitor's message; emptied once the request is closed.",
+            "reply_to": "Where the outcome is e-mailed; emptied once it is sent.",
+            "language": "Language of the visitor's e-mails (fr, nl, en, de).",
+            "received_at": f"When the request arrived. {_TIME}",
+            "due_at": f"Answer due by (one month after receipt, or the extended deadline). {_TIME}",
+            "closed_at": f"When it was closed; empty while open. {_TIME}",
+            "closed_by_id": "Staff account that closed it (staff_users.id).",
+            "outcome_note": "The answer sent to the visitor.",
+            "extended_at": f"When the deadline was extended (once, by up to two months); empty if not. {_TIME}",
+            "extended_by_id": "Staff account that extended it (staff_users.id).",
+            "extension_reason": "The reason for the extension, sent to the visitor.",
+            "due_at_first": f"The first deadline, before the extension; empty if not extended. {_TIME}",
         },
     ),
     ExportTable(
