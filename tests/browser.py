@@ -1,9 +1,10 @@
 """Headless Chromium against a dev server on the test database (it sees only committed rows).
 
-The browser tests share one dev server for the session (the `dev_site` fixture of tests/conftest.py): starting one
-takes seconds on a busy machine, more than most of these tests' own steps. Each test signs in as a person of its
-own (`desk_person`): accounts sign in with a second factor, and a code is good once, so tests sharing one account
-would wait for the authenticator's next 30-second step (tests/two_factor.py).
+The browser tests share one dev server and one Chromium for the session (the `dev_site` and `browser` fixtures of
+tests/conftest.py): starting either takes seconds on a busy machine, more than most of these tests' own steps.
+Each test signs in as a person of its own (`desk_person`): accounts sign in with a second factor, and a code is
+good once, so tests sharing one account would wait for the authenticator's next 30-second step
+(tests/two_factor.py).
 """
 
 import os
@@ -88,7 +89,7 @@ def dev_server(
 # the server's output, where tests read them); a new connection for each request, so nothing of the server's holds
 # the test database open or sees a request's settings beyond it.
 SITE_ENV = {"CONN_MAX_AGE": "0"}
-SITE_UNSET = ("REDIS_URL",)
+SITE_UNSET = ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the latter: see tests/conftest.py's `chromium`
 PASSWORD = "checkin-demo-2026"  # the demo's, and of every account made here
 
 

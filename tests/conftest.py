@@ -6,6 +6,7 @@ committed. Each test then runs in a transaction that is rolled back,
 schema changes included, and starts on the public schema.
 """
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +28,7 @@ from shared_apps.database.connection import tenant_connection
 from shared_apps.provisioning.buildings import building_create
 from shared_apps.provisioning.companies import company_create
 from shared_apps.tenancy.models import Building, Domain, Tenant
-from tests.browser import SITE_ENV, SITE_UNSET, Site, dev_server
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SITE_ENV, SITE_UNSET, Site, dev_server
 from tests.deploy.processes import current_test_database_url
 from tests.two_factor import code_for
 
@@ -39,8 +40,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     def commits(item: pytest.Item) -> bool:
         module = getattr(item, "module", None)
-        uses_site = "dev_site" in getattr(item, "fixturenames", ())
-        return uses_site or getattr(module, "dev_server", None) is dev_server or hasattr(module, "CHROMIUM")
+        shared = {"dev_site", "chromium"} & set(getattr(item, "fixturenames", ()))
+        return bool(shared) or getattr(module, "dev_server", None) is dev_server or hasattr(module, "CHROMIUM")
 
     items[:] = [item for item in items if not commits(item)] + [item for item in items if commits(item)]
 
@@ -108,6 +109,38 @@ def _public_schema_and_english_between_tests() -> Iterator[None]:
 def _tenant(slug: str) -> Tenant:
     with schema_context("public"):
         return Tenant.objects.get(slug=slug)
+
+
+@pytest.fixture(scope="session")
+def chromium(dev_site: Site) -> Iterator[Any]:
+    """One headless Chromium for every browser test of the session (starting Playwright's driver and the browser
+    took 5-10 s a test on the busy CI machine); each test opens contexts of its own (`browser`).
+
+    Playwright's sync API keeps its event loop running in this thread between calls, and Django refuses its ORM
+    in a thread with a running loop (SynchronousOnlyOperation): the tests that follow set up and roll back their
+    database fixtures in this thread. They are browser tests only (they run last), the loop never runs while the
+    ORM does (one thread), and their own ORM work already runs in threads of its own (tests/two_factor.py,
+    tests/committed.py); the dev server started before this and never sees the flag."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                yield launched
+            finally:
+                launched.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """The session's Chromium; the contexts (cookies, storage, pages) the test opened are closed after it."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 @pytest.fixture

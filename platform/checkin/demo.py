@@ -1,4 +1,5 @@
-"""Demo data: building `tower`, companies `acme` and `globex`, one account per role, visits today and the next days.
+"""Demo data: building `tower`, companies `acme` and `globex`, one account per role, visits today and the next days,
+and at acme a visit over several days (two working weeks from today).
 
 Running it again changes nothing but what has gone stale: accounts get their
 demo password back, a company with no visits today gets a fresh set (placed around the
@@ -25,9 +26,12 @@ from shared_apps.provisioning.companies import company_create
 from shared_apps.provisioning.tenant_schemas import platform_ensure
 from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.kiosk.block_list import DEFAULT_DAYS, BlockListDetails, block_list_add, block_list_entries, name_key
 from tenant_apps.sso.services import identity_provider_save
-from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor
 from tenant_apps.visits.selectors import visits_on_day
+from tenant_apps.visits.series import visit_series_register
+from tenant_apps.visits.services import Actor, SeriesPattern
 
 DEMO_PASSWORD = "checkin-demo-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_TOTP_SECRET = "CHECKINDEMOCHECKINDEMOCHECKINDEM"  # noqa: S105 - the demo's authenticator app, published
@@ -44,6 +48,7 @@ _COMPANIES = {
     "acme": ("Acme Logistics", ["Sophie Dubois", "Jan Peeters"]),
     "globex": ("Globex Consulting", ["Lena Schmidt", "Tom Janssens"]),
 }
+BLOCKED_NAME = "Eve Mallory"  # the demo's block-list entry
 # Today's visits, placed around the moment the demo is loaded so the desk board has someone in every section:
 # (first, last, organisation, language, minutes from now to the planned start, state).
 _VISITORS = [
@@ -87,6 +92,8 @@ def load_demo() -> list[Login]:
             email = f"admin@{slug}.example"
             user_ensure(email=email, full_name=f"{name} Admin", role=User.Role.ADMIN, password=DEMO_PASSWORD)
             _ensure_visits(slug, host_names)
+            if slug == "acme":
+                _ensure_series()
         logins.append(Login(name, tenant_url(company), email))
     issuer = os.environ.get("CHECKIN_DEMO_OIDC_ISSUER")
     if issuer:
@@ -156,3 +163,48 @@ def _visit(visitor: Visitor, host: Host, start: dt.datetime, state: str) -> None
     if state == "left":
         visit.checked_out_at = start + dt.timedelta(hours=1, minutes=30)
     visit.save()
+
+
+@transaction.atomic
+def _ensure_series() -> None:
+    """A contractor on site every working day for two weeks from today: one visit over several days, one code."""
+    today = timezone.localdate()
+    if Visit.objects.filter(series__isnull=False, expected_start__date=today).exists():
+        return
+    visitor, _ = Visitor.objects.get_or_create(
+        email="marco@example.org",
+        defaults={"first_name": "Marco", "last_name": "Multiday", "company_name": "Fixit Works", "language": "nl"},
+    )
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time(8, 30)))
+    visit_series_register(
+        visitor=visitor, host=Host.objects.order_by("pk").first(), expected_start=start,
+        expected_end=start + dt.timedelta(hours=8, minutes=30), purpose="Renovation of the third floor",
+        # Monday to Friday, and today whatever day it is, so the demo's desk shows the series today.
+        pattern=SeriesPattern(last_day=today + dt.timedelta(days=13), weekdays=f"12345{today.isoweekday()}"),
+        actor=Actor(label="demo", channel=Visit.Channel.INVITATION),
+    )  # fmt: skip
+
+
+def demo_flows_ensure() -> list[str]:
+    """What the demo lets one try beyond the everyday (`manage.py load_demo`, not the tests' seed, whose companies
+    check walk-ins in at once): Globex approves its kiosk walk-ins (by the links in the e-mail to its reception,
+    printed by the console e-mail backend) and lets the desk decide for it; Tower's block list holds one person.
+    Returns the lines to print."""
+    with tenant_context(Tenant.objects.get(slug="globex")):
+        CompanySettings.objects.update_or_create(pk=1, defaults={
+            "walk_in_approval": True, "approval_timeout_minutes": 10, "desk_may_decide": True,
+            "reception_email": "reception@globex.example",
+        })  # fmt: skip
+    with tenant_context(Tenant.objects.get(type=Tenant.Type.RECEPTION, building__slug="tower")):
+        if not block_list_entries().filter(name_key=name_key(BLOCKED_NAME)).exists():
+            expires = timezone.localdate() + dt.timedelta(days=DEFAULT_DAYS)
+            block_list_add(details=BlockListDetails(
+                full_name=BLOCKED_NAME, email="eve.mallory@example.org", birth_date=None, document_hint="ID …0413",
+                reason="Tried to enter the Acme floor without a host (demo entry).", expires_on=expires,
+            ), actor="demo")  # fmt: skip
+    return [
+        "Globex approves its kiosk walk-ins: a walk-in waits on the kiosk; the approve and decline links are in the",
+        "  e-mail to reception@globex.example (printed here by the console e-mail backend); the desk may decide too.",
+        f"Tower's block list (desk → Block list) holds {BLOCKED_NAME}: check in under that name, at the kiosk or",
+        "  the desk, and the visit is held for the desk.",
+    ]

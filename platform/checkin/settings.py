@@ -366,6 +366,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str(
 CELERY_BEAT_SCHEDULE = {
     # Each building closes its forgotten visits at its own local time; the task checks every 5 minutes.
     "kiosk-auto-checkout": {"task": "tenant_apps.kiosk.tasks.kiosk_auto_checkout", "schedule": 300.0},
+    # Each building's block-list entries are deleted when they expire (tenant_apps/kiosk/block_list.py).
+    "block-list-purge": {"task": "kiosk.block_list_purge_all", "schedule": crontab(hour=2, minute=45)},
     # Daily work at a calendar time: an interval would restart from every rollout and might never come due.
     "drop-removed-company-schemas": {
         "task": "provisioning.drop_removed_company_schemas",

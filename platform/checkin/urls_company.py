@@ -27,6 +27,7 @@ urlpatterns = [
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("privacy/", include("tenant_apps.privacy.urls")),
     path("p/", include("tenant_apps.privacy.person_page_urls")),  # the visitor's own page, by signed link
+    path("approval/", include("tenant_apps.visits.approval_urls")),  # a waiting walk-in's approve/decline links
     path("api/v1/", include("tenant_apps.api.urls")),
     path("audit/", company_audit, name="company_audit"),
     *common,

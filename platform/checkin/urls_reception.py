@@ -16,6 +16,7 @@ DESK_STAFF = {"roles": (User.Role.DESK,), "manager_roles": (User.Role.DESK,), "n
 urlpatterns = [
     path("", desk_home, name="home"),
     path("desk/kiosks/", include("tenant_apps.desk.kiosk_urls")),
+    path("desk/block-list/", include("tenant_apps.desk.block_list_urls")),
     path("desk/staff/", include("shared_apps.accounts.staff.urls"), DESK_STAFF),
     path("desk/", include("tenant_apps.desk.urls")),
     path("kiosk/", include("tenant_apps.kiosk.urls")),

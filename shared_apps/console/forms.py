@@ -93,6 +93,11 @@ class BuildingEditForm(forms.Form):
         label=_("Front desk e-mail address"), required=False,
         help_text=_("Told of a kiosk walk-in whose company set no reception address, besides the desk's board."),
     )  # fmt: skip
+    walk_in_approval_required = forms.BooleanField(
+        label=_("Kiosk walk-ins wait for approval in every company"), required=False,
+        help_text=_("The host, or the company's reception, approves each walk-in by e-mail before the badge prints, "
+                    "whatever each company chose."),
+    )  # fmt: skip
 
     def clean_kiosk_accent(self) -> str:
         colour = str(self.cleaned_data.get("kiosk_accent") or "").strip().lower()

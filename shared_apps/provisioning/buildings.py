@@ -100,6 +100,7 @@ def building_update(
     kiosk_branding: dict[str, str] | None = None,
     kiosk_logo: UploadedFile | None = None,
     kiosk_logo_clear: bool = False,
+    walk_in_approval_required: bool | None = None,
 ) -> Building:
     """Change a building's settings; its slug and host never change. The audit entry lists the fields changed.
 
@@ -107,7 +108,8 @@ def building_update(
     desk's address for walk-ins (the form validated them). `kiosk_logo` replaces the kiosk's logo (the form checked
     its kind and size and named it by its kind), `kiosk_logo_clear` removes it; the old file leaves the storage.
 
-    The privacy contact (None: unchanged) is whom visitors ask about what the reception and kiosk record."""
+    The privacy contact (None: unchanged) is whom visitors ask about what the reception and kiosk record.
+    `walk_in_approval_required` (None: unchanged): every company's kiosk walk-ins wait for approval."""
     name = text_clean(name)
     if not name:
         raise ValidationError({"name": _("A name is required.")})
@@ -131,6 +133,8 @@ def building_update(
     for field in ("kiosk_welcome", "kiosk_accent", "badge_size", "desk_email"):
         if kiosk_branding is not None and field in kiosk_branding:
             new[field] = str(kiosk_branding[field]).strip()
+    if walk_in_approval_required is not None:  # None: unchanged
+        new["walk_in_approval_required"] = walk_in_approval_required
     changed = sorted(field for field, value in new.items() if getattr(building, field) != value)
     for field, value in new.items():
         setattr(building, field, value)

@@ -48,6 +48,9 @@ class Building(models.Model):  # type: ignore[django-manager-missing]  # Tenant 
     privacy_contact_email = models.EmailField(_("privacy contact e-mail"), blank=True)
     # Where a kiosk walk-in that no host or company reception hears of is announced by e-mail, besides the board.
     desk_email = models.EmailField(_("front desk e-mail address"), blank=True)
+    # Every company's kiosk walk-ins wait for the company's approval, whatever the company's own setting.
+    walk_in_approval_required = models.BooleanField(_("kiosk walk-ins wait for approval in every company"),
+                                                    default=False)  # fmt: skip
     # The kiosk's branding, set by the desk or IT, served within the CSP (a logo view and a stylesheet view).
     kiosk_logo = models.ImageField(_("kiosk logo"), upload_to=building_logo_path, blank=True)
     kiosk_accent = models.CharField(_("kiosk accent colour"), max_length=7, blank=True)

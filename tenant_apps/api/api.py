@@ -39,8 +39,10 @@ from tenant_apps.visits.access import (
     visits_visible_to,
 )
 from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.series import visit_series_cancel_rest, visit_series_register
 from tenant_apps.visits.services import (
     Actor,
+    SeriesPattern,
     VisitorDetails,
     VisitorRefused,
     VisitStateError,
@@ -181,6 +183,11 @@ class HostApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
         return hosts_visible_to(user).order_by("name", "id")
 
 
+def _series_first_day(*, pattern: SeriesPattern, actor: Actor, **registration: Any) -> Visit:
+    """Register a visit over several days (visits/series.py); the API answers with its first day, its code in clear."""
+    return visit_series_register(pattern=pattern, actor=actor, **registration)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List visits", parameters=[VisitFilterSerializer]),  # the filters as they are read
     retrieve=extend_schema(summary="Get a visit"),
@@ -225,7 +232,12 @@ class VisitApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
     def create(self, request: Request) -> Response:
         serializer = VisitCreateSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)
-        visit = self._transition(visit_register, **serializer.validated_data)
+        data = serializer.validated_data
+        series = data.pop("series")
+        if series is None:
+            visit = self._transition(visit_register, **data)
+        else:
+            visit = self._transition(_series_first_day, pattern=series, **data)
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, pk: str | None = None, partial: bool = False) -> Response:
@@ -280,6 +292,24 @@ class VisitApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         return self._act(visit_cancel)
+
+    @extend_schema(
+        summary="Cancel this day of a visit over several days and every later day still expected",
+        description="One message tells the visitor of all the days. 404 for a visit that is not part of a series; "
+        "409 when no day from this one on is still expected. The answer lists the days cancelled.",
+        request=None, responses={200: VisitSerializer(many=True)}, extensions=CONFLICT,
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="cancel-rest")
+    def cancel_rest(self, request: Request, pk: str | None = None) -> Response:
+        visit = self.get_object()
+        if visit.series_id is None:
+            raise NotFound
+        try:
+            cancelled = visit_series_cancel_rest(visit=visit, actor=self.actor())
+        except VisitStateError as exc:
+            raise TransitionRefused(str(exc)) from exc
+        days = Visit.objects.select_related("visitor", "series").filter(pk__in=[day.pk for day in cancelled])
+        return Response(VisitSerializer(days.order_by("expected_start"), many=True).data)
 
     @extend_schema(
         summary="Mark the visitor as a no-show", request=None, responses={200: VisitSerializer}, extensions=CONFLICT

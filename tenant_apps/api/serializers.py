@@ -6,6 +6,7 @@ from typing import Any
 
 import phonenumbers
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,11 +14,19 @@ from rest_framework import serializers
 from shared_apps.operations.api_input import JsonTypes
 from shared_apps.tenancy.text import NameField, NameSerializerField
 from tenant_apps.visits.access import visitors_usable_by
-from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.models import Host, Visit, Visitor, VisitSeries
 from tenant_apps.visits.selectors import visitors_with_email
+from tenant_apps.visits.series import (
+    SERIES_MAX_DAYS,
+    SERIES_MAX_SPAN_DAYS,
+    WORKING_DAYS,
+    series_problems,
+    weekdays_clean,
+)
 from tenant_apps.visits.services import (
     OBJECTED_MESSAGE,
     TAKEN_EMAIL_MESSAGE,
+    SeriesPattern,
     VisitorRefused,
     visit_times_past,
     visitor_objected,
@@ -78,8 +87,25 @@ class HostSerializer(serializers.ModelSerializer[Host]):
         fields = ["id", "name", "email", "notify_by", "is_active"]
 
 
+class VisitSeriesSerializer(serializers.ModelSerializer[VisitSeries]):
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=7), source="iso_weekdays", read_only=True,
+        help_text="ISO weekdays the series falls on: 1 Monday to 7 Sunday.",
+    )  # fmt: skip
+
+    class Meta:
+        model = VisitSeries
+        fields = ["id", "first_day", "last_day", "weekdays"]
+        read_only_fields = fields
+
+
 class VisitSerializer(serializers.ModelSerializer[Visit]):
     visitor = VisitorSummarySerializer(read_only=True)
+    series = VisitSeriesSerializer(
+        read_only=True, allow_null=True,
+        help_text="For one day of a visit over several days: its series (list its days with `?series=<id>`); "
+        "null for a single visit.",
+    )  # fmt: skip
     code = serializers.CharField(
         read_only=True,
         help_text="The visit's code for the kiosk, in the answer that registers the visit only (the invitation "
@@ -90,7 +116,7 @@ class VisitSerializer(serializers.ModelSerializer[Visit]):
         model = Visit
         fields = [
             "id", "visitor", "host", "expected_start", "expected_end", "purpose", "state",
-            "checked_in_at", "checked_out_at", "channel", "code", "created_at", "updated_at",
+            "checked_in_at", "checked_out_at", "channel", "code", "series", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -139,6 +165,16 @@ class VisitCreateSerializer(JsonTypes, serializers.Serializer[Visit]):
     expected_start = VisitTimeField()
     expected_end = VisitTimeField()
     purpose = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    last_day = serializers.DateField(
+        required=False, allow_null=True, default=None,
+        help_text=f"For a visit over several days: its last day (YYYY-MM-DD). One visit is registered on each of "
+        f"`weekdays` from the arrival's day to this one, at the same times, sharing one code and one invitation; "
+        f"at most {SERIES_MAX_SPAN_DAYS} days and {SERIES_MAX_DAYS} visits. The answer is the first day.",
+    )  # fmt: skip
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=7), required=False, min_length=1, max_length=7,
+        help_text="With `last_day`: the ISO weekdays, 1 Monday to 7 Sunday; Monday to Friday when not given.",
+    )  # fmt: skip
 
     def validate_visitor(self, visitor: Visitor) -> Visitor:
         """Someone who objected or whose processing is restricted gets no new visit: 400 on `visitor`."""
@@ -150,6 +186,17 @@ class VisitCreateSerializer(JsonTypes, serializers.Serializer[Visit]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         _check_times(attrs)
+        last_day, weekdays = attrs.pop("last_day", None), attrs.pop("weekdays", None)
+        start, end = attrs["expected_start"], attrs["expected_end"]
+        attrs["series"] = None
+        if last_day is not None and last_day != timezone.localdate(start):
+            days = weekdays_clean(weekdays) if weekdays else WORKING_DAYS
+            problems = series_problems(start=start, end=end, last_day=last_day, weekdays=days)
+            if problems:
+                raise serializers.ValidationError({name: [message] for name, message in problems.items()})
+            attrs["series"] = SeriesPattern(last_day=last_day, weekdays=days)
+        elif weekdays and last_day is None:
+            raise serializers.ValidationError({"weekdays": [_("Weekdays need a last day.")]})
         return attrs
 
 
@@ -173,6 +220,9 @@ class VisitFilterSerializer(serializers.Serializer[None]):
     date_to = serializers.DateField(required=False, help_text="Visits expected on or before this day (YYYY-MM-DD).")
     state = serializers.ChoiceField(choices=Visit.State.choices, required=False, help_text="Only visits in this state.")
     host = serializers.IntegerField(required=False, min_value=1, help_text="Only visits to this host (its id).")
+    series = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Only the days of this visit over several days."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "date_from" in attrs and "date_to" in attrs and attrs["date_to"] < attrs["date_from"]:

@@ -40,6 +40,9 @@ class _Labels:
     badge: str
     note: str
     unannounced: str
+    decide: str
+    waiting: str
+    held: str
 
     @classmethod
     def now(cls) -> "_Labels":
@@ -50,13 +53,16 @@ class _Labels:
             badge=gettext("Badge"),
             note=gettext("Note"),
             unannounced=gettext("Nobody was told: tell the company"),
+            decide=gettext("Decide"),
+            waiting=gettext("Waiting for approval"),
+            held=gettext("Needs the desk"),
         )
 
 
 def _url_patterns() -> dict[str, str]:
     return {
         action: reverse(f"desk:visit_{action}", kwargs={"company": _COMPANY, "visit_id": _VISIT})
-        for action in ("check_in", "check_out", "cancel", "note", "badge")
+        for action in ("check_in", "check_out", "cancel", "note", "badge", "decide")
     }
 
 
@@ -81,10 +87,18 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def board_sections(visits: Iterable[DeskVisit], *, here: str) -> list[BoardSection]:
     """Today's visits split into expected, on site and left, each in the order the desk works through it."""
     visits = list(visits)
+    deciding = sorted(
+        (v for v in visits if v.state in ("waiting", "held")), key=lambda v: (v.expected_start, v.row_key)
+    )
     expected = sorted((v for v in visits if v.state == "expected"), key=lambda v: (v.expected_start, v.row_key))
     on_site = sorted((v for v in visits if v.state == "on_site"), key=lambda v: v.checked_in_at or _EPOCH, reverse=True)
     left = sorted((v for v in visits if v.state == "left"), key=lambda v: v.checked_out_at or _EPOCH, reverse=True)
+    first = [
+        BoardSection("decide", gettext("Waiting for a decision"), gettext("Arrived"), len(deciding),
+                     board_rows_html(deciding, here=here, time_of="expected_start")),
+    ] if deciding else []  # fmt: skip
     return [
+        *first,
         BoardSection("expected", gettext("Expected"), gettext("Planned"), len(expected),
                      board_rows_html(expected, here=here, time_of="expected_start")),
         BoardSection("on_site", gettext("On site"), gettext("Checked in"), len(on_site),
@@ -120,6 +134,13 @@ def board_rows_html(visits: Iterable[DeskVisit], *, here: str, time_of: str = "e
                 f'formaction="{urls["check_out"]}" data-focus-key="out-{key}">{escape(labels.check_out)}</button>'
                 f'<a class="button-quiet" data-focus-key="badge-{key}" href="{urls["badge"]}{back}">'
                 f"{escape(labels.badge)}</a>"
+            )
+        elif visit.state in ("waiting", "held"):
+            tag = labels.waiting if visit.state == "waiting" else labels.held
+            who += f'<br><span class="badge badge-{state}">{escape(tag)}</span>'
+            actions = (
+                f'<a class="button button-small" data-focus-key="decide-{key}" href="{urls["decide"]}{back}">'
+                f"{escape(labels.decide)}</a>"
             )
         else:
             actions = ""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.desk.models import DeskHost
 from tenant_apps.desk.selectors import BOARD_STATES, BoardFilters
+from tenant_apps.kiosk.block_list import BlockListDetails, block_list_expiry_bounds, block_list_expiry_message
 from tenant_apps.kiosk.forms import WalkInDetailsForm
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
 from tenant_apps.visits.services import VisitorDetails
@@ -106,3 +107,39 @@ class WalkInForm(WalkInDetailsForm):
         zone = zoneinfo.ZoneInfo(self.building.timezone)
         today = timezone.localtime(timezone=zone).date()
         return dt.datetime.combine(today, self.cleaned_data["expected_end"], tzinfo=zone)
+
+
+class BlockListForm(forms.Form):
+    """A block-list entry as the desk types it: the expiry defaults to about six months, a year at most."""
+
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
+    document_hint = forms.CharField(
+        label=_("Identity document hint"), max_length=40, required=False,
+        help_text=_("For example the last digits of an identity card, to compare at the desk; never matched."),
+    )  # fmt: skip
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    expires_on = forms.DateField(label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                             format="%Y-%m-%d"))  # fmt: skip
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        earliest, default, latest = block_list_expiry_bounds()
+        self.fields["expires_on"].initial = default
+        self.fields["expires_on"].widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
+
+    def clean_expires_on(self) -> dt.date:
+        expires_on: dt.date = self.cleaned_data["expires_on"]
+        earliest, _default, latest = block_list_expiry_bounds()
+        if not earliest <= expires_on <= latest:
+            raise forms.ValidationError(block_list_expiry_message())
+        return expires_on
+
+    def details(self) -> BlockListDetails:
+        data = self.cleaned_data
+        return BlockListDetails(
+            full_name=data["full_name"], email=data["email"], birth_date=data["birth_date"],
+            document_hint=data["document_hint"], reason=data["reason"], expires_on=data["expires_on"],
+        )  # fmt: skip

@@ -26,7 +26,9 @@ from tenant_apps.visits.models import CODE_LENGTH, Visit
 
 ViewModel = TypeVar("ViewModel", DeskVisit, DeskHost)
 
-BOARD_STATES = [Visit.State.EXPECTED, Visit.State.ON_SITE, Visit.State.LEFT]
+# Walk-ins waiting for their company's approval and visits held for the desk come first on the board.
+DECISION_STATES = [Visit.State.WAITING, Visit.State.HELD]
+BOARD_STATES = [*DECISION_STATES, Visit.State.EXPECTED, Visit.State.ON_SITE, Visit.State.LEFT]
 BOARD_LIMIT = 500
 
 
@@ -41,6 +43,8 @@ class BoardFilters:
 
 @dataclass
 class StateCounts:
+    waiting: int = 0
+    held: int = 0
     expected: int = 0
     on_site: int = 0
     left: int = 0
@@ -208,13 +212,19 @@ def privacy_notice_for(*, building: Building, language: str) -> BuildingDocument
     return notices.filter(language=language).first() or notices.filter(language="en").first()
 
 
-def visit_key_by_code_digests(digests: list[str]) -> str | None:
+def visit_key_by_code_digests(digests: list[str], day: tuple[dt.datetime, dt.datetime] | None = None) -> str | None:
     """Which active company of the building holds a visit code, given the code's digests (`code_digests`, one per
     key), in the current (reception) schema's read model: "<company id>:<visit id>", or None. The kiosk asks it
     (tenant_apps/kiosk/selectors.py, registered in DeskConfig.ready()): one index lookup, its SQL written out
-    (building the query costs more than running it)."""
+    (building the query costs more than running it).
+
+    The days of a multi-day visit share one code (tenant_apps/visits/series.py): the one on site comes first, then
+    the one expected to start within `day` (the building's today, start and end), then the nearest other day."""
+    if day is None:
+        start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        day = (start, start + dt.timedelta(days=1))
     with connection.cursor() as cursor:
-        cursor.execute(_BY_CODE_DIGESTS, [digests, Tenant.Status.ACTIVE])
+        cursor.execute(_BY_CODE_DIGESTS, [digests, Tenant.Status.ACTIVE, day[0], day[1], day[0]])
         hit = cursor.fetchone()
     return f"{hit[0]}:{hit[1]}" if hit else None
 
@@ -222,5 +232,7 @@ def visit_key_by_code_digests(digests: list[str]) -> str | None:
 # The read model's `code` column holds the code's keyed digest (visits_visit.code_digest), never the code.
 _BY_CODE_DIGESTS = (
     f"SELECT v.company_id, v.visit_id FROM {DeskVisit._meta.db_table} v "
-    f"JOIN public.{Tenant._meta.db_table} t ON t.id = v.company_id WHERE v.code = ANY(%s) AND t.status = %s LIMIT 1"
+    f"JOIN public.{Tenant._meta.db_table} t ON t.id = v.company_id WHERE v.code = ANY(%s) AND t.status = %s "
+    "ORDER BY v.state = 'on_site' DESC, v.expected_start >= %s AND v.expected_start < %s DESC, "
+    "abs(extract(epoch FROM v.expected_start - %s)) LIMIT 1"
 )

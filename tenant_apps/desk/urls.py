@@ -17,4 +17,5 @@ urlpatterns = [
     path(f"{_visit}cancel/", views.visit_cancel, name="visit_cancel"),
     path(f"{_visit}note/", views.visit_note, name="visit_note"),
     path(f"{_visit}badge/", views.visit_badge, name="visit_badge"),
+    path(f"{_visit}decide/", views.visit_decide, name="visit_decide"),
 ]

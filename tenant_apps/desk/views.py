@@ -33,8 +33,9 @@ from tenant_apps.desk.selectors import (
     privacy_notice_for,
 )
 from tenant_apps.kiosk.badges import badge_context, visitor_language
+from tenant_apps.kiosk.block_list import block_list_alerts_of, block_list_alerts_open
 from tenant_apps.visits.models import Visit
-from tenant_apps.visits.services import VisitStateError
+from tenant_apps.visits.services import Decision, VisitStateError
 
 desk_only = rule_required(is_building_desk)
 
@@ -87,6 +88,7 @@ def _board_context(request: HttpRequest) -> dict[str, object]:
         "counts": board.counts,
         "visits": board.visits,
         "sections": board_sections(board.visits, here=here),
+        "block_list_alerts": block_list_alerts_open().count(),
         "row_form": ROW_FORM_ID,
         "here": here,
         "updated_at": timezone.now(),
@@ -120,7 +122,7 @@ def visit_check_in(request: HttpRequest, company: str, visit_id: int) -> HttpRes
     form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.desk_visit_check_in(
+            visit = services.desk_visit_check_in(
                 reception=reception,
                 company=tenant,
                 visit=visit,
@@ -135,11 +137,21 @@ def visit_check_in(request: HttpRequest, company: str, visit_id: int) -> HttpRes
             messages.error(request, str(error))
             return _back(request)
         else:
+            if held := _held_page(request, tenant, visit):
+                return held
             messages.success(request, _("Checked in."))
             return _back(request)
     status = 400 if form.errors else 200
     context = {"company": tenant, "visit": visit, "notice": notice, "form": form, "next": _back(request).url}
     return render(request, "desk/check_in.html", context, status=status)
+
+
+def _held_page(request: HttpRequest, company: Tenant, visit: Visit) -> HttpResponse | None:
+    """After a desk check-in or walk-in: to the visit's decision page when the block list held it, else None."""
+    if visit.state != Visit.State.HELD:
+        return None
+    messages.warning(request, _("This visitor matches the building's block list: the visit is held for you."))
+    return redirect("desk:visit_decide", company=company.slug, visit_id=visit.pk)
 
 
 def _state_action(request: HttpRequest, company: str, visit_id: int, action: str) -> HttpResponse:
@@ -267,6 +279,8 @@ def walk_in(request: HttpRequest) -> HttpResponse:
         except VisitStateError as error:  # someone who objected: staff may not register them again
             form.add_error("email", str(error))
         else:
+            if held := _held_page(request, company, visit):
+                return held
             # To the badge page, whose button draws the code the badge carries (the server keeps only digests).
             messages.success(request, _("Walk-in registered and checked in."))
             return redirect("desk:visit_badge", company=company.slug, visit_id=visit.pk)
@@ -307,3 +321,37 @@ def evacuation_download(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="evacuation-{_building(request).slug}-{stamp}.csv"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@desk_only
+@never_cache
+def visit_decide(request: HttpRequest, company: str, visit_id: int) -> HttpResponse:
+    """A walk-in waiting for approval or a visit held for the desk: who, for whom, and, when the desk may decide,
+    approve (checked in) or decline."""
+    reception = _reception(request)
+    tenant, visit = access_desk_visit(reception=reception, slug=company, visit_id=visit_id)
+    allowed = services.desk_decisions_allowed(company=tenant)
+    if request.method == "POST":
+        try:
+            decision = Decision(request.POST.get("decision", ""))
+        except ValueError:
+            messages.error(request, _("Choose to approve or to decline."))
+        else:
+            try:
+                services.desk_visit_decide(
+                    reception=reception, company=tenant, visit=visit, user=_user(request), decision=decision,
+                    request=request,
+                )  # fmt: skip
+            except VisitStateError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Approved: the visitor is checked in.") if decision == Decision.APPROVE
+                                 else _("Declined."))  # fmt: skip
+                return _back(request)
+    context = {
+        "company": tenant, "visit": visit, "next": _back(request).url,
+        "may_decide": visit.state in allowed, "deciding": visit.state in (Visit.State.WAITING, Visit.State.HELD),
+        "alerts": block_list_alerts_of(company_id=tenant.pk, visit_id=visit.pk),
+    }  # fmt: skip
+    return render(request, "desk/decide.html", context, status=400 if request.method == "POST" else 200)

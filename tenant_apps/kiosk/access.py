@@ -8,9 +8,10 @@ building's is not found. The desk's kiosk pages ask these functions and nothing 
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from shared_apps.accounts.models import User
-from tenant_apps.kiosk.models import Kiosk
+from tenant_apps.kiosk.models import BlockListEntry, Kiosk
 
 
 def may_manage_kiosks(user: User) -> bool:
@@ -35,3 +36,21 @@ def may_use_kiosk_screens(kiosk: Kiosk | None) -> bool:
     building, found by its device token, and not revoked. A person signed in (desk, company staff, IT) is no device:
     without a kiosk's token they get the pairing screen, whatever their rights elsewhere."""
     return kiosk is not None and kiosk.revoked_at is None
+
+
+def may_manage_block_list(user: User) -> bool:
+    """Whether `user` may see and change the building's block list: its desk staff only (IT through the
+    `block_list` management command); never a company, a kiosk or a visitor."""
+    return bool(user.is_authenticated and user.role == User.Role.DESK)
+
+
+def block_list_visible_to(user: User) -> QuerySet[BlockListEntry]:
+    """The entries in force that `user` manages: every one of the building for its desk, none otherwise."""
+    if not may_manage_block_list(user):
+        return BlockListEntry.objects.none()
+    return BlockListEntry.objects.filter(expires_at__gt=timezone.now())
+
+
+def access_block_list_entry(user: User, entry_id: int) -> BlockListEntry:
+    """An entry `user` may remove; 404 when missing, expired or not allowed."""
+    return get_object_or_404(block_list_visible_to(user), pk=entry_id)

@@ -89,3 +89,49 @@ class AutoCheckoutReminder(models.Model):
 
     def __str__(self) -> str:
         return f"reminder {self.day}"
+
+
+class BlockListEntry(models.Model):
+    """Someone the building's reception holds at check-in for the desk to see (tenant_apps/kiosk/block_list.py).
+
+    Personal data of the building itself, kept in its reception schema only: managed by desk staff (and IT),
+    never shown to a company or a visitor, deleted when it expires (`block_list_purge`, nightly).
+    """
+
+    full_name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(max_length=200, db_index=True)  # block_list.name_key(full_name)
+    email = models.EmailField(_("e-mail address"), blank=True)  # stored normalised (lower-case, trimmed)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    document_hint = models.CharField(_("identity document hint"), max_length=40, blank=True)
+    reason = models.TextField(_("reason"))
+    added_by = models.CharField(_("added by"), max_length=200)  # desk:<building>:<email> or it:<email>
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        indexes = [models.Index(fields=["email"], condition=~models.Q(email=""), name="blocklist_email_idx")]
+
+    def __str__(self) -> str:
+        return f"block list entry {self.pk}"
+
+
+class BlockListMatch(models.Model):
+    """A check-in held because it matched an entry: the desk's alert, then its decision. Deleted with the entry."""
+
+    entry = models.ForeignKey(BlockListEntry, on_delete=models.CASCADE, related_name="matches")
+    company_id = models.BigIntegerField()  # the visited company (public.tenancy_tenant); no cross-schema key
+    visit_id = models.BigIntegerField()
+    matched_by = models.CharField(max_length=200)  # kiosk:<building>:<id> or desk:<building>:<email>
+    on = models.CharField(max_length=16)  # "name", "email" or "name+email": what matched
+    at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=16, blank=True)  # approve / decline
+    decided_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["company_id", "visit_id"], name="blocklist_match_visit_idx")]
+
+    def __str__(self) -> str:
+        return f"block list match {self.pk}"

@@ -3,6 +3,8 @@
 Company data is read inside that company's schema only (`tenant_context`).
 """
 
+import datetime as dt
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -172,7 +174,7 @@ class FoundVisit:
 # answers it (a `UNION ALL` over exactly the building's company schemas, in one query that probes each schema's
 # unique index on `code_digest`); the desk sits above the kiosk, so it registers the answer here
 # (DeskConfig.ready()).
-CodeOwner = Callable[[list[str]], str | None]
+CodeOwner = Callable[[list[str], tuple[dt.datetime, dt.datetime]], str | None]
 _code_owners: list[CodeOwner] = []
 
 
@@ -190,7 +192,7 @@ def visit_by_code(*, building: Building, code: str) -> FoundVisit | None:
         return None
     if not _code_owners:
         raise ImproperlyConfigured("The kiosk finds codes through the desk's view: install tenant_apps.desk.")
-    key = _code_owners[0](code_digests(code))
+    key = _code_owners[0](code_digests(code), building_today_bounds(building))
     if key is None:
         return None
     company_id, visit_id = key.split(":")
@@ -199,6 +201,14 @@ def visit_by_code(*, building: Building, code: str) -> FoundVisit | None:
     if company is None or visit is None:  # the company left, or the visit was erased, since the view was read
         return None
     return FoundVisit(company=company, visit=visit)
+
+
+def building_today_bounds(building: Building) -> tuple[dt.datetime, dt.datetime]:
+    """Today in the building's time zone, from its first instant to the next day's."""
+    zone = zoneinfo.ZoneInfo(building.timezone)
+    today = timezone.localtime(timezone.now(), zone).date()
+    start = dt.datetime.combine(today, dt.time(), tzinfo=zone)
+    return start, dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=zone)
 
 
 def kiosk_visit(*, company: Tenant, visit_id: int) -> Visit | None:

@@ -8,6 +8,7 @@ import datetime as dt
 import enum
 import zoneinfo
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.operations.encryption import code_digest, code_digests
 from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.kiosk.block_list import Match, block_list_match, block_list_match_record
 from tenant_apps.kiosk.models import Kiosk, PairingCode, state_nonce_new
 from tenant_apps.kiosk.selectors import FoundVisit, visit_by_code
 from tenant_apps.kiosk.throttle import code_subject, throttle_forgive, throttle_hit, throttle_hit_in_turn
@@ -26,14 +28,17 @@ from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import host_active
 from tenant_apps.visits.services import (
     Actor,
+    Hold,
     ObjectionConfirmationNeeded,
     VisitorDetails,
     VisitStateError,
     WalkIn,
+    approval_deadline,
     desk_actor,
     kiosk_actor,
     visit_check_in,
     visit_check_out,
+    visit_hold,
     walk_in_register,
 )
 
@@ -192,20 +197,31 @@ def invitation_check_in(
 ) -> Visit:
     """Check in an invited visitor found by code, recording the notice and rules they accepted. A person whose
     processing is restricted is refused (VisitorRestricted, even when restricted since the code was typed): the
-    kiosk cannot confirm their agreement, the desk can (tenant_apps/desk/services.py)."""
+    kiosk cannot confirm their agreement, the desk can (tenant_apps/desk/services.py). Someone on the building's
+    block list is held for the desk instead (`Visit.State.HELD`, the desk alerted)."""
 
     def expected_today(visit: Visit) -> None:
         if _building_today(building, visit.expected_start) != _building_today(building, timezone.now()):
             raise VisitStateError("expired")
 
+    actor = _kiosk_actor(kiosk, building)
     with tenant_context(company):
-        return visit_check_in(
-            visit=Visit(pk=visit_id),
-            actor=_kiosk_actor(kiosk, building),
-            notice_version=notice_version,
-            rules_version=rules_version,
-            check=expected_today,
-        )
+        visitor = Visit.objects.select_related("visitor").get(pk=visit_id).visitor
+    match = block_list_match(first_name=visitor.first_name, last_name=visitor.last_name, email=visitor.email)
+    if match is None:
+        with tenant_context(company):
+            return visit_check_in(
+                visit=Visit(pk=visit_id),
+                actor=actor,
+                notice_version=notice_version,
+                rules_version=rules_version,
+                check=expected_today,
+            )
+    with transaction.atomic():  # the held visit and the desk's alert, both or neither
+        with tenant_context(company):
+            held = visit_hold(visit=Visit(pk=visit_id), actor=actor)
+        block_list_match_record(match=match, company_id=company.pk, visit_id=held.pk, actor=actor.label)
+    return held
 
 
 def walk_in_allowed(*, kiosk: Kiosk) -> bool:
@@ -229,8 +245,33 @@ def walk_in_check_in(
     staying until the building's end-of-day check-out (an hour at least). The visitor accepted the notice here
     themselves, but for an address that objected that lifts nothing by itself: the confirmation link is e-mailed
     to the address, and ObjectionConfirmationNeeded raised (tenant_apps/visits/objections.py). A restricted person
-    is refused (VisitorRestricted)."""
+    is refused (VisitorRestricted). When the company (or the building, for all) approves walk-ins, the visit waits
+    for that approval (`Visit.State.WAITING`) instead of being on site; someone on the building's block list is held
+    for the desk (`Visit.State.HELD`, the desk alerted in the reception schema, in the same transaction)."""
     now = timezone.now()
+    match = block_list_match(first_name=visitor.first_name, last_name=visitor.last_name, email=visitor.email)
+    register = partial(
+        _walk_in_register, kiosk=kiosk, building=building, company=company, host_id=host_id, visitor=visitor,
+        notice_version=notice_version, rules_version=rules_version, now=now, match=match,
+    )  # fmt: skip
+    try:
+        if match is None:  # the busiest path: the walk-in's own transaction, no savepoint around it
+            return register()
+        with transaction.atomic():  # the held visit and the desk's alert, both or neither
+            visit = register()
+            block_list_match_record(match=match, company_id=company.pk, visit_id=visit.pk,
+                                    actor=_kiosk_actor(kiosk, building).label)  # fmt: skip
+    except ObjectionConfirmationNeeded:
+        with tenant_context(company):  # after the rollback: the confirmation link goes out all the same
+            objection_confirmation_send(email=visitor.email, language=visitor.language)
+        raise
+    return visit
+
+
+def _walk_in_register(
+    *, kiosk: Kiosk, building: Building, company: Tenant, host_id: int | None, visitor: VisitorDetails,
+    notice_version: str, rules_version: str, now: dt.datetime, match: Match | None,
+) -> Visit:  # fmt: skip
     with tenant_context(company):
         walk_in = WalkIn(
             visitor=visitor,
@@ -239,11 +280,12 @@ def walk_in_check_in(
             notice_version=notice_version,
             rules_version=rules_version,
         )
-        try:
-            return walk_in_register(walk_in=walk_in, actor=_kiosk_actor(kiosk, building))
-        except ObjectionConfirmationNeeded:
-            objection_confirmation_send(email=visitor.email, language=visitor.language)
-            raise
+        if match is not None:  # the desk sees them first, whatever the company's approval
+            hold: Hold | None = Hold()
+        else:
+            deadline = approval_deadline(required_by_building=building.walk_in_approval_required)
+            hold = Hold(approval_deadline=deadline) if deadline else None
+        return walk_in_register(walk_in=walk_in, actor=_kiosk_actor(kiosk, building), hold=hold)
 
 
 def _cutoff_today(building: Building, now: dt.datetime) -> dt.datetime:

@@ -8,7 +8,7 @@ device's signed state cookie (ids only, `state.py`) and is forgotten on reset.
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +52,7 @@ from tenant_apps.kiosk.services import (
 from tenant_apps.kiosk.state import (
     PENDING_SECONDS,
     RESULT_SECONDS,
+    STATE_MAX_SECONDS,
     fresh,
     stamped,
     state_get,
@@ -262,14 +263,15 @@ def walk_in_details(request: KioskRequest) -> HttpResponse:
                 form.add_error(None, _("We cannot register you here. Please ask at the reception desk."))
                 return _render(request, "kiosk/details.html",
                                {"form": form, "documents": documents, "company": company})  # fmt: skip
+            kind = "in" if visit.state == Visit.State.ON_SITE else "wait"  # waits for an approval, or the desk
             state_update(
                 request,
                 kiosk_id=request.kiosk.pk,
                 company=None,
                 host=None,
-                result=stamped(kind="in", company=company.pk, visit=visit.pk, code=encrypt(visit.code)),
+                result=stamped(kind=kind, company=company.pk, visit=visit.pk, code=encrypt(visit.code)),
             )
-            return redirect("kiosk:done")
+            return redirect("kiosk:done" if kind == "in" else "kiosk:waiting")
     return _render(request, "kiosk/details.html", {"form": form, "documents": documents, "company": company})
 
 
@@ -338,6 +340,9 @@ def invitation_confirm(request: KioskRequest) -> HttpResponse:
         except VisitStateError:
             state_update(request, kiosk_id=request.kiosk.pk, invite=None)
             return _home(request, problem=_problem_message(CodeProblem.USED))
+        if visit.state == Visit.State.HELD:  # the desk sees them first; the visitor learns nothing more
+            state_reset(request, kiosk_id=request.kiosk.pk)
+            return _render(request, "kiosk/see_desk.html")
         state_update(
             request,
             kiosk_id=request.kiosk.pk,
@@ -397,6 +402,49 @@ def done(request: KioskRequest) -> HttpResponse:
         "kiosk/done.html",
         {"result": result, "company": company, "visit": visit, "told": told, "host_name": host_name},
     )
+
+
+def _waiting_visit(request: KioskRequest) -> tuple[dict[str, Any] | None, Tenant | None, Visit | None]:
+    """The walk-in this device waits with (ids in the state cookie, tied to the kiosk's nonce), read fresh."""
+    result = fresh(_state(request).get("result"), STATE_MAX_SECONDS)
+    if result is None or result.get("kind") != "wait":
+        return None, None, None
+    company = access_kiosk_company(building=request.building, company_id=result["company"])
+    visit = kiosk_visit(company=company, visit_id=int(result["visit"])) if company else None
+    return result, company, visit
+
+
+def _still_waiting(visit: Visit) -> bool:
+    deadline = visit.approval_deadline
+    return visit.state == Visit.State.WAITING and deadline is not None and timezone.now() <= deadline
+
+
+@kiosk_required
+def waiting(request: KioskRequest) -> HttpResponse:
+    """A walk-in waiting for the company's approval: this screen polls (kiosk.js) and turns into the badge once
+    approved; declined, held by the desk or past the company's timeout, it asks the visitor to see the desk."""
+    result, company, visit = _waiting_visit(request)
+    if result is None or company is None or visit is None:
+        state_reset(request, kiosk_id=request.kiosk.pk)
+        return redirect("kiosk:start")
+    if visit.state == Visit.State.ON_SITE:
+        badge = stamped(kind="in", company=company.pk, visit=visit.pk, code=result.get("code", ""))
+        state_update(request, kiosk_id=request.kiosk.pk, result=badge)
+        return redirect("kiosk:done")
+    if _still_waiting(visit):
+        return _render(request, "kiosk/waiting.html", {"company": company, "first_name": visit.visitor.first_name})
+    state_reset(request, kiosk_id=request.kiosk.pk)  # nothing of this visitor stays on the device
+    return _render(request, "kiosk/see_desk.html")
+
+
+@kiosk_required
+def waiting_status(request: KioskRequest) -> HttpResponse:
+    """What the waiting screen polls: whether to load it again (decided, timed out or gone). No personal data."""
+    _result, _company, visit = _waiting_visit(request)
+    changed = visit is None or not _still_waiting(visit)
+    response = JsonResponse({"changed": changed})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _badge_code(result: dict[str, Any] | None) -> str:

@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.dates import day_date
 from shared_apps.tenancy.models import Tenant
-from tenant_apps.notifications.ics import visit_ics
-from tenant_apps.notifications.services import DeliveryError, Told, walk_in_reception_address
-from tenant_apps.visits.models import Visit, VisitEvent
+from tenant_apps.notifications.ics import series_ics, visit_ics
+from tenant_apps.notifications.services import DeliveryError, Told, approval_address, walk_in_reception_address
+from tenant_apps.visits.approval import approval_url
+from tenant_apps.visits.models import Visit, VisitEvent, VisitSeries
 from tenant_apps.visits.person_links import person_page_url
-from tenant_apps.visits.selectors import privacy_contact
+from tenant_apps.visits.selectors import privacy_contact, series_visits
+from tenant_apps.visits.services import Decision
 
 QR_CONTENT_ID = "qr"
 
@@ -95,7 +97,41 @@ def _visitor_context(visit: Visit, place: Place) -> dict[str, Any]:
 
 
 def _calendar_uid(visit: Visit, place: Place) -> str:
+    if visit.series_id is not None:
+        return f"series-{visit.series_id}.{place.schema}@{settings.CHECKIN_ROOT_DOMAIN}"
     return f"visit-{visit.pk}.{place.schema}@{settings.CHECKIN_ROOT_DOMAIN}"
+
+
+def _series_context(visit: Visit, place: Place) -> dict[str, Any]:
+    """A visit over several days: its days still planned and those cancelled, written out (Belgian formats)."""
+    if visit.series_id is None:
+        return {"series": None}
+    days = series_visits(visit.series_id)
+    written = [(day_date(timezone.localtime(day.expected_start, place.time_zone)), day.state) for day in days]
+    return {
+        "series": {
+            "first": written[0][0], "last": written[-1][0],
+            "days": [date for date, state in written if state != Visit.State.CANCELLED],
+            "cancelled": [date for date, state in written if state == Visit.State.CANCELLED],
+        },
+        "series_visits": days,
+    }  # fmt: skip
+
+
+def _series_calendar_file(visit: Visit, place: Place, days: list[Visit]) -> bytes:
+    series = VisitSeries.objects.get(visits=visit)
+    # Each cancelled day is one change of the event: the count orders them for calendars (SEQUENCE).
+    cancelled = sum(day.state == Visit.State.CANCELLED for day in days)
+    return series_ics(
+        days=days,
+        weekdays=series.iso_weekdays,
+        zone=place.time_zone,
+        uid=_calendar_uid(visit, place),
+        summary=_("Visit to %(company)s") % {"company": place.company},
+        location=", ".join(part for part in (place.building, place.address) if part),
+        description=_("Your code for the kiosk, valid on each day: %(code)s") % {"code": visit.code},
+        sequence=cancelled,
+    )
 
 
 def _calendar_file(visit: Visit, place: Place, *, cancelled: bool) -> bytes:
@@ -121,12 +157,18 @@ def invitation_email(*, visit: Visit, rescheduled: bool = False) -> EmailMultiAl
     """
     place = current_place()
     with translation.override(visit.visitor.language):
-        context = {**_visitor_context(visit, place), "qr_cid": QR_CONTENT_ID, "rescheduled": rescheduled}
+        context = {**_visitor_context(visit, place), "qr_cid": QR_CONTENT_ID, "rescheduled": rescheduled,
+                   **_series_context(visit, place)}  # fmt: skip
         names = {"company": place.company, "date": context["date"]}
-        subject = (_("New time: your visit to %(company)s on %(date)s") if rescheduled else
-                   _("Your visit to %(company)s on %(date)s")) % names  # fmt: skip
+        if context["series"]:
+            names = {"company": place.company, **context["series"]}
+            subject = _("Your visits to %(company)s from %(first)s to %(last)s") % names
+            ics = _series_calendar_file(visit, place, context["series_visits"])
+        else:
+            subject = (_("New time: your visit to %(company)s on %(date)s") if rescheduled else
+                       _("Your visit to %(company)s on %(date)s")) % names  # fmt: skip
+            ics = _calendar_file(visit, place, cancelled=False)
         message = _message(subject=subject, template="invitation", context=context, to=visit.visitor.email)
-        ics = _calendar_file(visit, place, cancelled=False)
     image = MIMEImage(qr_png(visit.code), "png")
     image.add_header("Content-ID", f"<{QR_CONTENT_ID}>")
     image.add_header("Content-Disposition", "inline", filename="check-in-code.png")
@@ -144,14 +186,23 @@ def cancellation_email(*, visit: Visit) -> EmailMultiAlternatives:
     """The visitor's notice that the visit is off, with a calendar file that removes it."""
     place = current_place()
     with translation.override(visit.visitor.language):
-        context = _visitor_context(visit, place)
-        subject = _("Cancelled: your visit to %(company)s on %(date)s") % {
-            "company": place.company,
-            "date": context["date"],
-        }
+        context = {**_visitor_context(visit, place), **_series_context(visit, place)}
+        if context["series"]:
+            # One message for the days cancelled together (one day, or the rest of the series), with the series'
+            # calendar file: the cancelled days excluded, or the whole event cancelled when none is left.
+            subject = _("Days cancelled: your visits to %(company)s from %(first)s to %(last)s") % {
+                "company": place.company, **context["series"],
+            }  # fmt: skip
+            ics = _series_calendar_file(visit, place, context["series_visits"])
+            method = "PUBLISH" if context["series"]["days"] else "CANCEL"
+        else:
+            subject = _("Cancelled: your visit to %(company)s on %(date)s") % {
+                "company": place.company,
+                "date": context["date"],
+            }
+            ics, method = _calendar_file(visit, place, cancelled=True), "CANCEL"
         message = _message(subject=subject, template="cancellation", context=context, to=visit.visitor.email)
-        ics = _calendar_file(visit, place, cancelled=True)
-    message.attach("cancel.ics", ics, "text/calendar; method=CANCEL")
+    message.attach("cancel.ics" if method == "CANCEL" else "visit.ics", ics, f"text/calendar; method={method}")
     return message
 
 
@@ -190,3 +241,32 @@ def reception_arrival_email(*, visit: Visit) -> EmailMultiAlternatives:
             "name": str(visit.visitor),
         }
         return _message(subject=subject, template="reception_arrival", context=context, to=address)
+
+
+def approval_links(visit: Visit, *, asked: str) -> tuple[str, str]:
+    """The approve and decline links of a waiting walk-in, made for whoever is asked."""
+    return (approval_url(visit, decision=Decision.APPROVE, asked=asked),
+            approval_url(visit, decision=Decision.DECLINE, asked=asked))  # fmt: skip
+
+
+def approval_request_email(*, visit: Visit) -> EmailMultiAlternatives:
+    """Ask the host (or the company's reception address) to approve or decline a kiosk walk-in, in the host's
+    language (the reception's: the building's first kiosk language), with single-use links valid until the
+    company's timeout."""
+    asked, address = approval_address(visit)
+    if not address or visit.approval_deadline is None:
+        raise DeliveryError("No host or reception address to ask")
+    place = current_place()
+    building = tenant_connection().tenant.building
+    languages = building.kiosk_languages if building is not None else []
+    language = host_language(visit) if asked == "host" else (languages[0] if languages else settings.LANGUAGE_CODE)
+    approve, decline = approval_links(visit, asked=asked)
+    with translation.override(language):
+        context = _visit_context(visit, place)
+        context.update(
+            asked=formats.time_format(timezone.localtime(visit.created_at, place.time_zone), "H:i"),
+            until=formats.time_format(timezone.localtime(visit.approval_deadline, place.time_zone), "H:i"),
+            approve_url=approve, decline_url=decline,
+        )  # fmt: skip
+        subject = _("Approve a visitor: %(name)s is at reception") % {"name": str(visit.visitor)}
+        return _message(subject=subject, template="approval_request", context=context, to=address)

@@ -25,6 +25,8 @@ class Delivery(models.Model):
         HOST_EMAIL = "host_email", _("arrival e-mail to the host")
         HOST_WEBHOOK = "host_webhook", _("arrival webhook")
         RECEPTION_EMAIL = "reception_email", _("walk-in e-mail to the reception")
+        APPROVAL_EMAIL = "approval_email", _("approval request e-mail")
+        APPROVAL_WEBHOOK = "approval_webhook", _("approval request webhook")
         CONSENT_CONFIRMATION = "consent_confirm", _("renewed-consent confirmation e-mail")
         PERSON_LINK = "person_link", _("privacy-link e-mail")
 

@@ -31,6 +31,8 @@ from django.utils import timezone
 from shared_apps.audit.services import audit_record
 from shared_apps.operations.metrics import delivery_sent_observe
 from tenant_apps.notifications.emails import (
+    approval_links,
+    approval_request_email,
     cancellation_email,
     host_arrival_email,
     invitation_email,
@@ -39,8 +41,11 @@ from tenant_apps.notifications.emails import (
 )
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.notifications.services import (
+    APPROVAL_EVENT,
     ARRIVAL_EVENT,
     DeliveryError,
+    approval_address,
+    approval_payload,
     arrival_payload,
     arrival_unannounced_mark,
     error_summary,
@@ -125,20 +130,26 @@ def _transmit(delivery: Delivery) -> None:
         return
     visit = delivery.visit
     assert visit is not None
-    if delivery.kind == Delivery.Kind.HOST_WEBHOOK:
+    if delivery.kind in (Delivery.Kind.HOST_WEBHOOK, Delivery.Kind.APPROVAL_WEBHOOK):
         company = company_settings()
         if not company.webhook_url:
             raise DeliveryError("No webhook URL is set")
+        if delivery.kind == Delivery.Kind.APPROVAL_WEBHOOK:
+            # The company's own system relays the links to whoever it tells: made as for the one asked by e-mail.
+            approve, decline = approval_links(visit, asked=approval_address(visit)[0] or "reception")
+            event, payload = APPROVAL_EVENT, approval_payload(visit, approve_url=approve, decline_url=decline)
+        else:
+            event, payload = ARRIVAL_EVENT, arrival_payload(visit)
         result = webhook_post(
             url=company.webhook_url,
             secret=company.webhook_secret,
-            event=ARRIVAL_EVENT,
-            payload=arrival_payload(visit),
+            event=event,
+            payload=payload,
             delivery_id=delivery.pk,
             idempotency_key=str(delivery.idempotency_key),
         )
         try:
-            webhook_attempt_log(result, event=ARRIVAL_EVENT, delivery=delivery)
+            webhook_attempt_log(result, event=event, delivery=delivery)
         except DatabaseError:  # not a failed send: a POST that went through must not be made again
             logger.warning("delivery %s: the webhook attempt could not be logged", delivery.pk)
             if not result.succeeded:
@@ -152,6 +163,7 @@ def _transmit(delivery: Delivery) -> None:
         Delivery.Kind.RESCHEDULE: reschedule_email,
         Delivery.Kind.HOST_EMAIL: host_arrival_email,
         Delivery.Kind.RECEPTION_EMAIL: reception_arrival_email,
+        Delivery.Kind.APPROVAL_EMAIL: approval_request_email,
     }[Delivery.Kind(delivery.kind)]
     reason = _CODE_CARRIED.get(Delivery.Kind(delivery.kind))
     with transaction.atomic():

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 INVITED_CHANNELS = (Visit.Channel.INVITATION, Visit.Channel.API)
 ARRIVAL_EVENT = "visit.checked_in"
+APPROVAL_EVENT = "visit.approval_requested"
 TEST_EVENT = "ping"
 
 
@@ -112,7 +113,9 @@ def _invited(visit: Visit) -> bool:
     """Whether the visitor has an invitation that went out or is on its way (else a change is not theirs to hear)."""
     if not visit.visitor.email:
         return False
-    return visit.deliveries.filter(kind=Delivery.Kind.INVITATION).exclude(status=Delivery.Status.FAILED).exists()
+    # A visit over several days has one invitation, about its first day (tenant_apps/visits/series.py).
+    sent = Delivery.objects.filter(visit__series_id=visit.series_id) if visit.series_id else visit.deliveries.all()
+    return sent.filter(kind=Delivery.Kind.INVITATION).exclude(status=Delivery.Status.FAILED).exists()
 
 
 def delivery_queue_cancellation(*, visit_id: int) -> Delivery | None:
@@ -172,6 +175,8 @@ def delivery_queue_arrival(*, visit: Visit) -> list[Delivery]:
     walk_in = visit.channel == Visit.Channel.KIOSK
     deliveries = []
     host = visit.host if visit.host_id is not None else None
+    if visit.approval_deadline is not None:  # whoever approved was asked by e-mail already: only the webhook
+        return [_queue(visit, Delivery.Kind.HOST_WEBHOOK)] if webhook else []
     if host and host.is_active and host.email and host.notify_by == host.Notify.EMAIL:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_EMAIL))
     if webhook:
@@ -209,6 +214,27 @@ def arrival_unannounced_mark(*, visit: Visit) -> bool:
     return unannounced
 
 
+def approval_address(visit: Visit) -> tuple[str, str]:
+    """Who is asked to approve a waiting walk-in by e-mail: ("host", their address) when a host was chosen and has
+    one, else ("reception", the company's reception address), else ("", "") (the desk's board shows the visit)."""
+    host = visit.host if visit.host_id is not None else None
+    if host is not None and host.is_active and host.email:
+        return "host", host.email
+    reception = company_settings_remembered().reception_email
+    return ("reception", reception) if reception else ("", "")
+
+
+def delivery_queue_approval(*, visit: Visit) -> list[Delivery]:
+    """A kiosk walk-in waits for approval: e-mail the host (or the reception address) the approve and decline
+    links, and send the company's webhook the same event, in the walk-in's transaction."""
+    deliveries = []
+    if approval_address(visit)[1]:
+        deliveries.append(_queue(visit, Delivery.Kind.APPROVAL_EMAIL))
+    if company_settings_remembered().webhook_url:
+        deliveries.append(_queue(visit, Delivery.Kind.APPROVAL_WEBHOOK))
+    return deliveries
+
+
 def arrival_told(*, visit: Visit) -> tuple[Told, str]:
     """Who was told of this arrival (current company), as its deliveries show: (who, the host's name if a host)."""
     kinds = set(Delivery.objects.filter(visit=visit).values_list("kind", flat=True))
@@ -237,6 +263,16 @@ def arrival_payload(visit: Visit) -> dict[str, Any]:
             "visitor_first_name": visit.visitor.first_name,
         },
     }
+
+
+def approval_payload(visit: Visit, *, approve_url: str, decline_url: str) -> dict[str, Any]:
+    """What the webhook tells about a walk-in waiting for approval: as an arrival, with the two single-use links
+    (the receiver can show them to the host) and until when they work."""
+    payload = arrival_payload(visit)
+    payload["event"] = APPROVAL_EVENT
+    payload["visit"]["approval_deadline"] = visit.approval_deadline
+    payload["approve_url"], payload["decline_url"] = approve_url, decline_url
+    return payload
 
 
 def webhook_attempt_log(result: WebhookResult, *, event: str, delivery: Delivery | None) -> WebhookAttempt:

@@ -5,13 +5,20 @@ from typing import Any
 
 from tenant_apps.notifications.services import (
     INVITED_CHANNELS,
+    delivery_queue_approval,
     delivery_queue_arrival,
     delivery_queue_cancellation,
     delivery_queue_invitation,
     delivery_queue_reschedule,
 )
 from tenant_apps.visits.models import Visit
-from tenant_apps.visits.signals import visit_arrived, visit_cancelled, visit_registered, visit_rescheduled
+from tenant_apps.visits.signals import (
+    visit_approval_asked,
+    visit_arrived,
+    visit_cancelled,
+    visit_registered,
+    visit_rescheduled,
+)
 
 
 def _registered(*, visit: Visit, **_kwargs: Any) -> None:
@@ -31,9 +38,14 @@ def _arrived(*, visit: Visit, **_kwargs: Any) -> None:
     delivery_queue_arrival(visit=visit)
 
 
+def _approval_asked(*, visit: Visit, **_kwargs: Any) -> None:
+    delivery_queue_approval(visit=visit)
+
+
 def visit_receivers_connect() -> None:
     """Connect once per process (the dispatch uids make a second call a no-op: each delivery is queued once)."""
     visit_registered.connect(_registered, sender=Visit, dispatch_uid="notifications.visit_registered")
     visit_rescheduled.connect(_rescheduled, sender=Visit, dispatch_uid="notifications.visit_rescheduled")
     visit_cancelled.connect(_cancelled, sender=Visit, dispatch_uid="notifications.visit_cancelled")
     visit_arrived.connect(_arrived, sender=Visit, dispatch_uid="notifications.visit_arrived")
+    visit_approval_asked.connect(_approval_asked, sender=Visit, dispatch_uid="notifications.visit_approval_asked")

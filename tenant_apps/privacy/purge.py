@@ -3,8 +3,10 @@
 Rule: hard-delete every visit whose end (check-out, else the planned end of a
 visit that never happened) is older than the company's retention period, the
 rows that hang off those visits, then visitors left without any visit, then
-expired export files. It deletes in small keyset batches, each its own short
-transaction, and holds a per-schema advisory lock so only one purge runs on a
+expired export files. The days of a multi-day visit go together, once the
+series' last day is older than the retention (and series left without days).
+It deletes in small keyset batches, each its own short transaction, and holds
+a per-schema advisory lock so only one purge runs on a
 schema at a time. Running it again deletes nothing more; a run cut off midway
 keeps what its finished batches deleted, and the next run deletes the rest.
 The audit log gets counts, never who.
@@ -26,7 +28,7 @@ from shared_apps.database.locks import LockKey, session_lock
 from tenant_apps.privacy.exports.lifecycle import exports_expire
 from tenant_apps.privacy.models import PurgeRun
 from tenant_apps.privacy.retention import retention_cutoff, visitors_left_without_visits, visits_ending_before
-from tenant_apps.visits.models import Visit, Visitor
+from tenant_apps.visits.models import Visit, Visitor, VisitSeries
 from tenant_apps.visits.selectors import company_settings
 
 logger = logging.getLogger(__name__)
@@ -128,10 +130,16 @@ def company_purge(*, dry_run: bool = False, now: dt.datetime | None = None) -> P
             return result
         run = PurgeRun.objects.create()  # unfinished until the end: privacy.resume_all runs it again if cut short
         try:
+            visits = _q(Visit._meta.db_table)
             _delete_in_batches(
-                Visit, "x.state <> %s AND COALESCE(x.checked_out_at, x.expected_end) < %s",
-                [Visit.State.ON_SITE, cutoff], result.deleted,
+                Visit, "x.state <> %s AND COALESCE(x.checked_out_at, x.expected_end) < %s AND (x.series_id IS NULL "
+                # A day of a series goes with its whole series: retention counts from the series' last day.
+                f"OR NOT EXISTS (SELECT 1 FROM {visits} s WHERE s.series_id = x.series_id AND (s.state = %s "
+                "OR COALESCE(s.checked_out_at, s.expected_end) >= %s)))",
+                [Visit.State.ON_SITE, cutoff, Visit.State.ON_SITE, cutoff], result.deleted,
             )  # fmt: skip
+            series_emptied = f"NOT EXISTS (SELECT 1 FROM {visits} v WHERE v.series_id = x.id OFFSET 0)"
+            _delete_in_batches(VisitSeries, series_emptied, [], result.deleted)
             # OFFSET 0 keeps the check a per-row probe of the visitor_id index: as a join, PostgreSQL would hash
             # the whole visit table for every batch.
             orphans = f"NOT EXISTS (SELECT 1 FROM {_q(Visit._meta.db_table)} v WHERE v.visitor_id = x.id OFFSET 0)"

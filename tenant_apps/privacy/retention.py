@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
@@ -31,12 +31,19 @@ def retention_cutoff(*, retention_days: int, now: dt.datetime | None = None) -> 
 def visits_ending_before(cutoff: dt.datetime) -> QuerySet[Visit]:
     """Visits whose end (check-out, else the planned end of a visit that never happened) is before `cutoff`.
 
-    A visitor still on site is never due, however old the visit.
+    A visitor still on site is never due, however old the visit. A day of a multi-day visit is due only with its
+    whole series: retention counts from the series' last day (tenant_apps/visits/series.py).
     """
+    series_goes_on = (
+        Visit.objects.filter(series_id=OuterRef("series_id"))
+        .annotate(ended_at=Coalesce("checked_out_at", "expected_end"))
+        .filter(Q(state=Visit.State.ON_SITE) | Q(ended_at__gte=cutoff))
+    )
     return (
         Visit.objects.exclude(state=Visit.State.ON_SITE)
         .annotate(ended_at=Coalesce("checked_out_at", "expected_end"))
         .filter(ended_at__lt=cutoff)
+        .exclude(Exists(series_goes_on))
     )
 
 

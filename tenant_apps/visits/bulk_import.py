@@ -5,7 +5,8 @@ and the person confirms the very text previewed (`preview_token` / `preview_matc
 
 Dates are read the same way whatever the interface language: ISO (2027-01-05 09:30) or day/month/year
 (05/01/2027, 05-01-2027, 05.01.2027), then a 24-hour time. Month/day/year and two-digit years are refused with
-a message on the row, never guessed.
+a message on the row, never guessed. Optional `last_day` (a date, read the same way) and `weekdays` (ISO numbers,
+12345 by default) make a row a visit over several days (tenant_apps/visits/series.py).
 """
 
 import base64
@@ -18,16 +19,19 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from tenant_apps.visits.forms import BULK_MAX_BYTES, BULK_MAX_ROWS, PreRegistrationForm
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visitor
 from tenant_apps.visits.selectors import hosts_active
+from tenant_apps.visits.series import series_days
 from tenant_apps.visits.services import Registration
 
-COLUMNS = ["first_name", "last_name", "email", "phone", "company", "language", "host", "start", "end", "purpose"]
-_COLUMN_OF = {"company_name": "company", "expected_start": "start", "expected_end": "end"}
+COLUMNS = ["first_name", "last_name", "email", "phone", "company", "language", "host", "start", "end", "purpose",
+           "last_day", "weekdays"]  # fmt: skip
+_COLUMN_OF = {"company_name": "company", "expected_start": "start", "expected_end": "end"}  # form field -> column
 REQUIRED_COLUMNS = {"first_name", "last_name", "email", "start", "end"}
 
 
@@ -54,6 +58,7 @@ _DATE = re.compile(
     r"|(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}))"
     r"(?:[ T]+(?P<hh>\d{1,2})[:.hu](?P<mm>\d{2})(?::(?P<ss>\d{2}))?)?$"
 )
+_WEEKDAYS = re.compile(r"^[1-7][1-7, ]*$")  # ISO weekday numbers: "12345", "1, 3, 5"
 _PREVIEW_SALT = "visits.bulk_import.preview"
 PREVIEW_MAX_AGE = 3600  # seconds a preview can be confirmed
 
@@ -156,6 +161,15 @@ class PreviewRow:
     known_visitor: bool  # a visitor of the company already has this e-mail address: their details are refreshed
 
     @property
+    def series_days(self) -> list[dt.date]:
+        """The days a visit over several days falls on; empty for one visit."""
+        series = self.registration.series
+        if series is None:
+            return []
+        first = timezone.localdate(self.registration.expected_start)
+        return series_days(first_day=first, last_day=series.last_day, weekdays=series.weekdays)
+
+    @property
     def language_name(self) -> str:
         return str(dict(LANGUAGE_CHOICES).get(self.registration.visitor.language, self.registration.visitor.language))
 
@@ -202,11 +216,17 @@ def _read_row(row: dict[str, str | None], hosts: dict[str, Host]) -> tuple[Regis
                 % {"label": label, "column": column, "value": value[column]}
             )
         when[name] = moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+    if value["weekdays"] and not _WEEKDAYS.match(value["weekdays"]):
+        messages.append(
+            _("Weekdays (weekdays): “%(value)s” is not a list of weekdays. Write their numbers, Monday 1 to Sunday 7: "
+              "12345 for Monday to Friday.") % {"value": value["weekdays"]}
+        )  # fmt: skip
     form = PreRegistrationForm(
         data={
             "first_name": value["first_name"], "last_name": value["last_name"], "email": value["email"],
             "phone": value["phone"], "company_name": value["company"], "language": value["language"].lower() or "en",
             "host": host.pk if host else "", "purpose": value["purpose"], **when,
+            "last_day": value["last_day"], "weekdays": [day for day in value["weekdays"] if day.isdigit()],
         }
     )  # fmt: skip
     if not form.is_valid():
@@ -225,5 +245,5 @@ def registration_from(form: PreRegistrationForm) -> Registration:
     data = form.cleaned_data
     return Registration(
         visitor=form.visitor_details(), host=data["host"], expected_start=data["expected_start"],
-        expected_end=data["expected_end"], purpose=data["purpose"].strip(),
+        expected_end=data["expected_end"], purpose=data["purpose"].strip(), series=form.series_pattern(),
     )  # fmt: skip

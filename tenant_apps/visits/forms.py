@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +15,14 @@ from shared_apps.tenancy.text import NameFormField
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visit, Visitor
 from tenant_apps.visits.phone import phone_to_e164
 from tenant_apps.visits.selectors import HistoryFilter, hosts_active, hosts_all
-from tenant_apps.visits.services import HostDetails, VisitorDetails, visit_times_past, visitor_refusal_for_email
+from tenant_apps.visits.series import WORKING_DAYS, series_problems
+from tenant_apps.visits.services import (
+    HostDetails,
+    SeriesPattern,
+    VisitorDetails,
+    visit_times_past,
+    visitor_refusal_for_email,
+)
 
 DATETIME_WIDGET = {"attrs": {"type": "datetime-local"}, "format": "%Y-%m-%dT%H:%M"}
 
@@ -80,8 +89,42 @@ class _ScheduleMixin(forms.Form):
         return data
 
 
-class PreRegistrationForm(VisitorFieldsForm, _HostChoiceMixin, _ScheduleMixin):
-    """One visit: who comes, to see whom, when and why. Also each row of a bulk import."""
+WEEKDAY_CHOICES = [(str(number), WEEKDAYS[number - 1]) for number in range(1, 8)]  # ISO: Monday is 1
+
+
+class _SeriesMixin(forms.Form):
+    """A visit over several days: a last day after the arrival's, and the weekdays (Monday to Friday unless chosen)."""
+
+    last_day = forms.DateField(
+        label=_("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For a visit over several days: one visit each chosen weekday up to this day, with one code. "
+                    "Leave empty for one visit."),
+    )  # fmt: skip
+    weekdays = forms.MultipleChoiceField(
+        label=_("On these weekdays"), choices=WEEKDAY_CHOICES, required=False, widget=forms.CheckboxSelectMultiple,
+        initial=list(WORKING_DAYS),
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end, last_day = data.get("expected_start"), data.get("expected_end"), data.get("last_day")
+        data["series"] = None
+        if start and end and last_day and last_day != timezone.localdate(start):
+            weekdays = "".join(data.get("weekdays") or []) or WORKING_DAYS
+            problems = series_problems(start=start, end=end, last_day=last_day, weekdays=weekdays)
+            for name, problem in problems.items():
+                if name not in self.errors:
+                    self.add_error(name, problem)
+            if not problems:
+                data["series"] = SeriesPattern(last_day=last_day, weekdays=weekdays)
+        return data
+
+    def series_pattern(self) -> SeriesPattern | None:
+        return self.cleaned_data.get("series")
+
+
+class PreRegistrationForm(VisitorFieldsForm, _HostChoiceMixin, _SeriesMixin, _ScheduleMixin):
+    """One visit, or one over several days: who comes, to see whom, when and why. Also each row of a bulk import."""
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"]
@@ -92,7 +135,7 @@ class PreRegistrationForm(VisitorFieldsForm, _HostChoiceMixin, _ScheduleMixin):
 
     field_order = [
         "first_name", "last_name", "email", "phone", "company_name", "language",
-        "host", "expected_start", "expected_end", "purpose",
+        "host", "expected_start", "expected_end", "last_day", "weekdays", "purpose",
     ]  # fmt: skip
 
 
@@ -208,6 +251,19 @@ class CompanySettingsForm(forms.Form):
         label=_("Reception e-mail address"), required=False,
         help_text=_("Who hears of a visitor who arrives without an invitation and names no host. "
                     "Left empty, the building's front desk is told."),
+    )  # fmt: skip
+    walk_in_approval = forms.BooleanField(
+        label=_("Kiosk walk-ins wait for approval"), required=False,
+        help_text=_("The host, or the reception address when no host was chosen, gets an e-mail with links to "
+                    "approve or decline; the visitor's badge prints once approved. Invited visitors never wait."),
+    )  # fmt: skip
+    approval_timeout_minutes = forms.IntegerField(
+        label=_("Minutes to wait for an approval"), min_value=1, max_value=60, initial=10, required=False,
+        help_text=_("Without an answer by then, the kiosk sends the visitor to the front desk."),
+    )  # fmt: skip
+    desk_may_decide = forms.BooleanField(
+        label=_("The front desk may approve or decline for us"), required=False,
+        help_text=_("The building's desk then sees the approve and decline buttons for your waiting walk-ins."),
     )  # fmt: skip
     require_two_factor = forms.BooleanField(
         label=_("Require two-factor authentication for every user"), required=False,

@@ -41,6 +41,11 @@ class CompanySettings(models.Model):
     privacy_contact_email = models.EmailField(_("privacy contact e-mail"), blank=True)
     dpo_name = models.CharField(_("data protection officer"), max_length=150, blank=True)
     dpo_email = models.EmailField(_("data protection officer's e-mail"), blank=True)
+    # Walk-in approval: a kiosk walk-in waits until the host (or the reception address) approves it by link, or
+    # until the timeout, after which the kiosk sends the visitor to the desk. The building can require it for all.
+    walk_in_approval = models.BooleanField(_("kiosk walk-ins wait for approval"), default=False)
+    approval_timeout_minutes = models.PositiveSmallIntegerField(_("minutes to wait for an approval"), default=10)
+    desk_may_decide = models.BooleanField(_("the front desk may approve or decline for the company"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -107,6 +112,35 @@ class Visitor(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class VisitSeries(models.Model):
+    """A visit over several days: one `Visit` row per day, sharing one kiosk code (see `Visit.series`).
+
+    It holds only the pattern (first and last day, ISO weekdays), no personal data: the days carry the visitor,
+    the host and the times, so check-in, check-out, the auto check-out, the desk and exports treat each day like
+    any visit. Retention counts from the series' last day (tenant_apps/privacy/retention.py); a series left
+    without days is deleted by the purge.
+    """
+
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    weekdays = models.CharField(_("weekdays"), max_length=7)  # ISO weekday digits, Monday 1 to Sunday 7: "12345"
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")), name="series_last_after_first"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Series {self.pk} ({self.first_day:%Y-%m-%d} to {self.last_day:%Y-%m-%d})"
+
+    @property
+    def iso_weekdays(self) -> list[int]:
+        return sorted(int(day) for day in self.weekdays)
+
+
 class Visit(models.Model):
     class State(models.TextChoices):
         EXPECTED = "expected", _("expected")
@@ -114,6 +148,9 @@ class Visit(models.Model):
         LEFT = "left", _("left")
         CANCELLED = "cancelled", _("cancelled")
         NO_SHOW = "no_show", _("no-show")
+        WAITING = "waiting", _("waiting for approval")  # a kiosk walk-in of a company that approves walk-ins
+        HELD = "held", _("held by the front desk")  # the building's desk decides; the company sees no reason
+        DECLINED = "declined", _("declined")
 
     class Channel(models.TextChoices):
         INVITATION = "invitation", _("invitation")
@@ -136,12 +173,18 @@ class Visit(models.Model):
     arrival_unannounced = models.BooleanField(_("nobody told of the arrival"), default=False, db_default=False)
     # The code for the kiosk (invitation QR, badge) is kept only as its keyed digest (operations/encryption.py):
     # the clear code exists on the instance that made it (`code`, see `code_issue`) and nowhere else.
-    code_digest = models.CharField(max_length=CODE_DIGEST_LENGTH, unique=True)
+    # Unique per single visit; the days of a series share one (constraints below), found by the kiosk as the day's.
+    code_digest = models.CharField(max_length=CODE_DIGEST_LENGTH, db_index=True)
+    series = models.ForeignKey(
+        VisitSeries, on_delete=models.CASCADE, null=True, blank=True, related_name="visits", verbose_name=_("series")
+    )
     consent_notice_version = models.CharField(max_length=32, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
     consent_channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
     rules_version = models.CharField(max_length=32, blank=True)  # visitor rules accepted with this visit
     auto_checked_out = models.BooleanField(default=False)
+    # Until when the host's approval links work (a walk-in that waits for approval); null for every other visit.
+    approval_deadline = models.DateTimeField(_("approval asked until"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -163,6 +206,10 @@ class Visit(models.Model):
             models.CheckConstraint(
                 condition=models.Q(expected_end__gte=models.F("expected_start")), name="visit_end_after_start"
             ),
+            models.UniqueConstraint(
+                fields=["code_digest"], condition=models.Q(series=None), name="visit_code_digest_single"
+            ),
+            models.UniqueConstraint(fields=["series", "expected_start"], name="visit_series_one_per_start"),
         ]
 
     def __str__(self) -> str:
@@ -202,6 +249,10 @@ class VisitEvent(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         NO_SHOW = "no_show", _("marked as no-show")
         NOTE = "note", _("note")
+        APPROVAL_ASKED = "approval_asked", _("approval asked")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+        HELD = "held", _("held by the front desk")
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)

@@ -165,3 +165,17 @@ def visitors_with_email(email: str) -> QuerySet[Visitor]:
     if not email:
         return Visitor.objects.none()
     return Visitor.objects.alias(normalised=Lower(Trim("email"))).filter(normalised=email).exclude(email="")
+
+
+def series_visits(series_id: int) -> list[Visit]:
+    """Every day of a visit over several days (tenant_apps/visits/series.py), the first first, with its visitor."""
+    return list(Visit.objects.select_related("visitor").filter(series_id=series_id).order_by("expected_start"))
+
+
+def series_days_from(visit: Visit) -> list[Visit]:
+    """The days of `visit`'s series from it on that are still expected: what cancelling the rest would cancel."""
+    return list(
+        Visit.objects.filter(
+            series_id=visit.series_id, expected_start__gte=visit.expected_start, state=Visit.State.EXPECTED
+        ).order_by("expected_start")
+    )

@@ -7,6 +7,7 @@ visit's timeline and the audit log.
 """
 
 import datetime as dt
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,14 +21,23 @@ from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent, Visitor, email_normalise
 from tenant_apps.visits.objections import OBJECTED_MESSAGE, visitor_objected
-from tenant_apps.visits.selectors import visitors_with_email
-from tenant_apps.visits.signals import visit_arrived, visit_cancelled, visit_registered, visit_rescheduled
+from tenant_apps.visits.selectors import company_settings_remembered, visitors_with_email
+from tenant_apps.visits.signals import (
+    visit_approval_asked,
+    visit_arrived,
+    visit_cancelled,
+    visit_registered,
+    visit_rescheduled,
+)
 
 
 class VisitStateError(Exception):
     """An illegal transition; the message is translated and safe to show to the user."""
 
 
+SERIES_RESCHEDULE_MESSAGE = gettext_lazy(
+    "A day of a visit over several days cannot be moved: cancel that day and register a separate visit instead."
+)
 TAKEN_EMAIL_MESSAGE = gettext_lazy(
     "Another person of this company already has this e-mail address. A company admin can merge the two on the "
     "privacy pages."
@@ -41,6 +51,14 @@ class Actor:
     label: str  # "admin@acme.example", "desk:tower:dries@...", "kiosk:tower:3"
     channel: str  # a Visit.Channel value
     user: User | None = None
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Why a walk-in is not on site at once: it waits for the company's approval until `approval_deadline`, or
+    (no deadline) the building's desk holds it."""
+
+    approval_deadline: dt.datetime | None = None
 
 
 def desk_actor(*, building: Building, user: User) -> Actor:
@@ -93,8 +111,11 @@ def visit_register(
 
 @transaction.atomic
 def visit_reschedule(*, visit: Visit, expected_start: dt.datetime, expected_end: dt.datetime, actor: Actor) -> Visit:
-    """Move a visit that has not started yet."""
+    """Move a visit that has not started yet. A day of a series keeps the series' times (its calendar file holds
+    one rule for every day): cancel the day and register a visit of its own instead."""
     visit = _locked(visit)
+    if visit.series_id is not None:
+        raise VisitStateError(str(SERIES_RESCHEDULE_MESSAGE))
     if visit.state != Visit.State.EXPECTED:
         raise VisitStateError(_("Only an expected visit can be rescheduled."))
     _refuse_departure_before_arrival(expected_start, expected_end)
@@ -148,6 +169,7 @@ def visit_walk_in(
     actor: Actor,
     notice_version: str = "",
     rules_version: str = "",
+    hold: Hold | None = None,
     _checked_usable: bool = False,
 ) -> Visit:
     """A visitor who came unannounced: registered and on site at once, from now until `expected_end`.
@@ -155,6 +177,8 @@ def visit_walk_in(
     The same end state and timeline as `visit_register` then `visit_check_in`, in one INSERT per table:
     a walk-in is the kiosk's busiest write. Inside the caller's transaction it takes no savepoint of its
     own: whatever fails after the first INSERT fails the caller's whole transaction, as it should.
+    With `hold`, the visitor is not on site yet: the visit waits for an approval until the hold's deadline
+    (the host or the reception is asked, `visit_approval_asked`), or is held for the building's desk.
     """
     visit = Visit(
         visitor=visitor,
@@ -168,16 +192,80 @@ def visit_walk_in(
     _refuse_departure_before_arrival(visit.expected_start, expected_end)
     if not _checked_usable:
         visitor_refuse_if_unusable(visitor)
-    _arrive(visit, actor, notice_version=notice_version, rules_version=rules_version)
+    if hold is None:
+        _arrive(visit, actor, notice_version=notice_version, rules_version=rules_version)
+        then = VisitEvent.Kind.CHECKED_IN
+    else:
+        _consent(visit, actor, notice_version=notice_version, rules_version=rules_version)
+        visit.state = Visit.State.WAITING if hold.approval_deadline else Visit.State.HELD
+        visit.approval_deadline = hold.approval_deadline
+        then = VisitEvent.Kind.APPROVAL_ASKED if hold.approval_deadline else VisitEvent.Kind.HELD
     with transaction.atomic(savepoint=False):
         visit.save(force_insert=True)
         VisitEvent.objects.bulk_create(
             [
                 VisitEvent(visit=visit, kind=VisitEvent.Kind.REGISTERED, actor=actor.label),
-                VisitEvent(visit=visit, kind=VisitEvent.Kind.CHECKED_IN, actor=actor.label),
+                VisitEvent(visit=visit, kind=then, actor=actor.label),
             ]
         )
+        if hold is None:
+            visit_arrived.send(sender=Visit, visit=visit)
+        elif hold.approval_deadline:
+            visit_approval_asked.send(sender=Visit, visit=visit)
+    return visit
+
+
+def approval_deadline(*, required_by_building: bool) -> dt.datetime | None:
+    """Until when a kiosk walk-in of the current company waits for approval; None when it is not held for one
+    (the company's setting, or the building's requirement for every company)."""
+    settings = company_settings_remembered()
+    if not (settings.walk_in_approval or required_by_building):
+        return None
+    return timezone.now() + dt.timedelta(minutes=settings.approval_timeout_minutes)
+
+
+class Decision(enum.StrEnum):
+    APPROVE = "approve"
+    DECLINE = "decline"
+
+
+@transaction.atomic
+def visit_decide(*, visit: Visit, decision: Decision, actor: Actor, decided_by: str, states: tuple[str, ...]) -> Visit:
+    """Approve (on site now, the arrival announced) or decline a visit that waits for approval or is held by the
+    desk, when its state is one of `states` (what the caller may decide). Refused (VisitStateError) once decided:
+    a decision is taken once. Audited with who decided (`decided_by`: host, reception or desk)."""
+    visit = _locked(visit, with_host=True)
+    if visit.state not in states:
+        raise VisitStateError(_("This visit has already been decided."))
+    if decision == Decision.APPROVE:
+        visit.state, visit.checked_in_at = Visit.State.ON_SITE, timezone.now()
+        _save(visit, actor, ["state", "checked_in_at"])
+        _event(visit, VisitEvent.Kind.APPROVED, actor)
+        _event(visit, VisitEvent.Kind.CHECKED_IN, actor)
         visit_arrived.send(sender=Visit, visit=visit)
+    else:
+        visit.state = Visit.State.DECLINED
+        _save(visit, actor, ["state"])
+        _event(visit, VisitEvent.Kind.DECLINED, actor)
+    audit_record(
+        actor=actor.label,
+        action=f"visit.{decision}d",
+        object_ids={"visit": [visit.pk]},
+        details={"decided_by": decided_by},
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_hold(*, visit: Visit, actor: Actor) -> Visit:
+    """expected -> held: an invited visitor whom the building's desk must see before they go in. The company's
+    timeline says only that the desk held the visit."""
+    visit = _locked(visit)
+    if visit.state != Visit.State.EXPECTED:
+        raise VisitStateError(_("Only an expected visit can be held."))
+    visit.state = Visit.State.HELD
+    _save(visit, actor, ["state"])
+    _event(visit, VisitEvent.Kind.HELD, actor)
     return visit
 
 
@@ -204,10 +292,16 @@ def _refuse_departure_before_arrival(start: dt.datetime, end: dt.datetime) -> No
 
 def _arrive(visit: Visit, actor: Actor, *, notice_version: str, rules_version: str) -> list[str]:
     """Mark the visit on site now, with the notice and rules accepted on arrival; the fields it changed."""
-    now = timezone.now()
     visit.state = Visit.State.ON_SITE
-    visit.checked_in_at = now
-    fields = ["state", "checked_in_at"]
+    visit.checked_in_at = timezone.now()
+    return ["state", "checked_in_at", *_consent(visit, actor, notice_version=notice_version,
+                                                rules_version=rules_version)]  # fmt: skip
+
+
+def _consent(visit: Visit, actor: Actor, *, notice_version: str, rules_version: str) -> list[str]:
+    """Record the notice and rules accepted on arrival; the fields it changed."""
+    now = timezone.now()
+    fields: list[str] = []
     if notice_version:
         visit.consent_notice_version, visit.consent_at, visit.consent_channel = notice_version, now, actor.channel
         fields += ["consent_notice_version", "consent_at", "consent_channel"]
@@ -236,7 +330,13 @@ def visit_check_out(*, visit: Visit, actor: Actor, automatic: bool = False) -> V
 @transaction.atomic
 def visit_cancel(*, visit: Visit, actor: Actor) -> Visit:
     """expected -> cancelled."""
-    visit = _locked(visit)
+    visit = cancel_one(_locked(visit), actor)
+    visit_cancelled.send(sender=Visit, visit=visit)
+    return visit
+
+
+def cancel_one(visit: Visit, actor: Actor) -> Visit:
+    """expected -> cancelled for a visit read under lock, without telling anyone (the caller does, once)."""
     if visit.state == Visit.State.CANCELLED:
         raise VisitStateError(_("This visit is already cancelled."))
     if visit.state != Visit.State.EXPECTED:
@@ -244,7 +344,6 @@ def visit_cancel(*, visit: Visit, actor: Actor) -> Visit:
     visit.state = Visit.State.CANCELLED
     _save(visit, actor, ["state"])
     _event(visit, VisitEvent.Kind.CANCELLED, actor)
-    visit_cancelled.send(sender=Visit, visit=visit)
     return visit
 
 
@@ -280,9 +379,15 @@ class CodeReason:
 @transaction.atomic
 def visit_code_reissue(*, visit: Visit, actor: str, reason: str) -> str:
     """A fresh code for the visit, returned in clear for the one message or page that shows it; the earlier code
-    stops working at once (only the new digest is stored). Audited, never with the code."""
+    stops working at once (only the new digest is stored). Audited, never with the code.
+
+    A day of a series shares its code with every day of the series: the new code replaces it on all of them,
+    except a badge printed at the desk, which is that day's alone."""
     code = visit.code_issue()
-    Visit.objects.filter(pk=visit.pk).update(code_digest=visit.code_digest)
+    same_code = Visit.objects.filter(pk=visit.pk)
+    if visit.series_id is not None and reason != CodeReason.BADGE:
+        same_code = Visit.objects.filter(series_id=visit.series_id)
+    same_code.update(code_digest=visit.code_digest)
     audit_record(
         actor=actor,
         action="visit.code_reissued",
@@ -482,7 +587,7 @@ class WalkIn:
 
 
 @transaction.atomic
-def walk_in_register(*, walk_in: WalkIn, actor: Actor) -> Visit:
+def walk_in_register(*, walk_in: WalkIn, actor: Actor, hold: Hold | None = None) -> Visit:
     """Register a walk-in and check them in at once, all or nothing, in the current company; the desk and the
     kiosk both come here. The known person with this address is reused (completed, never overwritten). Someone who
     objected is refused: at the desk as everywhere staff register visitors; at the kiosk, where the visitor accepts
@@ -494,7 +599,7 @@ def walk_in_register(*, walk_in: WalkIn, actor: Actor) -> Visit:
     ).visitor
     return visit_walk_in(
         visitor=visitor, host=walk_in.host, expected_end=walk_in.expected_end, actor=actor,
-        notice_version=walk_in.notice_version, rules_version=walk_in.rules_version,
+        notice_version=walk_in.notice_version, rules_version=walk_in.rules_version, hold=hold,
         _checked_usable=True,  # visitor_find_or_create refused an objected or restricted person a moment ago
     )  # fmt: skip
 
@@ -572,14 +677,24 @@ def host_set_active(*, host: Host, active: bool) -> Host:
 
 
 @dataclass(frozen=True)
+class SeriesPattern:
+    """The days of a visit over several days as typed: the last day and the ISO weekdays ("12345"); the first day is
+    the arrival's (tenant_apps/visits/series.py)."""
+
+    last_day: dt.date
+    weekdays: str
+
+
+@dataclass(frozen=True)
 class Registration:
-    """One pre-registration as typed: the visitor's details and the visit's."""
+    """One pre-registration as typed: the visitor's details and the visit's; `series` for one over several days."""
 
     visitor: VisitorDetails
     host: Host | None
     expected_start: dt.datetime
     expected_end: dt.datetime
     purpose: str
+    series: SeriesPattern | None = None
 
 
 @transaction.atomic
@@ -609,10 +724,14 @@ def company_settings_update(
     privacy_contact_email: str = "",
     dpo_name: str = "",
     dpo_email: str = "",
+    walk_in_approval: bool | None = None,
+    approval_timeout_minutes: int | None = None,
+    desk_may_decide: bool | None = None,
 ) -> CompanySettings:
     """Choose whether the kiosk lets walk-in visitors search for their host, where a walk-in who names no host is
     announced (empty: the building's desk), whether every account of the company must sign in with a second
-    factor, and whom visitors ask about their data (blank: the admins)."""
+    factor, whom visitors ask about their data (blank: the admins), and whether kiosk walk-ins wait for an approval
+    (how long, and whether the building's desk may decide for the company)."""
     settings = CompanySettings.objects.select_for_update().get_or_create(pk=1)[0]
     settings.show_hosts_on_kiosk = show_hosts_on_kiosk
     settings.require_two_factor = require_two_factor
@@ -621,8 +740,13 @@ def company_settings_update(
     settings.privacy_contact_email = privacy_contact_email
     settings.dpo_name = dpo_name
     settings.dpo_email = dpo_email
+    approval = {"walk_in_approval": walk_in_approval, "approval_timeout_minutes": approval_timeout_minutes,
+                "desk_may_decide": desk_may_decide}  # fmt: skip
+    for name, value in approval.items():
+        if value is not None:  # None: unchanged
+            setattr(settings, name, value)
     settings.save(
         update_fields=["show_hosts_on_kiosk", "require_two_factor", "reception_email", "privacy_contact_name",
-                       "privacy_contact_email", "dpo_name", "dpo_email", "updated_at"]
+                       "privacy_contact_email", "dpo_name", "dpo_email", *approval, "updated_at"]
     )  # fmt: skip
     return settings

@@ -11,3 +11,4 @@ visit_registered = Signal()  # a new visit, expected (not a walk-in, who arrives
 visit_rescheduled = Signal()
 visit_cancelled = Signal()
 visit_arrived = Signal()  # checked in, a walk-in included
+visit_approval_asked = Signal()  # a kiosk walk-in waits for the host's (or the reception's) approval

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:visit_id>/edit/", views.visit_edit, name="edit"),
     path("<int:visit_id>/reschedule/", views.visit_reschedule_view, name="reschedule"),
     path("<int:visit_id>/cancel/", views.visit_cancel_view, name="cancel"),
+    path("<int:visit_id>/cancel-rest/", views.visit_cancel_rest_view, name="cancel_rest"),
     path("<int:visit_id>/no-show/", views.visit_no_show_view, name="no_show"),
     path("<int:visit_id>/code/", views.visit_code_view, name="code"),
 ]

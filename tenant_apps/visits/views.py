@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,16 @@ from tenant_apps.visits.forms import (
     VisitorFieldsForm,
 )
 from tenant_apps.visits.models import Host, Visit
-from tenant_apps.visits.selectors import visits_history, visits_of, visits_on_day, visits_personal, visits_upcoming
+from tenant_apps.visits.selectors import (
+    series_days_from,
+    visits_history,
+    visits_of,
+    visits_on_day,
+    visits_personal,
+    visits_upcoming,
+    visits_visible_to,
+)
+from tenant_apps.visits.series import registration_store, registrations_store_all, visit_series_cancel_rest
 from tenant_apps.visits.services import (
     Actor,
     CodeReason,
@@ -43,10 +52,8 @@ from tenant_apps.visits.services import (
     visit_cancel,
     visit_code_reissue,
     visit_mark_no_show,
-    visit_preregister,
     visit_reschedule,
     visit_update_details,
-    visits_preregister_many,
 )
 
 PAGE_SIZE = 25
@@ -113,10 +120,12 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
 def _detail_page(request: HttpRequest, visit: Visit, *, code: str = "") -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     can_manage = visits_of(user=user).filter(pk=visit.pk).exists()
+    series = list(visits_visible_to(user=user).filter(series_id=visit.series_id)) if visit.series_id else []
     return render(
         request,
         "visits/detail.html",
-        {"visit": visit, "events": visit.events.all(), "can_manage": can_manage, "code": code,
+        {"visit": visit, "events": visit.events.all(), "can_manage": can_manage, "code": code, "series": series,
+         "series_rest": series_days_from(visit) if can_manage and visit.series_id else [],
          "is_expected": visit.state == Visit.State.EXPECTED,
          "may_reissue": can_manage and visit.state in (Visit.State.EXPECTED, Visit.State.ON_SITE)},
     )  # fmt: skip
@@ -130,11 +139,12 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     form = PreRegistrationForm(request.POST or None, initial={"host": own_host})
     if request.method == "POST" and form.is_valid():
         try:
-            visit = visit_preregister(registration=registration_from(form), actor=_actor(request))
+            visit = registration_store(registration=registration_from(form), actor=_actor(request))
         except VisitStateError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The visit is registered."))
+            messages.success(request, _("The visits are registered.") if visit.series_id else
+                             _("The visit is registered."))  # fmt: skip
             return redirect("visits:detail", visit_id=visit.pk)
     return render(request, "visits/visit_form.html", {"form": form, "title": _("Register a visitor")})
 
@@ -162,7 +172,7 @@ def visit_import(request: HttpRequest) -> HttpResponse:
             report = read_rows(text)  # again: a host may have left since the preview
             if report.ok:
                 try:
-                    visits = visits_preregister_many(registrations=report.registrations, actor=_actor(request))
+                    visits = registrations_store_all(registrations=report.registrations, actor=_actor(request))
                 except VisitStateError as error:
                     problem = str(error)
                 else:
@@ -262,6 +272,31 @@ def visit_code_view(request: HttpRequest, visit_id: int) -> HttpResponse:
 def visit_cancel_view(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Cancel an expected visit (POST with `confirm=yes`; without it, the confirmation page)."""
     return _transition(request, visit_id, "cancel")
+
+
+@rule_required(is_company_staff)
+def visit_cancel_rest_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Cancel this day of a visit over several days and every later day still expected (POST with `confirm=yes`;
+    without it, the confirmation page listing those days). The visitor gets one message with the days."""
+    visit = access_visit(request.user, visit_id, manage=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if visit.series_id is None:
+        raise Http404
+    if request.POST.get("confirm") != "yes":
+        days = series_days_from(visit)
+        return render(request, "visits/cancel_rest_confirm.html", {"visit": visit, "days": days})
+    try:
+        cancelled = visit_series_cancel_rest(visit=visit, actor=_actor(request))
+    except VisitStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d day is cancelled.", "%(count)d days are cancelled.", len(cancelled))
+            % {"count": len(cancelled)},
+        )
+    return redirect("visits:detail", visit_id=visit.pk)
 
 
 @rule_required(is_company_staff)

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, sign_in_at_the_desk
+from tests.browser import sign_in_at_the_desk
 from tests.desk.test_browser import live_desk  # noqa: F401 -- the fixture, shared
 
 if TYPE_CHECKING:
@@ -15,17 +15,11 @@ VIEWPORT: "ViewportSize" = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def page(live_desk):  # noqa: F811
-    from playwright.sync_api import sync_playwright
+def page(live_desk, browser):  # noqa: F811
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport=VIEWPORT, locale="en").new_page()
-            sign_in_at_the_desk(page, live_desk)
-            yield page
-        finally:
-            browser.close()
+    page = browser.new_context(viewport=VIEWPORT, locale="en").new_page()
+    sign_in_at_the_desk(page, live_desk)
+    yield page
 
 
 def test_the_board_sections_fit_a_1280x800_tablet(page, live_desk):  # noqa: F811

@@ -43,3 +43,19 @@ def test_the_demo_has_someone_expected_later_today_and_visits_in_the_coming_days
         assert Visit.objects.filter(state=Visit.State.ON_SITE, checked_in_at__lte=now).exists()
         assert Visit.objects.filter(expected_start__gte=tomorrow).count() >= 3
         assert not Visit.objects.filter(checked_in_at__gt=now).exists()  # nobody arrived in the future
+
+
+def test_the_demo_has_a_company_that_approves_walk_ins(db):
+    from checkin.demo import demo_flows_ensure
+    from tenant_apps.visits.models import CompanySettings
+
+    lines = demo_flows_ensure()
+    assert demo_flows_ensure() == lines  # again: nothing changes
+    with tenant_context(Tenant.objects.get(slug="globex")):
+        settings = CompanySettings.objects.get(pk=1)
+    assert settings.walk_in_approval and settings.desk_may_decide and settings.reception_email
+    assert any("approve" in line for line in lines)
+    from tenant_apps.kiosk.block_list import block_list_match
+
+    with tenant_context(Tenant.objects.get(type=Tenant.Type.RECEPTION, building__slug="tower")):
+        assert block_list_match(first_name="eve", last_name="MALLORY", email="") is not None

@@ -215,18 +215,23 @@ def test_the_sign_in_pages(client_for, host):
 
 
 def test_the_e_mails(acme):
-    from tenant_apps.notifications.emails import cancellation_email, host_arrival_email, invitation_email
+    from tenant_apps.notifications.emails import (
+        approval_request_email,
+        cancellation_email,
+        host_arrival_email,
+        invitation_email,
+    )
     from tests.notifications.conftest import register
 
     problems: list[str] = []
     with tenant_context(acme):
         visit = register(language="en")
-        visit.checked_in_at = visit.expected_start
-        for build in (invitation_email, cancellation_email, host_arrival_email):
+        visit.checked_in_at = visit.approval_deadline = visit.expected_start
+        for build in (invitation_email, cancellation_email, host_arrival_email, approval_request_email):
             rendered: dict[str, list[str]] = {}
             for language in ("en", *LANGUAGES):
                 visit.visitor.language = language
-                if build is host_arrival_email:  # in the host's language: give the host an account in it
+                if build in (host_arrival_email, approval_request_email):  # the host's language: an account in it
                     assert visit.host is not None
                     visit.host.user = User(email="host@acme.example", language=language)
                 message = build(visit=visit)

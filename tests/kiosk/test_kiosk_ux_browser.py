@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.db import connections
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, Site
+from tests.browser import CHROMIUM, Site
 from tests.kiosk.pairing import pairing_codes
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -115,49 +115,43 @@ def _invite_today(first: str, language: str) -> str:
     return str(_committed(work))
 
 
-def test_an_invited_visitor_checks_in_from_the_first_screen_in_the_invitations_language(server):
-    from playwright.sync_api import sync_playwright
+def test_an_invited_visitor_checks_in_from_the_first_screen_in_the_invitations_language(server, browser):
 
     url, _output = server
     first = f"Ines{uuid.uuid4().hex[:6]}"
     code = _invite_today(first, "nl")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            landscape, portrait = pairing_codes(browser, url, 2, name="UX kiosk")
-            for pairing, viewport in ((landscape, LANDSCAPE), (portrait, PORTRAIT)):
-                tablet = _tablet(browser, url, pairing, viewport)
-                # The first screen: the code at once, beside walk-in and check-out, all in view without scrolling.
-                for selector in ("input[name=code]", "form[data-scan-form] button.primary",
-                                 "a[href='/kiosk/walk-in/']", "a[href='/kiosk/check-out/']"):  # fmt: skip
-                    assert _in_view(tablet, selector), (viewport, selector)
-                assert _font_px(tablet, "form[data-scan-form] button.primary") >= _font_px(tablet, ".kiosk-language")
-                assert tablet.evaluate("'BarcodeDetector' in window") is False  # Linux Chromium: see the docstring
-                assert tablet.locator("[data-scanner]").is_hidden()
-                tablet.context.close()
+    landscape, portrait = pairing_codes(browser, url, 2, name="UX kiosk")
+    for pairing, viewport in ((landscape, LANDSCAPE), (portrait, PORTRAIT)):
+        tablet = _tablet(browser, url, pairing, viewport)
+        # The first screen: the code at once, beside walk-in and check-out, all in view without scrolling.
+        for selector in ("input[name=code]", "form[data-scan-form] button.primary",
+                         "a[href='/kiosk/walk-in/']", "a[href='/kiosk/check-out/']"):  # fmt: skip
+            assert _in_view(tablet, selector), (viewport, selector)
+        assert _font_px(tablet, "form[data-scan-form] button.primary") >= _font_px(tablet, ".kiosk-language")
+        assert tablet.evaluate("'BarcodeDetector' in window") is False  # Linux Chromium: see the docstring
+        assert tablet.locator("[data-scanner]").is_hidden()
+        tablet.context.close()
 
-            tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
-            # What a detected QR code does: the decoder hook fills the code in and sends it.
-            with tablet.expect_navigation():
-                tablet.evaluate("code => window.checkinKiosk.scanned(code)", code.lower())
-            assert tablet.url.endswith("/kiosk/invitation/confirm/")
-            assert tablet.locator("html").get_attribute("lang") == "nl"  # the invitation's language
-            assert f"Hallo {first}" in tablet.content()
-            tablet.click("button.kiosk-language[value=fr]")  # and the visitor may change it
-            assert tablet.url.endswith("/kiosk/invitation/confirm/")
-            assert tablet.locator("html").get_attribute("lang") == "fr" and f"Bonjour {first}" in tablet.content()
-            assert _in_view(tablet, "input[name=accept_notice]") or tablet.locator("input[name=accept_notice]").count()
-            tablet.check("input[name=accept_notice]")
-            tablet.click("form.kiosk-form button.primary")
-            assert tablet.url.endswith("/kiosk/done/") and first in tablet.content()
+    tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
+    # What a detected QR code does: the decoder hook fills the code in and sends it.
+    with tablet.expect_navigation():
+        tablet.evaluate("code => window.checkinKiosk.scanned(code)", code.lower())
+    assert tablet.url.endswith("/kiosk/invitation/confirm/")
+    assert tablet.locator("html").get_attribute("lang") == "nl"  # the invitation's language
+    assert f"Hallo {first}" in tablet.content()
+    tablet.click("button.kiosk-language[value=fr]")  # and the visitor may change it
+    assert tablet.url.endswith("/kiosk/invitation/confirm/")
+    assert tablet.locator("html").get_attribute("lang") == "fr" and f"Bonjour {first}" in tablet.content()
+    assert _in_view(tablet, "input[name=accept_notice]") or tablet.locator("input[name=accept_notice]").count()
+    tablet.check("input[name=accept_notice]")
+    tablet.click("form.kiosk-form button.primary")
+    assert tablet.url.endswith("/kiosk/done/") and first in tablet.content()
 
-            # The typed field works the same, and a wrong code says so on the first screen.
-            tablet.goto(f"{url}/kiosk/")
-            tablet.fill("input[name=code]", "ZZZZ-ZZZZ")
-            tablet.click("form[data-scan-form] button.primary")
-            assert tablet.locator(".kiosk-problem").is_visible()
-        finally:
-            browser.close()
+    # The typed field works the same, and a wrong code says so on the first screen.
+    tablet.goto(f"{url}/kiosk/")
+    tablet.fill("input[name=code]", "ZZZZ-ZZZZ")
+    tablet.click("form[data-scan-form] button.primary")
+    assert tablet.locator(".kiosk-problem").is_visible()
 
 
 def _settings(schema: str, **values: object) -> dict[str, object]:
@@ -213,8 +207,7 @@ def _walk_in(tablet, url: str, company: str, first: str, last: str, *, host_sear
     return tablet.locator(".kiosk-done .lede").inner_text()
 
 
-def test_a_walk_in_reaches_the_host_found_or_the_companys_reception_by_email(server):
-    from playwright.sync_api import sync_playwright
+def test_a_walk_in_reaches_the_host_found_or_the_companys_reception_by_email(server, browser):
 
     url, output = server
     run = uuid.uuid4().hex[:6]
@@ -223,16 +216,11 @@ def test_a_walk_in_reaches_the_host_found_or_the_companys_reception_by_email(ser
     acme_before = _settings("acme", show_hosts_on_kiosk=True)
     _host_email("acme", "Sophie Dubois", host_address)
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
-                told = _walk_in(tablet, url, "Globex Consulting", f"Rita{run}", "Reception")
-                assert "reception of Globex Consulting" in told
-                told = _walk_in(tablet, url, "Acme Logistics", f"Hank{run}", "Host", host_search="soph")
-                assert "Sophie Dubois" in told
-            finally:
-                browser.close()
+        tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
+        told = _walk_in(tablet, url, "Globex Consulting", f"Rita{run}", "Reception")
+        assert "reception of Globex Consulting" in told
+        told = _walk_in(tablet, url, "Acme Logistics", f"Hank{run}", "Host", host_search="soph")
+        assert "Sophie Dubois" in told
         sent = output.read_text(errors="replace")
         assert re.search(rf"To: {re.escape(reception)}\s", sent) and f"Rita{run}" in sent
         assert re.search(rf"To: {re.escape(host_address)}\s", sent) and f"Hank{run}" in sent
@@ -255,98 +243,86 @@ def _badge_size(size: str) -> str:
 
 
 @pytest.mark.parametrize("size", ["62x100", "54x101"])
-def test_a_forty_character_name_prints_on_one_label_with_its_qr_code(server, size):
-    from playwright.sync_api import sync_playwright
+def test_a_forty_character_name_prints_on_one_label_with_its_qr_code(server, size, browser):
 
     url, _output = server
     first, last = FORTY
     assert len(f"{first} {last}") == 40
     before = _badge_size(size)
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
-                _walk_in(tablet, url, "Globex Consulting", first, last)
-                tablet.click("a[href='/kiosk/badge/']")
-                tablet.wait_for_load_state("load")
-                tablet.locator("[data-badge-label][data-fitted]").wait_for()
-                tablet.emulate_media(media="print")
-                label = tablet.locator("[data-badge-label]")
-                fits = label.evaluate(
-                    """label => {
-                        const name = label.querySelector('.badge-name');
-                        const qr = label.querySelector('.badge-qr').getBoundingClientRect();
-                        const box = label.getBoundingClientRect();
-                        return {name: name.scrollWidth <= name.clientWidth + 1,
-                                qr: qr.bottom <= box.bottom + 1 && qr.right <= box.right + 1 && qr.height > 50,
-                                width: box.width, height: box.height,
-                                lines: Math.round(name.getBoundingClientRect().height
-                                                  / parseFloat(getComputedStyle(name).lineHeight))};
-                    }"""
-                )
-                assert fits["name"] and fits["qr"], fits
-                assert fits["lines"] == 2, fits  # one word a line: no word split
-                millimetres = (round(fits["width"] / 96 * 25.4), round(fits["height"] / 96 * 25.4))
-                assert millimetres == ((62, 100) if size == "62x100" else (101, 54))
-                pdf = tablet.pdf(prefer_css_page_size=True, print_background=True)
-                assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
-                assert first in label.inner_text() and "Scan at the kiosk" in label.inner_text()
-            finally:
-                browser.close()
+        tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
+        _walk_in(tablet, url, "Globex Consulting", first, last)
+        tablet.click("a[href='/kiosk/badge/']")
+        tablet.wait_for_load_state("load")
+        tablet.locator("[data-badge-label][data-fitted]").wait_for()
+        tablet.emulate_media(media="print")
+        label = tablet.locator("[data-badge-label]")
+        fits = label.evaluate(
+            """label => {
+                const name = label.querySelector('.badge-name');
+                const qr = label.querySelector('.badge-qr').getBoundingClientRect();
+                const box = label.getBoundingClientRect();
+                return {name: name.scrollWidth <= name.clientWidth + 1,
+                        qr: qr.bottom <= box.bottom + 1 && qr.right <= box.right + 1 && qr.height > 50,
+                        width: box.width, height: box.height,
+                        lines: Math.round(name.getBoundingClientRect().height
+                                          / parseFloat(getComputedStyle(name).lineHeight))};
+            }"""
+        )
+        assert fits["name"] and fits["qr"], fits
+        assert fits["lines"] == 2, fits  # one word a line: no word split
+        millimetres = (round(fits["width"] / 96 * 25.4), round(fits["height"] / 96 * 25.4))
+        assert millimetres == ((62, 100) if size == "62x100" else (101, 54))
+        pdf = tablet.pdf(prefer_css_page_size=True, print_background=True)
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+        assert first in label.inner_text() and "Scan at the kiosk" in label.inner_text()
     finally:
         _badge_size(before)
 
 
-def test_no_kiosk_screen_has_a_serious_or_critical_axe_violation(server):
-    from playwright.sync_api import sync_playwright
+def test_no_kiosk_screen_has_a_serious_or_critical_axe_violation(server, browser):
 
     url, _output = server
     code = _invite_today(f"Axel{uuid.uuid4().hex[:6]}", "de")
     acme_before = _settings("acme", show_hosts_on_kiosk=True)
     found: list[str] = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                unpaired = browser.new_context(viewport=LANDSCAPE).new_page()
-                unpaired.goto(f"{url}/kiosk/")
-                found += _axe_serious(unpaired)  # the pairing screen
-                tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
-                found += _axe_serious(tablet)  # the first screen
-                tablet.fill("input[name=code]", "ZZZZ-ZZZZ")
-                tablet.click("form[data-scan-form] button.primary")
-                found += _axe_serious(tablet)  # with a problem shown
-                tablet.fill("input[name=code]", code)
-                tablet.click("form[data-scan-form] button.primary")
-                found += _axe_serious(tablet)  # the invitation's confirmation, with the notice
-                tablet.click("form.kiosk-form button.primary")
-                found += _axe_serious(tablet)  # its errors
-                tablet.goto(f"{url}/kiosk/")
-                tablet.click("a[href='/kiosk/walk-in/']")
-                found += _axe_serious(tablet)  # the companies
-                tablet.click("button.kiosk-company:has-text('Acme Logistics')")
-                tablet.fill("input[name=q]", "an")
-                tablet.click("form[data-host-search] button[type=submit]")
-                found += _axe_serious(tablet)  # the host search with results
-                tablet.click("button[name=host][value=none]")
-                tablet.click(".kiosk-submit-bar button.primary")
-                found += _axe_serious(tablet)  # the details with their errors
-                tablet.fill("input[name=first_name]", "Alba")
-                tablet.fill("input[name=last_name]", "Axe")
-                tablet.fill("input[name=email]", "alba@example.org")
-                tablet.check("input[name=accept_notice]")
-                tablet.click(".kiosk-submit-bar button.primary")
-                found += _axe_serious(tablet)  # done
-                tablet.click("a[href='/kiosk/badge/']")
-                found += _axe_serious(tablet)  # the badge
-                tablet.goto(f"{url}/kiosk/check-out/")
-                found += _axe_serious(tablet)  # check-out
-                tablet.fill("input[name=code]", "ZZZZ-ZZZZ")
-                tablet.click("form button.primary")
-                found += _axe_serious(tablet)  # check-out with a problem
-            finally:
-                browser.close()
+        unpaired = browser.new_context(viewport=LANDSCAPE).new_page()
+        unpaired.goto(f"{url}/kiosk/")
+        found += _axe_serious(unpaired)  # the pairing screen
+        tablet = _tablet(browser, url, pairing_codes(browser, url, 1, name="UX kiosk")[0], LANDSCAPE)
+        found += _axe_serious(tablet)  # the first screen
+        tablet.fill("input[name=code]", "ZZZZ-ZZZZ")
+        tablet.click("form[data-scan-form] button.primary")
+        found += _axe_serious(tablet)  # with a problem shown
+        tablet.fill("input[name=code]", code)
+        tablet.click("form[data-scan-form] button.primary")
+        found += _axe_serious(tablet)  # the invitation's confirmation, with the notice
+        tablet.click("form.kiosk-form button.primary")
+        found += _axe_serious(tablet)  # its errors
+        tablet.goto(f"{url}/kiosk/")
+        tablet.click("a[href='/kiosk/walk-in/']")
+        found += _axe_serious(tablet)  # the companies
+        tablet.click("button.kiosk-company:has-text('Acme Logistics')")
+        tablet.fill("input[name=q]", "an")
+        tablet.click("form[data-host-search] button[type=submit]")
+        found += _axe_serious(tablet)  # the host search with results
+        tablet.click("button[name=host][value=none]")
+        tablet.click(".kiosk-submit-bar button.primary")
+        found += _axe_serious(tablet)  # the details with their errors
+        tablet.fill("input[name=first_name]", "Alba")
+        tablet.fill("input[name=last_name]", "Axe")
+        tablet.fill("input[name=email]", "alba@example.org")
+        tablet.check("input[name=accept_notice]")
+        tablet.click(".kiosk-submit-bar button.primary")
+        found += _axe_serious(tablet)  # done
+        tablet.click("a[href='/kiosk/badge/']")
+        found += _axe_serious(tablet)  # the badge
+        tablet.goto(f"{url}/kiosk/check-out/")
+        found += _axe_serious(tablet)  # check-out
+        tablet.fill("input[name=code]", "ZZZZ-ZZZZ")
+        tablet.click("form button.primary")
+        found += _axe_serious(tablet)  # check-out with a problem
     finally:
         _settings("acme", **acme_before)
     assert found == []

@@ -17,13 +17,14 @@ DETAILS = {"first_name": "Wim", "last_name": "Walker", "visitor_company": "", "e
            "phone": "", "accept_notice": "on"}  # fmt: skip
 
 
-def test_storing_a_walk_in_takes_thirteen_queries(kiosk_tower, globex, django_assert_max_num_queries):
+def test_storing_a_walk_in_takes_fifteen_queries(kiosk_tower, globex, django_assert_max_num_queries):
     """Host, device, the device's walk-in count (shared by every process: public.rate_counter), company, documents,
-    role scope, savepoint, visitor, objection lifted, visit, events, the company's webhook setting (the arrival's
-    deliveries are written in the same transaction), release."""
+    the building's block list (tenant_apps/kiosk/block_list.py), role scope, savepoint, the company's settings
+    (whether walk-ins wait for approval), visitor, objection lifted, visit, events, the company's webhook setting
+    (the arrival's deliveries are written in the same transaction), release."""
     choose_language(kiosk_tower)
     kiosk_tower.post("/kiosk/walk-in/", {"company": globex.pk})
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(15):
         done = kiosk_tower.post("/kiosk/walk-in/details/", DETAILS)
     assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")
     with tenant_context(globex):
@@ -35,15 +36,16 @@ def test_storing_a_walk_in_takes_thirteen_queries(kiosk_tower, globex, django_as
         ]
 
 
-def test_confirming_an_invitation_takes_twelve_queries(kiosk_tower, acme, django_assert_max_num_queries):
+def test_confirming_an_invitation_takes_fourteen_queries(kiosk_tower, acme, django_assert_max_num_queries):
     """Host, device, the state's nonce (a pending invitation is honoured only while it is the kiosk's:
-    tests/kiosk/test_replayed_state.py), company, documents, role scope, savepoint, the visit under lock with its
-    host (the arrival's deliveries read nothing again), its update, its event, the company's webhook setting (the
-    arrival's deliveries are written in the same transaction), release."""
+    tests/kiosk/test_replayed_state.py), company, documents, role scope, savepoint, the visitor's name and address
+    and the building's block list (tenant_apps/kiosk/block_list.py), the visit under lock with its host (the
+    arrival's deliveries read nothing again), its update, its event, the company's webhook setting (the arrival's
+    deliveries are written in the same transaction), release."""
     visit = invite(acme, first="Ivy", last="Invitee")
     choose_language(kiosk_tower)
     kiosk_tower.post("/kiosk/invitation/", {"code": visit.code})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         done = kiosk_tower.post("/kiosk/invitation/confirm/", {"accept_notice": "on"})
     assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")
     assert visit_in(acme, visit.pk).state == Visit.State.ON_SITE
@@ -60,10 +62,11 @@ def test_confirming_an_invitation_whose_host_wants_an_email_adds_only_the_delive
         Visit.objects.filter(pk=visit.pk).update(host=host)
     choose_language(kiosk_tower)
     kiosk_tower.post("/kiosk/invitation/", {"code": visit.code})
-    with django_assert_max_num_queries(13) as captured:
+    with django_assert_max_num_queries(15) as captured:
         done = kiosk_tower.post("/kiosk/invitation/confirm/", {"accept_notice": "on"})
     assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")
-    assert sum('FROM "visits_visit"' in query["sql"] for query in captured.captured_queries) == 1
+    # The visit under lock, and its visitor's name and address read before for the block list.
+    assert sum('FROM "visits_visit"' in query["sql"] for query in captured.captured_queries) == 2
     with tenant_context(acme):
         assert Delivery.objects.filter(visit_id=visit.pk, kind=Delivery.Kind.HOST_EMAIL).count() == 1
 
@@ -81,17 +84,17 @@ def test_an_invitation_moved_to_another_day_between_code_and_confirmation_is_not
     assert visit_in(acme, visit.pk).state == Visit.State.EXPECTED
 
 
-def test_with_the_web_process_memories_warm_a_walk_in_takes_eight_queries(remembering, kiosk_tower, globex,
+def test_with_the_web_process_memories_warm_a_walk_in_takes_nine_queries(remembering, kiosk_tower, globex,
                                                                          django_assert_max_num_queries):  # fmt: skip
     """As in production, where hosts, the device, the company, the documents and the reachable schemas are
     remembered (tests/kiosk/test_remembered_lookups.py): the memories' generations (read by every request, so that
-    a change made by another process is honoured at once), the walk-in count, savepoint, visitor, objection
-    lifted, visit, events, release. The device's last-seen time, written once a minute, is remembered with it
-    (no UPDATE here)."""
+    a change made by another process is honoured at once), the walk-in count, the building's block list, savepoint,
+    visitor, objection lifted, visit, events, release. The device's last-seen time, written once a minute, is
+    remembered with it (no UPDATE here)."""
     choose_language(kiosk_tower)
     kiosk_tower.post("/kiosk/walk-in/", {"company": globex.pk})
     kiosk_tower.get("/kiosk/walk-in/details/")  # the screen the visitor reads first: the documents
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         done = kiosk_tower.post("/kiosk/walk-in/details/", DETAILS)
     assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")
 

@@ -111,6 +111,8 @@ def _normal(cell: str) -> str:
 
 
 def _json_normal(value: object) -> object:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):  # a date column (visit_series): ISO text
+        return value.isoformat()
     if isinstance(value, str) and len(value) > 19 and value[4] == "-" and value[10] == "T":
         try:
             return dt.datetime.fromisoformat(value).isoformat()

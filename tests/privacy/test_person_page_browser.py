@@ -8,7 +8,7 @@ import re
 import uuid
 from pathlib import Path
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, Site, sign_in
+from tests.browser import Site, sign_in
 
 
 def _sign_in(page, url: str) -> None:
@@ -43,44 +43,39 @@ def _privacy_link(console: Path, address: str) -> str:
     raise AssertionError(f"no e-mail to {address}")
 
 
-def test_a_visitor_downloads_their_data_and_objects_from_the_invitation_link(db, dev_site: Site):
-    from playwright.sync_api import expect, sync_playwright
+def test_a_visitor_downloads_their_data_and_objects_from_the_invitation_link(db, dev_site: Site, browser):
+    from playwright.sync_api import expect
 
     address = f"noor.{uuid.uuid4().hex[:8]}@example.org"
-    with sync_playwright() as playwright:
-        url = dev_site.url("acme.localhost")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            admin = browser.new_context().new_page()
-            _sign_in(admin, url)
-            _new_visit(admin, url, address)
-            assert "/new/" not in admin.url, admin.locator("main").inner_text()
+    url = dev_site.url("acme.localhost")
+    admin = browser.new_context().new_page()
+    _sign_in(admin, url)
+    _new_visit(admin, url, address)
+    assert "/new/" not in admin.url, admin.locator("main").inner_text()
 
-            link = _privacy_link(dev_site.output, address)
-            link = re.sub(r"^https?://[^/]+", url, link)  # the dev server's port
-            visitor = browser.new_context(accept_downloads=True).new_page()
-            visitor.goto(link)
-            expect(visitor.locator("html")).to_have_attribute("lang", "nl")
-            expect(visitor.locator("h1")).to_have_text("Uw gegevens")
-            expect(visitor.locator("main")).to_contain_text("verwacht")  # the state's label, in Dutch
-            with visitor.expect_download() as download:
-                visitor.get_by_text("Mijn gegevens downloaden (JSON)").click()
-            record = json.loads(Path(download.value.path()).read_text())
-            assert {e["field"]: e["value"] for e in record["person"]}["email"] == address
-            assert record["language"] == "nl" and len(record["visits"]) == 1
+    link = _privacy_link(dev_site.output, address)
+    link = re.sub(r"^https?://[^/]+", url, link)  # the dev server's port
+    visitor = browser.new_context(accept_downloads=True).new_page()
+    visitor.goto(link)
+    expect(visitor.locator("html")).to_have_attribute("lang", "nl")
+    expect(visitor.locator("h1")).to_have_text("Uw gegevens")
+    expect(visitor.locator("main")).to_contain_text("verwacht")  # the state's label, in Dutch
+    with visitor.expect_download() as download:
+        visitor.get_by_text("Mijn gegevens downloaden (JSON)").click()
+    record = json.loads(Path(download.value.path()).read_text())
+    assert {e["field"]: e["value"] for e in record["person"]}["email"] == address
+    assert record["language"] == "nl" and len(record["visits"]) == 1
 
-            visitor.check("input[name=kind][value=objection]")
-            visitor.check("input[name=confirm]")
-            visitor.get_by_role("button", name="Bevestigen").click()
-            expect(visitor.locator("h1")).to_have_text("Uw bezwaar is geregistreerd")
-            gone = visitor.goto(link)
-            assert gone is not None and gone.status == 404
+    visitor.check("input[name=kind][value=objection]")
+    visitor.check("input[name=confirm]")
+    visitor.get_by_role("button", name="Bevestigen").click()
+    expect(visitor.locator("h1")).to_have_text("Uw bezwaar is geregistreerd")
+    gone = visitor.goto(link)
+    assert gone is not None and gone.status == 404
 
-            admin.goto(f"{url}/privacy/requests/")
-            row = admin.locator("tr", has_text="Objection")
-            expect(row.first).to_contain_text(re.compile(r"\d{1,2}-\d{1,2}-\d{4}"))
-            _new_visit(admin, url, address)
-            assert admin.url.endswith("/visits/new/")
-            expect(admin.locator("main")).to_contain_text("objected")
-        finally:
-            browser.close()
+    admin.goto(f"{url}/privacy/requests/")
+    row = admin.locator("tr", has_text="Objection")
+    expect(row.first).to_contain_text(re.compile(r"\d{1,2}-\d{1,2}-\d{4}"))
+    _new_visit(admin, url, address)
+    assert admin.url.endswith("/visits/new/")
+    expect(admin.locator("main")).to_contain_text("objected")

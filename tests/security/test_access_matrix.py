@@ -42,7 +42,13 @@ from shared_apps.console.services import api_token_create as console_token_creat
 from shared_apps.console.services import support_grant_start
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.api.services import api_token_create
-from tenant_apps.kiosk.access import kiosks_visible_to, may_manage_kiosks
+from tenant_apps.kiosk.access import (
+    block_list_visible_to,
+    kiosks_visible_to,
+    may_manage_block_list,
+    may_manage_kiosks,
+)
+from tenant_apps.kiosk.block_list import BlockListDetails, block_list_add
 from tenant_apps.kiosk.models import Kiosk
 from tenant_apps.privacy.access import (
     exports_visible_to,
@@ -87,6 +93,7 @@ BY_SECRET = {"privacy/final-export/<str:token>/"}
 # made-up or another company's link by nobody.
 BY_SECRET |= {f"p/<str:token>/{tail}" for tail in ("", "my-data.json", "request/", "object/")}
 BY_SECRET |= {"privacy/confirm-consent/<str:token>/"}  # a renewed consent's confirmation link (tests/visits)
+BY_SECRET |= {"approval/<str:token>/"}  # a waiting walk-in's approve/decline link (tests/kiosk)
 # The Django admin's helpers answer 403 or 404 to parameters made up here even for IT: only refusals are checked.
 NOT_PAGES = {"admin/autocomplete/", "admin/r/<path:content_type_id>/<path:object_id>/", "admin/(?P<url>.*)$"}
 REFUSALS = (401, 403, 404, 405)
@@ -185,7 +192,8 @@ KIOSK = Resource(may_list=may_manage_kiosks, see=kiosks_visible_to, change=kiosk
 DESK_ACCOUNT = Resource(
     may_list=lambda user: may_manage_staff(user, manager_roles=_DESK_MANAGERS), see=_desk_staff, change=_desk_staff
 )
-DESK_RESOURCES = {"kiosk_id": KIOSK, "user_id": DESK_ACCOUNT}
+BLOCK_LIST = Resource(may_list=may_manage_block_list, see=block_list_visible_to, change=block_list_visible_to)
+DESK_RESOURCES = {"kiosk_id": KIOSK, "user_id": DESK_ACCOUNT, "entry_id": BLOCK_LIST}
 # Company views with neither `rule_required` (`staff_required`) nor a resource: the rule they apply.
 VIEW_RULES = {"RetentionAPI": may_change_retention, "SpectacularAPIView": _everyone}
 
@@ -361,6 +369,9 @@ def _reception_objects(world: AcmeWorld, tower_reception: Tenant, acme: Tenant) 
     with tenant_context(tower_reception):
         colleague = user_ensure(email="desk2@tower.example", full_name="Second Desk", role=User.Role.DESK,
                                 password=PASSWORD)  # fmt: skip
+        entry = block_list_add(details=BlockListDetails(
+            full_name="Matrix Banned", email="", birth_date=None, document_hint="", reason="Matrix",
+            expires_on=dt.date.today() + dt.timedelta(days=30)), actor="test")  # fmt: skip
     assert tower_reception.building is not None
     kiosk = pair_device(tower_reception.building, "Matrix lobby")[0]  # not the kiosk persona's own tablet
     acme.logo.save("matrix.png", ContentFile(_PNG, name="matrix.png"), save=True)  # the logo the kiosk shows
@@ -368,6 +379,7 @@ def _reception_objects(world: AcmeWorld, tower_reception: Tenant, acme: Tenant) 
     return {
         "user_id": [colleague.pk],
         "kiosk_id": [kiosk.pk],
+        "entry_id": [entry.pk],
         "company": ["acme"],
         "visit_id": [world.own_today.pk],
         "company_id": [acme.pk],

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('desk', '0002_read_model'),
-        ('visits', '0011_arrival_unannounced'),
+        ('visits', '0013_arrival_unannounced'),
     ]
 
     operations = [

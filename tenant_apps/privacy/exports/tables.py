@@ -17,7 +17,7 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.database.connection import tenant_connection
 from tenant_apps.privacy.models import SubjectRequest
-from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor
+from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor, VisitSeries
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,12 @@ def _visitors(span: ExportRange) -> QuerySet[Visitor]:
     if span.start is None and span.end is None:
         return Visitor.objects.all()
     return Visitor.objects.filter(pk__in=span.visits().values("visitor_id"))
+
+
+def _series(span: ExportRange) -> QuerySet[VisitSeries]:
+    if span.start is None and span.end is None:
+        return VisitSeries.objects.all()
+    return VisitSeries.objects.filter(pk__in=span.visits().values("series_id"))
 
 
 def _events(span: ExportRange) -> QuerySet[VisitEvent]:
@@ -120,8 +126,19 @@ TABLES = [
             "updated_by_id": "Staff account that last changed the visit (staff_users.id).",
             "created_at": f"When the visit was registered. {_TIME}",
             "updated_at": f"Last change. {_TIME}",
+            "series_id": "The visit over several days this day belongs to (visit_series.id); empty for a single visit.",
         },
         excluded=("code_digest",),  # a keyed digest of the kiosk code: useless outside, and a credential's trace
+    ),
+    ExportTable(
+        name="visit_series", model=VisitSeries, rows=_series,
+        about="One row per visit over several days: its pattern. Each of its days is a row of visits (series_id).",
+        notes={
+            "id": "Number of the series (visits.series_id).", "first_day": "First day (YYYY-MM-DD).",
+            "last_day": "Last day (YYYY-MM-DD).",
+            "weekdays": "The weekdays it falls on, as ISO digits: 1 Monday to 7 Sunday (e.g. 12345).",
+            "created_at": f"When the series was registered. {_TIME}",
+        },
     ),
     ExportTable(
         name="visitors", model=Visitor, rows=_visitors,

@@ -7,6 +7,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             "visit",
             "code_digest",
-            models.CharField(max_length=72, unique=True),
+            models.CharField(max_length=72, db_index=True),  # shared by the days of a series (visits 0011)
         )
     ]

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from checkin.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
+from checkin.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_flows_ensure, load_demo
 from shared_apps.accounts import totp
 
 
@@ -11,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
+        flows = demo_flows_ensure()
         self.stdout.write("\nCheck-in demo is ready. Open these in a browser:\n")
         for login in logins:
             self.stdout.write(f"  {login.where:<24} {login.url:<34} {login.email}")
@@ -26,3 +27,5 @@ class Command(BaseCommand):
                 '  globex also offers "Sign in with Globex ID": the demo\'s OpenID provider above (started by\n'
                 f"  platform/dev.py run) takes the sso.* logins with the same password {DEMO_PASSWORD}.\n"
             )
+        for line in flows:
+            self.stdout.write(f"  {line}")

@@ -29,6 +29,22 @@
     }
   }
 
+  // A walk-in waiting for approval: ask the server every few seconds (same origin, no personal data in the
+  // answer) and load the screen again once it changed, which then shows the badge or sends to the desk.
+  var poll = document.querySelector("[data-poll]");
+  if (poll && window.fetch) {
+    var ask = function () {
+      fetch(poll.getAttribute("data-poll"), { credentials: "same-origin", cache: "no-store" })
+        .then(function (answer) { return answer.ok ? answer.json() : { changed: true }; })
+        .then(function (state) {
+          if (state.changed) { window.location.replace(poll.getAttribute("data-poll-then")); }
+          else { window.setTimeout(ask, 3000); }
+        })
+        .catch(function () { window.setTimeout(ask, 5000); });
+    };
+    window.setTimeout(ask, 3000);
+  }
+
   var printButton = document.querySelector("[data-print]");
   if (printButton) {
     printButton.addEventListener("click", function () { window.print(); });

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('visits', '0010_one_person_per_email'),
+        ('visits', '0012_visit_series'),
         # With desk 0003 after this one, a schema's plan starts here with both apps' models in its state: the
         # migration replay (shared_apps/database/migration_replay.py) collects the plan's SQL from that state.
         ('desk', '0002_read_model'),

@@ -116,7 +116,7 @@ FUNCTION = FUNCTION.replace("\nBEGIN\n", "\n" + _CITUS._GUARD, 1)  # nothing to 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenancy", "0008_desk_read_model_on_citus_workers"),
+        ("tenancy", "0009_building_walk_in_approval_required"),
     ]
 
     operations = [migrations.RunSQL(FUNCTION, reverse_sql=_CITUS.FUNCTION)]
