@@ -150,7 +150,7 @@ def test_a_date_range_holds_only_the_visits_that_started_in_it(acme, eager, djan
 
 
 def test_the_csv_files_write_belgian_dates_and_24_hour_times_and_the_json_files_iso_8601(
-    acme, eager_celery, django_capture_on_commit_callbacks
+    acme, eager, django_capture_on_commit_callbacks
 ):
     """Issue #23: a person in Belgium opens the CSV in a spreadsheet (5 January, 14:30 in Brussels, never a US
     month first nor "2:30 PM"); a program reads the JSON (ISO 8601 with the offset, in UTC)."""
