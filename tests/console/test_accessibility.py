@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, LANDSCAPE, axe_serious, dev_server, sign_in
+from tests.browser import CHROMIUM, LANDSCAPE, axe_serious, sign_in
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 PAGES = (
@@ -16,31 +16,25 @@ PAGES = (
 )  # fmt: skip
 
 
-def test_no_console_page_has_a_serious_or_critical_axe_violation(db):
-    from playwright.sync_api import sync_playwright
-
+def test_no_console_page_has_a_serious_or_critical_axe_violation(db, dev_site, browser):
     found: list[str] = []
-    with dev_server(env={"CONN_MAX_AGE": "0"}, unset=("REDIS_URL",)) as port, sync_playwright() as playwright:
-        url = f"http://localhost:{port}"
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport=LANDSCAPE, locale="en-BE").new_page()
-            page.goto(f"{url}/accounts/login/")
-            found += axe_serious(page)  # sign-in
-            page.fill("main input[name=username]", "it@checkin.example")
-            page.fill("main input[name=password]", "wrong")
-            page.click("main button[type=submit]")
-            found += axe_serious(page)  # sign-in with its error
-            sign_in(page, url, email="it@checkin.example", schema="public")
-            for path in PAGES:
-                response = page.goto(f"{url}{path}")
-                assert response is not None and response.ok, path
-                found += axe_serious(page)
-            page.goto(f"{url}/console/buildings/new/")
-            found += axe_serious(page)  # a new building
-            page.click("main form button[type=submit]")
-            page.wait_for_load_state()
-            found += axe_serious(page)  # with its errors
-        finally:
-            browser.close()
+    port = dev_site.port
+    url = f"http://localhost:{port}"
+    page = browser.new_context(viewport=LANDSCAPE, locale="en-BE").new_page()
+    page.goto(f"{url}/accounts/login/")
+    found += axe_serious(page)  # sign-in
+    page.fill("main input[name=username]", "it@checkin.example")
+    page.fill("main input[name=password]", "wrong")
+    page.click("main button[type=submit]")
+    found += axe_serious(page)  # sign-in with its error
+    sign_in(page, url, email="it@checkin.example", schema="public")
+    for path in PAGES:
+        response = page.goto(f"{url}{path}")
+        assert response is not None and response.ok, path
+        found += axe_serious(page)
+    page.goto(f"{url}/console/buildings/new/")
+    found += axe_serious(page)  # a new building
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    found += axe_serious(page)  # with its errors
     assert found == [], "\n".join(found)
