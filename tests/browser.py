@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pytest
@@ -26,6 +26,9 @@ from django.db import connection
 
 from tests.committed import outside_the_test_transaction
 from tests.two_factor import code_for_browser
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, ViewportSize
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -146,3 +149,43 @@ def sign_in_at_the_desk(page: Any, url: str, building: str = "tower") -> str:
     sign_in(page, url, email, schema)
     page.wait_for_url("**/desk/")
     return email
+
+
+SERIOUS = {"serious", "critical"}
+LANDSCAPE: "ViewportSize" = {"width": 1280, "height": 800}  # the lobby tablet and the desk's screen
+
+
+def axe_serious(page: "Page") -> list[str]:
+    """The serious and critical axe-core violations of the page as it is now, one line each (rule, nodes)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{page.url} {violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
+def invite_today(first: str, language: str, *, schema: str = "acme") -> str:
+    """A committed invitation of `schema`'s for now until two hours from now (the dev server sees it); its code."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from shared_apps.tenancy.models import Tenant
+    from tenant_apps.visits.models import Visit, Visitor
+    from tenant_apps.visits.services import Actor, visit_register
+
+    def work() -> str:
+        company = Tenant.objects.get(schema_name=schema)
+        now = timezone.now()
+        with tenant_context(company):
+            visitor = Visitor.objects.create(first_name=first, last_name="Scanner", language=language)
+            end = now + dt.timedelta(hours=2)
+            visit = visit_register(visitor=visitor, host=None, expected_start=now, expected_end=end, purpose="",
+                                   actor=Actor(label="test", channel=Visit.Channel.INVITATION))  # fmt: skip
+            return str(visit.code)
+
+    return outside_the_test_transaction(work)

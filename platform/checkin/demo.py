@@ -1,8 +1,10 @@
-"""Demo data: building `tower`, companies `acme` and `globex`, one account per role, today's visits, and at acme a
-visit over several days (two working weeks from today).
+"""Demo data: building `tower`, companies `acme` and `globex`, one account per role, visits today and the next days,
+and at acme a visit over several days (two working weeks from today).
 
 Running it again changes nothing but what has gone stale: accounts get their
-demo password back, and a company with no visits today gets a fresh set.
+demo password back, a company with no visits today gets a fresh set (placed around the
+moment of loading: someone expected soon, someone on site, someone gone), and one with nothing
+planned after today gets visits for the coming days.
 IT and desk accounts must sign in with a second factor: the demo gives them an
 authenticator app with a published secret (`DEMO_TOTP_SECRET`), whose current
 code `manage.py demo_code` prints.
@@ -52,11 +54,22 @@ _COMPANIES = {
     "globex": ("Globex Consulting", ["Lena Schmidt", "Tom Janssens"]),
 }
 BLOCKED_NAME = "Eve Mallory"  # the demo's block-list entry
+# Today's visits, placed around the moment the demo is loaded so the desk board has someone in every section:
+# (first, last, organisation, language, minutes from now to the planned start, state).
 _VISITORS = [
-    ("Marie", "Lambert", "Lambert & Fils", "fr", 9, "expected"),
-    ("Pieter", "De Smet", "Havenbedrijf", "nl", 10, "on_site"),
-    ("Anna", "Müller", "Kraftwerk AG", "de", 8, "left"),
-    ("James", "Carter", "Northwind", "en", 14, "expected"),
+    ("Marie", "Lambert", "Lambert & Fils", "fr", 45, "expected"),
+    ("Pieter", "De Smet", "Havenbedrijf", "nl", -60, "on_site"),
+    ("Anna", "Müller", "Kraftwerk AG", "de", -180, "left"),
+    ("James", "Carter", "Northwind", "en", 180, "expected"),
+]
+# Visits of the coming days, so the portal's upcoming list and the next days' boards are not empty:
+# (first, last, organisation, language, days from today, hour).
+_UPCOMING = [
+    ("Luc", "Dupont", "Dupont SA", "fr", 1, 9),
+    ("Els", "Vermeulen", "Vermeulen NV", "nl", 1, 14),
+    ("Karl", "Weber", "Weber GmbH", "de", 2, 10),
+    ("Sofia", "Rossi", "Rossi Trasporti", "en", 3, 11),
+    ("Camille", "Martin", "Martin & Co", "fr", 6, 15),
 ]
 
 
@@ -126,32 +139,46 @@ def _ensure_visits(slug: str, host_names: list[str]) -> None:
         Host.objects.get_or_create(name=host, defaults={"email": f"{host.split()[0].lower()}@{slug}.example"})[0]
         for host in host_names
     ]
-    today = timezone.localdate()
-    if visits_on_day(day=today).exists():
-        return
-    for index, (first, last, company, language, hour, state) in enumerate(_VISITORS):
-        visitor, _ = Visitor.objects.get_or_create(
-            first_name=first,
-            last_name=last,
-            defaults={"company_name": company, "language": language, "email": f"{first.lower()}@example.org"},
-        )
-        start = timezone.make_aware(dt.datetime.combine(today, dt.time(hour, 0)))
-        visit = Visit(
-            visitor=visitor,
-            host=hosts[index % len(hosts)],
-            expected_start=start,
-            expected_end=start + dt.timedelta(hours=2),
-            purpose="Meeting",
-            channel=Visit.Channel.INVITATION,
-            state=state,
-        )
-        if state in ("on_site", "left"):
-            visit.checked_in_at = start
-            visit.consent_at = start
-            visit.consent_channel = Visit.Channel.KIOSK
-        if state == "left":
-            visit.checked_out_at = start + dt.timedelta(hours=1, minutes=30)
-        visit.save()
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    today = now.date()
+    if not visits_on_day(day=today).exists():
+        for index, (first, last, company, language, minutes, state) in enumerate(_VISITORS):
+            start = now + dt.timedelta(minutes=minutes)
+            _visit(_visitor(first, last, company, language), hosts[index % len(hosts)], start, state)
+    tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 0)))
+    if not Visit.objects.filter(expected_start__gte=tomorrow).exists():
+        for index, (first, last, company, language, days, hour) in enumerate(_UPCOMING):
+            day = today + dt.timedelta(days=days)
+            day += dt.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)  # offices: Monday
+            start = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+            _visit(_visitor(first, last, company, language), hosts[index % len(hosts)], start, "expected")
+
+
+def _visitor(first: str, last: str, company: str, language: str) -> Visitor:
+    return Visitor.objects.get_or_create(
+        first_name=first,
+        last_name=last,
+        defaults={"company_name": company, "language": language, "email": f"{first.lower()}@example.org"},
+    )[0]
+
+
+def _visit(visitor: Visitor, host: Host, start: dt.datetime, state: str) -> None:
+    visit = Visit(
+        visitor=visitor,
+        host=host,
+        expected_start=start,
+        expected_end=start + dt.timedelta(hours=2),
+        purpose="Meeting",
+        channel=Visit.Channel.INVITATION,
+        state=state,
+    )
+    if state in ("on_site", "left"):
+        visit.checked_in_at = start
+        visit.consent_at = start
+        visit.consent_channel = Visit.Channel.KIOSK
+    if state == "left":
+        visit.checked_out_at = start + dt.timedelta(hours=1, minutes=30)
+    visit.save()
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from shared_apps.provisioning.buildings import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
 from shared_apps.tenancy.text import NameFormField
-from tenant_apps.kiosk.branding import ACCENT, MIN_CONTRAST, contrast_with_white
+from tenant_apps.kiosk.branding import ACCENT, MIN_CONTRAST, contrast_with_white, logo_extension
 from tenant_apps.privacy.forms import PersonSearchForm
 
 T = TypeVar("T")
@@ -82,6 +82,12 @@ class BuildingEditForm(forms.Form):
         label=_("Kiosk accent colour"), max_length=7, required=False,
         help_text=_("A colour such as #0b6e4f, dark enough for white text on it."),
     )  # fmt: skip
+    kiosk_logo = forms.ImageField(
+        label=_("Kiosk logo"), required=False,
+        help_text=_("PNG, JPEG, WebP or GIF, 512 KB at most. Shown at the top of every kiosk screen."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}),
+    )  # fmt: skip
+    kiosk_logo_clear = forms.BooleanField(label=_("Remove the kiosk logo"), required=False)
     badge_size = forms.ChoiceField(label=_("Badge labels"), choices=Building.BadgeSize.choices)
     desk_email = forms.EmailField(
         label=_("Front desk e-mail address"), required=False,
@@ -101,10 +107,18 @@ class BuildingEditForm(forms.Form):
             raise forms.ValidationError(_("This colour is too light: white text on it would be hard to read."))
         return colour
 
+    def clean_kiosk_logo(self) -> Any:
+        logo = self.cleaned_data.get("kiosk_logo")
+        if not logo:
+            return None
+        image = getattr(logo, "image", None)  # ImageField opened it with Pillow: a file that is no image is refused
+        logo.name = "logo." + logo_extension(size=logo.size, image_format=getattr(image, "format", None))
+        return logo
+
     @classmethod
-    def for_building(cls, building: Building, data: Any = None) -> "BuildingEditForm":
-        initial = {field: getattr(building, field) for field in cls.base_fields}
-        return cls(data=data, initial=initial)
+    def for_building(cls, building: Building, data: Any = None, files: Any = None) -> "BuildingEditForm":
+        initial = {field: getattr(building, field) for field in cls.base_fields if not field.startswith("kiosk_logo")}
+        return cls(data=data, files=files, initial=initial)
 
 
 class DocumentForm(forms.Form):

@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -97,12 +98,15 @@ def building_update(
     privacy_contact_name: str | None = None,
     privacy_contact_email: str | None = None,
     kiosk_branding: dict[str, str] | None = None,
+    kiosk_logo: UploadedFile | None = None,
+    kiosk_logo_clear: bool = False,
     walk_in_approval_required: bool | None = None,
 ) -> Building:
     """Change a building's settings; its slug and host never change. The audit entry lists the fields changed.
 
     `kiosk_branding` (None: unchanged): the kiosk's welcome line and accent colour, the badge label size and the
-    desk's address for walk-ins (the form validated them).
+    desk's address for walk-ins (the form validated them). `kiosk_logo` replaces the kiosk's logo (the form checked
+    its kind and size and named it by its kind), `kiosk_logo_clear` removes it; the old file leaves the storage.
 
     The privacy contact (None: unchanged) is whom visitors ask about what the reception and kiosk record.
     `walk_in_approval_required` (None: unchanged): every company's kiosk walk-ins wait for approval."""
@@ -134,6 +138,12 @@ def building_update(
     changed = sorted(field for field, value in new.items() if getattr(building, field) != value)
     for field, value in new.items():
         setattr(building, field, value)
+    if kiosk_logo is not None or (kiosk_logo_clear and building.kiosk_logo):
+        if building.kiosk_logo:
+            building.kiosk_logo.delete(save=False)
+        if kiosk_logo is not None:
+            building.kiosk_logo.save(kiosk_logo.name or "logo.png", kiosk_logo, save=False)
+        changed.append("kiosk_logo")
     building.save()
     if "name" in changed:
         Tenant.objects.filter(building=building, type=Tenant.Type.RECEPTION).update(name=name)

@@ -39,6 +39,7 @@ class _Labels:
     cancel: str
     badge: str
     note: str
+    unannounced: str
     decide: str
     waiting: str
     held: str
@@ -51,6 +52,7 @@ class _Labels:
             cancel=gettext("Cancel"),
             badge=gettext("Badge"),
             note=gettext("Note"),
+            unannounced=gettext("Nobody was told: tell the company"),
             decide=gettext("Decide"),
             waiting=gettext("Waiting for approval"),
             held=gettext("Needs the desk"),
@@ -145,9 +147,14 @@ def board_rows_html(visits: Iterable[DeskVisit], *, here: str, time_of: str = "e
         actions += (
             f'<a class="button-quiet" data-focus-key="note-{key}" href="{urls["note"]}{back}">{escape(labels.note)}</a>'
         )
+        host = escape(visit.host_name or "—")
+        marked = ""
+        if visit.unannounced and visit.state == "on_site":  # a kiosk walk-in no message reached: the desk acts
+            marked = ' data-unannounced="true" class="desk-unannounced"'
+            host += f'<br><strong class="desk-flag">{escape(labels.unannounced)}</strong>'
         rows.append(
-            f'<tr data-visit="{key}" data-state="{state}"><td>{who}</td><td>{escape(visit.company_name)}</td>'
-            f"<td>{when}</td><td>{escape(visit.host_name or '—')}</td>"
+            f'<tr data-visit="{key}" data-state="{state}"{marked}><td>{who}</td><td>{escape(visit.company_name)}</td>'
+            f"<td>{when}</td><td>{host}</td>"
             f'<td><div class="desk-actions">{actions}</div></td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 -- every value above is escaped

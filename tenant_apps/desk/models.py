@@ -32,6 +32,7 @@ class DeskVisit(models.Model):
     last_name = models.TextField()
     visitor_company = models.TextField()
     host_name = models.TextField()  # empty when the visit has no host
+    unannounced = models.BooleanField(db_default=False)  # a kiosk walk-in nobody was told of: the desk acts
 
     # Read with the board (annotated from the company's tenant row), not stored.
     company_slug: str

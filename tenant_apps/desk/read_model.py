@@ -73,11 +73,12 @@ def _company_rows_copy(cursor, reception: str, company: Tenant) -> None:  # type
     _company_rows_delete(cursor, reception, company.pk)
     cursor.execute(
         f"INSERT INTO {desk}.{VISITS_TABLE} (company_id, visit_id, code, state, expected_start, expected_end, "
-        "checked_in_at, checked_out_at, first_name, last_name, visitor_company, host_name) "
+        "checked_in_at, checked_out_at, first_name, last_name, visitor_company, host_name, unannounced) "
         # The code column as the company stores it: `code_digest` once codes are kept as keyed digests.
         "SELECT %s, v.id, coalesce(to_jsonb(v) ->> 'code_digest', to_jsonb(v) ->> 'code'), v.state, "
         "v.expected_start, v.expected_end, v.checked_in_at, v.checked_out_at, "
-        "p.first_name, p.last_name, p.company_name, coalesce(h.name, '') "
+        "p.first_name, p.last_name, p.company_name, coalesce(h.name, ''), "
+        "coalesce((to_jsonb(v) ->> 'arrival_unannounced')::boolean, false) "
         f"FROM {own}.visits_visit v JOIN {own}.visits_visitor p ON p.id = v.visitor_id "
         f"LEFT JOIN {own}.visits_host h ON h.id = v.host_id",
         [company.pk],

@@ -6,6 +6,9 @@ stylesheet of the building's own host (`kiosk:brand_css`), linked only when a co
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 ACCENT = re.compile(r"^#[0-9a-fA-F]{6}$")
 MIN_CONTRAST = 4.5  # white text on the accent (buttons, marks): WCAG AA for normal text
 
@@ -39,3 +42,21 @@ def brand_css(accent: str) -> str:
         f":root {{ --brand: {accent}; --brand-dark: {_mix(accent, (0, 0, 0), 0.2)}; "
         f"--accent: {_mix(accent, (255, 255, 255), 0.88)}; }}\n"
     )
+
+
+# The building's logo: a raster image the kiosk serves under the strict CSP with a content type of its own choosing
+# (never an SVG, which can carry script), small enough for a tablet on a busy lobby network.
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def logo_extension(*, size: int, image_format: str | None) -> str:
+    """The extension the logo is stored under, from what Pillow found in the file (not from its name); a
+    ValidationError, in the user's language, for a file too large or of another kind."""
+    if size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("The logo is larger than %(size)s KB: choose a smaller image.") % {"size": LOGO_MAX_BYTES // 1024}
+        )
+    if image_format not in LOGO_FORMATS:
+        raise ValidationError(_("Choose a PNG, JPEG, WebP or GIF image for the logo."))
+    return LOGO_FORMATS[image_format]

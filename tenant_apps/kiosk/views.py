@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -464,17 +464,16 @@ def badge(request: KioskRequest) -> HttpResponse:
         state_reset(request, kiosk_id=request.kiosk.pk)
         return redirect("kiosk:start")
     day = timezone.localtime(visit.checked_in_at or timezone.now(), ZoneInfo(request.building.timezone)).date()
-    with translation.override(visitor_language(visit)):  # the visitor's language, whatever the screen spoke
-        return _render(
-            request,
-            "kiosk/badge.html",
-            {
-                "company": company,
-                "visit": visit,
-                "day": day,
-                **badge_context(building=request.building, company=company, visit=visit, code=_badge_code(_result)),
-            },
-        )
+    # The label in the visitor's language, whatever the screen spoke (as the desk's badge); the screen around it in
+    # the screen's language: a returning visitor keeps their record's language, the buttons the one just chosen.
+    context = {
+        "company": company,
+        "visit": visit,
+        "day": day,
+        "badge_language": visitor_language(visit),
+        **badge_context(building=request.building, company=company, visit=visit, code=_badge_code(_result)),
+    }
+    return _render(request, "kiosk/badge.html", context)
 
 
 @kiosk_required

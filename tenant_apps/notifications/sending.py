@@ -47,6 +47,7 @@ from tenant_apps.notifications.services import (
     approval_address,
     approval_payload,
     arrival_payload,
+    arrival_unannounced_mark,
     error_summary,
     webhook_attempt_log,
 )
@@ -230,10 +231,20 @@ def delivery_attempt(delivery_id: int) -> Outcome:
         delivery_failure_audit(
             delivery.pk, kind=delivery.kind, error=delivery.last_error, attempt=delivery.attempts, final=final
         )
+        _walk_in_mark(delivery)
         return Outcome.FAILED if final else Outcome.RETRY
     _record_sent(delivery)
+    _walk_in_mark(delivery)
     delivery_sent_observe(kind=delivery.kind, created_at=delivery.created_at, sent_at=timezone.now())
     return Outcome.SENT
+
+
+def _walk_in_mark(delivery: Delivery) -> None:
+    """A failed (or, after a failure, sent) arrival message changes whether the desk must tell the company."""
+    arrival = (Delivery.Kind.HOST_EMAIL, Delivery.Kind.HOST_WEBHOOK, Delivery.Kind.RECEPTION_EMAIL)
+    if delivery.visit is not None and delivery.kind in arrival:
+        with suppress(DatabaseError), transaction.atomic():  # the mark must not turn a sent message into a retry
+            arrival_unannounced_mark(visit=delivery.visit)
 
 
 def retry_countdown(retries: int) -> int:

@@ -183,7 +183,42 @@ def delivery_queue_arrival(*, visit: Visit) -> list[Delivery]:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_WEBHOOK))
     if walk_in and not _host_hears(host, webhook=webhook) and walk_in_reception_address(company)[1]:
         deliveries.append(_queue(visit, Delivery.Kind.RECEPTION_EMAIL))
+    if walk_in:
+        arrival_unannounced_mark(visit=visit, queued=deliveries)
     return deliveries
+
+
+_ANNOUNCING = (Delivery.Kind.HOST_EMAIL, Delivery.Kind.HOST_WEBHOOK, Delivery.Kind.RECEPTION_EMAIL)
+
+
+def arrival_unannounced_mark(*, visit: Visit, queued: list[Delivery] | None = None) -> bool:
+    """Mark a kiosk walk-in on the desk's board while no message of its arrival has reached anyone, nor is on its
+    first try to: no host, no reception or desk address, or every such message failed (a retry that succeeds
+    clears the mark). The webhook counts only for a host who chose it. Returns the mark; writes only a change.
+
+    `queued`: the deliveries the check-in has just queued (all of them), so the check-in reads nothing more."""
+    if visit.channel != Visit.Channel.KIOSK:
+        return False
+    host = visit.host if visit.host_id is not None else None
+    host_by_webhook = host is not None and host.notify_by == Host.Notify.WEBHOOK
+    reaching = False
+    found = (
+        [(delivery.kind, delivery.status, delivery.last_error) for delivery in queued if delivery.kind in _ANNOUNCING]
+        if queued is not None
+        else Delivery.objects.filter(visit_id=visit.pk, kind__in=_ANNOUNCING).values_list(
+            "kind", "status", "last_error"
+        )
+    )
+    for kind, status, error in found:
+        if kind == Delivery.Kind.HOST_WEBHOOK and not host_by_webhook:
+            continue
+        if status == Delivery.Status.SENT or (status != Delivery.Status.FAILED and not error):
+            reaching = True
+    unannounced = not reaching
+    if unannounced != visit.arrival_unannounced:
+        Visit.objects.filter(pk=visit.pk).update(arrival_unannounced=unannounced)
+        visit.arrival_unannounced = unannounced
+    return unannounced
 
 
 def approval_address(visit: Visit) -> tuple[str, str]:

@@ -26,7 +26,7 @@ BELGIAN_DATETIME = "j-n-Y H:i"  # 7-12-2026 14:05
 # Visit columns left out: links to rows of other tables, given by name instead (the host) or not the person's data
 # (the staff accounts that registered or changed the visit).
 # The code's keyed digest is left out too: it is no data about the person, and a credential's trace.
-VISIT_LEFT_OUT = {"visitor_id", "host_id", "created_by_id", "updated_by_id", "code_digest"}
+VISIT_LEFT_OUT = {"visitor_id", "host_id", "created_by_id", "updated_by_id", "code_digest", "arrival_unannounced"}
 
 
 def _time_zone() -> zoneinfo.ZoneInfo:

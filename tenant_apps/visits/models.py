@@ -167,6 +167,10 @@ class Visit(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     channel = models.CharField(_("registered through"), max_length=16, choices=Channel.choices)
+    # A kiosk walk-in of whose arrival no message has reached anyone (no host, no reception or desk address, or the
+    # mail failed): the desk's board marks it so the desk acts (tenant_apps/notifications/services.py). A database
+    # default too: the desk read model's function and raw inserts may leave it out.
+    arrival_unannounced = models.BooleanField(_("nobody told of the arrival"), default=False, db_default=False)
     # The code for the kiosk (invitation QR, badge) is kept only as its keyed digest (operations/encryption.py):
     # the clear code exists on the instance that made it (`code`, see `code_issue`) and nowhere else.
     # Unique per single visit; the days of a series share one (constraints below), found by the kiosk as the day's.

@@ -10,6 +10,7 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.visits.models import Host, Visit, Visitor
+from tests.kiosk.conftest import kiosk_tower, tower_device  # noqa: F401  (fixtures: kiosk walk-ins seen on the board)
 
 MakeVisit = Callable[..., Visit]
 

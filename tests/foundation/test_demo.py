@@ -46,6 +46,25 @@ def test_globex_directory_token_is_printed_and_works_again_after_a_revocation(gl
     assert acme.get("/scim/v2/Users").status_code == 401  # globex's only
 
 
+def test_the_demo_has_someone_expected_later_today_and_visits_in_the_coming_days(acme):
+    """The board and the portal look alive: an expected visitor still to come today, one on site, and visits on
+    the next days (issue #23's screenshots showed neither)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    with tenant_context(acme):
+        Visit.objects.all().delete()
+    load_demo()
+    with tenant_context(acme):
+        now = timezone.now()
+        tomorrow = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=1), dt.time()))
+        assert Visit.objects.filter(state=Visit.State.EXPECTED, expected_start__gt=now).exists()
+        assert Visit.objects.filter(state=Visit.State.ON_SITE, checked_in_at__lte=now).exists()
+        assert Visit.objects.filter(expected_start__gte=tomorrow).count() >= 3
+        assert not Visit.objects.filter(checked_in_at__gt=now).exists()  # nobody arrived in the future
+
+
 def test_the_demo_has_a_company_that_approves_walk_ins(db):
     from checkin.demo import demo_flows_ensure
     from tenant_apps.visits.models import CompanySettings

@@ -72,3 +72,21 @@ def test_a_page_is_served_in_the_language_the_user_chose(client_for):
     assert "Aanmelden" in client.get("/accounts/login/").content.decode()
     client.post("/i18n/setlang/", {"language": "de", "next": "/accounts/login/"})
     assert "Anmelden" in client.get("/accounts/login/").content.decode()
+
+
+_CHECK_IN_OR_OUT = re.compile(r"\bcheck(?:ed|s|ing)?[ -](?:in|out)\b", re.I)
+
+
+def test_german_says_einchecken_and_auschecken_not_anmelden_and_abmelden():
+    """ "Anmelden"/"Abmelden" (also sign in/out) and their look-alike desk buttons read as one another: German
+    reception software says "Einchecken"/"Auschecken", and so does every German check-in or check-out message."""
+    found = {msgid: msgstr for locale in CATALOGUE_DIRS for _, msgid, msgstr in _entries("de", locale)}
+    assert found["Check in"] == "Einchecken" and found["Check out"] == "Auschecken"
+    assert found["Sign in"] == "Anmelden"  # signing in to an account stays "Anmelden"
+    sign_in_words = re.compile(r"(?:an|ab)(?:melden|gemeldet|zumelden|meldung)", re.I)
+    confusing = {
+        msgid: msgstr
+        for msgid, msgstr in found.items()
+        if _CHECK_IN_OR_OUT.search(msgid.replace("Check-in", "")) and sign_in_words.search(msgstr)  # not the name
+    }
+    assert confusing == {}

@@ -24,3 +24,16 @@ def test_the_kiosk_badge_uses_the_buildings_label_size(kiosk_tower, tower, globe
     assert "kiosk/badge-54x101.css" in page and 'class="badge-label badge-54x101"' in page
     assert "badge-fs-20" not in page.split("badge-name")[1][:40]  # the long name got a smaller size
     assert "<h1" in page  # the page has a heading (the label itself is an article)
+
+
+def test_a_returning_visitor_gets_the_label_in_their_language_and_the_screen_in_the_one_chosen_now(kiosk_tower, globex):
+    """The person's record says English (their first visit); today they chose German at the kiosk: the label speaks
+    English (the visitor's language, as the desk's badge), the screen around it German (issue #23's screenshots
+    showed a whole English page after a German walk-in)."""
+    walk_in(kiosk_tower, globex, language="en", email="returning@example.org")
+    kiosk_tower.post("/kiosk/reset/")
+    walk_in(kiosk_tower, globex, language="de", email="returning@example.org")
+    page = kiosk_tower.get("/kiosk/badge/").content.decode()
+    screen, label = page.split('class="badge-label', 1)[0], page.split('class="badge-label', 1)[1]
+    assert "Ihr Besucherausweis" in screen and "Your badge" not in screen
+    assert "Scan at the kiosk when you leave." in label and "Beim Gehen" not in label

@@ -10,6 +10,7 @@ from shared_apps.accounts.models import User
 from shared_apps.operations.encryption import code_digest
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.kiosk.services import kiosk_pair, pairing_code_create
+from tenant_apps.notifications.models import Delivery
 from tenant_apps.visits.models import Visit
 from tests.kiosk.conftest import check_out, invite, invited_check_in
 
@@ -74,6 +75,9 @@ def test_the_migrations_digest_the_codes_already_handed_out_and_they_keep_workin
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # test rows' deferred checks would block ALTER TABLE
     with tenant_context(acme):
+        # A series shares one code over its days, which the schema before series cannot hold: the demo's goes.
+        Delivery.objects.filter(visit__series__isnull=False).delete()
+        Visit.objects.filter(series__isnull=False).delete()
         _migrate(("visits", "0007_privacy_contact"))  # back: codes in clear again (fresh ones drawn)
         with connection.cursor() as cursor:
             cursor.execute("UPDATE visits_visit SET code = 'OLDC0DE2' WHERE id = %s", [visit.pk])

@@ -17,14 +17,15 @@ DETAILS = {"first_name": "Wim", "last_name": "Walker", "visitor_company": "", "e
            "phone": "", "accept_notice": "on"}  # fmt: skip
 
 
-def test_storing_a_walk_in_takes_fifteen_queries(kiosk_tower, globex, django_assert_max_num_queries):
+def test_storing_a_walk_in_takes_sixteen_queries(kiosk_tower, globex, django_assert_max_num_queries):
     """Host, device, the device's walk-in count (shared by every process: public.rate_counter), company, documents,
     the building's block list (tenant_apps/kiosk/block_list.py), role scope, savepoint, the company's settings
     (whether walk-ins wait for approval), visitor, objection lifted, visit, events, the company's webhook setting
-    (the arrival's deliveries are written in the same transaction), release."""
+    (the arrival's deliveries are written in the same transaction), the desk's mark (nobody here has an address to
+    tell: tenant_apps/notifications/services.py's arrival_unannounced_mark, from what was just queued), release."""
     choose_language(kiosk_tower)
     kiosk_tower.post("/kiosk/walk-in/", {"company": globex.pk})
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         done = kiosk_tower.post("/kiosk/walk-in/details/", DETAILS)
     assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")
     with tenant_context(globex):
@@ -84,17 +85,17 @@ def test_an_invitation_moved_to_another_day_between_code_and_confirmation_is_not
     assert visit_in(acme, visit.pk).state == Visit.State.EXPECTED
 
 
-def test_with_the_web_process_memories_warm_a_walk_in_takes_nine_queries(remembering, kiosk_tower, globex,
+def test_with_the_web_process_memories_warm_a_walk_in_takes_ten_queries(remembering, kiosk_tower, globex,
                                                                          django_assert_max_num_queries):  # fmt: skip
     """As in production, where hosts, the device, the company, the documents and the reachable schemas are
     remembered (tests/kiosk/test_remembered_lookups.py): the memories' generations (read by every request, so that
     a change made by another process is honoured at once), the walk-in count, the building's block list, savepoint,
-    visitor, objection lifted, visit, events, release. The device's last-seen time, written once a minute, is
-    remembered with it (no UPDATE here)."""
+    visitor, objection lifted, visit, events, the desk's mark (nobody told), release. The device's last-seen time,
+    written once a minute, is remembered with it (no UPDATE here)."""
     choose_language(kiosk_tower)
     kiosk_tower.post("/kiosk/walk-in/", {"company": globex.pk})
     kiosk_tower.get("/kiosk/walk-in/details/")  # the screen the visitor reads first: the documents
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         done = kiosk_tower.post("/kiosk/walk-in/details/", DETAILS)
     assert done.status_code == 302 and done["Location"].endswith("/kiosk/done/")
 

@@ -25,7 +25,10 @@ PUBLIC_ROUTES = {
     "privacy/me/",  # a visitor asks for their own privacy link by e-mail (tests/privacy/test_person_link_request.py)
 }
 # Routes opened by a secret in the URL alone (a link e-mailed to a visitor): a made-up secret opens nothing.
-BY_SECRET = {"privacy/confirm-consent/<str:token>/"}
+BY_SECRET = {
+    "privacy/confirm-consent/<str:token>/",
+    "approval/<str:token>/",  # a waiting walk-in's approve/decline link, signed and single-use (tests/kiosk)
+}
 
 
 def _ready_export(world: AcmeWorld) -> int:

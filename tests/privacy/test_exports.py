@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+import zoneinfo
 
 import time_machine
 from django.core import mail
@@ -53,8 +54,10 @@ def _csv_value(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "t" if value else "f"
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat(sep=" ").replace("+00:00", "+00")
+    if isinstance(value, dt.datetime):  # day/month/year, 24 hours, in the building's time zone (Brussels)
+        return value.astimezone(zoneinfo.ZoneInfo("Europe/Brussels")).strftime("%d/%m/%Y %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, dict | list):
         return json.dumps(value, separators=(", ", ": "))
     text = str(value)
@@ -144,6 +147,25 @@ def test_a_date_range_holds_only_the_visits_that_started_in_it(acme, eager, djan
     assert [v["id"] for v in visits] == [inside.pk]
     assert [v["email"] for v in visitors] == ["in@example.org"]
     assert {e["visit_id"] for e in json.loads(archive.read("visit_events.json"))} == {inside.pk}
+
+
+def test_the_csv_files_write_belgian_dates_and_24_hour_times_and_the_json_files_iso_8601(
+    acme, eager, django_capture_on_commit_callbacks
+):
+    """Issue #23: a person in Belgium opens the CSV in a spreadsheet (5 January, 14:30 in Brussels, never a US
+    month first nor "2:30 PM"); a program reads the JSON (ISO 8601 with the offset, in UTC)."""
+    ended = dt.datetime(2027, 1, 5, 13, 30, tzinfo=dt.UTC)  # 14:30 in Brussels (UTC+1 in winter)
+    with tenant_context(acme):
+        made = visit(person(email="belgian.dates@example.org"), ended=ended)
+    export = _make_export(acme, django_capture_on_commit_callbacks)
+    archive = _archive(export)
+    rows = list(csv.DictReader(io.StringIO(archive.read("visits.csv").decode("utf-8-sig"), newline="")))
+    row = next(row for row in rows if row["id"] == str(made.pk))
+    assert (row["expected_start"], row["checked_out_at"]) == ("05/01/2027 13:30:00", "05/01/2027 14:30:00")
+    item = next(item for item in json.loads(archive.read("visits.json")) if item["id"] == made.pk)
+    assert dt.datetime.fromisoformat(item["checked_out_at"]) == ended
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}", item["checked_out_at"])
+    assert "05/01/2027 14:30:00" in archive.read("README.txt").decode()  # the README says how to read them
 
 
 def test_an_admin_downloads_it_under_a_server_chosen_name_and_it_is_audited(

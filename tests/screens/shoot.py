@@ -140,8 +140,10 @@ def _walk_in(tablet: Any, tower: str, language: str, folder: Path, suffix: str) 
         globex = company.filter(has_text="Globex")
         (globex if globex.count() else company).first.click()
         tablet.wait_for_load_state()
+    # One person per language (a returning visitor keeps the language of their record on the badge).
+    email = f"amelie.{language}@example.org"
     for field, value in (("first_name", "Amélie"), ("last_name", "Van den Bossche"),
-                         ("visitor_company", "Brouwerij Zenne"), ("email", "amelie@example.org")):  # fmt: skip
+                         ("visitor_company", "Brouwerij Zenne"), ("email", email)):  # fmt: skip
         box = tablet.locator(f"input[name={field}]")
         if box.count() and box.first.is_visible():
             box.first.fill(value)

@@ -46,7 +46,7 @@ def building_new(request: HttpRequest) -> HttpResponse:
 @it_required
 def building_detail(request: HttpRequest, slug: str) -> HttpResponse:
     building = access_building(slug=slug)
-    form = BuildingEditForm.for_building(building, request.POST or None)
+    form = BuildingEditForm.for_building(building, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         updated = run_service(form, lambda: building_update(
@@ -56,6 +56,7 @@ def building_detail(request: HttpRequest, slug: str) -> HttpResponse:
             kiosk_requires_email=data["kiosk_requires_email"], kiosk_requires_phone=data["kiosk_requires_phone"],
             privacy_contact_name=data["privacy_contact_name"], privacy_contact_email=data["privacy_contact_email"],
             kiosk_branding={name: data[name] for name in ("kiosk_welcome", "kiosk_accent", "badge_size", "desk_email")},
+            kiosk_logo=data["kiosk_logo"], kiosk_logo_clear=data["kiosk_logo_clear"],
             walk_in_approval_required=data["walk_in_approval_required"], request=request,
         ))  # fmt: skip
         if updated is not None:

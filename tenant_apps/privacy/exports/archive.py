@@ -14,15 +14,18 @@ import shutil
 import tempfile
 import time
 import zipfile
+import zoneinfo
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
 import psycopg
+from django.conf import settings
 from django.db import connection, models
 from isal import isal_zlib
 
+from shared_apps.database.connection import tenant_connection
 from tenant_apps.privacy.exports.parallel import Task, run_on_two_sessions
 from tenant_apps.privacy.exports.tables import TABLES, ExportRange, ExportTable
 
@@ -30,6 +33,9 @@ from tenant_apps.privacy.exports.tables import TABLES, ExportRange, ExportTable
 # fault in fresh pages all through a first export (measured: 79,000 page faults with 1 MB blocks, 800 with these).
 FLUSH_BYTES = 1 << 18
 _TEXT_FIELDS = (models.CharField, models.TextField)
+_CSV_DATETIME = "DD/MM/YYYY HH24:MI:SS"  # 05/01/2027 14:30:00
+_CSV_DATE = "DD/MM/YYYY"
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+/-]+")
 Transform = Callable[[bytes], bytes]
 
 # Text cells are always quoted (FORCE_QUOTE), so one starts with `,"` or, first on its line, `\n"`. Inside a
@@ -110,16 +116,43 @@ _JSON_COPY = (
 JSON_COST = 2.5  # row_to_json costs PostgreSQL 2 to 3 times a CSV COPY of the same rows (measured)
 
 
-def table_members(table: ExportTable, span: ExportRange) -> list[Member]:
+def export_time_zone() -> str:
+    """The building's time zone, in which the CSV files write dates and times (a name PostgreSQL knows)."""
+    building = getattr(tenant_connection().tenant, "building", None)
+    name = building.timezone if building is not None else settings.TIME_ZONE
+    zoneinfo.ZoneInfo(name)  # a name the time-zone database knows, so
+    if not _ZONE_NAME.fullmatch(name):  # and one that is safe as an SQL literal
+        raise ValueError(f"unexpected time zone name {name!r}")
+    return str(name)
+
+
+def _csv_select(table: ExportTable, inner: str, zone: str) -> str:
+    """The table's rows with dates as day/month/year and times in 24 hours, in the building's time zone, as a
+    person in Belgium reads them in a spreadsheet (the JSON files keep ISO 8601 with the offset, for machines)."""
+    fields = {field.attname: field for field in table.model._meta.concrete_fields}
+    cells = []
+    for column in table.columns():
+        name = _q(column)
+        if isinstance(fields[column], models.DateTimeField):
+            cells.append(f"to_char(t.{name} AT TIME ZONE '{zone}', '{_CSV_DATETIME}') AS {name}")
+        elif isinstance(fields[column], models.DateField):
+            cells.append(f"to_char(t.{name}, '{_CSV_DATE}') AS {name}")
+        else:
+            cells.append(f"t.{name}")
+    return f"SELECT {', '.join(cells)} FROM ({inner}) t"
+
+
+def table_members(table: ExportTable, span: ExportRange, zone: str | None = None) -> list[Member]:
     """`<name>.csv` and `<name>.json` for one table."""
     inner, params = table.queryset(span).query.sql_with_params()
+    csv_rows = _csv_select(table, inner, zone or export_time_zone())
     text = ", ".join(_q(column) for column in _text_columns(table))
     force_quote = f", FORCE_QUOTE ({text})" if text else ""
     db_table = table.model._meta.db_table
     return [
         Member(
             name=f"{table.name}.csv", table=db_table, cost=1.0, params=params,
-            sql=f"COPY ({inner}) TO STDOUT WITH (FORMAT csv, HEADER true{force_quote})",
+            sql=f"COPY ({csv_rows}) TO STDOUT WITH (FORMAT csv, HEADER true{force_quote})",
             head=b"\xef\xbb\xbf",  # UTF-8 byte-order mark, so spreadsheets read accents right
             transform=csv_neutralised,
         ),
@@ -130,7 +163,9 @@ def table_members(table: ExportTable, span: ExportRange) -> list[Member]:
     ]  # fmt: skip
 
 
-def readme_text(*, company: str, span: ExportRange, counts: dict[str, int], generated_at: dt.datetime) -> str:
+def readme_text(
+    *, company: str, span: ExportRange, counts: dict[str, int], generated_at: dt.datetime, zone: str = "UTC"
+) -> str:
     if span.start is None and span.end is None:
         period = "all time"
     else:
@@ -142,6 +177,10 @@ def readme_text(*, company: str, span: ExportRange, counts: dict[str, int], gene
         "=" * (21 + len(company)),
         "",
         f"Generated at {generated_at.isoformat()} (UTC). Period: {period}.",
+        "",
+        f"Dates and times: in the CSV files day/month/year and 24 hours in the building's time zone ({zone}),",
+        "for example 05/01/2027 14:30:00; in the JSON files ISO 8601 with the offset from UTC, as machines read",
+        "them (2027-01-05T13:30:00+00:00).",
         "",
         "Every table comes twice, with the same rows:",
         "- <table>.csv: UTF-8 with a byte-order mark, comma-separated, a header line, text cells in double quotes.",
@@ -257,11 +296,12 @@ def archive_write(
     `parallel` runs the COPYs on two database sessions (see parallel.py): only in a REPEATABLE READ
     transaction of the export's own, with nothing uncommitted in it.
     """
-    members = [member for table in TABLES for member in table_members(table, span)]
+    zone = export_time_zone()
+    members = [member for table in TABLES for member in table_members(table, span, zone)]
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1, allowZip64=True) as archive:
         rows = _members_write_parallel(archive, members) if parallel else _members_write(archive, members)
         counts = {table.name: rows[f"{table.name}.csv"] for table in TABLES}
         archive.writestr(
-            "README.txt", readme_text(company=company, span=span, counts=counts, generated_at=generated_at)
+            "README.txt", readme_text(company=company, span=span, counts=counts, generated_at=generated_at, zone=zone)
         )
     return counts
