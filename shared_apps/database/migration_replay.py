@@ -101,7 +101,22 @@ def _plan_and_sql(schema: str, tenant_type: str) -> tuple[MigrationExecutor, Pla
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if not plan or not replayable(plan):
         return executor, plan, None
-    return executor, plan, executor.loader.collect_sql(plan)
+    return executor, plan, _collect_sql(executor, plan)
+
+
+def _collect_sql(executor: MigrationExecutor, plan: Plan) -> list[str]:
+    """The plan's SQL, written from the state of every migration the schema has applied, as `migrate` starts from.
+    (The loader's `collect_sql`, which `sqlmigrate` uses, starts from the ancestors of the plan's first migration
+    only: a later migration of the plan that points at a model of an app the first one does not depend on, say
+    notifications 0006 at visits 0010's model, then fails with "Related model ... cannot be resolved".)"""
+    loader = executor.loader
+    state = loader.project_state([key for key in loader.applied_migrations or {} if key in loader.graph.nodes])
+    statements: list[str] = []
+    for migration, _backwards in plan:  # forwards only: a fleet migrates forwards
+        with connection.schema_editor(collect_sql=True, atomic=migration.atomic) as schema_editor:
+            state = migration.apply(state, schema_editor, collect_sql=True)
+        statements.extend(schema_editor.collected_sql)
+    return statements
 
 
 def _replay_one(schema: str, tenant_type: str, executor: MigrationExecutor, plan: Plan, sql: list[str]) -> bool:

@@ -13,7 +13,8 @@ from shared_apps.tenancy.models import Tenant
 pytestmark = pytest.mark.django_db
 
 # This notifications migration adds a column and an index: the shape of most deploys' migrations. The ones after
-# it are undone with it (choices, and 0004's claim and idempotency key columns and index).
+# it are undone with it (choices, 0004's claim and idempotency key columns and index, 0006's references to a
+# visitor and to an objection-lift request: a model of visits 0010, which no migration before 0006 depends on).
 APP, NAME = "notifications", "0002_delivery_outbox"
 
 
@@ -23,7 +24,8 @@ def _undo_latest_notifications_migration(schema: str, *, keep_column: bool = Fal
         cursor.execute(f'DROP INDEX "{schema}".delivery_outbox_idx')
         cursor.execute(f'DROP INDEX "{schema}".delivery_unsent_idx')
         cursor.execute(
-            f'ALTER TABLE "{schema}".notifications_delivery DROP COLUMN claimed_at, DROP COLUMN idempotency_key'
+            f'ALTER TABLE "{schema}".notifications_delivery DROP COLUMN claimed_at, DROP COLUMN idempotency_key, '
+            "DROP COLUMN objection_lift_id, DROP COLUMN visitor_id"  # 0006's, whose model is in visits 0010
         )
         if not keep_column:
             cursor.execute(f'ALTER TABLE "{schema}".notifications_delivery DROP COLUMN enqueued_at')
