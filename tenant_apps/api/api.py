@@ -299,7 +299,7 @@ class VisitApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
         "409 when no day from this one on is still expected. The answer lists the days cancelled.",
         request=None, responses={200: VisitSerializer(many=True)}, extensions=CONFLICT,
     )  # fmt: skip
-    @action(detail=True, methods=["post"], url_path="cancel-rest")
+    @action(detail=True, methods=["post"], url_path="cancel-rest", pagination_class=None)  # a plain list of days
     def cancel_rest(self, request: Request, pk: str | None = None) -> Response:
         visit = self.get_object()
         if visit.series_id is None:

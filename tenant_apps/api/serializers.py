@@ -164,7 +164,7 @@ class VisitCreateSerializer(JsonTypes, serializers.Serializer[Visit]):
     )
     expected_start = VisitTimeField()
     expected_end = VisitTimeField()
-    purpose = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
+    purpose = NameSerializerField(max_length=200, allow_blank=True, required=False, default="")  # cleaned
     last_day = serializers.DateField(
         required=False, allow_null=True, default=None,
         help_text=f"For a visit over several days: its last day (YYYY-MM-DD). One visit is registered on each of "
@@ -206,7 +206,7 @@ class VisitUpdateSerializer(JsonTypes, serializers.Serializer[Visit]):
     )
     expected_start = VisitTimeField(required=False)
     expected_end = VisitTimeField(required=False)
-    purpose = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    purpose = NameSerializerField(max_length=200, allow_blank=True, required=False)  # cleaned
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         _check_times(attrs, self.instance)

@@ -249,6 +249,17 @@ def _in_order(body: dict[str, Any]) -> None:
         )
 
 
+def _series_in_order(body: dict[str, Any]) -> None:
+    """A visit over several days starts and ends on one day and lasts a week here: the span, the same day and the
+    weekdays that fall in it are rules between fields and the clock, like the times' order. Sent after _in_order."""
+    if body.get("last_day") is None and not body.get("weekdays"):
+        return
+    start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    body["expected_start"] = start.isoformat().replace("+00:00", "Z")
+    body["expected_end"] = (start + dt.timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    body["last_day"] = (start + dt.timedelta(days=7)).date().isoformat()  # every weekday falls in these 8 days
+
+
 def _range_in_order(query: dict[str, Any] | None) -> None:
     """The same rule for a list's date range (`date_from` after `date_to` is a 400): a positive case sends it in
     order."""
@@ -274,6 +285,7 @@ def _referencing(case: schemathesis.Case) -> None:
         if value is not None and choices and value not in choices:
             case.body[name] = choices[zlib.crc32(repr(value).encode()) % len(choices)]
     _in_order(case.body)
+    _series_in_order(case.body)
     if case.body.get("logo") is not None:
         case.body["logo"] = LOGO  # type: ignore[assignment]  # multipart carries bytes
     elif "logo" in case.body and case.media_type == "multipart/form-data":
