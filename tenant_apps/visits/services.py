@@ -295,12 +295,15 @@ def _arrive(visit: Visit, actor: Actor, *, notice_version: str, rules_version: s
     visit.state = Visit.State.ON_SITE
     visit.checked_in_at = timezone.now()
     return ["state", "checked_in_at", *_consent(visit, actor, notice_version=notice_version,
-                                                rules_version=rules_version)]  # fmt: skip
+                                                rules_version=rules_version, at=visit.checked_in_at)]  # fmt: skip
 
 
-def _consent(visit: Visit, actor: Actor, *, notice_version: str, rules_version: str) -> list[str]:
-    """Record the notice and rules accepted on arrival; the fields it changed."""
-    now = timezone.now()
+def _consent(
+    visit: Visit, actor: Actor, *, notice_version: str, rules_version: str, at: dt.datetime | None = None
+) -> list[str]:
+    """Record the notice and rules accepted on arrival (`at`: the check-in's moment, one time for both); the fields
+    it changed."""
+    now = at or timezone.now()
     fields: list[str] = []
     if notice_version:
         visit.consent_notice_version, visit.consent_at, visit.consent_channel = notice_version, now, actor.channel
