@@ -291,6 +291,8 @@ TIME_ZONE = "Europe/Brussels"
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(PROJECT_ROOT / ".data" / "static")))
+# Uploaded files (company and kiosk logos): under .data/ in development, never the working directory.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(PROJECT_ROOT / ".data" / "media")))
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
