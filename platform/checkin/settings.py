@@ -17,8 +17,8 @@ from checkin.env import env_bool, env_int, env_str
 from checkin.export_storage import export_storage_config
 from checkin.logging_config import logging_config
 from checkin.mail_config import mail_settings
-from checkin.redis_config import redis_config, sentinels_parse
 from shared_apps.operations.encryption_keys import development_key, keys_parse
+from shared_apps.operations.redis_config import redis_config, sentinels_parse
 from shared_apps.tenancy.public_links import port_validate, scheme_validate
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -310,7 +310,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Check-in <no-reply@{CHECKIN
 
 # --- Celery: without a broker, tasks run in-process ------------------------------
 REDIS_URL = env_str("REDIS_URL")
-# One Redis, or its master found through Sentinel (checkin/redis_config.py).
+# One Redis, or its master found through Sentinel (shared_apps/operations/redis_config.py).
 CHECKIN_REDIS_SENTINELS = sentinels_parse(env_str("CHECKIN_REDIS_SENTINELS"))
 CHECKIN_REDIS_SENTINEL_MASTER = env_str("CHECKIN_REDIS_SENTINEL_MASTER")
 CHECKIN_REDIS_SENTINEL_PASSWORD = env_str("CHECKIN_REDIS_SENTINEL_PASSWORD")
