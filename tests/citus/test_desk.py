@@ -97,7 +97,7 @@ def test_the_refill_copies_each_company_again_as_the_triggers_write_it(
 ) -> None:
     """`desk_read_model_refill` (after restoring a company, say) copies every company's rows across the workers."""
     columns = "company_id, visit_id, code, state, expected_start, expected_end, checked_in_at, checked_out_at, " + (
-        "first_name, last_name, visitor_company, host_name, unannounced"
+        "first_name, last_name, visitor_company, host_name, unannounced, restricted"
     )
     with cluster.coordinator.connect() as conn:
         written = conn.execute(f"SELECT {columns} FROM tower.readmodel_visit ORDER BY 1, 2").fetchall()
@@ -124,15 +124,24 @@ def test_a_company_statement_changes_its_own_rows_of_the_desk_only(cluster: Clus
     assert globex_before
     with psycopg.connect(cluster.url) as conn, conn.transaction():
         _as(conn, "acme")
-        conn.execute("UPDATE visits_visitor SET company_name = 'Acme guest'")
+        conn.execute("UPDATE visits_visitor SET company_name = 'Acme guest', restricted_at = now()")
     with cluster.coordinator.connect() as conn:
         acme_rows = conn.execute(
-            "SELECT DISTINCT visitor_company FROM tower.readmodel_visit WHERE company_id = %s", [ids["acme"]]
+            "SELECT DISTINCT visitor_company, restricted FROM tower.readmodel_visit WHERE company_id = %s",
+            [ids["acme"]],
         ).fetchall()
-        assert acme_rows == [("Acme guest",)]
+        assert acme_rows == [("Acme guest", True)]  # the restriction's mark (GDPR art. 18) follows too
         assert (
             conn.execute(
                 "SELECT * FROM tower.readmodel_visit WHERE company_id = %s ORDER BY visit_id", [ids["globex"]]
             ).fetchall()
             == globex_before
         )
+    with psycopg.connect(cluster.url) as conn, conn.transaction():
+        _as(conn, "acme")
+        conn.execute("UPDATE visits_visitor SET restricted_at = NULL")
+    with cluster.coordinator.connect() as conn:
+        restricted = conn.execute(
+            "SELECT DISTINCT restricted FROM tower.readmodel_visit WHERE company_id = %s", [ids["acme"]]
+        ).fetchall()
+        assert restricted == [(False,)]

@@ -17,21 +17,22 @@ leaves no row), 2PC between workers included. So on Citus:
   trigger's transition table to a distributed statement ("could not find named tuplestore").
 
 None of this exists on one server: the table and its trigger are made only where the `citus` extension is, and
-there the function takes its first branch never (`public.tenancy_tenant` is there), running 0010's statements as
-before. The columns written are 0010's, the unannounced flag as there (only once the reception has its column).
+there the function takes its first branch never (`public.tenancy_tenant` is there), running 0011's statements as
+before. The columns written are 0011's, the unannounced and restricted marks as there (each only once the
+reception's table has its column: schemas migrate in turn).
 """
 
 from importlib import import_module
 
 from django.db import migrations
 
-_PREVIOUS = import_module("shared_apps.tenancy.migrations.0010_desk_read_model_unannounced").FUNCTION
+_PREVIOUS = import_module("shared_apps.tenancy.migrations.0011_desk_read_model_restricted").FUNCTION
 _GUARD = import_module("shared_apps.tenancy.migrations.0008_desk_read_model_on_citus_workers")._GUARD
 
 # Runs instead of 0008's "return at once" on a worker; ends with RETURN NULL. $1 is always the company's id.
 _SHARD = r"""BEGIN
     IF to_regclass('public.tenancy_tenant') IS NULL THEN
-        -- A Citus worker: the trigger fired on the company's shard (tenancy migration 0011).
+        -- A Citus worker: the trigger fired on the company's shard (tenancy migration 0012).
         IF to_regclass('public.checkin_desk_route') IS NULL THEN
             RETURN NULL;
         END IF;
@@ -49,6 +50,9 @@ _SHARD = r"""BEGIN
             hosts jsonb;
             ids bigint[];
             one record;
+            with_restricted boolean := EXISTS (
+                SELECT FROM pg_attribute WHERE attrelid = to_regclass(quote_ident(reception) || '.readmodel_visit')
+                AND attname = 'restricted' AND NOT attisdropped);
         BEGIN
             IF EXISTS (SELECT FROM pg_attribute
                        WHERE attrelid = to_regclass(quote_ident(reception) || '.readmodel_visit')
@@ -58,6 +62,13 @@ _SHARD = r"""BEGIN
                 flag_set := ', unannounced = excluded.unannounced';
                 flag_old := ', d.unannounced';
                 flag_new := ', excluded.unannounced';
+            END IF;
+            IF with_restricted THEN  -- the visitor's restriction (GDPR art. 18), read with the visitor below
+                flag_column := flag_column || ', restricted';
+                flag_value := flag_value || ', coalesce(($3 -> (v ->> ''visitor_id'') ->> ''restricted'')::boolean, false)';
+                flag_set := flag_set || ', restricted = excluded.restricted';
+                flag_old := flag_old || ', d.restricted';
+                flag_new := flag_new || ', excluded.restricted';
             END IF;
             reception := quote_ident(reception);
             IF tbl = 'visits_visit' THEN
@@ -71,7 +82,8 @@ _SHARD = r"""BEGIN
                     rows := (SELECT jsonb_agg(to_jsonb(n)) FROM new_rows n);
                     EXECUTE format(
                         'SELECT jsonb_object_agg(p.id::text, jsonb_build_object(''first_name'', p.first_name, '
-                        '''last_name'', p.last_name, ''company_name'', p.company_name)) '
+                        '''last_name'', p.last_name, ''company_name'', p.company_name, '
+                        '''restricted'', (to_jsonb(p) ->> ''restricted_at'') IS NOT NULL)) '
                         'FROM %s.visits_visitor p WHERE p.id = ANY($1)', own)
                         INTO people USING ARRAY(SELECT (n ->> 'visitor_id')::bigint FROM jsonb_array_elements(rows) n);
                     EXECUTE format(
@@ -104,16 +116,21 @@ _SHARD = r"""BEGIN
                         USING company, rows, coalesce(people, '{}'::jsonb), coalesce(hosts, '{}'::jsonb);
                 END IF;
             ELSIF tbl = 'visits_visitor' THEN
-                -- Only UPDATE fires here (as in 0010); one visitor at a time: Citus routes each statement.
-                FOR one IN SELECT n.id, n.first_name, n.last_name, n.company_name FROM new_rows n LOOP
+                -- Only UPDATE fires here (as in 0011); one visitor at a time: Citus routes each statement.
+                FOR one IN SELECT n.id, n.first_name, n.last_name, n.company_name,
+                                  (to_jsonb(n) ->> 'restricted_at') IS NOT NULL AS restricted_now
+                           FROM new_rows n LOOP
                     EXECUTE format('SELECT array_agg(v.id) FROM %s.visits_visit v WHERE v.visitor_id = $1', own)
                         INTO ids USING one.id;
                     CONTINUE WHEN ids IS NULL;
                     EXECUTE format(
-                        'UPDATE %s.readmodel_visit d SET first_name = $3, last_name = $4, visitor_company = $5 '
+                        'UPDATE %1$s.readmodel_visit d SET first_name = $3, last_name = $4, visitor_company = $5%2$s '
                         'WHERE d.company_id = $1 AND d.visit_id = ANY($2) AND (d.first_name, d.last_name, '
-                        'd.visitor_company) IS DISTINCT FROM ($3, $4, $5)', reception)
-                        USING company, ids, one.first_name, one.last_name, one.company_name;
+                        'd.visitor_company%3$s) IS DISTINCT FROM ($3, $4, $5%4$s)', reception,
+                        CASE WHEN with_restricted THEN ', restricted = $6' ELSE '' END,
+                        CASE WHEN with_restricted THEN ', d.restricted' ELSE '' END,
+                        CASE WHEN with_restricted THEN ', $6' ELSE '' END)
+                        USING company, ids, one.first_name, one.last_name, one.company_name, one.restricted_now;
                 END LOOP;
             ELSIF tbl = 'visits_host' THEN
                 IF TG_OP = 'TRUNCATE' THEN
@@ -170,7 +187,7 @@ BEGIN
     -- One rewrite at a time (a second one then reads what the first committed). Few rows, rarely: a tenant's
     -- creation, status or building changes.
     PERFORM pg_advisory_xact_lock(hashtext('public.checkin_desk_route'));
-    -- The companies whose rows a desk keeps (0010's choice), each with its building's reception schema. Read
+    -- The companies whose rows a desk keeps (0011's choice), each with its building's reception schema. Read
     -- into arrays first: the route is a Citus table, tenancy_tenant a table of the coordinator only.
     SELECT array_agg(c.schema_name), array_agg(c.id), array_agg(r.schema_name) INTO names, ids, receptions
     FROM public.tenancy_tenant c
@@ -222,7 +239,7 @@ def route_drop(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenancy", "0010_desk_read_model_unannounced"),
+        ("tenancy", "0011_desk_read_model_restricted"),
     ]
 
     operations = [
