@@ -129,3 +129,53 @@ def main() -> None:
     seen["export_on_two_sessions"] = bool(parallel)
     seen["exported_visit"] = exported.pk
     print(json.dumps(seen))
+
+
+def _desk_count(reception: Tenant, company: Tenant) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {reception.schema_name}.readmodel_visit WHERE company_id = %s", [company.pk]
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _routed(company: Tenant) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT FROM public.checkin_desk_route WHERE schema_name = %s)", [company.schema_name]
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def lifecycle() -> None:
+    """A company provisioned into the building, suspended, reactivated, removed and dropped: the desk follows."""
+    from shared_apps.provisioning.companies import (
+        company_create,
+        company_reactivate,
+        company_remove,
+        company_schemas_drop_due,
+        company_suspend,
+    )
+
+    seen: dict[str, Any] = {}
+    building = Building.objects.get(slug="tower")
+    reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
+    company = company_create(building="tower", slug="initech", name="Initech")
+    seen["routed_new"] = _routed(company)
+    _invite(company, "New", "Company", timezone.now())
+    seen["board_new"] = _board_names(reception, [company], q="Company")
+    company = company_suspend(company=company, actor="citus test")
+    seen["routed_suspended"] = _routed(company)
+    _invite(company, "While", "Suspended", timezone.now())  # kept, not shown: the desk shows active companies
+    seen["desk_rows_suspended"] = _desk_count(reception, company)
+    seen["board_suspended"] = _board_names(reception, [company], q="Suspended")
+    company = company_reactivate(company=company, actor="citus test")
+    seen["board_reactivated"] = _board_names(reception, [company], q="Suspended")
+    company = company_remove(company=company, actor="citus test")
+    seen["routed_removed"] = _routed(company)
+    seen["desk_rows_removed"] = _desk_count(reception, company)
+    with tenant_context(company), transaction.atomic():  # a late write to the removed company's tables
+        Visit.objects.update(purpose="after removal")
+    seen["desk_rows_after_late_write"] = _desk_count(reception, company)
+    seen["dropped"] = company_schemas_drop_due(actor="citus test", now=timezone.now() + dt.timedelta(days=3650))
+    print(json.dumps(seen))

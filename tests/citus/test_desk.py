@@ -145,3 +145,18 @@ def test_a_company_statement_changes_its_own_rows_of_the_desk_only(cluster: Clus
             "SELECT DISTINCT restricted FROM tower.readmodel_visit WHERE company_id = %s", [ids["acme"]]
         ).fetchall()
         assert restricted == [(False,)]
+
+
+def test_a_company_provisioned_suspended_reactivated_and_removed_on_the_cluster(
+    cluster: Cluster, product: dict[str, str]
+) -> None:
+    """The route follows the tenant row in the same transaction: the desk keeps a suspended company's rows hidden,
+    and loses a removed company's rows in the removal's transaction, later writes to its tables included."""
+    out = manage(product, "shell", "-c", "from tests.citus.desk_flow import lifecycle; lifecycle()")
+    seen = json.loads(out.strip().splitlines()[-1])
+    assert seen["routed_new"] and seen["board_new"] == ["initech:New Company:expected"]
+    assert seen["routed_suspended"] and seen["desk_rows_suspended"] == 2 and seen["board_suspended"] == []
+    assert seen["board_reactivated"] == ["initech:While Suspended:expected"]
+    assert not seen["routed_removed"] and seen["desk_rows_removed"] == 0
+    assert seen["desk_rows_after_late_write"] == 0
+    assert seen["dropped"] == ["initech"]
