@@ -23,6 +23,16 @@ from django_tenants.migration_executors.standard import StandardExecutor
 from shared_apps.database.migration_replay import migrate_alike_schemas, replay_allowed
 
 
+def _schemas_present(tenants: list[Any]) -> list[Any]:
+    """The tenants whose schema exists. A removed company's tenant row outlives its dropped schema (its slug is
+    never reused): there is nothing to migrate there, and migrating it would fail on the missing schema."""
+    names = [tenant[0] if isinstance(tenant, (tuple, list)) else tenant for tenant in tenants]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [names])
+        present = {row[0] for row in cursor.fetchall()}
+    return [tenant for tenant, name in zip(tenants, names, strict=True) if name in present]
+
+
 class FleetExecutor(MultiprocessingExecutor):
     codename = "fleet"
 
@@ -34,14 +44,14 @@ class FleetExecutor(MultiprocessingExecutor):
         return connection.in_atomic_block or len(list(tenants)) < settings.CHECKIN_MIGRATION_PARALLEL_MIN_SCHEMAS
 
     def run_migrations(self, tenants: Any = None) -> None:
-        tenants = list(tenants or [])
+        tenants = _schemas_present(list(tenants or []))
         if self._in_process(tenants):
             StandardExecutor(self.args, self.options).run_migrations(tenants=tenants)
         else:
             super().run_migrations(tenants=tenants)
 
     def run_multi_type_migrations(self, tenants: Any) -> None:
-        tenants = list(tenants or [])
+        tenants = _schemas_present(list(tenants or []))
         if replay_allowed(self.options):
             tenants = migrate_alike_schemas(tenants, verbosity=int(self.options.get("verbosity", 1)))
         if not tenants:

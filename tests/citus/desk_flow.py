@@ -19,14 +19,21 @@ from django_tenants.utils import tenant_context
 from shared_apps.accounts.models import User
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.desk.selectors import BoardFilters, desk_board, desk_on_site
-from tenant_apps.kiosk.services import invitation_check_in, invitation_find, kiosk_pair, pairing_code_create
+from tenant_apps.kiosk.services import (
+    code_check_out,
+    invitation_check_in,
+    invitation_find,
+    kiosk_pair,
+    pairing_code_create,
+    walk_in_check_in,
+)
 from tenant_apps.privacy.exports import archive
 from tenant_apps.privacy.exports.lifecycle import export_request
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.purge import company_purge
 from tenant_apps.privacy.subjects import person_erase
 from tenant_apps.visits.models import Visit, Visitor
-from tenant_apps.visits.services import Actor, visit_register
+from tenant_apps.visits.services import Actor, VisitorDetails, visit_register
 
 
 def _board_names(reception: Tenant, companies: list[Tenant], q: str = "") -> list[str]:
@@ -75,6 +82,19 @@ def main() -> None:
         )
     seen["board_on_site"] = _board_names(reception, companies, q="Arrival")
     seen["evacuation"] = [name for name in _on_site_names(reception) if "Arrival" in name]
+
+    # A walk-in for globex at the kiosk, on the board in the state the kiosk gave it; checked out there by code.
+    details = VisitorDetails(first_name="Walk", last_name="Inn", email="", phone="", company_name="", language="en")
+    with tenant_context(reception):
+        walked = walk_in_check_in(
+            kiosk=kiosk, building=building, company=globex, host_id=None, visitor=details,
+            notice_version="1", rules_version="",
+        )  # fmt: skip
+    seen["walk_in"] = [walked.state, _board_names(reception, companies, q="Inn")]
+    if walked.state == Visit.State.ON_SITE:
+        with tenant_context(reception):
+            code_check_out(kiosk=kiosk, building=building, code=walked.code)
+        seen["walk_in_checked_out"] = _board_names(reception, companies, q="Inn")
 
     # Acme's admin erases the person: gone from the desk once the erasure's transaction commits.
     with tenant_context(acme):

@@ -59,6 +59,14 @@ def test_a_removed_company_404s_at_once_and_is_dropped_after_the_grace_period(um
     assert company_schemas_drop_due(actor="test", now=later) == []
 
 
+def test_migrate_schemas_passes_over_a_dropped_company(umbrella, settings):
+    """Its tenant row stays after the drop (the slug is never reused); the next release's migrate must not fail."""
+    company_remove(company=umbrella, actor="test")
+    company_schemas_drop_due(actor="test", now=timezone.now() + datetime.timedelta(days=3650))
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    assert not schema_exists("umbrella")
+
+
 def test_the_command_and_the_task_drop_what_is_due(umbrella):
     company_remove(company=umbrella, actor="test")
     Tenant.objects.filter(pk=umbrella.pk).update(schema_drop_after=timezone.now() - datetime.timedelta(minutes=1))
