@@ -9,6 +9,7 @@ from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.parcels.models import Parcel
 from tenant_apps.visits.models import ObjectionLiftRequest, Visit, Visitor
 
 
@@ -29,6 +30,7 @@ class Delivery(models.Model):
         APPROVAL_WEBHOOK = "approval_webhook", _("approval request webhook")
         CONSENT_CONFIRMATION = "consent_confirm", _("renewed-consent confirmation e-mail")
         PERSON_LINK = "person_link", _("privacy-link e-mail")
+        PARCEL_EMAIL = "parcel_email", _("parcel e-mail to the recipient")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -41,6 +43,7 @@ class Delivery(models.Model):
         ObjectionLiftRequest, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True)
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
