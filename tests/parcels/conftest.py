@@ -3,6 +3,7 @@
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,9 +26,10 @@ def photo(kind: str = "PNG", name: str = "label.png", size: tuple[int, int] = (4
 
 
 @pytest.fixture
-def media(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    """Uploaded photos go to a folder of this test."""
-    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Uploaded photos go to a folder of this test (the default storage, as checkin/file_storage.py configures it)."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}  # fmt: skip
     return tmp_path
 
 

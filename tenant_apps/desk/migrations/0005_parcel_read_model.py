@@ -1,4 +1,4 @@
-"""The desk's read model of parcels, written by `public.checkin_desk_parcels()` (tenancy migration 0011)."""
+"""The desk's read model of parcels, written by `public.checkin_desk_parcels()` (tenancy migration 0012)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('desk', '0003_arrival_unannounced'),
-        ('tenancy', '0011_desk_parcel_read_model_function'),
+        ('desk', '0004_restricted'),
+        ('tenancy', '0012_desk_parcel_read_model_function'),
     ]
 
     operations = [

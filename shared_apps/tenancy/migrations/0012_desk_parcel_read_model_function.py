@@ -71,7 +71,7 @@ FUNCTION = FUNCTION.replace("\nBEGIN\n", "\n" + _GUARD, 1)  # nothing to do on a
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenancy", "0010_desk_read_model_unannounced"),
+        ("tenancy", "0011_desk_read_model_restricted"),
     ]
 
     operations = [migrations.RunSQL(FUNCTION, reverse_sql="DROP FUNCTION IF EXISTS public.checkin_desk_parcels()")]
