@@ -13,7 +13,8 @@ from tenant_apps.visits.models import ObjectionLiftRequest, Visit, Visitor
 
 
 class Delivery(models.Model):
-    """One message about one visit (an e-mail to the visitor or the host, or the company's webhook), or one privacy
+    """One message about one visit (an e-mail to the visitor or the host, the company's webhook, a host's Teams, Slack
+    or text message), or one privacy
     e-mail to a person: the confirmation of a renewed consent (about an `ObjectionLiftRequest`) or their own privacy
     link (about a `Visitor`). Each row points at what its message is about, so an erasure, a purge or an expired
     request takes it along; the message itself is written when it is sent (tenant_apps/notifications/sending.py)."""
@@ -24,6 +25,8 @@ class Delivery(models.Model):
         RESCHEDULE = "reschedule", _("new-time e-mail")
         HOST_EMAIL = "host_email", _("arrival e-mail to the host")
         HOST_WEBHOOK = "host_webhook", _("arrival webhook")
+        HOST_TEAMS = "host_teams", _("arrival message in Microsoft Teams")
+        HOST_SLACK = "host_slack", _("arrival message in Slack")
         RECEPTION_EMAIL = "reception_email", _("walk-in e-mail to the reception")
         APPROVAL_EMAIL = "approval_email", _("approval request e-mail")
         APPROVAL_WEBHOOK = "approval_webhook", _("approval request webhook")
