@@ -22,7 +22,8 @@ What keeps the rules of ../shared/DESIGN.md:
   a row of another company (tests/security/test_database_roles.py). The building's desk role may only
   SELECT these tables (`readmodel_*` tables are read-only for their schema's role:
   shared_apps/database/db_roles.py).
-- Only the desk's columns: names, the visitor's organisation, the host's name, times, state and code.
+- Only the desk's columns: names, the visitor's organisation, the host's name, times, state and code, and two
+  marks the board shows (a walk-in nobody was told of; a person whose processing is restricted, GDPR art. 18).
   E-mail addresses, phone numbers, purposes, consent and languages stay in the company schema; the
   company's name and slug come from `public.tenancy_tenant`, so a rename or a suspension rewrites nothing.
 - Exports, company pages and the API read the company schema only; nothing outside tenant_apps/desk
@@ -73,12 +74,12 @@ def _company_rows_copy(cursor, reception: str, company: Tenant) -> None:  # type
     _company_rows_delete(cursor, reception, company.pk)
     cursor.execute(
         f"INSERT INTO {desk}.{VISITS_TABLE} (company_id, visit_id, code, state, expected_start, expected_end, "
-        "checked_in_at, checked_out_at, first_name, last_name, visitor_company, host_name, unannounced) "
+        "checked_in_at, checked_out_at, first_name, last_name, visitor_company, host_name, unannounced, restricted) "
         # The code column as the company stores it: `code_digest` once codes are kept as keyed digests.
         "SELECT %s, v.id, coalesce(to_jsonb(v) ->> 'code_digest', to_jsonb(v) ->> 'code'), v.state, "
         "v.expected_start, v.expected_end, v.checked_in_at, v.checked_out_at, "
         "p.first_name, p.last_name, p.company_name, coalesce(h.name, ''), "
-        "coalesce((to_jsonb(v) ->> 'arrival_unannounced')::boolean, false) "
+        "coalesce((to_jsonb(v) ->> 'arrival_unannounced')::boolean, false), p.restricted_at IS NOT NULL "
         f"FROM {own}.visits_visit v JOIN {own}.visits_visitor p ON p.id = v.visitor_id "
         f"LEFT JOIN {own}.visits_host h ON h.id = v.host_id",
         [company.pk],

@@ -3,9 +3,11 @@
 A try first claims the delivery: `pending -> sending` under a row lock, stamped with `claimed_at`.
 Only the claimant sends, so a task delivered twice (redelivered by the broker, handed over again by the
 outbox sweep, a retry racing the sweep) sends nothing the second time, and a `sent` row is never sent
-again. The delivery's idempotency key goes out with the message (the e-mail's Message-ID, the webhook's
-`Idempotency-Key` header), so a receiver can drop the copy that a worker killed between sending and
-recording can still cause.
+again. The moment a message has left, a mark goes to Redis (tenant_apps/notifications/sent_marks.py): a try
+that finds it records `sent` without sending, so a database away longer than the record waits does not
+make a second message. The delivery's idempotency key goes out with the message (the e-mail's Message-ID,
+the webhook's `Idempotency-Key` header), so a receiver can drop the copy that a worker killed between
+sending and marking can still cause.
 
 Outcomes of a try:
 - sent: recorded `sent` (the record is retried for a while if the database is away meanwhile, so a
@@ -41,6 +43,7 @@ from tenant_apps.notifications.emails import (
     reschedule_email,
 )
 from tenant_apps.notifications.models import Delivery
+from tenant_apps.notifications.sent_marks import sent_mark, sent_marked
 from tenant_apps.notifications.services import (
     ANNOUNCING,
     APPROVAL_EVENT,
@@ -169,11 +172,16 @@ def _transmit(delivery: Delivery) -> None:
         Delivery.Kind.APPROVAL_EMAIL: approval_request_email,
     }[Delivery.Kind(delivery.kind)]
     reason = _CODE_CARRIED.get(Delivery.Kind(delivery.kind))
+    if reason is None:  # no transaction around the send: a commit failing after it would make it look unsent
+        message = build(visit=visit)
+        message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
+        message.send()
+        return
     with transaction.atomic():
-        if reason is not None:
-            # The stored digest gives no code back: the message carries a fresh one, and the code of an earlier
-            # message stops working once it has gone (a failed send rolls the new code back).
-            visit_code_reissue(visit=visit, actor="system:notifications", reason=reason)
+        # The stored digest gives no code back: the message carries a fresh one, and the code of an earlier
+        # message stops working once it has gone (a failed send rolls the new code back; a commit failing after
+        # the send does too, and the retry sends a message whose code works).
+        visit_code_reissue(visit=visit, actor="system:notifications", reason=reason)
         message = build(visit=visit)
         message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
         message.send()
@@ -234,6 +242,10 @@ def delivery_attempt(delivery_id: int) -> Outcome:
     refused, delivery = delivery_claim(delivery_id)
     if refused is not None or delivery is None:
         return refused or Outcome.GONE
+    key = str(delivery.idempotency_key)
+    if sent_marked(key):  # it left on an earlier try whose record did not reach the database
+        _record_sent(delivery)
+        return Outcome.SENT
     try:
         _transmit(delivery)
     except MessageVoid as void:
@@ -251,6 +263,7 @@ def delivery_attempt(delivery_id: int) -> Outcome:
         )
         _walk_in_mark(delivery)
         return Outcome.FAILED if final else Outcome.RETRY
+    sent_mark(key)
     _record_sent(delivery)
     _walk_in_mark(delivery)
     delivery_sent_observe(kind=delivery.kind, created_at=delivery.created_at, sent_at=timezone.now())
