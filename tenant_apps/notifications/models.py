@@ -13,10 +13,11 @@ from tenant_apps.visits.models import ObjectionLiftRequest, Visit, Visitor
 
 
 class Delivery(models.Model):
-    """One message about one visit (an e-mail to the visitor or the host, the company's webhook, a host's Teams, Slack
-    or text message), or one privacy
-    e-mail to a person: the confirmation of a renewed consent (about an `ObjectionLiftRequest`) or their own privacy
-    link (about a `Visitor`). Each row points at what its message is about, so an erasure, a purge or an expired
+    """One message about one visit (an e-mail to the visitor or the host, the company's webhook, a host's Teams or
+    Slack message), or one privacy e-mail to a person: the confirmation of a renewed consent (about an
+    `ObjectionLiftRequest`), their own privacy link (about a `Visitor`), or a data-subject request's notice to an
+    admin, deadline extension or outcome (privacy keeps what those are about beside them, keyed by the delivery:
+    `privacy.SubjectMessage`). Each row points at what its message is about, so an erasure, a purge or an expired
     request takes it along; the message itself is written when it is sent (tenant_apps/notifications/sending.py)."""
 
     class Kind(models.TextChoices):
@@ -32,6 +33,9 @@ class Delivery(models.Model):
         APPROVAL_WEBHOOK = "approval_webhook", _("approval request webhook")
         CONSENT_CONFIRMATION = "consent_confirm", _("renewed-consent confirmation e-mail")
         PERSON_LINK = "person_link", _("privacy-link e-mail")
+        SUBJECT_NOTICE = "subject_notice", _("data-subject request e-mail to an admin")
+        SUBJECT_EXTENSION = "subject_extended", _("deadline-extension e-mail")
+        SUBJECT_OUTCOME = "subject_outcome", _("data-subject request outcome e-mail")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

@@ -60,6 +60,13 @@ def delivery_queue_person_link(*, visitor: Visitor) -> Delivery:
     return _queue(None, Delivery.Kind.PERSON_LINK, visitor=visitor)
 
 
+def delivery_queue_subject_message(*, kind: str) -> Delivery:
+    """A privacy e-mail about a data-subject request (an admin's notice, a deadline extension, an outcome), through
+    the outbox; privacy keeps what it is about (keyed by this delivery) and writes it when it is sent."""
+    assert kind in (Delivery.Kind.SUBJECT_NOTICE, Delivery.Kind.SUBJECT_EXTENSION, Delivery.Kind.SUBJECT_OUTCOME)
+    return _queue(None, kind)
+
+
 def delivery_enqueue(*, delivery: Delivery) -> bool:
     """Hand the delivery to the broker, waiting on it a second at most (operations/broker.py). When it cannot
     take it, the row stays pending without `enqueued_at`, and the outbox sweep hands it over later."""
