@@ -9,7 +9,7 @@ same few locks, plans in well under a millisecond and touches the same catalogue
 number of companies; provisioning a company writes nothing here.
 
 Parcels (tenant_apps/parcels) have their table here too, `readmodel_parcel`, written the same way by their own
-function, `public.checkin_desk_parcels()` (shared_apps/tenancy/migrations/0012), fired by the triggers of
+function, `public.checkin_desk_parcels()` (shared_apps/tenancy/migrations/0013), fired by the triggers of
 tenant_apps/parcels/migrations/0002: the carrier, reference, items, recipient's name and times, no photo.
 
 What keeps the rules of ../shared/DESIGN.md:
@@ -20,6 +20,9 @@ What keeps the rules of ../shared/DESIGN.md:
   rows the statement touched. A purge, an erasure, a correction, a cancellation is on the desk, or gone
   from it, when that statement's transaction commits, whatever wrote it (ORM, bulk delete, raw SQL).
   A company's removal deletes its rows in the removal's transaction (`read_model_company_forget`).
+  On Citus the triggers fire on the company's shard, on a worker: the function then finds the company and its
+  reception schema in a reference table kept by a trigger on the tenants, and writes the reception's rows from
+  the worker, still in the company's transaction (shared_apps/tenancy/migrations/0012, tests/citus/test_desk.py).
 - No company reads another, enforced by PostgreSQL. The function runs as its owner (SECURITY DEFINER)
   and takes the company from the schema of the table that fired, never from the caller: a company's
   role holds no right at all on the reception schema, so it can neither read the read model nor write

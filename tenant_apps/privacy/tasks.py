@@ -13,6 +13,7 @@ from tenant_apps.privacy.exports.final import final_export_generate
 from tenant_apps.privacy.exports.lifecycle import export_generate, exports_expire
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.notices import purge_notice_send
+from tenant_apps.privacy.person_link_request import person_link_send
 from tenant_apps.privacy.purge import company_purge
 from tenant_apps.privacy.resume import exports_resume, purge_resume
 from tenant_apps.privacy.subject_requests import subject_messages_forget
@@ -77,3 +78,10 @@ def export_generate_task(export_id: int) -> str:
     if Export.objects.filter(pk=export_id, kind=Export.Kind.FINAL).exists():
         return final_export_generate(export_id=export_id).status
     return export_generate(export_id=export_id).status
+
+
+# Not acknowledged late: a run cut short is lost (the visitor asks again) rather than done twice (two e-mails).
+@shared_task(name="privacy.person_link_send")
+def person_link_send_task(sealed: str) -> bool:
+    """A visitor's ask for their privacy link, sent from `/privacy/me/` (tenant_apps/privacy/person_link_request.py)."""
+    return person_link_send(sealed)

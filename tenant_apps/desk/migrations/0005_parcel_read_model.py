@@ -1,4 +1,4 @@
-"""The desk's read model of parcels, written by `public.checkin_desk_parcels()` (tenancy migration 0012)."""
+"""The desk's read model of parcels, written by `public.checkin_desk_parcels()` (tenancy migration 0013)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('desk', '0004_restricted'),
-        ('tenancy', '0012_desk_parcel_read_model_function'),
+        ('tenancy', '0013_desk_parcel_read_model_function'),
     ]
 
     operations = [

@@ -1,6 +1,6 @@
 """Triggers that keep the building's desk read model of parcels in step with this company's parcels and hosts.
 
-They call `public.checkin_desk_parcels()` (shared_apps/tenancy/migrations/0012), once per statement, in the
+They call `public.checkin_desk_parcels()` (shared_apps/tenancy/migrations/0013), once per statement, in the
 statement's own transaction, as the visits' triggers call the visits' function (visits/migrations/0006): a purge
 or an erasure of a parcel is off the desk when it commits. Parcels knows nothing of the desk; the function does.
 """
@@ -33,7 +33,7 @@ DROP = ";\n".join(f"DROP TRIGGER IF EXISTS {_name(table, event)} ON {table}" for
 class Migration(migrations.Migration):
     dependencies = [
         ("parcels", "0001_initial"),
-        ("tenancy", "0012_desk_parcel_read_model_function"),
+        ("tenancy", "0013_desk_parcel_read_model_function"),
     ]
 
     operations = [migrations.RunSQL(CREATE, reverse_sql=DROP)]

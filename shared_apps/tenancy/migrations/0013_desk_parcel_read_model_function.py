@@ -1,11 +1,12 @@
 """The function that keeps each building's desk read model of parcels (`readmodel_parcel`) current.
 
-The same rules as the visits' function (0004, with 0008's guard for Citus workers): it lives in `public`, runs as
-its owner (SECURITY DEFINER), takes the company from the schema of the table that fired and never from the caller,
-and writes in the company's own transaction, so a purge or an erasure of a parcel leaves the desk when it commits.
-It is a function of its own, fired by the triggers of tenant_apps/parcels/migrations/0002 (on `parcels_parcel`, and
+The same rules as the visits' function (0004): it lives in `public`, runs as its owner (SECURITY DEFINER), takes the
+company from the schema of the table that fired and never from the caller, and writes in the company's own
+transaction, so a purge or an erasure of a parcel leaves the desk when it commits. It is a function of its own, fired by the triggers of tenant_apps/parcels/migrations/0002 (on `parcels_parcel`, and
 on `visits_host` for a renamed recipient), so the visits' function stays as it is. The columns are those the desk's
-parcel pages show (tenant_apps/desk/models.py, DeskParcel): no photo, no name of who collected it.
+parcel pages show (tenant_apps/desk/models.py, DeskParcel): no photo, no name of who collected it. With 0008's guard:
+on a Citus worker it does nothing, so the desk shows no parcels on Citus yet (0012 made the visits' function write
+the reception's rows from the company's shard; parcels do not have that yet).
 """
 
 from importlib import import_module
@@ -71,7 +72,7 @@ FUNCTION = FUNCTION.replace("\nBEGIN\n", "\n" + _GUARD, 1)  # nothing to do on a
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenancy", "0011_desk_read_model_restricted"),
+        ("tenancy", "0012_desk_read_model_on_citus_shards"),
     ]
 
     operations = [migrations.RunSQL(FUNCTION, reverse_sql="DROP FUNCTION IF EXISTS public.checkin_desk_parcels()")]
