@@ -164,3 +164,45 @@ def test_a_company_provisioned_suspended_reactivated_and_removed_on_the_cluster(
     assert not seen["routed_removed"] and seen["desk_rows_removed"] == 0
     assert seen["desk_rows_after_late_write"] == 0
     assert seen["dropped"] == ["initech"]
+
+
+_PARCEL = """
+INSERT INTO parcels_parcel (host_id, carrier, tracking_reference, items, label_photo, received_at, received_by,
+    picked_up_by, pick_up_recorded_by)
+SELECT min(id), 'Citus Express', 'CX-1', 2, '', now(), 'desk', '', '' FROM visits_host WHERE is_active
+RETURNING id, host_id
+"""
+
+
+@pytest.mark.parametrize("company", ["acme", "globex"])
+def test_a_parcel_is_on_the_desk_when_it_commits_and_leaves_it_when_deleted(
+    cluster: Cluster, product: dict[str, str], company: str
+) -> None:
+    """The parcels' read model (tenancy migration 0014) is written from the company's shard as the visits' is."""
+    with psycopg.connect(cluster.url) as conn:
+        with conn.transaction():
+            _as(conn, company)
+            parcel_id, host_id = conn.execute(_PARCEL).fetchone()  # type: ignore[misc]
+            recipient = conn.execute("SELECT name FROM visits_host WHERE id = %s", [host_id]).fetchone()[0]  # type: ignore[index]
+        with conn.transaction():
+            _as(conn, "tower")
+            rows = conn.execute(
+                "SELECT host_name, carrier, items, picked_up_at FROM readmodel_parcel WHERE parcel_id = %s "
+                "AND company_id = (SELECT id FROM public.tenancy_tenant WHERE slug = %s)",
+                [parcel_id, company],
+            ).fetchall()
+        assert rows == [(recipient, "Citus Express", 2, None)]
+        with conn.transaction():
+            _as(conn, company)
+            conn.execute(
+                "UPDATE parcels_parcel SET picked_up_at = now(), picked_up_by = 'x' WHERE id = %s", [parcel_id]
+            )
+            conn.execute("DELETE FROM parcels_parcel WHERE id = %s", [parcel_id])
+        with conn.transaction():
+            _as(conn, "tower")
+            left = conn.execute(
+                "SELECT count(*) FROM readmodel_parcel WHERE parcel_id = %s "
+                "AND company_id = (SELECT id FROM public.tenancy_tenant WHERE slug = %s)",
+                [parcel_id, company],
+            ).fetchone()
+        assert left == (0,)
