@@ -29,6 +29,7 @@ class Delivery(models.Model):
         APPROVAL_WEBHOOK = "approval_webhook", _("approval request webhook")
         CONSENT_CONFIRMATION = "consent_confirm", _("renewed-consent confirmation e-mail")
         PERSON_LINK = "person_link", _("privacy-link e-mail")
+        DETAILS_REQUEST = "details_request", _("e-mail asking the visitor for their details")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

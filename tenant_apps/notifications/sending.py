@@ -34,6 +34,7 @@ from tenant_apps.notifications.emails import (
     approval_links,
     approval_request_email,
     cancellation_email,
+    details_request_email,
     host_arrival_email,
     invitation_email,
     reception_arrival_email,
@@ -164,6 +165,7 @@ def _transmit(delivery: Delivery) -> None:
         Delivery.Kind.HOST_EMAIL: host_arrival_email,
         Delivery.Kind.RECEPTION_EMAIL: reception_arrival_email,
         Delivery.Kind.APPROVAL_EMAIL: approval_request_email,
+        Delivery.Kind.DETAILS_REQUEST: details_request_email,
     }[Delivery.Kind(delivery.kind)]
     reason = _CODE_CARRIED.get(Delivery.Kind(delivery.kind))
     with transaction.atomic():
