@@ -33,6 +33,8 @@ class DeskVisit(models.Model):
     visitor_company = models.TextField()
     host_name = models.TextField()  # empty when the visit has no host
     unannounced = models.BooleanField(db_default=False)  # a kiosk walk-in nobody was told of: the desk acts
+    # The visitor's processing is restricted (GDPR art. 18): the board marks them, the desk does no more than needed.
+    restricted = models.BooleanField(db_default=False)
 
     # Read with the board (annotated from the company's tenant row), not stored.
     company_slug: str

@@ -16,13 +16,17 @@ What keeps the rules of ../shared/DESIGN.md:
   rows the statement touched. A purge, an erasure, a correction, a cancellation is on the desk, or gone
   from it, when that statement's transaction commits, whatever wrote it (ORM, bulk delete, raw SQL).
   A company's removal deletes its rows in the removal's transaction (`read_model_company_forget`).
+  On Citus the triggers fire on the company's shard, on a worker: the function then finds the company and its
+  reception schema in a reference table kept by a trigger on the tenants, and writes the reception's rows from
+  the worker, still in the company's transaction (shared_apps/tenancy/migrations/0012, tests/citus/test_desk.py).
 - No company reads another, enforced by PostgreSQL. The function runs as its owner (SECURITY DEFINER)
   and takes the company from the schema of the table that fired, never from the caller: a company's
   role holds no right at all on the reception schema, so it can neither read the read model nor write
   a row of another company (tests/security/test_database_roles.py). The building's desk role may only
   SELECT these tables (`readmodel_*` tables are read-only for their schema's role:
   shared_apps/database/db_roles.py).
-- Only the desk's columns: names, the visitor's organisation, the host's name, times, state and code.
+- Only the desk's columns: names, the visitor's organisation, the host's name, times, state and code, and two
+  marks the board shows (a walk-in nobody was told of; a person whose processing is restricted, GDPR art. 18).
   E-mail addresses, phone numbers, purposes, consent and languages stay in the company schema; the
   company's name and slug come from `public.tenancy_tenant`, so a rename or a suspension rewrites nothing.
 - Exports, company pages and the API read the company schema only; nothing outside tenant_apps/desk
@@ -73,12 +77,12 @@ def _company_rows_copy(cursor, reception: str, company: Tenant) -> None:  # type
     _company_rows_delete(cursor, reception, company.pk)
     cursor.execute(
         f"INSERT INTO {desk}.{VISITS_TABLE} (company_id, visit_id, code, state, expected_start, expected_end, "
-        "checked_in_at, checked_out_at, first_name, last_name, visitor_company, host_name, unannounced) "
+        "checked_in_at, checked_out_at, first_name, last_name, visitor_company, host_name, unannounced, restricted) "
         # The code column as the company stores it: `code_digest` once codes are kept as keyed digests.
         "SELECT %s, v.id, coalesce(to_jsonb(v) ->> 'code_digest', to_jsonb(v) ->> 'code'), v.state, "
         "v.expected_start, v.expected_end, v.checked_in_at, v.checked_out_at, "
         "p.first_name, p.last_name, p.company_name, coalesce(h.name, ''), "
-        "coalesce((to_jsonb(v) ->> 'arrival_unannounced')::boolean, false) "
+        "coalesce((to_jsonb(v) ->> 'arrival_unannounced')::boolean, false), p.restricted_at IS NOT NULL "
         f"FROM {own}.visits_visit v JOIN {own}.visits_visitor p ON p.id = v.visitor_id "
         f"LEFT JOIN {own}.visits_host h ON h.id = v.host_id",
         [company.pk],
