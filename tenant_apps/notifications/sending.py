@@ -40,6 +40,7 @@ from tenant_apps.notifications.emails import (
     details_request_email,
     host_arrival_email,
     invitation_email,
+    parcel_email,
     reception_arrival_email,
     reschedule_email,
 )
@@ -101,7 +102,7 @@ def delivery_claim(delivery_id: int) -> tuple[Outcome | None, Delivery | None]:
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
-            .select_related("visit__visitor", "visit__host__user")
+            .select_related("visit__visitor", "visit__host__user", "parcel__host__user")
             .filter(pk=delivery_id)
             .first()
         )
@@ -132,6 +133,12 @@ def _transmit(delivery: Delivery) -> None:
     """Send the message once; raise on any failure."""
     if delivery.kind in _builders:  # a person's privacy e-mail, not about a visit
         message = _builders[delivery.kind](delivery)
+        message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
+        message.send()
+        return
+    if delivery.kind == Delivery.Kind.PARCEL_EMAIL:
+        assert delivery.parcel is not None
+        message = parcel_email(parcel=delivery.parcel)
         message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
         message.send()
         return
