@@ -21,6 +21,7 @@ urlpatterns = [
     path("", today, name="home"),
     path("visits/", include("tenant_apps.visits.urls")),
     path("hosts/", include("tenant_apps.visits.host_urls")),
+    path("parcels/", include("tenant_apps.parcels.urls")),
     path("users/", include("shared_apps.accounts.staff.urls"), COMPANY_STAFF),
     path("settings/directory/", include("tenant_apps.scim.settings_urls")),
     path("settings/", include("tenant_apps.visits.settings_urls")),

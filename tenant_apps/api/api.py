@@ -1,4 +1,5 @@
-"""The company REST API: visitors, visits with their transitions, hosts. Thin: parse, call a service, render."""
+"""The company REST API: visitors, visits with their transitions, hosts, parcels. Thin: parse, call a service,
+render."""
 
 from collections.abc import Callable
 from typing import Any, cast
@@ -23,12 +24,16 @@ from tenant_apps.api.permissions import IsCompanyStaff, actor_label
 from tenant_apps.api.selectors import visits_filtered
 from tenant_apps.api.serializers import (
     HostSerializer,
+    ParcelFilterSerializer,
+    ParcelSerializer,
     VisitCreateSerializer,
     VisitFilterSerializer,
     VisitorSerializer,
     VisitSerializer,
     VisitUpdateSerializer,
 )
+from tenant_apps.parcels.models import Parcel
+from tenant_apps.parcels.selectors import parcels_filtered, parcels_visible_to
 from tenant_apps.visits.access import (
     hosts_visible_to,
     may_list_hosts,
@@ -181,6 +186,27 @@ class HostApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
         if not may_list_hosts(user):
             raise NotFound
         return hosts_visible_to(user).order_by("name", "id")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List parcels", parameters=[ParcelFilterSerializer]),
+    retrieve=extend_schema(summary="Get a parcel"),
+)
+class ParcelApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
+    """Parcels the building's desk received, newest first, read only (the desk records them): the portal's rule, an
+    admin every one, a member those of the host linked to them."""
+
+    serializer_class = ParcelSerializer
+
+    def get_queryset(self) -> QuerySet[Parcel]:
+        if getattr(self, "swagger_fake_view", False):
+            return Parcel.objects.none()
+        parcels = parcels_visible_to(user=cast(User, self.request.user))
+        if self.action != "list":
+            return parcels
+        filters = ParcelFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return parcels_filtered(parcels, waiting=filters.validated_data["waiting"])
 
 
 def _series_first_day(*, pattern: SeriesPattern, actor: Actor, **registration: Any) -> Visit:

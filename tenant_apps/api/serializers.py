@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from shared_apps.operations.api_input import JsonTypes
 from shared_apps.tenancy.text import NameField, NameSerializerField
+from tenant_apps.parcels.models import Parcel
 from tenant_apps.visits.access import visitors_usable_by
 from tenant_apps.visits.models import Host, Visit, Visitor, VisitSeries
 from tenant_apps.visits.selectors import visitors_with_email
@@ -85,6 +86,30 @@ class HostSerializer(serializers.ModelSerializer[Host]):
     class Meta:
         model = Host
         fields = ["id", "name", "email", "notify_by", "is_active"]
+
+
+class ParcelSerializer(serializers.ModelSerializer[Parcel]):
+    host_name = serializers.CharField(source="host.name", read_only=True, help_text="The recipient's name.")
+    label_photo = serializers.BooleanField(
+        source="has_label_photo", read_only=True,
+        help_text="Whether the desk took a photo of the label (shown on the portal's page of the parcel).",
+    )  # fmt: skip
+    picked_up_by = serializers.CharField(read_only=True, help_text="Who collected it; empty while it waits.")
+
+    class Meta:
+        model = Parcel
+        fields = ["id", "host", "host_name", "carrier", "tracking_reference", "items", "received_at", "picked_up_at",
+                  "picked_up_by", "label_photo"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ParcelFilterSerializer(serializers.Serializer[None]):
+    """Query parameters of the parcel list."""
+
+    waiting = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="true: only the parcels still waiting at the desk; false: only those collected.",
+    )  # fmt: skip
 
 
 class VisitSeriesSerializer(serializers.ModelSerializer[VisitSeries]):

@@ -1,5 +1,6 @@
-"""What notifications does when a visit changes: the receivers of tenant_apps/visits/signals.py, connected in
-NotificationsConfig.ready(). They run inside the visit's transaction, so each delivery is written with the change."""
+"""What notifications does when a visit changes (or the desk receives a parcel): the receivers of
+tenant_apps/visits/signals.py and tenant_apps/parcels/signals.py, connected in NotificationsConfig.ready(). They run
+inside the visit's (or parcel's) transaction, so each delivery is written with the change."""
 
 from typing import Any
 
@@ -9,8 +10,11 @@ from tenant_apps.notifications.services import (
     delivery_queue_arrival,
     delivery_queue_cancellation,
     delivery_queue_invitation,
+    delivery_queue_parcel,
     delivery_queue_reschedule,
 )
+from tenant_apps.parcels.models import Parcel
+from tenant_apps.parcels.signals import parcel_received
 from tenant_apps.visits.models import Visit
 from tenant_apps.visits.signals import (
     visit_approval_asked,
@@ -42,6 +46,10 @@ def _approval_asked(*, visit: Visit, **_kwargs: Any) -> None:
     delivery_queue_approval(visit=visit)
 
 
+def _parcel_received(*, parcel: Parcel, **_kwargs: Any) -> None:
+    delivery_queue_parcel(parcel=parcel)
+
+
 def visit_receivers_connect() -> None:
     """Connect once per process (the dispatch uids make a second call a no-op: each delivery is queued once)."""
     visit_registered.connect(_registered, sender=Visit, dispatch_uid="notifications.visit_registered")
@@ -49,3 +57,4 @@ def visit_receivers_connect() -> None:
     visit_cancelled.connect(_cancelled, sender=Visit, dispatch_uid="notifications.visit_cancelled")
     visit_arrived.connect(_arrived, sender=Visit, dispatch_uid="notifications.visit_arrived")
     visit_approval_asked.connect(_approval_asked, sender=Visit, dispatch_uid="notifications.visit_approval_asked")
+    parcel_received.connect(_parcel_received, sender=Parcel, dispatch_uid="notifications.parcel_received")

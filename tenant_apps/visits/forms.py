@@ -14,7 +14,7 @@ from shared_apps.accounts.two_factor import device_confirmed
 from shared_apps.tenancy.text import NameFormField
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visit, Visitor
 from tenant_apps.visits.phone import phone_to_e164
-from tenant_apps.visits.selectors import HistoryFilter, hosts_active, hosts_all
+from tenant_apps.visits.selectors import HistoryFilter, company_settings, hosts_active, hosts_all
 from tenant_apps.visits.series import WORKING_DAYS, series_problems
 from tenant_apps.visits.services import (
     HostDetails,
@@ -228,6 +228,16 @@ class HostForm(forms.Form):
 
     def clean_phone(self) -> str:
         return phone_to_e164(self.cleaned_data["phone"])
+
+    def clean_notify_by(self) -> str:
+        """A chat channel only once the company has its address: else the host would hear of no one."""
+        notify_by: str = self.cleaned_data["notify_by"]
+        company = company_settings()
+        if notify_by == Host.Notify.TEAMS and not company.teams_webhook_url:
+            raise forms.ValidationError(_("Set the company's Teams webhook in the notification settings first."))
+        if notify_by == Host.Notify.SLACK and not company.slack_webhook_url:
+            raise forms.ValidationError(_("Set the company's Slack webhook in the notification settings first."))
+        return notify_by
 
     def host_details(self) -> HostDetails:
         data = self.cleaned_data

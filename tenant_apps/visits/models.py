@@ -35,6 +35,10 @@ class CompanySettings(models.Model):
     require_two_factor = models.BooleanField(_("require two-factor authentication"), default=False)
     webhook_url = models.URLField(_("webhook URL"), blank=True)
     webhook_secret = EncryptedTextField(_("webhook secret"), blank=True)  # stored encrypted
+    # Incoming-webhook addresses of the company's Teams and Slack channels, for hosts who chose them. The address
+    # is itself the credential (whoever has it can post to the channel): stored encrypted like the secret above.
+    teams_webhook_url = EncryptedTextField(_("Microsoft Teams webhook URL"), blank=True)
+    slack_webhook_url = EncryptedTextField(_("Slack webhook URL"), blank=True)
     # Whom visitors ask about their data (the controller) and the data protection officer, if any: shown in the
     # e-mails, the kiosk notice and the visitor's own page (`privacy_contact()`); blank means the company's admins.
     privacy_contact_name = models.CharField(_("privacy contact"), max_length=150, blank=True)
@@ -58,6 +62,8 @@ class Host(models.Model):
     class Notify(models.TextChoices):
         EMAIL = "email", _("e-mail")
         WEBHOOK = "webhook", _("webhook")
+        TEAMS = "teams", _("Microsoft Teams")
+        SLACK = "slack", _("Slack")
 
     name = NameField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)
