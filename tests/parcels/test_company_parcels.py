@@ -15,6 +15,7 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
+from shared_apps.provisioning.companies import company_provision, company_remove, company_schemas_drop_due
 from tenant_apps.api.services import api_token_create
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.parcels.models import Parcel
@@ -172,3 +173,17 @@ def test_the_purge_deletes_parcels_past_the_retention_with_their_photos_and_mess
 def _globex_host(globex) -> Host:
     with tenant_context(globex):
         return Host.objects.get(name="Lena Schmidt")
+
+
+def test_a_dropped_company_takes_its_label_photos_with_it(tower, django_capture_on_commit_callbacks):
+    umbrella = company_provision(building=tower, slug="umbrella", name="Umbrella", admin_email="a@umbrella.example",
+                                 actor="test")  # fmt: skip
+    with tenant_context(umbrella):
+        host = Host.objects.create(name="Ada Wong", email="ada@umbrella.example")
+    parcel = _record(umbrella, host, "UMB-1", label_photo=photo())
+    name = parcel.label_photo.name or ""
+    assert default_storage.exists(name)
+    company_remove(company=umbrella, actor="test")
+    with django_capture_on_commit_callbacks(execute=True):
+        dropped = company_schemas_drop_due(actor="test", now=timezone.now() + 365 * DAY)
+    assert dropped == ["umbrella"] and not default_storage.exists(name)
