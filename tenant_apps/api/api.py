@@ -27,6 +27,7 @@ from tenant_apps.api.serializers import (
     ParcelFilterSerializer,
     ParcelSerializer,
     VisitCreateSerializer,
+    VisitDetailsRequestSerializer,
     VisitFilterSerializer,
     VisitorSerializer,
     VisitSerializer,
@@ -44,6 +45,7 @@ from tenant_apps.visits.access import (
     visits_visible_to,
 )
 from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.self_registration import DetailsRequest, visit_details_request
 from tenant_apps.visits.series import visit_series_cancel_rest, visit_series_register
 from tenant_apps.visits.services import (
     Actor,
@@ -303,6 +305,21 @@ class VisitApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
     def _act(self, service: Callable[..., Visit]) -> Response:
         visit = self._transition(service, visit=self.get_object())
         return Response(VisitSerializer(Visit.objects.select_related("visitor").get(pk=visit.pk)).data)
+
+    @extend_schema(
+        summary="Register a visit whose visitor fills in their own details",
+        description="Only the visitor's e-mail address and the visit are given: the visitor is sent a single-use "
+        "link (valid 14 days, and not after the visit) to fill in their name, company and language, and their "
+        "licence plate when the building asks for it; their invitation with the code follows. Until then the "
+        "visit answers `details_awaited: true`. A person already known by this address is reused.",
+        request=VisitDetailsRequestSerializer, responses={201: VisitSerializer},
+    )  # fmt: skip
+    @action(detail=False, methods=["post"], url_path="ask-details")
+    def ask_details(self, request: Request) -> Response:
+        serializer = VisitDetailsRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        visit = self._transition(visit_details_request, request=DetailsRequest(**serializer.validated_data))
+        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Check the visitor in", request=None, responses={200: VisitSerializer}, extensions=CONFLICT)
     @action(detail=True, methods=["post"], url_path="check-in")

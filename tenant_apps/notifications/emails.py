@@ -32,6 +32,7 @@ from tenant_apps.visits.approval import approval_url
 from tenant_apps.visits.models import Host, Visit, VisitEvent, VisitSeries
 from tenant_apps.visits.person_links import person_page_url
 from tenant_apps.visits.selectors import privacy_contact, series_visits
+from tenant_apps.visits.self_registration import details_link_until, details_url
 from tenant_apps.visits.services import Decision
 
 QR_CONTENT_ID = "qr"
@@ -178,6 +179,21 @@ def invitation_email(*, visit: Visit, rescheduled: bool = False) -> EmailMultiAl
     message.attach(image)
     message.attach("visit.ics", ics, "text/calendar; method=PUBLISH")
     return message
+
+
+def details_request_email(*, visit: Visit) -> EmailMultiAlternatives:
+    """Ask the visitor, in their language, to fill in their own details through their single-use link; the
+    invitation with the code follows once they have."""
+    until = details_link_until(visit)
+    if until is None:
+        raise DeliveryError("The visitor's details are no longer awaited")
+    place = current_place()
+    with translation.override(visit.visitor.language):
+        context = {**_visitor_context(visit, place), "details_url": details_url(visit),
+                   "until": day_date(timezone.localtime(until, place.time_zone))}  # fmt: skip
+        subject = _("Your visit to %(company)s on %(date)s: please fill in your details") % {
+            "company": place.company, "date": context["date"]}  # fmt: skip
+        return _message(subject=subject, template="details_request", context=context, to=visit.visitor.email)
 
 
 def reschedule_email(*, visit: Visit) -> EmailMultiAlternatives:

@@ -38,6 +38,7 @@ class Delivery(models.Model):
         SUBJECT_EXTENSION = "subject_extended", _("deadline-extension e-mail")
         SUBJECT_OUTCOME = "subject_outcome", _("data-subject request outcome e-mail")
         PARCEL_EMAIL = "parcel_email", _("parcel e-mail to the recipient")
+        DETAILS_REQUEST = "details_request", _("e-mail asking the visitor for their details")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

@@ -37,6 +37,7 @@ from tenant_apps.notifications.emails import (
     approval_links,
     approval_request_email,
     cancellation_email,
+    details_request_email,
     host_arrival_email,
     invitation_email,
     parcel_email,
@@ -177,6 +178,7 @@ def _transmit(delivery: Delivery) -> None:
         Delivery.Kind.HOST_EMAIL: host_arrival_email,
         Delivery.Kind.RECEPTION_EMAIL: reception_arrival_email,
         Delivery.Kind.APPROVAL_EMAIL: approval_request_email,
+        Delivery.Kind.DETAILS_REQUEST: details_request_email,
     }[Delivery.Kind(delivery.kind)]
     reason = _CODE_CARRIED.get(Delivery.Kind(delivery.kind))
     if reason is None:  # no transaction around the send: a commit failing after it would make it look unsent

@@ -126,6 +126,14 @@ def delivery_queue_invitation(*, visit_id: int) -> Delivery | None:
     return _queue(visit, Delivery.Kind.INVITATION)
 
 
+def delivery_queue_details_request(*, visit_id: int) -> Delivery | None:
+    """Send a visitor the link to fill in their own details (tenant_apps/visits/self_registration.py)."""
+    visit = _visit(visit_id)
+    if visit is None or not visit.visitor.email:
+        return None
+    return _queue(visit, Delivery.Kind.DETAILS_REQUEST)
+
+
 def _invited(visit: Visit) -> bool:
     """Whether the visitor has an invitation that went out or is on its way (else a change is not theirs to hear)."""
     if not visit.visitor.email:

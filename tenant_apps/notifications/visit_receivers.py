@@ -9,6 +9,7 @@ from tenant_apps.notifications.services import (
     delivery_queue_approval,
     delivery_queue_arrival,
     delivery_queue_cancellation,
+    delivery_queue_details_request,
     delivery_queue_invitation,
     delivery_queue_parcel,
     delivery_queue_reschedule,
@@ -20,6 +21,7 @@ from tenant_apps.visits.signals import (
     visit_approval_asked,
     visit_arrived,
     visit_cancelled,
+    visit_details_requested,
     visit_registered,
     visit_rescheduled,
 )
@@ -42,6 +44,10 @@ def _arrived(*, visit: Visit, **_kwargs: Any) -> None:
     delivery_queue_arrival(visit=visit)
 
 
+def _details_requested(*, visit: Visit, **_kwargs: Any) -> None:
+    delivery_queue_details_request(visit_id=visit.pk)
+
+
 def _approval_asked(*, visit: Visit, **_kwargs: Any) -> None:
     delivery_queue_approval(visit=visit)
 
@@ -58,3 +64,6 @@ def visit_receivers_connect() -> None:
     visit_arrived.connect(_arrived, sender=Visit, dispatch_uid="notifications.visit_arrived")
     visit_approval_asked.connect(_approval_asked, sender=Visit, dispatch_uid="notifications.visit_approval_asked")
     parcel_received.connect(_parcel_received, sender=Parcel, dispatch_uid="notifications.parcel_received")
+    visit_details_requested.connect(
+        _details_requested, sender=Visit, dispatch_uid="notifications.visit_details_requested"
+    )

@@ -28,6 +28,7 @@ PUBLIC_ROUTES = {
 BY_SECRET = {
     "privacy/confirm-consent/<str:token>/",
     "approval/<str:token>/",  # a waiting walk-in's approve/decline link, signed and single-use (tests/kiosk)
+    "register/<str:token>/",  # a visitor's link to fill in their own details, signed and single-use (tests/visits)
 }
 
 

@@ -103,6 +103,7 @@ BY_SECRET = {"privacy/final-export/<str:token>/"}
 BY_SECRET |= {f"p/<str:token>/{tail}" for tail in ("", "my-data.json", "request/", "object/")}
 BY_SECRET |= {"privacy/confirm-consent/<str:token>/"}  # a renewed consent's confirmation link (tests/visits)
 BY_SECRET |= {"approval/<str:token>/"}  # a waiting walk-in's approve/decline link (tests/kiosk)
+BY_SECRET |= {"register/<str:token>/"}  # a visitor's link to fill in their own details (tests/visits)
 # The Django admin's helpers answer 403 or 404 to parameters made up here even for IT: only refusals are checked.
 NOT_PAGES = {"admin/autocomplete/", "admin/r/<path:content_type_id>/<path:object_id>/", "admin/(?P<url>.*)$"}
 REFUSALS = (401, 403, 404, 405)

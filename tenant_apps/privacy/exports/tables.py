@@ -137,6 +137,10 @@ TABLES = [
             "created_at": f"When the visit was registered. {_TIME}",
             "updated_at": f"Last change. {_TIME}",
             "series_id": "The visit over several days this day belongs to (visit_series.id); empty for a single visit.",
+            "details_requested_at": f"Set while the visitor has still to fill in their own details through the "
+            f"link sent to them; empty once they have, or when staff typed them. {_TIME}",
+            "licence_plate": "The car's licence plate the visitor gave with their own details, when the building "
+            "asks for it.",
         },
         excluded=("code_digest",),  # a keyed digest of the kiosk code: useless outside, and a credential's trace
     ),
