@@ -178,7 +178,7 @@ RETURNING id, host_id
 def test_a_parcel_is_on_the_desk_when_it_commits_and_leaves_it_when_deleted(
     cluster: Cluster, product: dict[str, str], company: str
 ) -> None:
-    """The parcels' read model (tenancy migration 0014) is written from the company's shard as the visits' is."""
+    """The parcels' read model (tenancy migration 0015) is written from the company's shard as the visits' is."""
     with psycopg.connect(cluster.url) as conn:
         with conn.transaction():
             _as(conn, company)

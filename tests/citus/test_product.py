@@ -83,9 +83,9 @@ def test_migrate_schemas_adds_a_column_to_companies_on_both_workers(cluster: Clu
 CHECK_IN = """
 INSERT INTO visits_visit (expected_start, expected_end, purpose, state, checked_in_at, channel,
     consent_notice_version, consent_at, consent_channel, rules_version, auto_checked_out, created_at, updated_at,
-    visitor_id, code_digest)
+    visitor_id, code_digest, licence_plate)
 SELECT now(), now() + interval '1 hour', 'schema move', 'on_site', now(), 'kiosk', '1', now(), 'kiosk', '', false,
-    now(), now(), (SELECT min(id) FROM visits_visitor), md5(random()::text || clock_timestamp()::text)
+    now(), now(), (SELECT min(id) FROM visits_visitor), md5(random()::text || clock_timestamp()::text), ''
 RETURNING id
 """
 

@@ -18,7 +18,7 @@ _GUARD = import_module("shared_apps.tenancy.migrations.0008_desk_read_model_on_c
 # Runs instead of 0008's "return at once" on a worker; ends with RETURN NULL. $1 is always the company's id.
 _SHARD = r"""BEGIN
     IF to_regclass('public.tenancy_tenant') IS NULL THEN
-        -- A Citus worker: the trigger fired on the company's shard (tenancy migration 0014).
+        -- A Citus worker: the trigger fired on the company's shard (tenancy migration 0015).
         IF to_regclass('public.checkin_desk_route') IS NULL THEN
             RETURN NULL;
         END IF;
@@ -86,7 +86,7 @@ FUNCTION = _PREVIOUS.replace(_GUARD, _SHARD, 1)
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenancy", "0013_desk_parcel_read_model_function"),
+        ("tenancy", "0014_self_registration"),
     ]
 
     operations = [migrations.RunSQL(FUNCTION, reverse_sql=_PREVIOUS)]
