@@ -167,6 +167,16 @@ def axe_serious(page: "Page") -> list[str]:
     ]
 
 
+def axe_sign_in_pages(page: "Page", url: str, *, email: str) -> list[str]:
+    """A fresh context's first page, opened on `url`'s sign-in: its violations, then those after a wrong password."""
+    page.goto(f"{url}/accounts/login/")
+    found = axe_serious(page)
+    page.fill("main input[name=username]", email)
+    page.fill("main input[name=password]", "wrong")
+    page.click("main button[type=submit]")
+    return found + axe_serious(page)  # with its error
+
+
 def invite_today(first: str, language: str, *, schema: str = "acme") -> str:
     """A committed invitation of `schema`'s for now until two hours from now (the dev server sees it); its code."""
     import datetime as dt

@@ -11,7 +11,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError, connection
 
 from checkin.data_region import s3_outside, sentry_outside
-from checkin.export_storage import export_storage_refusal
+from checkin.file_storage import EXPORTS, MEDIA, storage_refusal
 from shared_apps.database.login_guard import superuser_login
 
 CONSOLE_BACKENDS = {
@@ -57,8 +57,11 @@ def mail_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
 
 @register(Tags.security, deploy=True)
 def export_storage_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    refusal = export_storage_refusal(settings.STORAGES["exports"], package_root=settings.PROJECT_ROOT)
-    return [Error(refusal, id="checkin.E003")] if refusal else []
+    refusals = (
+        storage_refusal(place, settings.STORAGES[name], package_root=settings.PROJECT_ROOT)
+        for place, name in ((EXPORTS, "exports"), (MEDIA, "default"))
+    )
+    return [Error(refusal, id="checkin.E003") for refusal in refusals if refusal]
 
 
 @register(Tags.security, deploy=True)
@@ -90,18 +93,22 @@ def public_links_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
 
 @register(Tags.security, deploy=True)
 def data_region_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Error reports and exports stay in the region the operator declares (deploy/DATA_PROTECTION.md)."""
+    """Error reports, exports and media stay in the region the operator declares (deploy/DATA_PROTECTION.md)."""
     region = settings.CHECKIN_DATA_REGION
     found: list[CheckMessage] = []
     sentry = sentry_outside(settings.SENTRY_DSN, region)
     if sentry:
         found.append(Warning(sentry, hint="Or declare CHECKIN_DATA_REGION=none.", id="checkin.W010"))
-    exports = settings.STORAGES["exports"]
-    if exports["BACKEND"].startswith("storages."):
-        options = exports["OPTIONS"]
-        bucket = s3_outside(
-            endpoint_url=options["endpoint_url"] or "", region_name=options["region_name"] or "", region=region
-        )
-        if bucket:
-            found.append(Warning(bucket, hint="Or declare CHECKIN_DATA_REGION=none.", id="checkin.W011"))
+    for place, name in ((EXPORTS, "exports"), (MEDIA, "default")):
+        storage = settings.STORAGES[name]
+        if storage["BACKEND"].startswith("storages."):
+            options = storage["OPTIONS"]
+            bucket = s3_outside(
+                endpoint_url=options["endpoint_url"] or "",
+                region_name=options["region_name"] or "",
+                region=region,
+                prefix=place.s3_prefix,
+            )
+            if bucket:
+                found.append(Warning(bucket, hint="Or declare CHECKIN_DATA_REGION=none.", id="checkin.W011"))
     return found

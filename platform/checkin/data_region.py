@@ -1,7 +1,7 @@
 """Where data may go: the region the operator declares (`CHECKIN_DATA_REGION`, default `eu`).
 
 The privacy notice promises hosting in the EU. What Check-in can see of that
-from its settings is where its error reports (Sentry) and its export bucket are;
+from its settings is where its error reports (Sentry) and its export and media buckets are;
 `check --deploy` warns when either is outside the declared region
 (`checkin/checks.py`). Database, Redis and the mail relay are named by hosts
 whose location no setting tells: deploy/DATA_PROTECTION.md lists them for the
@@ -39,8 +39,9 @@ def sentry_outside(dsn: str, region: str) -> str | None:
     )
 
 
-def s3_outside(*, endpoint_url: str, region_name: str, region: str) -> str | None:
-    """Why the export bucket lies outside `region`, or None when it is in it or its place cannot be told."""
+def s3_outside(*, endpoint_url: str, region_name: str, region: str, prefix: str = "CHECKIN_EXPORT_S3") -> str | None:
+    """Why the bucket configured by `prefix`_* lies outside `region`, or None when it is in it or its place
+    cannot be told."""
     if region != "eu":
         return None
     host = (urlsplit(endpoint_url).hostname or "").lower() if endpoint_url else ""
@@ -49,12 +50,12 @@ def s3_outside(*, endpoint_url: str, region_name: str, region: str) -> str | Non
     if on_aws:
         aws_region = named or next(iter(re.findall(r"s3[.-]([a-z]{2}-[a-z]+-\d+)\.amazonaws\.com", host)), "")
         if not aws_region:
-            return "CHECKIN_EXPORT_S3_REGION is unset, so AWS puts the bucket in us-east-1: set an EU region (eu-*)."
+            return f"{prefix}_REGION is unset, so AWS puts the bucket in us-east-1: set an EU region (eu-*)."
         if not aws_region.startswith("eu-") or aws_region == "eu-west-2":
-            return f"The export bucket is in AWS region {aws_region}, outside the EU: use an eu-* region."
+            return f"The bucket of {prefix}_* is in AWS region {aws_region}, outside the EU: use an eu-* region."
         return None
     if named and _NON_EU_REGION.match(named):
-        return f"CHECKIN_EXPORT_S3_REGION={named} lies outside the EU: choose the store's EU region."
+        return f"{prefix}_REGION={named} lies outside the EU: choose the store's EU region."
     if _NON_EU_LABEL.search(host):
-        return f"CHECKIN_EXPORT_S3_ENDPOINT_URL names a region outside the EU ({host}): use the store's EU endpoint."
+        return f"{prefix}_ENDPOINT_URL names a region outside the EU ({host}): use the store's EU endpoint."
     return None

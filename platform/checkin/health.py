@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from checkin.redis_config import redis_from_settings
+from shared_apps.operations.redis_config import redis_from_settings
 
 
 def _database_ready() -> bool:

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from checkin.data_region import region_validate
 from checkin.env import env_bool, env_int, env_str
-from checkin.export_storage import export_storage_config
+from checkin.file_storage import EXPORTS, MEDIA, storage_config
 from checkin.logging_config import logging_config
 from checkin.mail_config import mail_settings
-from checkin.redis_config import redis_config, sentinels_parse
 from shared_apps.operations.encryption_keys import development_key, keys_parse
+from shared_apps.operations.redis_config import redis_config, sentinels_parse
 from shared_apps.tenancy.public_links import port_validate, scheme_validate
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -134,6 +134,7 @@ TENANT_TYPES = {
         "APPS": [
             *_EVERY_SCHEMA,
             "tenant_apps.visits",
+            "tenant_apps.parcels",
             "tenant_apps.notifications",
             "tenant_apps.privacy",
             "tenant_apps.api",
@@ -293,8 +294,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(PROJECT_ROOT / ".data" / "static")))
 # Uploaded files (company and kiosk logos): under .data/ in development, never the working directory.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(PROJECT_ROOT / ".data" / "media")))
+# Uploaded logos and parcel label photos: a folder every web and worker process mounts, or a private bucket
+# (checkin/file_storage.py); served by the application's views, never at a public URL.
+CHECKIN_MEDIA_STORAGE = env_str("CHECKIN_MEDIA_STORAGE", "filesystem")
 STORAGES: dict[str, dict[str, Any]] = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_config(MEDIA, CHECKIN_MEDIA_STORAGE, default_root=MEDIA_ROOT),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
@@ -310,7 +314,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Check-in <no-reply@{CHECKIN
 
 # --- Celery: without a broker, tasks run in-process ------------------------------
 REDIS_URL = env_str("REDIS_URL")
-# One Redis, or its master found through Sentinel (checkin/redis_config.py).
+# One Redis, or its master found through Sentinel (shared_apps/operations/redis_config.py).
 CHECKIN_REDIS_SENTINELS = sentinels_parse(env_str("CHECKIN_REDIS_SENTINELS"))
 CHECKIN_REDIS_SENTINEL_MASTER = env_str("CHECKIN_REDIS_SENTINEL_MASTER")
 CHECKIN_REDIS_SENTINEL_PASSWORD = env_str("CHECKIN_REDIS_SENTINEL_PASSWORD")
@@ -401,7 +405,7 @@ CHECKIN_SUPPRESSION_KEY_FALLBACKS = [key for key in env_str("CHECKIN_SUPPRESSION
 # Exports never live under a public URL: a private folder by default, a private bucket with =s3.
 # Shared by web (downloads) and worker (writes): a folder both mount, or a private bucket (checkin/export_storage.py).
 CHECKIN_EXPORT_STORAGE = env_str("CHECKIN_EXPORT_STORAGE", "filesystem")
-STORAGES["exports"] = export_storage_config(CHECKIN_EXPORT_STORAGE, default_root=PROJECT_ROOT / ".data" / "exports")
+STORAGES["exports"] = storage_config(EXPORTS, CHECKIN_EXPORT_STORAGE, default_root=PROJECT_ROOT / ".data" / "exports")
 
 CELERY_BEAT_SCHEDULE |= {
     "privacy-purge-notices": {"task": "privacy.purge_notices_all", "schedule": crontab(hour=2, minute=30)},

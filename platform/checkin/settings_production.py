@@ -17,7 +17,7 @@ if not os.environ.get("DATABASE_URL"):
     )
 
 from checkin.env import env_bool, env_int, env_str
-from checkin.export_storage import export_storage_refusal
+from checkin.file_storage import EXPORTS, MEDIA, storage_refusal
 from checkin.logging_config import logging_config
 from checkin.mail_config import SMTP_BACKEND, mail_settings
 from checkin.settings import *  # noqa: F403
@@ -77,10 +77,11 @@ if len(CHECKIN_SUPPRESSION_KEY) < 32:
         "(it keys the hashes of objected e-mail addresses; an installation that used SECRET_KEY sets that value)."
     )
 
-# --- Exports: a storage every web and worker process reaches ------------------------------
-_export_refusal = export_storage_refusal(STORAGES["exports"], package_root=PROJECT_ROOT)  # noqa: F405
-if _export_refusal:
-    raise ImproperlyConfigured(_export_refusal)
+# --- Exports and media: storages every web and worker process reaches ----------------------
+for _place, _name in ((EXPORTS, "exports"), (MEDIA, "default")):
+    _refusal = storage_refusal(_place, STORAGES[_name], package_root=PROJECT_ROOT)  # noqa: F405
+    if _refusal:
+        raise ImproperlyConfigured(_refusal)
 
 # --- The database login: never a superuser, refused by every process at its first connection ------------
 # (shared_apps/database/login_guard.py). CHECKIN_DB_ALLOW_SUPERUSER=1 is for the test suite's processes on its own

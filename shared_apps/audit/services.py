@@ -44,13 +44,15 @@ def audit_record(
     request: HttpRequest | None = None,
     object_ids: dict[str, list[int | str]] | None = None,
     details: dict[str, Any] | None = None,
+    ip: str | None = None,
 ) -> AuditEntry:
-    """Append one entry. `details` holds counts and settings, never a visitor's name, e-mail or phone."""
+    """Append one entry. `details` holds counts and settings, never a visitor's name, e-mail or phone. `ip`: the
+    client's address, for a task finishing a request's work without the request at hand."""
     return AuditEntry.objects.create(
         actor=actor[:200],
         action=action,
         tenant_schema=tenant_schema if tenant_schema is not None else tenant_connection().schema_name,
-        ip=client_ip(request),
+        ip=client_ip(request) if request is not None else ip,
         object_ids=object_ids or {},
         details=details or {},
     )

@@ -118,6 +118,10 @@ class BriefMemory(Generic[V]):
             self._entries.clear()
             self._generations = generations
 
+    def answers(self) -> bool:
+        """Whether `recall` may answer from memory now: memories on, in a request that read the generations."""
+        return self._request_generations() is not None
+
     def recall(self, key: Hashable, load: Callable[[], V], *, unless: Callable[[V], bool] | None = None) -> V:
         """The value for `key`, from memory while fresh, else from `load()` (which raises for what does not exist).
 

@@ -52,6 +52,7 @@ SIGNIN_TABLE = "accounts_signinrecord"
 # rights used through one SECURITY DEFINER function that only the owner may execute. Its name holds a character no
 # schema role's can ("-"): the append-only trigger of the audit log lets it, and only it, through.
 LOG_MAINTAINER_SUFFIX = "__log-maintainer"
+DESK_ROUTE_TABLE = "checkin_desk_route"  # Citus only: which reception a company's shard writes to
 LOG_MAINTAIN_FUNCTION = "public.checkin_log_maintain(name, name, timestamptz, timestamptz)"
 # Tables of a schema that its own role may only read (a reception schema's desk read model).
 READ_MODEL_PREFIX = "readmodel\\_"
@@ -274,6 +275,9 @@ def roles_bootstrap_statements() -> list[str]:
         f"REVOKE UPDATE, DELETE, TRUNCATE ON public.{AUDIT_TABLE} FROM {ident(public)}",
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {ident(public)}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON public.{SIGNIN_TABLE} FROM {ident(public)}",
+        # On Citus only: the desk read model's route, written by its own trigger (tenancy migration 0011).
+        f"DO $$ BEGIN IF to_regclass('public.{DESK_ROUTE_TABLE}') IS NOT NULL THEN "
+        f"REVOKE ALL ON public.{DESK_ROUTE_TABLE} FROM {ident(public)}; END IF; END $$",
         *log_maintainer_statements(),
     ]
 

@@ -43,6 +43,8 @@ class _Labels:
     decide: str
     waiting: str
     held: str
+    restricted: str
+    restricted_hint: str
 
     @classmethod
     def now(cls) -> "_Labels":
@@ -56,6 +58,11 @@ class _Labels:
             decide=gettext("Decide"),
             waiting=gettext("Waiting for approval"),
             held=gettext("Needs the desk"),
+            restricted=gettext("Restricted processing"),
+            restricted_hint=gettext(
+                "This person's data may be kept but not used: do only what the visit needs, check in only with "
+                "their agreement, and no message is sent about it."
+            ),
         )
 
 
@@ -149,8 +156,14 @@ def board_rows_html(visits: Iterable[DeskVisit], *, here: str, time_of: str = "e
         )
         host = escape(visit.host_name or "—")
         marked = ""
+        if visit.restricted:  # GDPR art. 18: the desk does no more with this person than the visit needs
+            marked = ' data-restricted="true"'
+            who += (
+                f'<br><span class="badge badge-restricted" title="{escape(labels.restricted_hint)}">'
+                f"{escape(labels.restricted)}</span>"
+            )
         if visit.unannounced and visit.state == "on_site":  # a kiosk walk-in no message reached: the desk acts
-            marked = ' data-unannounced="true" class="desk-unannounced"'
+            marked += ' data-unannounced="true" class="desk-unannounced"'
             host += f'<br><strong class="desk-flag">{escape(labels.unannounced)}</strong>'
         rows.append(
             f'<tr data-visit="{key}" data-state="{state}"{marked}><td>{who}</td><td>{escape(visit.company_name)}</td>'

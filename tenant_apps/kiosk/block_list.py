@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.services import audit_record
+from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.database.connection import tenant_connection
 from shared_apps.database.every_schema import in_every_schema
 from shared_apps.tenancy.models import Tenant
@@ -115,8 +116,53 @@ class Match:
     on: str  # "name", "email" or "name+email"
 
 
+@dataclass(frozen=True)
+class BlockListIndex:
+    """What a building's entries in force match: normalised names and addresses, each with its latest expiry."""
+
+    names: dict[str, dt.datetime]
+    emails: dict[str, dt.datetime]
+
+    def may_match(self, *, first_name: str, last_name: str, email: str) -> bool:
+        """False: no entry in force matches this person (certain while the index is current). True: one may;
+        `block_list_match` reads which from the table."""
+        now = timezone.now()
+        key, address = name_key(f"{first_name} {last_name}"), _email_key(email)
+        return bool(key and key in self.names and self.names[key] > now) or bool(
+            address and address in self.emails and self.emails[address] > now
+        )
+
+
+def _index_read() -> BlockListIndex:
+    names: dict[str, dt.datetime] = {}
+    emails: dict[str, dt.datetime] = {}
+    for key, address, expires in block_list_entries().order_by().values_list("name_key", "email", "expires_at"):
+        names[key] = max(expires, names.get(key, expires))
+        if address:
+            emails[address] = max(expires, emails.get(address, expires))
+    return BlockListIndex(names=names, emails=emails)
+
+
+# Every check-in at the kiosk and the desk asks whether the visitor is on the building's list, and nearly nobody is:
+# the index of what is in force is remembered briefly per reception schema (shared_apps/database/brief_memory.py), so
+# "not on the list" costs no query; a possible match is read from the table as before. Adding or removing an entry
+# saves or deletes it, which every process honours at its next request; an entry past its expiry stops matching at
+# once (the index keeps each expiry).
+_indexes: BriefMemory[BlockListIndex] = BriefMemory(forget_on=("kiosk.BlockListEntry",), max_entries=1_000)
+
+
+def block_list_remembered() -> BlockListIndex | None:
+    """The current building's index when this request may use the memory (else None: ask `block_list_match`)."""
+    if not _indexes.answers():
+        return None
+    return _indexes.recall(tenant_connection().schema_name, _index_read)
+
+
 def block_list_match(*, first_name: str, last_name: str, email: str) -> Match | None:
     """The entry in force that a check-in of this person matches, if any (rules in the module docstring)."""
+    index = block_list_remembered()
+    if index is not None and not index.may_match(first_name=first_name, last_name=last_name, email=email):
+        return None
     key, address = name_key(f"{first_name} {last_name}"), _email_key(email)
     wanted = Q(name_key=key) if key else Q(pk__in=[])
     if address:

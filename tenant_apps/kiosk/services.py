@@ -18,7 +18,7 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.operations.encryption import code_digest, code_digests
 from shared_apps.tenancy.models import Building, Tenant
-from tenant_apps.kiosk.block_list import Match, block_list_match, block_list_match_record
+from tenant_apps.kiosk.block_list import Match, block_list_match, block_list_match_record, block_list_remembered
 from tenant_apps.kiosk.models import Kiosk, PairingCode, state_nonce_new
 from tenant_apps.kiosk.selectors import FoundVisit, visit_by_code
 from tenant_apps.kiosk.throttle import code_subject, throttle_forgive, throttle_hit, throttle_hit_in_turn
@@ -192,6 +192,10 @@ def invitation_find(*, kiosk: Kiosk, building: Building, code: str) -> CodeLooku
     return CodeLookup(found=result)
 
 
+class _MayBeBlocked(Exception):
+    """The visitor may be on the building's block list: the check-in stops before writing anything."""
+
+
 def invitation_check_in(
     *, kiosk: Kiosk, building: Building, company: Tenant, visit_id: int, notice_version: str, rules_version: str
 ) -> Visit:
@@ -205,6 +209,26 @@ def invitation_check_in(
             raise VisitStateError("expired")
 
     actor = _kiosk_actor(kiosk, building)
+    index = block_list_remembered()
+    if index is not None:  # nearly every visitor: checked in on the one locked read of the visit with its visitor
+
+        def not_blocked_and_today(visit: Visit) -> None:
+            visitor = visit.visitor
+            if index.may_match(first_name=visitor.first_name, last_name=visitor.last_name, email=visitor.email):
+                raise _MayBeBlocked  # nothing written yet: rolled back, and matched against the table below
+            expected_today(visit)
+
+        try:
+            with tenant_context(company):
+                return visit_check_in(
+                    visit=Visit(pk=visit_id),
+                    actor=actor,
+                    notice_version=notice_version,
+                    rules_version=rules_version,
+                    check=not_blocked_and_today,
+                )
+        except _MayBeBlocked:
+            pass
     with tenant_context(company):
         visitor = Visit.objects.select_related("visitor").get(pk=visit_id).visitor
     match = block_list_match(first_name=visitor.first_name, last_name=visitor.last_name, email=visitor.email)

@@ -9,13 +9,16 @@ from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.parcels.models import Parcel
 from tenant_apps.visits.models import ObjectionLiftRequest, Visit, Visitor
 
 
 class Delivery(models.Model):
-    """One message about one visit (an e-mail to the visitor or the host, or the company's webhook), or one privacy
-    e-mail to a person: the confirmation of a renewed consent (about an `ObjectionLiftRequest`) or their own privacy
-    link (about a `Visitor`). Each row points at what its message is about, so an erasure, a purge or an expired
+    """One message about one visit (an e-mail to the visitor or the host, the company's webhook, a host's Teams or
+    Slack message), or one privacy e-mail to a person: the confirmation of a renewed consent (about an
+    `ObjectionLiftRequest`), their own privacy link (about a `Visitor`), or a data-subject request's notice to an
+    admin, deadline extension or outcome (privacy keeps what those are about beside them, keyed by the delivery:
+    `privacy.SubjectMessage`). Each row points at what its message is about, so an erasure, a purge or an expired
     request takes it along; the message itself is written when it is sent (tenant_apps/notifications/sending.py)."""
 
     class Kind(models.TextChoices):
@@ -24,11 +27,18 @@ class Delivery(models.Model):
         RESCHEDULE = "reschedule", _("new-time e-mail")
         HOST_EMAIL = "host_email", _("arrival e-mail to the host")
         HOST_WEBHOOK = "host_webhook", _("arrival webhook")
+        HOST_TEAMS = "host_teams", _("arrival message in Microsoft Teams")
+        HOST_SLACK = "host_slack", _("arrival message in Slack")
         RECEPTION_EMAIL = "reception_email", _("walk-in e-mail to the reception")
         APPROVAL_EMAIL = "approval_email", _("approval request e-mail")
         APPROVAL_WEBHOOK = "approval_webhook", _("approval request webhook")
         CONSENT_CONFIRMATION = "consent_confirm", _("renewed-consent confirmation e-mail")
         PERSON_LINK = "person_link", _("privacy-link e-mail")
+        SUBJECT_NOTICE = "subject_notice", _("data-subject request e-mail to an admin")
+        SUBJECT_EXTENSION = "subject_extended", _("deadline-extension e-mail")
+        SUBJECT_OUTCOME = "subject_outcome", _("data-subject request outcome e-mail")
+        PARCEL_EMAIL = "parcel_email", _("parcel e-mail to the recipient")
+        DETAILS_REQUEST = "details_request", _("e-mail asking the visitor for their details")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -41,6 +51,7 @@ class Delivery(models.Model):
         ObjectionLiftRequest, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True)
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

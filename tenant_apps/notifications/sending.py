@@ -3,9 +3,11 @@
 A try first claims the delivery: `pending -> sending` under a row lock, stamped with `claimed_at`.
 Only the claimant sends, so a task delivered twice (redelivered by the broker, handed over again by the
 outbox sweep, a retry racing the sweep) sends nothing the second time, and a `sent` row is never sent
-again. The delivery's idempotency key goes out with the message (the e-mail's Message-ID, the webhook's
-`Idempotency-Key` header), so a receiver can drop the copy that a worker killed between sending and
-recording can still cause.
+again. The moment a message has left, a mark goes to Redis (tenant_apps/notifications/sent_marks.py): a try
+that finds it records `sent` without sending, so a database away longer than the record waits does not
+make a second message. The delivery's idempotency key goes out with the message (the e-mail's Message-ID,
+the webhook's `Idempotency-Key` header), so a receiver can drop the copy that a worker killed between
+sending and marking can still cause.
 
 Outcomes of a try:
 - sent: recorded `sent` (the record is retried for a while if the database is away meanwhile, so a
@@ -30,17 +32,22 @@ from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
 from shared_apps.operations.metrics import delivery_sent_observe
+from tenant_apps.notifications.chat import chat_post
 from tenant_apps.notifications.emails import (
     approval_links,
     approval_request_email,
     cancellation_email,
+    details_request_email,
     host_arrival_email,
     invitation_email,
+    parcel_email,
     reception_arrival_email,
     reschedule_email,
 )
 from tenant_apps.notifications.models import Delivery
+from tenant_apps.notifications.sent_marks import sent_mark, sent_marked
 from tenant_apps.notifications.services import (
+    ANNOUNCING,
     APPROVAL_EVENT,
     ARRIVAL_EVENT,
     DeliveryError,
@@ -51,7 +58,8 @@ from tenant_apps.notifications.services import (
     error_summary,
     webhook_attempt_log,
 )
-from tenant_apps.notifications.webhooks import webhook_post
+from tenant_apps.notifications.webhooks import WebhookResult, webhook_post
+from tenant_apps.visits.models import Host
 from tenant_apps.visits.selectors import company_settings
 from tenant_apps.visits.services import CodeReason, visit_code_reissue
 
@@ -94,7 +102,7 @@ def delivery_claim(delivery_id: int) -> tuple[Outcome | None, Delivery | None]:
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
-            .select_related("visit__visitor", "visit__host__user")
+            .select_related("visit__visitor", "visit__host__user", "parcel__host__user")
             .filter(pk=delivery_id)
             .first()
         )
@@ -128,6 +136,12 @@ def _transmit(delivery: Delivery) -> None:
         message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
         message.send()
         return
+    if delivery.kind == Delivery.Kind.PARCEL_EMAIL:
+        assert delivery.parcel is not None
+        message = parcel_email(parcel=delivery.parcel)
+        message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
+        message.send()
+        return
     visit = delivery.visit
     assert visit is not None
     if delivery.kind in (Delivery.Kind.HOST_WEBHOOK, Delivery.Kind.APPROVAL_WEBHOOK):
@@ -148,14 +162,14 @@ def _transmit(delivery: Delivery) -> None:
             delivery_id=delivery.pk,
             idempotency_key=str(delivery.idempotency_key),
         )
-        try:
-            webhook_attempt_log(result, event=event, delivery=delivery)
-        except DatabaseError:  # not a failed send: a POST that went through must not be made again
-            logger.warning("delivery %s: the webhook attempt could not be logged", delivery.pk)
-            if not result.succeeded:
-                raise
-        if not result.succeeded:
-            raise DeliveryError(result.error)
+        _posted(delivery, result, event=event)
+        return
+    if delivery.kind in _CHAT:
+        channel = _CHAT[Delivery.Kind(delivery.kind)]
+        result = chat_post(
+            visit=visit, company=company_settings(), notify_by=channel, idempotency_key=str(delivery.idempotency_key)
+        )
+        _posted(delivery, result, event=f"{channel}.arrival")
         return
     build = {
         Delivery.Kind.INVITATION: invitation_email,
@@ -164,17 +178,38 @@ def _transmit(delivery: Delivery) -> None:
         Delivery.Kind.HOST_EMAIL: host_arrival_email,
         Delivery.Kind.RECEPTION_EMAIL: reception_arrival_email,
         Delivery.Kind.APPROVAL_EMAIL: approval_request_email,
+        Delivery.Kind.DETAILS_REQUEST: details_request_email,
     }[Delivery.Kind(delivery.kind)]
     reason = _CODE_CARRIED.get(Delivery.Kind(delivery.kind))
+    if reason is None:  # no transaction around the send: a commit failing after it would make it look unsent
+        message = build(visit=visit)
+        message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
+        message.send()
+        return
     with transaction.atomic():
-        if reason is not None:
-            # The stored digest gives no code back: the message carries a fresh one, and the code of an earlier
-            # message stops working once it has gone (a failed send rolls the new code back).
-            visit_code_reissue(visit=visit, actor="system:notifications", reason=reason)
+        # The stored digest gives no code back: the message carries a fresh one, and the code of an earlier
+        # message stops working once it has gone (a failed send rolls the new code back; a commit failing after
+        # the send does too, and the retry sends a message whose code works).
+        visit_code_reissue(visit=visit, actor="system:notifications", reason=reason)
         message = build(visit=visit)
         message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
         message.send()
 
+
+def _posted(delivery: Delivery, result: WebhookResult, *, event: str) -> None:
+    """Log a POST's outcome on the delivery log, and raise when it failed."""
+    try:
+        webhook_attempt_log(result, event=event, delivery=delivery)
+    except DatabaseError:  # not a failed send: a POST that went through must not be made again
+        logger.warning("delivery %s: the attempt could not be logged", delivery.pk)
+        if not result.succeeded:
+            raise
+    if not result.succeeded:
+        raise DeliveryError(result.error)
+
+
+# A host's arrival message in the company's chat channel, by the channel the host chose (notifications/chat.py).
+_CHAT = {Delivery.Kind.HOST_TEAMS: Host.Notify.TEAMS, Delivery.Kind.HOST_SLACK: Host.Notify.SLACK}
 
 # The e-mails that give the visitor their code (QR, text and calendar file).
 _CODE_CARRIED = {Delivery.Kind.INVITATION: CodeReason.INVITATION, Delivery.Kind.RESCHEDULE: CodeReason.RESCHEDULE}
@@ -216,6 +251,10 @@ def delivery_attempt(delivery_id: int) -> Outcome:
     refused, delivery = delivery_claim(delivery_id)
     if refused is not None or delivery is None:
         return refused or Outcome.GONE
+    key = str(delivery.idempotency_key)
+    if sent_marked(key):  # it left on an earlier try whose record did not reach the database
+        _record_sent(delivery)
+        return Outcome.SENT
     try:
         _transmit(delivery)
     except MessageVoid as void:
@@ -233,6 +272,7 @@ def delivery_attempt(delivery_id: int) -> Outcome:
         )
         _walk_in_mark(delivery)
         return Outcome.FAILED if final else Outcome.RETRY
+    sent_mark(key)
     _record_sent(delivery)
     _walk_in_mark(delivery)
     delivery_sent_observe(kind=delivery.kind, created_at=delivery.created_at, sent_at=timezone.now())
@@ -241,8 +281,7 @@ def delivery_attempt(delivery_id: int) -> Outcome:
 
 def _walk_in_mark(delivery: Delivery) -> None:
     """A failed (or, after a failure, sent) arrival message changes whether the desk must tell the company."""
-    arrival = (Delivery.Kind.HOST_EMAIL, Delivery.Kind.HOST_WEBHOOK, Delivery.Kind.RECEPTION_EMAIL)
-    if delivery.visit is not None and delivery.kind in arrival:
+    if delivery.visit is not None and delivery.kind in ANNOUNCING:
         with suppress(DatabaseError), transaction.atomic():  # the mark must not turn a sent message into a retry
             arrival_unannounced_mark(visit=delivery.visit)
 

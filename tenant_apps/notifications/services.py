@@ -25,6 +25,7 @@ from shared_apps.tenancy.models import Building
 from tenant_apps.notifications.after_commit import in_this_schema
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
+from tenant_apps.parcels.models import Parcel
 from tenant_apps.visits.models import CompanySettings, Host, ObjectionLiftRequest, Visit, Visitor
 from tenant_apps.visits.selectors import company_settings, company_settings_remembered
 
@@ -58,6 +59,22 @@ def delivery_queue_consent_confirmation(*, lift_request: ObjectionLiftRequest) -
 def delivery_queue_person_link(*, visitor: Visitor) -> Delivery:
     """E-mail a person their own privacy link, through the outbox; written by privacy when it is sent."""
     return _queue(None, Delivery.Kind.PERSON_LINK, visitor=visitor)
+
+
+def delivery_queue_parcel(*, parcel: Parcel) -> Delivery | None:
+    """Tell the recipient of a parcel the desk just recorded, by e-mail through the outbox, when they have an address
+    and are active (a parcel is not a visit: it goes by e-mail whatever channel they chose for arrivals)."""
+    host = parcel.host
+    if not (host.is_active and host.email):
+        return None
+    return _queue(None, Delivery.Kind.PARCEL_EMAIL, parcel=parcel)
+
+
+def delivery_queue_subject_message(*, kind: str) -> Delivery:
+    """A privacy e-mail about a data-subject request (an admin's notice, a deadline extension, an outcome), through
+    the outbox; privacy keeps what it is about (keyed by this delivery) and writes it when it is sent."""
+    assert kind in (Delivery.Kind.SUBJECT_NOTICE, Delivery.Kind.SUBJECT_EXTENSION, Delivery.Kind.SUBJECT_OUTCOME)
+    return _queue(None, kind)
 
 
 def delivery_enqueue(*, delivery: Delivery) -> bool:
@@ -109,6 +126,14 @@ def delivery_queue_invitation(*, visit_id: int) -> Delivery | None:
     return _queue(visit, Delivery.Kind.INVITATION)
 
 
+def delivery_queue_details_request(*, visit_id: int) -> Delivery | None:
+    """Send a visitor the link to fill in their own details (tenant_apps/visits/self_registration.py)."""
+    visit = _visit(visit_id)
+    if visit is None or not visit.visitor.email:
+        return None
+    return _queue(visit, Delivery.Kind.DETAILS_REQUEST)
+
+
 def _invited(visit: Visit) -> bool:
     """Whether the visitor has an invitation that went out or is on its way (else a change is not theirs to hear)."""
     if not visit.visitor.email:
@@ -139,12 +164,26 @@ class Told(enum.StrEnum):
     BOARD = "board"  # no one by message: the front desk sees the arrival on its board
 
 
-def _host_hears(host: Host | None, *, webhook: bool) -> bool:
+def chat_url(company: CompanySettings, notify_by: str) -> str:
+    """The company's incoming-webhook address for a host's chat channel (Teams or Slack); "" when unset or when
+    `notify_by` is not a chat channel."""
+    if notify_by == Host.Notify.TEAMS:
+        return company.teams_webhook_url
+    return company.slack_webhook_url if notify_by == Host.Notify.SLACK else ""
+
+
+# The delivery that tells a host of an arrival in the chat channel they chose.
+CHAT_KINDS = {Host.Notify.TEAMS: Delivery.Kind.HOST_TEAMS, Host.Notify.SLACK: Delivery.Kind.HOST_SLACK}
+
+
+def _host_hears(host: Host | None, *, company: CompanySettings) -> bool:
     if host is None or not host.is_active:
         return False
     if host.notify_by == Host.Notify.EMAIL:
         return bool(host.email)
-    return host.notify_by == Host.Notify.WEBHOOK and webhook
+    if host.notify_by in CHAT_KINDS:
+        return bool(chat_url(company, host.notify_by))
+    return host.notify_by == Host.Notify.WEBHOOK and bool(company.webhook_url)
 
 
 def walk_in_reception_address(company: CompanySettings | None = None) -> tuple[Told, str]:
@@ -161,7 +200,8 @@ def walk_in_reception_address(company: CompanySettings | None = None) -> tuple[T
 
 
 def delivery_queue_arrival(*, visit: Visit) -> list[Delivery]:
-    """On check-in: e-mail the host if they want e-mail, and call the company's webhook if one is set.
+    """On check-in: tell the host by the channel they chose (e-mail, or the company's Teams or Slack channel when
+    its address is set), and call the company's webhook if one is set.
 
     `visit` is the visit just checked in, in this transaction (the check-in read it with its host: nothing is
     read again here). The webhook fires for every arrival, so the company's own systems (chat, access control)
@@ -179,16 +219,25 @@ def delivery_queue_arrival(*, visit: Visit) -> list[Delivery]:
         return [_queue(visit, Delivery.Kind.HOST_WEBHOOK)] if webhook else []
     if host and host.is_active and host.email and host.notify_by == host.Notify.EMAIL:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_EMAIL))
+    if host and host.is_active and host.notify_by in CHAT_KINDS and chat_url(company, host.notify_by):
+        deliveries.append(_queue(visit, CHAT_KINDS[Host.Notify(host.notify_by)]))
     if webhook:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_WEBHOOK))
-    if walk_in and not _host_hears(host, webhook=webhook) and walk_in_reception_address(company)[1]:
+    if walk_in and not _host_hears(host, company=company) and walk_in_reception_address(company)[1]:
         deliveries.append(_queue(visit, Delivery.Kind.RECEPTION_EMAIL))
     if walk_in:
         arrival_unannounced_mark(visit=visit, queued=deliveries)
     return deliveries
 
 
-_ANNOUNCING = (Delivery.Kind.HOST_EMAIL, Delivery.Kind.HOST_WEBHOOK, Delivery.Kind.RECEPTION_EMAIL)
+# The messages that tell someone of an arrival (the webhook only for a host who chose it).
+ANNOUNCING = (
+    Delivery.Kind.HOST_EMAIL,
+    Delivery.Kind.HOST_TEAMS,
+    Delivery.Kind.HOST_SLACK,
+    Delivery.Kind.HOST_WEBHOOK,
+    Delivery.Kind.RECEPTION_EMAIL,
+)
 
 
 def arrival_unannounced_mark(*, visit: Visit, queued: list[Delivery] | None = None) -> bool:
@@ -203,11 +252,9 @@ def arrival_unannounced_mark(*, visit: Visit, queued: list[Delivery] | None = No
     host_by_webhook = host is not None and host.notify_by == Host.Notify.WEBHOOK
     reaching = False
     found = (
-        [(delivery.kind, delivery.status, delivery.last_error) for delivery in queued if delivery.kind in _ANNOUNCING]
+        [(delivery.kind, delivery.status, delivery.last_error) for delivery in queued if delivery.kind in ANNOUNCING]
         if queued is not None
-        else Delivery.objects.filter(visit_id=visit.pk, kind__in=_ANNOUNCING).values_list(
-            "kind", "status", "last_error"
-        )
+        else Delivery.objects.filter(visit_id=visit.pk, kind__in=ANNOUNCING).values_list("kind", "status", "last_error")
     )
     for kind, status, error in found:
         if kind == Delivery.Kind.HOST_WEBHOOK and not host_by_webhook:
@@ -246,7 +293,7 @@ def arrival_told(*, visit: Visit) -> tuple[Told, str]:
     """Who was told of this arrival (current company), as its deliveries show: (who, the host's name if a host)."""
     kinds = set(Delivery.objects.filter(visit=visit).values_list("kind", flat=True))
     host = visit.host
-    if Delivery.Kind.HOST_EMAIL in kinds or (
+    if kinds & {Delivery.Kind.HOST_EMAIL, *CHAT_KINDS.values()} or (
         Delivery.Kind.HOST_WEBHOOK in kinds and host is not None and host.notify_by == Host.Notify.WEBHOOK
     ):
         return Told.HOST, host.name if host else ""
@@ -312,6 +359,22 @@ def webhook_settings_update(*, url: str, actor: str) -> tuple[CompanySettings, s
     company.save(update_fields=["webhook_url", "webhook_secret", "updated_at"])
     audit_record(actor=actor, action="notifications.webhook_updated", details={"url_set": bool(url)})
     return company, new_secret
+
+
+@transaction.atomic
+def chat_channels_update(*, teams_url: str, slack_url: str, actor: str) -> CompanySettings:
+    """Set or clear the company's Teams and Slack incoming-webhook addresses (audited without them: each is a
+    credential). A host who chose a channel that is cleared hears nothing there; a walk-in then reaches the
+    reception address (`delivery_queue_arrival`)."""
+    company = company_settings()
+    company.teams_webhook_url, company.slack_webhook_url = teams_url, slack_url
+    company.save(update_fields=["teams_webhook_url", "slack_webhook_url", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="notifications.chat_channels_updated",
+        details={"teams_set": bool(teams_url), "slack_set": bool(slack_url)},
+    )
+    return company
 
 
 @transaction.atomic

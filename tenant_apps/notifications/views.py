@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.accounts.access import rule_required
 from tenant_apps.notifications.access import may_manage_notifications
-from tenant_apps.notifications.forms import WebhookForm
+from tenant_apps.notifications.forms import ChatChannelsForm, WebhookForm
 from tenant_apps.notifications.selectors import deliveries_recent, webhook_attempts_recent
 from tenant_apps.notifications.services import (
     DeliveryError,
+    chat_channels_update,
     webhook_secret_regenerate,
     webhook_send_test,
     webhook_settings_update,
@@ -20,13 +21,20 @@ from tenant_apps.notifications.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADE
 from tenant_apps.visits.selectors import company_settings
 
 
-def _settings_page(request: HttpRequest, form: WebhookForm, new_secret: str | None = None) -> HttpResponse:
+def _settings_page(
+    request: HttpRequest, form: WebhookForm, new_secret: str | None = None, chat_form: ChatChannelsForm | None = None
+) -> HttpResponse:
     settings = company_settings()
+    if chat_form is None:
+        chat_form = ChatChannelsForm(
+            initial={"teams_url": settings.teams_webhook_url, "slack_url": settings.slack_webhook_url}
+        )
     return render(
         request,
         "notifications/settings.html",
         {
             "form": form,
+            "chat_form": chat_form,
             "settings": settings,
             "new_secret": new_secret,
             "secret_hint": settings.webhook_secret[-4:] if settings.webhook_secret else "",
@@ -52,6 +60,23 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             return redirect("notifications:settings")
         return _settings_page(request, form)
     return _settings_page(request, WebhookForm(initial={"url": company_settings().webhook_url}))
+
+
+@rule_required(may_manage_notifications)
+@require_POST
+def chat_channels(request: HttpRequest) -> HttpResponse:
+    """The Teams and Slack incoming-webhook addresses; a refused one shows the page again with its error."""
+    form = ChatChannelsForm(request.POST)
+    if not form.is_valid():
+        webhook = WebhookForm(initial={"url": company_settings().webhook_url})
+        return _settings_page(request, webhook, chat_form=form)
+    chat_channels_update(
+        teams_url=form.cleaned_data["teams_url"],
+        slack_url=form.cleaned_data["slack_url"],
+        actor=request.user.get_username(),
+    )
+    messages.success(request, _("The Teams and Slack settings are saved."))
+    return redirect("notifications:settings")
 
 
 @rule_required(may_manage_notifications)

@@ -105,12 +105,10 @@ def webhook_post(
     delivery_id: int | None,
     idempotency_key: str | None = None,
 ) -> WebhookResult:
-    """POST `payload` as signed JSON; any answer outside 2xx (a redirect too: the signed body must reach the URL
-    the admin set), a timeout or a refused connection is a failure."""
+    """POST `payload` as signed JSON to the company's webhook (see `json_post`)."""
     body = json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
     headers = {
-        "Content-Type": "application/json",
         "User-Agent": "Check-in-Webhook/1",
         EVENT_HEADER: event,
         TIMESTAMP_HEADER: timestamp,
@@ -118,6 +116,14 @@ def webhook_post(
     }
     if delivery_id is not None:
         headers[DELIVERY_HEADER] = str(delivery_id)
+    return json_post(url=url, body=body, headers=headers, idempotency_key=idempotency_key)
+
+
+def json_post(*, url: str, body: bytes, headers: dict[str, str], idempotency_key: str | None = None) -> WebhookResult:
+    """POST a JSON `body` to `url` from a public address only (the company webhook, a Teams or Slack channel's
+    incoming webhook): any answer outside 2xx (a redirect too: the body must reach the URL that was set), a timeout
+    or a refused connection is a failure. `idempotency_key` goes out as the `Idempotency-Key` header."""
+    headers = {"Content-Type": "application/json", "User-Agent": "Check-in/1", **headers}
     if idempotency_key is not None:
         headers[IDEMPOTENCY_HEADER] = idempotency_key
     started = time.monotonic()

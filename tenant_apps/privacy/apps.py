@@ -13,6 +13,9 @@ class PrivacyConfig(AppConfig):
         from tenant_apps.notifications.sending import message_builder_register
         from tenant_apps.privacy.objection_confirm import consent_confirmation_email
         from tenant_apps.privacy.person_link_request import person_link_email
+        from tenant_apps.privacy.subject_requests import subject_message_email
 
         message_builder_register(Delivery.Kind.CONSENT_CONFIRMATION, consent_confirmation_email)
         message_builder_register(Delivery.Kind.PERSON_LINK, person_link_email)
+        for kind in (Delivery.Kind.SUBJECT_NOTICE, Delivery.Kind.SUBJECT_EXTENSION, Delivery.Kind.SUBJECT_OUTCOME):
+            message_builder_register(kind, subject_message_email)

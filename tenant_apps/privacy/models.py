@@ -1,7 +1,8 @@
-"""What the privacy features keep in a company schema: exports, purge notices and runs (objections: visits).
+"""What the privacy features keep in a company schema: exports, purge notices and runs, the visitors' own requests
+and their e-mails (objections: visits).
 
-None of these rows holds a visitor's personal data: an export row points at a
-file, a purge notice holds counts and dates.
+An export row points at a file, a purge notice holds counts and dates. A data-subject request keeps its reply
+address and message only while it is open; an e-mail about it keeps its address only until it is sent.
 """
 
 from django.conf import settings
@@ -129,3 +130,22 @@ class SubjectRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Subject request {self.pk} ({self.kind}, {self.status})"
+
+
+class SubjectMessage(models.Model):
+    """One e-mail about a data-subject request, waiting in the notifications outbox as `delivery` (sent once, retried
+    with back-off, swept again if lost: tenant_apps/notifications/sending.py) and written when it is sent
+    (tenant_apps/privacy/subject_requests.py, `subject_message_email`): an admin's notice of a new request (to
+    `admin`, in their language), or the visitor's deadline extension or outcome (to `to`, in `language`). The address
+    is kept only until the message is sent or given up (`subject_messages_forget`), or the person erased."""
+
+    delivery = models.OneToOneField("notifications.Delivery", on_delete=models.CASCADE, related_name="subject_message")
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="messages")
+    admin = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to = models.EmailField(blank=True)
+    language = models.CharField(max_length=8, blank=True)
+
+    def __str__(self) -> str:
+        return f"Message {self.delivery_id} about subject request {self.request_id}"

@@ -7,12 +7,18 @@ and the restriction's decision need the company: they wait for its admins, who
 are e-mailed, see them under /privacy/requests/ with the deadline of GDPR art. 12(3) (one month after receipt),
 and close them as carried out or refused; the visitor is then e-mailed the outcome in their language. Every step
 is audited, by ids and kinds, never by name or address.
+
+Every e-mail of these (an admin's notice, a deadline extension, an outcome) goes through the notifications outbox:
+a `Delivery` stored in the transaction of the step that causes it, beside a `SubjectMessage` saying what it is
+about, sent once by the delivery task, retried with back-off when the mail server refuses it and handed over again
+by the outbox sweep; the message is written when it is sent (`subject_message_email`, registered in apps.py).
 """
 
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.core.mail import send_mail
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -22,8 +28,13 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
-from tenant_apps.privacy.mail import admins_notify, company_admins, portal_link
-from tenant_apps.privacy.models import SubjectRequest
+from shared_apps.database.connection import tenant_connection
+from tenant_apps.notifications.models import Delivery
+from tenant_apps.notifications.sending import MessageVoid
+from tenant_apps.notifications.services import delivery_queue_subject_message
+from tenant_apps.privacy.access import may_manage_exports
+from tenant_apps.privacy.mail import company_admins, portal_link
+from tenant_apps.privacy.models import SubjectMessage, SubjectRequest
 from tenant_apps.privacy.subjects import person_erase, person_object, person_restrict, person_restriction_lift
 from tenant_apps.visits.models import Visitor
 from tenant_apps.visits.selectors import privacy_contact
@@ -59,16 +70,22 @@ def subject_request_queue(
     audit_record(actor=VISITOR_ACTOR, action="subject.request", request=request,
                  object_ids={"visitor": [visitor.pk], "subject_request": [item.pk]},
                  details={"kind": kind})  # fmt: skip
-    transaction.on_commit(lambda: _tell_admins(item))
+    _tell_admins(item)
     return item
 
 
 def _tell_admins(item: SubjectRequest) -> None:
-    admins_notify(
-        template="subject_request",
-        context={"item": item, "kind": item.kind, "due_at": item.due_at,
-                 "request_url": portal_link("privacy:request", item.pk)},
-    )  # fmt: skip
+    """Queue the notice of a new request to every admin who may act on it, in the caller's transaction."""
+    for admin in company_admins():
+        delivery = delivery_queue_subject_message(kind=Delivery.Kind.SUBJECT_NOTICE)
+        SubjectMessage.objects.create(delivery=delivery, request=item, admin=admin)
+
+
+def _tell_visitor(item: SubjectRequest, *, kind: str, to: str, language: str) -> None:
+    """Queue an e-mail to the visitor about their request (its extension or outcome), in the caller's transaction;
+    the address is kept with it until it is sent."""
+    delivery = delivery_queue_subject_message(kind=kind)
+    SubjectMessage.objects.create(delivery=delivery, request=item, to=to, language=language)
 
 
 @transaction.atomic
@@ -84,8 +101,7 @@ def subject_request_object(*, visitor: Visitor, kind: str, request: HttpRequest 
     audit_record(actor=VISITOR_ACTOR, action="subject.request", request=request,
                  object_ids={"visitor": [visitor_id], "subject_request": [item.pk]},
                  details={"kind": kind, "done_at_once": True})  # fmt: skip
-    if company_admins():
-        transaction.on_commit(lambda: _tell_admins(item))
+    _tell_admins(item)
     return item
 
 
@@ -114,7 +130,7 @@ def subject_request_close(
                  object_ids={"subject_request": [item.pk], **({"visitor": [visitor_id]} if visitor_id else {})},
                  details={"kind": item.kind, "status": item.status, "visitor_told": bool(reply_to)})  # fmt: skip
     if reply_to:
-        transaction.on_commit(lambda: _tell_visitor(item, to=reply_to, language=language))
+        _tell_visitor(item, kind=Delivery.Kind.SUBJECT_OUTCOME, to=reply_to, language=language)
     return item
 
 
@@ -148,14 +164,47 @@ def subject_request_extend(
     audit_record(actor=user.email, action="subject.request_extended", request=request, object_ids=ids,
                  details={"kind": item.kind, "months": months, "visitor_told": bool(item.reply_to)})  # fmt: skip
     if item.reply_to:
-        reply_to, language = item.reply_to, item.language
-        transaction.on_commit(lambda: _tell_visitor(item, to=reply_to, language=language, template="subject_extension"))
+        _tell_visitor(item, kind=Delivery.Kind.SUBJECT_EXTENSION, to=item.reply_to, language=item.language)
     return item
 
 
-def _tell_visitor(item: SubjectRequest, *, to: str, language: str, template: str = "subject_outcome") -> None:
-    with translation.override(language or None):
+_TEMPLATES = {
+    Delivery.Kind.SUBJECT_NOTICE: "subject_request",
+    Delivery.Kind.SUBJECT_EXTENSION: "subject_extension",
+    Delivery.Kind.SUBJECT_OUTCOME: "subject_outcome",
+}
+
+
+def subject_message_email(delivery: Delivery) -> EmailMessage:
+    """The e-mail of one data-subject request's delivery, written when it is sent (the outbox's builder for its
+    kinds), from the request as it is then. Not sent (MessageVoid) to an admin who can no longer act on it, nor to a
+    visitor whose address was forgotten (the person erased meanwhile)."""
+    message = SubjectMessage.objects.select_related("request", "admin").filter(delivery=delivery).first()
+    if message is None:
+        raise MessageVoid("Not sent: what it was about is gone")
+    item, template = message.request, _TEMPLATES[Delivery.Kind(delivery.kind)]
+    if delivery.kind == Delivery.Kind.SUBJECT_NOTICE:
+        admin = message.admin
+        if admin is None or not admin.is_active or not may_manage_exports(admin):
+            raise MessageVoid("Not sent: the admin can no longer act on it")
+        to, language = admin.email, admin.language or settings.LANGUAGE_CODE
+        context: dict[str, object] = {
+            "item": item, "queued": item.kind in QUEUED_KINDS, "due_at": item.due_at,
+            "company": tenant_connection().tenant.name, "request_url": portal_link("privacy:request", item.pk),
+        }  # fmt: skip
+    else:
+        if not message.to:
+            raise MessageVoid("Not sent: the address was forgotten")
+        to, language = message.to, message.language
         context = {"item": item, "contact": privacy_contact()}
+    with translation.override(language or None):
         subject = render_to_string(f"privacy/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"privacy/email/{template}_body.txt", context)
-    send_mail(subject, body, None, [to])
+    return EmailMessage(subject, body, None, [to])
+
+
+def subject_messages_forget() -> int:
+    """Forget the addresses kept for the visitors' e-mails once they are sent or given up; how many (every minute,
+    with `privacy.resume_all`)."""
+    settled = [Delivery.Status.SENT, Delivery.Status.FAILED]
+    return SubjectMessage.objects.filter(delivery__status__in=settled).exclude(to="").update(to="", language="")

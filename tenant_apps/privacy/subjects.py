@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all
-from tenant_apps.privacy.models import SubjectRequest
+from tenant_apps.privacy.models import SubjectMessage, SubjectRequest
 from tenant_apps.visits.models import Visit, VisitEvent, Visitor, email_normalise
 from tenant_apps.visits.objections import objection_record
 from tenant_apps.visits.selectors import visitors_with_email
@@ -106,7 +106,8 @@ class Erasure:
 
 def _erase(visitor: Visitor) -> Erasure:
     """Delete the person, their visits and timelines, and close their open requests ("closed: person erased",
-    keeping no address or message: nothing is left to answer), in the caller's transaction. Counts are taken of the
+    keeping no address or message, nor do their unsent e-mails: nothing is left to answer), in the caller's
+    transaction. Counts are taken of the
     rows themselves before deleting: a delete's own total also counts what cascades (deliveries, webhook attempts)."""
     visits = Visit.objects.filter(visitor=visitor)
     visit_count = visits.count()
@@ -114,6 +115,8 @@ def _erase(visitor: Visitor) -> Erasure:
     closed = SubjectRequest.objects.filter(visitor=visitor, status=SubjectRequest.Status.OPEN).update(
         status=SubjectRequest.Status.ERASED, closed_at=timezone.now(), reply_to="", message=""
     )
+    # Nor do their e-mails still waiting in the outbox keep the address (they are then not sent).
+    SubjectMessage.objects.filter(request__visitor=visitor).exclude(to="").update(to="", language="")
     VisitEvent.objects.filter(visit__in=visits).delete()
     visits.delete()
     visitor.delete()

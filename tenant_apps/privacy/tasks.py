@@ -13,8 +13,10 @@ from tenant_apps.privacy.exports.final import final_export_generate
 from tenant_apps.privacy.exports.lifecycle import export_generate, exports_expire
 from tenant_apps.privacy.models import Export
 from tenant_apps.privacy.notices import purge_notice_send
+from tenant_apps.privacy.person_link_request import person_link_send
 from tenant_apps.privacy.purge import company_purge
 from tenant_apps.privacy.resume import exports_resume, purge_resume
+from tenant_apps.privacy.subject_requests import subject_messages_forget
 
 
 def _for_each_company(task: Task) -> int:
@@ -35,10 +37,16 @@ def purge_all_task() -> int:
     return _for_each_company(purge_company_task)
 
 
+def _resume_company() -> int:
+    subject_messages_forget()  # the addresses kept for the visitors' e-mails sent (or given up) since
+    return exports_resume() + purge_resume()
+
+
 @shared_task(name="privacy.resume_all")
 def resume_all_task() -> int:
-    """Every minute (beat): send again the exports and purges a lost worker cut short, company by company."""
-    resuming = in_every_schema(companies_maintained(), lambda _: exports_resume() + purge_resume())
+    """Every minute (beat): send again the exports and purges a lost worker cut short, company by company, and
+    forget the addresses of the data-subject e-mails that have gone."""
+    resuming = in_every_schema(companies_maintained(), lambda _: _resume_company())
     return sum(resumed for _, resumed in resuming)
 
 
@@ -70,3 +78,10 @@ def export_generate_task(export_id: int) -> str:
     if Export.objects.filter(pk=export_id, kind=Export.Kind.FINAL).exists():
         return final_export_generate(export_id=export_id).status
     return export_generate(export_id=export_id).status
+
+
+# Not acknowledged late: a run cut short is lost (the visitor asks again) rather than done twice (two e-mails).
+@shared_task(name="privacy.person_link_send")
+def person_link_send_task(sealed: str) -> bool:
+    """A visitor's ask for their privacy link, sent from `/privacy/me/` (tenant_apps/privacy/person_link_request.py)."""
+    return person_link_send(sealed)

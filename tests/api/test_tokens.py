@@ -50,3 +50,9 @@ def test_a_malformed_header_is_401(client_for):
     client = client_for("acme.localhost")
     assert client.get("/api/v1/visits/", HTTP_AUTHORIZATION="Bearer").status_code == 401
     assert client.get("/api/v1/visits/", HTTP_AUTHORIZATION="Bearer ck_unknown").status_code == 401
+
+
+def test_the_token_table_is_in_the_users_language(acme_admin):
+    acme_admin.post("/api/v1/tokens/", {"name": "Badge printer"})
+    page = acme_admin.get("/api/v1/tokens/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Badge printer" in page and "Sleutel begint met" in page and ">Key<" not in page

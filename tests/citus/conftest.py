@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.citus.cluster import Cluster, citus_cluster
+from tests.citus.product import product_start
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -17,3 +18,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def cluster() -> Iterator[Cluster]:
     with citus_cluster(workers=2) as started:
         yield started
+
+
+@pytest.fixture(scope="session")
+def product(cluster: Cluster) -> dict[str, str]:
+    """The environment of the product on the cluster, its demo loaded (building tower: acme and globex)."""
+    return product_start(cluster)

@@ -8,54 +8,15 @@ column to every company on both workers, and a company moves to the other worker
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
-import pytest
 
 from tests.citus.cluster import Cluster
-
-ROOT = Path(__file__).resolve().parents[2]
-PREFIX = "checkin"  # the role prefix: the database's name
-
-
-def _manage(env: dict[str, str], *args: str, settings: str = "checkin.settings") -> None:
-    result = subprocess.run(
-        [sys.executable, "platform/manage.py", *args],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": settings},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
-
-
-@pytest.fixture(scope="module")
-def product(cluster: Cluster) -> Iterator[dict[str, str]]:
-    """The environment of the product on the cluster, its demo loaded (building tower: acme and globex)."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": cluster.url,
-        "CHECKIN_DATABASE_KIND": "citus",
-        "CHECKIN_SPARE_SCHEMAS": "0",
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
-    }
-    env.pop("REDIS_URL", None)  # tasks run in-process
-    _manage(env, "migrate_schemas", "--noinput", "-v", "0")
-    _manage(env, "load_demo")
-    acme, globex = cluster.placement("acme"), cluster.placement("globex")
-    if acme == globex:  # new schemas go round the workers; make sure both hold a company
-        other = next(w.port for w in cluster.workers if w.port != acme)
-        with cluster.coordinator.connect() as conn:
-            conn.execute("SELECT citus_schema_move('globex', '127.0.0.1', %s)", [other])
-    yield env
+from tests.citus.product import PREFIX, ROOT, manage
 
 
 def test_buildings_and_companies_are_distributed_schemas_with_roles_that_log_in(
@@ -77,16 +38,17 @@ def test_buildings_and_companies_are_distributed_schemas_with_roles_that_log_in(
             assert conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [f"{PREFIX}_acme"]).fetchone()
 
 
-LEFT_OUT = "not writes_only_its_own_rows_of_the_read_model and not provisioning_from_a_request_runs_as_the_owner"
+LEFT_OUT = "not provisioning_from_a_request_runs_as_the_owner and not writes_only_its_own_rows_of_the_read_model"
 
 
 def test_the_raw_sql_isolation_tests_pass_on_the_cluster(cluster: Cluster, product: dict[str, str]) -> None:
     """tests/security/test_database_roles.py against the coordinator: pytest-django's test database is made
-    there first (with Citus on every node), and kept (--reuse-db) so the tests use it. Two tests are left out:
-    the one that reads the rows the desk read model's triggers write (on Citus they do nothing: README,
-    "Reception desk"), and the one that provisions a company and reads it as its role in the test's single
-    transaction, which Citus refuses ("cannot perform query on placements that were modified in this
-    transaction by a different user"; a real provisioning commits before the company's first request)."""
+    there first (with Citus on every node), and kept (--reuse-db) so the tests use it. Two tests are left out,
+    both for doing in the test's single transaction what the product does in several, which Citus refuses
+    ("cannot perform query on placements that were modified in this transaction by a different user"): one
+    provisions a company and reads it as its role (a real provisioning commits before the company's first
+    request); the other writes visits as the owner, then as each company's role, then reads the desk's rows
+    (tests/citus/test_desk.py checks the same with each request its own transaction)."""
     cluster.database_create("test_checkin")
     result = subprocess.run(
         [
@@ -100,7 +62,7 @@ def test_the_raw_sql_isolation_tests_pass_on_the_cluster(cluster: Cluster, produ
 
 
 def test_migrate_schemas_adds_a_column_to_companies_on_both_workers(cluster: Cluster, product: dict[str, str]) -> None:
-    _manage(product, "migrate_schemas", "--noinput", "-v", "0", settings="tests.citus.upgrade_settings")
+    manage(product, "migrate_schemas", "--noinput", "-v", "0", settings="tests.citus.upgrade_settings")
     with cluster.coordinator.connect() as conn:
         for company in ("acme", "globex", "_template_company"):
             # Written and read through the coordinator: the shard on the worker has the column.
@@ -118,7 +80,7 @@ def test_migrate_schemas_adds_a_column_to_companies_on_both_workers(cluster: Clu
 
 
 # A check-in as the kiosk stores it (state on_site, channel kiosk), as the company's role, in its own transaction.
-_CHECK_IN = """
+CHECK_IN = """
 INSERT INTO visits_visit (expected_start, expected_end, purpose, state, checked_in_at, channel,
     consent_notice_version, consent_at, consent_channel, rules_version, auto_checked_out, created_at, updated_at,
     visitor_id, code_digest)
@@ -142,7 +104,7 @@ def test_a_company_moves_to_the_other_worker_while_check_ins_run(cluster: Cluste
                     with conn.transaction():
                         conn.execute(f"SET LOCAL search_path = {company}, public")
                         conn.execute(f"SET LOCAL ROLE {PREFIX}_{company}")
-                        row = conn.execute(_CHECK_IN).fetchone()
+                        row = conn.execute(CHECK_IN).fetchone()
                     assert row is not None
                     stored[company].append(int(row[0]))  # committed
                     if moving.is_set():

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.browser import CHROMIUM, LANDSCAPE, axe_serious, sign_in
+from tests.browser import CHROMIUM, LANDSCAPE, axe_serious, axe_sign_in_pages, sign_in
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 PAGES = (
@@ -21,12 +21,7 @@ def test_no_console_page_has_a_serious_or_critical_axe_violation(db, dev_site, b
     port = dev_site.port
     url = f"http://localhost:{port}"
     page = browser.new_context(viewport=LANDSCAPE, locale="en-BE").new_page()
-    page.goto(f"{url}/accounts/login/")
-    found += axe_serious(page)  # sign-in
-    page.fill("main input[name=username]", "it@checkin.example")
-    page.fill("main input[name=password]", "wrong")
-    page.click("main button[type=submit]")
-    found += axe_serious(page)  # sign-in with its error
+    found += axe_sign_in_pages(page, url, email="it@checkin.example")
     sign_in(page, url, email="it@checkin.example", schema="public")
     for path in PAGES:
         response = page.goto(f"{url}{path}")

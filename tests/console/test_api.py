@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from shared_apps.accounts.models import User
+from shared_apps.audit.models import AuditEntry
 from shared_apps.console.services import api_token_create, api_token_revoke
 from shared_apps.tenancy.models import Building, Tenant
 
@@ -92,6 +93,22 @@ def test_list_and_read(api, acme):
     assert api.get("/api/v1/buildings/nowhere/").status_code == 404
     assert api.patch("/api/v1/buildings/tower/", {"default_retention_days": 200},
                      content_type="application/json").json()["default_retention_days"] == 200  # fmt: skip
+
+
+def test_it_makes_every_companys_walk_ins_wait_for_approval_through_the_api(api, tower):
+    assert api.get("/api/v1/buildings/tower/").json()["walk_in_approval_required"] is False
+    response = api.patch("/api/v1/buildings/tower/", {"walk_in_approval_required": True},
+                         content_type="application/json")  # fmt: skip
+    assert response.status_code == 200 and response.json()["walk_in_approval_required"] is True
+    tower.refresh_from_db()
+    assert tower.walk_in_approval_required is True
+    entry = AuditEntry.objects.filter(action="building.update").latest("pk")
+    assert "walk_in_approval_required" in str(entry.details)
+    response = api.patch("/api/v1/buildings/tower/", {"walk_in_approval_required": "sometimes"},
+                         content_type="application/json")  # fmt: skip
+    assert response.status_code == 400 and "walk_in_approval_required" in response.json()
+    tower.refresh_from_db()
+    assert tower.walk_in_approval_required is True
 
 
 def test_the_auto_checkout_time_is_a_time_on_the_buildings_clock(api):

@@ -77,11 +77,12 @@ def production_env(*, database_url: str, port: int | None = None, **extra: str) 
         CHECKIN_ENCRYPTION_KEYS=encryption_keys(),
         DATABASE_URL=database_url,
         CHECKIN_ROOT_DOMAIN="localhost",
-        # What production requires: mail (here written to files), a key for objections, an export folder.
+        # What production requires: mail (here written to files), a key for objections, export and media folders.
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(_scratch("mail")),
         CHECKIN_SUPPRESSION_KEY=SUPPRESSION_KEY,
         CHECKIN_EXPORT_ROOT=str(_scratch("exports")),
+        MEDIA_ROOT=str(_scratch("media")),
         GUNICORN_WORKERS="2",
         LOG_LEVEL="WARNING",
         # No spare schemas, as in the test process: a server or worker on the test database that provisions

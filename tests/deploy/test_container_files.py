@@ -90,7 +90,15 @@ def test_static_files_are_collected_at_build_time_with_placeholders_that_work(tm
     """The RUN line of the image, executed here: production settings import without a database."""
     run = next(line for line in FINAL if "collectstatic" in line)
     assignments = dict(re.findall(r"\b([A-Z_]+)=(\S+)", run))
-    unset = {"DEBUG", "SENTRY_DSN", "REDIS_URL", "EMAIL_BACKEND", "EMAIL_HOST", "CHECKIN_EXPORT_STORAGE"}
+    unset = {
+        "DEBUG",
+        "SENTRY_DSN",
+        "REDIS_URL",
+        "EMAIL_BACKEND",
+        "EMAIL_HOST",
+        "CHECKIN_EXPORT_STORAGE",
+        "CHECKIN_MEDIA_STORAGE",
+    }
     env = {key: value for key, value in os.environ.items() if key not in unset}
     static_root = tmp_path / "static"
     env.update(

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from checkin.checks import data_region_check
 from checkin.data_region import region_validate, s3_outside, sentry_outside
-from checkin.export_storage import export_storage_config
+from checkin.file_storage import EXPORTS, MEDIA, storage_config
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_the_declared_region_is_checked():
 
 
 def _s3(settings) -> dict:
-    return export_storage_config("s3", default_root=settings.PROJECT_ROOT)  # reads CHECKIN_EXPORT_S3_* now
+    return storage_config(EXPORTS, "s3", default_root=settings.PROJECT_ROOT)  # reads CHECKIN_EXPORT_S3_* now
 
 
 def test_the_deploy_check_warns_for_each_with_its_own_id(settings, monkeypatch):
@@ -67,3 +67,11 @@ def test_the_deploy_check_warns_for_each_with_its_own_id(settings, monkeypatch):
     monkeypatch.setenv("CHECKIN_EXPORT_S3_REGION", "eu-central-1")
     settings.STORAGES = {**settings.STORAGES, "exports": _s3(settings)}
     assert data_region_check() == []
+
+
+def test_a_media_bucket_outside_the_region_is_warned_about_by_its_own_variables(settings, monkeypatch):
+    monkeypatch.setenv("CHECKIN_MEDIA_S3_BUCKET", "media")
+    monkeypatch.setenv("CHECKIN_MEDIA_S3_REGION", "ap-southeast-1")
+    settings.STORAGES = {**settings.STORAGES, "default": storage_config(MEDIA, "s3", default_root=settings.MEDIA_ROOT)}
+    [warning] = data_region_check()
+    assert warning.id == "checkin.W011" and warning.msg.startswith("The bucket of CHECKIN_MEDIA_S3_* is in AWS region")

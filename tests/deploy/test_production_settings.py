@@ -25,6 +25,7 @@ print(json.dumps({
     "mail": [settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER,
              settings.EMAIL_HOST_PASSWORD, settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL],
     "exports": settings.STORAGES["exports"]["BACKEND"],
+    "media": settings.STORAGES["default"]["BACKEND"],
 }))
 """
 
@@ -110,6 +111,18 @@ def test_an_export_root_that_other_processes_cannot_share_is_refused(tmp_path):
     a_file = tmp_path / "a-file"
     a_file.write_text("")
     assert "not a folder this process can write" in _refusal(CHECKIN_EXPORT_ROOT=str(a_file))
+
+
+def test_a_media_root_that_other_processes_cannot_share_is_refused(tmp_path):
+    assert _refusal(drop=("MEDIA_ROOT",)).startswith("MEDIA_ROOT must be an absolute path on a volume")
+    assert "inside the installed application" in _refusal(MEDIA_ROOT=str(ROOT / ".data" / "media"))
+    assert "not a folder this process can write" in _refusal(MEDIA_ROOT=str(tmp_path / "missing"))
+
+
+def test_s3_media_need_a_bucket():
+    assert _refusal(CHECKIN_MEDIA_STORAGE="s3").startswith("CHECKIN_MEDIA_STORAGE=s3 needs CHECKIN_MEDIA_S3_BUCKET")
+    code, report = _load(CHECKIN_MEDIA_STORAGE="s3", CHECKIN_MEDIA_S3_BUCKET="media", drop=("MEDIA_ROOT",))
+    assert code == 0 and report["media"] == "storages.backends.s3.S3Storage"
 
 
 def test_s3_exports_need_a_bucket():

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Connection
 
 from checkin.health import readiness
-from checkin.redis_config import redis_config, sentinels_parse
+from shared_apps.operations.redis_config import redis_config, sentinels_parse
 from tests.reliability.services import RedisServer
 
 

@@ -167,6 +167,8 @@ class Topology:
         env = {name: self.localise(str(value)) for name, value in COMPOSE["services"][service]["environment"].items()}
         if "CHECKIN_EXPORT_ROOT" in env:
             env["CHECKIN_EXPORT_ROOT"] = str(self.folder / "exports")  # the `exports` volume
+        if "MEDIA_ROOT" in env:
+            env["MEDIA_ROOT"] = str(self.folder / "media")  # the `media` volume
         env.update(
             PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
             PYTHONPATH=f"{ROOT / 'platform'}:{ROOT}",
@@ -236,7 +238,7 @@ def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology
     database = f"ck_topo_{uuid.uuid4().hex[:8]}"
     folder = Path(tempfile.mkdtemp(prefix="checkin-topology-"))
     folder.chmod(0o777)  # PgBouncer runs as `nobody` when the test runs as root
-    for volume in ("exports", "beat-schedule", "static", "redis", "caddy"):
+    for volume in ("exports", "media", "beat-schedule", "static", "redis", "caddy"):
         (folder / volume).mkdir()
     topology = Topology(database, folder)
     with _superuser("postgres") as admin:
@@ -632,12 +634,17 @@ def s3_web(topology: Topology) -> Iterator[tuple[str, Any]]:
         "CHECKIN_EXPORT_S3_REGION": "eu-central-1", "CHECKIN_EXPORT_S3_ACCESS_KEY_ID": keys["aws_access_key_id"],
         "CHECKIN_EXPORT_S3_SECRET_ACCESS_KEY": keys["aws_secret_access_key"],
         "REDIS_URL": topology.redis.url.rsplit("/", 1)[0] + "/1",
+        # Media in the same bucket, under media/ (a start without MEDIA_ROOT proves the s3 kind is taken).
+        "CHECKIN_MEDIA_STORAGE": "s3", "CHECKIN_MEDIA_S3_BUCKET": BUCKET, "CHECKIN_MEDIA_S3_ENDPOINT_URL": endpoint,
+        "CHECKIN_MEDIA_S3_REGION": "eu-central-1", "CHECKIN_MEDIA_S3_ACCESS_KEY_ID": keys["aws_access_key_id"],
+        "CHECKIN_MEDIA_S3_SECRET_ACCESS_KEY": keys["aws_secret_access_key"],
     }  # fmt: skip
     try:
         with ExitStack() as stack:
             processes = []
             for service in ("worker", "web"):
                 env = {**topology.environment(service), **s3, "GUNICORN_BIND": f"127.0.0.1:{web_port}"}
+                env.pop("MEDIA_ROOT", None)
                 command = ["sh", str(DEPLOY / "entrypoint.sh"), *COMPOSE["services"][service]["command"]]
                 process = _start(stack, command, env, topology.folder / f"s3-{service}.log")
                 processes.append(process)

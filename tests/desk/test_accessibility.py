@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.browser import CHROMIUM, LANDSCAPE, axe_serious, invite_today, sign_in_at_the_desk
+from tests.browser import CHROMIUM, LANDSCAPE, axe_serious, axe_sign_in_pages, invite_today, sign_in_at_the_desk
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
 
@@ -19,12 +19,7 @@ def test_no_desk_page_has_a_serious_or_critical_axe_violation(db, dev_site, brow
     port = dev_site.port
     url = f"http://tower.localhost:{port}"
     page = browser.new_context(viewport=LANDSCAPE, locale="en-BE").new_page()
-    page.goto(f"{url}/accounts/login/")
-    found += axe_serious(page)  # sign-in
-    page.fill("main input[name=username]", "desk@tower.example")
-    page.fill("main input[name=password]", "wrong")
-    page.click("main button[type=submit]")
-    found += axe_serious(page)  # sign-in with its error
+    found += axe_sign_in_pages(page, url, email="desk@tower.example")
     sign_in_at_the_desk(page, url)
     found += axe_serious(page)  # the board
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")

@@ -183,3 +183,60 @@ def test_it_manages_a_buildings_list_with_the_command(tower_reception):
     call_command("block_list", "remove", "tower", "--by", "it@checkin.example", "--id", str(entry_id), stdout=out)
     with tenant_context(tower_reception):
         assert not BlockListEntry.objects.filter(pk=entry_id).exists()
+
+
+# --- Remembered by the web process (tenant_apps/kiosk/block_list.py `_indexes`): nearly nobody is on the list ------
+
+
+def _block_list_reads(queries) -> int:
+    return sum('"kiosk_blocklistentry"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_with_the_memories_on_a_visitor_not_listed_costs_no_read_and_a_new_entry_holds_at_once(
+    remembering, tablet, tower_reception, globex
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    banned(tower_reception, name="Someone Else")
+    for number, expected_reads in ((1, 1), (2, 0)):  # the index read once, then remembered
+        choose_language(tablet)
+        tablet.post("/kiosk/walk-in/", {"company": globex.pk})
+        with CaptureQueriesContext(connection) as queries:
+            done = tablet.post("/kiosk/walk-in/details/", {**WALK_IN, "email": f"w{number}@example.org",
+                                                           "last_name": f"Walker{number}"})  # fmt: skip
+        assert done["Location"] == "/kiosk/done/" and _block_list_reads(queries) == expected_reads
+    banned(tower_reception)  # saved by the desk: this process forgets the index at once, others at their next request
+    choose_language(tablet)
+    tablet.post("/kiosk/walk-in/", {"company": globex.pk})
+    assert tablet.post("/kiosk/walk-in/details/", WALK_IN)["Location"] == "/kiosk/waiting/"
+    assert last_visit(globex).state == Visit.State.HELD
+
+
+def test_an_entry_added_by_another_process_holds_at_the_next_request(remembering, tablet, tower_reception, acme):
+    from tests.foundation.test_brief_memory import _as_another_process
+
+    first = invite(acme, first="Ann", last="Early", email="ann@example.org")
+    assert invited_check_in(tablet, first.code)[-1].redirect_chain[-1][0] == "/kiosk/done/"  # the index remembered
+    with tenant_context(tower_reception):  # written by another web process: no signal reaches this one
+        BlockListEntry.objects.bulk_create([BlockListEntry(
+            full_name="Someone", name_key=name_key("Someone"), email="ivy@example.org", reason=REASON,
+            added_by="desk:tower:desk@tower.example", expires_at=timezone.now() + dt.timedelta(days=1),
+        )])  # fmt: skip
+    _as_another_process("kiosk.BlockListEntry")  # its transaction bumped the generation
+    visit = invite(acme, first="Ivy", last="Invited", email="ivy@example.org")
+    assert "Please see the reception desk" in invited_check_in(tablet, visit.code)[-1].content.decode()
+    with tenant_context(acme):
+        assert Visit.objects.get(pk=visit.pk).state == Visit.State.HELD
+    assert [alert.on for alert in alerts(tower_reception)] == ["email"]
+
+
+def test_a_remembered_entry_stops_matching_when_it_expires():
+    from tenant_apps.kiosk.block_list import BlockListIndex
+
+    now = timezone.now()
+    index = BlockListIndex(names={name_key("Jean Dupont"): now + dt.timedelta(minutes=1)},
+                           emails={"gone@example.org": now - dt.timedelta(seconds=1)})  # fmt: skip
+    assert index.may_match(first_name="jean", last_name="DUPONT", email="")
+    assert not index.may_match(first_name="Jean", last_name="Other", email="gone@example.org")
+    assert not index.may_match(first_name="", last_name="", email="")

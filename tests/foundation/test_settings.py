@@ -40,7 +40,7 @@ def test_production_refuses_debug():
 def test_production_starts_with_a_real_secret_and_debug_off(tmp_path):
     result = _import_production_settings(
         SECRET_KEY="k" * 64, EMAIL_URL="smtp://relay.example", CHECKIN_SUPPRESSION_KEY="s" * 40,
-        CHECKIN_EXPORT_ROOT=str(tmp_path),
+        CHECKIN_EXPORT_ROOT=str(tmp_path), MEDIA_ROOT=str(tmp_path),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
 

@@ -3,12 +3,15 @@ the CSP (a stylesheet of its own host, never an inline style)."""
 
 import io
 import os
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from checkin.file_storage import MEDIA, storage_config
 from tests.kiosk.conftest import choose_language
+from tests.s3_store import bucket_environment, private_bucket, s3_server
 
 
 def _building_form(it_staff, tower, **changes: object) -> dict[str, object]:
@@ -84,6 +87,30 @@ def test_it_uploads_the_kiosk_logo_and_the_kiosk_shows_it_from_its_own_host(
     finally:
         if tower.kiosk_logo:
             tower.kiosk_logo.delete(save=True)
+
+
+def test_with_media_in_a_bucket_the_logo_is_stored_there_and_served_by_the_kiosk(
+    it_staff, kiosk_tower, tower, settings, monkeypatch
+):
+    """CHECKIN_MEDIA_STORAGE=s3: the web process that takes the upload and the one that serves it share no disk."""
+    with s3_server() as endpoint, private_bucket(endpoint, "checkin-media") as client:
+        for name, value in bucket_environment("CHECKIN_MEDIA_S3", endpoint=endpoint, bucket="checkin-media").items():
+            monkeypatch.setenv(name, value)
+        settings.STORAGES = {**settings.STORAGES, "default": storage_config(MEDIA, "s3", default_root=Path("/"))}
+        data = _building_form(it_staff, tower, kiosk_logo=_image("PNG"))
+        assert it_staff.post(f"/console/buildings/{tower.slug}/", data).status_code == 302
+        tower.refresh_from_db()
+        [stored] = [item["Key"] for item in client.list_objects_v2(Bucket="checkin-media")["Contents"]]
+        assert stored == f"media/{tower.kiosk_logo.name}"
+        grants = client.get_object_acl(Bucket="checkin-media", Key=stored)["Grants"]
+        assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]  # no public read
+        choose_language(kiosk_tower)
+        served = kiosk_tower.get("/kiosk/brand-logo/")
+        assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"\x89PNG")
+
+        data = _building_form(it_staff, tower, kiosk_logo_clear="on")
+        assert it_staff.post(f"/console/buildings/{tower.slug}/", data).status_code == 302
+        assert client.list_objects_v2(Bucket="checkin-media")["KeyCount"] == 0
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
 """Exactly once: the claim, the idempotency key, failures audited (the sweep: reliability/test_outbox)."""
 
 import datetime as dt
+import os
 
 import pytest
 from django.core import mail
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from shared_apps.audit.models import AuditEntry
@@ -76,6 +77,28 @@ def test_a_database_error_while_sending_is_raised_to_the_task_and_the_delivery_k
         delivery_attempt(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == "pending"  # not dropped: the task retries it, and the sweep is behind
+
+
+def test_a_message_that_left_while_its_record_could_not_be_stored_is_not_sent_again(delivery, settings, monkeypatch):
+    """The database gone between the send and its record, longer than the worker waits for it, and the claim
+    taken over meanwhile: the mark in Redis keeps the next try from sending a second message."""
+    settings.REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    monkeypatch.setattr("tenant_apps.notifications.sending.RECORD_PATIENCE_SECONDS", 0.0)
+
+    def record_lost(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and "notifications_delivery" in sql and "sent_at" in sql:
+            raise OperationalError("server closed the connection unexpectedly (injected)")
+        return execute(sql, params, many, context)
+
+    mail.outbox.clear()
+    with connection.execute_wrapper(record_lost), pytest.raises(OperationalError), transaction.atomic():
+        delivery_attempt(delivery.pk)
+    assert len(mail.outbox) == 1
+    age(delivery, claimed_at=TIMEOUT + dt.timedelta(seconds=1))  # the sweep hands it over once the claim is stale
+
+    assert delivery_attempt(delivery.pk) is Outcome.SENT
+    delivery.refresh_from_db()
+    assert (delivery.status, len(mail.outbox)) == ("sent", 1)
 
 
 def test_a_failed_send_is_audited_without_the_address(delivery, receiver):

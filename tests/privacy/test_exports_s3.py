@@ -3,56 +3,37 @@
 import datetime as dt
 import hashlib
 import io
-import socket
 from collections.abc import Iterator
 
-import boto3
 import pytest
 import time_machine
 from django.core.management import call_command
 from django_tenants.utils import tenant_context
-from moto.server import ThreadedMotoServer
 
-from checkin.export_storage import export_storage_config
+from checkin.file_storage import EXPORTS, storage_config
 from shared_apps.accounts.models import User
 from tenant_apps.privacy.exports.lifecycle import export_request
 from tenant_apps.privacy.models import Export
+from tests.s3_store import bucket_environment, private_bucket, s3_server
 
 BUCKET = "checkin-exports"
-KEYS = {"aws_access_key_id": "test-access", "aws_secret_access_key": "test-secret"}
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
-    """An S3-compatible HTTP server on a spare loopback port, spoken to over HTTP like any other store."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with s3_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
 def bucket(s3_endpoint, settings, monkeypatch):
     """A private bucket, and the exports storage configured from the environment as production reads it."""
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="eu-central-1", **KEYS)
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    for name, value in {
-        "CHECKIN_EXPORT_S3_BUCKET": BUCKET, "CHECKIN_EXPORT_S3_ENDPOINT_URL": s3_endpoint,
-        "CHECKIN_EXPORT_S3_REGION": "eu-central-1", "CHECKIN_EXPORT_S3_ACCESS_KEY_ID": KEYS["aws_access_key_id"],
-        "CHECKIN_EXPORT_S3_SECRET_ACCESS_KEY": KEYS["aws_secret_access_key"],
-    }.items():  # fmt: skip
-        monkeypatch.setenv(name, value)
-    exports = export_storage_config("s3", default_root=settings.PROJECT_ROOT)  # the root serves filesystem only
-    settings.STORAGES = {**settings.STORAGES, "exports": exports}
-    yield client
-    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
-        client.delete_object(Bucket=BUCKET, Key=item["Key"])
-    client.delete_bucket(Bucket=BUCKET)
+    with private_bucket(s3_endpoint, BUCKET) as client:
+        for name, value in bucket_environment("CHECKIN_EXPORT_S3", endpoint=s3_endpoint, bucket=BUCKET).items():
+            monkeypatch.setenv(name, value)
+        exports = storage_config(EXPORTS, "s3", default_root=settings.PROJECT_ROOT)  # root: filesystem only
+        settings.STORAGES = {**settings.STORAGES, "exports": exports}
+        yield client
 
 
 def _make_export(company, django_capture_on_commit_callbacks) -> Export:

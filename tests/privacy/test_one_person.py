@@ -18,10 +18,13 @@ from shared_apps.audit.models import AuditEntry
 from shared_apps.database.connection import tenant_connection
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.models import Delivery
+from tenant_apps.privacy.models import SubjectRequest
 from tenant_apps.visits.models import Visit, Visitor
 from tenant_apps.visits.objections import objection_record
+from tenant_apps.visits.person_links import person_page_path
 from tenant_apps.visits.selectors import visitors_with_email
 from tenant_apps.visits.services import VisitorDetails, visitor_find_or_create
+from tests.conftest import HostClient
 from tests.kiosk.conftest import kiosk_tower, rate_counters_clear, tower_device, walk_in
 
 __all__ = ["kiosk_tower", "tower_device"]
@@ -303,6 +306,34 @@ def test_an_objected_person_is_refused_on_every_channel_and_nothing_is_sent(
     assert _people(acme) == []
     # Only the kiosk's confirmation link leaves, to the address itself; no invitation, no notification.
     assert [mail.subject for mail in mailoutbox] == ["Acme Logistics: confirm your consent"]
+
+
+@pytest.mark.parametrize("kind", ["objection", "withdrawal"])
+def test_an_objection_or_withdrawal_on_the_visitors_own_page_holds_on_every_channel(
+    acme_admin, tower_desk, kiosk_tower, acme, mailoutbox, django_capture_on_commit_callbacks, eager, kind
+):
+    """Issue #22's "done when", in the test client: the visitor objects (or withdraws consent) on their own page; it
+    is done at once, the admins are told through the outbox and it is audited; afterwards every channel refuses the
+    person and queues nothing."""
+    with tenant_context(acme):
+        anne = Visitor.objects.create(first_name="Anne", last_name="Peeters", email=ADDRESS, language="nl")
+        path = person_page_path(anne)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = HostClient("acme.localhost").post(path + "object/", {"kind": kind, "confirm": "on"})
+    assert done.status_code == 200
+    entry = AuditEntry.objects.get(action="subject.request", tenant_schema="acme", actor="person-link")
+    assert entry.details == {"kind": kind, "done_at_once": True} and entry.object_ids["visitor"] == [anne.pk]
+    with tenant_context(acme):
+        item = SubjectRequest.objects.get()
+        assert (item.kind, item.status) == (kind, "done")
+        [notice] = Delivery.objects.filter(kind=Delivery.Kind.SUBJECT_NOTICE)
+        assert notice.status == "sent"
+    assert [m.to for m in mailoutbox] == [["admin@acme.example"]]
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _refused_everywhere(acme_admin, tower_desk, kiosk_tower, acme, None, mailoutbox)
+    assert _people(acme) == []
+    assert [mail.subject for mail in mailoutbox] == ["Acme Logistics: confirm your consent"]  # the kiosk's link only
 
 
 def test_a_restricted_person_is_kept_but_not_used_until_an_admin_lifts_it(

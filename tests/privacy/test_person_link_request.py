@@ -1,21 +1,35 @@
 """`/privacy/me/`: the short, non-personal link of the kiosk's notice and the badge. Whoever types an address gets
-the same answer; a known person is e-mailed their own signed link, through the outbox, in their language; asking
-is limited per client and per address with the shared counters; every ask is audited without the address."""
+the same answer, and the request does the same work for both (one task queued, the lookup done there); a known
+person is e-mailed their own signed link, through the outbox, in their language; asking is limited per client and
+per address with the shared counters; every ask is audited without the address.
 
+Tasks run in-process (`eager`) unless a test sends them to a broker of its own."""
+
+import base64
+import json
 import re
 
+import pytest
+import redis
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
+from checkin.celery import app
 from shared_apps.audit.models import AuditEntry
 from tenant_apps.notifications.models import Delivery
 from tenant_apps.notifications.sending import Outcome, delivery_attempt
 from tenant_apps.privacy.subjects import person_object
+from tenant_apps.privacy.tasks import person_link_send_task
 from tenant_apps.visits.models import Visitor
 from tests.conftest import HostClient
 from tests.kiosk.conftest import rate_counters_clear
 from tests.privacy.test_person_page import ACME, MAIL, _zoe
+from tests.reliability.conftest import _use_broker, broker, own_redis  # noqa: F401 -- the fixtures, shared
+from tests.reliability.services import spare_port
 
+pytestmark = pytest.mark.usefixtures("eager")
 ME = "/privacy/me/"
 
 
@@ -101,3 +115,58 @@ def test_a_bad_address_is_a_field_error_in_the_page_language(acme):
 def test_it_is_served_on_company_hosts_only(acme, client_for):
     for host in ("tower.localhost", "localhost"):
         assert client_for(host).get(ME).status_code == 404, host
+
+
+def _shape(queries: list[dict[str, str]]) -> list[str]:
+    """The statements run, their values left out (the counters' keys hold keyed hashes of the address)."""
+    return [re.sub(r"'[^']*'|\b\d+\b", "?", query["sql"]) for query in queries]
+
+
+def _queued_tasks(server) -> list[tuple[str, list[str]]]:
+    """The tasks waiting in the broker (kombu's Redis messages): their names and arguments, oldest first."""
+    messages = [json.loads(raw) for raw in reversed(redis.Redis.from_url(server.url).lrange("celery", 0, -1))]
+    return [(m["headers"]["task"], json.loads(base64.b64decode(m["body"]))[0]) for m in messages]
+
+
+def test_a_known_and_an_unknown_address_do_the_same_work_in_the_request(acme, broker):  # noqa: F811
+    """No time is measured: the request runs the same statements for both and queues one task each, the address
+    sealed; the lookup, the link and the audit entry come only when the task runs (here, in-process)."""
+    rate_counters_clear()
+    zoe, _ = _zoe(acme)
+    answers, work = [], []
+    for address in (MAIL, "nobody.here@example.org"):
+        with CaptureQueriesContext(connection) as queries:
+            answers.append(_ask(HostClient(ACME, REMOTE_ADDR="192.0.2.9"), address))
+        work.append(_shape(queries.captured_queries))
+    known, unknown = answers
+    assert (known.status_code, known["Location"], known.content) == (
+        unknown.status_code, unknown["Location"], unknown.content
+    )  # fmt: skip
+    assert work[0] == work[1] and not any("visits_visitor" in statement for statement in work[0])
+    assert _links(acme) == [] and not AuditEntry.objects.filter(action="subject.link_requested").exists()
+    queued = _queued_tasks(broker)
+    assert [name for name, _ in queued] == ["privacy.person_link_send"] * 2
+    assert all(len(args) == 1 and MAIL not in args[0] and "nobody" not in args[0] for _, args in queued)
+    with tenant_context(acme):
+        for _name, args in queued:  # what a worker does with them
+            person_link_send_task.apply(tuple(args))
+    [delivery] = _links(acme)
+    assert delivery.visitor_id == zoe.pk
+    entries = AuditEntry.objects.filter(action="subject.link_requested", tenant_schema="acme").order_by("pk")
+    assert [(e.details, e.ip) for e in entries] == [
+        ({"known": True, "sent": True}, "192.0.2.9"), ({"known": False, "sent": False}, "192.0.2.9")
+    ]  # fmt: skip
+
+
+def test_without_a_broker_the_ask_is_answered_in_the_request_and_not_lost(acme):
+    rate_counters_clear()
+    zoe, _ = _zoe(acme)
+    before = (app.conf.broker_url, app.conf.task_always_eager)
+    _use_broker(f"redis://127.0.0.1:{spare_port()}/0", eager=False)  # nothing listens there
+    try:
+        assert _ask(HostClient(ACME), MAIL).status_code == 302
+    finally:
+        _use_broker(before[0], eager=before[1])
+    [delivery] = _links(acme)
+    assert delivery.visitor_id == zoe.pk
+    assert AuditEntry.objects.get(action="subject.link_requested", tenant_schema="acme").details["sent"] is True

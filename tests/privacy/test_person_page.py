@@ -121,8 +121,9 @@ def test_another_persons_altered_expired_or_foreign_link_shows_nothing(acme, glo
 
 @pytest.mark.parametrize("kind", ["correction", "erasure", "restriction"])
 def test_each_request_reaches_the_admins_with_its_deadline_and_is_audited(
-    acme, acme_admin, acme_member, django_capture_on_commit_callbacks, kind
+    acme, acme_admin, acme_member, django_capture_on_commit_callbacks, eager, kind
 ):
+    # The e-mails go through the delivery outbox, sent when the request commits (eager: in-process, as the worker).
     zoe, path = _zoe(acme)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

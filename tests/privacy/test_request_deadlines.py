@@ -26,7 +26,7 @@ def _request(acme, kind: str = "correction") -> tuple[Visitor, SubjectRequest]:
 
 
 def test_an_admin_extends_the_deadline_once_and_the_visitor_is_told_in_their_language(
-    acme, acme_admin, django_capture_on_commit_callbacks
+    acme, acme_admin, django_capture_on_commit_callbacks, eager
 ):
     _, item = _request(acme)
     first_due = item.due_at

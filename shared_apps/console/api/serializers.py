@@ -67,7 +67,8 @@ class BuildingSerializer(serializers.ModelSerializer):
         model = Building
         fields = [
             "slug", "name", "address", "timezone", "kiosk_languages", "default_retention_days",
-            "auto_checkout_time", "kiosk_requires_email", "kiosk_requires_phone", "archived_at", "created_at", "url",
+            "auto_checkout_time", "kiosk_requires_email", "kiosk_requires_phone", "walk_in_approval_required",
+            "archived_at", "created_at", "url",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -88,7 +89,7 @@ class BuildingCreateSerializer(JsonTypes):
 
 BUILDING_SETTINGS = [
     "name", "address", "timezone", "kiosk_languages", "default_retention_days", "auto_checkout_time",
-    "kiosk_requires_email", "kiosk_requires_phone",
+    "kiosk_requires_email", "kiosk_requires_phone", "walk_in_approval_required",
 ]  # fmt: skip
 
 
@@ -105,6 +106,9 @@ class BuildingUpdateSerializer(JsonTypes):
     auto_checkout_time = WallClockTimeField(required=False)
     kiosk_requires_email = serializers.BooleanField(required=False)
     kiosk_requires_phone = serializers.BooleanField(required=False)
+    walk_in_approval_required = serializers.BooleanField(
+        required=False, help_text="every company's kiosk walk-ins wait for the company's approval"
+    )
 
 
 class CompanySerializer(serializers.ModelSerializer):

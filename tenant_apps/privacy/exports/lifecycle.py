@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from shared_apps.database.connection import tenant_connection
+from shared_apps.database.db_roles import citus
 from shared_apps.database.locks import LockKey, session_lock
 from shared_apps.operations.broker import publish_in_schema
 from tenant_apps.privacy.exports.archive import archive_write
@@ -142,8 +143,12 @@ def _write(export: Export, generated_at: dt.datetime) -> Export:
     tenant = tenant_connection().tenant
     with tempfile.TemporaryFile() as handle:
         with _snapshot() as shareable:
+            # On Citus a second session would share the coordinator's snapshot, not the worker's that holds the
+            # company: there every file is read on this session, whose one REPEATABLE READ transaction on that
+            # worker makes them agree (deploy/README.md, "Citus").
+            parallel = shareable and not citus()
             counts = archive_write(
-                handle, company=tenant.name, span=export_range(export), generated_at=generated_at, parallel=shareable
+                handle, company=tenant.name, span=export_range(export), generated_at=generated_at, parallel=parallel
             )
         sha256, size = _sha256_and_size(handle)
         name = export_storage().save(export.storage_name, File(handle, name=export.storage_name))
