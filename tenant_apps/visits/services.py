@@ -161,6 +161,13 @@ def visit_check_in(
         raise VisitStateError(_("This visitor is already checked in."))
     if visit.state == Visit.State.CANCELLED:
         raise VisitStateError(_("This visit was cancelled and cannot be checked in."))
+    if visit.state == Visit.State.WAITING:  # a walk-in already at the kiosk: it arrives by a decision, not here
+        raise VisitStateError(_("This visitor waits for the company's approval: approve or decline the visit "
+                                "instead of checking it in."))  # fmt: skip
+    if visit.state == Visit.State.HELD:
+        raise VisitStateError(_("This visit is held by the front desk: only the desk can let the visitor in."))
+    if visit.state == Visit.State.DECLINED:
+        raise VisitStateError(_("This visit was declined and cannot be checked in."))
     if visit.state != Visit.State.EXPECTED:
         raise VisitStateError(_("This visit has ended and cannot be checked in again."))
     fields = _arrive(visit, actor, notice_version=notice_version, rules_version=rules_version)
