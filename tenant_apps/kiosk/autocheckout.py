@@ -22,9 +22,8 @@ from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.kiosk.models import AutoCheckoutReminder
 from tenant_apps.kiosk.selectors import kiosk_settings
-from tenant_apps.visits.approval import undecided_expire
 from tenant_apps.visits.models import Visit
-from tenant_apps.visits.services import Actor, VisitStateError, visit_check_out
+from tenant_apps.visits.services import Actor, VisitStateError, undecided_expire, visit_check_out
 
 REMINDER_BEFORE = dt.timedelta(minutes=30)
 
@@ -70,7 +69,7 @@ def building_auto_checkout(*, building: Building, now: dt.datetime | None = None
 
 def building_undecided_expire(*, building: Building, now: dt.datetime | None = None) -> int:
     """End as declined the building's walk-ins left undecided: waiting past their company's approval timeout, or
-    held by the desk since before the latest auto check-out time (tenant_apps/visits/approval.py); how many."""
+    held by the desk since before the latest auto check-out time (tenant_apps/visits/services.py); how many."""
     now = now or timezone.now()
     cutoff = latest_cutoff(building=building, now=now)
     actor = Actor(label=f"approval-timeout:{building.slug}", channel=Visit.Channel.KIOSK)

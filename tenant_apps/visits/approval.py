@@ -7,11 +7,9 @@ signature) does nothing and says so. The link only opens a page; the decision is
 scanner that follows links decides nothing.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,7 +92,6 @@ def approval_link_use(token: str) -> ApprovalLink | None:
 
 # Who decided, in the audit log's `decided_by`, besides the link's "host" / "reception" and the desk's "desk".
 DECIDED_BY_COMPANY = "company"  # a company user on the visit's portal page
-DECIDED_BY_TIMEOUT = "timeout"  # nobody answered in time: the periodic job (tenant_apps/kiosk/autocheckout.py)
 
 
 @transaction.atomic
@@ -107,21 +104,3 @@ def approval_by_staff(*, visit: Visit, decision: Decision, actor: Actor) -> Visi
         raise VisitStateError(_("This visit is no longer waiting for a decision."))
     return visit_decide(visit=locked, decision=decision, actor=actor, decided_by=DECIDED_BY_COMPANY,
                         states=(Visit.State.WAITING,))  # fmt: skip
-
-
-def undecided_expire(*, now: dt.datetime, held_before: dt.datetime, actor: Actor) -> int:
-    """End as declined, in the current company, the walk-ins nobody decided: those waiting past their approval
-    deadline, and those the desk held that arrived before the building's last auto check-out time (the day is
-    over). Each is audited like any decision (`visit.declined`, decided by "timeout"); how many."""
-    undecided = Visit.objects.filter(
-        Q(state=Visit.State.WAITING, approval_deadline__lt=now) | Q(state=Visit.State.HELD, created_at__lt=held_before)
-    )
-    ended = 0
-    for visit in undecided.order_by("pk"):
-        try:
-            visit_decide(visit=visit, decision=Decision.DECLINE, actor=actor, decided_by=DECIDED_BY_TIMEOUT,
-                         states=(Visit.State.WAITING, Visit.State.HELD))  # fmt: skip
-        except VisitStateError:  # decided meanwhile
-            continue
-        ended += 1
-    return ended
