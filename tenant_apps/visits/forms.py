@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -212,7 +213,11 @@ class HostForm(forms.Form):
     name = NameFormField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
-    notify_by = forms.ChoiceField(label=_("Notify by"), choices=Host.Notify.choices, initial=Host.Notify.EMAIL)
+    notify_by = forms.ChoiceField(
+        label=_("Notify by"), choices=Host.Notify.choices, initial=Host.Notify.EMAIL,
+        help_text=_("How the host hears of an arrival, in their language. Teams and Slack need the company's address "
+                    "in the notification settings; a text message needs the phone number."),
+    )  # fmt: skip
     user = forms.ModelChoiceField(
         label=_("Staff account"), queryset=User.objects.none(), required=False, empty_label=_("None"),
         help_text=_("A member linked to a host sees that host's visits."),
@@ -237,7 +242,15 @@ class HostForm(forms.Form):
             raise forms.ValidationError(_("Set the company's Teams webhook in the notification settings first."))
         if notify_by == Host.Notify.SLACK and not company.slack_webhook_url:
             raise forms.ValidationError(_("Set the company's Slack webhook in the notification settings first."))
+        if notify_by == Host.Notify.SMS and settings.CHECKIN_SMS_PROVIDER == "disabled":
+            raise forms.ValidationError(_("Text messages are not available: the operator has not set up SMS."))
         return notify_by
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("notify_by") == Host.Notify.SMS and "phone" in data and not data["phone"]:
+            self.add_error("phone", _("Enter the mobile number the text messages go to."))
+        return data
 
     def host_details(self) -> HostDetails:
         data = self.cleaned_data
