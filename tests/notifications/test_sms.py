@@ -15,6 +15,7 @@ from tenant_apps.notifications.sms import DisabledSms, HttpJsonSms, sms_sender
 from tenant_apps.visits.models import CompanySettings, Host, Visit
 from tests.notifications.receiver import Receiver
 from tests.notifications.test_chat_channels import BRUSSELS, KIOSK, arrive, host_chooses
+from tests.portal.conftest import world  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.usefixtures("eager")
 PHONE = "+32470123456"
@@ -169,3 +170,41 @@ def test_the_phone_number_is_stored_in_e164(acme, acme_admin, settings):
     with tenant_context(acme):
         host = Host.objects.get(name="Sophie Dubois")
     assert (host.notify_by, host.phone) == ("sms", PHONE)
+
+
+# --- the host's own page --------------------------------------------------------------------------------------------
+
+
+def test_a_host_chooses_their_own_channel_among_those_that_reach_them(acme, acme_member, world, settings):  # noqa: F811
+    settings.CHECKIN_SMS_PROVIDER = "disabled"
+    assert "My notifications" in acme_member.get("/").content.decode()  # the member is a host: the page is in reach
+    page = acme_member.get("/hosts/me/").content.decode()
+    assert 'value="email"' in page and 'value="teams"' not in page and 'value="sms"' not in page
+    refused = acme_member.post("/hosts/me/", {"notify_by": "teams", "phone": ""}).content.decode()
+    assert "Select a valid choice." in refused
+    with tenant_context(acme):
+        CompanySettings.objects.update(teams_webhook_url="https://acme.webhook.office.com/webhookb2/x")
+    assert acme_member.post("/hosts/me/", {"notify_by": "teams", "phone": ""})["Location"] == "/hosts/me/"
+    with tenant_context(acme):
+        assert Host.objects.get(pk=world.member_host.pk).notify_by == "teams"
+    entry = AuditEntry.objects.get(action="host.channel_changed", tenant_schema="acme")
+    assert entry.details == {"notify_by": "teams"}
+
+
+def test_a_host_choosing_text_messages_gives_a_valid_mobile_number(acme, acme_member, world, settings):  # noqa: F811
+    settings.CHECKIN_SMS_PROVIDER = "http"
+    page = acme_member.post("/hosts/me/", {"notify_by": "sms", "phone": ""}).content.decode()
+    assert "Enter the mobile number the text messages go to." in page
+    page = acme_member.post("/hosts/me/", {"notify_by": "sms", "phone": "+1 555"}).content.decode()
+    assert "Enter a valid phone number" in page
+    assert acme_member.post("/hosts/me/", {"notify_by": "sms", "phone": "0470/12.34.56"}).status_code == 302
+    with tenant_context(acme):
+        host = Host.objects.get(pk=world.member_host.pk)
+    assert (host.notify_by, host.phone) == ("sms", PHONE)
+
+
+def test_staff_who_are_no_host_get_404(acme, acme_admin, client_for):
+    assert acme_admin.get("/hosts/me/").status_code == 404
+    assert "My notifications" not in acme_admin.get("/").content.decode()
+    anonymous = client_for("acme.localhost").get("/hosts/me/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
