@@ -29,6 +29,8 @@ from shared_apps.provisioning.tenant_schemas import platform_ensure
 from shared_apps.tenancy.links import tenant_url
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.kiosk.block_list import DEFAULT_DAYS, BlockListDetails, block_list_add, block_list_entries, name_key
+from tenant_apps.parcels.models import Parcel
+from tenant_apps.parcels.services import ParcelDetails, parcel_record
 from tenant_apps.sso.services import identity_provider_save
 from tenant_apps.visits.models import CompanySettings, Host, Visit, Visitor
 from tenant_apps.visits.selectors import visits_on_day
@@ -101,6 +103,7 @@ def load_demo() -> list[Login]:
                 _ensure_scim_token(admin)
             if slug == "acme":
                 _ensure_series()
+                _ensure_parcel()
         logins.append(Login(name, tenant_url(company), email))
     issuer = os.environ.get("CHECKIN_DEMO_OIDC_ISSUER")
     if issuer:
@@ -201,6 +204,17 @@ def _ensure_series() -> None:
     )  # fmt: skip
 
 
+def _ensure_parcel() -> None:
+    """A parcel waiting at Tower's desk for Acme's first host (its e-mail is printed by the console backend)."""
+    if Parcel.objects.filter(picked_up_at=None).exists():
+        return
+    parcel_record(
+        details=ParcelDetails(host_id=Host.objects.order_by("pk").values_list("pk", flat=True)[0], carrier="bpost",
+                              tracking_reference="323299901234567890", items=2),
+        actor_label="demo",
+    )  # fmt: skip
+
+
 def demo_flows_ensure() -> list[str]:
     """What the demo lets one try beyond the everyday (`manage.py load_demo`, not the tests' seed, whose companies
     check walk-ins in at once): Globex approves its kiosk walk-ins (by the links in the e-mail to its reception,
@@ -223,4 +237,5 @@ def demo_flows_ensure() -> list[str]:
         "  e-mail to reception@globex.example (printed here by the console e-mail backend); the desk may decide too.",
         f"Tower's block list (desk → Block list) holds {BLOCKED_NAME}: check in under that name, at the kiosk or",
         "  the desk, and the visit is held for the desk.",
+        "A parcel waits at Tower's desk for Acme (desk → Parcels: record the pick-up; Acme's portal → Parcels).",
     ]

@@ -134,6 +134,7 @@ TENANT_TYPES = {
         "APPS": [
             *_EVERY_SCHEMA,
             "tenant_apps.visits",
+            "tenant_apps.parcels",
             "tenant_apps.notifications",
             "tenant_apps.privacy",
             "tenant_apps.api",

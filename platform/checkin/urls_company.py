@@ -21,6 +21,7 @@ urlpatterns = [
     path("", today, name="home"),
     path("visits/", include("tenant_apps.visits.urls")),
     path("hosts/", include("tenant_apps.visits.host_urls")),
+    path("parcels/", include("tenant_apps.parcels.urls")),
     path("users/", include("shared_apps.accounts.staff.urls"), COMPANY_STAFF),
     path("settings/directory/", include("tenant_apps.scim.settings_urls")),
     path("settings/", include("tenant_apps.visits.settings_urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("privacy/", include("tenant_apps.privacy.urls")),
     path("p/", include("tenant_apps.privacy.person_page_urls")),  # the visitor's own page, by signed link
     path("approval/", include("tenant_apps.visits.approval_urls")),  # a waiting walk-in's approve/decline links
+    path("register/", include("tenant_apps.visits.self_registration_urls")),  # a visitor's own details, by link
     path("api/v1/", include("tenant_apps.api.urls")),
     path("scim/v2/", include("tenant_apps.scim.urls")),
     path("audit/", company_audit, name="company_audit"),

@@ -98,6 +98,11 @@ class BuildingEditForm(forms.Form):
         help_text=_("The host, or the company's reception, approves each walk-in by e-mail before the badge prints, "
                     "whatever each company chose."),
     )  # fmt: skip
+    asks_licence_plate = forms.BooleanField(
+        label=_("Visitors give their licence plate"), required=False,
+        help_text=_("Visitors who fill in their own details before the visit, through the link their host sends, "
+                    "also give their car's licence plate (for the car park)."),
+    )  # fmt: skip
 
     def clean_kiosk_accent(self) -> str:
         colour = str(self.cleaned_data.get("kiosk_accent") or "").strip().lower()

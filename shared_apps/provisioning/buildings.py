@@ -101,6 +101,7 @@ def building_update(
     kiosk_logo: UploadedFile | None = None,
     kiosk_logo_clear: bool = False,
     walk_in_approval_required: bool | None = None,
+    asks_licence_plate: bool | None = None,
 ) -> Building:
     """Change a building's settings; its slug and host never change. The audit entry lists the fields changed.
 
@@ -109,7 +110,8 @@ def building_update(
     its kind and size and named it by its kind), `kiosk_logo_clear` removes it; the old file leaves the storage.
 
     The privacy contact (None: unchanged) is whom visitors ask about what the reception and kiosk record.
-    `walk_in_approval_required` (None: unchanged): every company's kiosk walk-ins wait for approval."""
+    `walk_in_approval_required` (None: unchanged): every company's kiosk walk-ins wait for approval.
+    `asks_licence_plate` (None: unchanged): visitors filling in their own details give their licence plate."""
     name = text_clean(name)
     if not name:
         raise ValidationError({"name": _("A name is required.")})
@@ -135,6 +137,8 @@ def building_update(
             new[field] = str(kiosk_branding[field]).strip()
     if walk_in_approval_required is not None:  # None: unchanged
         new["walk_in_approval_required"] = walk_in_approval_required
+    if asks_licence_plate is not None:
+        new["asks_licence_plate"] = asks_licence_plate
     changed = sorted(field for field, value in new.items() if getattr(building, field) != value)
     for field, value in new.items():
         setattr(building, field, value)

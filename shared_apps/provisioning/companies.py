@@ -30,6 +30,7 @@ from shared_apps.tenancy.links import host_for, tenant_url
 from shared_apps.tenancy.models import Building, Domain, Tenant
 from shared_apps.tenancy.slugs import validate_new_slug, validate_slug_format
 from shared_apps.tenancy.text import text_clean
+from tenant_apps.parcels.services import label_photos_drop_all
 from tenant_apps.privacy.exports.final import company_final_export
 from tenant_apps.privacy.exports.lifecycle import exports_delete_all
 from tenant_apps.privacy.retention import retention_default_apply
@@ -257,6 +258,7 @@ def company_schemas_drop_due(*, actor: str, now: datetime.datetime | None = None
             if schema_exists(company.schema_name):
                 with tenant_context(company):
                     exports_delete_all(reason="company_removed")  # files in storage go with the schema
+                    label_photos_drop_all()  # so do the photos of parcel labels
                 with connection.cursor() as cursor:
                     # Deferred foreign-key checks still pending in this transaction would block the drop.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

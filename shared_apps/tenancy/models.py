@@ -51,6 +51,9 @@ class Building(models.Model):  # type: ignore[django-manager-missing]  # Tenant 
     # Every company's kiosk walk-ins wait for the company's approval, whatever the company's own setting.
     walk_in_approval_required = models.BooleanField(_("kiosk walk-ins wait for approval in every company"),
                                                     default=False)  # fmt: skip
+    # Visitors who fill in their own details before the visit give their car's licence plate (the car park).
+    asks_licence_plate = models.BooleanField(_("visitors give their licence plate when they register"),
+                                             default=False)  # fmt: skip
     # The kiosk's branding, set by the desk or IT, served within the CSP (a logo view and a stylesheet view).
     kiosk_logo = models.ImageField(_("kiosk logo"), upload_to=building_logo_path, blank=True)
     kiosk_accent = models.CharField(_("kiosk accent colour"), max_length=7, blank=True)

@@ -1,4 +1,5 @@
-"""The company REST API: visitors, visits with their transitions, hosts. Thin: parse, call a service, render."""
+"""The company REST API: visitors, visits with their transitions, hosts, parcels. Thin: parse, call a service,
+render."""
 
 from collections.abc import Callable
 from typing import Any, cast
@@ -23,12 +24,17 @@ from tenant_apps.api.permissions import IsCompanyStaff, actor_label
 from tenant_apps.api.selectors import visits_filtered
 from tenant_apps.api.serializers import (
     HostSerializer,
+    ParcelFilterSerializer,
+    ParcelSerializer,
     VisitCreateSerializer,
+    VisitDetailsRequestSerializer,
     VisitFilterSerializer,
     VisitorSerializer,
     VisitSerializer,
     VisitUpdateSerializer,
 )
+from tenant_apps.parcels.models import Parcel
+from tenant_apps.parcels.selectors import parcels_filtered, parcels_visible_to
 from tenant_apps.visits.access import (
     hosts_visible_to,
     may_list_hosts,
@@ -39,6 +45,7 @@ from tenant_apps.visits.access import (
     visits_visible_to,
 )
 from tenant_apps.visits.models import Host, Visit, Visitor
+from tenant_apps.visits.self_registration import DetailsRequest, visit_details_request
 from tenant_apps.visits.series import visit_series_cancel_rest, visit_series_register
 from tenant_apps.visits.services import (
     Actor,
@@ -183,6 +190,27 @@ class HostApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
         return hosts_visible_to(user).order_by("name", "id")
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List parcels", parameters=[ParcelFilterSerializer]),
+    retrieve=extend_schema(summary="Get a parcel"),
+)
+class ParcelApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
+    """Parcels the building's desk received, newest first, read only (the desk records them): the portal's rule, an
+    admin every one, a member those of the host linked to them."""
+
+    serializer_class = ParcelSerializer
+
+    def get_queryset(self) -> QuerySet[Parcel]:
+        if getattr(self, "swagger_fake_view", False):
+            return Parcel.objects.none()
+        parcels = parcels_visible_to(user=cast(User, self.request.user))
+        if self.action != "list":
+            return parcels
+        filters = ParcelFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return parcels_filtered(parcels, waiting=filters.validated_data["waiting"])
+
+
 def _series_first_day(*, pattern: SeriesPattern, actor: Actor, **registration: Any) -> Visit:
     """Register a visit over several days (visits/series.py); the API answers with its first day, its code in clear."""
     return visit_series_register(pattern=pattern, actor=actor, **registration)
@@ -277,6 +305,21 @@ class VisitApi(mixins.ListModelMixin, mixins.RetrieveModelMixin, CompanyApi):
     def _act(self, service: Callable[..., Visit]) -> Response:
         visit = self._transition(service, visit=self.get_object())
         return Response(VisitSerializer(Visit.objects.select_related("visitor").get(pk=visit.pk)).data)
+
+    @extend_schema(
+        summary="Register a visit whose visitor fills in their own details",
+        description="Only the visitor's e-mail address and the visit are given: the visitor is sent a single-use "
+        "link (valid 14 days, and not after the visit) to fill in their name, company and language, and their "
+        "licence plate when the building asks for it; their invitation with the code follows. Until then the "
+        "visit answers `details_awaited: true`. A person already known by this address is reused.",
+        request=VisitDetailsRequestSerializer, responses={201: VisitSerializer},
+    )  # fmt: skip
+    @action(detail=False, methods=["post"], url_path="ask-details")
+    def ask_details(self, request: Request) -> Response:
+        serializer = VisitDetailsRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        visit = self._transition(visit_details_request, request=DetailsRequest(**serializer.validated_data))
+        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Check the visitor in", request=None, responses={200: VisitSerializer}, extensions=CONFLICT)
     @action(detail=True, methods=["post"], url_path="check-in")

@@ -13,8 +13,9 @@ from rest_framework import serializers
 
 from shared_apps.operations.api_input import JsonTypes
 from shared_apps.tenancy.text import NameField, NameSerializerField
+from tenant_apps.parcels.models import Parcel
 from tenant_apps.visits.access import visitors_usable_by
-from tenant_apps.visits.models import Host, Visit, Visitor, VisitSeries
+from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visit, Visitor, VisitSeries
 from tenant_apps.visits.selectors import visitors_with_email
 from tenant_apps.visits.series import (
     SERIES_MAX_DAYS,
@@ -30,6 +31,7 @@ from tenant_apps.visits.services import (
     VisitorRefused,
     visit_times_past,
     visitor_objected,
+    visitor_refusal_for_email,
     visitor_refuse_if_unusable,
 )
 
@@ -52,6 +54,8 @@ class VisitorSerializer(JsonTypes, serializers.ModelSerializer[Visitor]):
     class Meta:
         model = Visitor
         fields = ["id", "first_name", "last_name", "email", "phone", "company_name", "language"]
+        # Blank in the table only while a visitor has still to fill in their own details (`visits/ask-details/`).
+        extra_kwargs = {name: {"required": True, "allow_blank": False} for name in ("first_name", "last_name")}
 
     def validate_email(self, value: str) -> str:
         if visitor_objected(value):
@@ -87,6 +91,30 @@ class HostSerializer(serializers.ModelSerializer[Host]):
         fields = ["id", "name", "email", "notify_by", "is_active"]
 
 
+class ParcelSerializer(serializers.ModelSerializer[Parcel]):
+    host_name = serializers.CharField(source="host.name", read_only=True, help_text="The recipient's name.")
+    label_photo = serializers.BooleanField(
+        source="has_label_photo", read_only=True,
+        help_text="Whether the desk took a photo of the label (shown on the portal's page of the parcel).",
+    )  # fmt: skip
+    picked_up_by = serializers.CharField(read_only=True, help_text="Who collected it; empty while it waits.")
+
+    class Meta:
+        model = Parcel
+        fields = ["id", "host", "host_name", "carrier", "tracking_reference", "items", "received_at", "picked_up_at",
+                  "picked_up_by", "label_photo"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ParcelFilterSerializer(serializers.Serializer[None]):
+    """Query parameters of the parcel list."""
+
+    waiting = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="true: only the parcels still waiting at the desk; false: only those collected.",
+    )  # fmt: skip
+
+
 class VisitSeriesSerializer(serializers.ModelSerializer[VisitSeries]):
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=7), source="iso_weekdays", read_only=True,
@@ -112,13 +140,22 @@ class VisitSerializer(serializers.ModelSerializer[Visit]):
         "e-mail carries a fresh one); empty in every other answer, since only its digest is stored.",
     )
 
+    details_awaited = serializers.SerializerMethodField(
+        help_text="True while the visitor has still to fill in their own details through the link they were sent "
+        "(`POST /visits/ask-details/`); their invitation follows once they have."
+    )
+
     class Meta:
         model = Visit
         fields = [
             "id", "visitor", "host", "expected_start", "expected_end", "purpose", "state",
-            "checked_in_at", "checked_out_at", "channel", "code", "series", "created_at", "updated_at",
+            "checked_in_at", "checked_out_at", "channel", "code", "series", "details_awaited", "licence_plate",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_details_awaited(self, visit: Visit) -> bool:
+        return visit.details_requested_at is not None
 
 
 YEARS_2000_TO_2099 = r"^20[0-9]{2}-"
@@ -197,6 +234,30 @@ class VisitCreateSerializer(JsonTypes, serializers.Serializer[Visit]):
             attrs["series"] = SeriesPattern(last_day=last_day, weekdays=days)
         elif weekdays and last_day is None:
             raise serializers.ValidationError({"weekdays": [_("Weekdays need a last day.")]})
+        return attrs
+
+
+class VisitDetailsRequestSerializer(JsonTypes, serializers.Serializer[Visit]):
+    """A visit whose visitor fills in their own details: their address, the e-mail's language and the visit."""
+
+    email = serializers.EmailField(max_length=254, help_text="Where the visitor gets the link to their details.")
+    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, help_text="The language of the e-mail and page.")
+    host = serializers.PrimaryKeyRelatedField(
+        queryset=Host.objects.filter(is_active=True), allow_null=True, required=False, default=None
+    )
+    expected_start = VisitTimeField()
+    expected_end = VisitTimeField()
+    purpose = NameSerializerField(max_length=200, allow_blank=True, required=False, default="")  # cleaned
+
+    def validate_email(self, value: str) -> str:
+        """Someone who objected or whose processing is restricted gets no new visit: 400 on `email`."""
+        refusal = visitor_refusal_for_email(value)
+        if refusal:
+            raise serializers.ValidationError(refusal)
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _check_times(attrs)
         return attrs
 
 

@@ -7,7 +7,7 @@ from shared_apps.api_tokens.authentication import ApiTokenAuthentication
 from shared_apps.tenancy.models import Tenant
 from shared_apps.tenancy.public_links import urlconf_of
 from tenant_apps.api import views
-from tenant_apps.api.api import HostApi, VisitApi, VisitorApi
+from tenant_apps.api.api import HostApi, ParcelApi, VisitApi, VisitorApi
 from tenant_apps.api.permissions import IsCompanyStaff
 
 app_name = "api"
@@ -16,6 +16,7 @@ router = SimpleRouter()
 router.register("visitors", VisitorApi, basename="visitor")
 router.register("visits", VisitApi, basename="visit")
 router.register("hosts", HostApi, basename="host")
+router.register("parcels", ParcelApi, basename="parcel")
 
 schema = SpectacularAPIView.as_view(
     urlconf=urlconf_of(Tenant.Type.COMPANY),

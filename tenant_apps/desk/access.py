@@ -8,6 +8,8 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import User
 from shared_apps.tenancy.models import Tenant
+from tenant_apps.parcels.models import Parcel
+from tenant_apps.parcels.selectors import parcel_get
 from tenant_apps.visits.models import Visit
 
 
@@ -34,3 +36,13 @@ def access_desk_visit(*, reception: Tenant, slug: str, visit_id: int) -> tuple[T
     if visit is None:
         raise Http404
     return company, visit
+
+
+def access_desk_parcel(*, reception: Tenant, slug: str, parcel_id: int) -> tuple[Tenant, Parcel]:
+    """A parcel of a company of the reception's building, read in that company's schema; 404 otherwise."""
+    company = access_desk_company(reception=reception, slug=slug)
+    with tenant_context(company):
+        parcel = parcel_get(parcel_id)
+    if parcel is None:
+        raise Http404
+    return company, parcel

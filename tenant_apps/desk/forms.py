@@ -1,4 +1,4 @@
-"""Input of the desk's pages: board filters, check-in, note and walk-in."""
+"""Input of the desk's pages: board filters, check-in, note, walk-in, block list and parcels."""
 
 import datetime as dt
 import zoneinfo
@@ -12,6 +12,8 @@ from tenant_apps.desk.models import DeskHost
 from tenant_apps.desk.selectors import BOARD_STATES, BoardFilters
 from tenant_apps.kiosk.block_list import BlockListDetails, block_list_expiry_bounds, block_list_expiry_message
 from tenant_apps.kiosk.forms import WalkInDetailsForm
+from tenant_apps.parcels.models import MAX_ITEMS
+from tenant_apps.parcels.services import ParcelDetails, label_photo_checked
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Visit
 from tenant_apps.visits.services import VisitorDetails
 
@@ -143,3 +145,55 @@ class BlockListForm(forms.Form):
             full_name=data["full_name"], email=data["email"], birth_date=data["birth_date"],
             document_hint=data["document_hint"], reason=data["reason"], expires_on=data["expires_on"],
         )  # fmt: skip
+
+
+# Offered as suggestions only: any carrier may be typed.
+CARRIERS = ["bpost", "DHL", "DPD", "FedEx", "GLS", "PostNL", "UPS"]
+
+
+class ParcelForm(forms.Form):
+    """A delivery as the desk records it: for which host of which company, by whom, how many items, and optionally
+    a photo of the label taken with the desk's camera."""
+
+    recipient = forms.ChoiceField(label=_("Recipient"))
+    carrier = forms.CharField(label=_("Carrier"), max_length=100,
+                              widget=forms.TextInput(attrs={"list": "carriers", "autocomplete": "off"}))  # fmt: skip
+    tracking_reference = forms.CharField(label=_("Tracking reference"), max_length=100, required=False,
+                                         widget=forms.TextInput(attrs={"autocomplete": "off"}))  # fmt: skip
+    items = forms.IntegerField(label=_("Number of items"), min_value=1, max_value=MAX_ITEMS, initial=1)
+    label_photo = forms.ImageField(
+        label=_("Photo of the label"), required=False,
+        help_text=_("JPEG, PNG or WebP, 4 MB at most. On a tablet or phone, this opens the camera."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )  # fmt: skip
+
+    def __init__(self, *args: object, hosts: list[DeskHost], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        recipient = self.fields["recipient"]
+        assert isinstance(recipient, forms.ChoiceField)
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for entry in hosts:
+            grouped.setdefault(entry.company_name, []).append((f"{entry.company_slug}:{entry.host_id}", entry.name))
+        recipient.choices = [("", _("Choose a recipient")), *grouped.items()]
+
+    def clean_label_photo(self) -> object:
+        photo = self.cleaned_data.get("label_photo")
+        return label_photo_checked(photo) if photo else None
+
+    def company_slug(self) -> str:
+        return str(self.cleaned_data["recipient"]).split(":")[0]
+
+    def details(self) -> ParcelDetails:
+        data = self.cleaned_data
+        return ParcelDetails(
+            host_id=int(str(data["recipient"]).split(":")[1]), carrier=data["carrier"],
+            tracking_reference=data["tracking_reference"], items=data["items"], label_photo=data["label_photo"],
+        )  # fmt: skip
+
+
+class PickUpForm(forms.Form):
+    collected_by = forms.CharField(
+        label=_("Collected by"), max_length=150,
+        help_text=_("The name of who takes the parcel: the recipient or a colleague."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )  # fmt: skip

@@ -13,6 +13,7 @@ from shared_apps.tenancy.models import Tenant
 
 VISITS_TABLE = "readmodel_visit"
 HOSTS_TABLE = "readmodel_host"
+PARCELS_TABLE = "readmodel_parcel"
 
 
 class DeskVisit(models.Model):
@@ -83,6 +84,43 @@ class DeskHost(models.Model):
     @property
     def row_key(self) -> str:
         return f"{self.company_id}:{self.host_id}"
+
+
+class DeskParcel(models.Model):
+    """One parcel the desk received for a host of one company of the building, until the company purges it."""
+
+    company = models.ForeignKey(
+        Tenant, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )  # its unique key below leads with it
+    parcel_id = models.BigIntegerField()
+    host_name = models.TextField()
+    carrier = models.TextField()
+    tracking_reference = models.TextField()
+    items = models.IntegerField()
+    received_at = models.DateTimeField()
+    picked_up_at = models.DateTimeField(null=True)
+
+    company_slug: str
+    company_name: str
+
+    class Meta:
+        db_table = PARCELS_TABLE
+        ordering = ["received_at", "company_id", "parcel_id"]
+        constraints = [models.UniqueConstraint(fields=["company", "parcel_id"], name="readmodel_parcel_key")]
+        indexes = [
+            # The desk's list: those waiting, and those collected lately.
+            models.Index(
+                fields=["received_at"], condition=models.Q(picked_up_at=None), name="readmodel_parcel_wait_idx"
+            ),
+            models.Index(fields=["picked_up_at"], name="readmodel_parcel_picked_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.tracking_reference}".strip()
+
+    @property
+    def waiting(self) -> bool:
+        return self.picked_up_at is None
 
 
 class ReadModelFilled(models.Model):

@@ -8,6 +8,10 @@ megabytes, and every provisioning rewrote the views. Reading two tables of the r
 same few locks, plans in well under a millisecond and touches the same catalogue entries whatever the
 number of companies; provisioning a company writes nothing here.
 
+Parcels (tenant_apps/parcels) have their table here too, `readmodel_parcel`, written the same way by their own
+function, `public.checkin_desk_parcels()` (shared_apps/tenancy/migrations/0013), fired by the triggers of
+tenant_apps/parcels/migrations/0002: the carrier, reference, items, recipient's name and times, no photo.
+
 What keeps the rules of ../shared/DESIGN.md:
 
 - Written in the company's own transaction. Statement-level triggers on the company's `visits_visit`,
@@ -44,7 +48,7 @@ from django.db import connection, transaction
 from shared_apps.database.db_roles import ident, owner_privileges
 from shared_apps.database.locks import LockKey, transaction_lock
 from shared_apps.tenancy.models import Building, Tenant
-from tenant_apps.desk.models import HOSTS_TABLE, VISITS_TABLE, ReadModelFilled
+from tenant_apps.desk.models import HOSTS_TABLE, PARCELS_TABLE, VISITS_TABLE, ReadModelFilled
 
 # The statuses whose rows the read model keeps (the desk shows the active ones; a suspended company's rows
 # stay, hidden, until it is reactivated). The same list is in public.checkin_desk_read_model().
@@ -66,14 +70,16 @@ def _schemas_existing(names: list[str]) -> set[str]:
 
 
 def _company_rows_delete(cursor, reception: str, company_id: int) -> None:  # type: ignore[no-untyped-def]
-    for table in (VISITS_TABLE, HOSTS_TABLE):
+    for table in (VISITS_TABLE, HOSTS_TABLE, PARCELS_TABLE):
         cursor.execute(f"DELETE FROM {ident(reception)}.{table} WHERE company_id = %s", [company_id])
 
 
 def _company_rows_copy(cursor, reception: str, company: Tenant) -> None:  # type: ignore[no-untyped-def]
     own, desk = ident(company.schema_name), ident(reception)
     # Writers of this company wait until the copy commits: none is lost between the copy and the triggers.
-    cursor.execute(f"LOCK TABLE {own}.visits_visit, {own}.visits_visitor, {own}.visits_host IN SHARE MODE")
+    cursor.execute(
+        f"LOCK TABLE {own}.visits_visit, {own}.visits_visitor, {own}.visits_host, {own}.parcels_parcel IN SHARE MODE"
+    )
     _company_rows_delete(cursor, reception, company.pk)
     cursor.execute(
         f"INSERT INTO {desk}.{VISITS_TABLE} (company_id, visit_id, code, state, expected_start, expected_end, "
@@ -90,6 +96,12 @@ def _company_rows_copy(cursor, reception: str, company: Tenant) -> None:  # type
     cursor.execute(
         f"INSERT INTO {desk}.{HOSTS_TABLE} (company_id, host_id, name) "
         f"SELECT %s, h.id, h.name FROM {own}.visits_host h WHERE h.is_active",
+        [company.pk],
+    )
+    cursor.execute(
+        f"INSERT INTO {desk}.{PARCELS_TABLE} (company_id, parcel_id, host_name, carrier, tracking_reference, items, "
+        "received_at, picked_up_at) SELECT %s, p.id, h.name, p.carrier, p.tracking_reference, p.items, "
+        f"p.received_at, p.picked_up_at FROM {own}.parcels_parcel p JOIN {own}.visits_host h ON h.id = p.host_id",
         [company.pk],
     )
 

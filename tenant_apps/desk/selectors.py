@@ -21,10 +21,10 @@ from django_tenants.utils import tenant_context
 from shared_apps.database.connection import tenant_connection
 from shared_apps.operations.encryption import code_digests
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
-from tenant_apps.desk.models import DeskHost, DeskVisit
+from tenant_apps.desk.models import DeskHost, DeskParcel, DeskVisit
 from tenant_apps.visits.models import CODE_LENGTH, Visit
 
-ViewModel = TypeVar("ViewModel", DeskVisit, DeskHost)
+ViewModel = TypeVar("ViewModel", DeskVisit, DeskHost, DeskParcel)
 
 # Walk-ins waiting for their company's approval and visits held for the desk come first on the board.
 DECISION_STATES = [Visit.State.WAITING, Visit.State.HELD]
@@ -202,6 +202,36 @@ def desk_hosts(*, reception: Tenant) -> list[DeskHost]:
     """Active hosts of every company of the building, for the walk-in form."""
     with _in_reception(reception):
         return _prepared_models(_shown(DeskHost.objects.all()).order_by("company__name", "name", "host_id"))
+
+
+PARCELS_COLLECTED_DAYS = 7  # how far back the desk's parcel page lists collected parcels
+
+
+@dataclass
+class DeskParcels:
+    waiting: list[DeskParcel]
+    collected: list[DeskParcel]
+
+
+def desk_parcels(*, reception: Tenant, company: str = "") -> DeskParcels:
+    """The parcels waiting at the desk, oldest first, and those collected in the last week, latest first; of one
+    company (its slug) or of every active company of the building."""
+    since = timezone.now() - dt.timedelta(days=PARCELS_COLLECTED_DAYS)
+    with _in_reception(reception):
+        parcels = _shown(DeskParcel.objects.all())
+        if company:
+            parcels = parcels.filter(company__slug=company)
+        waiting = parcels.filter(picked_up_at=None).order_by("received_at", "company_id", "parcel_id")
+        collected = parcels.filter(picked_up_at__gte=since).order_by("-picked_up_at", "company_id", "parcel_id")
+        return DeskParcels(
+            waiting=_prepared_models(waiting[:BOARD_LIMIT]), collected=_prepared_models(collected[:BOARD_LIMIT])
+        )
+
+
+def desk_parcels_waiting(*, reception: Tenant) -> int:
+    """How many parcels wait at the desk, for the board."""
+    with _in_reception(reception):
+        return _shown(DeskParcel.objects.filter(picked_up_at=None)).count()
 
 
 def privacy_notice_for(*, building: Building, language: str) -> BuildingDocument | None:

@@ -17,6 +17,8 @@ from shared_apps.audit.services import audit_record
 from shared_apps.tenancy.models import Building, Tenant
 from tenant_apps.desk.selectors import privacy_notice_for
 from tenant_apps.kiosk.block_list import block_list_decision_record, block_list_match, block_list_match_record
+from tenant_apps.parcels.models import Parcel
+from tenant_apps.parcels.services import ParcelDetails, parcel_pick_up, parcel_record
 from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import company_settings, host_active
 from tenant_apps.visits.services import (
@@ -257,3 +259,36 @@ def desk_visit_decide(
     _visit_audit(f"desk.visit.{decision}d", reception=reception, company=company, visit=visit, user=user,
                  request=request)  # fmt: skip
     return visit
+
+
+@transaction.atomic
+def desk_parcel_record(
+    *, reception: Tenant, company: Tenant, user: User, details: ParcelDetails, request: HttpRequest | None = None
+) -> Parcel:
+    """Record a delivery for a host of a company of the building, through that company's parcel service (which tells
+    the host by e-mail through the company's outbox); audited with the desk user (ids only)."""
+    with tenant_context(company):
+        parcel = parcel_record(details=details, actor_label=_actor(reception, user).label)
+    _audit(action="desk.parcel.record", reception=reception, user=user, schema=company.schema_name, request=request,
+           object_ids={"tenant": [company.pk], "parcel": [parcel.pk]})  # fmt: skip
+    return parcel
+
+
+@transaction.atomic
+def desk_parcel_pick_up(
+    *,
+    reception: Tenant,
+    company: Tenant,
+    parcel: Parcel,
+    user: User,
+    collected_by: str,
+    request: HttpRequest | None = None,
+) -> Parcel:
+    """Record who collected a waiting parcel, in its company's schema; ParcelStateError when it was collected
+    already. Audited with the desk user (ids only: the collector's name stays with the company)."""
+    actor = _actor(reception, user)
+    with tenant_context(company):
+        parcel = parcel_pick_up(parcel_id=parcel.pk, collected_by=collected_by, actor_label=actor.label)
+    _audit(action="desk.parcel.pick_up", reception=reception, user=user, schema=company.schema_name, request=request,
+           object_ids={"tenant": [company.pk], "parcel": [parcel.pk]})  # fmt: skip
+    return parcel

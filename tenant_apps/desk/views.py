@@ -30,6 +30,7 @@ from tenant_apps.desk.selectors import (
     desk_board,
     desk_hosts,
     desk_on_site,
+    desk_parcels_waiting,
     privacy_notice_for,
 )
 from tenant_apps.kiosk.badges import badge_context, visitor_language
@@ -89,6 +90,7 @@ def _board_context(request: HttpRequest) -> dict[str, object]:
         "visits": board.visits,
         "sections": board_sections(board.visits, here=here),
         "block_list_alerts": block_list_alerts_open().count(),
+        "parcels_waiting": desk_parcels_waiting(reception=reception),
         "row_form": ROW_FORM_ID,
         "here": here,
         "updated_at": timezone.now(),

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
-from tenant_apps.kiosk.selectors import building_documents, company_privacy_contact, company_retention_days
+from shared_apps.tenancy.selectors import building_documents
+from tenant_apps.kiosk.selectors import company_privacy_contact, company_retention_days
 from tenant_apps.privacy.services import person_link_page_url
 from tenant_apps.visits.selectors import PrivacyContact
 

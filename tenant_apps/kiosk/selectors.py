@@ -7,23 +7,20 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_apps.database.brief_memory import BriefMemory
 from shared_apps.operations.encryption import code_digests
-from shared_apps.tenancy.models import Building, BuildingDocument, Tenant
+from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.selectors import companies_in_building
 from tenant_apps.kiosk.models import Kiosk, KioskSettings, PairingCode
 from tenant_apps.notifications.services import Told, arrival_told
 from tenant_apps.visits.models import Host, Visit
 from tenant_apps.visits.selectors import PrivacyContact, company_settings_remembered, privacy_contact
-
-FALLBACK_LANGUAGE = "en"
 
 
 def kiosk_companies(*, building: Building) -> QuerySet[Tenant]:
@@ -114,53 +111,6 @@ def company_privacy_contact(*, company: Tenant) -> PrivacyContact:
     """Whom the notice tells the visitor to ask about their data in `company` (its contact, else its admin)."""
     with tenant_context(company):
         return privacy_contact(remembered=True)
-
-
-Documents = tuple[BuildingDocument | None, BuildingDocument | None]
-
-# Every screen that shows them and every check-in that records their versions reads them: remembered briefly.
-# Publishing a version saves it, which every process honours at its next request.
-# Texts of a few kB each: at most a thousand sets (building, company, language) per process.
-_documents: BriefMemory[Documents] = BriefMemory(
-    forget_on=("tenancy.BuildingDocument", "tenancy.Building"), max_entries=1_000
-)
-
-
-def building_documents(*, building: Building, language: str, company: Tenant) -> Documents:
-    """The privacy notice (building-wide) and the visitor rules (the company's own first) to show.
-
-    Each is the latest version in `language`, else in English.
-    """
-    load = partial(_building_documents_read, building=building, language=language, company=company)
-    return _documents.recall((building.pk, company.pk, language), load)
-
-
-def _building_documents_read(*, building: Building, language: str, company: Tenant) -> Documents:
-    """building_documents, in one query."""
-    languages = list(dict.fromkeys([language, FALLBACK_LANGUAGE]))
-    candidates = list(
-        BuildingDocument.objects.filter(
-            Q(company=company) | Q(company__isnull=True),
-            building=building,
-            kind__in=[BuildingDocument.Kind.PRIVACY_NOTICE, BuildingDocument.Kind.VISITOR_RULES],
-            language__in=languages,
-        ).order_by("-created_at", "-id")
-    )
-
-    def best(kind: str, owners: list[int | None]) -> BuildingDocument | None:
-        for owner in owners:
-            for lang in languages:
-                found = next(
-                    (d for d in candidates if d.kind == kind and d.company_id == owner and d.language == lang), None
-                )
-                if found is not None:
-                    return found
-        return None
-
-    return (
-        best(BuildingDocument.Kind.PRIVACY_NOTICE, [None]),
-        best(BuildingDocument.Kind.VISITOR_RULES, [company.pk, None]),
-    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The e-mails about a visit: the visitor's invitation, its new time, its cancellation; the host's arrival notice.
+"""The e-mails about a visit: the visitor's invitation, its new time, its cancellation; the host's arrival notice;
+and the host's notice of a parcel waiting at the reception.
 
 Every e-mail to the visitor names whom to ask about their data and carries their own privacy link.
 
@@ -26,10 +27,12 @@ from shared_apps.tenancy.dates import day_date
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.ics import series_ics, visit_ics
 from tenant_apps.notifications.services import DeliveryError, Told, approval_address, walk_in_reception_address
+from tenant_apps.parcels.models import Parcel
 from tenant_apps.visits.approval import approval_url
-from tenant_apps.visits.models import Visit, VisitEvent, VisitSeries
+from tenant_apps.visits.models import Host, Visit, VisitEvent, VisitSeries
 from tenant_apps.visits.person_links import person_page_url
 from tenant_apps.visits.selectors import privacy_contact, series_visits
+from tenant_apps.visits.self_registration import details_link_until, details_url
 from tenant_apps.visits.services import Decision
 
 QR_CONTENT_ID = "qr"
@@ -178,6 +181,21 @@ def invitation_email(*, visit: Visit, rescheduled: bool = False) -> EmailMultiAl
     return message
 
 
+def details_request_email(*, visit: Visit) -> EmailMultiAlternatives:
+    """Ask the visitor, in their language, to fill in their own details through their single-use link; the
+    invitation with the code follows once they have."""
+    until = details_link_until(visit)
+    if until is None:
+        raise DeliveryError("The visitor's details are no longer awaited")
+    place = current_place()
+    with translation.override(visit.visitor.language):
+        context = {**_visitor_context(visit, place), "details_url": details_url(visit),
+                   "until": day_date(timezone.localtime(until, place.time_zone))}  # fmt: skip
+        subject = _("Your visit to %(company)s on %(date)s: please fill in your details") % {
+            "company": place.company, "date": context["date"]}  # fmt: skip
+        return _message(subject=subject, template="details_request", context=context, to=visit.visitor.email)
+
+
 def reschedule_email(*, visit: Visit) -> EmailMultiAlternatives:
     return invitation_email(visit=visit, rescheduled=True)
 
@@ -207,7 +225,12 @@ def cancellation_email(*, visit: Visit) -> EmailMultiAlternatives:
 
 
 def host_language(visit: Visit) -> str:
-    user = visit.host.user if visit.host else None
+    return _language_of(visit.host)
+
+
+def _language_of(host: Host | None) -> str:
+    """A host's language: their account's, or the site's default for a host without one."""
+    user = host.user if host else None
     known = {code for code, _ in settings.LANGUAGES}
     return user.language if user and user.language in known else settings.LANGUAGE_CODE
 
@@ -221,6 +244,23 @@ def host_arrival_email(*, visit: Visit) -> EmailMultiAlternatives:
         context["arrived"] = formats.time_format(timezone.localtime(visit.checked_in_at, place.time_zone), "H:i")
         subject = _("Your visitor %(name)s has arrived") % {"name": str(visit.visitor)}
         return _message(subject=subject, template="host_arrival", context=context, to=visit.host.email)
+
+
+def parcel_email(*, parcel: Parcel) -> EmailMultiAlternatives:
+    """The recipient's notice that a parcel waits for them at the reception, in the host's language, with the time
+    it came in the building's time zone (Belgian format)."""
+    host = parcel.host
+    if not host.email:
+        raise DeliveryError("The recipient has no e-mail address")
+    place = current_place()
+    with translation.override(_language_of(host)):
+        received = timezone.localtime(parcel.received_at, place.time_zone)
+        context = {
+            "parcel": parcel, "host": host, "place": place, "date": day_date(received),
+            "received": formats.time_format(received, "H:i"),
+        }  # fmt: skip
+        subject = _("A parcel waits for you at the reception")
+        return _message(subject=subject, template="parcel", context=context, to=host.email)
 
 
 def reception_arrival_email(*, visit: Visit) -> EmailMultiAlternatives:

@@ -9,6 +9,7 @@ from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.parcels.models import Parcel
 from tenant_apps.visits.models import ObjectionLiftRequest, Visit, Visitor
 
 
@@ -37,6 +38,8 @@ class Delivery(models.Model):
         SUBJECT_NOTICE = "subject_notice", _("data-subject request e-mail to an admin")
         SUBJECT_EXTENSION = "subject_extended", _("deadline-extension e-mail")
         SUBJECT_OUTCOME = "subject_outcome", _("data-subject request outcome e-mail")
+        PARCEL_EMAIL = "parcel_email", _("parcel e-mail to the recipient")
+        DETAILS_REQUEST = "details_request", _("e-mail asking the visitor for their details")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -49,6 +52,7 @@ class Delivery(models.Model):
         ObjectionLiftRequest, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True)
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

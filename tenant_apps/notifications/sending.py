@@ -37,8 +37,10 @@ from tenant_apps.notifications.emails import (
     approval_links,
     approval_request_email,
     cancellation_email,
+    details_request_email,
     host_arrival_email,
     invitation_email,
+    parcel_email,
     reception_arrival_email,
     reschedule_email,
 )
@@ -101,7 +103,7 @@ def delivery_claim(delivery_id: int) -> tuple[Outcome | None, Delivery | None]:
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
-            .select_related("visit__visitor", "visit__host__user")
+            .select_related("visit__visitor", "visit__host__user", "parcel__host__user")
             .filter(pk=delivery_id)
             .first()
         )
@@ -132,6 +134,12 @@ def _transmit(delivery: Delivery) -> None:
     """Send the message once; raise on any failure."""
     if delivery.kind in _builders:  # a person's privacy e-mail, not about a visit
         message = _builders[delivery.kind](delivery)
+        message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
+        message.send()
+        return
+    if delivery.kind == Delivery.Kind.PARCEL_EMAIL:
+        assert delivery.parcel is not None
+        message = parcel_email(parcel=delivery.parcel)
         message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
         message.send()
         return
@@ -179,6 +187,7 @@ def _transmit(delivery: Delivery) -> None:
         Delivery.Kind.HOST_EMAIL: host_arrival_email,
         Delivery.Kind.RECEPTION_EMAIL: reception_arrival_email,
         Delivery.Kind.APPROVAL_EMAIL: approval_request_email,
+        Delivery.Kind.DETAILS_REQUEST: details_request_email,
     }[Delivery.Kind(delivery.kind)]
     reason = _CODE_CARRIED.get(Delivery.Kind(delivery.kind))
     if reason is None:  # no transaction around the send: a commit failing after it would make it look unsent

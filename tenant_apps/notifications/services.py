@@ -25,6 +25,7 @@ from shared_apps.tenancy.models import Building
 from tenant_apps.notifications.after_commit import in_this_schema
 from tenant_apps.notifications.models import Delivery, WebhookAttempt
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post, webhook_secret_new
+from tenant_apps.parcels.models import Parcel
 from tenant_apps.visits.models import CompanySettings, Host, ObjectionLiftRequest, Visit, Visitor
 from tenant_apps.visits.selectors import company_settings, company_settings_remembered
 
@@ -58,6 +59,15 @@ def delivery_queue_consent_confirmation(*, lift_request: ObjectionLiftRequest) -
 def delivery_queue_person_link(*, visitor: Visitor) -> Delivery:
     """E-mail a person their own privacy link, through the outbox; written by privacy when it is sent."""
     return _queue(None, Delivery.Kind.PERSON_LINK, visitor=visitor)
+
+
+def delivery_queue_parcel(*, parcel: Parcel) -> Delivery | None:
+    """Tell the recipient of a parcel the desk just recorded, by e-mail through the outbox, when they have an address
+    and are active (a parcel is not a visit: it goes by e-mail whatever channel they chose for arrivals)."""
+    host = parcel.host
+    if not (host.is_active and host.email):
+        return None
+    return _queue(None, Delivery.Kind.PARCEL_EMAIL, parcel=parcel)
 
 
 def delivery_queue_subject_message(*, kind: str) -> Delivery:
@@ -114,6 +124,14 @@ def delivery_queue_invitation(*, visit_id: int) -> Delivery | None:
     if visit is None or visit.channel not in INVITED_CHANNELS or not visit.visitor.email:
         return None
     return _queue(visit, Delivery.Kind.INVITATION)
+
+
+def delivery_queue_details_request(*, visit_id: int) -> Delivery | None:
+    """Send a visitor the link to fill in their own details (tenant_apps/visits/self_registration.py)."""
+    visit = _visit(visit_id)
+    if visit is None or not visit.visitor.email:
+        return None
+    return _queue(visit, Delivery.Kind.DETAILS_REQUEST)
 
 
 def _invited(visit: Visit) -> bool:

@@ -51,6 +51,12 @@ class PersonCorrectionForm(forms.ModelForm):
         model = Visitor
         fields = ["first_name", "last_name", "email", "phone", "company_name", "language"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Blank in the table only while a visitor has still to fill in their own details: a correction names them.
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = True
+
 
 class PersonRequestForm(forms.Form):
     """A visitor's request that needs the company: what they ask, and for a correction, what is wrong."""

@@ -3,7 +3,8 @@
 Rule: hard-delete every visit whose end (check-out, else the planned end of a
 visit that never happened) is older than the company's retention period, the
 rows that hang off those visits, then visitors left without any visit, then
-expired export files. The days of a multi-day visit go together, once the
+parcels collected (or, never collected, received) before the cutoff with their
+label photos, then expired export files. The days of a multi-day visit go together, once the
 series' last day is older than the retention (and series left without days).
 It deletes in small keyset batches, each its own short transaction, and holds
 a per-schema advisory lock so only one purge runs on a
@@ -25,6 +26,9 @@ from django.utils import timezone
 from shared_apps.audit.services import audit_record
 from shared_apps.database.connection import tenant_connection
 from shared_apps.database.locks import LockKey, session_lock
+from tenant_apps.parcels.models import Parcel
+from tenant_apps.parcels.selectors import parcels_ending_before
+from tenant_apps.parcels.services import label_photos_forget, label_photos_of
 from tenant_apps.privacy.exports.lifecycle import exports_expire
 from tenant_apps.privacy.models import PurgeRun
 from tenant_apps.privacy.retention import retention_cutoff, visitors_left_without_visits, visits_ending_before
@@ -121,6 +125,7 @@ def company_purge(*, dry_run: bool = False, now: dt.datetime | None = None) -> P
         result.deleted = {
             Visit._meta.label_lower: visits_ending_before(cutoff).count(),
             Visitor._meta.label_lower: visitors_left_without_visits(cutoff).count(),
+            Parcel._meta.label_lower: parcels_ending_before(cutoff).count(),
         }
         return result
     with session_lock(LockKey.PURGE, schema) as acquired:
@@ -144,6 +149,11 @@ def company_purge(*, dry_run: bool = False, now: dt.datetime | None = None) -> P
             # the whole visit table for every batch.
             orphans = f"NOT EXISTS (SELECT 1 FROM {_q(Visit._meta.db_table)} v WHERE v.visitor_id = x.id OFFSET 0)"
             _delete_in_batches(Visitor, orphans, [], result.deleted)
+            # Parcels as visits: once collected (or, never collected, received) before the cutoff; their label
+            # photos leave the storage once their rows are gone.
+            photos = label_photos_of(parcels_ending_before(cutoff))
+            _delete_in_batches(Parcel, "COALESCE(x.picked_up_at, x.received_at) < %s", [cutoff], result.deleted)
+            label_photos_forget(photos)
             result.exports = exports_expire(now=now)
         except Exception:
             # The batches done so far are gone for good: record them; the next run deletes the rest.

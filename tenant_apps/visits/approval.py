@@ -1,7 +1,7 @@
 """The approve and decline links of a kiosk walk-in that waits for approval.
 
-A link is `signing.dumps({"v": <visit id>, "d": <decision>, "to": <who was asked>})` under a salt naming the
-company's schema, so it works on that company's host only. It does something once, while the visit waits and
+A link is a signed `{"v": <visit id>, "d": <decision>, "to": <who was asked>}` (tenant_apps/visits/
+signed_links.py: it works on that company's host only). It does something once, while the visit waits and
 before its `approval_deadline`: a used link (the visit is decided), an expired one or an altered one (a bad
 signature) does nothing and says so. The link only opens a page; the decision is the page's POST, so a mail
 scanner that follows links decides nothing.
@@ -9,39 +9,28 @@ scanner that follows links decides nothing.
 
 from dataclasses import dataclass
 
-from django.core import signing
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from shared_apps.database.connection import tenant_connection
-from shared_apps.tenancy.links import tenant_url
-from shared_apps.tenancy.models import Tenant
-from shared_apps.tenancy.public_links import urlconf_of
 from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import company_settings
 from tenant_apps.visits.services import Actor, Decision, VisitStateError, visit_decide
+from tenant_apps.visits.signed_links import link_payload, link_token, link_url
 
 ASKED_HOST = "host"
 ASKED_RECEPTION = "reception"
 
 
-def _salt() -> str:
-    return f"checkin.visit-approval:{tenant_connection().schema_name}"
+PURPOSE = "visit-approval"
 
 
 def approval_token(visit: Visit, *, decision: Decision, asked: str) -> str:
-    return signing.dumps({"v": visit.pk, "d": str(decision), "to": asked}, salt=_salt(), compress=True)
+    return link_token(PURPOSE, {"v": visit.pk, "d": str(decision), "to": asked})
 
 
 def approval_url(visit: Visit, *, decision: Decision, asked: str) -> str:
     """The absolute link for an e-mail or the webhook, on the current company's host."""
-    path = reverse(
-        "approval:decide",
-        args=[approval_token(visit, decision=decision, asked=asked)],
-        urlconf=urlconf_of(Tenant.Type.COMPANY),
-    )
-    return tenant_url(tenant_connection().tenant) + path
+    return link_url("approval:decide", approval_token(visit, decision=decision, asked=asked))
 
 
 @dataclass(frozen=True)
@@ -54,10 +43,12 @@ class ApprovalLink:
 def approval_link_open(token: str) -> ApprovalLink | None:
     """What a link asks, while it still can: None for an altered link, one of another company, a visit decided
     already (the link was used) or past its deadline."""
+    data = link_payload(PURPOSE, token)
+    if data is None:
+        return None
     try:
-        data = signing.loads(token, salt=_salt())
         decision, visit_id, asked = Decision(data["d"]), int(data["v"]), str(data["to"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return None
     visit = Visit.objects.select_related("visitor", "host").filter(pk=visit_id).first()
     if visit is None or not _open(visit):

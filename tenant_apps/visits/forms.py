@@ -16,6 +16,7 @@ from shared_apps.tenancy.text import NameFormField
 from tenant_apps.visits.models import LANGUAGE_CHOICES, Host, Visit, Visitor
 from tenant_apps.visits.phone import phone_to_e164
 from tenant_apps.visits.selectors import HistoryFilter, company_settings, hosts_active, hosts_all
+from tenant_apps.visits.self_registration import PLATE, PLATE_MESSAGE, DetailsRequest, OwnDetails, plate_normalise
 from tenant_apps.visits.series import WORKING_DAYS, series_problems
 from tenant_apps.visits.services import (
     HostDetails,
@@ -138,6 +139,68 @@ class PreRegistrationForm(VisitorFieldsForm, _HostChoiceMixin, _SeriesMixin, _Sc
         "first_name", "last_name", "email", "phone", "company_name", "language",
         "host", "expected_start", "expected_end", "last_day", "weekdays", "purpose",
     ]  # fmt: skip
+
+
+class DetailsRequestForm(_HostChoiceMixin, _ScheduleMixin):
+    """A visit whose visitor fills in their own details: only their address and the e-mail's language are typed."""
+
+    email = forms.EmailField(label=_("Visitor's e-mail address"), max_length=254,
+                             help_text=_("The visitor gets a link there to fill in their own details."))  # fmt: skip
+    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=LANGUAGE_CHOICES, initial="en")
+
+    field_order = ["email", "language", "host", "expected_start", "expected_end", "purpose"]
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        refusal = visitor_refusal_for_email(email)  # objected or restricted: refused on the field, nothing stored
+        if refusal:
+            raise forms.ValidationError(refusal, code="visitor_refused")
+        return email
+
+    def details_request(self) -> DetailsRequest:
+        data = self.cleaned_data
+        return DetailsRequest(
+            email=data["email"], language=data["language"], host=data["host"], expected_start=data["expected_start"],
+            expected_end=data["expected_end"], purpose=data["purpose"],
+        )  # fmt: skip
+
+
+class OwnDetailsForm(forms.Form):
+    """What a visitor types about themselves through their link; the licence plate when the building asks."""
+
+    first_name = NameFormField(label=_("First name"), max_length=100)
+    last_name = NameFormField(label=_("Last name"), max_length=100)
+    company_name = NameFormField(label=_("Company or organisation"), max_length=150, required=False)
+    language = forms.ChoiceField(label=_("Language of your invitation"), choices=LANGUAGE_CHOICES)
+    licence_plate = forms.CharField(label=_("Licence plate"), max_length=16, required=False,
+                                    help_text=_("For the car park, for example 1-ABC-234."))  # fmt: skip
+    accept_notice = forms.BooleanField(label=_("I have read the privacy notice."), required=True)
+
+    def __init__(self, *args: Any, visitor: Visitor, asks_plate: bool, language: str, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {
+            "first_name": visitor.first_name, "last_name": visitor.last_name,
+            "company_name": visitor.company_name, "language": language,
+        })  # fmt: skip
+        super().__init__(*args, **kwargs)
+        if asks_plate:
+            self.fields["licence_plate"].required = True
+        else:
+            del self.fields["licence_plate"]
+        self.fields["accept_notice"].error_messages["required"] = _("Please read and accept the privacy notice.")
+
+    def clean_licence_plate(self) -> str:
+        plate = plate_normalise(self.cleaned_data["licence_plate"])
+        if plate and not PLATE.match(plate):
+            raise forms.ValidationError(PLATE_MESSAGE)
+        return plate
+
+    def own_details(self) -> OwnDetails:
+        data = self.cleaned_data
+        return OwnDetails(
+            first_name=data["first_name"].strip(), last_name=data["last_name"].strip(),
+            company_name=data["company_name"].strip(), language=data["language"],
+            licence_plate=data.get("licence_plate", ""),
+        )  # fmt: skip
 
 
 class VisitEditForm(VisitorFieldsForm, _HostChoiceMixin):

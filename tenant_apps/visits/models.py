@@ -97,8 +97,10 @@ class Visitor(models.Model):
     person (`restricted_at`, GDPR art. 18) is kept but not used: no new visit, no message, until an admin lifts it.
     """
 
-    first_name = NameField(_("first name"), max_length=100)
-    last_name = NameField(_("last name"), max_length=100)
+    # Blank only while the visitor has still to fill in their own details (`Visit.details_requested_at`): every
+    # form and the API require both names.
+    first_name = NameField(_("first name"), max_length=100, blank=True)
+    last_name = NameField(_("last name"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)  # E.164
     company_name = NameField(_("company"), max_length=150, blank=True)
@@ -116,7 +118,8 @@ class Visitor(models.Model):
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        # A person asked to fill in their own details has no name yet: their address says who it is.
+        return f"{self.first_name} {self.last_name}".strip() or self.email
 
 
 class VisitSeries(models.Model):
@@ -192,6 +195,11 @@ class Visit(models.Model):
     auto_checked_out = models.BooleanField(default=False)
     # Until when the host's approval links work (a walk-in that waits for approval); null for every other visit.
     approval_deadline = models.DateTimeField(_("approval asked until"), null=True, blank=True)
+    # Set while the visitor has still to fill in their own details through the link their host sent
+    # (tenant_apps/visits/self_registration.py): no invitation, no code until they do.
+    details_requested_at = models.DateTimeField(_("details asked of the visitor on"), null=True, blank=True)
+    # When the building asks for it (`Building.asks_licence_plate`), for the car park.
+    licence_plate = models.CharField(_("licence plate"), max_length=16, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -260,6 +268,8 @@ class VisitEvent(models.Model):
         APPROVED = "approved", _("approved")
         DECLINED = "declined", _("declined")
         HELD = "held", _("held by the front desk")
+        DETAILS_REQUESTED = "details_requested", _("details asked of the visitor")
+        DETAILS_GIVEN = "details_given", _("details given by the visitor")
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)

@@ -26,6 +26,7 @@ from tenant_apps.visits.signals import (
     visit_approval_asked,
     visit_arrived,
     visit_cancelled,
+    visit_details_requested,
     visit_registered,
     visit_rescheduled,
 )
@@ -89,9 +90,12 @@ def visit_register(
     expected_end: dt.datetime,
     purpose: str,
     actor: Actor,
+    details_requested: bool = False,
 ) -> Visit:
     """Pre-register a visit: it starts `expected`, with a fresh single-visit code. Refused for someone who objected
-    or whose processing is restricted, whatever the channel."""
+    or whose processing is restricted, whatever the channel. `details_requested`: the visitor fills in their own
+    details first (tenant_apps/visits/self_registration.py): they are sent the link for it, and the invitation
+    only once they have."""
     _refuse_departure_before_arrival(expected_start, expected_end)
     visitor_refuse_if_unusable(visitor)
     visit = Visit.objects.create(
@@ -103,9 +107,14 @@ def visit_register(
         channel=actor.channel,
         created_by=actor.user,
         updated_by=actor.user,
+        details_requested_at=timezone.now() if details_requested else None,
     )
     _event(visit, VisitEvent.Kind.REGISTERED, actor)
-    visit_registered.send(sender=Visit, visit=visit)
+    if details_requested:
+        _event(visit, VisitEvent.Kind.DETAILS_REQUESTED, actor)
+        visit_details_requested.send(sender=Visit, visit=visit)
+    else:
+        visit_registered.send(sender=Visit, visit=visit)
     return visit
 
 

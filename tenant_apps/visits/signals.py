@@ -12,3 +12,4 @@ visit_rescheduled = Signal()
 visit_cancelled = Signal()
 visit_arrived = Signal()  # checked in, a walk-in included
 visit_approval_asked = Signal()  # a kiosk walk-in waits for the host's (or the reception's) approval
+visit_details_requested = Signal()  # a new visit whose visitor is asked to fill in their own details first

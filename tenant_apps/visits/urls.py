@@ -8,6 +8,7 @@ urlpatterns = [
     path("upcoming/", views.upcoming, name="upcoming"),
     path("history/", views.history, name="history"),
     path("new/", views.visit_new, name="new"),
+    path("ask-details/", views.visit_ask_details, name="ask_details"),
     path("import/", views.visit_import, name="import"),
     path("<int:visit_id>/", views.visit_detail, name="detail"),
     path("<int:visit_id>/edit/", views.visit_edit, name="edit"),

@@ -28,6 +28,7 @@ from tenant_apps.visits.forms import (
     BULK_MAX_BYTES,
     BULK_MAX_ROWS,
     BulkImportForm,
+    DetailsRequestForm,
     HistoryFilterForm,
     PreRegistrationForm,
     RescheduleForm,
@@ -44,6 +45,7 @@ from tenant_apps.visits.selectors import (
     visits_upcoming,
     visits_visible_to,
 )
+from tenant_apps.visits.self_registration import visit_details_request
 from tenant_apps.visits.series import registration_store, registrations_store_all, visit_series_cancel_rest
 from tenant_apps.visits.services import (
     Actor,
@@ -147,6 +149,29 @@ def visit_new(request: HttpRequest) -> HttpResponse:
                              _("The visit is registered."))  # fmt: skip
             return redirect("visits:detail", visit_id=visit.pk)
     return render(request, "visits/visit_form.html", {"form": form, "title": _("Register a visitor")})
+
+
+@rule_required(is_company_staff)
+def visit_ask_details(request: HttpRequest) -> HttpResponse:
+    """Register a visit with the visitor's e-mail address only: they are sent a link to fill in their own details,
+    then their invitation."""
+    user: User = request.user  # type: ignore[assignment]
+    own_host = Host.objects.filter(user=user, is_active=True).first()
+    form = DetailsRequestForm(request.POST or None, initial={"host": own_host, "language": user.language or "en"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = visit_details_request(request=form.details_request(), actor=_actor(request))
+        except VisitStateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The visit is registered. The visitor gets a link to fill in their details, "
+                                        "then their invitation."))  # fmt: skip
+            return redirect("visits:detail", visit_id=visit.pk)
+    context = {"form": form, "title": _("Let a visitor fill in their details"),
+               "lede": _("Type only the visitor's e-mail address and the visit. The visitor gets a single-use link "
+                         "to fill in their name, company and language themselves (and their licence plate when the "
+                         "building asks for it); their invitation with the code follows.")}  # fmt: skip
+    return render(request, "visits/visit_form.html", context)
 
 
 def _import_scope(request: HttpRequest) -> str:

@@ -37,24 +37,16 @@ CSRF_COOKIE = "__Host-checkin_csrf"
 
 
 def _production_environment() -> None:
-    """The web process's settings as the load bench's gunicorn gets them (tests/deploy/processes.py)."""
+    """The web process's environment as the load bench's gunicorn gets it (tests/deploy/processes.py), with a key of
+    its own (that helper reads the test process's keys from settings, which are not set up yet here)."""
+    from unittest import mock
+
     from cryptography.fernet import Fernet
 
-    from tests.deploy.processes import LONG_SECRET_KEY, SUPPRESSION_KEY, _scratch
+    from tests.deploy import processes
 
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="checkin.settings_production",
-        SECRET_KEY=LONG_SECRET_KEY,
-        CHECKIN_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
-        CHECKIN_ROOT_DOMAIN="localhost",
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(_scratch("mail")),
-        CHECKIN_SUPPRESSION_KEY=SUPPRESSION_KEY,
-        CHECKIN_EXPORT_ROOT=str(_scratch("exports")),
-        LOG_LEVEL="WARNING",
-        CHECKIN_SPARE_SCHEMAS="0",
-        CHECKIN_DB_ALLOW_SUPERUSER="1",
-    )
+    with mock.patch.object(processes, "encryption_keys", lambda: Fernet.generate_key().decode()):
+        os.environ.update(processes.production_env(database_url=os.environ["DATABASE_URL"]))
     os.environ.pop("DEBUG", None)
 
 

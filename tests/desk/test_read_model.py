@@ -66,6 +66,11 @@ def test_the_read_model_holds_only_the_columns_the_desk_shows(db):
             "restricted",  # a person whose processing is restricted (GDPR art. 18): the board marks it
         ],
         "readmodel_host": ["id", "company_id", "host_id", "name"],
+        # The desk's parcel pages: no photo, no name of who collected it, no address of the recipient.
+        "readmodel_parcel": [
+            "id", "company_id", "parcel_id", "host_name", "carrier", "tracking_reference", "items", "received_at",
+            "picked_up_at",
+        ],
         "readmodel_filled": ["id", "filled_at"],
     }  # fmt: skip
 

@@ -3,7 +3,7 @@
 from django_tenants.utils import tenant_context
 
 from shared_apps.tenancy.models import BuildingDocument, Tenant
-from tenant_apps.kiosk.selectors import building_documents
+from shared_apps.tenancy.selectors import building_documents
 from tenant_apps.visits.models import CompanySettings, Host, Visit, VisitEvent
 from tests.kiosk.conftest import choose_language, walk_in
 

@@ -28,6 +28,7 @@ PUBLIC_ROUTES = {
 BY_SECRET = {
     "privacy/confirm-consent/<str:token>/",
     "approval/<str:token>/",  # a waiting walk-in's approve/decline link, signed and single-use (tests/kiosk)
+    "register/<str:token>/",  # a visitor's link to fill in their own details, signed and single-use (tests/visits)
 }
 
 
@@ -96,6 +97,24 @@ def _person_link(world: AcmeWorld) -> str:
         return person_token(world.own_today.visitor)
 
 
+def _parcel(world: AcmeWorld) -> int:
+    """A parcel at the desk for the member's host, with a photo of its label (the demo's is for acme's first host)."""
+    import base64
+
+    from django.core.files.base import ContentFile
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.parcels.services import ParcelDetails, parcel_record
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
+    with schema_context("acme"):
+        details = ParcelDetails(host_id=world.member_host.pk, carrier="DHL", tracking_reference="G-1", items=1,
+                                label_photo=ContentFile(png, name="label.png"))  # fmt: skip
+        return parcel_record(details=details, actor_label="test").pk
+
+
 def _acme():
     from django_tenants.utils import schema_context
 
@@ -116,6 +135,7 @@ KWARGS = {
     "group_id": _scim_group,
     "request_id": _subject_request,
     "token": _person_link,
+    "parcel_id": _parcel,
 }
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 

@@ -52,6 +52,9 @@ from tenant_apps.kiosk.access import (
 )
 from tenant_apps.kiosk.block_list import BlockListDetails, block_list_add
 from tenant_apps.kiosk.models import Kiosk
+from tenant_apps.parcels.models import Parcel
+from tenant_apps.parcels.selectors import parcels_visible_to
+from tenant_apps.parcels.services import ParcelDetails, parcel_record
 from tenant_apps.privacy.access import (
     exports_visible_to,
     may_change_retention,
@@ -100,6 +103,7 @@ BY_SECRET = {"privacy/final-export/<str:token>/"}
 BY_SECRET |= {f"p/<str:token>/{tail}" for tail in ("", "my-data.json", "request/", "object/")}
 BY_SECRET |= {"privacy/confirm-consent/<str:token>/"}  # a renewed consent's confirmation link (tests/visits)
 BY_SECRET |= {"approval/<str:token>/"}  # a waiting walk-in's approve/decline link (tests/kiosk)
+BY_SECRET |= {"register/<str:token>/"}  # a visitor's link to fill in their own details (tests/visits)
 # The Django admin's helpers answer 403 or 404 to parameters made up here even for IT: only refusals are checked.
 NOT_PAGES = {"admin/autocomplete/", "admin/r/<path:content_type_id>/<path:object_id>/", "admin/(?P<url>.*)$"}
 REFUSALS = (401, 403, 404, 405)
@@ -174,6 +178,13 @@ SUBJECT_REQUEST = Resource(
 TOKEN = Resource(may_list=may_manage_api_tokens, see=api_tokens_visible_to, change=api_tokens_visible_to)
 
 
+def _parcels_visible(user: User) -> QuerySet[Parcel]:
+    return parcels_visible_to(user=user)
+
+
+PARCEL = Resource(may_list=_everyone, see=_parcels_visible, change=_parcels_visible)
+
+
 def _scim_tokens(user: User) -> QuerySet[ApiToken]:
     return api_tokens_visible_to(user, scope=ApiToken.Scope.SCIM)
 
@@ -196,7 +207,9 @@ RESOURCES = {
     "scim_token_id": SCIM_TOKEN,
     "group_id": SCIM_GROUP,
     "user_id": ACCOUNT,
+    "parcel_id": PARCEL,
     "visits": VISIT,
+    "parcels": PARCEL,
     "visitors": VISITOR,
     "hosts": HOST,
 }
@@ -370,6 +383,13 @@ def _objects(world: AcmeWorld, acme: Tenant) -> dict[str, list[object]]:  # noqa
         scim_token = scim_token_create(name="matrix", created_by=world.admin)[0]
         scim_user = ScimUser.objects.create(user=world.colleague, user_name="colleague@acme.example")
         scim_group = ScimGroup.objects.create(display_name="Matrix")
+        parcels = [  # the member's own first (everyone who may see any parcel sees it), then another host's
+            parcel_record(details=ParcelDetails(
+                host_id=host.pk, carrier="Matrix", tracking_reference="M-2", items=1,
+                label_photo=ContentFile(_PNG, name="label.png"),
+            ), actor_label="test")
+            for host in (world.member_host, world.other_host)
+        ]  # fmt: skip
         asked = SubjectRequest.objects.create(kind=SubjectRequest.Kind.ERASURE, visitor=cara, reply_to=cara.email,
                                               due_at=answer_due(dt.datetime.now(dt.UTC)))  # fmt: skip
         with schema_context("public"):
@@ -390,6 +410,7 @@ def _objects(world: AcmeWorld, acme: Tenant) -> dict[str, list[object]]:  # noqa
         "scim_group_id": [str(scim_group.scim_id)],
         "request_id": [asked.pk],
         "token": [foreign_link],
+        "parcel_id": [parcel.pk for parcel in parcels],
     }
 
 
@@ -409,7 +430,13 @@ def _reception_objects(world: AcmeWorld, tower_reception: Tenant, acme: Tenant) 
     kiosk = pair_device(tower_reception.building, "Matrix lobby")[0]  # not the kiosk persona's own tablet
     acme.logo.save("matrix.png", ContentFile(_PNG, name="matrix.png"), save=True)  # the logo the kiosk shows
     tower_reception.building.kiosk_logo.save("matrix.png", ContentFile(_PNG, name="matrix.png"), save=True)
+    with tenant_context(acme):  # a parcel at tower's desk, with the photo of its label
+        parcel = parcel_record(details=ParcelDetails(
+            host_id=world.member_host.pk, carrier="Matrix", tracking_reference="M-1", items=1,
+            label_photo=ContentFile(_PNG, name="label.png"),
+        ), actor_label="test")  # fmt: skip
     return {
+        "parcel_id": [parcel.pk],
         "user_id": [colleague.pk],
         "kiosk_id": [kiosk.pk],
         "entry_id": [entry.pk],
@@ -439,7 +466,9 @@ def _values(endpoint: Endpoint, objects: dict[str, dict[str, list[object]]], eve
     for name in endpoint.params:
         if name == "pk":
             candidates = objects["company"][
-                {"visits": "visit_id", "visitors": "visitor_id", "hosts": "host_id"}[endpoint.api_resource or ""]
+                {"visits": "visit_id", "visitors": "visitor_id", "hosts": "host_id", "parcels": "parcel_id"}[
+                    endpoint.api_resource or ""
+                ]
             ]
         elif name == "slug":
             candidates = ["tower"] if "buildings" in endpoint.route else ["acme"]
@@ -462,7 +491,8 @@ def _company_rule(user: User, endpoint: Endpoint, values: dict[str, object], *, 
     if resource_name is not None:
         resource = RESOURCES[resource_name]
         if "pk" not in values:
-            return resource.may_list(user) or (unsafe and resource_name != "hosts")  # creating visitors and visits
+            # Creating visitors and visits; hosts and parcels are read only here.
+            return resource.may_list(user) or (unsafe and resource_name not in ("hosts", "parcels"))
         changing = unsafe or not endpoint.route.endswith("(?P<pk>[^/.]+)/$")  # the check-in etc. actions
         with _in_acme():
             return resource.allows(user, values["pk"], changing=changing)
@@ -638,6 +668,8 @@ def _portal_twin(api_path: str, world: AcmeWorld) -> list[str]:  # noqa: F811
         return [f"/visits/{pk}/"] if pk else ["/"]
     if kind == "hosts":
         return [f"/hosts/{pk}/edit/"] if pk else ["/hosts/"]
+    if kind == "parcels":
+        return [f"/parcels/{pk}/"] if pk else ["/parcels/"]
     if kind == "visitors" and not pk:
         return ["/privacy/people/"]
     with _in_acme():  # a visitor shows on the page of each of their visits and in the person's record
@@ -647,7 +679,9 @@ def _portal_twin(api_path: str, world: AcmeWorld) -> list[str]:  # noqa: F811
 
 def _api_paths(opened: set[str]) -> list[str]:
     return [
-        path for path in opened if re.match(r"/api/v1/(visits|visitors|hosts)/(\d+/)?$", path) or path == RETENTION_API
+        path
+        for path in opened
+        if re.match(r"/api/v1/(visits|visitors|hosts|parcels)/(\d+/)?$", path) or path == RETENTION_API
     ]
 
 
@@ -671,7 +705,7 @@ def _lists_hold_nothing_the_rule_hides(persona: Persona) -> list[str]:
     user = persona.user()
     assert user is not None
     extra = []
-    for resource_name in ("visits", "visitors", "hosts"):
+    for resource_name in ("visits", "visitors", "hosts", "parcels"):
         response = persona.on(HOSTS["company"]).get(f"/api/v1/{resource_name}/?page_size=200")
         if _refused(response):
             continue

@@ -57,7 +57,8 @@ def building_detail(request: HttpRequest, slug: str) -> HttpResponse:
             privacy_contact_name=data["privacy_contact_name"], privacy_contact_email=data["privacy_contact_email"],
             kiosk_branding={name: data[name] for name in ("kiosk_welcome", "kiosk_accent", "badge_size", "desk_email")},
             kiosk_logo=data["kiosk_logo"], kiosk_logo_clear=data["kiosk_logo_clear"],
-            walk_in_approval_required=data["walk_in_approval_required"], request=request,
+            walk_in_approval_required=data["walk_in_approval_required"],
+            asks_licence_plate=data["asks_licence_plate"], request=request,
         ))  # fmt: skip
         if updated is not None:
             messages.success(request, _("Saved."))

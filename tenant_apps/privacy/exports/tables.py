@@ -16,6 +16,7 @@ from django.utils import translation
 from shared_apps.accounts.models import User
 from shared_apps.audit.models import AuditEntry
 from shared_apps.database.connection import tenant_connection
+from tenant_apps.parcels.models import Parcel
 from tenant_apps.privacy.models import SubjectRequest
 from tenant_apps.visits.models import Host, Visit, VisitEvent, Visitor, VisitSeries
 
@@ -94,6 +95,15 @@ def _subject_requests(span: ExportRange) -> QuerySet[SubjectRequest]:
     return requests
 
 
+def _parcels(span: ExportRange) -> QuerySet[Parcel]:
+    parcels = Parcel.objects.all()
+    if span.start is not None:
+        parcels = parcels.filter(received_at__gte=span.start)
+    if span.end is not None:
+        parcels = parcels.filter(received_at__lt=span.end)
+    return parcels
+
+
 def _codes(choices: list[tuple[str, Any]]) -> str:
     """The codes of a choice column with their labels: `correction` (correction), ..."""
     with translation.override("en"):
@@ -127,6 +137,10 @@ TABLES = [
             "created_at": f"When the visit was registered. {_TIME}",
             "updated_at": f"Last change. {_TIME}",
             "series_id": "The visit over several days this day belongs to (visit_series.id); empty for a single visit.",
+            "details_requested_at": f"Set while the visitor has still to fill in their own details through the "
+            f"link sent to them; empty once they have, or when staff typed them. {_TIME}",
+            "licence_plate": "The car's licence plate the visitor gave with their own details, when the building "
+            "asks for it.",
         },
         excluded=("code_digest",),  # a keyed digest of the kiosk code: useless outside, and a credential's trace
     ),
@@ -160,6 +174,21 @@ TABLES = [
             "is_active": "false once the host no longer receives visitors.",
             "user_id": "The host's staff account (staff_users.id), if any.",
         },
+    ),
+    ExportTable(
+        name="parcels", model=Parcel, rows=_parcels,
+        about="One row per parcel the building's front desk received for a host (for a date range: those received "
+        "in it). The photos of the labels are not in the export: they show on the portal's page of each parcel.",
+        notes={
+            "id": "Number of the parcel.", "host_id": "The recipient (hosts.id).", "carrier": "Carrier.",
+            "tracking_reference": "The carrier's tracking reference, as the desk typed it; empty if none.",
+            "items": "Number of items delivered together.", "received_at": f"When the desk received it. {_TIME}",
+            "received_by": "The desk account that recorded it: desk:<building>:<account>.",
+            "picked_up_at": f"When it was collected; empty while it waits at the desk. {_TIME}",
+            "picked_up_by": "The name of who collected it, as the desk typed it.",
+            "pick_up_recorded_by": "The desk account that recorded the pick-up: desk:<building>:<account>.",
+        },
+        excluded=("label_photo",),  # a name in the platform's storage, of no use outside it
     ),
     ExportTable(
         name="visit_events", model=VisitEvent, rows=_events,

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ParcelsConfig(AppConfig):
+    name = "tenant_apps.parcels"
+    label = "parcels"
+    verbose_name = "Parcels"
