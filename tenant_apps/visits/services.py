@@ -710,6 +710,15 @@ def host_update(*, host: Host, details: HostDetails) -> Host:
 
 
 @transaction.atomic
+def host_channel_set(*, host: Host, notify_by: str, phone: str) -> Host:
+    """A host's own choice of how they hear of an arrival, and the phone number a text message goes to."""
+    host.notify_by, host.phone = notify_by, phone
+    host.full_clean()
+    host.save(update_fields=["notify_by", "phone"])
+    return host
+
+
+@transaction.atomic
 def host_set_active(*, host: Host, active: bool) -> Host:
     """Deactivate a host (kept for the history of past visits, offered for no new visit) or bring one back."""
     host.is_active = active
