@@ -129,6 +129,13 @@ def oidc_provider_start(env: dict[str, str], *, checkin_port: str) -> subprocess
     return provider
 
 
+# The suite in two pytest-xdist workers, each on a test database and a Redis database of its own (tests/settings.py),
+# a whole module at a time and in the serial order (tests/parallel.py): most of the suite's time is spent waiting for
+# the servers, workers and clusters its tests start, which the other worker overlaps.
+# `python3 platform/dev.py test -n 0` runs it in one process.
+PARALLEL = ["--ds", "tests.settings", "-n", "2", "--dist", "loadscope", "--no-loadscope-reorder"]
+
+
 def test(env: dict[str, str], pytest_args: list[str]) -> int:
     bin_dir = VENV / "bin"
     steps = [
@@ -136,7 +143,7 @@ def test(env: dict[str, str], pytest_args: list[str]) -> int:
         [str(bin_dir / "ruff"), "format", "--check", "."],
         [str(bin_dir / "mypy")],
         [str(bin_dir / "lint-imports")],  # the layers of README.md's "Architecture" (contracts in pyproject.toml)
-        [str(bin_dir / "pytest"), *pytest_args],
+        [str(bin_dir / "pytest"), *PARALLEL, *pytest_args],
     ]
     for step in steps:
         print(f"\n$ {' '.join(Path(step[0]).name if i == 0 else part for i, part in enumerate(step))}", flush=True)

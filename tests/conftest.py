@@ -33,17 +33,35 @@ from tests.deploy.processes import current_test_database_url
 from tests.two_factor import code_for
 
 
+def _commits(item: pytest.Item) -> bool:
+    """Whether the test drives a dev server, which commits what its requests write (visits, visitors, hosts,
+    kiosks, rate counts)."""
+    module = getattr(item, "module", None)
+    shared = {"dev_site", "chromium"} & set(getattr(item, "fixturenames", ()))
+    return bool(shared) or getattr(module, "dev_server", None) is dev_server or hasattr(module, "CHROMIUM")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that drive a dev server commit what its requests write (visits, visitors, hosts, kiosks, rate counts):
-    they run last, so no other test finds their rows (nor a copy of the test database holds them)."""
+    """Tests that commit run last, so no other test finds their rows (nor a copy of the test database holds
+    them)."""
+    items[:] = [item for item in items if not _commits(item)] + [item for item in items if _commits(item)]
 
-    def commits(item: pytest.Item) -> bool:
-        module = getattr(item, "module", None)
-        shared = {"dev_site", "chromium"} & set(getattr(item, "fixturenames", ()))
-        return bool(shared) or getattr(module, "dev_server", None) is dev_server or hasattr(module, "CHROMIUM")
 
-    items[:] = [item for item in items if not commits(item)] + [item for item in items if commits(item)]
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `--dist loadscope` (platform/dev.py test): whole modules, in the serial order (tests/parallel.py)."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from tests.parallel import ModuleScheduling
+
+    return ModuleScheduling(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("PYTEST_XDIST_TESTRUNUID") and os.environ.get("PYTEST_XDIST_WORKER"):
+        from tests.parallel import Turns
+
+        config.pluginmanager.register(Turns(os.environ["PYTEST_XDIST_TESTRUNUID"]), "checkin-turns")
 
 
 PASSWORD = DEMO_PASSWORD

@@ -437,6 +437,12 @@ REST_FRAMEWORK = {
 }
 # Company webhooks may only reach public addresses, so an admin cannot make the server call its own network.
 CHECKIN_WEBHOOK_ALLOW_PRIVATE = env_bool("CHECKIN_WEBHOOK_ALLOW_PRIVATE", False)
+# Text messages to hosts (tenant_apps/notifications/sms.py): `disabled`, or `http` (a JSON POST with a bearer token to
+# CHECKIN_SMS_URL). The provider must process data in the EU/EEA under a data processing agreement (deploy/README.md).
+CHECKIN_SMS_PROVIDER = env_str("CHECKIN_SMS_PROVIDER", "disabled")
+CHECKIN_SMS_URL = env_str("CHECKIN_SMS_URL")
+CHECKIN_SMS_TOKEN = env_str("CHECKIN_SMS_TOKEN")
+CHECKIN_SMS_SENDER = env_str("CHECKIN_SMS_SENDER", "Check-in")  # the sender name shown on the phone, if allowed
 # A company's identity provider at a plain http:// URL (a local provider in development and tests); production refuses.
 CHECKIN_SSO_ALLOW_HTTP = env_bool("CHECKIN_SSO_ALLOW_HTTP", DEBUG)
 # A delivery handed to the broker (or claimed by a worker) this long ago and still not sent is handed over

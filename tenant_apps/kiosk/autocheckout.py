@@ -23,7 +23,7 @@ from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.kiosk.models import AutoCheckoutReminder
 from tenant_apps.kiosk.selectors import kiosk_settings
 from tenant_apps.visits.models import Visit
-from tenant_apps.visits.services import Actor, VisitStateError, visit_check_out
+from tenant_apps.visits.services import Actor, VisitStateError, undecided_expire, visit_check_out
 
 REMINDER_BEFORE = dt.timedelta(minutes=30)
 
@@ -65,6 +65,19 @@ def building_auto_checkout(*, building: Building, now: dt.datetime | None = None
         return in_company
 
     return sum(closed for _, closed in in_every_schema(companies_maintained(building=building), close))
+
+
+def building_undecided_expire(*, building: Building, now: dt.datetime | None = None) -> int:
+    """End as declined the building's walk-ins left undecided: waiting past their company's approval timeout, or
+    held by the desk since before the latest auto check-out time (tenant_apps/visits/services.py); how many."""
+    now = now or timezone.now()
+    cutoff = latest_cutoff(building=building, now=now)
+    actor = Actor(label=f"approval-timeout:{building.slug}", channel=Visit.Channel.KIOSK)
+
+    def expire(company: Tenant) -> int:
+        return undecided_expire(now=now, held_before=cutoff, actor=actor)
+
+    return sum(ended for _, ended in in_every_schema(companies_maintained(building=building), expire))
 
 
 def building_auto_checkout_remind(*, building: Building, now: dt.datetime | None = None) -> int:
@@ -116,5 +129,6 @@ def auto_checkout_run(*, now: dt.datetime | None = None, building_slug: str | No
     closed: dict[str, int] = {}
     for building in buildings:
         building_auto_checkout_remind(building=building, now=now)
+        building_undecided_expire(building=building, now=now)
         closed[building.slug] = building_auto_checkout(building=building, now=now)
     return closed

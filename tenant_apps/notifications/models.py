@@ -29,6 +29,7 @@ class Delivery(models.Model):
         HOST_WEBHOOK = "host_webhook", _("arrival webhook")
         HOST_TEAMS = "host_teams", _("arrival message in Microsoft Teams")
         HOST_SLACK = "host_slack", _("arrival message in Slack")
+        HOST_SMS = "host_sms", _("arrival text message (SMS)")
         RECEPTION_EMAIL = "reception_email", _("walk-in e-mail to the reception")
         APPROVAL_EMAIL = "approval_email", _("approval request e-mail")
         APPROVAL_WEBHOOK = "approval_webhook", _("approval request webhook")

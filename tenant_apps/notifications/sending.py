@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
 from shared_apps.operations.metrics import delivery_sent_observe
-from tenant_apps.notifications.chat import chat_post
+from tenant_apps.notifications.chat import arrival_text, chat_post
 from tenant_apps.notifications.emails import (
     approval_links,
     approval_request_email,
@@ -58,6 +58,7 @@ from tenant_apps.notifications.services import (
     error_summary,
     webhook_attempt_log,
 )
+from tenant_apps.notifications.sms import sms_sender
 from tenant_apps.notifications.webhooks import WebhookResult, webhook_post
 from tenant_apps.visits.models import Host
 from tenant_apps.visits.selectors import company_settings
@@ -170,6 +171,14 @@ def _transmit(delivery: Delivery) -> None:
             visit=visit, company=company_settings(), notify_by=channel, idempotency_key=str(delivery.idempotency_key)
         )
         _posted(delivery, result, event=f"{channel}.arrival")
+        return
+    if delivery.kind == Delivery.Kind.HOST_SMS:
+        phone = visit.host.phone if visit.host is not None else ""
+        if not phone:
+            raise DeliveryError("The host has no phone number")
+        text = arrival_text(visit, with_host=False)
+        result = sms_sender().send(to=phone, text=text, idempotency_key=str(delivery.idempotency_key))
+        _posted(delivery, result, event="sms.arrival")
         return
     build = {
         Delivery.Kind.INVITATION: invitation_email,

@@ -176,6 +176,15 @@ def chat_url(company: CompanySettings, notify_by: str) -> str:
 CHAT_KINDS = {Host.Notify.TEAMS: Delivery.Kind.HOST_TEAMS, Host.Notify.SLACK: Delivery.Kind.HOST_SLACK}
 
 
+def sms_available() -> bool:
+    """Whether hosts may choose text messages: the operator set up a provider (tenant_apps/notifications/sms.py)."""
+    return bool(settings.CHECKIN_SMS_PROVIDER != "disabled")
+
+
+def _by_sms(host: Host) -> bool:
+    return host.notify_by == Host.Notify.SMS and bool(host.phone) and sms_available()
+
+
 def _host_hears(host: Host | None, *, company: CompanySettings) -> bool:
     if host is None or not host.is_active:
         return False
@@ -183,6 +192,8 @@ def _host_hears(host: Host | None, *, company: CompanySettings) -> bool:
         return bool(host.email)
     if host.notify_by in CHAT_KINDS:
         return bool(chat_url(company, host.notify_by))
+    if host.notify_by == Host.Notify.SMS:
+        return _by_sms(host)
     return host.notify_by == Host.Notify.WEBHOOK and bool(company.webhook_url)
 
 
@@ -200,8 +211,9 @@ def walk_in_reception_address(company: CompanySettings | None = None) -> tuple[T
 
 
 def delivery_queue_arrival(*, visit: Visit) -> list[Delivery]:
-    """On check-in: tell the host by the channel they chose (e-mail, or the company's Teams or Slack channel when
-    its address is set), and call the company's webhook if one is set.
+    """On check-in: tell the host by the channel they chose (e-mail; the company's Teams or Slack channel when its
+    address is set; a text message when the operator set up SMS and the host has a phone number), and call the
+    company's webhook if one is set.
 
     `visit` is the visit just checked in, in this transaction (the check-in read it with its host: nothing is
     read again here). The webhook fires for every arrival, so the company's own systems (chat, access control)
@@ -221,6 +233,8 @@ def delivery_queue_arrival(*, visit: Visit) -> list[Delivery]:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_EMAIL))
     if host and host.is_active and host.notify_by in CHAT_KINDS and chat_url(company, host.notify_by):
         deliveries.append(_queue(visit, CHAT_KINDS[Host.Notify(host.notify_by)]))
+    if host and host.is_active and _by_sms(host):
+        deliveries.append(_queue(visit, Delivery.Kind.HOST_SMS))
     if webhook:
         deliveries.append(_queue(visit, Delivery.Kind.HOST_WEBHOOK))
     if walk_in and not _host_hears(host, company=company) and walk_in_reception_address(company)[1]:
@@ -235,6 +249,7 @@ ANNOUNCING = (
     Delivery.Kind.HOST_EMAIL,
     Delivery.Kind.HOST_TEAMS,
     Delivery.Kind.HOST_SLACK,
+    Delivery.Kind.HOST_SMS,
     Delivery.Kind.HOST_WEBHOOK,
     Delivery.Kind.RECEPTION_EMAIL,
 )
@@ -293,7 +308,7 @@ def arrival_told(*, visit: Visit) -> tuple[Told, str]:
     """Who was told of this arrival (current company), as its deliveries show: (who, the host's name if a host)."""
     kinds = set(Delivery.objects.filter(visit=visit).values_list("kind", flat=True))
     host = visit.host
-    if kinds & {Delivery.Kind.HOST_EMAIL, *CHAT_KINDS.values()} or (
+    if kinds & {Delivery.Kind.HOST_EMAIL, Delivery.Kind.HOST_SMS, *CHAT_KINDS.values()} or (
         Delivery.Kind.HOST_WEBHOOK in kinds and host is not None and host.notify_by == Host.Notify.WEBHOOK
     ):
         return Told.HOST, host.name if host else ""

@@ -119,10 +119,13 @@ def webhook_post(
     return json_post(url=url, body=body, headers=headers, idempotency_key=idempotency_key)
 
 
-def json_post(*, url: str, body: bytes, headers: dict[str, str], idempotency_key: str | None = None) -> WebhookResult:
+def json_post(
+    *, url: str, body: bytes, headers: dict[str, str], idempotency_key: str | None = None, private_ok: bool = False
+) -> WebhookResult:
     """POST a JSON `body` to `url` from a public address only (the company webhook, a Teams or Slack channel's
     incoming webhook): any answer outside 2xx (a redirect too: the body must reach the URL that was set), a timeout
-    or a refused connection is a failure. `idempotency_key` goes out as the `Idempotency-Key` header."""
+    or a refused connection is a failure. `idempotency_key` goes out as the `Idempotency-Key` header. `private_ok`:
+    the operator set the URL (the SMS provider), not a company, so it may be on a private network."""
     headers = {"Content-Type": "application/json", "User-Agent": "Check-in/1", **headers}
     if idempotency_key is not None:
         headers[IDEMPOTENCY_HEADER] = idempotency_key
@@ -134,7 +137,8 @@ def json_post(*, url: str, body: bytes, headers: dict[str, str], idempotency_key
         if target.scheme not in ("http", "https") or not target.hostname:
             return WebhookResult(status_code=None, duration_ms=0, error="InvalidURL")
         addresses = _addresses(target.hostname, target.port or (443 if target.scheme == "https" else 80))
-        if not settings.CHECKIN_WEBHOOK_ALLOW_PRIVATE and not all(_is_public(a) for a in addresses):
+        allowed = private_ok or settings.CHECKIN_WEBHOOK_ALLOW_PRIVATE
+        if not allowed and not all(_is_public(a) for a in addresses):
             return WebhookResult(status_code=None, duration_ms=0, error="Blocked: not a public address")
         connection = _pinned_connection(target, addresses[0])
         try:

@@ -45,6 +45,18 @@ def may_read_company_audit(user: User) -> bool:
 # Hosts: a company's admins manage them; a member picks one for a visit but has no list of them (no /hosts/).
 
 
+def own_host(user: User) -> Host | None:
+    """The active host linked to `user`'s staff account, if any."""
+    if not is_company_staff(user):
+        return None
+    return Host.objects.filter(user=user, is_active=True).first()
+
+
+def may_choose_own_channel(user: User) -> bool:
+    """Whether `user` is a host who may choose how they hear of their visitors (their own page, /hosts/me/)."""
+    return own_host(user) is not None
+
+
 def may_list_hosts(user: User) -> bool:
     return _is_admin(user)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tenant_apps.visits.models import Visit
 from tenant_apps.visits.selectors import company_settings
@@ -51,12 +52,13 @@ def approval_link_open(token: str) -> ApprovalLink | None:
     except (KeyError, TypeError, ValueError):
         return None
     visit = Visit.objects.select_related("visitor", "host").filter(pk=visit_id).first()
-    if visit is None or not _open(visit):
+    if visit is None or not approval_open(visit):
         return None
     return ApprovalLink(visit=visit, decision=decision, asked=asked)
 
 
-def _open(visit: Visit) -> bool:
+def approval_open(visit: Visit) -> bool:
+    """Whether the visit still waits for a decision: waiting, before its deadline."""
     deadline = visit.approval_deadline
     return visit.state == Visit.State.WAITING and deadline is not None and timezone.now() <= deadline
 
@@ -75,7 +77,7 @@ def approval_link_use(token: str) -> ApprovalLink | None:
     if link is None:
         return None
     locked = Visit.objects.select_for_update().get(pk=link.visit.pk)
-    if not _open(locked):
+    if not approval_open(locked):
         return None
     actor = Actor(label=f"approval-link:{link.asked}:{_asked_address(link)}", channel=Visit.Channel.INVITATION)
     try:
@@ -86,3 +88,19 @@ def approval_link_use(token: str) -> ApprovalLink | None:
     except VisitStateError:
         return None
     return ApprovalLink(visit=visit, decision=link.decision, asked=link.asked)
+
+
+# Who decided, in the audit log's `decided_by`, besides the link's "host" / "reception" and the desk's "desk".
+DECIDED_BY_COMPANY = "company"  # a company user on the visit's portal page
+
+
+@transaction.atomic
+def approval_by_staff(*, visit: Visit, decision: Decision, actor: Actor) -> Visit:
+    """A company user approves or declines a waiting walk-in from the portal, under the portal's rule (the caller
+    checked that this user may change this visit) and the links' terms: while it waits, until its deadline.
+    Audited with the user as actor. VisitStateError once decided or too late."""
+    locked = Visit.objects.select_for_update().get(pk=visit.pk)
+    if not approval_open(locked):
+        raise VisitStateError(_("This visit is no longer waiting for a decision."))
+    return visit_decide(visit=locked, decision=decision, actor=actor, decided_by=DECIDED_BY_COMPANY,
+                        states=(Visit.State.WAITING,))  # fmt: skip

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -271,11 +272,60 @@ class HistoryFilterForm(forms.Form):
         )  # fmt: skip
 
 
-class HostForm(forms.Form):
+class HostChannelForm(forms.Form):
+    """How a host hears of an arrival, and the phone number a text message goes to: the admins' host page and the
+    host's own page (`OwnChannelForm`)."""
+
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    notify_by = forms.ChoiceField(
+        label=_("Notify by"), choices=Host.Notify.choices, initial=Host.Notify.EMAIL,
+        help_text=_("How the host hears of an arrival, in their language. Teams and Slack need the company's address "
+                    "in the notification settings; a text message needs the phone number."),
+    )  # fmt: skip
+
+    def clean_phone(self) -> str:
+        return phone_to_e164(self.cleaned_data["phone"])
+
+    def clean_notify_by(self) -> str:
+        """A channel only once it can reach the host: else the host would hear of no one."""
+        notify_by: str = self.cleaned_data["notify_by"]
+        company = company_settings()
+        if notify_by == Host.Notify.TEAMS and not company.teams_webhook_url:
+            raise forms.ValidationError(_("Set the company's Teams webhook in the notification settings first."))
+        if notify_by == Host.Notify.SLACK and not company.slack_webhook_url:
+            raise forms.ValidationError(_("Set the company's Slack webhook in the notification settings first."))
+        if notify_by == Host.Notify.SMS and settings.CHECKIN_SMS_PROVIDER == "disabled":
+            raise forms.ValidationError(_("Text messages are not available: the operator has not set up SMS."))
+        return notify_by
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("notify_by") == Host.Notify.SMS and "phone" in data and not data["phone"]:
+            self.add_error("phone", _("Enter the mobile number the text messages go to."))
+        return data
+
+
+class OwnChannelForm(HostChannelForm):
+    """A host's own choice: only the channels that reach them now are offered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        company = company_settings()
+        usable = {
+            Host.Notify.EMAIL: True, Host.Notify.WEBHOOK: bool(company.webhook_url),
+            Host.Notify.TEAMS: bool(company.teams_webhook_url), Host.Notify.SLACK: bool(company.slack_webhook_url),
+            Host.Notify.SMS: settings.CHECKIN_SMS_PROVIDER != "disabled",
+        }  # fmt: skip
+        field = self.fields["notify_by"]
+        field.choices = [(value, label) for value, label in Host.Notify.choices if usable[Host.Notify(value)]]  # type: ignore[attr-defined]
+        field.help_text = _("In your language. A text message needs your mobile number.")
+
+
+class HostForm(HostChannelForm):
+    field_order = ["name", "email", "phone", "notify_by", "user"]
+
     name = NameFormField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"), required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
-    notify_by = forms.ChoiceField(label=_("Notify by"), choices=Host.Notify.choices, initial=Host.Notify.EMAIL)
     user = forms.ModelChoiceField(
         label=_("Staff account"), queryset=User.objects.none(), required=False, empty_label=_("None"),
         help_text=_("A member linked to a host sees that host's visits."),
@@ -288,19 +338,6 @@ class HostForm(forms.Form):
             taken = taken.exclude(pk=host.pk)
         accounts = User.objects.filter(role__in=[User.Role.ADMIN, User.Role.MEMBER], is_active=True)
         self.fields["user"].queryset = accounts.exclude(pk__in=taken.values("user"))  # type: ignore[attr-defined]
-
-    def clean_phone(self) -> str:
-        return phone_to_e164(self.cleaned_data["phone"])
-
-    def clean_notify_by(self) -> str:
-        """A chat channel only once the company has its address: else the host would hear of no one."""
-        notify_by: str = self.cleaned_data["notify_by"]
-        company = company_settings()
-        if notify_by == Host.Notify.TEAMS and not company.teams_webhook_url:
-            raise forms.ValidationError(_("Set the company's Teams webhook in the notification settings first."))
-        if notify_by == Host.Notify.SLACK and not company.slack_webhook_url:
-            raise forms.ValidationError(_("Set the company's Slack webhook in the notification settings first."))
-        return notify_by
 
     def host_details(self) -> HostDetails:
         data = self.cleaned_data

@@ -1,4 +1,4 @@
-"""The company's hosts: list, add, edit, deactivate. Company admins only."""
+"""The company's hosts: list, add, edit, deactivate (company admins); a host's own choice of channel (the host)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 
 from shared_apps.accounts.access import rule_required
 from shared_apps.audit.services import audit_record
-from tenant_apps.visits.access import access_host, may_list_hosts
-from tenant_apps.visits.forms import HostForm
+from tenant_apps.visits.access import access_host, may_choose_own_channel, may_list_hosts, own_host
+from tenant_apps.visits.forms import HostForm, OwnChannelForm
 from tenant_apps.visits.selectors import hosts_all
-from tenant_apps.visits.services import host_create, host_set_active, host_update
+from tenant_apps.visits.services import host_channel_set, host_create, host_set_active, host_update
 
 
 @rule_required(may_list_hosts)
@@ -58,3 +58,18 @@ def host_active(request: HttpRequest, host_id: int) -> HttpResponse:
                  request=request, object_ids={"host": [host.pk]})  # fmt: skip
     messages.success(request, _("The host is active again.") if active else _("The host is deactivated."))
     return redirect("hosts:list")
+
+
+@rule_required(may_choose_own_channel)
+def host_own_channel(request: HttpRequest) -> HttpResponse:
+    """The signed-in host chooses how they hear of their visitors, and the phone number for text messages."""
+    host = own_host(request.user)  # type: ignore[arg-type]
+    assert host is not None  # the rule asked
+    form = OwnChannelForm(request.POST or None, initial={"phone": host.phone, "notify_by": host.notify_by})
+    if request.method == "POST" and form.is_valid():
+        host_channel_set(host=host, notify_by=form.cleaned_data["notify_by"], phone=form.cleaned_data["phone"])
+        audit_record(actor=request.user.email, action="host.channel_changed", request=request,  # type: ignore[union-attr]
+                     object_ids={"host": [host.pk]}, details={"notify_by": host.notify_by})  # fmt: skip
+        messages.success(request, _("Your choice is saved."))
+        return redirect("hosts:own")
+    return render(request, "visits/hosts/own.html", {"form": form, "host": host})

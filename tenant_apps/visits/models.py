@@ -64,6 +64,7 @@ class Host(models.Model):
         WEBHOOK = "webhook", _("webhook")
         TEAMS = "teams", _("Microsoft Teams")
         SLACK = "slack", _("Slack")
+        SMS = "sms", _("text message (SMS)")
 
     name = NameField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -161,6 +162,13 @@ def visit_check_in(
         raise VisitStateError(_("This visitor is already checked in."))
     if visit.state == Visit.State.CANCELLED:
         raise VisitStateError(_("This visit was cancelled and cannot be checked in."))
+    if visit.state == Visit.State.WAITING:  # a walk-in already at the kiosk: it arrives by a decision, not here
+        raise VisitStateError(_("This visitor waits for the company's approval: approve or decline the visit "
+                                "instead of checking it in."))  # fmt: skip
+    if visit.state == Visit.State.HELD:
+        raise VisitStateError(_("This visit is held by the front desk: only the desk can let the visitor in."))
+    if visit.state == Visit.State.DECLINED:
+        raise VisitStateError(_("This visit was declined and cannot be checked in."))
     if visit.state != Visit.State.EXPECTED:
         raise VisitStateError(_("This visit has ended and cannot be checked in again."))
     fields = _arrive(visit, actor, notice_version=notice_version, rules_version=rules_version)
@@ -263,6 +271,27 @@ def visit_decide(*, visit: Visit, decision: Decision, actor: Actor, decided_by: 
         details={"decided_by": decided_by},
     )
     return visit
+
+
+DECIDED_BY_TIMEOUT = "timeout"  # nobody answered in time: the periodic job (tenant_apps/kiosk/autocheckout.py)
+
+
+def undecided_expire(*, now: dt.datetime, held_before: dt.datetime, actor: Actor) -> int:
+    """End as declined, in the current company, the walk-ins nobody decided: those waiting past their approval
+    deadline, and those the desk held that arrived before the building's last auto check-out time (the day is
+    over). Each is audited like any decision (`visit.declined`, decided by "timeout"); how many."""
+    undecided = Visit.objects.filter(
+        Q(state=Visit.State.WAITING, approval_deadline__lt=now) | Q(state=Visit.State.HELD, created_at__lt=held_before)
+    )
+    ended = 0
+    for visit in undecided.order_by("pk"):
+        try:
+            visit_decide(visit=visit, decision=Decision.DECLINE, actor=actor, decided_by=DECIDED_BY_TIMEOUT,
+                         states=(Visit.State.WAITING, Visit.State.HELD))  # fmt: skip
+        except VisitStateError:  # decided meanwhile
+            continue
+        ended += 1
+    return ended
 
 
 @transaction.atomic
@@ -677,6 +706,15 @@ def host_update(*, host: Host, details: HostDetails) -> Host:
     host.notify_by, host.user = details.notify_by, details.user
     host.full_clean()
     host.save()
+    return host
+
+
+@transaction.atomic
+def host_channel_set(*, host: Host, notify_by: str, phone: str) -> Host:
+    """A host's own choice of how they hear of an arrival, and the phone number a text message goes to."""
+    host.notify_by, host.phone = notify_by, phone
+    host.full_clean()
+    host.save(update_fields=["notify_by", "phone"])
     return host
 
 

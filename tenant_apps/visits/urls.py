@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:visit_id>/cancel-rest/", views.visit_cancel_rest_view, name="cancel_rest"),
     path("<int:visit_id>/no-show/", views.visit_no_show_view, name="no_show"),
     path("<int:visit_id>/code/", views.visit_code_view, name="code"),
+    path("<int:visit_id>/approve/", views.visit_decide_view, {"decision": "approve"}, name="approve"),
+    path("<int:visit_id>/decline/", views.visit_decide_view, {"decision": "decline"}, name="decline"),
 ]

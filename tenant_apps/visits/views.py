@@ -14,6 +14,7 @@ from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from tenant_apps.visits.access import access_visit, is_company_staff
+from tenant_apps.visits.approval import approval_by_staff, approval_open
 from tenant_apps.visits.bulk_import import (
     COLUMNS,
     preview_matches,
@@ -50,6 +51,7 @@ from tenant_apps.visits.series import registration_store, registrations_store_al
 from tenant_apps.visits.services import (
     Actor,
     CodeReason,
+    Decision,
     VisitStateError,
     visit_cancel,
     visit_code_reissue,
@@ -129,7 +131,8 @@ def _detail_page(request: HttpRequest, visit: Visit, *, code: str = "") -> HttpR
         {"visit": visit, "events": visit.events.all(), "can_manage": can_manage, "code": code, "series": series,
          "series_rest": series_days_from(visit) if can_manage and visit.series_id else [],
          "is_expected": visit.state == Visit.State.EXPECTED,
-         "may_reissue": can_manage and visit.state in (Visit.State.EXPECTED, Visit.State.ON_SITE)},
+         "may_reissue": can_manage and visit.state in (Visit.State.EXPECTED, Visit.State.ON_SITE),
+         "may_decide": can_manage and approval_open(visit)},
     )  # fmt: skip
 
 
@@ -276,6 +279,22 @@ def _transition(request: HttpRequest, visit_id: int, action: str) -> HttpRespons
         messages.error(request, str(error))
     else:
         messages.success(request, done)
+    return redirect("visits:detail", visit_id=visit.pk)
+
+
+@rule_required(is_company_staff)
+def visit_decide_view(request: HttpRequest, visit_id: int, decision: str) -> HttpResponse:
+    """Approve or decline a walk-in waiting at the kiosk (POST), for whoever may change the visit; audited."""
+    visit = access_visit(request.user, visit_id, manage=True)  # type: ignore[arg-type]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        approval_by_staff(visit=visit, decision=Decision(decision), actor=_actor(request))
+    except VisitStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Approved. The kiosk prints the visitor's badge now.") if decision == "approve"
+                         else _("Declined. The kiosk asks the visitor to see the front desk."))  # fmt: skip
     return redirect("visits:detail", visit_id=visit.pk)
 
 

@@ -14,11 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# deploy's own port range on this machine (CONVENTIONS: one range per helper).
-PORTS = range(8107, 8118)
+# deploy's own port range on this machine (CONVENTIONS: one range per helper), dealt out among the pytest-xdist
+# workers (platform/dev.py test): two workers never pick the same port between its choice and its use.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+PORTS = range(8107, 8118)[int(_WORKER.removeprefix("gw") or 0) :: _WORKERS]
 LONG_SECRET_KEY = "test-production-secret-" + "k" * 60
 SUPPRESSION_KEY = "test-production-suppression-" + "s" * 40
-_SCRATCH = Path(tempfile.gettempdir()) / f"checkin-production-{os.getuid()}"
+_SCRATCH = Path(tempfile.gettempdir()) / "-".join(filter(None, ["checkin-production", str(os.getuid()), _WORKER]))
 
 
 def _scratch(name: str) -> Path:
@@ -41,7 +44,7 @@ def free_port(*, after: int = 0) -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}: stop what holds them")
+    raise RuntimeError(f"no free port of {list(PORTS)}: stop what holds them")
 
 
 def current_test_database_url(*, user: str | None = None) -> str:

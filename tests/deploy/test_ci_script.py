@@ -1,4 +1,4 @@
-"""`.ci/raise-max-connections`: the suite's PostgreSQL gets max_connections >= 300, restarted only when it was lower.
+"""`.ci/raise-max-connections`: the suite's PostgreSQL gets the max_connections .ci/run asks, restarted only if lower.
 
 Run with stand-ins for psql, pg_ctlcluster and pg_isready on PATH that record their arguments: the machine's own
 server is never altered or restarted by the test.
@@ -45,4 +45,4 @@ def test_a_lower_setting_is_raised_and_the_server_restarted(tmp_path):
 
 def test_ci_runs_it_before_the_suite():
     script = (ROOT / ".ci/run").read_text()
-    assert script.index(".ci/raise-max-connections 300") < script.index("platform/dev.py test")
+    assert script.index(".ci/raise-max-connections 400") < script.index("platform/dev.py test")

@@ -8,6 +8,7 @@ from django.db import connection, migrations, models
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models.signals import post_migrate
 
+from shared_apps.database.connection import tenant_connection
 from shared_apps.database.migration_replay import migrate_alike_schemas, replay_allowed, replayable
 from shared_apps.tenancy.models import Tenant
 
@@ -21,14 +22,14 @@ APP, NAME, BEFORE, COLUMN = "notifications", "0010_parcel_email", "0009_delivery
 
 def _undo_latest_notifications_migration(schema: str, *, keep_column: bool = False) -> None:
     """Put `schema` back to before APP.NAME and what followed it, as if it had not migrated yet."""
-    connection.set_tenant(Tenant.objects.get(schema_name=schema))
+    tenant_connection().set_tenant(Tenant.objects.get(schema_name=schema))
     try:
         MigrationExecutor(connection).migrate([(APP, BEFORE)])
         if keep_column:
             with connection.cursor() as cursor:
                 cursor.execute(f'ALTER TABLE "{schema}".notifications_delivery ADD COLUMN {COLUMN} bigint')
     finally:
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
 
 
 def _migrated(schema: str) -> bool:

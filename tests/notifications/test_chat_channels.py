@@ -32,7 +32,7 @@ ARRIVED = {
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
 
-def _host_chooses(channel: str, url: str, *, language: str = "en") -> Host:
+def host_chooses(channel: str, url: str, *, language: str = "en") -> Host:
     """Sophie Dubois hears by `channel`, whose company address is `url`; her staff account reads `language`."""
     CompanySettings.objects.filter(pk=company_settings().pk).update(
         teams_webhook_url="", slack_webhook_url="", reception_email=""
@@ -50,7 +50,7 @@ def _host_chooses(channel: str, url: str, *, language: str = "en") -> Host:
     return host
 
 
-def _arrive(capture, *, actor: Actor = DESK, channel: str = Visit.Channel.INVITATION) -> Visit:
+def arrive(capture, *, actor: Actor = DESK, channel: str = Visit.Channel.INVITATION) -> Visit:
     with capture(execute=True):
         visit = register(channel=channel)
     mail.outbox.clear()
@@ -75,8 +75,8 @@ def _text(channel: str, body: bytes) -> str:
 def test_the_host_hears_in_their_channel_in_their_language_with_the_idempotency_key(
     in_acme, receiver: Receiver, django_capture_on_commit_callbacks, channel, kind, language
 ):
-    _host_chooses(channel, receiver.url, language=language)
-    visit = _arrive(django_capture_on_commit_callbacks)
+    host_chooses(channel, receiver.url, language=language)
+    visit = arrive(django_capture_on_commit_callbacks)
     [call] = receiver.calls
     assert call.path == "/hooks/check-in" and call.headers["Content-Type"] == "application/json"
     assert visit.checked_in_at is not None
@@ -93,9 +93,9 @@ def test_the_host_hears_in_their_channel_in_their_language_with_the_idempotency_
 def test_a_receiver_that_fails_once_gets_exactly_one_accepted_message_after_the_retry(
     in_acme, receiver: Receiver, django_capture_on_commit_callbacks, channel, kind
 ):
-    _host_chooses(channel, receiver.url)
+    host_chooses(channel, receiver.url)
     receiver.answers = [500]
-    visit = _arrive(django_capture_on_commit_callbacks)
+    visit = arrive(django_capture_on_commit_callbacks)
     assert len(receiver.calls) == 2  # refused once, accepted once: one message in the channel
     [delivery] = Delivery.objects.filter(visit=visit, kind=kind)
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, "")
@@ -108,9 +108,9 @@ def test_a_receiver_that_fails_once_gets_exactly_one_accepted_message_after_the_
 def test_a_channel_that_keeps_failing_is_marked_failed_audited_and_the_walk_in_marked_unannounced(
     in_acme, receiver: Receiver, django_capture_on_commit_callbacks
 ):
-    _host_chooses(Host.Notify.SLACK, receiver.url)
+    host_chooses(Host.Notify.SLACK, receiver.url)
     receiver.answers = [500] * MAX_ATTEMPTS
-    visit = _arrive(django_capture_on_commit_callbacks, actor=KIOSK, channel=Visit.Channel.KIOSK)
+    visit = arrive(django_capture_on_commit_callbacks, actor=KIOSK, channel=Visit.Channel.KIOSK)
     assert len(receiver.calls) == MAX_ATTEMPTS
     [delivery] = Delivery.objects.filter(visit=visit, kind="host_slack")
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("failed", MAX_ATTEMPTS, "HTTP 500")
@@ -122,8 +122,8 @@ def test_a_channel_that_keeps_failing_is_marked_failed_audited_and_the_walk_in_m
 def test_a_walk_in_announced_in_the_hosts_channel_is_not_marked(
     in_acme, receiver: Receiver, django_capture_on_commit_callbacks
 ):
-    _host_chooses(Host.Notify.TEAMS, receiver.url)
-    visit = _arrive(django_capture_on_commit_callbacks, actor=KIOSK, channel=Visit.Channel.KIOSK)
+    host_chooses(Host.Notify.TEAMS, receiver.url)
+    visit = arrive(django_capture_on_commit_callbacks, actor=KIOSK, channel=Visit.Channel.KIOSK)
     assert len(receiver.calls) == 1
     assert not visit.arrival_unannounced
     assert not Delivery.objects.filter(visit=visit, kind="reception_email").exists()
@@ -132,9 +132,9 @@ def test_a_walk_in_announced_in_the_hosts_channel_is_not_marked(
 def test_a_walk_in_whose_hosts_channel_has_no_address_goes_to_the_reception(
     in_acme, receiver: Receiver, django_capture_on_commit_callbacks
 ):
-    _host_chooses(Host.Notify.SLACK, receiver.url)
+    host_chooses(Host.Notify.SLACK, receiver.url)
     CompanySettings.objects.update(slack_webhook_url="", reception_email="front@acme.example")
-    visit = _arrive(django_capture_on_commit_callbacks, actor=KIOSK, channel=Visit.Channel.KIOSK)
+    visit = arrive(django_capture_on_commit_callbacks, actor=KIOSK, channel=Visit.Channel.KIOSK)
     assert receiver.calls == []
     assert list(Delivery.objects.filter(visit=visit).values_list("kind", flat=True)) == ["reception_email"]
     assert [message.to for message in mail.outbox] == [["front@acme.example"]]

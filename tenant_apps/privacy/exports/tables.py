@@ -169,7 +169,8 @@ TABLES = [
         about="One row per person in the company whom visitors come to see.",
         notes={
             "id": "Number of the host (visits.host_id).", "name": "Name.", "email": "E-mail address.",
-            "phone": "Phone number.", "notify_by": "How the host is told of an arrival: email or webhook.",
+            "phone": "Phone number.",
+            "notify_by": "How the host is told of an arrival: email, webhook, teams, slack or sms.",
             "is_active": "false once the host no longer receives visitors.",
             "user_id": "The host's staff account (staff_users.id), if any.",
         },
