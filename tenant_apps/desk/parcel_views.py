@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shared_apps.operations.stored_images import stored_image_response
 from tenant_apps.desk import services
 from tenant_apps.desk.access import access_desk_company, access_desk_parcel
 from tenant_apps.desk.forms import CARRIERS, ParcelForm, PickUpForm
 from tenant_apps.desk.selectors import desk_hosts, desk_parcels
 from tenant_apps.desk.views import _building, _companies, _reception, _user, desk_only
-from tenant_apps.parcels.services import ParcelStateError, photo_content_type
+from tenant_apps.parcels.services import PHOTO_TYPES, ParcelStateError
 
 
 @require_GET
@@ -90,9 +91,4 @@ def parcel_pick_up(request: HttpRequest, company: str, parcel_id: int) -> HttpRe
 def parcel_photo(request: HttpRequest, company: str, parcel_id: int) -> HttpResponse:
     """The photo of a parcel's label, served under the kind it was stored as, with nothing active allowed."""
     _tenant, parcel = access_desk_parcel(reception=_reception(request), slug=company, parcel_id=parcel_id)
-    content_type = photo_content_type(parcel)
-    if content_type is None:
-        raise Http404
-    response = FileResponse(parcel.label_photo.open("rb"), content_type=content_type)
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response  # type: ignore[return-value]
+    return stored_image_response(parcel.label_photo, PHOTO_TYPES)

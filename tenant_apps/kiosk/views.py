@@ -8,7 +8,7 @@ device's signed state cookie (ids only, `state.py`) and is forgotten on reset.
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from shared_apps.audit.services import client_ip
 from shared_apps.operations.encryption import SecretUnreadable, decrypt, encrypt
+from shared_apps.operations.stored_images import stored_image_response
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.kiosk.badges import badge_context, visitor_language
 from tenant_apps.kiosk.branding import brand_css
@@ -480,26 +481,15 @@ def badge(request: KioskRequest) -> HttpResponse:
 def company_logo(request: KioskRequest, company_id: int) -> HttpResponse:
     """The logo of an active company of this building, for the company tiles; 404 for any other."""
     company = access_kiosk_company(building=request.building, company_id=company_id)
-    if company is None or not company.logo:
+    if company is None:
         raise Http404
-    content_type = LOGO_TYPES.get((company.logo.name or "").rsplit(".", 1)[-1].lower())
-    if content_type is None:
-        raise Http404
-    response = FileResponse(company.logo.open("rb"), content_type=content_type)
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response  # type: ignore[return-value]
+    return stored_image_response(company.logo, LOGO_TYPES)
 
 
 @kiosk_required
 def building_logo(request: KioskRequest) -> HttpResponse:
     """The building's own logo for the kiosk's header, set by the desk or IT."""
-    logo = request.building.kiosk_logo
-    content_type = LOGO_TYPES.get((logo.name or "").rsplit(".", 1)[-1].lower()) if logo else None
-    if not logo or content_type is None:
-        raise Http404
-    response = FileResponse(logo.open("rb"), content_type=content_type)
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response  # type: ignore[return-value]
+    return stored_image_response(request.building.kiosk_logo, LOGO_TYPES)
 
 
 @kiosk_required

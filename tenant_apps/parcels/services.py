@@ -53,13 +53,6 @@ def label_photo_checked(photo: Any) -> Any:
     return photo
 
 
-def photo_content_type(parcel: Parcel) -> str | None:
-    """The type the photo is served with, from the kind it was stored under; None when there is none."""
-    if not parcel.label_photo:
-        return None
-    return PHOTO_TYPES.get((parcel.label_photo.name or "").rsplit(".", 1)[-1].lower())
-
-
 @transaction.atomic
 def parcel_record(*, details: ParcelDetails, actor_label: str) -> Parcel:
     """Record a delivery for an active host of this company; the host is told by e-mail (notifications, through the

@@ -3,15 +3,16 @@
 from typing import cast
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shared_apps.accounts.access import rule_required
 from shared_apps.accounts.models import User
+from shared_apps.operations.stored_images import stored_image_response
 from tenant_apps.parcels.access import access_parcel
 from tenant_apps.parcels.selectors import parcels_filtered, parcels_visible_to
-from tenant_apps.parcels.services import photo_content_type
+from tenant_apps.parcels.services import PHOTO_TYPES
 from tenant_apps.visits.access import is_company_staff
 
 PAGE_SIZE = 50
@@ -45,9 +46,4 @@ def parcel_detail(request: HttpRequest, parcel_id: int) -> HttpResponse:
 def parcel_photo(request: HttpRequest, parcel_id: int) -> HttpResponse:
     """The photo of a parcel's label, served under the kind it was stored as, with nothing active allowed."""
     parcel = access_parcel(cast(User, request.user), parcel_id)
-    content_type = photo_content_type(parcel)
-    if content_type is None:
-        raise Http404
-    response = FileResponse(parcel.label_photo.open("rb"), content_type=content_type)
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response  # type: ignore[return-value]
+    return stored_image_response(parcel.label_photo, PHOTO_TYPES)
