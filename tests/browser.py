@@ -87,8 +87,10 @@ def dev_server(
 
 # What the shared server runs with: no REDIS_URL, so anything the services queue runs in-process (its e-mails go to
 # the server's output, where tests read them); a new connection for each request, so nothing of the server's holds
-# the test database open or sees a request's settings beyond it.
-SITE_ENV = {"CONN_MAX_AGE": "0"}
+# the test database open or sees a request's settings beyond it; no brief memories, since the tests change buildings
+# and companies from their own process, where saves bump no generation (tests/conftest.py turns memories off), and a
+# server remembering them would act for seconds on what was there before (the licence plate asked, or not).
+SITE_ENV = {"CONN_MAX_AGE": "0", "CHECKIN_HOST_CACHE_SECONDS": "0"}
 SITE_UNSET = ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the latter: see tests/conftest.py's `chromium`
 PASSWORD = "checkin-demo-2026"  # the demo's, and of every account made here
 
