@@ -134,6 +134,9 @@ def test_the_export_holds_the_companys_parcels(acme, django_capture_on_commit_ca
     assert (row["carrier"], row["picked_up_by"], row["host_id"]) == ("UPS", "Jan Peeters", str(parcel.host_id))
     assert "label_photo" not in row
     assert "parcels (" in archive.read("README.txt").decode()
+    with parcel.label_photo.open("rb") as stored:  # the label's photo, as the desk took it
+        suffix = (parcel.label_photo.name or "").rsplit(".", 1)[-1]
+        assert archive.read(f"parcel-photos/{parcel.pk}.{suffix}") == stored.read()
 
 
 def test_the_purge_deletes_parcels_past_the_retention_with_their_photos_and_messages(acme, globex):

@@ -95,7 +95,7 @@ def _subject_requests(span: ExportRange) -> QuerySet[SubjectRequest]:
     return requests
 
 
-def _parcels(span: ExportRange) -> QuerySet[Parcel]:
+def parcels_in(span: ExportRange) -> QuerySet[Parcel]:
     parcels = Parcel.objects.all()
     if span.start is not None:
         parcels = parcels.filter(received_at__gte=span.start)
@@ -176,9 +176,9 @@ TABLES = [
         },
     ),
     ExportTable(
-        name="parcels", model=Parcel, rows=_parcels,
+        name="parcels", model=Parcel, rows=parcels_in,
         about="One row per parcel the building's front desk received for a host (for a date range: those received "
-        "in it). The photos of the labels are not in the export: they show on the portal's page of each parcel.",
+        "in it). The photo of a parcel's label, if the desk took one, is parcel-photos/<id>.<jpg, png or webp>.",
         notes={
             "id": "Number of the parcel.", "host_id": "The recipient (hosts.id).", "carrier": "Carrier.",
             "tracking_reference": "The carrier's tracking reference, as the desk typed it; empty if none.",
