@@ -8,6 +8,8 @@ from shared_apps.accounts.models import User
 from shared_apps.api_tokens.models import ApiToken
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.api.services import api_token_create
+from tenant_apps.parcels.models import Parcel
+from tenant_apps.parcels.services import ParcelDetails, parcel_record
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tenant_apps.visits.services import Actor, visit_register
 from tests.conftest import HostClient
@@ -28,9 +30,11 @@ class CompanyObjects:
     visitor: Visitor
     host: Host
     visit: Visit
+    parcel: Parcel
 
     def ids(self) -> dict[str, int]:
-        return {"visitor": self.visitor.pk, "host": self.host.pk, "visit": self.visit.pk, "token": self.token.pk}
+        return {"visitor": self.visitor.pk, "host": self.host.pk, "visit": self.visit.pk, "token": self.token.pk,
+                "parcel": self.parcel.pk}  # fmt: skip
 
 
 def _objects(tenant: Tenant) -> CompanyObjects:
@@ -48,7 +52,11 @@ def _objects(tenant: Tenant) -> CompanyObjects:
             purpose="Interview",
             actor=Actor(label=admin.email, channel=Visit.Channel.INVITATION, user=admin),
         )
-    return CompanyObjects(tenant=tenant, key=key, token=token, visitor=visitor, host=host, visit=visit)
+        parcel = parcel_record(
+            details=ParcelDetails(host_id=host.pk, carrier="DHL", tracking_reference="API-1", items=1),
+            actor_label="desk:tower:desk@tower.example",
+        )
+    return CompanyObjects(tenant=tenant, key=key, token=token, visitor=visitor, host=host, visit=visit, parcel=parcel)
 
 
 @pytest.fixture

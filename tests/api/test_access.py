@@ -4,6 +4,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from shared_apps.api_tokens.models import ApiToken
+from tenant_apps.parcels.models import Parcel
 from tenant_apps.visits.models import Host, Visit, Visitor
 from tests.api.endpoints import ENDPOINTS, Endpoint
 
@@ -16,6 +17,7 @@ MODELS: dict[str, type[Visit | Visitor | Host | ApiToken]] = {
     "visitor": Visitor,
     "host": Host,
     "token": ApiToken,
+    "parcel": Parcel,
 }
 
 

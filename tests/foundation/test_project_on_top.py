@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _is_project_module(name: str) -> bool:
+    if not all(part.isidentifier() for part in name.split(".")):
+        return False  # not a dotted name: "checkin." starting an f-string (a signing salt) names no module
     path = ROOT / "platform" / name.replace(".", "/")
     return name.split(".")[0] == "checkin" and (path.with_suffix(".py").exists() or path.is_dir())
 

@@ -77,6 +77,8 @@ def test_the_migrations_digest_the_codes_already_handed_out_and_they_keep_workin
     with tenant_context(acme):
         # A series shares one code over its days, which the schema before series cannot hold: the demo's goes.
         Delivery.objects.filter(visit__series__isnull=False).delete()
+        # Messages about no visit (privacy requests' e-mails) cannot go back to before a delivery could be one.
+        Delivery.objects.filter(visit__isnull=True).delete()
         Visit.objects.filter(series__isnull=False).delete()
         _migrate(("visits", "0007_privacy_contact"))  # back: codes in clear again (fresh ones drawn)
         with connection.cursor() as cursor:
