@@ -12,7 +12,7 @@ API = [pytest.param(e, id=e.name) for e in ENDPOINTS if not e.is_page]
 PAGES = [pytest.param(e, id=e.name) for e in ENDPOINTS if e.is_page]
 API_WITH_IDS = [pytest.param(e, id=e.name) for e in ENDPOINTS if e.kwargs and not e.is_page]
 PAGES_WITH_IDS = [pytest.param(e, id=e.name) for e in ENDPOINTS if e.kwargs and e.is_page]
-MODELS: dict[str, type[Visit | Visitor | Host | ApiToken]] = {
+MODELS: dict[str, type[Visit | Visitor | Host | ApiToken | Parcel]] = {
     "visit": Visit,
     "visitor": Visitor,
     "host": Host,
