@@ -8,15 +8,21 @@ from django.utils.translation import gettext_lazy as _
 from tenant_apps.notifications.webhooks import webhook_address_allowed
 
 
+class WebUrlField(forms.URLField):
+    """A URL field that takes http(s) only, with one message for a bad address (a second URLValidator beside the
+    field's own would say "Enter a valid URL." twice)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class WebhookForm(forms.Form):
     """The company's webhook URL: http(s) only, empty to switch the webhook off."""
 
-    url = forms.URLField(
+    url = WebUrlField(
         label=_("Webhook URL"),
         required=False,
         max_length=200,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         help_text=_(
             "Check-in POSTs a signed JSON message to this address when a visitor arrives. Leave empty to stop."
         ),

@@ -58,7 +58,7 @@ def test_an_admin_sets_the_url_and_sees_the_new_secret_once(acme, acme_admin):
 @pytest.mark.parametrize("url", ["ftp://files.acme.example/", "not a url", "javascript:alert(1)"])
 def test_a_bad_url_is_refused_with_a_message_and_nothing_is_saved(acme, acme_admin, url):
     response = acme_admin.post("/notifications/settings/", {"url": url})
-    assert response.status_code == 200 and "Enter a valid URL." in response.content.decode()
+    assert response.status_code == 200 and response.content.decode().count("Enter a valid URL.") == 1
     with tenant_context(acme):
         assert company_settings().webhook_url == ""
 
