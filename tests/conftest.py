@@ -58,7 +58,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if os.environ.get("PYTEST_XDIST_TESTRUNUID") and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Only an xdist worker itself (it has `workerinput`) takes turns: a pytest that a test starts in a subprocess
+    # inherits the worker's environment, and waiting there for a turn its parent holds would never end.
+    if hasattr(config, "workerinput") and os.environ.get("PYTEST_XDIST_TESTRUNUID"):
         from tests.parallel import Turns
 
         config.pluginmanager.register(Turns(os.environ["PYTEST_XDIST_TESTRUNUID"]), "checkin-turns")
