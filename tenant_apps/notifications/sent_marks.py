@@ -19,6 +19,18 @@ MARK_SECONDS = 7 * 24 * 3600  # beyond every retry and sweep of a delivery
 _TIMEOUT_SECONDS = 2.0  # a frozen Redis must not hold the worker long
 
 
+_clients: dict[tuple[str, tuple[tuple[str, int], ...], str], redis.Redis] = {}
+
+
+def _client() -> redis.Redis:
+    """One client (and its connection pool) per process and configuration, not a new connection per delivery."""
+    config = redis_from_settings()
+    key = (config.url, tuple(config.sentinels), config.master)
+    if key not in _clients:
+        _clients[key] = config.client(timeout=_TIMEOUT_SECONDS)
+    return _clients[key]
+
+
 def _key(idempotency_key: str) -> str:
     return f"checkin:delivery-sent:{idempotency_key}"
 
@@ -27,7 +39,7 @@ def sent_mark(idempotency_key: str) -> None:
     if not settings.REDIS_URL:  # no broker: tasks run in-process, the record follows at once
         return
     try:
-        redis_from_settings().client(timeout=_TIMEOUT_SECONDS).set(_key(idempotency_key), "1", ex=MARK_SECONDS)
+        _client().set(_key(idempotency_key), "1", ex=MARK_SECONDS)
     except redis.RedisError as error:
         logger.warning("delivery %s: the sent mark could not be written: %s", idempotency_key, error)
 
@@ -36,7 +48,7 @@ def sent_marked(idempotency_key: str) -> bool:
     if not settings.REDIS_URL:
         return False
     try:
-        return bool(redis_from_settings().client(timeout=_TIMEOUT_SECONDS).exists(_key(idempotency_key)))
+        return bool(_client().exists(_key(idempotency_key)))
     except redis.RedisError as error:
         logger.warning("delivery %s: the sent mark could not be read: %s", idempotency_key, error)
         return False

@@ -114,3 +114,10 @@ def test_a_failed_send_is_audited_without_the_address(delivery, receiver):
     # Both tries carried the same key: a receiver that got the first can drop the second.
     webhook.refresh_from_db()
     assert [call.headers["Idempotency-Key"] for call in receiver.calls] == [str(webhook.idempotency_key)] * 2
+
+
+def test_the_sent_marks_share_one_redis_client_per_process(settings):
+    from tenant_apps.notifications.sent_marks import _client
+
+    settings.REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    assert _client() is _client()  # one connection pool, not a new connection for each delivery
