@@ -1,6 +1,7 @@
 """Writing to the audit log: the one way every privileged action is recorded."""
 
 import ipaddress
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -17,8 +18,14 @@ def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+@lru_cache(maxsize=8)
+def _networks(written: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Parsed once per setting's value (every request's access line asks), not on each request."""
+    return tuple(ipaddress.ip_network(network) for network in written)
+
+
 def _trusted_proxy(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    return any(ip in ipaddress.ip_network(network) for network in settings.CHECKIN_TRUSTED_PROXIES)
+    return any(ip in network for network in _networks(tuple(settings.CHECKIN_TRUSTED_PROXIES)))
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -38,3 +38,30 @@ def test_gunicorns_own_lines_are_json_lines(tmp_path):
     assert any(message.startswith("Booting worker") for message in gunicorn_lines)
     assert [line["path"] for line in lines if line["logger"] == "checkin.access"] == ["/accounts/login/"]
     assert not [line for line in lines if line["logger"] == "gunicorn.access"]
+
+
+ACCESS_CHECK = """
+import runpy, sys
+from gunicorn.config import Config
+
+deployed = runpy.run_path("deploy/gunicorn.conf.py")
+config = Config()
+config.set("logconfig_dict", deployed["logconfig_dict"])
+config.set("accesslog", sys.argv[1] or None)
+logger = deployed["logger_class"](config)
+try:
+    logger.access(None, None, None, None)  # no response to read: building its fields fails
+except Exception:
+    print("built")
+else:
+    print("skipped")
+"""
+
+
+@pytest.mark.parametrize(("accesslog", "expected"), [("", "skipped"), ("-", "built")])
+def test_access_fields_are_built_only_when_an_access_log_is_asked_for(tmp_path, accesslog, expected):
+    """gunicorn would format every request's access fields (a logging config is always given), for nothing."""
+    env = {"PATH": "/usr/bin:/bin", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "PYTHONPATH": f"{ROOT}/platform:{ROOT}"}
+    done = subprocess.run([sys.executable, "-c", ACCESS_CHECK, accesslog], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.stdout.strip() == expected, done.stderr[-2000:]
