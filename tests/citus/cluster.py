@@ -83,6 +83,22 @@ class Cluster:
             conn.execute(f"ALTER DATABASE {name} SET citus.enable_schema_based_sharding = on")
             conn.execute(f"ALTER DATABASE {name} SET citus.enable_unsafe_triggers = on")
 
+    def worker_add(self, databases: tuple[str, ...] = (DATABASE,)) -> Node:
+        """Start one more worker and join it, as deploy/README.md ("Adding a worker") says: Citus in each database
+        on the new node, then `citus_add_node` on the coordinator (which copies roles and reference tables there).
+        It holds no company until schemas are moved or rebalanced onto it."""
+        node = _node_start(self.root, f"worker{len(self.workers) + 1}")
+        self.workers.append(node)  # stopped with the others
+        _wait_ready(node)
+        for name in databases:
+            with node.connect("postgres") as conn:
+                conn.execute(f"CREATE DATABASE {name}")
+            with node.connect(name) as conn:
+                conn.execute("CREATE EXTENSION citus")
+            with self.coordinator.connect(name) as conn:
+                conn.execute("SELECT citus_add_node('127.0.0.1', %s)", [node.port])
+        return node
+
     def placement(self, schema: str, database: str = DATABASE) -> int:
         """The port of the worker holding a distributed schema's tables."""
         with self.coordinator.connect(database) as conn:
@@ -154,6 +170,7 @@ def citus_cluster(workers: int = 2) -> Iterator[Cluster]:
         pg = pwd.getpwnam("postgres")
         os.chown(root, pg.pw_uid, pg.pw_gid)
     started: list[Node] = []
+    cluster: Cluster | None = None
     try:
         coordinator = _node_start(root, "coordinator")
         started.append(coordinator)
@@ -165,6 +182,6 @@ def citus_cluster(workers: int = 2) -> Iterator[Cluster]:
         cluster.database_create(DATABASE)
         yield cluster
     finally:
-        for node in reversed(started):
+        for node in reversed(cluster.nodes if cluster is not None else started):  # with the workers added since
             _node_stop(root, node)
         shutil.rmtree(root, ignore_errors=True)

@@ -29,7 +29,7 @@ def manage(env: dict[str, str], *args: str, settings: str = "checkin.settings") 
 
 def product_start(cluster: Cluster) -> dict[str, str]:
     """The environment of the product on the cluster, migrated, its demo loaded (building tower: acme and globex,
-    on different workers)."""
+    on different workers when there are two or more)."""
     env = {
         **os.environ,
         "DATABASE_URL": cluster.url,
@@ -41,8 +41,8 @@ def product_start(cluster: Cluster) -> dict[str, str]:
     manage(env, "migrate_schemas", "--noinput", "-v", "0")
     manage(env, "load_demo")
     acme, globex = cluster.placement("acme"), cluster.placement("globex")
-    if acme == globex:  # new schemas go round the workers; make sure both hold a company
-        other = next(w.port for w in cluster.workers if w.port != acme)
+    other = next((w.port for w in cluster.workers if w.port != acme), None)
+    if acme == globex and other is not None:  # new schemas go round the workers; make sure two hold a company
         with cluster.coordinator.connect() as conn:
             conn.execute("SELECT citus_schema_move('globex', '127.0.0.1', %s)", [other])
     return env
