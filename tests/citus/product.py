@@ -1,4 +1,5 @@
-"""The product on the cluster: its environment, and `manage.py` run in it (one Django process per command)."""
+"""The product on the cluster (or on another throw-away server): its environment, and `manage.py` run in it (one
+Django process per command)."""
 
 from __future__ import annotations
 
@@ -27,17 +28,23 @@ def manage(env: dict[str, str], *args: str, settings: str = "checkin.settings") 
     return result.stdout
 
 
-def product_start(cluster: Cluster) -> dict[str, str]:
-    """The environment of the product on the cluster, migrated, its demo loaded (building tower: acme and globex,
-    on different workers when there are two or more)."""
+def product_env(database_url: str, kind: str = "postgresql") -> dict[str, str]:
+    """The environment of the product on another server: its database there, tasks run in-process."""
     env = {
         **os.environ,
-        "DATABASE_URL": cluster.url,
-        "CHECKIN_DATABASE_KIND": "citus",
+        "DATABASE_URL": database_url,
+        "CHECKIN_DATABASE_KIND": kind,
         "CHECKIN_SPARE_SCHEMAS": "0",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
     }
-    env.pop("REDIS_URL", None)  # tasks run in-process
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def product_start(cluster: Cluster) -> dict[str, str]:
+    """The environment of the product on the cluster, migrated, its demo loaded (building tower: acme and globex,
+    on different workers when there are two or more)."""
+    env = product_env(cluster.url, kind="citus")
     manage(env, "migrate_schemas", "--noinput", "-v", "0")
     manage(env, "load_demo")
     acme, globex = cluster.placement("acme"), cluster.placement("globex")
