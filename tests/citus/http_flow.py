@@ -1,0 +1,75 @@
+"""The product's screens and API over HTTP on the cluster: Django's test client, so every middleware, the host
+router, the request roles and the views run as they do behind gunicorn. Run by tests/citus/test_http.py inside
+`manage.py shell` (DATABASE_URL at the coordinator). Prints what each step saw, as JSON, on its last line.
+
+A kiosk paired by the desk checks an invited visitor of acme in through its screens; the desk (signed in with
+its second factor) sees them on the board; acme's admin sees the visit in the portal and the API, globex's admin
+in neither; acme's member gets 404 for the visitors' list of the API, as on one server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from shared_apps.accounts.models import User
+from shared_apps.accounts.services import user_ensure
+from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.kiosk.device import DEVICE_COOKIE
+from tenant_apps.kiosk.services import kiosk_pair, pairing_code_create
+from tests.citus.desk_flow import _invite
+from tests.conftest import PASSWORD, HostClient
+
+LAST_NAME = "Overhttp"
+
+
+def _shows(response: Any) -> bool:
+    return response.status_code == 200 and LAST_NAME in response.content.decode()
+
+
+def main() -> None:
+    seen: dict[str, Any] = {}
+    building = Building.objects.get(slug="tower")
+    reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
+    acme = Tenant.objects.get(slug="acme")
+    with tenant_context(reception):
+        desk_user = User.objects.filter(role=User.Role.DESK).first()
+        assert desk_user is not None
+        pairing = pairing_code_create(kiosk_name="Citus HTTP lobby", user=desk_user, building=building)
+        _kiosk, token = kiosk_pair(code=pairing.code, client="citus-http", building=building)
+    invited = _invite(acme, "Kiosk", LAST_NAME, timezone.now() - dt.timedelta(minutes=5))
+
+    kiosk = HostClient("tower.localhost")
+    kiosk.cookies[DEVICE_COOKIE] = token
+    seen["kiosk_start"] = kiosk.get("/kiosk/").status_code
+    steps = [
+        ("/kiosk/language/", {"language": "en"}),
+        ("/kiosk/invitation/", {"code": invited.code}),
+        ("/kiosk/invitation/confirm/", {"accept_notice": "on", "accept_rules": "on"}),
+    ]
+    seen["kiosk_steps"] = [(kiosk.post(path, form).status_code) for path, form in steps]
+    seen["kiosk_done"] = kiosk.get("/kiosk/done/").status_code
+
+    desk = HostClient("tower.localhost").sign_in("desk@tower.example")
+    seen["desk_page"] = desk.get("/desk/").status_code
+    seen["desk_board_shows"] = _shows(desk.get("/desk/board/", {"q": LAST_NAME}))
+
+    admin = HostClient("acme.localhost").sign_in("admin@acme.example")
+    seen["portal_shows"] = [_shows(admin.get("/")), _shows(admin.get(f"/visits/{invited.pk}/"))]  # today, the visit
+    api = admin.get("/api/v1/visits/")
+    seen["api_status"] = api.status_code
+    seen["api_states"] = [v["state"] for v in api.json()["results"] if v["id"] == invited.pk]
+
+    other = HostClient("globex.localhost").sign_in("admin@globex.example")
+    seen["other_portal_shows"] = [_shows(other.get("/")), _shows(other.get(f"/visits/{invited.pk}/"))]
+    seen["other_api_shows"] = LAST_NAME in other.get("/api/v1/visits/").content.decode()
+
+    with tenant_context(acme):  # the demo has no member at acme
+        user_ensure(email="member@acme.example", full_name="Acme Member", role=User.Role.MEMBER, password=PASSWORD)
+    member = HostClient("acme.localhost").sign_in("member@acme.example")
+    seen["member_visitors_api"] = member.get("/api/v1/visitors/").status_code
+    print(json.dumps(seen))
