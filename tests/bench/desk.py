@@ -28,14 +28,11 @@ import statistics
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
-
-HOSTS_PER_COMPANY = 10
 
 SHARED_TABLES = """
 CREATE SCHEMA shared;
@@ -49,37 +46,13 @@ CREATE TABLE shared.visit (company_id bigint NOT NULL, id bigint NOT NULL, visit
     PRIMARY KEY (company_id, id));
 """
 
-# One company's rows, generated in its schema: %(per)s visits, the first %(today)s of them today.
-_COMPANY_ROWS = """
-INSERT INTO {s}.visits_host (id, name, is_active, email, phone, notify_by)
-SELECT n, 'Host ' || n || ' {slug}', true, '', '', 'email' FROM generate_series(1, {hosts}) n;
-INSERT INTO {s}.visits_visitor (id, first_name, last_name, email, phone, company_name, language)
-SELECT n, (ARRAY['Marie','Pieter','Anna','James','Lena','Tom','Sophie','Jan','Eva','Luc'])[1 + (n * 7) % 10],
-       (ARRAY['Lambert','De Smet','Müller','Carter','Schmidt','Janssens','Dubois','Peeters','Maes','Claes'])
-           [1 + (n * 13) % 10],
-       '', '', 'Org', 'en'
-FROM generate_series(1, {per}) n;
-INSERT INTO {s}.visits_visit (id, visitor_id, host_id, expected_start, expected_end, state, checked_in_at,
-    checked_out_at, code_digest, purpose, channel, consent_notice_version, consent_channel, rules_version,
-    auto_checked_out, created_at, updated_at)
-SELECT n, n, 1 + n % {hosts}, st, st + interval '2 hours', state,
-       CASE WHEN state IN ('on_site', 'left') THEN st END, CASE WHEN state = 'left' THEN st + interval '2 hours' END,
-       lpad({company}::text, 4, '0') || lpad(n::text, 6, '0'), '', 'invitation', '', '', '', false, now(), now()
-FROM (SELECT n,
-        CASE WHEN n <= {today} THEN %(day)s::timestamptz + interval '8 hours' + (n * 37 % 600) * interval '1 minute'
-             ELSE %(day)s::timestamptz - (1 + n % 364) * interval '1 day' - (n % 600) * interval '1 minute' END AS st,
-        CASE WHEN n <= {today} THEN (ARRAY['expected','on_site','left'])[1 + n % 3]
-             ELSE (ARRAY['left','left','left','left','left','left','left','left','cancelled','no_show'])[1 + n % 10]
-        END AS state
-      FROM generate_series(1, {per}) n) g;
-SELECT setval(pg_get_serial_sequence('{s}.visits_visit', 'id'), {per} + 1, false);
-SELECT setval(pg_get_serial_sequence('{s}.visits_visitor', 'id'), {per} + 1, false);
-SELECT setval(pg_get_serial_sequence('{s}.visits_host', 'id'), {hosts} + 1, false);
+# One company's rows copied into the shared tables, after COMPANY_ROWS (tests/bench/desk_reads.py) wrote them.
+_SHARED_COPY = """
 INSERT INTO shared.host SELECT {company}, id, name, is_active FROM {s}.visits_host;
 INSERT INTO shared.visitor SELECT {company}, id, first_name, last_name, company_name FROM {s}.visits_visitor;
 INSERT INTO shared.visit SELECT {company}, id, visitor_id, host_id, expected_start, expected_end, state,
     checked_in_at, checked_out_at, code_digest FROM {s}.visits_visit;
-""".replace(" % ", " %% ")
+"""
 
 # The shared design gets the read model's indexes.
 _SHARED_INDEXES = """
@@ -106,22 +79,6 @@ _SHARED_CODE = """SELECT v.company_id, v.id FROM shared.visit v
 JOIN public.tenancy_tenant t ON t.id = v.company_id AND t.status = 'active' WHERE v.code = '{code}' LIMIT 1"""
 
 
-def _p95(values: list[float]) -> float:
-    return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
-
-
-def _timed(run: Callable[[int], object], runs: int, before: Callable[[], object] | None = None) -> list[float]:
-    run(-1)  # warm the cache, as a desk polling every few seconds does
-    times = []
-    for n in range(runs):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        run(n)
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--companies", type=int, default=500)
@@ -144,7 +101,6 @@ def _run(args: argparse.Namespace) -> None:
     from django.db import connection, connections, transaction
     from django_tenants.utils import schema_context
 
-    from shared_apps.database.connection import tenant_connection
     from shared_apps.provisioning.buildings import building_create
     from shared_apps.provisioning.companies import company_create
     from shared_apps.provisioning.tenant_schemas import platform_ensure
@@ -155,6 +111,15 @@ def _run(args: argparse.Namespace) -> None:
         desk_board,
         desk_on_site,
         visit_key_by_code_digests,
+    )
+    from tests.bench.desk_reads import (
+        company_rows_sql,
+        discard_all,
+        fresh_search,
+        new_connection,
+        p95,
+        stored_code,
+        timed,
     )
 
     platform_ensure()
@@ -174,8 +139,8 @@ def _run(args: argparse.Namespace) -> None:
         for company in companies:
             with transaction.atomic():
                 cursor.execute(
-                    _COMPANY_ROWS.format(s=f'"{company.schema_name}"', slug=company.slug, company=company.pk,
-                                         hosts=HOSTS_PER_COMPANY, per=per, today=today),
+                    company_rows_sql(company, per=per, today=today)
+                    + _SHARED_COPY.format(s=f'"{company.schema_name}"', company=company.pk),
                     {"day": day_start},
                 )  # fmt: skip
         cursor.execute(_SHARED_INDEXES)
@@ -190,11 +155,7 @@ def _run(args: argparse.Namespace) -> None:
     reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
     everyone = BoardFilters()
     sample = random.Random(1).sample(companies, min(50, len(companies)))
-    codes = [f"{company.pk:04d}{n:06d}" for company in sample for n in (1, per)]
-    names = ["Marie", "Pieter", "Anna", "James", "Lena", "Tom", "Sophie", "Jan", "Eva", "Luc", "Lambert", "Claes"]
-
-    def fresh_search(n: int) -> str:
-        return f"{names[n % len(names)][: 3 + n % 3]} {n}" if n >= 0 else "warm"
+    codes = [stored_code(company.pk, n) for company in sample for n in (1, per)]
 
     def shared_query(sql: str) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -226,49 +187,39 @@ def _run(args: argparse.Namespace) -> None:
     def shared_code(n: int) -> None:
         shared_query(_SHARED_CODE.format(code=codes[n % len(codes)]))
 
-    def new_connection() -> None:
-        """A new server connection, its catalogue cache empty: the read that follows is timed, not the connect."""
-        connections["default"].close()
-        connection.ensure_connection()
-
-    def discard_all() -> None:
-        connection.ensure_connection()
-        connection.connection.execute("DISCARD ALL")  # alone, outside a transaction, as PgBouncer sends it
-        tenant_connection().preamble_forget()
-
     connection.ensure_connection()
     raw_prepare = connection.connection.prepare_threshold
     rows: dict[str, tuple[list[float], list[float]]] = {}
     with schema_context(reception.schema_name):
-        rows["board, warm"] = (_timed(lambda n: model_board(), args.runs), _timed(lambda n: shared_board(), args.runs))
+        rows["board, warm"] = (timed(lambda n: model_board(), args.runs), timed(lambda n: shared_board(), args.runs))
         rows["board, new connection"] = (
-            _timed(lambda n: model_board(), args.runs, before=new_connection),
-            _timed(lambda n: shared_board(), args.runs, before=new_connection),
+            timed(lambda n: model_board(), args.runs, before=new_connection),
+            timed(lambda n: shared_board(), args.runs, before=new_connection),
         )
         rows["board, new search text"] = (
-            _timed(lambda n: model_board(fresh_search(n)), args.runs),
-            _timed(lambda n: shared_board(fresh_search(n)), args.runs),
+            timed(lambda n: model_board(fresh_search(n)), args.runs),
+            timed(lambda n: shared_board(fresh_search(n)), args.runs),
         )
         rows["evacuation, warm"] = (
-            _timed(lambda n: model_evacuation(), args.runs),
-            _timed(lambda n: shared_query(_SHARED_EVACUATION), args.runs),
+            timed(lambda n: model_evacuation(), args.runs),
+            timed(lambda n: shared_query(_SHARED_EVACUATION), args.runs),
         )
         rows["evacuation, new connection"] = (
-            _timed(lambda n: model_evacuation(), args.runs, before=new_connection),
-            _timed(lambda n: shared_query(_SHARED_EVACUATION), args.runs, before=new_connection),
+            timed(lambda n: model_evacuation(), args.runs, before=new_connection),
+            timed(lambda n: shared_query(_SHARED_EVACUATION), args.runs, before=new_connection),
         )
         # PgBouncer in transaction mode: CHECKIN_DB_PREPARE=0 and the server connection reset between transactions.
         connection.ensure_connection()
         connection.connection.prepare_threshold = None
         rows["board, DISCARD ALL"] = (
-            _timed(lambda n: model_board(), args.runs, before=discard_all),
-            _timed(lambda n: shared_board(), args.runs, before=discard_all),
+            timed(lambda n: model_board(), args.runs, before=discard_all),
+            timed(lambda n: shared_board(), args.runs, before=discard_all),
         )
         rows["evacuation, DISCARD ALL"] = (
-            _timed(lambda n: model_evacuation(), args.runs, before=discard_all),
-            _timed(lambda n: shared_query(_SHARED_EVACUATION), args.runs, before=discard_all),
+            timed(lambda n: model_evacuation(), args.runs, before=discard_all),
+            timed(lambda n: shared_query(_SHARED_EVACUATION), args.runs, before=discard_all),
         )
-        rows["kiosk code lookup, new code"] = (_timed(model_code, args.runs), _timed(shared_code, args.runs))
+        rows["kiosk code lookup, new code"] = (timed(model_code, args.runs), timed(shared_code, args.runs))
         connection.connection.prepare_threshold = raw_prepare
 
         on_site = len(desk_on_site(reception=reception))
@@ -330,8 +281,8 @@ def _run(args: argparse.Namespace) -> None:
         goal = "< 5 ms" if "code" in name else "< 50 ms, within 2x"
         ok = statistics.median(model) < (5 if "code" in name else 50) and ("code" in name or ratio <= 2)
         verdict = "met" if ok else "MISSED"
-        print(f"  {name:30} {statistics.median(model):9.1f} {_p95(model):7.1f} "
-              f"{statistics.median(shared):10.1f} {_p95(shared):7.1f} {ratio:5.2f}x  {goal} {verdict}")  # fmt: skip
+        print(f"  {name:30} {statistics.median(model):9.1f} {p95(model):7.1f} "
+              f"{statistics.median(shared):10.1f} {p95(shared):7.1f} {ratio:5.2f}x  {goal} {verdict}")  # fmt: skip
     print(f"  relation locks held by one board + evacuation read: {locks} (max_locks_per_transaction {max_locks})")
     print(f"  {args.readers} concurrent desk and kiosk readers: {reads[0]} reads in {concurrent_seconds:.1f} s, "
           f"{len(errors)} errors{': ' + errors[0] if errors else ''}")  # fmt: skip
