@@ -113,7 +113,7 @@ def _run(args: argparse.Namespace) -> None:
         visit_key_by_code_digests,
     )
     from tests.bench.desk_reads import (
-        company_rows_sql,
+        company_rows_load,
         discard_all,
         fresh_search,
         new_connection,
@@ -138,11 +138,8 @@ def _run(args: argparse.Namespace) -> None:
         cursor.execute(SHARED_TABLES)
         for company in companies:
             with transaction.atomic():
-                cursor.execute(
-                    company_rows_sql(company, per=per, today=today)
-                    + _SHARED_COPY.format(s=f'"{company.schema_name}"', company=company.pk),
-                    {"day": day_start},
-                )  # fmt: skip
+                company_rows_load(cursor, company, per=per, today=today, day=day_start)
+                cursor.execute(_SHARED_COPY.format(s=f'"{company.schema_name}"', company=company.pk))
         cursor.execute(_SHARED_INDEXES)
         # The tables the two designs read (a database-wide VACUUM walks every company's tables: many minutes).
         read = [f'"{reception_schema}".readmodel_visit', f'"{reception_schema}".readmodel_host', "shared.visit",
