@@ -5,9 +5,9 @@ through its own services (`platform_ensure`, `building_create`, `company_create`
 template into a distributed schema): one building of COMPANIES companies holding VISITS visits over the past year,
 TODAY of them today, generated with set-based SQL in each company schema (tests/bench/desk_reads.py), the
 companies' triggers filling the building's read model from their shards. The same building is made on one plain
-PostgreSQL server (DATABASE_URL for the baseline: the machine's PostgreSQL 15 by default). Each side runs in a
-process of its own (Django's settings are per process) and times, through the product's selectors, median and
-p95 milliseconds of:
+PostgreSQL server, a throw-away one with the same binaries and settings as a node of the cluster, without Citus
+(tests/postgres_server.py), or a new database on --single-url's server. Each side runs in a process of its own
+(Django's settings are per process) and times, through the product's selectors, median and p95 milliseconds of:
 
 - the desk's today board (rows and counts) and evacuation list: warm (a desk polling on one connection), on a new
   connection, with a new search text, and after `DISCARD ALL` with prepared statements off (PgBouncer);
@@ -20,9 +20,11 @@ printed side by side with their ratios and the goals of issue #21 (board and eva
 tests/citus/test_product.py has them (rows inserted as each company's role, one transaction each), for that
 company and one company on each worker; afterwards it counts the check-ins that committed against the rows
 stored, in the company and on the desk: lost and extra (stored twice, or stored though it failed) must be 0.
-Stops the cluster and drops the baseline's database. Exits 0 whatever the figures: they are the report.
+Stops the cluster and the baseline's server (or drops the database made on --single-url's). Exits 0 whatever
+the figures: they are the report.
 
-    nice -n 10 .venv/bin/python tests/bench/scaleout.py [--companies 100] [--visits 200000] [--today 2000] [--runs 30]
+    nice -n 10 .venv/bin/python tests/bench/scaleout.py [--companies 100] [--visits 200000] [--today 2000]
+        [--runs 30] [--single-url postgresql://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
 
-SINGLE_URL = "postgresql://postgres@127.0.0.1:5432/zzscaleout"
+# The baseline's server: a node's settings (tests/citus/cluster.py) without Citus.
+SINGLE_SETTINGS = "max_connections = 200\nshared_buffers = 32MB\n"
 GOAL_READ_MS, GOAL_RATIO, GOAL_CODE_MS = 100, 3, 20
 SAMPLED_COMPANIES = 50  # companies whose visits get real codes for the kiosk's lookup
 
@@ -55,7 +58,7 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=200_000, help="visits in total, over the past year")
     parser.add_argument("--today", type=int, default=2_000, help="of which today")
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--single-url", default=SINGLE_URL, help="the one-server baseline's server (any database)")
+    parser.add_argument("--single-url", default="", help="the baseline on this server instead (any database of it)")
     parser.add_argument("--move-seconds", type=float, default=1.0, help="check-ins before and after the move")
     parser.add_argument("--side", choices=["citus", "single"], help=argparse.SUPPRESS)  # a measuring process
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -65,29 +68,31 @@ def main() -> None:
         return
 
     from tests.citus.cluster import citus_cluster
+    from tests.postgres_server import postgres_server
 
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
+    if args.single_url:
+        single = _measured(args, "single", args.single_url)
+    else:  # the same PostgreSQL and settings as a node of the cluster, without Citus
+        with postgres_server(SINGLE_SETTINGS) as server:
+            single = _measured(args, "single", server.url())
     with citus_cluster(workers=2) as cluster:
-        print(f"cluster: coordinator and 2 workers up in {time.perf_counter() - started:.1f} s", flush=True)
-        citus = _measured(args, "citus", {"DATABASE_URL": cluster.url, "CHECKIN_DATABASE_KIND": "citus"})
+        citus = _measured(args, "citus", cluster.url)
         move = _move(cluster, args, citus)
-    single = _measured(args, "single", {"DATABASE_URL": args.single_url, "CHECKIN_DATABASE_KIND": "postgresql"})
     _report(args, citus, single, move, load=(load_before, os.getloadavg()[0]), took=time.perf_counter() - started)
 
 
-def _measured(args: argparse.Namespace, side: str, database: dict[str, str]) -> dict[str, Any]:
-    """Run this script as one side's measuring process; what it measured."""
-    env = {
-        **os.environ,
-        **database,
-        "CHECKIN_SPARE_SCHEMAS": "0",  # each company cloned from the template, as desk.py has it
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "platform"), str(ROOT)]),
-    }
-    env.pop("REDIS_URL", None)  # tasks run in-process
+def _measured(args: argparse.Namespace, side: str, url: str) -> dict[str, Any]:
+    """Run this script as one side's measuring process, the product's environment at `url`; what it measured."""
+    from tests.citus.product import product_env
+
+    env = product_env(url, kind="citus" if side == "citus" else "postgresql")  # companies cloned, no spares
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         command = [sys.executable, __file__, "--side", side, "--out", out.name, "--companies", str(args.companies),
                    "--visits", str(args.visits), "--today", str(args.today), "--runs", str(args.runs)]  # fmt: skip
+        if side == "single" and args.single_url:
+            command.append("--single-url=" + args.single_url)
         subprocess.run(command, cwd=ROOT, env=env, check=True)
         return dict(json.loads(Path(out.name).read_text()))
 
@@ -101,11 +106,11 @@ def _side(args: argparse.Namespace) -> None:
 
     from tests.bench.throwaway import throwaway_database
 
-    if args.side == "single":
-        with throwaway_database(prefix="zzscaleout"):  # a new database there, dropped with its roles afterwards
+    if args.single_url:  # a new database on that server, dropped with its roles afterwards
+        with throwaway_database(prefix="zzscaleout"):
             settings.CHECKIN_SPARE_SCHEMAS = 0
             figures = _building_measure(args)
-    else:  # the cluster's own database, made with Citus on every node; the cluster goes with it
+    else:  # the throw-away server's own database (on the cluster: made with Citus on every node)
         django.setup()
         from django.core.management import call_command
 
