@@ -5,6 +5,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -114,6 +115,9 @@ class Tenant(TenantMixin):
                 name="one_reception_per_building",
             ),
         ]
+        # django-tenants refuses a new tenant whose schema name differs from another's only in case
+        # (`schema_name__iexact`): without it, that check reads every tenant at each provisioning.
+        indexes = [models.Index(Upper("schema_name"), name="tenant_schema_name_upper")]
 
     def __str__(self) -> str:
         return self.name
