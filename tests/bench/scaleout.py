@@ -244,7 +244,7 @@ def _move(cluster: Any, args: argparse.Namespace, citus: dict[str, Any]) -> dict
     import psycopg
 
     from tests.citus.product import PREFIX
-    from tests.citus.test_product import CHECK_IN
+    from tests.citus.test_product import check_in
 
     ids = {schema: pk for schema, pk in citus["companies"]}
     moved = citus["companies"][0][0]
@@ -268,9 +268,8 @@ def _move(cluster: Any, args: argparse.Namespace, citus: dict[str, Any]) -> dict
                     with conn.transaction():
                         conn.execute(f"SET LOCAL search_path = {schema}, public")
                         conn.execute(f"SET LOCAL ROLE {PREFIX}_{schema}")
-                        row = conn.execute(CHECK_IN).fetchone()
-                    assert row is not None
-                    stored[schema].append(int(row[0]))  # committed
+                        visit_id = check_in(conn)
+                    stored[schema].append(visit_id)  # committed
                     if moving.is_set():
                         during[schema] += 1
                 except psycopg.Error as error:  # not committed: must not be stored
@@ -287,7 +286,10 @@ def _move(cluster: Any, args: argparse.Namespace, citus: dict[str, Any]) -> dict
         moving.set()
         with cluster.coordinator.connect() as conn:
             started = time.perf_counter()
-            conn.execute("SELECT citus_schema_move(%s, '127.0.0.1', %s)", [moved, target])
+            # As deploy/README.md says to move (the default, logical replication, lost committed writes there).
+            conn.execute(
+                "SELECT citus_schema_move(%s, '127.0.0.1', %s, shard_transfer_mode => 'block_writes')", [moved, target]
+            )
             took = time.perf_counter() - started
         moving.clear()
         time.sleep(args.move_seconds)

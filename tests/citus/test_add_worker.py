@@ -2,8 +2,9 @@
 
 A cluster of its own (the other Citus tests share one whose two workers they count on): the product starts on
 one worker, a second joins with the commands deploy/README.md gives ("Adding a worker": `citus_add_node`, then
-`manage.py sync_db_roles`, without which a company's inserts there are refused), and `citus_rebalance_start()` spreads
-the distributed schemas (each company's and each building's reception schema moves whole, with its rows).
+`manage.py sync_db_roles`, without which a company's inserts there are refused), and `citus_rebalance_start`
+(writes blocked during each copy, as for a move) spreads the distributed schemas (each company's and each
+building's reception schema moves whole, with its rows).
 Then, on the moved companies: a check-in as the company's role reaches its building's desk, and the kiosk, desk,
 erasure, purge and export run through the product's services (tests/citus/desk_flow.py).
 """
@@ -20,7 +21,7 @@ import pytest
 from tests.citus.cluster import Cluster, citus_cluster
 from tests.citus.product import manage, product_start
 from tests.citus.test_desk import _as, _on_desk
-from tests.citus.test_product import CHECK_IN
+from tests.citus.test_product import check_in
 
 SCHEMAS = ("tower", "acme", "globex")  # the demo building's reception schema and its two companies
 
@@ -43,7 +44,7 @@ def test_a_worker_added_takes_companies_by_rebalancing_and_the_product_works_on_
     with cluster.coordinator.connect() as conn:
         planned = conn.execute("SELECT count(*) FROM get_rebalance_table_shards_plan()").fetchone()
         started = time.monotonic()
-        conn.execute("SELECT citus_rebalance_start()")
+        conn.execute("SELECT citus_rebalance_start(shard_transfer_mode => 'block_writes')")
         conn.execute("SELECT citus_rebalance_wait()")
         took = time.monotonic() - started
     placed = {schema: cluster.placement(schema) for schema in SCHEMAS}
@@ -54,10 +55,8 @@ def test_a_worker_added_takes_companies_by_rebalancing_and_the_product_works_on_
     for company in ("acme", "globex"):
         with psycopg.connect(cluster.url) as conn, conn.transaction():
             _as(conn, company)
-            visit = conn.execute(CHECK_IN).fetchone()
-        assert visit is not None
-        # Ids are per company (both moved companies draw from the new worker's range): the desk row is the company's.
-        assert (company, visit[0], "on_site") in _on_desk(cluster, visit[0]), placed
+            visit_id = check_in(conn)
+        assert _on_desk(cluster, company, visit_id) == [(company, visit_id, "on_site")], placed
 
     out = manage(product, "shell", "-c", "from tests.citus.desk_flow import main; main()")
     seen = json.loads(out.strip().splitlines()[-1])

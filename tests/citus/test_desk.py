@@ -14,13 +14,13 @@ import pytest
 
 from tests.citus.cluster import Cluster
 from tests.citus.product import PREFIX, manage
-from tests.citus.test_product import CHECK_IN
+from tests.citus.test_product import check_in
 
 # The desk's rows as the board reads them, as the building's role: tenant_apps/desk/selectors.py joins the
 # companies' names from the coordinator's public.tenancy_tenant.
 _DESK_ROWS = """
 SELECT t.slug, v.visit_id, v.state FROM readmodel_visit v JOIN public.tenancy_tenant t ON t.id = v.company_id
-WHERE t.status = 'active' AND v.visit_id = %s
+WHERE t.status = 'active' AND t.slug = %s AND v.visit_id = %s
 """
 
 
@@ -29,10 +29,11 @@ def _as(conn: psycopg.Connection, schema: str) -> None:
     conn.execute(f"SET LOCAL ROLE {PREFIX}_{schema}")
 
 
-def _on_desk(cluster: Cluster, visit_id: int) -> list[tuple[str, int, str]]:
+def _on_desk(cluster: Cluster, company: str, visit_id: int) -> list[tuple[str, int, str]]:
+    """The company's visit on tower's desk (visit ids are per company: another company may hold the same one)."""
     with psycopg.connect(cluster.url) as conn, conn.transaction():
         _as(conn, "tower")
-        return conn.execute(_DESK_ROWS, [visit_id]).fetchall()
+        return conn.execute(_DESK_ROWS, [company, visit_id]).fetchall()
 
 
 @pytest.mark.parametrize("company", ["acme", "globex"])
@@ -42,20 +43,20 @@ def test_a_check_in_is_on_the_desk_when_it_commits_and_not_when_it_rolls_back(
     with psycopg.connect(cluster.url) as conn:
         with conn.transaction():
             _as(conn, company)
-            visit_id = conn.execute(CHECK_IN).fetchone()[0]  # type: ignore[index]
-        assert _on_desk(cluster, visit_id) == [(company, visit_id, "on_site")]
+            visit_id = check_in(conn)
+        assert _on_desk(cluster, company, visit_id) == [(company, visit_id, "on_site")]
         with conn.transaction(force_rollback=True):
             _as(conn, company)
-            rolled_back = conn.execute(CHECK_IN).fetchone()[0]  # type: ignore[index]
-        assert _on_desk(cluster, rolled_back) == []
+            rolled_back = check_in(conn)
+        assert _on_desk(cluster, company, rolled_back) == []
         with conn.transaction():  # checked out, then erased with raw SQL: the desk follows each commit
             _as(conn, company)
             conn.execute("UPDATE visits_visit SET state = 'left', checked_out_at = now() WHERE id = %s", [visit_id])
-        assert _on_desk(cluster, visit_id) == [(company, visit_id, "left")]
+        assert _on_desk(cluster, company, visit_id) == [(company, visit_id, "left")]
         with conn.transaction():
             _as(conn, company)
             conn.execute("DELETE FROM visits_visit WHERE id = %s", [visit_id])
-        assert _on_desk(cluster, visit_id) == []
+        assert _on_desk(cluster, company, visit_id) == []
 
 
 def test_a_company_on_another_worker_than_its_building_writes_the_desk(

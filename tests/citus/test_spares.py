@@ -13,7 +13,7 @@ import psycopg
 from tests.citus.cluster import Cluster
 from tests.citus.product import manage
 from tests.citus.test_desk import _as, _on_desk
-from tests.citus.test_product import CHECK_IN
+from tests.citus.test_product import check_in
 
 SPARES = "SELECT nspname FROM pg_namespace WHERE nspname LIKE '\\_spare\\_company\\_%' ORDER BY nspname"
 
@@ -36,6 +36,5 @@ def test_a_company_is_provisioned_from_a_spare_schema_on_the_cluster(cluster: Cl
         _as(conn, "sparecorp")
         conn.execute("INSERT INTO visits_visitor (first_name, last_name, email, phone, company_name, language) "
                      "VALUES ('Spare', 'Visitor', '', '', '', 'en')")  # fmt: skip
-        visit = conn.execute(CHECK_IN).fetchone()
-    assert visit is not None
-    assert ("sparecorp", visit[0], "on_site") in _on_desk(cluster, visit[0])
+        visit_id = check_in(conn)
+    assert _on_desk(cluster, "sparecorp", visit_id) == [("sparecorp", visit_id, "on_site")]
