@@ -37,7 +37,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -241,10 +240,8 @@ def _server_version() -> str:
 
 def _move(cluster: Any, args: argparse.Namespace, citus: dict[str, Any]) -> dict[str, Any]:
     """Move the first company to the other worker while check-ins run for it and a company on each worker."""
-    import psycopg
 
-    from tests.citus.product import PREFIX
-    from tests.citus.test_product import check_in
+    from tests.citus.moving import move_under_check_ins
 
     ids = {schema: pk for schema, pk in citus["companies"]}
     moved = citus["companies"][0][0]
@@ -256,47 +253,8 @@ def _move(cluster: Any, args: argparse.Namespace, citus: dict[str, Any]) -> dict
         if other is not None:
             others.append(other)
     checking_in = [moved, *others]
-    stored: dict[str, list[int]] = {schema: [] for schema in checking_in}
-    failures: dict[str, list[str]] = {schema: [] for schema in checking_in}
-    during = {schema: 0 for schema in checking_in}
-    moving, stop = threading.Event(), threading.Event()
-
-    def check_ins(schema: str) -> None:
-        with psycopg.connect(cluster.url) as conn:
-            while not stop.is_set():
-                try:
-                    with conn.transaction():
-                        conn.execute(f"SET LOCAL search_path = {schema}, public")
-                        conn.execute(f"SET LOCAL ROLE {PREFIX}_{schema}")
-                        visit_id = check_in(conn)
-                    stored[schema].append(visit_id)  # committed
-                    if moving.is_set():
-                        during[schema] += 1
-                except psycopg.Error as error:  # not committed: must not be stored
-                    failures[schema].append(str(error).splitlines()[0])
-                    time.sleep(0.05)
-
-    with cluster.coordinator.connect() as conn:
-        before = {s: conn.execute(f"SELECT count(*) FROM {s}.visits_visit").fetchone()[0] for s in checking_in}
-    threads = [threading.Thread(target=check_ins, args=(schema,)) for schema in checking_in]
-    for thread in threads:
-        thread.start()
-    try:
-        time.sleep(args.move_seconds)
-        moving.set()
-        with cluster.coordinator.connect() as conn:
-            started = time.perf_counter()
-            # As deploy/README.md says to move (the default, logical replication, lost committed writes there).
-            conn.execute(
-                "SELECT citus_schema_move(%s, '127.0.0.1', %s, shard_transfer_mode => 'block_writes')", [moved, target]
-            )
-            took = time.perf_counter() - started
-        moving.clear()
-        time.sleep(args.move_seconds)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
+    move = move_under_check_ins(cluster, schema=moved, target=target, checking_in=checking_in, settle=args.move_seconds)
+    stored, failures, during, before, took = move.stored, move.failures, move.during, move.before, move.seconds
 
     counted: dict[str, dict[str, int]] = {}
     desk_missing: dict[str, set[int]] = {}

@@ -19,9 +19,9 @@ import psycopg
 import pytest
 
 from tests.citus.cluster import Cluster, citus_cluster
+from tests.citus.moving import check_in
 from tests.citus.product import manage, product_start
 from tests.citus.test_desk import _as, _on_desk
-from tests.citus.test_product import check_in
 
 SCHEMAS = ("tower", "acme", "globex")  # the demo building's reception schema and its two companies
 

@@ -13,8 +13,8 @@ import psycopg
 import pytest
 
 from tests.citus.cluster import Cluster
+from tests.citus.moving import check_in
 from tests.citus.product import PREFIX, manage
-from tests.citus.test_product import check_in
 
 # The desk's rows as the board reads them, as the building's role: tenant_apps/desk/selectors.py joins the
 # companies' names from the coordinator's public.tenancy_tenant.

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
-import time
-
-import psycopg
 
 from tests.citus.cluster import Cluster
+from tests.citus.moving import move_under_check_ins
 from tests.citus.product import PREFIX, ROOT, manage
 
 
@@ -79,77 +76,12 @@ def test_migrate_schemas_adds_a_column_to_companies_on_both_workers(cluster: Clu
             assert shards is not None and shards[0] >= 1, worker
 
 
-# A check-in as the kiosk stores it (state on_site, channel kiosk), as the company's role, in the caller's transaction:
-# one INSERT ... VALUES, as the product's own writes are, which Citus runs whole on the schema's worker. Not an
-# INSERT ... SELECT: Citus plans that on the coordinator and copies its rows to the worker, a path on which Citus
-# 14.0.1 crashed a worker at commit once the desk's triggers had written the other worker (tests/bench/desk_reads.py;
-# this test's move failed so once, "server closed the connection unexpectedly").
-CHECK_IN = """
-INSERT INTO visits_visit (expected_start, expected_end, purpose, state, checked_in_at, channel,
-    consent_notice_version, consent_at, consent_channel, rules_version, auto_checked_out, created_at, updated_at,
-    visitor_id, code_digest, licence_plate)
-VALUES (now(), now() + interval '1 hour', 'schema move', 'on_site', now(), 'kiosk', '1', now(), 'kiosk', '', false,
-    now(), now(), %s, md5(random()::text || clock_timestamp()::text), '')
-RETURNING id
-"""
-
-
-def check_in(conn: psycopg.Connection) -> int:
-    """Store one check-in of a visitor of the company whose schema and role the transaction has set; its id."""
-    visitor = conn.execute("SELECT min(id) FROM visits_visitor").fetchone()
-    assert visitor is not None and visitor[0] is not None, "the company has no visitor"
-    row = conn.execute(CHECK_IN, [visitor[0]]).fetchone()
-    assert row is not None
-    return int(row[0])
-
-
 def test_a_company_moves_to_the_other_worker_while_check_ins_run(cluster: Cluster, product: dict[str, str]) -> None:
-    stored: dict[str, list[int]] = {"acme": [], "globex": []}
-    failures: list[str] = []
-    moving = threading.Event()
-    stop = threading.Event()
-    during: dict[str, int] = {"acme": 0, "globex": 0}
-
-    def check_ins(company: str) -> None:
-        with psycopg.connect(cluster.url) as conn:
-            while not stop.is_set():
-                try:
-                    with conn.transaction():
-                        conn.execute(f"SET LOCAL search_path = {company}, public")
-                        conn.execute(f"SET LOCAL ROLE {PREFIX}_{company}")
-                        visit_id = check_in(conn)
-                    stored[company].append(visit_id)  # committed
-                    if moving.is_set():
-                        during[company] += 1
-                except psycopg.Error as error:  # not committed: must not be stored
-                    failures.append(f"{company}: {error}")
-                    time.sleep(0.05)
-
-    with cluster.coordinator.connect() as conn:
-        before = {c: conn.execute(f"SELECT count(*) FROM {c}.visits_visit").fetchone()[0] for c in stored}  # type: ignore[index]
     source = cluster.placement("acme")
     target = next(w.port for w in cluster.workers if w.port != source)
-    threads = [threading.Thread(target=check_ins, args=(c,)) for c in stored]
-    for thread in threads:
-        thread.start()
-    try:
-        time.sleep(1)
-        moving.set()
-        with cluster.coordinator.connect() as conn:
-            started = time.monotonic()
-            # Writes blocked while the schema is copied, as deploy/README.md says to move: with the default mode
-            # (logical replication), check-ins written as INSERT ... VALUES (the product's writes) were lost, 6 and
-            # 7 of some 300 committed in two runs; with block_writes none.
-            conn.execute(
-                "SELECT citus_schema_move('acme', '127.0.0.1', %s, shard_transfer_mode => 'block_writes')", [target]
-            )
-            took = time.monotonic() - started
-        moving.clear()
-        time.sleep(1)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
+    move = move_under_check_ins(cluster, schema="acme", target=target, checking_in=["acme", "globex"], settle=1.0)
+    stored, during, before, took = move.stored, move.during, move.before, move.seconds
+    failures = [f"{company}: {error}" for company, errors in move.failures.items() for error in errors]
     assert cluster.placement("acme") == target, f"the move took {took:.1f} s"
     assert not failures, failures[:5]
     assert during["acme"] > 0 and during["globex"] > 0, f"check-ins ran during the move: {during}"

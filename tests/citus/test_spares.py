@@ -11,9 +11,9 @@ from __future__ import annotations
 import psycopg
 
 from tests.citus.cluster import Cluster
+from tests.citus.moving import check_in
 from tests.citus.product import manage
 from tests.citus.test_desk import _as, _on_desk
-from tests.citus.test_product import check_in
 
 SPARES = "SELECT nspname FROM pg_namespace WHERE nspname LIKE '\\_spare\\_company\\_%' ORDER BY nspname"
 
