@@ -42,7 +42,9 @@ def check_in(conn: psycopg.Connection) -> int:
 class Move:
     stored: dict[str, list[int]]  # by schema: the ids of the check-ins that committed
     failures: dict[str, list[str]]  # by schema: the errors of those that did not
-    during: dict[str, int]  # by schema: how many committed while the move ran
+    # By schema: how many committed that began or ended while the move ran (the moving schema's wait for the
+    # copy, which blocks its writes, and commit once the move is done: counted whatever the threads' timing).
+    during: dict[str, int]
     before: dict[str, int]  # by schema: its visits before the check-ins began
     seconds: float  # the move's
 
@@ -60,12 +62,13 @@ def move_under_check_ins(cluster: Cluster, *, schema: str, target: int, checking
         with psycopg.connect(cluster.url) as conn:
             while not stop.is_set():
                 try:
+                    began_moving = moving.is_set()
                     with conn.transaction():
                         conn.execute(f"SET LOCAL search_path = {company}, public")
                         conn.execute(f"SET LOCAL ROLE {PREFIX}_{company}")
                         visit_id = check_in(conn)
                     move.stored[company].append(visit_id)  # committed
-                    if moving.is_set():
+                    if began_moving or moving.is_set():
                         move.during[company] += 1
                 except psycopg.Error as error:  # not committed: must not be stored
                     move.failures[company].append(str(error).splitlines()[0])

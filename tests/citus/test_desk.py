@@ -16,12 +16,25 @@ from tests.citus.cluster import Cluster
 from tests.citus.moving import check_in
 from tests.citus.product import PREFIX, manage
 
-# The desk's rows as the board reads them, as the building's role: tenant_apps/desk/selectors.py joins the
-# companies' names from the coordinator's public.tenancy_tenant.
+# A company's row on the desk, as the building's role (the board reads the same table, of the companies it takes from
+# the coordinator's public.tenancy_tenant: tenant_apps/desk/selectors.py).
 _DESK_ROWS = """
 SELECT t.slug, v.visit_id, v.state FROM readmodel_visit v JOIN public.tenancy_tenant t ON t.id = v.company_id
 WHERE t.status = 'active' AND t.slug = %s AND v.visit_id = %s
 """
+
+
+@pytest.fixture(autouse=True)
+def acme_and_globex_on_two_workers(cluster: Cluster, product: dict[str, str]) -> None:
+    """One of the two companies beside tower and the other away, whatever the cluster's tests moved before (this
+    worker's may have run tests/citus/test_product.py, which moves acme): globex moves when they share a worker."""
+    acme = cluster.placement("acme")
+    if cluster.placement("globex") == acme:
+        other = next(worker.port for worker in cluster.workers if worker.port != acme)
+        with cluster.coordinator.connect() as conn:
+            conn.execute(
+                "SELECT citus_schema_move('globex', '127.0.0.1', %s, shard_transfer_mode => 'block_writes')", [other]
+            )
 
 
 def _as(conn: psycopg.Connection, schema: str) -> None:
