@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import psycopg
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -89,7 +90,10 @@ def _prepared_rows(queryset: QuerySet) -> tuple[list[str], list[tuple[Any, ...]]
     read model's queries plan in well under a millisecond, so nothing depends on it (behind a PgBouncer that
     discards them, every statement is planned again at that small cost).
     """
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # no company to show
+        return [], []
     connection.ensure_connection()
     raw = connection.connection
     # This cursor is not one of the backend's: set the transaction's schema and role first (db_backend/base.py).
@@ -107,32 +111,62 @@ def _prepared_rows(queryset: QuerySet) -> tuple[list[str], list[tuple[Any, ...]]
         return [column.name for column in cursor.description], cursor.fetchall()
 
 
-def _prepared_models(queryset: QuerySet[ViewModel]) -> list[ViewModel]:
-    """Model instances of the rows, with the company's slug and name read alongside (`_shown`)."""
+@dataclass(frozen=True)
+class Companies:
+    """The building's companies as one read found them: whose rows the desk shows, and whose it must not."""
+
+    shown: dict[int, Tenant]  # the active ones, by id
+    hidden: list[int]  # the others (suspended; removed ones waiting out their grace period): their rows stay
+
+
+def _companies(reception: Tenant) -> Companies:
+    """Read now, by name: a suspension or removal hides a company from the next read."""
+    shown, hidden = {}, []
+    for company in Tenant.objects.filter(type=Tenant.Type.COMPANY, building_id=reception.building_id):
+        if company.status == Tenant.Status.ACTIVE:
+            shown[company.pk] = company
+        else:
+            hidden.append(company.pk)
+    return Companies(shown=shown, hidden=hidden)
+
+
+def _shown(queryset: QuerySet[ViewModel], companies: Companies) -> QuerySet[ViewModel]:
+    """Rows of the building's active companies.
+
+    The read model holds rows of the building's companies only, so the statement leaves out those of the few that
+    are not active, by id: usually none, and then it reads the read model alone. Not a join with
+    public.tenancy_tenant: on Citus the read model is on a worker and that table on the coordinator, and the join
+    made every read a recursively planned one (tests/bench/scaleout.py). Nor a list of the active ones: at 500
+    companies that list cost a desk read more than the join did (tests/bench/desk.py)."""
+    return queryset.exclude(company_id__in=companies.hidden) if companies.hidden else queryset
+
+
+def _prepared_models(queryset: QuerySet[ViewModel], companies: Companies) -> list[ViewModel]:
+    """Model instances of the rows, each with its company's slug and name; rows of a company provisioned since
+    `companies` was read are left out."""
     names, rows = _prepared_rows(queryset)
     model = queryset.model
     stored = [field.attname for field in model._meta.concrete_fields]
-    positions = [names.index(name) for name in stored]
-    slug_at, name_at = names.index("shown_slug"), names.index("shown_name")
+    positions = [names.index(name) for name in stored] if rows else []
     result = []
     for row in rows:
         instance = model.from_db(connection.alias, stored, [row[i] for i in positions])
-        instance.company_slug, instance.company_name = row[slug_at], row[name_at]
-        result.append(instance)
+        company = companies.shown.get(instance.company_id)
+        if company is not None:
+            instance.company_slug, instance.company_name = company.slug, company.name
+            result.append(instance)
     return result
 
 
-def _shown(queryset: QuerySet[ViewModel]) -> QuerySet[ViewModel]:
-    """Rows of the building's active companies only, each with its company's slug and name."""
-    return queryset.filter(company__status=Tenant.Status.ACTIVE).annotate(
-        shown_slug=F("company__slug"), shown_name=F("company__name")
-    )
+def _by_company_name(models: list[ViewModel]) -> list[ViewModel]:
+    """Grouped by company name, keeping the order within each company (Python's sort is stable)."""
+    return sorted(models, key=lambda model: (model.company_name.casefold(), model.company_name, model.company_id))
 
 
-def _today(reception: Tenant) -> QuerySet[DeskVisit]:
+def _today(reception: Tenant, companies: Companies) -> QuerySet[DeskVisit]:
     assert reception.building is not None
     start, end = building_day(building=reception.building)
-    return _shown(DeskVisit.objects.filter(expected_start__lt=end, expected_end__gte=start))
+    return _shown(DeskVisit.objects.filter(expected_start__lt=end, expected_end__gte=start), companies)
 
 
 def _search(queryset: QuerySet[DeskVisit], q: str) -> QuerySet[DeskVisit]:
@@ -153,55 +187,58 @@ class Board:
     visits: list[DeskVisit]
 
 
-def desk_board(*, reception: Tenant, filters: BoardFilters, companies: list[Tenant]) -> Board:
-    """Today's board, read in one transaction: the expected, on-site and left counts per company of the building
-    and overall, and today's visits (those states), searched and filtered, earliest first."""
+def desk_board(*, reception: Tenant, filters: BoardFilters) -> Board:
+    """Today's board of the building's active companies, read in one transaction: the expected, on-site and left
+    counts per company and overall, and today's visits (those states), searched and filtered, earliest first."""
+    companies = _companies(reception)
     with _in_reception(reception):
-        return Board(counts=_board_counts(reception, companies), visits=_board_visits(reception, filters))
+        return Board(counts=_board_counts(reception, companies), visits=_board_visits(reception, filters, companies))
 
 
-def _board_visits(reception: Tenant, filters: BoardFilters) -> list[DeskVisit]:
-    visits = _search(_today(reception), filters.q)
+def _board_visits(reception: Tenant, filters: BoardFilters, companies: Companies) -> list[DeskVisit]:
+    visits = _search(_today(reception, companies), filters.q)
     if filters.company:
-        visits = visits.filter(company__slug=filters.company)
+        chosen = [pk for pk, company in companies.shown.items() if company.slug == filters.company]
+        visits = visits.filter(company_id__in=chosen)
     visits = (
         visits.filter(state=filters.state) if filters.state in BOARD_STATES else visits.filter(state__in=BOARD_STATES)
     )
-    return _prepared_models(visits.order_by("expected_start", "company_id", "visit_id")[:BOARD_LIMIT])
+    return _prepared_models(visits.order_by("expected_start", "company_id", "visit_id")[:BOARD_LIMIT], companies)
 
 
-def _board_counts(reception: Tenant, companies: list[Tenant]) -> BoardCounts:
-    per_company = {company.slug: CompanyCounts(slug=company.slug, name=company.name) for company in companies}
+def _board_counts(reception: Tenant, companies: Companies) -> BoardCounts:
+    per_company = {pk: CompanyCounts(slug=company.slug, name=company.name) for pk, company in companies.shown.items()}
     overall = StateCounts()
     _, rows = _prepared_rows(
-        _today(reception)
+        _today(reception, companies)
         .filter(state__in=BOARD_STATES)
-        .values("company__slug", "state")
+        .values("company_id", "state")
         .annotate(n=Count("*"))
         .order_by()
     )
-    for slug, state, n in rows:
-        entry = per_company.get(slug)
-        if entry is not None:
+    for company_id, state, n in rows:
+        entry = per_company.get(company_id)
+        if entry is not None:  # not a company provisioned since they were read
             setattr(entry.counts, state, n)
-        setattr(overall, state, getattr(overall, state) + n)
+            setattr(overall, state, getattr(overall, state) + n)
     return BoardCounts(overall=overall, companies=list(per_company.values()))
 
 
 def desk_on_site(*, reception: Tenant) -> list[DeskVisit]:
     """Everyone on site now, whatever day they arrived, grouped by company: the evacuation list."""
+    companies = _companies(reception)
     with _in_reception(reception):
-        return _prepared_models(
-            _shown(DeskVisit.objects.filter(state=Visit.State.ON_SITE)).order_by(
-                "company__name", "last_name", "first_name", "visit_id"
-            )
-        )
+        on_site = DeskVisit.objects.filter(state=Visit.State.ON_SITE)
+        ordered = _shown(on_site, companies).order_by("last_name", "first_name", "visit_id")
+        return _by_company_name(_prepared_models(ordered, companies))
 
 
 def desk_hosts(*, reception: Tenant) -> list[DeskHost]:
     """Active hosts of every company of the building, for the walk-in form."""
+    companies = _companies(reception)
     with _in_reception(reception):
-        return _prepared_models(_shown(DeskHost.objects.all()).order_by("company__name", "name", "host_id"))
+        ordered = _shown(DeskHost.objects.all(), companies).order_by("name", "host_id")
+        return _by_company_name(_prepared_models(ordered, companies))
 
 
 PARCELS_COLLECTED_DAYS = 7  # how far back the desk's parcel page lists collected parcels
@@ -217,21 +254,26 @@ def desk_parcels(*, reception: Tenant, company: str = "") -> DeskParcels:
     """The parcels waiting at the desk, oldest first, and those collected in the last week, latest first; of one
     company (its slug) or of every active company of the building."""
     since = timezone.now() - dt.timedelta(days=PARCELS_COLLECTED_DAYS)
+    companies = _companies(reception)
     with _in_reception(reception):
-        parcels = _shown(DeskParcel.objects.all())
+        parcels = _shown(DeskParcel.objects.all(), companies)
         if company:
-            parcels = parcels.filter(company__slug=company)
+            parcels = parcels.filter(
+                company_id__in=[pk for pk, shown in companies.shown.items() if shown.slug == company]
+            )
         waiting = parcels.filter(picked_up_at=None).order_by("received_at", "company_id", "parcel_id")
         collected = parcels.filter(picked_up_at__gte=since).order_by("-picked_up_at", "company_id", "parcel_id")
         return DeskParcels(
-            waiting=_prepared_models(waiting[:BOARD_LIMIT]), collected=_prepared_models(collected[:BOARD_LIMIT])
+            waiting=_prepared_models(waiting[:BOARD_LIMIT], companies),
+            collected=_prepared_models(collected[:BOARD_LIMIT], companies),
         )
 
 
 def desk_parcels_waiting(*, reception: Tenant) -> int:
     """How many parcels wait at the desk, for the board."""
+    companies = _companies(reception)
     with _in_reception(reception):
-        return _shown(DeskParcel.objects.filter(picked_up_at=None)).count()
+        return _shown(DeskParcel.objects.filter(picked_up_at=None), companies).count()
 
 
 def privacy_notice_for(*, building: Building, language: str) -> BuildingDocument | None:

@@ -80,7 +80,7 @@ def _board_context(request: HttpRequest) -> dict[str, object]:
     filters = form.filters()
     reception = _reception(request)
     query = urlencode({k: v for k, v in (("company", filters.company), ("state", filters.state)) if v})
-    board = desk_board(reception=reception, filters=filters, companies=companies)
+    board = desk_board(reception=reception, filters=filters)
     here = reverse("desk:board") + (f"?{query}" if query else "")
     return {
         "building": _building(request),

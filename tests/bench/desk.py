@@ -173,7 +173,7 @@ def _run(args: argparse.Namespace) -> None:
             cursor.fetchall()
 
     def model_board(search: str = "") -> None:
-        desk_board(reception=reception, filters=BoardFilters(q=search), companies=companies)
+        desk_board(reception=reception, filters=BoardFilters(q=search))
 
     def model_evacuation() -> None:
         desk_on_site(reception=reception)
@@ -220,7 +220,7 @@ def _run(args: argparse.Namespace) -> None:
         connection.connection.prepare_threshold = raw_prepare
 
         on_site = len(desk_on_site(reception=reception))
-        board_rows = len(desk_board(reception=reception, filters=everyone, companies=companies).visits)
+        board_rows = len(desk_board(reception=reception, filters=everyone).visits)
 
         # Locks of one read, and a new connection's memory before and after one board read.
         new_connection()

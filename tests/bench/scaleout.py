@@ -181,7 +181,7 @@ def _building_measure(args: argparse.Namespace) -> dict[str, Any]:
             codes.append(code)
 
     def board(search: str = "") -> None:
-        desk_board(reception=reception, filters=BoardFilters(q=search), companies=companies)
+        desk_board(reception=reception, filters=BoardFilters(q=search))
 
     def evacuation() -> None:
         desk_on_site(reception=reception)
@@ -205,7 +205,7 @@ def _building_measure(args: argparse.Namespace) -> dict[str, Any]:
         connection.connection.prepare_threshold = prepare
         rows["kiosk code lookup, new code"] = timed(code_lookup, args.runs)
         on_site = len(desk_on_site(reception=reception))
-        board_rows = len(desk_board(reception=reception, filters=BoardFilters(), companies=companies).visits)
+        board_rows = len(desk_board(reception=reception, filters=BoardFilters()).visits)
     return {
         "rows": rows,
         "provision_s": provision_s,

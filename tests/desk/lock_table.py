@@ -63,14 +63,14 @@ _LOCKS_HELD = (
 )
 
 
-def _read(kind: str, reception: Tenant, building: Building, companies: list[Tenant], code: str) -> int:
+def _read(kind: str, reception: Tenant, building: Building, code: str) -> int:
     """One desk or kiosk read, as its page makes it; how many rows it answered."""
     if kind == "board":
-        return len(desk_board(reception=reception, filters=BoardFilters(), companies=companies).visits)
+        return len(desk_board(reception=reception, filters=BoardFilters()).visits)
     if kind == "evacuation":
         return len(desk_on_site(reception=reception))
     if kind == "search":
-        return len(desk_board(reception=reception, filters=BoardFilters(q=SURNAME), companies=companies).visits)
+        return len(desk_board(reception=reception, filters=BoardFilters(q=SURNAME)).visits)
     with tenant_context(reception):  # the kiosk's pages are served on the building's host
         return int(visit_by_code(building=building, code=code) is not None)
 
@@ -80,7 +80,6 @@ def read(readers: int, codes: list[str]) -> None:
     transaction holds, and keeps them until every reader has read (a barrier), so all their locks coexist."""
     building = Building.objects.get(slug=BUILDING)
     reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
-    companies = list(Tenant.objects.filter(building=building, type=Tenant.Type.COMPANY))
     connection.close()
     started, read_all = threading.Barrier(readers, timeout=60), threading.Barrier(readers, timeout=60)
     seen: list[dict[str, Any]] = [{} for _ in range(readers)]
@@ -91,7 +90,7 @@ def read(readers: int, codes: list[str]) -> None:
         try:
             started.wait()
             with transaction.atomic():
-                seen[number]["rows"] = _read(kind, reception, building, companies, codes[number % len(codes)])
+                seen[number]["rows"] = _read(kind, reception, building, codes[number % len(codes)])
                 with connection.cursor() as cursor:
                     cursor.execute(_LOCKS_HELD)
                     seen[number]["locks"] = {schema: [n, shared] for schema, n, shared in cursor.fetchall()}

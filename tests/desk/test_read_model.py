@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django_tenants.management.commands import migrate_schemas
 from django_tenants.utils import schema_context, tenant_context
 
@@ -22,7 +23,15 @@ from shared_apps.tenancy.models import Building, Tenant
 from shared_apps.tenancy.slugs import schema_name_for
 from tenant_apps.desk.models import DeskHost, DeskVisit, ReadModelFilled
 from tenant_apps.desk.read_model import read_model_fill
-from tenant_apps.desk.selectors import BoardFilters, desk_board, desk_hosts, desk_on_site, visit_key_by_code_digests
+from tenant_apps.desk.selectors import (
+    BoardFilters,
+    desk_board,
+    desk_hosts,
+    desk_on_site,
+    desk_parcels,
+    desk_parcels_waiting,
+    visit_key_by_code_digests,
+)
 from tenant_apps.privacy.purge import company_purge
 from tenant_apps.privacy.subjects import person_erase
 from tenant_apps.visits.models import Host, Visit, Visitor
@@ -35,8 +44,7 @@ def _rows(schema: str) -> set[tuple[int, int, str, str]]:
 
 
 def _on_board(reception: Tenant) -> set[tuple[str, int]]:
-    companies = list(Tenant.objects.filter(building=reception.building, type=Tenant.Type.COMPANY))
-    board = desk_board(reception=reception, filters=BoardFilters(), companies=companies)
+    board = desk_board(reception=reception, filters=BoardFilters())
     return {(visit.company_slug, visit.visit_id) for visit in board.visits}
 
 
@@ -168,7 +176,7 @@ def test_the_lifecycle_writes_no_row_and_the_desk_follows_the_companys_status(to
     company_reactivate(company=hooli, actor="it:test")
     assert ("hooli-two", visit.pk) in _on_board(tower_reception)
     company_update(company=hooli, actor="it:test", name="Hooli Renamed", custom_domain="")
-    board = desk_board(reception=tower_reception, filters=BoardFilters(company="hooli-two"), companies=[hooli])
+    board = desk_board(reception=tower_reception, filters=BoardFilters(company="hooli-two"))
     assert [(v.company_name, v.visit_id) for v in board.visits] == [("Hooli Renamed", visit.pk)]
     company_remove(company=hooli, actor="it:test")
     assert hooli.pk not in {company for company, *_ in _rows("tower")}, "gone in the removal's transaction"
@@ -243,10 +251,9 @@ def _relations_locked() -> dict[int, str]:
 
 def _locks_of_a_desk_read(reception: Tenant) -> dict[int, str]:
     """The relations one board, evacuation, host-list and code read lock that this transaction did not hold yet."""
-    companies = list(Tenant.objects.filter(building=reception.building, type=Tenant.Type.COMPANY))
     with tenant_context(reception), transaction.atomic():
         held = _relations_locked()
-        desk_board(reception=reception, filters=BoardFilters(q="zed"), companies=companies)
+        desk_board(reception=reception, filters=BoardFilters(q="zed"))
         desk_on_site(reception=reception)
         desk_hosts(reception=reception)
         visit_key_by_code("ABCDEFGH")
@@ -267,10 +274,25 @@ def test_a_desk_read_takes_the_same_locks_whatever_the_number_of_companies(tower
     assert len(after) <= len(before)
 
 
+def test_no_desk_read_joins_the_read_model_with_the_tenant_table(tower, tower_reception, acme, make_visit):
+    """On Citus the read model is on a worker and public.tenancy_tenant on the coordinator: a statement joining them
+    is planned recursively (tests/bench/scaleout.py). The board, evacuation list, hosts and parcels read the
+    building's companies first, then the read model alone."""
+    make_visit(acme)
+    with CaptureQueriesContext(connection) as captured:
+        desk_board(reception=tower_reception, filters=BoardFilters(q="zed"))
+        desk_on_site(reception=tower_reception)
+        desk_hosts(reception=tower_reception)
+        desk_parcels(reception=tower_reception, company="acme")
+        desk_parcels_waiting(reception=tower_reception)
+    read_model = [query["sql"] for query in captured if "readmodel_" in query["sql"]]
+    assert len(read_model) >= 6
+    assert not [sql for sql in read_model if "tenancy_tenant" in sql]
+
+
 def test_32_concurrent_desk_and_kiosk_readers_all_answer(tower_reception):
     """Each on its own connection, outside the test's transaction, all holding their locks at once."""
     reception = tower_reception
-    companies = list(Tenant.objects.filter(building=reception.building, type=Tenant.Type.COMPANY))
     errors: list[BaseException] = []
     answers: list[int] = []
     start = threading.Barrier(32)
@@ -280,7 +302,7 @@ def test_32_concurrent_desk_and_kiosk_readers_all_answer(tower_reception):
             start.wait()
             with transaction.atomic():  # each reader holds its locks while the others take theirs
                 if number % 2:
-                    board = desk_board(reception=reception, filters=BoardFilters(), companies=companies)
+                    board = desk_board(reception=reception, filters=BoardFilters())
                     answers.append(len(board.visits))
                 else:
                     with tenant_context(reception):
