@@ -4,7 +4,7 @@ The rows are written only by `public.checkin_desk_read_model()`, fired by trigge
 tables in the company's transaction (tenant_apps/desk/read_model.py): nothing in the application inserts,
 updates or deletes them, and the building's desk role may only read them. They hold only what the desk's
 pages and the evacuation CSV show or filter on (a test compares them); the company's name and slug are read
-from `public.tenancy_tenant` through `company`, so a rename or a suspension rewrites no row.
+from `public.tenancy_tenant` by `company_id` (selectors.py), so a rename or a suspension rewrites no row.
 """
 
 from django.db import models
