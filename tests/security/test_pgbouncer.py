@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,14 +21,19 @@ from typing import Any
 
 import psycopg
 import pytest
-import yaml
 from django.db import DatabaseError, connection
 
 from checkin.demo import DEMO_PASSWORD
 from shared_apps.database import db_roles
 from shared_apps.database.db_backend.base import DatabaseWrapper
 from shared_apps.tenancy.models import Domain
-from tests.deploy.processes import ROOT, free_port, gunicorn, production_env
+from tests.deploy.processes import free_port, gunicorn, production_env
+from tests.pgbouncer_server import (
+    compose_web_environment,
+    pgbouncer_binary,
+    shipped_pgbouncer,
+    wait_until_it_accepts,
+)
 from tests.two_factor import code_for
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +42,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def pgbouncer_port(django_db_setup: None) -> Iterator[int]:
     """Debian's pgbouncer in front of the test database (after its set-up: the settings name it then)."""
-    binary = _pgbouncer_binary()
+    binary = pgbouncer_binary()
     db = connection.settings_dict
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="checkin-pgbouncer-"))
@@ -68,34 +72,12 @@ pidfile = {folder / "pgbouncer.pid"}
     user = ["-u", "nobody"] if os.geteuid() == 0 else []
     process = subprocess.Popen([binary, *user, str(folder / "pgbouncer.ini")], stderr=subprocess.PIPE)
     try:
-        _wait_until_it_accepts(port, db, process)
+        wait_until_it_accepts(_url(port, db), process)
         yield port
     finally:
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _pgbouncer_binary() -> str:
-    binary = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("pgbouncer is not installed: .ci/run installs Debian's pgbouncer package")
-        pytest.skip("no pgbouncer: apt-get install pgbouncer (as .ci/run does)")
-    return binary
-
-
-def _wait_until_it_accepts(port: int, db: dict[str, Any], process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            psycopg.connect(_url(port, db), connect_timeout=2).close()
-            return
-        except psycopg.OperationalError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                error = process.stderr.read() if process.stderr else b""
-                raise AssertionError(f"pgbouncer did not start: {error!r}") from None
-            time.sleep(0.1)
 
 
 def _url(port: int, db: dict[str, Any]) -> str:
@@ -193,42 +175,14 @@ def test_a_client_is_not_fooled_by_what_another_left_on_the_session(pooled, pgbo
 @pytest.fixture(scope="module")
 def shipped_pgbouncer_port(web_login: str) -> Iterator[int]:
     """deploy/pgbouncer.ini started by deploy/pgbouncer/entrypoint.sh, as the PgBouncer container starts it."""
-    binary = _pgbouncer_binary()
     db = connection.settings_dict
-    port = free_port()
-    folder = Path(tempfile.mkdtemp(prefix="checkin-pgbouncer-shipped-"))
-    folder.chmod(0o777)  # the entrypoint runs as `nobody` when the test runs as root (PgBouncer refuses root)
-    env = {
-        "PATH": os.environ["PATH"],
-        "CHECKIN_DB_USER": web_login,
-        "CHECKIN_DB_PASSWORD": POOLED_PASSWORD,  # checked by PgBouncer (SCRAM); the test server trusts loopback
-        "POSTGRES_HOST": db["HOST"] or "127.0.0.1",
-        "POSTGRES_PORT": str(db["PORT"] or 5432),
-        "POSTGRES_DB": db["NAME"],
-        "PGBOUNCER_LISTEN_ADDR": "127.0.0.1",
-        "PGBOUNCER_PORT": str(port),
-        "PGBOUNCER_RUN_DIR": str(folder / "run"),
-        "PGBOUNCER_CONFIG": str(ROOT / "deploy" / "pgbouncer.ini"),
-        "PGBOUNCER_BINARY": binary,
-    }
-    as_nobody = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
-    entrypoint = ROOT / "deploy" / "pgbouncer" / "entrypoint.sh"
-    process = subprocess.Popen([*as_nobody, "sh", str(entrypoint)], env=env, stderr=subprocess.PIPE)
-    try:
-        _wait_until_it_accepts(port, {**db, "USER": f"{web_login}:{POOLED_PASSWORD}"}, process)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(folder, ignore_errors=True)
+    host, port = db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)
+    # The password is checked by PgBouncer (SCRAM); the test server trusts loopback.
+    with shipped_pgbouncer(host=host, port=port, database=db["NAME"], login=web_login, password=POOLED_PASSWORD) as on:
+        yield on
 
 
 POOLED_PASSWORD = "pooled-login-password"
-
-
-def _compose_web_environment() -> dict[str, str]:
-    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text())
-    return {key: str(value) for key, value in compose["services"]["web"]["environment"].items()}
 
 
 def test_the_shipped_configuration_serves_the_desk_through_pgbouncer_without_a_failure(
@@ -239,7 +193,7 @@ def test_the_shipped_configuration_serves_the_desk_through_pgbouncer_without_a_f
     client's prepared statement when its next transaction lands on another server connection)."""
     db = connection.settings_dict
     database_url = f"postgresql://{web_login}:{POOLED_PASSWORD}@127.0.0.1:{shipped_pgbouncer_port}/{db['NAME']}"
-    prepare = _compose_web_environment()["CHECKIN_DB_PREPARE"]
+    prepare = compose_web_environment()["CHECKIN_DB_PREPARE"]
     port = free_port(after=shipped_pgbouncer_port)
     env = production_env(database_url=database_url, port=port, CHECKIN_DB_PREPARE=prepare, GUNICORN_WORKERS="3")
     with gunicorn(env, port) as base:
