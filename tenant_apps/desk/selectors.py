@@ -143,8 +143,7 @@ def _shown(queryset: QuerySet[ViewModel], companies: Companies) -> QuerySet[View
     The read model holds rows of the building's companies only, so the statement leaves out those of the few that
     are not active, by id: usually none, and then it reads the read model alone. Not a join with
     public.tenancy_tenant: on Citus the read model is on a worker and that table on the coordinator, and the join
-    made every read a recursively planned one (tests/bench/scaleout.py). Nor a list of the active ones: at 500
-    companies that list cost a desk read more than the join did (tests/bench/desk.py)."""
+    made every read a recursively planned one (tests/bench/scaleout.py)."""
     return queryset.exclude(company_id__in=companies.hidden) if companies.hidden else queryset
 
 
