@@ -19,6 +19,7 @@ from django_tenants.utils import tenant_context
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import user_ensure
 from shared_apps.tenancy.models import Building, Tenant
+from tenant_apps.api.services import api_token_create
 from tenant_apps.kiosk.device import DEVICE_COOKIE
 from tenant_apps.kiosk.services import kiosk_pair, pairing_code_create
 from tests.citus.desk_flow import _invite
@@ -73,3 +74,21 @@ def main() -> None:
     member = HostClient("acme.localhost").sign_in("member@acme.example")
     seen["member_visitors_api"] = member.get("/api/v1/visitors/").status_code
     print(json.dumps(seen))
+
+
+def for_gunicorn() -> None:
+    """For tests/citus/test_gunicorn.py, in the web process's environment (its keys digest the codes and tokens): a
+    kiosk paired by the desk, an invitation of acme for now, and an API token of acme's admin. Prints them as JSON."""
+    building = Building.objects.get(slug="tower")
+    reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
+    acme = Tenant.objects.get(slug="acme")
+    with tenant_context(reception):
+        desk_user = User.objects.filter(role=User.Role.DESK).first()
+        assert desk_user is not None
+        pairing = pairing_code_create(kiosk_name="Citus gunicorn lobby", user=desk_user, building=building)
+        _kiosk, token = kiosk_pair(code=pairing.code, client="citus-gunicorn", building=building)
+    invited = _invite(acme, "Served", "Bygunicorn", timezone.now() - dt.timedelta(minutes=5))
+    with tenant_context(acme):
+        admin = User.objects.get(email="admin@acme.example")
+        api_token = api_token_create(name="citus gunicorn", created_by=admin)[1]
+    print(json.dumps({"kiosk": token, "code": invited.code, "visit": invited.pk, "api": api_token}))
