@@ -32,27 +32,36 @@ def _shows(response: Any) -> bool:
     return response.status_code == 200 and LAST_NAME in response.content.decode()
 
 
-def main() -> None:
-    seen: dict[str, Any] = {}
+def _kiosk_paired(name: str) -> str:
+    """A kiosk of tower paired with a code its desk made: the device token its browser keeps."""
     building = Building.objects.get(slug="tower")
     reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
-    acme = Tenant.objects.get(slug="acme")
     with tenant_context(reception):
         desk_user = User.objects.filter(role=User.Role.DESK).first()
         assert desk_user is not None
-        pairing = pairing_code_create(kiosk_name="Citus HTTP lobby", user=desk_user, building=building)
-        _kiosk, token = kiosk_pair(code=pairing.code, client="citus-http", building=building)
+        pairing = pairing_code_create(kiosk_name=name, user=desk_user, building=building)
+        return kiosk_pair(code=pairing.code, client="citus-test", building=building)[1]
+
+
+def invitation_steps(code: str) -> list[tuple[str, dict[str, str]]]:
+    """The kiosk's POSTs that check an invited visitor in: language, the invitation's code, the confirmation."""
+    return [
+        ("/kiosk/language/", {"language": "en"}),
+        ("/kiosk/invitation/", {"code": code}),
+        ("/kiosk/invitation/confirm/", {"accept_notice": "on", "accept_rules": "on"}),
+    ]
+
+
+def main() -> None:
+    seen: dict[str, Any] = {}
+    acme = Tenant.objects.get(slug="acme")
+    token = _kiosk_paired("Citus HTTP lobby")
     invited = _invite(acme, "Kiosk", LAST_NAME, timezone.now() - dt.timedelta(minutes=5))
 
     kiosk = HostClient("tower.localhost")
     kiosk.cookies[DEVICE_COOKIE] = token
     seen["kiosk_start"] = kiosk.get("/kiosk/").status_code
-    steps = [
-        ("/kiosk/language/", {"language": "en"}),
-        ("/kiosk/invitation/", {"code": invited.code}),
-        ("/kiosk/invitation/confirm/", {"accept_notice": "on", "accept_rules": "on"}),
-    ]
-    seen["kiosk_steps"] = [(kiosk.post(path, form).status_code) for path, form in steps]
+    seen["kiosk_steps"] = [(kiosk.post(path, form).status_code) for path, form in invitation_steps(invited.code)]
     seen["kiosk_done"] = kiosk.get("/kiosk/done/").status_code
 
     desk = HostClient("tower.localhost").sign_in("desk@tower.example")
@@ -79,14 +88,8 @@ def main() -> None:
 def for_gunicorn() -> None:
     """For tests/citus/test_gunicorn.py, in the web process's environment (its keys digest the codes and tokens): a
     kiosk paired by the desk, an invitation of acme for now, and an API token of acme's admin. Prints them as JSON."""
-    building = Building.objects.get(slug="tower")
-    reception = Tenant.objects.get(building=building, type=Tenant.Type.RECEPTION)
     acme = Tenant.objects.get(slug="acme")
-    with tenant_context(reception):
-        desk_user = User.objects.filter(role=User.Role.DESK).first()
-        assert desk_user is not None
-        pairing = pairing_code_create(kiosk_name="Citus gunicorn lobby", user=desk_user, building=building)
-        _kiosk, token = kiosk_pair(code=pairing.code, client="citus-gunicorn", building=building)
+    token = _kiosk_paired("Citus gunicorn lobby")
     invited = _invite(acme, "Served", "Bygunicorn", timezone.now() - dt.timedelta(minutes=5))
     with tenant_context(acme):
         admin = User.objects.get(email="admin@acme.example")

@@ -11,6 +11,7 @@ import json
 
 from tenant_apps.kiosk.device import DEVICE_COOKIE
 from tests.citus.cluster import Cluster
+from tests.citus.http_flow import invitation_steps
 from tests.citus.product import manage
 from tests.citus.test_desk import _on_desk
 from tests.deploy.processes import free_port, gunicorn, production_env
@@ -27,12 +28,7 @@ def test_kiosk_desk_and_api_through_gunicorn_on_the_cluster(cluster: Cluster, pr
         kiosk = Browser(port, "tower.localhost")
         kiosk.cookies[DEVICE_COOKIE] = given["kiosk"]
         assert kiosk.request("GET", "/kiosk/").status == 200
-        steps = [
-            ("/kiosk/language/", {"language": "en"}),
-            ("/kiosk/invitation/", {"code": given["code"]}),
-            ("/kiosk/invitation/confirm/", {"accept_notice": "on", "accept_rules": "on"}),
-        ]
-        answers = [kiosk.request("POST", path, form) for path, form in steps]
+        answers = [kiosk.request("POST", path, form) for path, form in invitation_steps(given["code"])]
         assert [(a.status, a.location) for a in answers][-1] == (302, "/kiosk/done/"), answers
         assert kiosk.request("GET", "/kiosk/done/").status == 200
 
