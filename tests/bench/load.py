@@ -22,10 +22,12 @@ check-in also writes a delivery: the notification lag (check-in to sent) is
 measured by tests/bench/notification_lag.py, with a real Celery worker (the
 image's command and default settings) on a redis-server of the bench's own,
 against an idle baseline and the goal (p95 under 5 s). Mail goes to files.
+With --no-host-email the invitations name no host and nothing is sent: what the
+check-ins cost without their notifications, to tell the two apart.
 Prints the figures, the ratio to the baseline, then drops the database.
 
     .venv/bin/python tests/bench/load.py [--seconds 20] [--concurrency 8] [--workers 4] [--desks 4]
-        [--board-interval 5] [--companies 3] [--screens] [--rate 150] [--drain-seconds 60] [--eager]
+        [--board-interval 5] [--companies 3] [--screens] [--rate 150] [--drain-seconds 60] [--eager] [--no-host-email]
 
 Uses DATABASE_URL's server (the embedded PostgreSQL when unset, as dev.py does).
 REDIS_URL is ignored. With --eager, no broker and no worker: Celery runs eagerly
@@ -265,7 +267,7 @@ class Fixture:
     codes: list[str]
 
 
-def provision(*, companies: int, kiosks: int, invitations: int, desks: int) -> Fixture:
+def provision(*, companies: int, kiosks: int, invitations: int, desks: int, host_email: bool = True) -> Fixture:
     import datetime as dt
 
     from django.db import transaction
@@ -303,7 +305,7 @@ def provision(*, companies: int, kiosks: int, invitations: int, desks: int) -> F
     staff = Actor(label="bench", channel=Visit.Channel.INVITATION)
     for index, company in enumerate(made):
         with tenant_context(company), transaction.atomic():
-            host = host_for_invitations()
+            host = host_for_invitations() if host_email else None
             for n in range(index, invitations, len(made)):
                 visitor = Visitor.objects.create(first_name="Invited", last_name=f"I{n}", language="en")
                 visit = visit_register(visitor=visitor, host=host, expected_start=now,
@@ -378,6 +380,11 @@ def main() -> None:
                         help="then arrival e-mails queued at once, for the worker's rate (0: none)")  # fmt: skip
     parser.add_argument("--worker-concurrency", type=int, default=None,
                         help="the worker's pool processes (default: the image's default)")  # fmt: skip
+    parser.add_argument(
+        "--no-host-email",
+        action="store_true",
+        help="invitations name no host: check-ins send nothing (their cost without notifications)",
+    )
     parser.add_argument("--eager", action="store_true",
                         help="no broker and no worker: notifications are sent in the web process")  # fmt: skip
     args = parser.parse_args()
@@ -394,7 +401,13 @@ def main() -> None:
         expected = int(args.rate * args.seconds)  # check-ins to prepare for; half walk-ins, half invitations
         kiosks = math.ceil(expected / 2 / DEVICE_CHECK_INS[0]) + args.concurrency
         started = time.perf_counter()
-        fixture = provision(companies=args.companies, kiosks=kiosks, invitations=expected, desks=args.desks)
+        fixture = provision(
+            companies=args.companies,
+            kiosks=kiosks,
+            invitations=expected,
+            desks=args.desks,
+            host_email=not args.no_host_email,
+        )
         print(f"database {bench_db}: {args.companies} companies, {kiosks} kiosks paired, "
               f"{len(fixture.codes)} invitations, in {time.perf_counter() - started:.1f} s")  # fmt: skip
         connections.close_all()
@@ -403,10 +416,13 @@ def main() -> None:
         ) as pipeline:
             run = serve_and_load(args, bench_db, fixture, pipeline)
             lags = drain(pipeline, schemas=list(fixture.companies.values()), timeout=args.drain_seconds)
-            burst = None if args.eager or not args.burst else worker_capacity(
+            burst = None if args.eager or not args.burst or args.no_host_email else worker_capacity(
                 pipeline, companies=fixture.companies, count=args.burst)  # fmt: skip
         report(args, run, reconcile(fixture, run.outcomes))
-        lag_report(pipeline, lags, seconds=run.seconds, burst=burst)
+        if args.no_host_email:
+            print(f"notifications        : none (--no-host-email): {lags.created} deliveries written")
+        else:
+            lag_report(pipeline, lags, seconds=run.seconds, burst=burst)
 
 
 @dataclass
