@@ -2,6 +2,7 @@
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 
 from django import forms
 from django.utils import timezone
@@ -23,12 +24,13 @@ class BoardFilterForm(forms.Form):
     company = forms.ChoiceField(label=_("Company"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
 
-    def __init__(self, *args: object, companies: list[Tenant], **kwargs: object) -> None:
+    def __init__(self, *args: object, companies: Iterable[tuple[str, str]], **kwargs: object) -> None:
+        """`companies`: (slug, name) of each company the board shows, in the order offered."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         company = self.fields["company"]
         state = self.fields["state"]
         assert isinstance(company, forms.ChoiceField) and isinstance(state, forms.ChoiceField)
-        company.choices = [("", _("All companies")), *[(c.slug, c.name) for c in companies]]
+        company.choices = [("", _("All companies")), *companies]
         labels = dict(Visit.State.choices)
         state.choices = [("", _("All states")), *[(s.value, labels[s.value]) for s in BOARD_STATES]]
 

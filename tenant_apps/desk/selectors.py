@@ -124,9 +124,9 @@ class Companies:
     hidden: list[int]  # the others (suspended; removed ones waiting out their grace period): their rows stay
 
 
-def _companies(reception: Tenant) -> Companies:
-    """Read now: a suspension or removal hides a company from the next read. Only the columns shown (500 model
-    instances cost a desk read more than its query)."""
+def desk_companies(*, reception: Tenant) -> Companies:
+    """The building's companies, read now: a suspension or removal hides a company from the next read. Only the
+    columns shown (500 model instances cost a desk read more than its query)."""
     shown, hidden = {}, []
     rows = Tenant.objects.filter(type=Tenant.Type.COMPANY, building_id=reception.building_id).order_by("name")
     for pk, slug, name, status in rows.values_list("pk", "slug", "name", "status"):
@@ -194,10 +194,11 @@ class Board:
     visits: list[DeskVisit]
 
 
-def desk_board(*, reception: Tenant, filters: BoardFilters) -> Board:
+def desk_board(*, reception: Tenant, filters: BoardFilters, companies: Companies | None = None) -> Board:
     """Today's board of the building's active companies, read in one transaction: the expected, on-site and left
-    counts per company and overall, and today's visits (those states), searched and filtered, earliest first."""
-    companies = _companies(reception)
+    counts per company and overall, and today's visits (those states), searched and filtered, earliest first.
+    `companies`: `desk_companies` as the caller has just read them (the board's page, for its company filter)."""
+    companies = companies if companies is not None else desk_companies(reception=reception)
     with _in_reception(reception):
         return Board(counts=_board_counts(reception, companies), visits=_board_visits(reception, filters, companies))
 
@@ -233,7 +234,7 @@ def _board_counts(reception: Tenant, companies: Companies) -> BoardCounts:
 
 def desk_on_site(*, reception: Tenant) -> list[DeskVisit]:
     """Everyone on site now, whatever day they arrived, grouped by company: the evacuation list."""
-    companies = _companies(reception)
+    companies = desk_companies(reception=reception)
     with _in_reception(reception):
         on_site = DeskVisit.objects.filter(state=Visit.State.ON_SITE)
         ordered = _shown(on_site, companies).order_by("last_name", "first_name", "visit_id")
@@ -242,7 +243,7 @@ def desk_on_site(*, reception: Tenant) -> list[DeskVisit]:
 
 def desk_hosts(*, reception: Tenant) -> list[DeskHost]:
     """Active hosts of every company of the building, for the walk-in form."""
-    companies = _companies(reception)
+    companies = desk_companies(reception=reception)
     with _in_reception(reception):
         ordered = _shown(DeskHost.objects.all(), companies).order_by("name", "host_id")
         return _by_company_name(_prepared_models(ordered, companies), companies)
@@ -261,7 +262,7 @@ def desk_parcels(*, reception: Tenant, company: str = "") -> DeskParcels:
     """The parcels waiting at the desk, oldest first, and those collected in the last week, latest first; of one
     company (its slug) or of every active company of the building."""
     since = timezone.now() - dt.timedelta(days=PARCELS_COLLECTED_DAYS)
-    companies = _companies(reception)
+    companies = desk_companies(reception=reception)
     with _in_reception(reception):
         parcels = _shown(DeskParcel.objects.all(), companies)
         if company:
@@ -276,9 +277,9 @@ def desk_parcels(*, reception: Tenant, company: str = "") -> DeskParcels:
         )
 
 
-def desk_parcels_waiting(*, reception: Tenant) -> int:
-    """How many parcels wait at the desk, for the board."""
-    companies = _companies(reception)
+def desk_parcels_waiting(*, reception: Tenant, companies: Companies | None = None) -> int:
+    """How many parcels wait at the desk, for the board (`companies`: as the board read them)."""
+    companies = companies if companies is not None else desk_companies(reception=reception)
     with _in_reception(reception):
         return _shown(DeskParcel.objects.filter(picked_up_at=None), companies).count()
 

@@ -28,6 +28,7 @@ from tenant_apps.desk.evacuation import evacuation_csv
 from tenant_apps.desk.forms import BoardFilterForm, CheckInForm, NoteForm, WalkInForm
 from tenant_apps.desk.selectors import (
     desk_board,
+    desk_companies,
     desk_hosts,
     desk_on_site,
     desk_parcels_waiting,
@@ -75,12 +76,15 @@ def desk_home(request: HttpRequest) -> HttpResponse:
 
 def _board_context(request: HttpRequest) -> dict[str, object]:
     """The board's data. The search text comes only in a POST body: a visitor's name never goes in a URL."""
-    companies = _companies(request)
-    form = BoardFilterForm(request.POST if request.method == "POST" else request.GET, companies=companies)
-    filters = form.filters()
     reception = _reception(request)
+    companies = desk_companies(reception=reception)  # read once, for the filter's choices and the board
+    form = BoardFilterForm(
+        request.POST if request.method == "POST" else request.GET,
+        companies=[(company.slug, company.name) for company in companies.shown.values()],
+    )
+    filters = form.filters()
     query = urlencode({k: v for k, v in (("company", filters.company), ("state", filters.state)) if v})
-    board = desk_board(reception=reception, filters=filters)
+    board = desk_board(reception=reception, filters=filters, companies=companies)
     here = reverse("desk:board") + (f"?{query}" if query else "")
     return {
         "building": _building(request),
@@ -90,7 +94,7 @@ def _board_context(request: HttpRequest) -> dict[str, object]:
         "visits": board.visits,
         "sections": board_sections(board.visits, here=here),
         "block_list_alerts": block_list_alerts_open().count(),
-        "parcels_waiting": desk_parcels_waiting(reception=reception),
+        "parcels_waiting": desk_parcels_waiting(reception=reception, companies=companies),
         "row_form": ROW_FORM_ID,
         "here": here,
         "updated_at": timezone.now(),

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -190,3 +191,19 @@ def test_the_board_has_expected_on_site_and_left_sections_each_with_its_own_time
     assert "Checked in" in on_site and "Arrived" in on_site and "Departed" not in on_site
     assert "Checked out" in left and "Departed" in left
     assert '<details class="desk-section desk-section-left" data-section="left">' in page  # collapsed
+
+
+def test_the_board_page_reads_the_buildings_companies_once(tower_desk, acme, globex, make_visit):
+    """The company filter's choices, the board and its count of waiting parcels come from one read of the
+    building's companies (at 500 companies each further read costs the page more than its query)."""
+    make_visit(acme, first_name="Lavinia")
+    with CaptureQueriesContext(connection) as captured:
+        page = tower_desk.post("/desk/board/", {"q": "Lavinia", "company": "acme"})
+    assert page.status_code == 200 and [v.company_slug for v in page.context["visits"]] == ["acme"]
+    assert [choice[0] for choice in page.context["form"].fields["company"].choices] == ["", "acme", "globex"]
+    reads = [
+        query["sql"]
+        for query in captured
+        if 'FROM "tenancy_tenant" WHERE ("tenancy_tenant"."building_id"' in query["sql"]
+    ]
+    assert len(reads) == 1, reads

@@ -298,9 +298,9 @@ def test_rows_of_a_company_provisioned_after_the_companies_were_read_are_left_ou
     but no name yet. They wait for the next read instead of failing this one."""
     make_visit(acme, first_name="Arrived")
     make_visit(globex, first_name="Before")
-    read = selectors._companies(tower_reception)
+    read = selectors.desk_companies(reception=tower_reception)
     before_acme = selectors.Companies(shown={pk: c for pk, c in read.shown.items() if pk != acme.pk}, hidden=[])
-    monkeypatch.setattr(selectors, "_companies", lambda reception: before_acme)
+    monkeypatch.setattr(selectors, "desk_companies", lambda reception: before_acme)
     board = desk_board(reception=tower_reception, filters=BoardFilters())
     assert {v.company_id for v in board.visits} == {globex.pk}
     assert [c.slug for c in board.counts.companies] == ["globex"]
