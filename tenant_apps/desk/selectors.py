@@ -123,6 +123,10 @@ class Companies:
     shown: dict[int, CompanyShown]  # the active ones by id, in the order of their names
     hidden: list[int]  # the others (suspended; removed ones waiting out their grace period): their rows stay
 
+    def ids_of(self, slug: str) -> list[int]:
+        """The shown company with this slug, as a filter on company_id: none for an unknown or hidden one."""
+        return [pk for pk, company in self.shown.items() if company.slug == slug]
+
 
 def desk_companies(*, reception: Tenant) -> Companies:
     """The building's companies, read now: a suspension or removal hides a company from the next read. Only the
@@ -206,8 +210,7 @@ def desk_board(*, reception: Tenant, filters: BoardFilters, companies: Companies
 def _board_visits(reception: Tenant, filters: BoardFilters, companies: Companies) -> list[DeskVisit]:
     visits = _search(_today(reception, companies), filters.q)
     if filters.company:
-        chosen = [pk for pk, company in companies.shown.items() if company.slug == filters.company]
-        visits = visits.filter(company_id__in=chosen)
+        visits = visits.filter(company_id__in=companies.ids_of(filters.company))
     visits = (
         visits.filter(state=filters.state) if filters.state in BOARD_STATES else visits.filter(state__in=BOARD_STATES)
     )
@@ -266,9 +269,7 @@ def desk_parcels(*, reception: Tenant, company: str = "") -> DeskParcels:
     with _in_reception(reception):
         parcels = _shown(DeskParcel.objects.all(), companies)
         if company:
-            parcels = parcels.filter(
-                company_id__in=[pk for pk, shown in companies.shown.items() if shown.slug == company]
-            )
+            parcels = parcels.filter(company_id__in=companies.ids_of(company))
         waiting = parcels.filter(picked_up_at=None).order_by("received_at", "company_id", "parcel_id")
         collected = parcels.filter(picked_up_at__gte=since).order_by("-picked_up_at", "company_id", "parcel_id")
         return DeskParcels(
