@@ -5,10 +5,25 @@ from typing import Any
 
 from celery.signals import beat_init, setup_logging, worker_init
 from tenant_schemas_celery.app import CeleryApp
+from tenant_schemas_celery.task import TenantTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "checkin.settings")
 
-app = CeleryApp("checkin")
+
+class SchemaTask(TenantTask):
+    """A task run in the schema it was sent from. Its company is read afresh for every task (nothing remembered
+    between tasks), with the building in the same statement: the messages name both."""
+
+    abstract = True
+
+    @classmethod
+    def get_tenant_for_schema(cls, schema_name: str) -> Any:
+        from shared_apps.tenancy.models import Tenant
+
+        return Tenant.objects.select_related("building").get(schema_name=schema_name)
+
+
+app = CeleryApp("checkin", task_cls=SchemaTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

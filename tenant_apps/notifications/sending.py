@@ -28,6 +28,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from shared_apps.audit.services import audit_record
@@ -98,36 +99,40 @@ def claim_timeout() -> dt.timedelta:
 
 
 def delivery_claim(delivery_id: int) -> tuple[Outcome | None, Delivery | None]:
-    """Take the delivery for one try (`sending`, attempts + 1), or say why not: (outcome, None)."""
+    """Take the delivery for one try (`sending`, attempts + 1), or say why not: (outcome, None).
+
+    The claim is one conditional UPDATE (it takes the row lock and commits on its own), so two tries cannot both
+    win it; what the message needs is read after it."""
     now = timezone.now()
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .select_related("visit__visitor", "visit__host__user", "parcel__host__user")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None:
-            return Outcome.GONE, None
-        if delivery.status == Delivery.Status.SENT:
-            return Outcome.SENT, None
-        if delivery.status == Delivery.Status.FAILED:
-            return Outcome.FAILED, None
-        restricted = delivery.visit is not None and delivery.visit.visitor.restricted_at is not None
-        if restricted and delivery.kind not in _builders:  # restricted after it was queued: it never leaves
-            delivery.status, delivery.last_error = Delivery.Status.FAILED, "Not sent: the person is restricted"
-            delivery.save(update_fields=["status", "last_error", "updated_at"])
-            return Outcome.FAILED, None
-        if (
-            delivery.status == Delivery.Status.SENDING
-            and delivery.claimed_at
-            and delivery.claimed_at > now - claim_timeout()
-        ):
-            return Outcome.BUSY, None
-        delivery.status, delivery.claimed_at = Delivery.Status.SENDING, now
-        delivery.attempts += 1
-        delivery.save(update_fields=["status", "claimed_at", "attempts", "updated_at"])
+    stale = Q(claimed_at__isnull=True) | Q(claimed_at__lte=now - claim_timeout())  # its claimant died
+    claimable = Q(status=Delivery.Status.PENDING) | (Q(status=Delivery.Status.SENDING) & stale)
+    claimed = Delivery.objects.filter(claimable, pk=delivery_id).update(
+        status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not claimed:
+        status = Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
+        return _REFUSED.get(status or "", Outcome.GONE), None
+    delivery = (
+        Delivery.objects.select_related("visit__visitor", "visit__host__user", "parcel__host__user")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:  # erased between the claim and the read
+        return Outcome.GONE, None
+    restricted = delivery.visit is not None and delivery.visit.visitor.restricted_at is not None
+    if restricted and delivery.kind not in _builders:  # restricted after it was queued: it never leaves
+        delivery.status, delivery.last_error = Delivery.Status.FAILED, "Not sent: the person is restricted"
+        delivery.save(update_fields=["status", "last_error", "updated_at"])
+        return Outcome.FAILED, None
     return None, delivery
+
+
+# Why a delivery could not be claimed, by the status it has: sent or failed before, or held by a fresh claim.
+_REFUSED: dict[str, Outcome] = {
+    Delivery.Status.SENT: Outcome.SENT,
+    Delivery.Status.FAILED: Outcome.FAILED,
+    Delivery.Status.SENDING: Outcome.BUSY,
+}
 
 
 def _transmit(delivery: Delivery) -> None:
