@@ -10,6 +10,7 @@ in the same run, the CPU time (`time.process_time`: this process only, not its P
 queries per check-in and per POST kind. With --profile it also prints cProfile's heaviest functions.
 
     DATABASE_URL=... .venv/bin/python tests/bench/kiosk_cost.py [--check-ins 300] [--warm-up 30] [--profile]
+        [--no-host-email]
 
 A 2-core machine serves about 2000 / (web ms + PostgreSQL ms + worker ms + client ms) check-ins per second; the
 load bench prints the other parts (its "CPU during the load" lines).
@@ -155,6 +156,8 @@ def main() -> None:
     parser.add_argument("--profile-kind", default="", help="with --profile, only the POSTs of this kind (confirm, ...)")
     parser.add_argument("--sql", action="store_true", help="print the statements of the last POST of each kind")
     parser.add_argument("--profile-file", default="", help="with --profile, also save the profile there (pstats)")
+    parser.add_argument("--no-host-email", action="store_true",
+                        help="invitations name no host: what a check-in costs without its host e-mail")  # fmt: skip
     args = parser.parse_args()
     _production_environment()
     from tests.reliability.services import RedisServer, spare_port
@@ -181,7 +184,8 @@ def measure(args: argparse.Namespace) -> None:
         from tests.bench.load import BUILDING, provision
 
         total = args.check_ins + args.warm_up
-        fixture = provision(companies=3, kiosks=total // 2 // DEVICE_CHECK_INS[0] + 2, invitations=total, desks=1)
+        fixture = provision(companies=3, kiosks=total // 2 // DEVICE_CHECK_INS[0] + 2, invitations=total, desks=1,
+                            host_email=not args.no_host_email)  # fmt: skip
         connections.close_all()
         application = get_wsgi_application()
         from checkin.warm import warm_up
