@@ -19,8 +19,12 @@ import threading
 import time
 from typing import Any
 
+import redis
 from celery import Task, current_app
+from django_tenants.utils import get_public_schema_name
 from kombu import Connection
+
+from shared_apps.operations.redis_config import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +80,34 @@ def publish_in_schema(task: Task, schema: str, *args: Any) -> bool:
     return _publish(task, args, headers=schema_headers(schema))
 
 
+def eager() -> bool:
+    """No broker (development without Redis, tests): tasks run in the process that sends them."""
+    return bool(current_app.conf.task_always_eager)
+
+
+def publish_unless_queued(task: Task, *, note: tuple[str, str], flag: str, flag_seconds: int) -> bool:
+    """Add `note` (a Redis set, a member) for `task` to find, and send `task()` in the public schema unless a message
+    of it is waiting already: `flag`, set here for `flag_seconds`, is deleted by the task as it starts. Many events,
+    one message: one round trip to Redis, two when the task is sent. Whether Redis took the note and, when one was
+    needed, the message (see `publish`). Not for eager use: the note needs Redis."""
+    global _paused_until
+    if time.monotonic() < _paused_until:
+        return False
+    try:
+        pipeline = redis_client(timeout=TIMEOUT_SECONDS).pipeline(transaction=False)
+        pipeline.sadd(*note)
+        pipeline.set(flag, "1", nx=True, ex=flag_seconds)
+        _, first = pipeline.execute()
+    except redis.RedisError as error:
+        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
+        logger.warning("broker unavailable (%s): %s not noted", type(error).__name__, task.name)
+        return False
+    return not first or _publish(task, (), headers=schema_headers(get_public_schema_name()))
+
+
 def _publish(task: Task, args: tuple[Any, ...], *, headers: dict[str, str]) -> bool:
     global _paused_until
-    if current_app.conf.task_always_eager:  # no broker (development, tests): run it here, as Celery would
+    if eager():  # no broker (development, tests): run it here, as Celery would
         task.apply_async(args, headers=headers)
         return True
     if time.monotonic() < _paused_until:

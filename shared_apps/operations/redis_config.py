@@ -108,3 +108,15 @@ def redis_from_settings() -> RedisConfig:
         master=settings.CHECKIN_REDIS_SENTINEL_MASTER,
         sentinel_password=settings.CHECKIN_REDIS_SENTINEL_PASSWORD,
     )
+
+
+_clients: dict[tuple[str, tuple[tuple[str, int], ...], str, float], redis.Redis] = {}
+
+
+def redis_client(*, timeout: float) -> redis.Redis:
+    """One client (and its connection pool) per process, configuration and timeout, not a new connection per call."""
+    config = redis_from_settings()
+    key = (config.url, tuple(config.sentinels), config.master, timeout)
+    if key not in _clients:
+        _clients[key] = config.client(timeout=timeout)
+    return _clients[key]

@@ -11,7 +11,7 @@ import logging
 import redis
 from django.conf import settings
 
-from shared_apps.operations.redis_config import redis_from_settings
+from shared_apps.operations.redis_config import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -19,16 +19,8 @@ MARK_SECONDS = 7 * 24 * 3600  # beyond every retry and sweep of a delivery
 _TIMEOUT_SECONDS = 2.0  # a frozen Redis must not hold the worker long
 
 
-_clients: dict[tuple[str, tuple[tuple[str, int], ...], str], redis.Redis] = {}
-
-
 def _client() -> redis.Redis:
-    """One client (and its connection pool) per process and configuration, not a new connection per delivery."""
-    config = redis_from_settings()
-    key = (config.url, tuple(config.sentinels), config.master)
-    if key not in _clients:
-        _clients[key] = config.client(timeout=_TIMEOUT_SECONDS)
-    return _clients[key]
+    return redis_client(timeout=_TIMEOUT_SECONDS)
 
 
 def _key(idempotency_key: str) -> str:

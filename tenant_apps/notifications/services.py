@@ -2,9 +2,9 @@
 
 Every function runs in the schema of the company whose visit it concerns.
 Queuing creates a `pending` Delivery in the caller's transaction (the visit
-services call it inside theirs) and hands its id to the Celery task on commit;
-the task sends it through `sending.delivery_attempt` (exactly once, retried
-with back-off, `failed` after its last try).
+services call it inside theirs) and wakes a drain on commit (drain.py), which
+sends it through `sending.delivery_attempt` (exactly once; the `deliver` task
+retries it with back-off, `failed` after its last try).
 """
 
 import datetime as dt
@@ -45,8 +45,11 @@ def _queue(visit: Visit | None, kind: str, **about: Any) -> Delivery:
     """Write the delivery in the caller's transaction, so it is stored with the visit's change or not at all
     (a transactional outbox: no database failure after the commit can lose it), and hand it to the broker
     once that transaction commits. `about`: what a message not about a visit concerns (its Delivery fields)."""
-    delivery = Delivery.objects.create(visit=visit, kind=kind, **about)
-    transaction.on_commit(in_this_schema(delivery_enqueue, delivery=delivery), robust=True)
+    from tenant_apps.notifications.drain import deliveries_wake  # it imports this module
+
+    # Stamped as handed over: the commit wakes a drain for it (the note failing clears the stamp).
+    delivery = Delivery.objects.create(visit=visit, kind=kind, enqueued_at=timezone.now(), **about)
+    transaction.on_commit(in_this_schema(deliveries_wake, delivery=delivery), robust=True)
     return delivery
 
 

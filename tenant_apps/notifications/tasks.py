@@ -12,8 +12,10 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from shared_apps.database.every_schema import in_every_schema
+from shared_apps.operations.broker import eager
 from shared_apps.operations.metrics import backlog_record
 from shared_apps.tenancy.selectors import companies_maintained
+from tenant_apps.notifications.drain import deliveries_drain, drain_wanted
 from tenant_apps.notifications.selectors import deliveries_backlog
 from tenant_apps.notifications.sending import (
     Outcome,
@@ -29,6 +31,7 @@ logger = logging.getLogger(__name__)
 # A try sends one message (a 10 s webhook timeout, an SMTP exchange) and may wait up to 90 s to record it;
 # well below CHECKIN_DELIVERY_TIMEOUT_SECONDS, after which another worker may take a claim over.
 DELIVER_TIME_LIMIT = 180
+DRAIN_RETRIES = 6
 
 
 def _again(task: Task, delivery_id: int, exc: Exception) -> str:
@@ -63,10 +66,47 @@ def deliver(self: Task, delivery_id: int) -> str:
     return outcome.value
 
 
+def deliver_later(delivery_id: int, *, error: str = "") -> None:
+    """Hand a delivery whose first try (a drain's) failed to `deliver`, after its first back-off; `error`: what
+    went wrong outside the send (a failed send is audited by the try itself)."""
+    if error:
+        delivery_failure_audit(delivery_id, kind="", error=error, attempt=1, final=False)
+    countdown = retry_countdown(0)
+    with suppress(DatabaseError):  # the database may be what failed: the sweep then finds it by its old stamp
+        delivery_retry_due(delivery_id, countdown)
+    try:
+        deliver.apply_async((delivery_id,), countdown=countdown)
+    except Exception as exc:  # the broker is away too: the sweep hands it over once its stamp is old
+        logger.warning("delivery %s: the retry could not be queued: %s", delivery_id, error_summary(exc))
+
+
+@shared_task(
+    bind=True,
+    name="notifications.drain",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=DELIVER_TIME_LIMIT * 2,
+    max_retries=DRAIN_RETRIES,
+)
+def drain(self: Task) -> int:
+    """Send what the commits of the web tier noted (tenant_apps/notifications/drain.py), company by company; when
+    the database or Redis fails, again 10 s later for a minute (the sweep takes over after that)."""
+    try:
+        return deliveries_drain()
+    except Exception as exc:
+        logger.warning("drain: %s, again in 10 s", error_summary(exc))
+        raise self.retry(exc=exc, countdown=10) from exc
+
+
 @shared_task(name="notifications.outbox_sweep_all")
 def outbox_sweep_all() -> int:
-    """Every minute (beat): hand the broker again what it never took or lost, company by company."""
-    return sum(handed for _, handed in in_every_schema(companies_maintained(), lambda _: outbox_sweep()))
+    """Every minute (beat): hand the broker again what it never took or lost, company by company, and start a
+    drain when schemas wait on its set (a drain message lost with Redis)."""
+    handed = sum(handed for _, handed in in_every_schema(companies_maintained(), lambda _: outbox_sweep()))
+    with suppress(Exception):  # Redis away (an error of redis or of the broker): the next minute's sweep looks again
+        if not eager() and drain_wanted():
+            drain.delay()
+    return handed
 
 
 @shared_task(name="notifications.backlog_measure_all")

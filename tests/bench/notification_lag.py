@@ -181,6 +181,7 @@ def worker_capacity(pipeline: Pipeline, *, companies: dict[int, str], count: int
     """`count` arrival e-mails queued through the product's service in one transaction over the companies, so that
     they are all handed to the broker at its commit: how many were sent, and in how many seconds from that commit.
     What the worker can carry, whatever the web tier's speed on the day."""
+    from django.conf import settings
     from django.db import transaction
     from django.utils import timezone
     from django_tenants.utils import tenant_context
@@ -190,7 +191,9 @@ def worker_capacity(pipeline: Pipeline, *, companies: dict[int, str], count: int
     from tenant_apps.notifications.services import delivery_queue_arrival
     from tenant_apps.visits.models import Visit
 
-    app.conf.update(task_always_eager=False, broker_url=pipeline.env["REDIS_URL"])  # this process publishes too
+    # This process publishes too, and notes the companies beside (REDIS_URL), as the web process does.
+    app.conf.update(task_always_eager=False, broker_url=pipeline.env["REDIS_URL"])
+    settings.REDIS_URL = pipeline.env["REDIS_URL"]
     start = timezone.now()
     share = math.ceil(count / len(companies))
     with transaction.atomic():

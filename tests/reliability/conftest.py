@@ -7,6 +7,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -40,8 +41,10 @@ def _use_broker(url: str, *, eager: bool) -> None:
 
 
 @pytest.fixture
-def broker(own_redis: RedisServer) -> Iterator[RedisServer]:
-    """Tasks sent from the test go to the test's own redis-server, not run eagerly."""
+def broker(own_redis: RedisServer, settings: Any) -> Iterator[RedisServer]:
+    """Tasks sent from the test go to the test's own redis-server, not run eagerly (and, as in production, what
+    the web tier notes in Redis beside them: REDIS_URL)."""
+    settings.REDIS_URL = own_redis.url
     before = (app.conf.broker_url, app.conf.task_always_eager)
     _use_broker(own_redis.url, eager=False)
     try:
