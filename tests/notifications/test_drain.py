@@ -3,12 +3,14 @@ company, once (tenant_apps/notifications/drain.py). The end-to-end run with a re
 load and fault tests under tests/reliability."""
 
 import datetime as dt
+import json
 import os
 from collections.abc import Iterator
 
 import pytest
 import redis
 from django.core import mail
+from django.db import OperationalError
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -17,6 +19,7 @@ from shared_apps.operations.broker import publishing_resume
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.drain import QUEUED_KEY, SCHEMAS_KEY, deliveries_drain
 from tenant_apps.notifications.models import Delivery
+from tenant_apps.notifications.tasks import outbox_sweep_all
 from tenant_apps.visits.models import Visit
 from tests.notifications.conftest import register, use_webhook
 
@@ -138,3 +141,24 @@ def test_a_drain_drops_a_schema_no_company_has(queue):
 
     assert deliveries_drain() == 0
     assert queue.scard(SCHEMAS_KEY) == 0  # not put back to be taken again and again
+
+
+def test_an_error_mid_round_puts_the_companies_back_for_the_next_drain(acme, queue, monkeypatch):
+    queue.sadd(SCHEMAS_KEY, "acme")
+
+    def database_gone() -> list[int]:
+        raise OperationalError("server closed the connection unexpectedly (injected)")
+
+    monkeypatch.setattr("tenant_apps.notifications.drain._due", database_gone)
+    with pytest.raises(OperationalError):
+        deliveries_drain()
+    assert queue.smembers(SCHEMAS_KEY) == {b"acme"}  # the task's retry (or the sweep's drain) takes it again
+
+
+def test_the_sweep_starts_a_drain_when_companies_wait_on_the_set(queue):
+    assert outbox_sweep_all() == 0 and _messages(queue) == 0  # nothing noted: no drain
+    queue.sadd(SCHEMAS_KEY, "acme")  # noted, but the drain's message was lost with Redis
+
+    outbox_sweep_all()
+    [message] = queue.lrange("celery", 0, -1)
+    assert json.loads(message)["headers"]["task"] == "notifications.drain"
