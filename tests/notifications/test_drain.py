@@ -2,6 +2,7 @@
 company, once (tenant_apps/notifications/drain.py). The end-to-end run with a real worker: test_worker.py and the
 load and fault tests under tests/reliability."""
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from celery.exceptions import Retry
 from django.core import mail
 from django.db import OperationalError
 from django.utils import timezone
@@ -19,7 +21,7 @@ from shared_apps.operations.broker import publishing_resume
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.drain import QUEUED_KEY, SCHEMAS_KEY, deliveries_drain
 from tenant_apps.notifications.models import Delivery
-from tenant_apps.notifications.tasks import outbox_sweep_all
+from tenant_apps.notifications.tasks import DRAIN_RETRIES, drain, outbox_sweep_all
 from tenant_apps.visits.models import Visit
 from tests.notifications.conftest import register, use_webhook
 
@@ -162,3 +164,41 @@ def test_the_sweep_starts_a_drain_when_companies_wait_on_the_set(queue):
     outbox_sweep_all()
     [message] = queue.lrange("celery", 0, -1)
     assert json.loads(message)["headers"]["task"] == "notifications.drain"
+
+
+def test_a_drain_out_of_time_hands_the_rest_to_another_drain(acme, queue, monkeypatch):
+    queue.sadd(SCHEMAS_KEY, "acme")
+    monkeypatch.setattr("tenant_apps.notifications.drain.DRAIN_SECONDS", 0.0)
+
+    assert deliveries_drain() == 0
+    [message] = queue.lrange("celery", 0, -1)
+    assert json.loads(message)["headers"]["task"] == "notifications.drain"
+    assert queue.smembers(SCHEMAS_KEY) == {b"acme"}  # left for that drain
+
+
+@contextlib.contextmanager
+def _as_the_worker_runs_it(retries: int) -> Iterator[None]:
+    """The drain task's request as a worker gives it (called directly, a task never retries)."""
+    drain.push_request(id="drain-test", called_directly=False, retries=retries)  # type: ignore[call-arg]
+    try:
+        yield
+    finally:
+        drain.pop_request()
+
+
+def test_a_drain_that_fails_tries_again_10_s_later_a_few_times_then_leaves_it_to_the_sweep(queue, monkeypatch):
+    def redis_gone() -> int:
+        raise redis.ConnectionError("Connection refused (injected)")
+
+    monkeypatch.setattr("tenant_apps.notifications.tasks.deliveries_drain", redis_gone)
+    with _as_the_worker_runs_it(retries=0), pytest.raises(Retry):
+        drain.run()
+    [message] = queue.lrange("celery", 0, -1)
+    headers = json.loads(message)["headers"]
+    assert headers["task"] == "notifications.drain" and headers["retries"] == 1
+    assert dt.datetime.fromisoformat(headers["eta"]) > timezone.now() + dt.timedelta(seconds=8)
+
+    # The last try: the error stands and nothing more is queued (the sweep starts the next drain).
+    with _as_the_worker_runs_it(retries=DRAIN_RETRIES), pytest.raises(redis.ConnectionError):
+        drain.run()
+    assert queue.llen("celery") == 1
