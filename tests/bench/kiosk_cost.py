@@ -7,10 +7,12 @@ worker does (one environ per request, the production settings, the device and st
 for --check-ins check-ins, the load bench's mix (walk-ins and invitation codes in turn, three POSTs each), after
 --warm-up ones that fill the process's memories. It prints, next to a `/healthz` baseline measured the same way
 in the same run, the CPU time (`time.process_time`: this process only, not its PostgreSQL backend) and the
-queries per check-in and per POST kind. With --profile it also prints cProfile's heaviest functions.
+queries per check-in and per POST kind. With --profile it also prints cProfile's heaviest functions. With
+--worker it then sends the deliveries those check-ins queued as the worker does (`deliveries_drain`, in this
+process, mail to files) and prints the CPU and queries a delivery costs the worker.
 
     DATABASE_URL=... .venv/bin/python tests/bench/kiosk_cost.py [--check-ins 300] [--warm-up 30] [--profile]
-        [--no-host-email]
+        [--no-host-email] [--worker]
 
 A 2-core machine serves about 2000 / (web ms + PostgreSQL ms + worker ms + client ms) check-ins per second; the
 load bench prints the other parts (its "CPU during the load" lines).
@@ -156,6 +158,9 @@ def main() -> None:
     parser.add_argument("--profile-kind", default="", help="with --profile, only the POSTs of this kind (confirm, ...)")
     parser.add_argument("--sql", action="store_true", help="print the statements of the last POST of each kind")
     parser.add_argument("--profile-file", default="", help="with --profile, also save the profile there (pstats)")
+    parser.add_argument("--worker", action="store_true",
+                        help="then send the measured check-ins' deliveries as the worker's drain does, in this "
+                             "process: CPU and queries a delivery (with --profile, the drain is profiled)")  # fmt: skip
     parser.add_argument("--no-host-email", action="store_true",
                         help="invitations name no host: what a check-in costs without its host e-mail")  # fmt: skip
     args = parser.parse_args()
@@ -208,7 +213,8 @@ def measure(args: argparse.Namespace) -> None:
                     continue
                 queries.starting(kind)
                 start = time.process_time()
-                profiled = profiler if profiler is not None and args.profile_kind in ("", kind) else None
+                wanted = not args.worker and args.profile_kind in ("", kind)  # with --worker, the drain is profiled
+                profiled = profiler if profiler is not None and wanted else None
                 if profiled:
                     profiled.enable()
                 ok = step()
@@ -230,26 +236,34 @@ def measure(args: argparse.Namespace) -> None:
                 probe.request("GET", "/healthz")
             healthz_ms = time.process_time() - start  # per 1000 -> ms each
             run(args.warm_up, queries, None)
+            if args.worker:
+                _drain(queries, None)  # the warm-up's deliveries, and the worker's memories
             queries.by_kind.clear()
             queries.last.clear()
             profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits
             cpu, requests = run(args.check_ins, queries, profiler)
+            if args.worker:
+                drain_cpu, tried, drain_queries = _drain(queries, profiler)
         print(f"\ndatabase {bench_db}; production settings; WSGI called in this process; {args.check_ins} "
               f"check-ins after {args.warm_up} to warm up (half walk-ins, half invitation codes)")  # fmt: skip
         print(f"baseline /healthz    : {healthz_ms:6.2f} ms CPU a request")
         posts = sum(n for kind, n in requests.items() if kind != "start screen")
+        web_queries = sum(n for kind, n in queries.by_kind.items() if kind != "drain")
         print(f"check-in             : {cpu * 1000 / args.check_ins:6.2f} ms CPU of this process "
               f"({cpu * 1000 / posts:.2f} ms a request: {cpu * 1000 / posts / healthz_ms:.1f}x /healthz), "
-              f"{sum(queries.by_kind.values()) / args.check_ins:.2f} queries")  # fmt: skip
+              f"{web_queries / args.check_ins:.2f} queries")  # fmt: skip
         for kind, n in sorted(requests.items()):
             print(
                 f"  {kind:19}: {n:5} requests, {cpu_by_kind[kind] * 1000 / n:6.2f} ms CPU and "
                 f"{queries.by_kind[kind] / n:5.2f} queries each"
             )
+        if args.worker:
+            print(f"drain (the worker)   : {tried:5} deliveries, {drain_cpu * 1000 / max(tried, 1):6.2f} ms CPU and "
+                  f"{drain_queries / max(tried, 1):5.2f} queries each")  # fmt: skip
         if args.sql:
             for kind, statements in sorted(queries.last.items()):
                 print(f"\n{kind}:")
-                for sql in statements:
+                for sql in statements[:12]:  # the drain's repeat per delivery
                     print(f"  {sql[:400]}")
         if profiler:
             if args.profile_file:
@@ -261,6 +275,23 @@ def measure(args: argparse.Namespace) -> None:
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.top)
             print(out.getvalue())
         connections.close_all()
+
+
+def _drain(queries: QueryCount, profiler: cProfile.Profile | None) -> tuple[float, int, int]:
+    """Send what the check-ins so far queued, as the worker's drain does: (CPU seconds, deliveries tried, queries)."""
+    from django.db import connection
+
+    from tenant_apps.notifications.drain import deliveries_drain
+
+    connection.set_schema_to_public()
+    queries.starting("drain")
+    start = time.process_time()
+    if profiler:
+        profiler.enable()
+    tried = deliveries_drain()
+    if profiler:
+        profiler.disable()
+    return time.process_time() - start, tried, queries.by_kind["drain"]
 
 
 if __name__ == "__main__":
