@@ -143,6 +143,7 @@ def _transmit(delivery: Delivery) -> None:
         message.send()
         return
     if delivery.kind == Delivery.Kind.PARCEL_EMAIL:
+        assert delivery.parcel_id is not None
         message = parcel_email(parcel=Parcel.objects.select_related("host__user").get(pk=delivery.parcel_id))
         message.extra_headers["Message-ID"] = f"<{delivery.idempotency_key}@{settings.CHECKIN_ROOT_DOMAIN}>"
         message.send()

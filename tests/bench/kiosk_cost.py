@@ -279,11 +279,10 @@ def measure(args: argparse.Namespace) -> None:
 
 def _drain(queries: QueryCount, profiler: cProfile.Profile | None) -> tuple[float, int, int]:
     """Send what the check-ins so far queued, as the worker's drain does: (CPU seconds, deliveries tried, queries)."""
-    from django.db import connection
-
+    from shared_apps.database.connection import tenant_connection
     from tenant_apps.notifications.drain import deliveries_drain
 
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     queries.starting("drain")
     start = time.process_time()
     if profiler:
