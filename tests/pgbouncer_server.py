@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pwd
 import shutil
 import subprocess
 import tempfile
@@ -29,6 +30,16 @@ def pgbouncer_binary() -> str:
     return binary
 
 
+def pgbouncer_user(host: str) -> str:
+    """Who PgBouncer runs as when the test runs as root (PgBouncer refuses root): `nobody`, or, in front of a server
+    reached through a socket folder (the embedded PostgreSQL when DATABASE_URL is unset), the folder's owner: its
+    folder is closed to others, and `nobody` waited for a server it could never reach."""
+    folder = Path(host)
+    if host.startswith("/") and folder.is_dir():
+        return pwd.getpwuid(folder.stat().st_uid).pw_name
+    return "nobody"
+
+
 def wait_until_it_accepts(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 15
     while True:
@@ -48,7 +59,7 @@ def shipped_pgbouncer(*, host: str, port: int, database: str, login: str, passwo
     SCRAM, then used to log in to the server); the port it listens on."""
     listening = free_port()
     folder = Path(tempfile.mkdtemp(prefix="checkin-pgbouncer-shipped-"))
-    folder.chmod(0o777)  # the entrypoint runs as `nobody` when the test runs as root (PgBouncer refuses root)
+    folder.chmod(0o777)  # the entrypoint runs as another user when the test runs as root (PgBouncer refuses root)
     env = {
         "PATH": os.environ["PATH"],
         "CHECKIN_DB_USER": login,
@@ -62,9 +73,9 @@ def shipped_pgbouncer(*, host: str, port: int, database: str, login: str, passwo
         "PGBOUNCER_CONFIG": str(ROOT / "deploy" / "pgbouncer.ini"),
         "PGBOUNCER_BINARY": pgbouncer_binary(),
     }
-    as_nobody = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
+    as_user = ["runuser", "-u", pgbouncer_user(host), "--"] if os.geteuid() == 0 else []
     entrypoint = ROOT / "deploy" / "pgbouncer" / "entrypoint.sh"
-    process = subprocess.Popen([*as_nobody, "sh", str(entrypoint)], env=env, stderr=subprocess.PIPE)
+    process = subprocess.Popen([*as_user, "sh", str(entrypoint)], env=env, stderr=subprocess.PIPE)
     try:
         wait_until_it_accepts(f"postgresql://{login}:{password}@127.0.0.1:{listening}/{database}", process)
         yield listening

@@ -31,6 +31,7 @@ from tests.deploy.processes import free_port, gunicorn, production_env
 from tests.pgbouncer_server import (
     compose_web_environment,
     pgbouncer_binary,
+    pgbouncer_user,
     shipped_pgbouncer,
     wait_until_it_accepts,
 )
@@ -44,13 +45,13 @@ def pgbouncer_port(django_db_setup: None) -> Iterator[int]:
     """Debian's pgbouncer in front of the test database (after its set-up: the settings name it then)."""
     binary = pgbouncer_binary()
     db = connection.settings_dict
-    port = free_port()
+    port, host = free_port(), db["HOST"] or "127.0.0.1"
     folder = Path(tempfile.mkdtemp(prefix="checkin-pgbouncer-"))
-    folder.chmod(0o777)  # PgBouncer refuses to run as root and drops to `nobody`, which must read and write here
+    folder.chmod(0o777)  # PgBouncer refuses to run as root and drops to another user, which must read and write here
     (folder / "userlist.txt").write_text(f'"{db["USER"]}" ""\n')
     (folder / "pgbouncer.ini").write_text(
         f"""[databases]
-* = host={db["HOST"] or "127.0.0.1"} port={db["PORT"] or 5432}
+* = host={host} port={db["PORT"] or 5432}
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -69,7 +70,7 @@ pidfile = {folder / "pgbouncer.pid"}
     )
     for path in folder.iterdir():
         path.chmod(0o666)
-    user = ["-u", "nobody"] if os.geteuid() == 0 else []
+    user = ["-u", pgbouncer_user(host)] if os.geteuid() == 0 else []
     process = subprocess.Popen([binary, *user, str(folder / "pgbouncer.ini")], stderr=subprocess.PIPE)
     try:
         wait_until_it_accepts(_url(port, db), process)
