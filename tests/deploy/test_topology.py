@@ -53,6 +53,7 @@ from moto.server import ThreadedMotoServer
 from shared_apps.accounts import totp
 from tests.deploy.caddy import Browser, RunningProxy, caddy
 from tests.deploy.processes import ROOT, encryption_keys, wait_until_answers
+from tests.pgbouncer_server import pgbouncer_user
 from tests.reliability.services import RedisServer
 
 DEPLOY = ROOT / "deploy"
@@ -237,7 +238,7 @@ def _terminate_all(processes: list[subprocess.Popen[bytes]]) -> None:
 def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology]:
     database = f"ck_topo_{uuid.uuid4().hex[:8]}"
     folder = Path(tempfile.mkdtemp(prefix="checkin-topology-"))
-    folder.chmod(0o777)  # PgBouncer runs as `nobody` when the test runs as root
+    folder.chmod(0o777)  # PgBouncer runs as another user when the test runs as root (tests/pgbouncer_server.py)
     for volume in ("exports", "media", "beat-schedule", "static", "redis", "caddy"):
         (folder / volume).mkdir()
     topology = Topology(database, folder)
@@ -371,8 +372,8 @@ def _pgbouncer(stack: ExitStack, topology: Topology) -> None:
         PGBOUNCER_CONFIG=str(DEPLOY / "pgbouncer.ini"),  # the image copies it to /etc/pgbouncer
         PGBOUNCER_BINARY=binary,
     )
-    as_nobody = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
-    command = [*as_nobody, "sh", str(DEPLOY / "pgbouncer" / "entrypoint.sh")]
+    as_user = ["runuser", "-u", pgbouncer_user(topology.postgres[0]), "--"] if os.geteuid() == 0 else []
+    command = [*as_user, "sh", str(DEPLOY / "pgbouncer" / "entrypoint.sh")]
     log = topology.folder / "pgbouncer.log"
     for _attempt in range(3):
         process = _start(stack, command, {**env, "PGBOUNCER_PORT": str(topology.pgbouncer_port)}, log)
