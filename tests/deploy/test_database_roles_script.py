@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 
 from tests.deploy.processes import ROOT
+from tests.server_tools import url_host
 
 PASSWORD = "init-roles-test-password"
 
@@ -43,8 +44,8 @@ def database() -> Iterator[str]:
         with _superuser("postgres") as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             roles = admin.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", [rf"{name}\_%"]).fetchall()
-            for (role,) in roles:
-                admin.execute(f'DROP ROLE "{role}"')
+            if roles:  # in one statement: since PostgreSQL 16 a role that granted memberships goes only with them
+                admin.execute("DROP ROLE " + ", ".join(f'"{role}"' for (role,) in roles))
 
 
 def _run_script(database: str) -> None:
@@ -67,7 +68,7 @@ def _manage(database: str, *args: str) -> None:
     env.update(
         PYTHONPATH=f"{ROOT / 'platform'}:{ROOT}",
         DJANGO_SETTINGS_MODULE="checkin.settings",
-        DATABASE_URL=f"postgresql://{database}__login:{PASSWORD}@{server['host']}:{server['port']}/{database}",
+        DATABASE_URL=f"postgresql://{database}__login:{PASSWORD}@{url_host(server['host'])}:{server['port']}/{database}",
         CHECKIN_DB_OWNER_ROLE=f"{database}__owner",
         CHECKIN_SPARE_SCHEMAS="0",
     )

@@ -55,6 +55,7 @@ from tests.deploy.caddy import Browser, RunningProxy, caddy
 from tests.deploy.processes import ROOT, encryption_keys, wait_until_answers
 from tests.pgbouncer_server import pgbouncer_user
 from tests.reliability.services import RedisServer
+from tests.server_tools import url_host
 
 DEPLOY = ROOT / "deploy"
 COMPOSE = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
@@ -123,7 +124,9 @@ class Topology:
 
     def localise(self, value: str) -> str:
         value = _interpolate(value, self.dot_env)
-        value = value.replace("@postgres:5432/checkin", f"@{self.postgres[0]}:{self.postgres[1]}/{self.database}")
+        value = value.replace(
+            "@postgres:5432/checkin", f"@{url_host(self.postgres[0])}:{self.postgres[1]}/{self.database}"
+        )
         value = value.replace("@pgbouncer:6432/checkin", f"@127.0.0.1:{self.pgbouncer_port}/{self.database}")
         value = value.replace("redis://redis:6379/0", self.redis.url)
         value = value.replace("web:8000", f"127.0.0.1:{self.web_port}")
@@ -275,8 +278,8 @@ def topology(django_db_setup: None, django_db_blocker: Any) -> Iterator[Topology
         with _superuser("postgres") as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
             roles = admin.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", [rf"{database}\_%"]).fetchall()
-            for (role,) in roles:
-                admin.execute(f'DROP ROLE "{role}"')
+            if roles:  # in one statement: since PostgreSQL 16 a role that granted memberships goes only with them
+                admin.execute("DROP ROLE " + ", ".join(f'"{role}"' for (role,) in roles))
         shutil.rmtree(folder, ignore_errors=True)
 
 

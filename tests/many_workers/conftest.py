@@ -12,7 +12,6 @@ import sys
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -20,6 +19,7 @@ import pytest
 
 from tests.deploy.processes import ROOT, current_test_database_url, production_env
 from tests.many_workers.workers import Workers
+from tests.server_tools import server_tools
 
 WORKERS = 4
 
@@ -29,10 +29,6 @@ def _spare_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _pg(tool: str) -> str:
-    return str(Path("/usr/lib/postgresql/15/bin") / tool)
 
 
 def _with_database(url: str, name: str) -> str:
@@ -65,6 +61,7 @@ class World:
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     with django_db_blocker.unblock():
         source = current_test_database_url()
+        tools = server_tools()  # the server's own pg_dump and psql
     name = urllib.parse.urlsplit(source).path.lstrip("/") + "_mw"
     admin = _with_database(source, "postgres")
     owner_url = _with_database(source, name)
@@ -72,8 +69,8 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         db.execute(f'CREATE DATABASE "{name}"')
     try:
-        dump = _run([_pg("pg_dump"), "--no-owner", "--no-privileges", source])
-        _run([_pg("psql"), "-q", "-v", "ON_ERROR_STOP=1", owner_url], given=dump)
+        dump = _run([str(tools / "pg_dump"), "--no-owner", "--no-privileges", source])
+        _run([str(tools / "psql"), "-q", "-v", "ON_ERROR_STOP=1", owner_url], given=dump)
         seeded = json.loads(_run_django(owner_url, "tests/many_workers/seed.py").strip().splitlines()[-1])
         yield World(owner_url=owner_url, seeded=seeded)
     finally:

@@ -7,7 +7,6 @@ server) on the test database's committed rows (the seeded demo).
 import subprocess
 from collections.abc import Iterator
 from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -19,16 +18,16 @@ from django.test import override_settings
 
 from shared_apps.database.db_roles import role_prefix
 from shared_apps.operations.backups.pg_tools import connect, pg_binary
+from tests.server_tools import server_tools
 
 pytestmark = pytest.mark.django_db
 
-PG_BIN = "/usr/lib/postgresql/15/bin"  # the machine's server is 15: its tools, whatever PATH's pg_dump is
 COMPANIES = ("acme", "globex", "initech")
 
 
 @pytest.fixture(autouse=True)
 def _server_tools(settings) -> None:
-    settings.CHECKIN_PG_BIN = PG_BIN if Path(PG_BIN).is_dir() else ""
+    settings.CHECKIN_PG_BIN = str(server_tools())  # the server's own tools, whatever PATH's pg_dump is
 
 
 def _counts(cursor: Any) -> dict[str, tuple[int, int]]:

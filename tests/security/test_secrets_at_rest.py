@@ -27,6 +27,7 @@ from shared_apps.operations.encryption import (
 from shared_apps.tenancy.models import Tenant
 from tenant_apps.notifications.services import webhook_settings_update
 from tenant_apps.visits.selectors import company_settings
+from tests.server_tools import server_tools
 
 NEW_KEY = Fernet.generate_key().decode()
 
@@ -51,8 +52,8 @@ def _secrets_by_account() -> dict[tuple[str, int], str]:
 def test_a_database_dump_holds_no_totp_secret_in_clear(db):
     database = connection.settings_dict
     dump = subprocess.run(
-        ["pg_dump", "--data-only", "-h", database["HOST"] or "127.0.0.1", "-p", str(database["PORT"] or 5432),
-         "-U", database["USER"], database["NAME"]],
+        [str(server_tools() / "pg_dump"), "--data-only", "-h", database["HOST"] or "127.0.0.1",
+         "-p", str(database["PORT"] or 5432), "-U", database["USER"], database["NAME"]],
         capture_output=True, text=True, check=True, env={"PGPASSWORD": database["PASSWORD"] or ""},
     ).stdout  # fmt: skip
     assert "accounts_twofactordevice" in dump  # the seeded devices are in it...
