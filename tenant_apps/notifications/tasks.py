@@ -12,7 +12,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from shared_apps.database.every_schema import in_every_schema
-from shared_apps.operations.broker import eager
+from shared_apps.operations.broker import eager, publish
 from shared_apps.operations.metrics import backlog_record
 from shared_apps.tenancy.selectors import companies_maintained
 from tenant_apps.notifications.drain import deliveries_drain, drain_wanted
@@ -40,10 +40,15 @@ def _again(task: Task, delivery_id: int, exc: Exception) -> str:
         # Without a broker (and with eager errors propagated) Celery would raise its Retry to the
         # caller; try again in-process instead, without the back-off wait.
         return str(task.apply((delivery_id,), retries=task.request.retries + 1).get())
-    countdown = retry_countdown(task.request.retries)
+    raise task.retry(exc=exc, countdown=_retry_noted(delivery_id, task.request.retries))
+
+
+def _retry_noted(delivery_id: int, retries: int) -> int:
+    """The back-off before the next try, noted on the delivery so the sweep waits for it."""
+    countdown = retry_countdown(retries)
     with suppress(DatabaseError):  # the database may be what failed: the sweep then finds it by its old stamp
         delivery_retry_due(delivery_id, countdown)
-    raise task.retry(exc=exc, countdown=countdown)
+    return countdown
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True, reject_on_worker_lost=True, time_limit=DELIVER_TIME_LIMIT)
@@ -71,9 +76,7 @@ def deliver_later(delivery_id: int, *, error: str = "") -> None:
     went wrong outside the send (a failed send is audited by the try itself)."""
     if error:
         delivery_failure_audit(delivery_id, kind="", error=error, attempt=1, final=False)
-    countdown = retry_countdown(0)
-    with suppress(DatabaseError):  # the database may be what failed: the sweep then finds it by its old stamp
-        delivery_retry_due(delivery_id, countdown)
+    countdown = _retry_noted(delivery_id, 0)
     try:
         deliver.apply_async((delivery_id,), countdown=countdown)
     except Exception as exc:  # the broker is away too: the sweep hands it over once its stamp is old
@@ -105,7 +108,7 @@ def outbox_sweep_all() -> int:
     handed = sum(handed for _, handed in in_every_schema(companies_maintained(), lambda _: outbox_sweep()))
     with suppress(Exception):  # Redis away (an error of redis or of the broker): the next minute's sweep looks again
         if not eager() and drain_wanted():
-            drain.delay()
+            publish(drain)  # as the drain hands over to the next: within about a second, or not at all
     return handed
 
 
